@@ -1,0 +1,125 @@
+"""Authentication and the role rule every route declares (deny by default).
+
+A route states who may call it with one of the `Annotated` aliases at the bottom
+(`CoordinatorDep`, `MentorDep`, `NewcomerDep`, `AdminDep`) or `Public`; a test walks
+the app and fails on any route without one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from mentormatch.accounts.models import AuthSession, Role, User
+from mentormatch.accounts.principal import Principal
+from mentormatch.accounts.security import NEWCOMER_TOKEN_PREFIX, hash_token
+from mentormatch.audit import service as audit
+from mentormatch.db import utcnow
+from mentormatch.deps import ClientDep, SessionDep
+from mentormatch.errors import Forbidden, Unauthorized
+from mentormatch.mentors.models import Mentor
+from mentormatch.newcomers.models import Newcomer
+
+SESSION_COOKIE = "mm_session"
+_bearer = HTTPBearer(auto_error=False, description="A staff token or a newcomer status token")
+
+
+def principal_for_token(session: Session, token: str) -> Principal | None:
+    """The principal a bearer token stands for, or None if it is unknown, expired or revoked."""
+    digest = hash_token(token)
+    if token.startswith(NEWCOMER_TOKEN_PREFIX):
+        newcomer_id = session.scalar(
+            select(Newcomer.id).where(Newcomer.status_token_hash == digest)
+        )
+        return Principal(Role.newcomer, newcomer_id=newcomer_id) if newcomer_id else None
+    row = session.execute(
+        select(AuthSession.id, User.id, User.role, Mentor.id)
+        .join(User, User.id == AuthSession.user_id)
+        .outerjoin(Mentor, Mentor.user_id == User.id)
+        .where(
+            AuthSession.token_hash == digest,
+            AuthSession.revoked_at.is_(None),
+            AuthSession.expires_at > utcnow(),
+            User.is_active.is_(True),
+        )
+    ).first()
+    if row is None:
+        return None
+    session_id, user_id, role, mentor_id = row
+    return Principal(role, user_id=user_id, mentor_id=mentor_id, session_id=session_id)
+
+
+def get_principal(
+    request: Request,
+    session: SessionDep,
+    client: ClientDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal | None:
+    """The caller, from a bearer token or the web session cookie; None when anonymous."""
+    token = credentials.credentials if credentials else request.cookies.get(SESSION_COOKIE)
+    if not token:
+        return None
+    principal = principal_for_token(session, token)
+    if principal is None:
+        audit.record_refusal(
+            session, actor=None, action="authenticate", object_type="token", client=client
+        )
+        raise Unauthorized("invalid or expired token")
+    return principal
+
+
+PrincipalDep = Annotated[Principal | None, Depends(get_principal)]
+
+
+def require(*roles: Role) -> Callable[..., Principal]:
+    """A dependency admitting only the given roles: 401 when anonymous, 403 otherwise."""
+
+    def dependency(
+        request: Request, session: SessionDep, client: ClientDep, principal: PrincipalDep
+    ) -> Principal:
+        if principal is None or principal.role not in roles:
+            audit.record_refusal(
+                session,
+                actor=principal,
+                action=f"{request.method} {request.scope.get('route').path}",  # type: ignore[union-attr]
+                object_type="route",
+                client=client,
+            )
+            if principal is None:
+                raise Unauthorized("sign in to continue")
+            raise Forbidden("your role may not use this")
+        return principal
+
+    dependency.role_rule = tuple(str(role) for role in roles)  # type: ignore[attr-defined]
+    return dependency
+
+
+def public() -> None:
+    """The role rule of a route anyone may call."""
+
+
+public.role_rule = ("public",)  # type: ignore[attr-defined]
+
+
+def role_rules(dependant: Any) -> set[tuple[str, ...]]:
+    """Every role rule in a route's dependency tree (for the deny-by-default test)."""
+    found: set[tuple[str, ...]] = set()
+    for dep in dependant.dependencies:
+        rule = getattr(dep.call, "role_rule", None)
+        if rule is not None:
+            found.add(rule)
+        found |= role_rules(dep)
+    return found
+
+
+Public = Depends(public)
+AdminDep = Annotated[Principal, Depends(require(Role.admin))]
+CoordinatorDep = Annotated[Principal, Depends(require(Role.coordinator))]
+MentorDep = Annotated[Principal, Depends(require(Role.mentor))]
+NewcomerDep = Annotated[Principal, Depends(require(Role.newcomer))]
+StaffOrMentorDep = Annotated[Principal, Depends(require(Role.coordinator, Role.mentor))]

@@ -1,0 +1,69 @@
+"""Sign-in, sign-out and the admin's management of staff accounts."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.security import OAuth2PasswordRequestForm
+
+from mentormatch.accounts import service
+from mentormatch.accounts.dependencies import AdminDep, Public, require
+from mentormatch.accounts.models import Role
+from mentormatch.accounts.principal import Principal
+from mentormatch.accounts.schemas import Token, UserCreate, UserPublic, UserUpdate
+from mentormatch.audit import service as audit
+from mentormatch.deps import ClientDep, SessionDep, SettingsDep
+
+router = APIRouter(prefix="/api/v1", tags=["accounts"])
+SignedInDep = Annotated[Principal, Depends(require(Role.admin, Role.coordinator, Role.mentor))]
+
+
+@router.post("/auth/token", response_model=Token, dependencies=[Public])
+def issue_token(
+    request: Request,
+    form: Annotated[OAuth2PasswordRequestForm, Depends()],
+    session: SessionDep,
+    settings: SettingsDep,
+    client: ClientDep,
+) -> Token:
+    """Sign in with email (as `username`) and password; returns a bearer token."""
+    token, user = service.authenticate(
+        session,
+        email=form.username,
+        password=form.password,
+        client=client,
+        throttle=request.app.state.login_throttle,
+        settings=settings,
+    )
+    return Token(access_token=token, expires_in=settings.token_ttl_minutes * 60, role=user.role)
+
+
+@router.post("/auth/logout", status_code=204)
+def logout(principal: SignedInDep, session: SessionDep) -> None:
+    """Revoke the token used for this request."""
+    service.revoke_session(session, principal=principal)
+
+
+@router.post("/users", response_model=UserPublic, status_code=201)
+def create_user(body: UserCreate, admin: AdminDep, session: SessionDep) -> UserPublic:
+    """Create a coordinator or admin account."""
+    user = service.create_user(
+        session, email=body.email, password=body.password, role=Role(body.role)
+    )
+    audit.record(session, actor=admin, action="create", object_type="user", object_id=user.id)
+    session.commit()
+    return UserPublic.model_validate(user)
+
+
+@router.get("/users", response_model=list[UserPublic])
+def list_users(admin: AdminDep, session: SessionDep) -> list[UserPublic]:
+    """Every account."""
+    return [UserPublic.model_validate(u) for u in service.list_users(session)]
+
+
+@router.patch("/users/{user_id}", response_model=UserPublic)
+def update_user(user_id: int, body: UserUpdate, admin: AdminDep, session: SessionDep) -> UserPublic:
+    """Enable or disable an account (disabling revokes its tokens at once)."""
+    user = service.set_active(session, actor=admin, user_id=user_id, is_active=body.is_active)
+    return UserPublic.model_validate(user)

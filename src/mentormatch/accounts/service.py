@@ -1,0 +1,149 @@
+"""Account rules: creating users, signing in with throttling, revoking tokens."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from mentormatch.accounts.models import AuthSession, Role, User
+from mentormatch.accounts.principal import Principal
+from mentormatch.accounts.security import (
+    STAFF_TOKEN_PREFIX,
+    hash_password,
+    new_token,
+    verify_password,
+)
+from mentormatch.accounts.throttle import LoginThrottle
+from mentormatch.audit import service as audit
+from mentormatch.config import Settings
+from mentormatch.db import utcnow
+from mentormatch.errors import Conflict, NotFound, TooManyRequests, Unauthorized
+
+
+def normalise_email(email: str) -> str:
+    """The stored form of an email address."""
+    return email.strip().lower()
+
+
+def create_user(session: Session, *, email: str, password: str, role: Role) -> User:
+    """A new account; 409 when the email is taken. The caller commits."""
+    email = normalise_email(email)
+    if session.scalar(select(func.count()).where(User.email == email)):
+        raise Conflict("an account with this email already exists", field="email")
+    user = User(email=email, password_hash=hash_password(password), role=role)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def authenticate(
+    session: Session,
+    *,
+    email: str,
+    password: str,
+    client: str,
+    throttle: LoginThrottle,
+    settings: Settings,
+) -> tuple[str, User]:
+    """Check credentials and issue a bearer token; throttled per account and per client."""
+    now = utcnow()
+    if throttle.blocked(client):
+        audit.record_refusal(
+            session,
+            actor=None,
+            action="login",
+            object_type="user",
+            outcome="throttled",
+            client=client,
+        )
+        raise TooManyRequests("too many failed sign-ins from here; try again in a few minutes")
+    user = session.scalar(select(User).where(User.email == normalise_email(email)))
+    if user is not None and user.locked_until_at is not None and user.locked_until_at > now:
+        audit.record_refusal(
+            session,
+            actor=None,
+            action="login",
+            object_type="user",
+            object_id=user.id,
+            outcome="throttled",
+            client=client,
+        )
+        raise TooManyRequests("too many failed sign-ins for this account; try again shortly")
+    ok = verify_password(user.password_hash if user else None, password)
+    if user is None or not ok or not user.is_active:
+        throttle.failed(client)
+        if user is not None:
+            user.failed_logins += 1
+            if user.failed_logins >= settings.login_max_failures:
+                # A short lock only: an attacker cannot keep a real user out for long.
+                user.locked_until_at = now + timedelta(seconds=settings.login_lockout_seconds)
+                user.failed_logins = 0
+        audit.record(
+            session,
+            actor=None,
+            action="login",
+            object_type="user",
+            object_id=user.id if user else None,
+            outcome="failed",
+            client=client,
+        )
+        session.commit()
+        raise Unauthorized("wrong email or password")
+    throttle.succeeded(client)
+    user.failed_logins = 0
+    user.locked_until_at = None
+    token, digest = new_token(STAFF_TOKEN_PREFIX)
+    session.add(
+        AuthSession(
+            token_hash=digest,
+            user_id=user.id,
+            expires_at=now + timedelta(minutes=settings.token_ttl_minutes),
+        )
+    )
+    audit.record(
+        session,
+        actor=Principal(user.role, user_id=user.id),
+        action="login",
+        object_type="user",
+        object_id=user.id,
+        client=client,
+    )
+    session.commit()
+    return token, user
+
+
+def revoke_session(session: Session, *, principal: Principal) -> None:
+    """Sign out: the token stops working at once."""
+    session.execute(
+        update(AuthSession)
+        .where(AuthSession.id == principal.session_id)
+        .values(revoked_at=utcnow())
+    )
+    audit.record(
+        session, actor=principal, action="logout", object_type="user", object_id=principal.user_id
+    )
+    session.commit()
+
+
+def list_users(session: Session) -> list[User]:
+    """All staff and mentor accounts."""
+    return list(session.scalars(select(User).order_by(User.id)))
+
+
+def set_active(session: Session, *, actor: Principal, user_id: int, is_active: bool) -> User:
+    """Enable or disable an account; disabling revokes its tokens at once."""
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound("no such user")
+    user.is_active = is_active
+    if not is_active:
+        session.execute(
+            update(AuthSession)
+            .where(AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None))
+            .values(revoked_at=utcnow())
+        )
+    audit.record(session, actor=actor, action="update", object_type="user", object_id=user_id)
+    session.commit()
+    return user

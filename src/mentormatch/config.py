@@ -1,0 +1,56 @@
+"""Settings: one pydantic-settings class, read from MENTORMATCH_* variables, built lazily."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_SECRET = "dev-only-secret-change-me"
+PROJECT_DATA = Path(__file__).resolve().parents[2] / "data"
+
+
+class Settings(BaseSettings):
+    """Everything configurable about one MentorMatch deployment."""
+
+    model_config = SettingsConfigDict(env_prefix="MENTORMATCH_", env_file=".env", extra="ignore")
+
+    environment: Literal["development", "test", "production"] = "development"
+    secret_key: str = DEFAULT_SECRET
+    database_url: str = f"sqlite:///{PROJECT_DATA / 'mentormatch.db'}"
+    max_body_bytes: int = Field(default=64 * 1024, ge=1024)
+    token_ttl_minutes: int = Field(default=8 * 60, ge=1)
+    page_size_max: int = Field(default=100, ge=1)
+    # Program rules (BRIEF §3): per-program settings with the brief's defaults.
+    min_recovery_days: int = Field(default=365, ge=0)
+    min_age: int = Field(default=18, ge=0)
+    serves_youth: bool = False
+    consent_version: str = "2026-11"
+    pairing_expiry_days: int = Field(default=3, ge=1)
+    overlap_saturation_hours: float = Field(default=3.0, gt=0)
+    match_weights: dict[str, float] = Field(default_factory=dict)
+    smtp_url: str | None = None
+    public_base_url: str = "http://127.0.0.1:8000"
+    login_max_failures: int = Field(default=5, ge=1)
+    login_lockout_seconds: int = Field(default=300, ge=1)
+
+    @model_validator(mode="after")
+    def _refuse_default_secret(self) -> Settings:
+        if self.environment == "production" and self.secret_key == DEFAULT_SECRET:
+            raise ValueError("MENTORMATCH_SECRET_KEY must be set outside development")
+        if self.environment == "production" and len(self.secret_key) < 32:
+            raise ValueError("MENTORMATCH_SECRET_KEY must be at least 32 characters")
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings, read from the environment on first use."""
+    return Settings()

@@ -1,0 +1,94 @@
+"""The application factory: routers, error handling, middleware."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+from sqlalchemy.orm.exc import StaleDataError
+
+from mentormatch import __version__, vocabulary
+from mentormatch.accounts.dependencies import Public
+from mentormatch.accounts.router import router as accounts_router
+from mentormatch.accounts.throttle import LoginThrottle
+from mentormatch.config import Settings, get_settings
+from mentormatch.db import make_engine, make_sessionmaker
+from mentormatch.deps import SessionDep
+from mentormatch.errors import MentorMatchError
+from mentormatch.mentors.router import router as mentors_router
+from mentormatch.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
+from mentormatch.newcomers.router import router as newcomers_router
+
+log = logging.getLogger("mentormatch")
+
+meta = APIRouter(tags=["meta"])
+
+
+@meta.get("/api/v1/vocabulary", dependencies=[Public])
+def read_vocabulary() -> dict[str, Any]:
+    """Every controlled list (codes and labels) for building forms and pickers."""
+    return vocabulary.as_dict()
+
+
+@meta.get("/healthz", dependencies=[Public])
+def healthz(session: SessionDep) -> dict[str, str]:
+    """Liveness and database reachability."""
+    session.execute(text("SELECT 1"))
+    return {"status": "ok", "version": __version__}
+
+
+def _error(status: int, type_: str, detail: Any, field: str | None = None) -> JSONResponse:
+    body: dict[str, Any] = {"type": type_, "detail": detail}
+    if field:
+        body["field"] = field
+    return JSONResponse(body, status_code=status)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """One handler per error family; no stack trace or input echo ever reaches a client."""
+
+    @app.exception_handler(MentorMatchError)
+    async def _domain(_: Request, exc: MentorMatchError) -> JSONResponse:
+        response = _error(exc.status_code, exc.type, exc.message, exc.field)
+        if exc.status_code == 401:
+            response.headers["WWW-Authenticate"] = "Bearer"
+        return response
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        detail = [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in exc.errors()]
+        return _error(422, "validation_error", detail)
+
+    @app.exception_handler(StaleDataError)
+    async def _stale(_: Request, exc: StaleDataError) -> JSONResponse:
+        return _error(409, "conflict", "this record changed while you edited it; reload")
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
+        log.error("unhandled %s", type(exc).__name__)
+        return _error(500, "internal_error", "something went wrong on our side")
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the app for these settings (read from the environment when not given)."""
+    settings = settings or get_settings()
+    app = FastAPI(
+        title="MentorMatch",
+        version=__version__,
+        description="Peer-mentor matching for addiction-recovery programs.",
+    )
+    engine = make_engine(settings.database_url)
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessionmaker = make_sessionmaker(engine)
+    app.state.login_throttle = LoginThrottle()
+    install_error_handlers(app)
+    for router in (meta, accounts_router, newcomers_router, mentors_router):
+        app.include_router(router)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(SecurityHeadersMiddleware)
+    return app

@@ -1,0 +1,95 @@
+"""Mentor routes: the coordinator's register of mentors and the mentor's own profile."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from sqlalchemy.orm import Session
+
+from mentormatch.accounts.dependencies import CoordinatorDep, MentorDep
+from mentormatch.deps import SessionDep, SettingsDep
+from mentormatch.mentors import service
+from mentormatch.mentors.models import Mentor
+from mentormatch.mentors.schemas import (
+    MentorCreate,
+    MentorCreated,
+    MentorPage,
+    MentorPublic,
+    MentorSelfUpdate,
+    MentorUpdate,
+)
+
+router = APIRouter(prefix="/api/v1/mentors", tags=["mentors"])
+
+
+def to_public(session: Session, mentors: list[Mentor]) -> list[MentorPublic]:
+    """Mentor profiles with their account email and current load."""
+    ids = [m.id for m in mentors]
+    load = service.loads(session, ids)
+    email = service.emails(session, [m.user_id for m in mentors])
+    return [
+        MentorPublic.model_validate(
+            {
+                **{c: getattr(m, c) for c in MentorPublic.model_fields if hasattr(m, c)},
+                "email": email[m.user_id],
+                "load": load.get(m.id, 0),
+            }
+        )
+        for m in mentors
+    ]
+
+
+@router.post("", response_model=MentorCreated, status_code=201)
+def create_mentor(
+    body: MentorCreate, coordinator: CoordinatorDep, session: SessionDep, settings: SettingsDep
+) -> MentorCreated:
+    """Register a vetted mentor and create their sign-in; the initial password is shown once."""
+    mentor, password = service.create_mentor(
+        session, actor=coordinator, body=body, min_age=settings.min_age
+    )
+    public = to_public(session, [mentor])[0]
+    return MentorCreated.model_validate({**public.model_dump(), "initial_password": password})
+
+
+@router.get("", response_model=MentorPage)
+def list_mentors(
+    coordinator: CoordinatorDep,
+    session: SessionDep,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> MentorPage:
+    """A page of mentors with their load."""
+    rows, total = service.list_mentors(session, actor=coordinator, limit=limit, offset=offset)
+    return MentorPage(items=to_public(session, rows), total=total, limit=limit, offset=offset)
+
+
+@router.get("/me", response_model=MentorPublic)
+def read_own(me: MentorDep, session: SessionDep) -> MentorPublic:
+    """Your own mentor profile."""
+    mentor = service.get_mentor(session, actor=me, mentor_id=me.mentor_id or 0)
+    return to_public(session, [mentor])[0]
+
+
+@router.patch("/me", response_model=MentorPublic)
+def update_own(body: MentorSelfUpdate, me: MentorDep, session: SessionDep) -> MentorPublic:
+    """Change your availability, capacity, preferences, or pause new requests."""
+    mentor = service.update_mentor(session, actor=me, mentor_id=me.mentor_id or 0, body=body)
+    return to_public(session, [mentor])[0]
+
+
+@router.get("/{mentor_id}", response_model=MentorPublic)
+def read_mentor(mentor_id: int, coordinator: CoordinatorDep, session: SessionDep) -> MentorPublic:
+    """One mentor's profile."""
+    return to_public(
+        session, [service.get_mentor(session, actor=coordinator, mentor_id=mentor_id)]
+    )[0]
+
+
+@router.patch("/{mentor_id}", response_model=MentorPublic)
+def update_mentor(
+    mentor_id: int, body: MentorUpdate, coordinator: CoordinatorDep, session: SessionDep
+) -> MentorPublic:
+    """Edit a mentor's profile or status. Send the `version` you read."""
+    mentor = service.update_mentor(session, actor=coordinator, mentor_id=mentor_id, body=body)
+    return to_public(session, [mentor])[0]

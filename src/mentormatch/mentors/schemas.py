@@ -1,0 +1,160 @@
+"""Mentor schemas, one per audience: coordinator create/update, the mentor's own view."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
+
+from mentormatch import profiles as p
+
+MENTOR_EXAMPLE = {
+    "email": "alex@example.org",
+    "first_name": "Alex",
+    "gender": "man",
+    "mentee_genders": ["man"],
+    "birth_year": 1980,
+    "languages": ["en", "es"],
+    "timezone": "America/New_York",
+    "availability": [{"day": 1, "start_hour": 18, "end_hour": 21}],
+    "substances": ["heroin", "alcohol"],
+    "pathways": ["smart_recovery", "medication_supported"],
+    "medication_affirming": True,
+    "meeting_modes": ["video", "phone"],
+    "interests": "Fishing, cooking, helping dads in early recovery",
+    "recovery_start": "2018-03-01",
+    "capacity": 2,
+}
+
+
+class _MentorFields(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    first_name: p.Name
+    phone: p.Phone | None = None
+    gender: p.Gender
+    mentee_genders: p.GenderList = []
+    birth_year: p.BirthYear
+    languages: p.LanguageList
+    timezone: p.TimeZone
+    availability: p.Slots = []
+    substances: p.SubstanceList
+    pathways: p.PathwayList = []
+    pathways_ruled_out: p.PathwayList = []
+    medication_affirming: bool = False
+    meeting_modes: p.ModeList
+    latitude: p.Latitude | None = None
+    longitude: p.Longitude | None = None
+    travel_radius_km: p.RadiusKm | None = None
+    lived_experience: p.ExperienceList = []
+    interests: p.FreeText = ""
+    recovery_start: p.PastDate
+    capacity: int = Field(default=2, ge=0, le=10)
+    youth_vetted: bool = False
+
+
+class MentorCreate(_MentorFields):
+    """A coordinator registers a vetted mentor and their account."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [MENTOR_EXAMPLE]})
+
+    email: EmailStr
+
+    @model_validator(mode="after")
+    def _consistent(self) -> MentorCreate:
+        p.check_location(self.meeting_modes, self.latitude, self.longitude, self.travel_radius_km)
+        if set(self.pathways) & set(self.pathways_ruled_out):
+            raise ValueError("pathways_ruled_out overlaps pathways")
+        return self
+
+
+class MentorSelfUpdate(BaseModel):
+    """What a mentor may change in their own profile; every field optional."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    version: int | None = Field(default=None, ge=1)
+    first_name: p.Name | None = None
+    phone: p.Phone | None = None
+    mentee_genders: p.GenderList | None = None
+    languages: p.LanguageList | None = None
+    timezone: p.TimeZone | None = None
+    availability: p.Slots | None = None
+    pathways: p.PathwayList | None = None
+    pathways_ruled_out: p.PathwayList | None = None
+    medication_affirming: bool | None = None
+    meeting_modes: p.ModeList | None = None
+    latitude: p.Latitude | None = None
+    longitude: p.Longitude | None = None
+    travel_radius_km: p.RadiusKm | None = None
+    lived_experience: p.ExperienceList | None = None
+    interests: p.FreeText | None = None
+    capacity: int | None = Field(default=None, ge=0, le=10)
+    paused: bool | None = Field(default=None, description="Pause new requests")
+
+
+class MentorUpdate(MentorSelfUpdate):
+    """What a coordinator may change; `version` guards against lost updates."""
+
+    version: int | None = Field(default=None, ge=1)
+    gender: p.Gender | None = None
+    birth_year: p.BirthYear | None = None
+    substances: p.SubstanceList | None = None
+    recovery_start: p.PastDate | None = None
+    vetted: bool | None = None
+    active: bool | None = None
+    youth_vetted: bool | None = None
+
+    @model_validator(mode="after")
+    def _version_required(self) -> MentorUpdate:
+        if self.version is None:
+            raise ValueError("version is required: send the version you read")
+        return self
+
+
+class MentorPublic(BaseModel):
+    """A mentor's full profile: for coordinators and for the mentor themself."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    email: str
+    first_name: str
+    phone: str | None
+    gender: str
+    mentee_genders: list[str]
+    birth_year: int
+    languages: list[str]
+    timezone: str
+    availability: list[p.Slot]
+    substances: list[str]
+    pathways: list[str]
+    pathways_ruled_out: list[str]
+    medication_affirming: bool
+    meeting_modes: list[str]
+    latitude: float | None
+    longitude: float | None
+    travel_radius_km: float | None
+    lived_experience: list[str]
+    interests: str
+    recovery_start: date
+    capacity: int
+    load: int = Field(description="Approved + active pairings")
+    vetted: bool
+    active: bool
+    paused: bool
+    youth_vetted: bool
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class MentorCreated(MentorPublic):
+    initial_password: str = Field(description="Shown once: give it to the mentor to sign in")
+
+
+class MentorPage(BaseModel):
+    items: list[MentorPublic]
+    total: int
+    limit: int
+    offset: int

@@ -1,0 +1,127 @@
+"""Mentor rules: a coordinator registers vetted mentors; mentors keep their own profile."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from mentormatch.accounts import service as accounts
+from mentormatch.accounts.models import Role, User
+from mentormatch.accounts.principal import Principal
+from mentormatch.accounts.security import new_password
+from mentormatch.audit import service as audit
+from mentormatch.errors import Conflict, Invalid, NotFound
+from mentormatch.mentors.models import Mentor
+from mentormatch.mentors.schemas import MentorCreate, MentorSelfUpdate, MentorUpdate
+from mentormatch.pairings.models import HOLDS_CAPACITY, Pairing
+from mentormatch.profiles import age_in, check_location
+
+OBJECT = "mentor"
+
+
+def loads(session: Session, mentor_ids: list[int] | None = None) -> dict[int, int]:
+    """Approved + active pairings per mentor (missing mentors have none)."""
+    query = (
+        select(Pairing.mentor_id, func.count())
+        .where(Pairing.status.in_(HOLDS_CAPACITY))
+        .group_by(Pairing.mentor_id)
+    )
+    if mentor_ids is not None:
+        query = query.where(Pairing.mentor_id.in_(mentor_ids))
+    return {mentor_id: count for mentor_id, count in session.execute(query).tuples()}
+
+
+def emails(session: Session, user_ids: list[int]) -> dict[int, str]:
+    """Account email per user id."""
+    rows = session.execute(select(User.id, User.email).where(User.id.in_(user_ids))).tuples()
+    return dict(rows.all())
+
+
+def create_mentor(
+    session: Session, *, actor: Principal, body: MentorCreate, min_age: int
+) -> tuple[Mentor, str]:
+    """Register a vetted mentor and their account; returns the initial password once."""
+    if age_in(body.birth_year) < min_age:
+        raise Invalid(f"birth_year: mentors must be at least {min_age}", field="birth_year")
+    password = new_password()
+    user = accounts.create_user(session, email=body.email, password=password, role=Role.mentor)
+    fields = body.model_dump(exclude={"email"}, mode="json")
+    fields["recovery_start"] = body.recovery_start
+    mentor = Mentor(**fields, user_id=user.id)
+    session.add(mentor)
+    session.flush()
+    audit.record(session, actor=actor, action="create", object_type=OBJECT, object_id=mentor.id)
+    session.commit()
+    return mentor, password
+
+
+def get_mentor(session: Session, *, actor: Principal, mentor_id: int) -> Mentor:
+    """One mentor's profile (audited)."""
+    mentor = session.get(Mentor, mentor_id)
+    if mentor is None:
+        raise NotFound("no such mentor")
+    audit.record(session, actor=actor, action="read", object_type=OBJECT, object_id=mentor_id)
+    session.commit()
+    return mentor
+
+
+def list_mentors(
+    session: Session, *, actor: Principal, limit: int, offset: int
+) -> tuple[list[Mentor], int]:
+    """A page of mentors, by id."""
+    total = session.scalar(select(func.count()).select_from(Mentor)) or 0
+    rows = list(session.scalars(select(Mentor).order_by(Mentor.id).limit(limit).offset(offset)))
+    audit.record(session, actor=actor, action="list", object_type=OBJECT)
+    session.commit()
+    return rows, total
+
+
+def update_mentor(
+    session: Session,
+    *,
+    actor: Principal,
+    mentor_id: int,
+    body: MentorUpdate | MentorSelfUpdate,
+) -> Mentor:
+    """Apply a partial update; 409 when `version` is stale, 422 when capacity < current load."""
+    mentor = session.get(Mentor, mentor_id)
+    if mentor is None:
+        raise NotFound("no such mentor")
+    if body.version is not None and body.version != mentor.version:
+        raise Conflict(
+            f"this profile changed since you read it (now version {mentor.version}); "
+            "reload and try again",
+            field="version",
+        )
+    changes: dict[str, Any] = body.model_dump(exclude_unset=True, exclude={"version"}, mode="json")
+    if "recovery_start" in changes and isinstance(body, MentorUpdate):
+        changes["recovery_start"] = body.recovery_start
+    nulls = [
+        k
+        for k, value in changes.items()
+        if value is None and k not in ("phone", "latitude", "longitude", "travel_radius_km")
+    ]
+    if nulls:
+        raise Invalid(f"{nulls[0]}: cannot be empty", field=nulls[0])
+    if "capacity" in changes:
+        load = loads(session, [mentor_id]).get(mentor_id, 0)
+        if changes["capacity"] < load:
+            raise Invalid(
+                f"capacity: {load} pairings are approved or active; capacity cannot go below it",
+                field="capacity",
+            )
+    for name, value in changes.items():
+        setattr(mentor, name, value)
+    try:
+        check_location(
+            mentor.meeting_modes, mentor.latitude, mentor.longitude, mentor.travel_radius_km
+        )
+    except ValueError as exc:
+        raise Invalid(str(exc), field="meeting_modes") from exc
+    if set(mentor.pathways) & set(mentor.pathways_ruled_out):
+        raise Invalid("pathways_ruled_out overlaps pathways", field="pathways_ruled_out")
+    audit.record(session, actor=actor, action="update", object_type=OBJECT, object_id=mentor_id)
+    session.commit()
+    return mentor

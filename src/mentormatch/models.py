@@ -1,0 +1,23 @@
+"""Every table, imported in one place so Alembic and the tests see the whole schema."""
+
+from mentormatch.accounts.models import AuthSession, User
+from mentormatch.audit.models import AuditEvent
+from mentormatch.db import Base
+from mentormatch.mentors.models import Mentor
+from mentormatch.newcomers.models import Consent, DoNotPair, Newcomer
+from mentormatch.pairings.models import Pairing, PairingEvent
+
+metadata = Base.metadata
+
+__all__ = [
+    "AuditEvent",
+    "AuthSession",
+    "Consent",
+    "DoNotPair",
+    "Mentor",
+    "Newcomer",
+    "Pairing",
+    "PairingEvent",
+    "User",
+    "metadata",
+]

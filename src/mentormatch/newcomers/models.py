@@ -1,0 +1,95 @@
+"""Newcomer profiles, their consent records and do-not-pair entries."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Enum, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from mentormatch.db import Base, JSONType, UTCDateTime, utcnow
+
+
+class NewcomerStatus(enum.StrEnum):
+    waiting = "waiting"  # in the queue
+    pending = "pending"  # a mentor is being asked
+    paired = "paired"  # an active pairing
+    closed = "closed"  # withdrawn or closed by a coordinator
+
+
+class Newcomer(Base):
+    __tablename__ = "newcomers"
+    __table_args__ = (Index("ix_newcomers_queue", "status", "urgent", "waiting_since"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    first_name: Mapped[str] = mapped_column(String(60))
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    preferred_contact: Mapped[str | None] = mapped_column(String(20))
+    share_contact: Mapped[bool] = mapped_column(default=False)
+    gender: Mapped[str] = mapped_column(String(20))
+    gender_pref: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    birth_year: Mapped[int]
+    languages: Mapped[list[str]] = mapped_column(JSONType)
+    timezone: Mapped[str] = mapped_column(String(64))
+    availability: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
+    substances: Mapped[list[str]] = mapped_column(JSONType)
+    pathway: Mapped[str | None] = mapped_column(String(40))
+    medication: Mapped[str] = mapped_column(String(20), default="none")
+    meeting_modes: Mapped[list[str]] = mapped_column(JSONType)
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
+    travel_radius_km: Mapped[float | None]
+    lived_experience: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    wanted_experience: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    hopes: Mapped[str] = mapped_column(Text, default="")
+    recovery_start: Mapped[date | None]
+    urgent: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[NewcomerStatus] = mapped_column(
+        Enum(NewcomerStatus, name="newcomer_status", native_enum=False, length=20),
+        default=NewcomerStatus.waiting,
+    )
+    waiting_since: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    status_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    consents: Mapped[list[Consent]] = relationship(
+        back_populates="newcomer", cascade="all, delete-orphan", order_by="Consent.id"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Consent(Base):
+    """What a newcomer agreed to, under which version of the notice, and when."""
+
+    __tablename__ = "consents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    newcomer_id: Mapped[int] = mapped_column(
+        ForeignKey("newcomers.id", ondelete="CASCADE"), index=True
+    )
+    scope: Mapped[list[str]] = mapped_column(JSONType)
+    version: Mapped[str] = mapped_column(String(20))
+    agreed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    newcomer: Mapped[Newcomer] = relationship(back_populates="consents")
+
+
+class DoNotPair(Base):
+    """A pair that must never be matched (household, workplace, cohort, a bad past pairing)."""
+
+    __tablename__ = "do_not_pair"
+    __table_args__ = (UniqueConstraint("newcomer_id", "mentor_id", name="uq_do_not_pair_pair"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    newcomer_id: Mapped[int] = mapped_column(
+        ForeignKey("newcomers.id", ondelete="CASCADE"), index=True
+    )
+    mentor_id: Mapped[int] = mapped_column(ForeignKey("mentors.id", ondelete="CASCADE"), index=True)
+    reason: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -1,0 +1,139 @@
+"""Newcomer routes: public intake, the newcomer's own record, the coordinator's queue."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+
+from mentormatch.accounts.dependencies import CoordinatorDep, NewcomerDep, Public
+from mentormatch.deps import ClientDep, SessionDep, SettingsDep
+from mentormatch.newcomers import service
+from mentormatch.newcomers.models import Newcomer, NewcomerStatus
+from mentormatch.newcomers.schemas import (
+    DoNotPairCreate,
+    DoNotPairPublic,
+    NewcomerCoordinatorUpdate,
+    NewcomerCreated,
+    NewcomerExport,
+    NewcomerForCoordinator,
+    NewcomerIntake,
+    NewcomerListItem,
+    NewcomerPage,
+    NewcomerSelf,
+    NewcomerUpdate,
+)
+from mentormatch.profiles import age_in
+
+router = APIRouter(prefix="/api/v1/newcomers", tags=["newcomers"])
+
+
+@router.post("", response_model=NewcomerCreated, status_code=201, dependencies=[Public])
+def create_newcomer(
+    body: NewcomerIntake, session: SessionDep, settings: SettingsDep, client: ClientDep
+) -> NewcomerCreated:
+    """Public intake. Keep the returned `status_token`: it is shown only once."""
+    newcomer, token = service.intake(session, body=body, settings=settings, client=client)
+    crisis = service.crisis_payload() if newcomer.urgent else {}
+    return NewcomerCreated.model_validate(
+        {
+            **NewcomerSelf.model_validate(newcomer).model_dump(),
+            "status_token": token,
+            "status_url": f"{settings.public_base_url}/status#{token}",
+            **crisis,
+        }
+    )
+
+
+@router.get("/me", response_model=NewcomerSelf)
+def read_own(me: NewcomerDep, session: SessionDep) -> Newcomer:
+    """Your own record and where you are in the process."""
+    return service.get_own(session, principal=me)
+
+
+@router.patch("/me", response_model=NewcomerSelf)
+def update_own(
+    body: NewcomerUpdate, me: NewcomerDep, session: SessionDep, settings: SettingsDep
+) -> Newcomer:
+    """Correct your answers; fields you do not send stay as they are."""
+    return service.update_own(session, principal=me, body=body, settings=settings)
+
+
+@router.delete("/me", status_code=204)
+def erase_own(me: NewcomerDep, session: SessionDep) -> Response:
+    """Withdraw and erase your record. Your status link stops working."""
+    service.erase_own(session, principal=me)
+    return Response(status_code=204)
+
+
+@router.get("/me/export", response_model=NewcomerExport)
+def export_own(me: NewcomerDep, session: SessionDep) -> Response:
+    """Download everything MentorMatch holds about you, as JSON."""
+    newcomer = service.export_own(session, principal=me)
+    body = NewcomerExport.model_validate(newcomer).model_dump_json(indent=2)
+    return Response(
+        body,
+        media_type="application/json",
+        headers={"Content-Disposition": 'attachment; filename="mentormatch-my-data.json"'},
+    )
+
+
+@router.get("", response_model=NewcomerPage)
+def list_newcomers(
+    coordinator: CoordinatorDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    status: NewcomerStatus | None = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> NewcomerPage:
+    """The queue: urgent first, then those waiting longest."""
+    rows, total = service.list_newcomers(
+        session, actor=coordinator, status=status, limit=limit, offset=offset
+    )
+    items = [NewcomerListItem.model_validate(r) for r in rows]
+    return NewcomerPage(items=items, total=total, limit=limit, offset=offset)
+
+
+def for_coordinator(session: SessionDep, newcomer: Newcomer) -> NewcomerForCoordinator:
+    """The coordinator's view of a newcomer, with age and do-not-pair list."""
+    entries = service.do_not_pair_entries(session, newcomer_id=newcomer.id)
+    return NewcomerForCoordinator.model_validate(
+        {
+            **NewcomerExport.model_validate(newcomer).model_dump(),
+            "age": age_in(newcomer.birth_year),
+            "do_not_pair": [DoNotPairPublic.model_validate(e) for e in entries],
+        }
+    )
+
+
+@router.get("/{newcomer_id}", response_model=NewcomerForCoordinator)
+def read_newcomer(
+    newcomer_id: int, coordinator: CoordinatorDep, session: SessionDep
+) -> NewcomerForCoordinator:
+    """One newcomer's record."""
+    newcomer = service.get_for_coordinator(session, actor=coordinator, newcomer_id=newcomer_id)
+    return for_coordinator(session, newcomer)
+
+
+@router.patch("/{newcomer_id}", response_model=NewcomerForCoordinator)
+def update_newcomer(
+    newcomer_id: int,
+    body: NewcomerCoordinatorUpdate,
+    coordinator: CoordinatorDep,
+    session: SessionDep,
+) -> NewcomerForCoordinator:
+    """Mark urgent, close or reopen. Send the `version` you read."""
+    newcomer = service.update_by_coordinator(
+        session, actor=coordinator, newcomer_id=newcomer_id, body=body
+    )
+    return for_coordinator(session, newcomer)
+
+
+@router.post("/{newcomer_id}/do-not-pair", response_model=DoNotPairPublic, status_code=201)
+def add_do_not_pair(
+    newcomer_id: int, body: DoNotPairCreate, coordinator: CoordinatorDep, session: SessionDep
+) -> DoNotPairPublic:
+    """Never pair this newcomer with this mentor (household, workplace, cohort…)."""
+    entry = service.add_do_not_pair(session, actor=coordinator, newcomer_id=newcomer_id, body=body)
+    return DoNotPairPublic.model_validate(entry)

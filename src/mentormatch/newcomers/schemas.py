@@ -1,0 +1,232 @@
+"""Newcomer schemas, one per audience: intake, self-service, coordinator."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
+
+from mentormatch import profiles as p
+from mentormatch.newcomers.models import NewcomerStatus
+
+INTAKE_EXAMPLE = {
+    "first_name": "Sam",
+    "email": "sam@example.org",
+    "preferred_contact": "text",
+    "phone": "+1 555 010 2030",
+    "share_contact": True,
+    "gender": "man",
+    "gender_pref": ["man"],
+    "birth_year": 1990,
+    "languages": ["en"],
+    "timezone": "America/Chicago",
+    "availability": [{"day": 1, "start_hour": 18, "end_hour": 21}],
+    "substances": ["heroin"],
+    "pathway": "smart_recovery",
+    "medication": "buprenorphine",
+    "meeting_modes": ["video", "phone"],
+    "wanted_experience": ["parent"],
+    "hopes": "Someone who gets early mornings and being a dad",
+    "recovery_start": "2026-10-01",
+    "in_crisis": False,
+    "consent": {"agree": True, "version": "2026-11", "share_with_mentor": True},
+}
+
+
+class ConsentIn(BaseModel):
+    """The consent the intake form asks for; storing a profile requires `agree`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    agree: Literal[True] = Field(description="I agree that MentorMatch stores my answers")
+    version: str = Field(min_length=1, max_length=20)
+    share_with_mentor: bool = Field(
+        default=False, description="A proposed mentor may see my first name and matching answers"
+    )
+
+
+class _ProfileFields(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    first_name: p.Name
+    email: EmailStr | None = None
+    phone: p.Phone | None = None
+    preferred_contact: p.ContactMethod | None = None
+    share_contact: bool = False
+    gender: p.Gender
+    gender_pref: p.GenderList = []
+    birth_year: p.BirthYear
+    languages: p.LanguageList
+    timezone: p.TimeZone
+    availability: p.Slots = []
+    substances: p.SubstanceList
+    pathway: p.Pathway | None = None
+    medication: p.Medication = "none"
+    meeting_modes: p.ModeList
+    latitude: p.Latitude | None = None
+    longitude: p.Longitude | None = None
+    travel_radius_km: p.RadiusKm | None = None
+    lived_experience: p.ExperienceList = []
+    wanted_experience: p.ExperienceList = []
+    hopes: p.FreeText = ""
+    recovery_start: p.PastDate | None = None
+
+
+class NewcomerIntake(_ProfileFields):
+    """The public intake form."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [INTAKE_EXAMPLE]})
+
+    in_crisis: bool = Field(
+        description="Are you in danger right now, or thinking about harming yourself?"
+    )
+    consent: ConsentIn
+
+    @model_validator(mode="after")
+    def _location_and_contact(self) -> NewcomerIntake:
+        p.check_location(self.meeting_modes, self.latitude, self.longitude, self.travel_radius_km)
+        return self
+
+
+class NewcomerUpdate(BaseModel):
+    """What a newcomer may correct in their own profile; every field optional."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    first_name: p.Name | None = None
+    email: EmailStr | None = None
+    phone: p.Phone | None = None
+    preferred_contact: p.ContactMethod | None = None
+    share_contact: bool | None = None
+    gender: p.Gender | None = None
+    gender_pref: p.GenderList | None = None
+    birth_year: p.BirthYear | None = None
+    languages: p.LanguageList | None = None
+    timezone: p.TimeZone | None = None
+    availability: p.Slots | None = None
+    substances: p.SubstanceList | None = None
+    pathway: p.Pathway | None = None
+    medication: p.Medication | None = None
+    meeting_modes: p.ModeList | None = None
+    latitude: p.Latitude | None = None
+    longitude: p.Longitude | None = None
+    travel_radius_km: p.RadiusKm | None = None
+    lived_experience: p.ExperienceList | None = None
+    wanted_experience: p.ExperienceList | None = None
+    hopes: p.FreeText | None = None
+    recovery_start: p.PastDate | None = None
+
+
+class NewcomerCoordinatorUpdate(BaseModel):
+    """What a coordinator may change; `version` guards against lost updates."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    version: int = Field(ge=1, description="The version you read; a newer one answers 409")
+    urgent: bool | None = None
+    status: Literal["waiting", "closed"] | None = None
+
+
+class DoNotPairCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    mentor_id: int = Field(ge=1)
+    reason: Literal["household", "workplace", "treatment_cohort", "past_pairing", "other"]
+
+
+class DoNotPairPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    mentor_id: int
+    reason: str
+    created_at: datetime
+
+
+class CrisisResource(BaseModel):
+    name: str
+    contact: str
+    region: str
+
+
+class ConsentPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    scope: list[str]
+    version: str
+    agreed_at: datetime
+
+
+class NewcomerSelf(BaseModel):
+    """A newcomer's own record, as they see it."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    status: NewcomerStatus
+    urgent: bool
+    waiting_since: datetime
+    first_name: str
+    email: str | None
+    phone: str | None
+    preferred_contact: str | None
+    share_contact: bool
+    gender: str
+    gender_pref: list[str]
+    birth_year: int
+    languages: list[str]
+    timezone: str
+    availability: list[p.Slot]
+    substances: list[str]
+    pathway: str | None
+    medication: str
+    meeting_modes: list[str]
+    latitude: float | None
+    longitude: float | None
+    travel_radius_km: float | None
+    lived_experience: list[str]
+    wanted_experience: list[str]
+    hopes: str
+    recovery_start: date | None
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class NewcomerCreated(NewcomerSelf):
+    """The intake answer: the record, the private status token (shown once) and resources."""
+
+    status_token: str = Field(description="Keep this private: it opens your record")
+    status_url: str
+    crisis_resources: list[CrisisResource] = []
+    crisis_notice: str | None = None
+
+
+class NewcomerExport(NewcomerSelf):
+    consents: list[ConsentPublic]
+
+
+class NewcomerForCoordinator(NewcomerSelf):
+    age: int
+    consents: list[ConsentPublic]
+    do_not_pair: list[DoNotPairPublic] = []
+
+
+class NewcomerListItem(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    first_name: str
+    status: NewcomerStatus
+    urgent: bool
+    waiting_since: datetime
+    substances: list[str]
+    languages: list[str]
+    pathway: str | None
+
+
+class NewcomerPage(BaseModel):
+    items: list[NewcomerListItem]
+    total: int
+    limit: int
+    offset: int

@@ -1,0 +1,271 @@
+"""Newcomer rules: intake with consent and crisis routing, self-service, the coordinator queue."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session, selectinload
+
+from mentormatch import vocabulary
+from mentormatch.accounts.models import Role
+from mentormatch.accounts.principal import Principal
+from mentormatch.accounts.security import NEWCOMER_TOKEN_PREFIX, new_token
+from mentormatch.audit import service as audit
+from mentormatch.config import Settings
+from mentormatch.errors import Conflict, Invalid, NotFound
+from mentormatch.mentors.models import Mentor
+from mentormatch.newcomers.models import Consent, DoNotPair, Newcomer, NewcomerStatus
+from mentormatch.newcomers.schemas import (
+    DoNotPairCreate,
+    NewcomerCoordinatorUpdate,
+    NewcomerIntake,
+    NewcomerUpdate,
+)
+from mentormatch.profiles import age_in, check_location
+
+OBJECT = "newcomer"
+
+
+def _check_program_rules(*, birth_year: int, settings: Settings) -> None:
+    age = age_in(birth_year)
+    if age > 120:
+        raise Invalid("birth_year: please check the year you were born", field="birth_year")
+    if age < settings.min_age and not settings.serves_youth:
+        raise Invalid(
+            f"birth_year: this program serves people aged {settings.min_age} and over",
+            field="birth_year",
+        )
+
+
+def intake(
+    session: Session, *, body: NewcomerIntake, settings: Settings, client: str | None = None
+) -> tuple[Newcomer, str]:
+    """Record a new newcomer; returns the record and their private status token (once)."""
+    _check_program_rules(birth_year=body.birth_year, settings=settings)
+    if body.consent.version != settings.consent_version:
+        raise Invalid(
+            f"consent.version: the notice has changed; current version is "
+            f"{settings.consent_version}",
+            field="consent.version",
+        )
+    token, digest = new_token(NEWCOMER_TOKEN_PREFIX)
+    fields = body.model_dump(exclude={"in_crisis", "consent"}, mode="json")
+    fields["recovery_start"] = body.recovery_start
+    newcomer = Newcomer(**fields, urgent=body.in_crisis, status_token_hash=digest)
+    scope = ["store_profile", "redisclosure_notice"]
+    if body.consent.share_with_mentor:
+        scope.append("share_with_mentor")
+    if body.share_contact:
+        scope.append("share_contact_after_acceptance")
+    newcomer.consents.append(Consent(scope=scope, version=body.consent.version))
+    session.add(newcomer)
+    session.flush()
+    actor = Principal(role=Role.newcomer, newcomer_id=newcomer.id)
+    audit.record(
+        session,
+        actor=actor,
+        action="create",
+        object_type=OBJECT,
+        object_id=newcomer.id,
+        client=client,
+    )
+    if body.in_crisis:
+        audit.record(
+            session,
+            actor=actor,
+            action="flag_urgent",
+            object_type=OBJECT,
+            object_id=newcomer.id,
+            client=client,
+        )
+    session.commit()
+    return newcomer, token
+
+
+def crisis_payload() -> dict[str, Any]:
+    """The crisis resources shown at once to a newcomer who reports being in danger."""
+    return {
+        "crisis_resources": list(vocabulary.CRISIS_RESOURCES),
+        "crisis_notice": vocabulary.CRISIS_NOTICE,
+    }
+
+
+def _load(session: Session, newcomer_id: int) -> Newcomer:
+    newcomer = session.get(Newcomer, newcomer_id, options=[selectinload(Newcomer.consents)])
+    if newcomer is None:
+        raise NotFound("no such newcomer")
+    return newcomer
+
+
+def get_own(session: Session, *, principal: Principal) -> Newcomer:
+    """The newcomer's own record (audited as a read)."""
+    assert principal.newcomer_id is not None
+    newcomer = _load(session, principal.newcomer_id)
+    audit.record(session, actor=principal, action="read", object_type=OBJECT, object_id=newcomer.id)
+    session.commit()
+    return newcomer
+
+
+def _apply(newcomer: Newcomer, changes: dict[str, Any]) -> None:
+    for name, value in changes.items():
+        setattr(newcomer, name, value)
+    check_location(
+        newcomer.meeting_modes, newcomer.latitude, newcomer.longitude, newcomer.travel_radius_km
+    )
+
+
+def update_own(
+    session: Session, *, principal: Principal, body: NewcomerUpdate, settings: Settings
+) -> Newcomer:
+    """Correct one's own answers; fields not sent stay as they were."""
+    newcomer = get_own(session, principal=principal)
+    changes = body.model_dump(exclude_unset=True, mode="json")
+    if "recovery_start" in changes:
+        changes["recovery_start"] = body.recovery_start
+    nulls = [
+        k
+        for k in (
+            "first_name",
+            "gender",
+            "birth_year",
+            "languages",
+            "timezone",
+            "substances",
+            "meeting_modes",
+            "medication",
+        )
+        if k in changes and changes[k] is None
+    ]
+    if nulls:
+        raise Invalid(f"{nulls[0]}: cannot be empty", field=nulls[0])
+    if "birth_year" in changes:
+        _check_program_rules(birth_year=changes["birth_year"], settings=settings)
+    try:
+        _apply(newcomer, changes)
+    except ValueError as exc:
+        raise Invalid(str(exc), field="meeting_modes") from exc
+    audit.record(
+        session, actor=principal, action="update", object_type=OBJECT, object_id=newcomer.id
+    )
+    session.commit()
+    return newcomer
+
+
+def erase_own(session: Session, *, principal: Principal) -> None:
+    """Withdraw: erase the newcomer's record and everything attached to it."""
+    newcomer = _load(session, principal.newcomer_id or 0)
+    session.delete(newcomer)
+    audit.record(
+        session,
+        actor=principal,
+        action="erase",
+        object_type=OBJECT,
+        object_id=principal.newcomer_id,
+    )
+    session.commit()
+
+
+def export_own(session: Session, *, principal: Principal) -> Newcomer:
+    """Everything held about the newcomer, for download."""
+    newcomer = _load(session, principal.newcomer_id or 0)
+    audit.record(
+        session, actor=principal, action="export", object_type=OBJECT, object_id=newcomer.id
+    )
+    session.commit()
+    return newcomer
+
+
+def queue_order() -> tuple[Any, ...]:
+    """Urgent first, then those waiting longest."""
+    return (case((Newcomer.urgent.is_(True), 0), else_=1), Newcomer.waiting_since, Newcomer.id)
+
+
+def list_newcomers(
+    session: Session,
+    *,
+    actor: Principal,
+    status: NewcomerStatus | None,
+    limit: int,
+    offset: int,
+) -> tuple[list[Newcomer], int]:
+    """A page of the coordinator's list, urgent first, then longest waiting."""
+    query = select(Newcomer)
+    if status is not None:
+        query = query.where(Newcomer.status == status)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = list(session.scalars(query.order_by(*queue_order()).limit(limit).offset(offset)))
+    audit.record(session, actor=actor, action="list", object_type=OBJECT)
+    session.commit()
+    return rows, total
+
+
+def get_for_coordinator(session: Session, *, actor: Principal, newcomer_id: int) -> Newcomer:
+    """One newcomer's full record (audited)."""
+    newcomer = _load(session, newcomer_id)
+    audit.record(session, actor=actor, action="read", object_type=OBJECT, object_id=newcomer_id)
+    session.commit()
+    return newcomer
+
+
+def do_not_pair_entries(session: Session, *, newcomer_id: int) -> list[DoNotPair]:
+    """A newcomer's do-not-pair list."""
+    return list(
+        session.scalars(
+            select(DoNotPair).where(DoNotPair.newcomer_id == newcomer_id).order_by(DoNotPair.id)
+        )
+    )
+
+
+def update_by_coordinator(
+    session: Session, *, actor: Principal, newcomer_id: int, body: NewcomerCoordinatorUpdate
+) -> Newcomer:
+    """Change urgency or close/reopen; refused with 409 if someone else changed it first."""
+    newcomer = _load(session, newcomer_id)
+    if newcomer.version != body.version:
+        raise Conflict(
+            f"this record changed since you read it (now version {newcomer.version}); "
+            "reload and try again",
+            field="version",
+        )
+    changes = body.model_dump(exclude_unset=True, exclude={"version"})
+    if "status" in changes and newcomer.status in (NewcomerStatus.pending, NewcomerStatus.paired):
+        raise Conflict(f"newcomer is {newcomer.status}; end the pairing first", field="status")
+    for name, value in changes.items():
+        setattr(newcomer, name, NewcomerStatus(value) if name == "status" else value)
+    audit.record(session, actor=actor, action="update", object_type=OBJECT, object_id=newcomer_id)
+    session.commit()
+    return newcomer
+
+
+def add_do_not_pair(
+    session: Session, *, actor: Principal, newcomer_id: int, body: DoNotPairCreate
+) -> DoNotPair:
+    """Record that a newcomer and a mentor must never be paired."""
+    _load(session, newcomer_id)
+    if session.get(Mentor, body.mentor_id) is None:
+        raise NotFound("no such mentor")
+    entry = ensure_do_not_pair(
+        session, newcomer_id=newcomer_id, mentor_id=body.mentor_id, reason=body.reason
+    )
+    audit.record(
+        session, actor=actor, action="do_not_pair", object_type=OBJECT, object_id=newcomer_id
+    )
+    session.commit()
+    return entry
+
+
+def ensure_do_not_pair(
+    session: Session, *, newcomer_id: int, mentor_id: int, reason: str
+) -> DoNotPair:
+    """The do-not-pair entry for this pair, created if missing (the caller commits)."""
+    entry = session.scalar(
+        select(DoNotPair).where(
+            DoNotPair.newcomer_id == newcomer_id, DoNotPair.mentor_id == mentor_id
+        )
+    )
+    if entry is None:
+        entry = DoNotPair(newcomer_id=newcomer_id, mentor_id=mentor_id, reason=reason)
+        session.add(entry)
+        session.flush()
+    return entry

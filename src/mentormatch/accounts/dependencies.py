@@ -25,7 +25,6 @@ from mentormatch.errors import Forbidden, Unauthorized
 from mentormatch.mentors.models import Mentor
 from mentormatch.newcomers.models import Newcomer
 
-SESSION_COOKIE = "mm_session"
 _bearer = HTTPBearer(auto_error=False, description="A staff token or a newcomer status token")
 
 
@@ -55,15 +54,17 @@ def principal_for_token(session: Session, token: str) -> Principal | None:
 
 
 def get_principal(
-    request: Request,
     session: SessionDep,
     client: ClientDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal | None:
-    """The caller, from a bearer token or the web session cookie; None when anonymous."""
-    token = credentials.credentials if credentials else request.cookies.get(SESSION_COOKIE)
-    if not token:
+    """The caller, from the bearer token; None when anonymous.
+
+    The JSON API takes bearer tokens only, never cookies, so it cannot be driven cross-site.
+    """
+    if credentials is None:
         return None
+    token = credentials.credentials
     principal = principal_for_token(session, token)
     if principal is None:
         audit.record_refusal(

@@ -39,7 +39,7 @@ def create_newcomer(
         {
             **NewcomerSelf.model_validate(newcomer).model_dump(),
             "status_token": token,
-            "status_url": f"{settings.public_base_url}/status#{token}",
+            "status_url": f"{settings.public_base_url}/s/{token}",
             **crisis,
         }
     )

@@ -1,0 +1,95 @@
+"""The `mentormatch` command: database, accounts, demo data, serving, evaluation."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+
+from mentormatch import migrate
+from mentormatch.accounts import service as accounts
+from mentormatch.accounts.models import Role
+from mentormatch.accounts.schemas import UserCreate
+from mentormatch.config import get_settings
+from mentormatch.db import make_engine, make_sessionmaker
+from mentormatch.errors import MentorMatchError
+
+app = typer.Typer(
+    help="MentorMatch: peer-mentor matching for recovery programs.", no_args_is_help=True
+)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+users_app = typer.Typer(help="Staff accounts.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(users_app, name="users")
+
+
+def _fail(message: str) -> None:
+    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
+    raise typer.Exit(2)
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: str = "head") -> None:
+    """Apply migrations up to REVISION (default: the newest)."""
+    migrate.upgrade(get_settings().database_url, revision)
+    typer.echo(f"database at {revision}")
+
+
+@db_app.command("downgrade")
+def db_downgrade(revision: str = "base") -> None:
+    """Roll migrations back to REVISION (default: empty)."""
+    migrate.downgrade(get_settings().database_url, revision)
+    typer.echo(f"database at {revision}")
+
+
+@users_app.command("create")
+def users_create(
+    email: Annotated[str, typer.Option(help="Sign-in email")],
+    role: Annotated[str, typer.Option(help="admin or coordinator")] = "coordinator",
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input")
+    ] = False,
+) -> None:
+    """Create an admin or coordinator account; the password is prompted for (or read from stdin)."""
+    if role not in ("admin", "coordinator"):
+        _fail("--role must be admin or coordinator (mentors are created by a coordinator)")
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    if len(password) < 12:
+        _fail("password: use at least 12 characters")
+    try:
+        UserCreate(email=email, role=role, password=password)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        _fail("; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()))
+    factory = make_sessionmaker(make_engine(get_settings().database_url))
+    with factory() as session:
+        try:
+            user = accounts.create_user(session, email=email, password=password, role=Role(role))
+            session.commit()
+        except MentorMatchError as exc:
+            _fail(exc.message)
+    typer.echo(f"created {role} {user.email} (id {user.id})")
+
+
+@app.command()
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes")] = 1,
+) -> None:
+    """Serve the app with uvicorn."""
+    import uvicorn
+
+    uvicorn.run(
+        "mentormatch.main:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        access_log=False,
+        proxy_headers=False,
+    )

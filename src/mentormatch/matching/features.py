@@ -1,0 +1,343 @@
+"""Compact feature arrays for mentors and newcomers, built with scikit-learn encoders.
+
+Every list column becomes a small integer bitmask (one ``MultiLabelBinarizer`` per
+vocabulary, classes fixed by :mod:`mentormatch.vocabulary`), schedules become 168-bit
+UTC words (:mod:`.schedule`), free text becomes an L2-normalised TF-IDF row. The
+arrays are struct-of-arrays so the ranking path reads narrow, contiguous columns.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, fields, replace
+from datetime import datetime
+from typing import Any, Final
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.preprocessing import MultiLabelBinarizer
+
+from mentormatch import vocabulary as vocab
+from mentormatch.matching import frames as F
+from mentormatch.matching import schedule
+
+GENDER_CODES: Final = tuple(t.code for t in vocab.GENDERS)
+LANGUAGE_CODES: Final = tuple(t.code for t in vocab.LANGUAGES)
+MODE_CODES: Final = tuple(t.code for t in vocab.MEETING_MODES)
+PATHWAY_CODES: Final = tuple(t.code for t in vocab.PATHWAYS)
+SUBSTANCE_CODES: Final = tuple(t.code for t in vocab.SUBSTANCES)
+FAMILY_CODES: Final = tuple(t.code for t in vocab.SUBSTANCE_FAMILIES)
+EXPERIENCE_CODES: Final = tuple(t.code for t in vocab.LIVED_EXPERIENCE)
+IN_PERSON: Final = 1 << MODE_CODES.index("in_person")
+REMOTE_MODES: Final = ((1 << len(MODE_CODES)) - 1) & ~IN_PERSON
+ALL_GENDERS: Final = (1 << len(GENDER_CODES)) - 1
+NO_RECOVERY_DAY: Final = np.iinfo(np.int32).max
+EARTH_RADIUS_KM: Final = 6371.0088
+
+
+def _dtype_for(n_classes: int) -> type[np.unsignedinteger[Any]]:
+    """Smallest unsigned dtype holding ``n_classes`` bits."""
+    for dtype in (np.uint8, np.uint16, np.uint32, np.uint64):
+        if n_classes <= np.dtype(dtype).itemsize * 8:
+            return dtype
+    raise ValueError("too many classes for a bitmask")
+
+
+class BitmaskEncoder:
+    """A ``MultiLabelBinarizer`` with fixed classes whose rows are folded into bitmasks."""
+
+    def __init__(self, classes: tuple[str, ...]) -> None:
+        self.classes = classes
+        self.binarizer = MultiLabelBinarizer(classes=list(classes), sparse_output=True).fit([])
+        self.dtype = _dtype_for(len(classes))
+        self.bit = {c: 1 << i for i, c in enumerate(classes)}
+
+    def transform(self, lists: list[list[str]]) -> np.ndarray:
+        """Encode a list of label lists; labels outside the vocabulary are ignored."""
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            X = self.binarizer.transform(lists).tocsr()
+        X.sort_indices()
+        values = np.left_shift(np.uint64(1), X.indices.astype(np.uint64))
+        out = np.zeros(len(lists), dtype=np.uint64)
+        rows = np.repeat(np.arange(len(lists)), np.diff(X.indptr))
+        np.bitwise_or.at(out, rows, values)
+        return out.astype(self.dtype)
+
+    def scalar(self, labels: list[str]) -> int:
+        """Encode one label list as a Python int bitmask."""
+        mask = 0
+        for label in labels:
+            mask |= self.bit.get(label, 0)
+        return mask
+
+    def labels(self, mask: int) -> list[str]:
+        """Decode a bitmask back into codes, vocabulary order."""
+        return [c for i, c in enumerate(self.classes) if mask >> i & 1]
+
+
+@dataclass(frozen=True, slots=True)
+class Encoders:
+    """The fitted encoders shared by mentors and newcomers."""
+
+    gender: BitmaskEncoder
+    language: BitmaskEncoder
+    mode: BitmaskEncoder
+    pathway: BitmaskEncoder
+    substance: BitmaskEncoder
+    family: BitmaskEncoder
+    experience: BitmaskEncoder
+    text: TfidfVectorizer
+    week_start: datetime
+    reference_day: int
+
+
+def make_encoders(interests: list[str], *, reference: datetime) -> Encoders:
+    """Fit the encoders: vocabularies are fixed, TF-IDF learns from mentor interests."""
+    text = TfidfVectorizer(stop_words="english", dtype=np.float32, sublinear_tf=True)
+    text.fit([s or "" for s in interests] + ["placeholder"])
+    start = schedule.week_start(reference)
+    return Encoders(
+        gender=BitmaskEncoder(GENDER_CODES),
+        language=BitmaskEncoder(LANGUAGE_CODES),
+        mode=BitmaskEncoder(MODE_CODES),
+        pathway=BitmaskEncoder(PATHWAY_CODES),
+        substance=BitmaskEncoder(SUBSTANCE_CODES),
+        family=BitmaskEncoder(FAMILY_CODES),
+        experience=BitmaskEncoder(EXPERIENCE_CODES),
+        text=text,
+        week_start=start,
+        reference_day=int(np.datetime64(start.date(), "D").astype(np.int64)),
+    )
+
+
+def _days(values: pd.Series) -> np.ndarray:
+    """Dates (or None) as int32 days since 1970-01-01; None -> NO_RECOVERY_DAY."""
+    stamps = pd.to_datetime(values, errors="coerce")
+    days = stamps.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]").astype(np.int64)
+    return np.where(stamps.isna().to_numpy(), NO_RECOVERY_DAY, days).astype(np.int32)
+
+
+def _radians(values: pd.Series) -> np.ndarray:
+    """Degrees column (NaN allowed) as float64 radians."""
+    return np.radians(pd.to_numeric(values, errors="coerce").to_numpy(dtype=np.float64))
+
+
+def _families(substances: list[list[str]]) -> list[list[str]]:
+    """Substance lists mapped to family lists via ``FAMILY_OF``."""
+    return [[vocab.FAMILY_OF[s] for s in row if s in vocab.FAMILY_OF] for row in substances]
+
+
+def _text(enc: Encoders, texts: list[str]) -> sp.csr_matrix:
+    """L2-normalised float32 TF-IDF rows."""
+    return enc.text.transform([t if isinstance(t, str) else "" for t in texts]).tocsr()
+
+
+@dataclass(slots=True)
+class MentorArrays:
+    """Struct-of-arrays mentor features (row i = mentor ``id[i]``)."""
+
+    id: np.ndarray
+    gender: np.ndarray
+    accepts: np.ndarray
+    languages: np.ndarray
+    modes: np.ndarray
+    pathways: np.ndarray
+    ruled_out: np.ndarray
+    affirming: np.ndarray
+    youth_vetted: np.ndarray
+    recovery_day: np.ndarray
+    age: np.ndarray
+    lat: np.ndarray
+    lon: np.ndarray
+    radius: np.ndarray
+    ux: np.ndarray
+    uy: np.ndarray
+    uz: np.ndarray
+    reach2: np.ndarray
+    substances: np.ndarray
+    families: np.ndarray
+    experience: np.ndarray
+    load_score: np.ndarray
+    active: np.ndarray
+    load: np.ndarray
+    capacity: np.ndarray
+    schedule: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.id)
+
+    def take(self, index: np.ndarray | slice) -> MentorArrays:
+        """Rows ``index`` (a slice gives views, an index array gives copies)."""
+        parts = {f.name: getattr(self, f.name) for f in fields(self)}
+        out = {k: (v[:, index] if k == "schedule" else v[index]) for k, v in parts.items()}
+        return MentorArrays(**out)
+
+    def concat(self, other: MentorArrays) -> MentorArrays:
+        """Rows of ``self`` followed by rows of ``other``."""
+        out = {}
+        for f in fields(self):
+            a, b = getattr(self, f.name), getattr(other, f.name)
+            out[f.name] = np.concatenate([a, b], axis=1 if f.name == "schedule" else 0)
+        return MentorArrays(**out)
+
+    def assign(self, positions: np.ndarray, other: MentorArrays) -> None:
+        """Overwrite rows ``positions`` with the rows of ``other`` in place."""
+        for f in fields(self):
+            target = getattr(self, f.name)
+            if f.name == "schedule":
+                target[:, positions] = other.schedule
+            else:
+                target[positions] = getattr(other, f.name)
+
+    def nbytes(self) -> int:
+        """Bytes held by the arrays."""
+        return sum(getattr(self, f.name).nbytes for f in fields(self))
+
+
+def encode_mentors(df: pd.DataFrame, enc: Encoders) -> MentorArrays:
+    """Encode a checked mentors frame."""
+    accepts = enc.gender.transform(df[F.MENTEE_GENDERS].tolist())
+    capacity = pd.to_numeric(df[F.CAPACITY]).to_numpy(dtype=np.int32)
+    load = pd.to_numeric(df[F.LOAD]).to_numpy(dtype=np.int32)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        load_score = np.clip(1.0 - load / np.maximum(capacity, 1), 0.0, 1.0)
+    lat, lon = _radians(df[F.LATITUDE]), _radians(df[F.LONGITUDE])
+    radius = pd.to_numeric(df[F.TRAVEL_RADIUS_KM], errors="coerce").to_numpy(np.float64)
+    ux, uy, uz = unit_vectors(lat, lon)
+    return MentorArrays(
+        id=df[F.ID].to_numpy(dtype=np.int64),
+        gender=enc.gender.transform([[g] for g in df[F.GENDER].tolist()]),
+        accepts=np.where(accepts == 0, ALL_GENDERS, accepts).astype(np.uint8),
+        languages=enc.language.transform(df[F.LANGUAGES].tolist()),
+        modes=enc.mode.transform(df[F.MEETING_MODES].tolist()),
+        pathways=enc.pathway.transform(df[F.PATHWAYS].tolist()),
+        ruled_out=enc.pathway.transform(df[F.PATHWAYS_RULED_OUT].tolist()),
+        affirming=df[F.MEDICATION_AFFIRMING].fillna(False).to_numpy(dtype=bool),
+        youth_vetted=df[F.YOUTH_VETTED].fillna(False).to_numpy(dtype=bool),
+        recovery_day=_days(df[F.RECOVERY_START]),
+        age=pd.to_numeric(df[F.AGE]).to_numpy(dtype=np.int16),
+        lat=lat,
+        lon=lon,
+        radius=radius,
+        ux=ux,
+        uy=uy,
+        uz=uz,
+        reach2=reach2(radius),
+        substances=enc.substance.transform(df[F.SUBSTANCES].tolist()),
+        families=enc.family.transform(_families(df[F.SUBSTANCES].tolist())),
+        experience=enc.experience.transform(df[F.LIVED_EXPERIENCE].tolist()),
+        load_score=load_score.astype(np.float32),
+        active=df[F.ACTIVE].fillna(False).to_numpy(dtype=bool),
+        load=load,
+        capacity=capacity,
+        schedule=schedule.encode(
+            df[F.AVAILABILITY].tolist(), df[F.TIMEZONE].tolist(), enc.week_start
+        ),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """One newcomer, encoded for a query against the mentor arrays."""
+
+    id: int
+    gender: int
+    pref: int
+    languages: int
+    modes: int
+    pathway: int
+    on_medication: bool
+    medication: str
+    age: int
+    recovery_day: int
+    lat: float
+    lon: float
+    radius: float
+    unit: tuple[float, float, float]
+    reach2: float
+    substances: tuple[int, ...]
+    families: tuple[int, ...]
+    wanted: int
+    schedule: np.ndarray
+    terms: np.ndarray
+    weights: np.ndarray
+    excluded: np.ndarray
+    timezone: str
+
+    def with_(self, **changes: Any) -> Query:
+        """A copy with some fields changed (used by tests)."""
+        return replace(self, **changes)
+
+
+def encode_newcomers(df: pd.DataFrame, enc: Encoders) -> list[Query]:
+    """Encode a checked newcomers frame into one ``Query`` per row."""
+    n = len(df)
+    sched = schedule.encode(df[F.AVAILABILITY].tolist(), df[F.TIMEZONE].tolist(), enc.week_start)
+    text = _text(enc, df[F.HOPES].tolist())
+    days = _days(df[F.RECOVERY_START])
+    lat, lon = _radians(df[F.LATITUDE]), _radians(df[F.LONGITUDE])
+    radius = pd.to_numeric(df[F.TRAVEL_RADIUS_KM], errors="coerce").to_numpy(np.float64)
+    ux, uy, uz = unit_vectors(lat, lon)
+    r2 = reach2(radius)
+    rows = df.to_dict("records")
+    out = []
+    for i in range(n):
+        r = rows[i]
+        pathway = r[F.PATHWAY] if isinstance(r[F.PATHWAY], str) else None
+        medication = r[F.MEDICATION] if isinstance(r[F.MEDICATION], str) else F.NO_MEDICATION
+        pref = enc.gender.scalar(r[F.GENDER_PREF])
+        substances = [s for s in dict.fromkeys(r[F.SUBSTANCES]) if s in enc.substance.bit]
+        lo, hi = text.indptr[i], text.indptr[i + 1]
+        out.append(
+            Query(
+                id=int(r[F.ID]),
+                gender=enc.gender.bit.get(r[F.GENDER], 0),
+                pref=pref or ALL_GENDERS,
+                languages=enc.language.scalar(r[F.LANGUAGES]),
+                modes=enc.mode.scalar(r[F.MEETING_MODES]),
+                pathway=0 if pathway in (None, F.NOT_CHOSEN_PATHWAY)
+                else enc.pathway.bit.get(pathway, 0),
+                on_medication=medication != F.NO_MEDICATION,
+                medication=medication,
+                age=int(r[F.AGE]),
+                recovery_day=int(days[i]),
+                lat=float(lat[i]),
+                lon=float(lon[i]),
+                radius=float(radius[i]),
+                unit=(float(ux[i]), float(uy[i]), float(uz[i])),
+                reach2=float(r2[i]),
+                substances=tuple(enc.substance.bit[s] for s in substances),
+                families=tuple(enc.family.bit[vocab.FAMILY_OF[s]] for s in substances),
+                wanted=enc.experience.scalar(r[F.WANTED_EXPERIENCE]),
+                schedule=sched[:, i].copy(),
+                terms=text.indices[lo:hi].astype(np.int64),
+                weights=text.data[lo:hi].astype(np.float32),
+                excluded=np.asarray(r[F.EXCLUDED_MENTOR_IDS], dtype=np.int64),
+                timezone=r[F.TIMEZONE],
+            )
+        )
+    return out
+
+
+def haversine_km(lat1: Any, lon1: Any, lat2: Any, lon2: Any) -> Any:
+    """Great-circle distance in km between points given in radians (broadcasting)."""
+    a = (
+        np.sin((lat2 - lat1) / 2) ** 2
+        + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+
+
+def unit_vectors(lat: np.ndarray, lon: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Points (radians) as float32 unit vectors; NaN coordinates stay NaN."""
+    c = np.cos(lat)
+    return tuple(v.astype(np.float32) for v in (c * np.cos(lon), c * np.sin(lon), np.sin(lat)))
+
+
+def reach2(radius_km: np.ndarray) -> np.ndarray:
+    """Squared chord length of a travel radius (float32, NaN when no radius)."""
+    chord = 2.0 * np.sin(np.asarray(radius_km, dtype=np.float64) / (2.0 * EARTH_RADIUS_KM))
+    return (chord * chord).astype(np.float32)

@@ -1,0 +1,63 @@
+"""Small factories for request bodies and accounts, shared by the API tests."""
+
+from __future__ import annotations
+
+import copy
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from mentormatch.accounts.models import AuthSession, Role, User
+from mentormatch.accounts.security import STAFF_TOKEN_PREFIX, hash_password, new_token
+from mentormatch.mentors.schemas import MENTOR_EXAMPLE
+from mentormatch.newcomers.schemas import INTAKE_EXAMPLE
+
+PASSWORD = "correct horse battery staple"
+_PASSWORD_HASH = hash_password(PASSWORD)  # hashed once: argon2id is slow on purpose
+
+
+def intake_body(**overrides: Any) -> dict[str, Any]:
+    """A valid intake body, with overrides."""
+    return copy.deepcopy(INTAKE_EXAMPLE) | overrides
+
+
+def mentor_body(**overrides: Any) -> dict[str, Any]:
+    """A valid mentor registration body, with overrides (a unique email by default)."""
+    body = copy.deepcopy(MENTOR_EXAMPLE) | overrides
+    if "email" not in overrides:
+        mentor_body.counter += 1  # type: ignore[attr-defined]
+        body["email"] = f"mentor{mentor_body.counter}@example.org"  # type: ignore[attr-defined]
+    return body
+
+
+mentor_body.counter = 0  # type: ignore[attr-defined]
+
+
+def make_user(session: Session, role: Role, email: str | None = None) -> User:
+    """An account with the test password."""
+    user = User(
+        email=email or f"{role}-{make_user.counter}@example.org",  # type: ignore[attr-defined]
+        password_hash=_PASSWORD_HASH,
+        role=role,
+    )
+    make_user.counter += 1  # type: ignore[attr-defined]
+    session.add(user)
+    session.flush()
+    return user
+
+
+make_user.counter = 0  # type: ignore[attr-defined]
+
+
+def token_for(session: Session, user: User, *, ttl: timedelta = timedelta(hours=1)) -> str:
+    """A bearer token for the user, without going through the (slow) sign-in."""
+    token, digest = new_token(STAFF_TOKEN_PREFIX)
+    session.add(AuthSession(token_hash=digest, user_id=user.id,
+                            expires_at=datetime.now(UTC) + ttl))
+    session.flush()
+    return token
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}

@@ -23,7 +23,9 @@ from tests.factories import bearer, intake_body, make_user, mentor_body, token_f
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
-def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
     """A migrated database per back end, for the whole run."""
     with throwaway_database(request.param, tmp_path_factory.mktemp("db")) as url:
         migrate.upgrade(url)
@@ -107,8 +109,9 @@ def make_mentor(client: TestClient, coordinator: Actor, db: Session):  # noqa: A
     """Register a mentor through the API and return them signed in."""
 
     def make(**overrides: object) -> Actor:
-        response = client.post("/api/v1/mentors", json=mentor_body(**overrides),
-                               headers=coordinator.headers)
+        response = client.post(
+            "/api/v1/mentors", json=mentor_body(**overrides), headers=coordinator.headers
+        )
         assert response.status_code == 201, response.text
         body = response.json()
         user = db.get(User, db.scalar(select(Mentor.user_id).where(Mentor.id == body["id"])))
@@ -123,6 +126,7 @@ def make_mentor(client: TestClient, coordinator: Actor, db: Session):  # noqa: A
 @pytest.fixture
 def make_newcomer(client: TestClient):  # noqa: ANN201
     """Submit an intake through the API and return the newcomer holding their token."""
+
     def make(**overrides: object) -> Actor:
         response = client.post("/api/v1/newcomers", json=intake_body(**overrides))
         assert response.status_code == 201, response.text

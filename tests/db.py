@@ -14,7 +14,9 @@ from sqlalchemy.engine import Engine
 
 from mentormatch.models import metadata
 
-PG_ADMIN_DSN = os.environ.get("MENTORMATCH_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+PG_ADMIN_DSN = os.environ.get(
+    "MENTORMATCH_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
 BACKENDS = os.environ.get("MENTORMATCH_TEST_BACKENDS", "sqlite,postgresql").split(",")
 
 

@@ -53,8 +53,7 @@ make_user.counter = 0  # type: ignore[attr-defined]
 def token_for(session: Session, user: User, *, ttl: timedelta = timedelta(hours=1)) -> str:
     """A bearer token for the user, without going through the (slow) sign-in."""
     token, digest = new_token(STAFF_TOKEN_PREFIX)
-    session.add(AuthSession(token_hash=digest, user_id=user.id,
-                            expires_at=datetime.now(UTC) + ttl))
+    session.add(AuthSession(token_hash=digest, user_id=user.id, expires_at=datetime.now(UTC) + ttl))
     session.flush()
     return token
 

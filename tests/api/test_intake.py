@@ -88,17 +88,25 @@ BAD_INPUTS: list[tuple[str, dict[str, Any], str]] = [
     ("unknown mode", {"meeting_modes": ["carrier_pigeon"]}, "meeting_modes"),
     ("unknown gender", {"gender": "dragon"}, "gender"),
     ("invalid time zone", {"timezone": "Mars/Olympus"}, "timezone"),
-    ("slot ends before it starts", {"availability": [{"day": 1, "start_hour": 20, "end_hour": 18}]},
-     "availability"),
-    ("slot on day 7", {"availability": [{"day": 7, "start_hour": 1, "end_hour": 2}]},
-     "availability"),
+    (
+        "slot ends before it starts",
+        {"availability": [{"day": 1, "start_hour": 20, "end_hour": 18}]},
+        "availability",
+    ),
+    (
+        "slot on day 7",
+        {"availability": [{"day": 7, "start_hour": 1, "end_hour": 2}]},
+        "availability",
+    ),
     ("recovery date in the future", {"recovery_start": _future(30)}, "recovery_start"),
-    ("under the program's minimum age", {"birth_year": datetime.now(UTC).year - 15},
-     "birth_year"),
+    ("under the program's minimum age", {"birth_year": datetime.now(UTC).year - 15}, "birth_year"),
     ("missing consent", {"consent": None}, "consent"),
     ("consent not given", {"consent": {"agree": False, "version": "2026-11"}}, "consent"),
-    ("outdated consent version", {"consent": {"agree": True, "version": "2019-01"}},
-     "consent.version"),
+    (
+        "outdated consent version",
+        {"consent": {"agree": True, "version": "2019-01"}},
+        "consent.version",
+    ),
     ("mass assignment: role", {"role": "admin"}, "role"),
     ("mass assignment: status", {"status": "paired"}, "status"),
     ("mass assignment: capacity", {"capacity": 9}, "capacity"),
@@ -128,14 +136,16 @@ class TestBadInput:
         assert newcomer_count(db) == before
 
     def test_malformed_json_is_a_4xx(self, client: TestClient, db: Session) -> None:
-        response = client.post(URL, content=b'{"first_name": "Sam",',
-                               headers={"Content-Type": "application/json"})
+        response = client.post(
+            URL, content=b'{"first_name": "Sam",', headers={"Content-Type": "application/json"}
+        )
         assert 400 <= response.status_code < 500
         assert newcomer_count(db) == 0
 
     def test_non_utf8_body_is_a_4xx(self, client: TestClient, db: Session) -> None:
-        response = client.post(URL, content=b'{"first_name": "\xff\xfe"}',
-                               headers={"Content-Type": "application/json"})
+        response = client.post(
+            URL, content=b'{"first_name": "\xff\xfe"}', headers={"Content-Type": "application/json"}
+        )
         assert 400 <= response.status_code < 500
         assert newcomer_count(db) == 0
 
@@ -154,6 +164,7 @@ class TestBadInput:
         assert response.status_code == 413
 
     def test_wrong_content_type_is_a_4xx(self, client: TestClient) -> None:
-        response = client.post(URL, content=b"first_name=Sam",
-                               headers={"Content-Type": "text/plain"})
+        response = client.post(
+            URL, content=b"first_name=Sam", headers={"Content-Type": "text/plain"}
+        )
         assert 400 <= response.status_code < 500

@@ -30,13 +30,13 @@ def loads(session: Session, mentor_ids: list[int] | None = None) -> dict[int, in
     )
     if mentor_ids is not None:
         query = query.where(Pairing.mentor_id.in_(mentor_ids))
-    return {mentor_id: count for mentor_id, count in session.execute(query).tuples()}
+    return {mentor_id: count for mentor_id, count in session.execute(query)}
 
 
 def emails(session: Session, user_ids: list[int]) -> dict[int, str]:
     """Account email per user id."""
-    rows = session.execute(select(User.id, User.email).where(User.id.in_(user_ids))).tuples()
-    return dict(rows.all())
+    rows = session.execute(select(User.id, User.email).where(User.id.in_(user_ids)))
+    return {user_id: email for user_id, email in rows}
 
 
 def create_mentor(

@@ -130,9 +130,11 @@ def _families(substances: list[list[str]]) -> list[list[str]]:
     return [[vocab.FAMILY_OF[s] for s in row if s in vocab.FAMILY_OF] for row in substances]
 
 
-def _text(enc: Encoders, texts: list[str]) -> sp.csr_matrix:
+def encode_text(enc: Encoders, texts: list[str]) -> sp.csr_matrix:
     """L2-normalised float32 TF-IDF rows."""
-    return enc.text.transform([t if isinstance(t, str) else "" for t in texts]).tocsr()
+    X = enc.text.transform([t if isinstance(t, str) else "" for t in texts]).tocsr()
+    X.sort_indices()
+    return X.astype(np.float32)
 
 
 @dataclass(slots=True)
@@ -187,6 +189,9 @@ class MentorArrays:
         """Overwrite rows ``positions`` with the rows of ``other`` in place."""
         for f in fields(self):
             target = getattr(self, f.name)
+            if not target.flags.writeable:
+                target = target.copy()
+                setattr(self, f.name, target)
             if f.name == "schedule":
                 target[:, positions] = other.schedule
             else:
@@ -276,7 +281,7 @@ def encode_newcomers(df: pd.DataFrame, enc: Encoders) -> list[Query]:
     """Encode a checked newcomers frame into one ``Query`` per row."""
     n = len(df)
     sched = schedule.encode(df[F.AVAILABILITY].tolist(), df[F.TIMEZONE].tolist(), enc.week_start)
-    text = _text(enc, df[F.HOPES].tolist())
+    text = encode_text(enc, df[F.HOPES].tolist())
     days = _days(df[F.RECOVERY_START])
     lat, lon = _radians(df[F.LATITUDE]), _radians(df[F.LONGITUDE])
     radius = pd.to_numeric(df[F.TRAVEL_RADIUS_KM], errors="coerce").to_numpy(np.float64)
@@ -291,14 +296,16 @@ def encode_newcomers(df: pd.DataFrame, enc: Encoders) -> list[Query]:
         pref = enc.gender.scalar(r[F.GENDER_PREF])
         substances = [s for s in dict.fromkeys(r[F.SUBSTANCES]) if s in enc.substance.bit]
         lo, hi = text.indptr[i], text.indptr[i + 1]
+        order = np.argsort(text.indices[lo:hi], kind="stable")
         out.append(
             Query(
                 id=int(r[F.ID]),
-                gender=enc.gender.bit.get(r[F.GENDER], 0),
+                gender=enc.gender.bit.get(r[F.GENDER], enc.gender.bit["other"]),
                 pref=pref or ALL_GENDERS,
                 languages=enc.language.scalar(r[F.LANGUAGES]),
                 modes=enc.mode.scalar(r[F.MEETING_MODES]),
-                pathway=0 if pathway in (None, F.NOT_CHOSEN_PATHWAY)
+                pathway=0
+                if pathway in (None, F.NOT_CHOSEN_PATHWAY)
                 else enc.pathway.bit.get(pathway, 0),
                 on_medication=medication != F.NO_MEDICATION,
                 medication=medication,
@@ -313,8 +320,8 @@ def encode_newcomers(df: pd.DataFrame, enc: Encoders) -> list[Query]:
                 families=tuple(enc.family.bit[vocab.FAMILY_OF[s]] for s in substances),
                 wanted=enc.experience.scalar(r[F.WANTED_EXPERIENCE]),
                 schedule=sched[:, i].copy(),
-                terms=text.indices[lo:hi].astype(np.int64),
-                weights=text.data[lo:hi].astype(np.float32),
+                terms=text.indices[lo:hi][order].astype(np.int64),
+                weights=text.data[lo:hi][order].astype(np.float32),
                 excluded=np.asarray(r[F.EXCLUDED_MENTOR_IDS], dtype=np.int64),
                 timezone=r[F.TIMEZONE],
             )

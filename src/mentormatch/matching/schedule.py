@@ -106,10 +106,20 @@ def describe(shared: np.ndarray, timezone: str, start: datetime) -> str:
         part = next(name for lo, hi, name in DAY_PARTS if lo <= hour < hi)
         groups.setdefault(part, set()).add(day)
     ranked = sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:2]
-    phrases = []
-    for part, days in ranked:
-        names = [DAY_NAMES[d] for d in sorted(days)]
-        label = part if len(names) > 1 else part[:-1]
-        days_text = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-        phrases.append(f"{days_text} {label}")
-    return "; ".join(phrases)
+    return "; ".join(_days_phrase(days, part) for part, days in ranked)
+
+
+def _days_phrase(days: set[int], part: str) -> str:
+    """'Tue and Thu evenings', 'weekday mornings', 'every night', '4 afternoons'."""
+    if len(days) == 7:
+        return f"every {part[:-1]}"
+    if days == {0, 1, 2, 3, 4}:
+        return f"weekday {part}"
+    if days == {5, 6}:
+        return f"weekend {part}"
+    if len(days) > 3:
+        return f"{len(days)} {part} a week"
+    names = [DAY_NAMES[d] for d in sorted(days)]
+    if len(names) == 1:
+        return f"{names[0]} {part[:-1]}"
+    return ", ".join(names[:-1]) + " and " + names[-1] + f" {part}"

@@ -1,0 +1,65 @@
+"""Per-program options resolved once at fit time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Final
+
+CRITERIA: Final = (
+    "substance",
+    "schedule",
+    "pathway",
+    "experience",
+    "text",
+    "age",
+    "load",
+    "modes",
+)
+
+# Why these defaults: shared substance history and a workable weekly schedule are
+# what peer-support programs match on first (a mentor who cannot meet, or has never
+# lived the newcomer's drug, helps least); pathway alignment matters as much as the
+# schedule for 12-step vs SMART-style newcomers; lived-experience flags the newcomer
+# explicitly asked for come next; free text is noisy (1), spreading load is a
+# fairness term (1); age and meeting-mode breadth are tie-breakers (0.5).
+DEFAULT_WEIGHTS: Final[dict[str, float]] = {
+    "substance": 3.0,
+    "schedule": 2.0,
+    "pathway": 2.0,
+    "experience": 1.5,
+    "text": 1.0,
+    "age": 0.5,
+    "load": 1.0,
+    "modes": 0.5,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Program:
+    """Resolved program options used by rules and criteria."""
+
+    weights: dict[str, float]
+    family_credit: float
+    overlap_saturation_hours: float
+    min_recovery_days: int
+    min_age: int
+    serves_youth: bool
+    age_span_years: float
+    reference: datetime
+    week_start: datetime
+    reference_day: int
+
+
+def resolve_weights(weights: dict[str, float] | None) -> dict[str, float]:
+    """Defaults overridden by ``weights``; unknown names and negatives are errors."""
+    out = dict(DEFAULT_WEIGHTS)
+    for name, value in (weights or {}).items():
+        if name not in out:
+            raise ValueError(f"unknown criterion {name!r}; expected one of {CRITERIA}")
+        if not value >= 0:
+            raise ValueError(f"weight for {name!r} must be >= 0")
+        out[name] = float(value)
+    if sum(out.values()) <= 0:
+        raise ValueError("at least one criterion weight must be positive")
+    return out

@@ -1,0 +1,312 @@
+"""``MentorRanker``: a scikit-learn estimator that ranks feasible mentors per newcomer."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any, Self
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator
+from sklearn.utils.validation import check_is_fitted
+
+from mentormatch.matching import criteria, rules
+from mentormatch.matching import frames as F
+from mentormatch.matching.explain import Explanation, Suggestion, reasons, shared_terms
+from mentormatch.matching.features import (
+    ALL_GENDERS,
+    MentorArrays,
+    Query,
+    encode_mentors,
+    encode_newcomers,
+    encode_text,
+    make_encoders,
+)
+from mentormatch.matching.program import CRITERIA, Program, resolve_weights
+from mentormatch.matching.topk import top_k
+
+_EMPTY = np.empty(0, dtype=np.int64)
+
+
+class UnknownMentorError(KeyError):
+    """The mentor id is not among the fitted mentors."""
+
+
+class MentorRanker(BaseEstimator):
+    """Rank mentors for newcomers: hard rules as masks, soft criteria as a weighted mean.
+
+    Parameters (all keyword-only):
+        weights: criterion -> weight, merged over ``program.DEFAULT_WEIGHTS``.
+        family_credit: substance credit when only the family is shared (0..1).
+        overlap_saturation_hours: weekly shared hours that count as a full schedule match.
+        min_recovery_days: minimum continuous recovery of a mentor at ``reference_time``.
+        min_age: adult age; mentors must reach it, younger newcomers need a youth program.
+        serves_youth: the program pairs minors with youth-vetted mentors.
+        age_span_years: age difference at which age proximity reaches 0.
+        reference_time: the instant the coming week starts (None = now at ``fit``); its
+            DST rules convert local availability to UTC; recovery time is measured then.
+        chunk_size: newcomers encoded per batch in ``rank``/``candidates``.
+    """
+
+    def __init__(
+        self,
+        *,
+        weights: dict[str, float] | None = None,
+        family_credit: float = 0.5,
+        overlap_saturation_hours: float = 3.0,
+        min_recovery_days: int = 365,
+        min_age: int = 18,
+        serves_youth: bool = False,
+        age_span_years: float = 25.0,
+        reference_time: datetime | None = None,
+        chunk_size: int = 1024,
+    ) -> None:
+        self.weights = weights
+        self.family_credit = family_credit
+        self.overlap_saturation_hours = overlap_saturation_hours
+        self.min_recovery_days = min_recovery_days
+        self.min_age = min_age
+        self.serves_youth = serves_youth
+        self.age_span_years = age_span_years
+        self.reference_time = reference_time
+        self.chunk_size = chunk_size
+
+    # ------------------------------------------------------------------ fitting
+    def fit(self, X: pd.DataFrame, y: Any = None) -> Self:
+        """Learn the mentor matrices from a mentors frame (see ``frames``)."""
+        if not 0.0 <= self.family_credit <= 1.0:
+            raise ValueError("family_credit must be in [0, 1]")
+        if not self.overlap_saturation_hours > 0 or not self.age_span_years > 0:
+            raise ValueError("overlap_saturation_hours and age_span_years must be > 0")
+        mentors = F.check_mentors(X)
+        reference = self.reference_time or datetime.now(UTC)
+        self.encoders_ = make_encoders(mentors[F.INTERESTS].tolist(), reference=reference)
+        self.program_ = Program(
+            weights=resolve_weights(self.weights),
+            family_credit=float(self.family_credit),
+            overlap_saturation_hours=float(self.overlap_saturation_hours),
+            min_recovery_days=int(self.min_recovery_days),
+            min_age=int(self.min_age),
+            serves_youth=bool(self.serves_youth),
+            age_span_years=float(self.age_span_years),
+            reference=reference,
+            week_start=self.encoders_.week_start,
+            reference_day=self.encoders_.reference_day,
+        )
+        self.feature_names_ = self.encoders_.text.get_feature_names_out()
+        self.mentors_ = encode_mentors(mentors, self.encoders_)
+        self.text_ = encode_text(self.encoders_, mentors[F.INTERESTS].tolist())
+        self.first_names_ = np.array(mentors[F.FIRST_NAME].tolist(), dtype=object)
+        self._index()
+        return self
+
+    def _index(self) -> None:
+        """Rebuild id lookups, the full-text CSC matrix and the eligible, sorted pool."""
+        m, p = self.mentors_, self.program_
+        self.mentor_ids_ = m.id
+        self.positions_ = pd.Index(m.id)
+        self.text_csc_ = self.text_.tocsc()
+        eligible = (
+            m.active
+            & (m.load < m.capacity)
+            & (p.reference_day - m.recovery_day.astype(np.int64) >= p.min_recovery_days)
+            & (m.age >= p.min_age)
+        )
+        idx = np.flatnonzero(eligible)
+        idx = idx[np.lexsort((m.id[idx], m.gender[idx]))]
+        self.pool_index_ = idx
+        self.pool_ = m.take(idx)
+        self.pool_text_ = self.text_[idx].tocsc()
+        self.pool_position_ = np.full(len(m), -1, dtype=np.int64)
+        self.pool_position_[idx] = np.arange(idx.size)
+        bits = [1 << i for i in range(ALL_GENDERS.bit_length())]
+        lo = np.searchsorted(self.pool_.gender, bits, side="left")
+        hi = np.searchsorted(self.pool_.gender, bits, side="right")
+        self.pool_bounds_ = {b: (int(a), int(c)) for b, a, c in zip(bits, lo, hi, strict=True)}
+
+    def update_mentors(self, X: pd.DataFrame) -> Self:
+        """Apply edited, paused, capacity-changed or new mentors without a refit.
+
+        Vocabulary, IDF weights and the reference week stay as fitted: words first
+        seen in an update are ignored until the next ``fit``.
+        """
+        check_is_fitted(self, "mentors_")
+        if not len(X):
+            return self
+        mentors = F.check_mentors(X)
+        new = encode_mentors(mentors, self.encoders_)
+        text = encode_text(self.encoders_, mentors[F.INTERESTS].tolist())
+        pos = self.positions_.get_indexer(new.id)
+        known = pos >= 0
+        n = len(self.mentors_)
+        if known.any():
+            self.mentors_.assign(pos[known], new.take(np.flatnonzero(known)))
+            self.first_names_[pos[known]] = mentors[F.FIRST_NAME].to_numpy()[known]
+        added = np.flatnonzero(~known)
+        if added.size:
+            self.mentors_ = self.mentors_.concat(new.take(added))
+            self.first_names_ = np.concatenate(
+                [self.first_names_, mentors[F.FIRST_NAME].astype(object).to_numpy()[added]]
+            )
+        source = np.arange(n + added.size)
+        source[pos[known]] = n + np.flatnonzero(known)
+        source[n:] = n + added
+        self.text_ = sp.vstack([self.text_, text], format="csr")[source]
+        self._index()
+        return self
+
+    # ------------------------------------------------------------------ queries
+    def _queries(self, newcomers: pd.DataFrame) -> Iterator[Query]:
+        """Encode newcomers chunk by chunk."""
+        check_is_fitted(self, "mentors_")
+        df = F.check_newcomers(newcomers)
+        step = max(int(self.chunk_size), 1)
+        for start in range(0, len(df), step):
+            yield from encode_newcomers(df.iloc[start : start + step], self.encoders_)
+
+    def _top(self, q: Query, k: int) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]:
+        """Pool positions, scores and criterion values of the top-k feasible mentors."""
+        lo, hi = 0, len(self.pool_)
+        if q.pref.bit_count() == 1:
+            lo, hi = self.pool_bounds_[q.pref]
+        m = self.pool_.take(slice(lo, hi))
+        pair = rules.Pair(m, q, self.program_, pooled=True)
+        ok = np.ones(hi - lo, dtype=bool)
+        for rule in rules.RULES:
+            if rule.code != "do_not_pair":
+                mask = rule.check(pair)
+                if mask is not None:
+                    ok &= mask
+        if q.excluded.size:
+            pos = self.positions_.get_indexer(q.excluded)
+            pos = self.pool_position_[pos[pos >= 0]] - lo
+            ok[pos[(pos >= 0) & (pos < hi - lo)]] = False
+        text = criteria.text_scores(self.pool_text_, q, lo=lo, hi=hi)
+        parts = criteria.components(pair, text)
+        score = criteria.total(parts, self.program_.weights, hi - lo)
+        np.putmask(score, ~ok, np.float32(-1.0))
+        sel = top_k(score, m.id, k)
+        picked = {c: (None if v is None else v[sel]) for c, v in parts.items()}
+        return sel + lo, score[sel], picked
+
+    def rank(self, newcomers: pd.DataFrame, k: int = 10) -> pd.DataFrame:
+        """Top-k feasible mentors per newcomer, long format, best first per newcomer."""
+        cols: dict[str, list[np.ndarray]] = {
+            c: [] for c in ("newcomer_id", "mentor_id", "rank", "score", *CRITERIA)
+        }
+        for q in self._queries(newcomers):
+            pos, score, parts = self._top(q, k)
+            n = pos.size
+            cols["newcomer_id"].append(np.full(n, q.id, dtype=np.int64))
+            cols["mentor_id"].append(self.pool_.id[pos])
+            cols["rank"].append(np.arange(1, n + 1, dtype=np.int64))
+            cols["score"].append(score.astype(np.float64))
+            for c in CRITERIA:
+                v = parts[c]
+                cols[c].append(np.full(n, np.nan) if v is None else v.astype(np.float64))
+        out = {c: (np.concatenate(v) if v else np.empty(0)) for c, v in cols.items()}
+        frame = pd.DataFrame(out)
+        return frame.astype({"newcomer_id": "int64", "mentor_id": "int64", "rank": "int64"})
+
+    def candidates(
+        self, newcomers: pd.DataFrame, k: int = 50
+    ) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray]:
+        """Top-k feasible scores as a CSR matrix (newcomers x fitted mentors) for assignment.
+
+        Columns follow ``mentor_ids_``; a stored score of exactly 0 is kept as 1e-9 so
+        feasibility survives sparsity.
+        """
+        ids, indptr, cols, vals = [], [0], [], []
+        for q in self._queries(newcomers):
+            pos, score, _ = self._top(q, k)
+            ids.append(q.id)
+            cols.append(self.pool_index_[pos])
+            vals.append(np.maximum(score, 1e-9).astype(np.float64))
+            indptr.append(indptr[-1] + pos.size)
+        shape = (len(ids), len(self.mentor_ids_))
+        data = np.concatenate(vals) if vals else np.empty(0)
+        index = np.concatenate(cols) if cols else _EMPTY
+        matrix = sp.csr_matrix((data, index, np.asarray(indptr)), shape=shape)
+        matrix.sort_indices()
+        return matrix, np.asarray(ids, dtype=np.int64), self.mentor_ids_.copy()
+
+    def _one(self, newcomer: pd.DataFrame) -> Query:
+        """The single query of a one-row newcomers frame."""
+        queries = list(self._queries(newcomer))
+        if len(queries) != 1:
+            raise ValueError("expected a newcomers frame with exactly one row")
+        return queries[0]
+
+    def _describe(self, q: Query, position: int, parts: dict[str, float]) -> list[str]:
+        """Reasons for the fitted mentor at ``position``."""
+        m = self.mentors_.take(np.array([position]))
+        a, b = self.text_.indptr[position], self.text_.indptr[position + 1]
+        row = (self.text_.indices[a:b], self.text_.data[a:b])
+        terms = shared_terms(self.feature_names_, q.terms, q.weights, row)
+        pair = rules.Pair(m, q, self.program_)
+        return reasons(pair, parts, self.encoders_, self.program_, text_terms=terms)
+
+    def suggestions(self, newcomer: pd.DataFrame, k: int = 5) -> list[Suggestion]:
+        """Top-k suggestions with criterion scores and reasons for one newcomer row."""
+        q = self._one(newcomer)
+        pos, score, parts = self._top(q, k)
+        out = []
+        for i, p in enumerate(pos.tolist()):
+            comp = {c: float(v[i]) for c, v in parts.items() if v is not None}
+            full = int(self.pool_index_[p])
+            out.append(
+                Suggestion(
+                    mentor_id=int(self.pool_.id[p]),
+                    display_name=str(self.first_names_[full]),
+                    rank=i + 1,
+                    score=float(score[i]),
+                    components=comp,
+                    reasons=self._describe(q, full, comp),
+                )
+            )
+        return out
+
+    def explain(self, newcomer: pd.DataFrame, mentor_id: int) -> Explanation:
+        """Score, reasons, broken hard rules and rank (among feasible) of one pair."""
+        q = self._one(newcomer)
+        position = int(self.positions_.get_indexer([mentor_id])[0])
+        if position < 0:
+            raise UnknownMentorError(mentor_id)
+        m = self.mentors_
+        pair = rules.Pair(m, q, self.program_)
+        ok = rules.feasible(pair)
+        parts = criteria.components(pair, criteria.text_scores(self.text_csc_, q))
+        score = criteria.total(parts, self.program_.weights, len(m))
+        comp = {c: float(v[position]) for c, v in parts.items() if v is not None}
+        s, mid = score[position], m.id[position]
+        rank = None
+        if ok[position]:
+            better = (score > s) | ((score == s) & (m.id < mid))
+            rank = int(np.count_nonzero(ok & better)) + 1
+        one = rules.Pair(m.take(np.array([position])), q, self.program_)
+        return Explanation(
+            newcomer_id=q.id,
+            mentor_id=int(mid),
+            display_name=str(self.first_names_[position]),
+            feasible=bool(ok[position]),
+            score=float(s),
+            components=comp,
+            reasons=self._describe(q, position, comp),
+            failed_rules=rules.failures(one, self.encoders_),
+            rank=rank,
+        )
+
+    def matrix_bytes(self) -> int:
+        """Bytes of the pool matrices the ranking path reads (for the benchmark floor)."""
+        check_is_fitted(self, "mentors_")
+        t = self.pool_text_
+        return self.pool_.nbytes() + t.data.nbytes + t.indices.nbytes + t.indptr.nbytes
+
+    def pool_arrays(self) -> list[np.ndarray]:
+        """The pool arrays themselves (benchmark floor: read each once)."""
+        check_is_fitted(self, "mentors_")
+        t = self.pool_text_
+        return [*(getattr(self.pool_, f) for f in MentorArrays.__dataclass_fields__),
+                t.data, t.indices, t.indptr]  # fmt: skip

@@ -1,0 +1,87 @@
+"""scikit-learn conventions, freshness after updates, and the service-facing API."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+import scipy.sparse as sp
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+
+from mentormatch.matching import MentorRanker, UnknownMentorError
+from tests.matching.profiles import REFERENCE, fitted, frame, mentor, newcomer, world
+
+
+def test_unfitted_use_raises() -> None:
+    ranker = MentorRanker()
+    n = frame(newcomer())
+    for call in (lambda: ranker.rank(n), lambda: ranker.suggestions(n, 3),
+                 lambda: ranker.explain(n, 1), lambda: ranker.candidates(n),
+                 lambda: ranker.update_mentors(frame(mentor()))):  # fmt: skip
+        with pytest.raises(NotFittedError):
+            call()
+
+
+def test_clone_and_params() -> None:
+    ranker = MentorRanker(weights={"text": 2.0}, family_credit=0.25, reference_time=REFERENCE)
+    copy = clone(ranker)
+    assert copy.get_params() == ranker.get_params()
+    assert copy.set_params(min_age=21).min_age == 21
+    assert not hasattr(copy, "mentors_")
+    fitted_copy = clone(ranker).fit(frame(mentor()))
+    assert fitted_copy.program_.weights["text"] == 2.0
+    with pytest.raises(ValueError):
+        MentorRanker(weights={"nonsense": 1}).fit(frame(mentor()))
+
+
+def test_an_update_changes_the_next_suggestion() -> None:
+    mentors = frame(mentor(id=1), mentor(id=2, substances=["alcohol"]))
+    ranker = fitted(mentors)
+    n = frame(newcomer())
+    assert ranker.suggestions(n, 1)[0].mentor_id == 1
+    ranker.update_mentors(frame(mentor(id=1, active=False)))
+    assert ranker.suggestions(n, 1)[0].mentor_id == 2
+    assert ranker.explain(n, 1).failed_rules[0][0] == "capacity"
+    ranker.update_mentors(frame(mentor(id=1), mentor(id=2, load=2)))
+    assert [s.mentor_id for s in ranker.suggestions(n, 5)] == [1]
+    ranker.update_mentors(frame(mentor(id=3, first_name="Keisha", lived_experience=["parent"],
+                                       age=35, load=0)))  # fmt: skip
+    top = ranker.suggestions(n, 1)[0]
+    assert (top.mentor_id, top.display_name) == (3, "Keisha")
+
+
+def test_update_matches_a_refit() -> None:
+    w = world(11)
+    edited = w.mentors.copy()
+    edited.loc[:9, "active"] = ~edited.loc[:9, "active"]
+    edited.loc[10:19, "availability"] = edited.loc[20:29, "availability"].to_numpy()
+    edited.loc[5:14, "load"] = 0
+    ranker = fitted(w.mentors).update_mentors(edited.iloc[:20])
+    pd.testing.assert_frame_equal(ranker.rank(w.newcomers), fitted(edited).rank(w.newcomers))
+
+
+def test_candidates_match_rank() -> None:
+    w = world(5)
+    ranker = fitted(w.mentors)
+    matrix, newcomer_ids, mentor_ids = ranker.candidates(w.newcomers, k=7)
+    assert sp.issparse(matrix) and matrix.shape == (len(w.newcomers), len(w.mentors))
+    ranked = ranker.rank(w.newcomers, k=7)
+    coo = matrix.tocoo()
+    got = {
+        (int(newcomer_ids[r]), int(mentor_ids[c])) for r, c in zip(coo.row, coo.col, strict=True)
+    }
+    assert got == set(zip(ranked.newcomer_id, ranked.mentor_id, strict=True))
+
+
+def test_suggestions_and_explanations_agree() -> None:
+    w = world(9)
+    ranker = fitted(w.mentors)
+    n = w.newcomers.iloc[[0]]
+    suggestions = ranker.suggestions(n, 3)
+    assert suggestions and all(s.reasons and s.display_name for s in suggestions)
+    for s in suggestions:
+        e = ranker.explain(n, s.mentor_id)
+        assert (e.rank, e.score, e.failed_rules) == (s.rank, s.score, [])
+        assert e.components == s.components
+    with pytest.raises(UnknownMentorError):
+        ranker.explain(n, -1)

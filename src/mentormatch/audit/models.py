@@ -18,7 +18,7 @@ class AuditEvent(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     actor_role: Mapped[str] = mapped_column(String(20))
     actor_id: Mapped[int | None]
-    action: Mapped[str] = mapped_column(String(40))
+    action: Mapped[str] = mapped_column(String(120))
     object_type: Mapped[str] = mapped_column(String(40))
     object_id: Mapped[int | None]
     outcome: Mapped[str] = mapped_column(String(20))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -125,3 +126,20 @@ def update_mentor(
     audit.record(session, actor=actor, action="update", object_type=OBJECT, object_id=mentor_id)
     session.commit()
     return mentor
+
+
+def remaining_capacity(session: Session, mentor_ids: list[int]) -> np.ndarray:
+    """Free slots per mentor, in the order given (0 for paused, inactive or unvetted)."""
+    rows = session.execute(
+        select(Mentor.id, Mentor.capacity, Mentor.active, Mentor.vetted, Mentor.paused).where(
+            Mentor.id.in_(mentor_ids)
+        )
+    )
+    capacity = {
+        mid: cap if active and vetted and not paused else 0
+        for mid, cap, active, vetted, paused in rows
+    }
+    load = loads(session, mentor_ids)
+    return np.asarray(
+        [max(capacity.get(mid, 0) - load.get(mid, 0), 0) for mid in mentor_ids], dtype=np.int64
+    )

@@ -27,7 +27,7 @@ def upgrade() -> None:
         sa.Column("at", mentormatch.db.UTCDateTime(), nullable=False),
         sa.Column("actor_role", sa.String(length=20), nullable=False),
         sa.Column("actor_id", sa.Integer(), nullable=True),
-        sa.Column("action", sa.String(length=40), nullable=False),
+        sa.Column("action", sa.String(length=120), nullable=False),
         sa.Column("object_type", sa.String(length=40), nullable=False),
         sa.Column("object_id", sa.Integer(), nullable=True),
         sa.Column("outcome", sa.String(length=20), nullable=False),

@@ -1,0 +1,194 @@
+"""The bridge between the database and the ranker: fresh suggestions, explanations, candidates.
+
+One `RankerCache` per process holds the fitted `MentorRanker`. Before every use it
+compares each mentor's (version, load) in the database with what it last fitted and
+applies only the changed rows (`update_mentors`), so a mentor's edit, pause or new
+pairing shows in the very next suggestion; it refits from scratch once a day (the
+coming week's DST rules move) and on first use after a restart — nothing is stored.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Annotated
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from fastapi import Depends, Request
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from mentormatch.config import Settings
+from mentormatch.errors import NotFound
+from mentormatch.matching import frames as F
+from mentormatch.matching import rules
+from mentormatch.matching.db_frames import mentor_frame, newcomer_frame
+from mentormatch.matching.explain import Explanation, Suggestion
+from mentormatch.matching.features import encode_newcomers
+from mentormatch.matching.ranker import MentorRanker
+from mentormatch.mentors import service as mentors_service
+from mentormatch.mentors.models import Mentor
+from mentormatch.newcomers.models import Newcomer
+
+REFIT_AFTER = timedelta(days=1)
+
+
+@dataclass(frozen=True, slots=True)
+class FailedRule:
+    code: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class CandidateGraph:
+    """Top-k feasible mentors per newcomer, for the whole-pool assignment."""
+
+    scores: sp.csr_matrix  # newcomers x mentors
+    newcomer_ids: np.ndarray
+    mentor_ids: np.ndarray
+    remaining_capacity: np.ndarray  # per mentor column
+    blocking_rule: dict[int, str]  # newcomer id -> rule excluding most mentors, if none feasible
+
+
+def make_ranker(settings: Settings) -> MentorRanker:
+    """A ranker configured with the program's settings."""
+    return MentorRanker(
+        weights=settings.match_weights or None,
+        overlap_saturation_hours=settings.overlap_saturation_hours,
+        min_recovery_days=settings.min_recovery_days,
+        min_age=settings.min_age,
+        serves_youth=settings.serves_youth,
+    )
+
+
+class RankerCache:
+    """The process's fitted ranker, brought up to date with the database before each use."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.lock = threading.RLock()
+        self._ranker: MentorRanker | None = None
+        self._fitted_at: datetime | None = None
+        self._seen: dict[int, tuple[int, int]] = {}
+
+    def fresh(self, session: Session) -> MentorRanker | None:
+        """The ranker reflecting every mentor as stored now; None when there are no mentors.
+
+        Call with `self.lock` held so no other thread updates it mid-query.
+        """
+        versions = dict(session.execute(select(Mentor.id, Mentor.version)).all())
+        if not versions:
+            self._ranker, self._seen = None, {}
+            return None
+        loads = mentors_service.loads(session)
+        now_seen = {mid: (version, loads.get(mid, 0)) for mid, version in versions.items()}
+        stale = (
+            self._ranker is None
+            or self._fitted_at is None
+            or datetime.now(UTC) - self._fitted_at > REFIT_AFTER
+            or not set(self._seen) <= set(now_seen)
+        )
+        if stale:
+            mentors = list(session.scalars(select(Mentor).order_by(Mentor.id)))
+            self._ranker = make_ranker(self.settings).fit(mentor_frame(mentors, loads))
+            self._fitted_at = datetime.now(UTC)
+        else:
+            changed = [mid for mid, seen in now_seen.items() if self._seen.get(mid) != seen]
+            if changed:
+                rows = list(session.scalars(select(Mentor).where(Mentor.id.in_(changed))))
+                assert self._ranker is not None
+                self._ranker.update_mentors(mentor_frame(rows, loads))
+        self._seen = now_seen
+        return self._ranker
+
+
+def get_ranker(request: Request) -> RankerCache:
+    """The app's ranker cache."""
+    cache: RankerCache = request.app.state.ranker
+    return cache
+
+
+RankerDep = Annotated[RankerCache, Depends(get_ranker)]
+
+
+def _newcomer_frame(session: Session, newcomer_id: int) -> pd.DataFrame:
+    newcomer = session.get(Newcomer, newcomer_id)
+    if newcomer is None:
+        raise NotFound("no such newcomer")
+    return newcomer_frame(session, [newcomer])
+
+
+def suggestions(
+    session: Session, *, ranker: RankerCache, newcomer_id: int, limit: int = 5
+) -> list[Suggestion]:
+    """The best feasible mentors for a newcomer, with criterion scores and reasons."""
+    frame = _newcomer_frame(session, newcomer_id)
+    with ranker.lock:
+        fitted = ranker.fresh(session)
+        return [] if fitted is None else fitted.suggestions(frame, k=limit)
+
+
+def explain(
+    session: Session, *, ranker: RankerCache, newcomer_id: int, mentor_id: int
+) -> Explanation:
+    """Why this mentor is, or is not, suggested for this newcomer."""
+    frame = _newcomer_frame(session, newcomer_id)
+    if session.get(Mentor, mentor_id) is None:
+        raise NotFound("no such mentor")
+    with ranker.lock:
+        fitted = ranker.fresh(session)
+        assert fitted is not None  # the mentor exists
+        return fitted.explain(frame, mentor_id)
+
+
+def failed_rules(
+    session: Session, *, ranker: RankerCache, newcomer_id: int, mentor_id: int
+) -> list[FailedRule]:
+    """Every hard rule this pair breaks now (capacity included); empty when allowed."""
+    explanation = explain(session, ranker=ranker, newcomer_id=newcomer_id, mentor_id=mentor_id)
+    return [FailedRule(code, message) for code, message in explanation.failed_rules]
+
+
+def candidate_graph(
+    session: Session, *, ranker: RankerCache, newcomer_ids: list[int], k: int = 50
+) -> CandidateGraph:
+    """Each newcomer's top-k feasible mentors as a sparse score matrix, with capacities."""
+    newcomers = list(session.scalars(select(Newcomer).where(Newcomer.id.in_(newcomer_ids))))
+    order = {nid: i for i, nid in enumerate(newcomer_ids)}
+    newcomers.sort(key=lambda n: order[n.id])
+    frame = newcomer_frame(session, newcomers)
+    with ranker.lock:
+        fitted = ranker.fresh(session)
+        if fitted is None:
+            empty = sp.csr_matrix((len(newcomers), 0))
+            ids = np.asarray([n.id for n in newcomers], dtype=np.int64)
+            return CandidateGraph(
+                empty,
+                ids,
+                np.empty(0, dtype=np.int64),
+                np.empty(0),
+                {int(i): "capacity" for i in ids},
+            )
+        scores, ids, mentor_ids = fitted.candidates(frame, k=k)
+        capacity = mentors_service.remaining_capacity(session, [int(m) for m in mentor_ids])
+        blocked = np.flatnonzero(np.diff(scores.indptr) == 0)
+        blocking = blocking_rules(fitted, frame.iloc[blocked]) if blocked.size else {}
+    return CandidateGraph(scores, ids, mentor_ids, capacity, blocking)
+
+
+def blocking_rules(fitted: MentorRanker, newcomers: pd.DataFrame) -> dict[int, str]:
+    """For newcomers with no feasible mentor: the hard rule that excludes the most mentors."""
+    out: dict[int, str] = {}
+    for q in encode_newcomers(F.check_newcomers(newcomers), fitted.encoders_):
+        pair = rules.Pair(fitted.mentors_, q, fitted.program_)
+        failing: Counter[str] = Counter()
+        for rule in rules.RULES:
+            mask = rule.check(pair)
+            if mask is not None:
+                failing[rule.code] = int(np.count_nonzero(~mask))
+        out[q.id] = failing.most_common(1)[0][0] if failing else "capacity"
+    return out

@@ -1,0 +1,136 @@
+"""Seeding a demo database from the synthetic world (BRIEF §6), once."""
+
+from __future__ import annotations
+
+import math
+import secrets
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from mentormatch.accounts.models import Role, User
+from mentormatch.accounts.security import NEWCOMER_TOKEN_PREFIX, hash_password, new_token
+from mentormatch.matching import synthetic
+from mentormatch.mentors.models import Mentor
+from mentormatch.newcomers.models import Consent, Newcomer
+
+COORDINATOR_EMAIL = "coordinator@demo.mentormatch.org"
+COORDINATOR_PASSWORD = "demo-coordinator-2026"
+MENTOR_PASSWORD = "demo-mentor-2026"
+CONSENT_SCOPE = ["store_profile", "redisclosure_notice", "share_with_mentor"]
+
+
+def slots(hours: list[int]) -> list[dict[str, int]]:
+    """Local hour-of-week indices as day/start/end blocks (the inverse of hours_of_week)."""
+    out: list[dict[str, int]] = []
+    for hour in sorted(set(hours)):
+        day, h = divmod(hour, 24)
+        last = out[-1] if out else None
+        if last is not None and last["day"] == day and last["end_hour"] == h:
+            last["end_hour"] = h + 1
+        else:
+            out.append({"day": day, "start_hour": h, "end_hour": h + 1})
+    return out
+
+
+def _opt(value: Any) -> Any:
+    return None if isinstance(value, float) and math.isnan(value) else value
+
+
+def _birth_year(age: int, today: date) -> int:
+    return today.year - int(age)
+
+
+def is_seeded(session: Session) -> bool:
+    """Whether the database already holds people."""
+    return bool(session.scalar(select(func.count()).select_from(Mentor)))
+
+
+def seed_demo(
+    session: Session, *, seed: int = 7, mentors: int = 100, newcomers: int = 300, min_age: int = 18
+) -> dict[str, int]:
+    """Create a coordinator, mentors with accounts and waiting newcomers; commit."""
+    world = synthetic.generate(seed, mentors=mentors, newcomers=newcomers)
+    now = datetime.now(UTC)
+    today = now.date()
+    shift = now - world.reference
+    session.add(
+        User(
+            email=COORDINATOR_EMAIL,
+            password_hash=hash_password(COORDINATOR_PASSWORD),
+            role=Role.coordinator,
+        )
+    )
+    mentor_hash = hash_password(MENTOR_PASSWORD)
+    for row in world.mentors.to_dict("records"):
+        user = User(
+            email=f"mentor{row['id']}@demo.mentormatch.org",
+            password_hash=mentor_hash,
+            role=Role.mentor,
+        )
+        session.add(user)
+        session.flush()
+        session.add(
+            Mentor(
+                user_id=user.id,
+                first_name=row["first_name"],
+                phone=f"+1 555 01{row['id'] % 100:02d}",
+                gender=row["gender"],
+                mentee_genders=list(row["mentee_genders"]),
+                birth_year=_birth_year(row["age"], today),
+                languages=list(row["languages"]),
+                timezone=row["timezone"],
+                availability=slots(list(row["availability"])),
+                substances=list(row["substances"]),
+                pathways=list(row["pathways"]),
+                pathways_ruled_out=list(row["pathways_ruled_out"]),
+                medication_affirming=bool(row["medication_affirming"]),
+                meeting_modes=list(row["meeting_modes"]),
+                latitude=_opt(row["latitude"]),
+                longitude=_opt(row["longitude"]),
+                travel_radius_km=_opt(row["travel_radius_km"]),
+                lived_experience=list(row["lived_experience"]),
+                interests=row["interests"],
+                recovery_start=min(row["recovery_start"], today),
+                capacity=int(row["capacity"]),
+                active=bool(row["active"]),
+            )
+        )
+    added = 0
+    for row in world.newcomers.to_dict("records"):
+        if int(row["age"]) < min_age:
+            continue
+        _, digest = new_token(NEWCOMER_TOKEN_PREFIX)
+        recovery = row["recovery_start"]
+        newcomer = Newcomer(
+            first_name=row["first_name"],
+            email=f"newcomer{row['id']}@demo.mentormatch.org",
+            preferred_contact="email",
+            share_contact=secrets.randbelow(10) < 7,
+            gender=row["gender"],
+            gender_pref=list(row["gender_pref"]),
+            birth_year=_birth_year(row["age"], today),
+            languages=list(row["languages"]),
+            timezone=row["timezone"],
+            availability=slots(list(row["availability"])),
+            substances=list(row["substances"]),
+            pathway=row["pathway"],
+            medication=row["medication"],
+            meeting_modes=list(row["meeting_modes"]),
+            latitude=_opt(row["latitude"]),
+            longitude=_opt(row["longitude"]),
+            travel_radius_km=_opt(row["travel_radius_km"]),
+            lived_experience=list(row["lived_experience"]),
+            wanted_experience=list(row["wanted_experience"]),
+            hopes=row["hopes"],
+            recovery_start=None if recovery is None else min(recovery, today),
+            waiting_since=min(row["waiting_since"] + shift, now),
+            status_token_hash=digest,
+        )
+        newcomer.consents.append(Consent(scope=CONSENT_SCOPE, version="2026-11"))
+        session.add(newcomer)
+        added += 1
+    session.commit()
+    return {"mentors": len(world.mentors), "newcomers": added}

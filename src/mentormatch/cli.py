@@ -15,6 +15,7 @@ from mentormatch.accounts.schemas import UserCreate
 from mentormatch.config import get_settings
 from mentormatch.db import make_engine, make_sessionmaker
 from mentormatch.errors import MentorMatchError
+from mentormatch.pairings.cli import app as pairings_app
 
 app = typer.Typer(
     help="MentorMatch: peer-mentor matching for recovery programs.", no_args_is_help=True
@@ -23,6 +24,7 @@ db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 users_app = typer.Typer(help="Staff accounts.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
+app.add_typer(pairings_app, name="pairings")
 
 
 def _fail(message: str) -> None:

@@ -22,6 +22,7 @@ from mentormatch.errors import MentorMatchError
 from mentormatch.mentors.router import router as mentors_router
 from mentormatch.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
 from mentormatch.newcomers.router import router as newcomers_router
+from mentormatch.pairings.router import router as pairings_router
 
 log = logging.getLogger("mentormatch")
 
@@ -87,7 +88,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.sessionmaker = make_sessionmaker(engine)
     app.state.login_throttle = LoginThrottle()
     install_error_handlers(app)
-    for router in (meta, accounts_router, newcomers_router, mentors_router):
+    for router in (meta, accounts_router, newcomers_router, mentors_router, pairings_router):
         app.include_router(router)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeadersMiddleware)

@@ -6,6 +6,7 @@ from mentormatch.db import Base
 from mentormatch.mentors.models import Mentor
 from mentormatch.newcomers.models import Consent, DoNotPair, Newcomer
 from mentormatch.pairings.models import Pairing, PairingEvent
+from mentormatch.pairings.outbox import OutboxMessage
 
 metadata = Base.metadata
 
@@ -16,6 +17,7 @@ __all__ = [
     "DoNotPair",
     "Mentor",
     "Newcomer",
+    "OutboxMessage",
     "Pairing",
     "PairingEvent",
     "User",

@@ -23,6 +23,7 @@ from mentormatch.newcomers.schemas import (
     NewcomerSelf,
     NewcomerUpdate,
 )
+from mentormatch.pairings import service as pairings
 from mentormatch.profiles import age_in
 
 router = APIRouter(prefix="/api/v1/newcomers", tags=["newcomers"])
@@ -46,9 +47,13 @@ def create_newcomer(
 
 
 @router.get("/me", response_model=NewcomerSelf)
-def read_own(me: NewcomerDep, session: SessionDep) -> Newcomer:
-    """Your own record and where you are in the process."""
-    return service.get_own(session, principal=me)
+def read_own(me: NewcomerDep, session: SessionDep, settings: SettingsDep) -> NewcomerSelf:
+    """Your own record, where you are (waiting / pending / paired) and, once paired, your mentor."""
+    mentor = pairings.mentor_for_newcomer(
+        session, newcomer_id=me.newcomer_id or 0, settings=settings
+    )
+    newcomer = service.get_own(session, principal=me)
+    return NewcomerSelf.model_validate(newcomer).model_copy(update={"mentor": mentor})
 
 
 @router.patch("/me", response_model=NewcomerSelf)

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
 
 from mentormatch import profiles as p
 from mentormatch.newcomers.models import NewcomerStatus
+from mentormatch.pairings.schemas import MentorForNewcomer
 
-INTAKE_EXAMPLE = {
+INTAKE_EXAMPLE: dict[str, Any] = {
     "first_name": "Sam",
     "email": "sam@example.org",
     "preferred_contact": "text",
@@ -191,6 +192,9 @@ class NewcomerSelf(BaseModel):
     version: int
     created_at: datetime
     updated_at: datetime
+    mentor: MentorForNewcomer | None = Field(
+        default=None, description="Your mentor and how to reach them, once they have accepted"
+    )
 
 
 class NewcomerCreated(NewcomerSelf):

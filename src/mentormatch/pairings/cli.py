@@ -1,0 +1,43 @@
+"""`mentormatch pairings …`: expire unanswered requests and deliver the outbox (cron-able)."""
+
+from __future__ import annotations
+
+import typer
+
+from mentormatch.config import get_settings
+from mentormatch.db import make_engine, make_sessionmaker
+from mentormatch.pairings import outbox, service
+
+app = typer.Typer(
+    help="Pairing housekeeping: expiry, reminders, notifications.", no_args_is_help=True
+)
+
+
+@app.command("expire")
+def expire() -> None:
+    """Remind mentors halfway through the answer window; expire requests left unanswered."""
+    settings = get_settings()
+    engine = make_engine(settings.database_url)
+    try:
+        with make_sessionmaker(engine)() as session:
+            reminded = service.remind_due(session, settings=settings)
+            expired = service.expire_due(session, settings=settings)
+    finally:
+        engine.dispose()
+    typer.echo(f"reminded {reminded}, expired {expired}")
+
+
+@app.command("deliver")
+def deliver(limit: int = 100) -> None:
+    """Send due outbox messages by SMTP (MENTORMATCH_SMTP_URL); failures are retried later."""
+    settings = get_settings()
+    if not settings.smtp_url:
+        typer.echo("MENTORMATCH_SMTP_URL is not set: messages stay in the outbox")
+        return
+    engine = make_engine(settings.database_url)
+    try:
+        with make_sessionmaker(engine)() as session:
+            report = outbox.deliver(session, settings=settings, limit=limit)
+    finally:
+        engine.dispose()
+    typer.echo(f"sent {report.sent}, failed {report.failed}")

@@ -1,0 +1,213 @@
+"""Pairing routes: coordinator approval and proposals, mentor answers, ending, the outbox."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from mentormatch.accounts.dependencies import (
+    CoordinatorDep,
+    MentorDep,
+    NewcomerDep,
+    StaffOrMentorDep,
+)
+from mentormatch.deps import SessionDep, SettingsDep
+from mentormatch.matching.service import RankerDep
+from mentormatch.pairings import outbox, service
+from mentormatch.pairings.models import Pairing, PairingStatus
+from mentormatch.pairings.schemas import (
+    ApproveBody,
+    DeclineBody,
+    EndBody,
+    OutboxMessagePublic,
+    OutboxPage,
+    PairingCreate,
+    PairingDetail,
+    PairingForMentor,
+    PairingPage,
+    PairingPublic,
+    ProposalSummary,
+    RejectBody,
+)
+
+router = APIRouter(tags=["pairings"])
+PREFIX = "/api/v1/pairings"
+
+
+@router.post(PREFIX, response_model=PairingDetail, status_code=201)
+def create_pairing(
+    body: PairingCreate,
+    coordinator: CoordinatorDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    ranker: RankerDep,
+) -> Pairing:
+    """Approve a specific pair now: the mentor is asked. 409 if capacity or state forbids it,
+    422 if the pair breaks a hard rule."""
+    return service.create_approved(
+        session,
+        actor=coordinator,
+        ranker=ranker,
+        settings=settings,
+        newcomer_id=body.newcomer_id,
+        mentor_id=body.mentor_id,
+        note=body.note,
+    )
+
+
+@router.post(f"{PREFIX}/proposals", response_model=ProposalSummary, status_code=201)
+def propose(
+    coordinator: CoordinatorDep, session: SessionDep, settings: SettingsDep, ranker: RankerDep
+) -> ProposalSummary:
+    """Whole-pool proposal: the best assignment of waiting newcomers under capacity and hard
+    rules, longest waiting first. Creates `proposed` pairings to review."""
+    return service.propose(session, actor=coordinator, ranker=ranker, settings=settings)
+
+
+@router.get(PREFIX, response_model=PairingPage)
+def list_pairings(
+    coordinator: CoordinatorDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    status: PairingStatus | None = None,
+    newcomer_id: int | None = None,
+    mentor_id: int | None = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> PairingPage:
+    """Pairings, newest first, filtered by status, newcomer or mentor."""
+    rows, total = service.list_pairings(
+        session,
+        actor=coordinator,
+        settings=settings,
+        status=status,
+        newcomer_id=newcomer_id,
+        mentor_id=mentor_id,
+        limit=limit,
+        offset=offset,
+    )
+    items = [PairingPublic.model_validate(r) for r in rows]
+    return PairingPage(items=items, total=total, limit=limit, offset=offset)
+
+
+@router.get(PREFIX + "/{pairing_id}", response_model=PairingDetail)
+def read_pairing(
+    pairing_id: int, coordinator: CoordinatorDep, session: SessionDep, settings: SettingsDep
+) -> Pairing:
+    """One pairing with its full history (who, when, why)."""
+    return service.get_pairing(session, actor=coordinator, settings=settings, pairing_id=pairing_id)
+
+
+@router.post(PREFIX + "/{pairing_id}/approve", response_model=PairingDetail)
+def approve(
+    pairing_id: int,
+    coordinator: CoordinatorDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    ranker: RankerDep,
+    body: ApproveBody | None = None,
+) -> Pairing:
+    """Approve a proposed pairing: the mentor is asked."""
+    return service.approve(
+        session,
+        actor=coordinator,
+        ranker=ranker,
+        settings=settings,
+        pairing_id=pairing_id,
+        note=body.note if body else None,
+    )
+
+
+@router.post(PREFIX + "/{pairing_id}/reject", response_model=PairingDetail)
+def reject(
+    pairing_id: int,
+    body: RejectBody,
+    coordinator: CoordinatorDep,
+    session: SessionDep,
+    settings: SettingsDep,
+) -> Pairing:
+    """Reject a proposed pairing, or withdraw a request the mentor has not answered."""
+    return service.reject(
+        session,
+        actor=coordinator,
+        settings=settings,
+        pairing_id=pairing_id,
+        reason=body.reason,
+        note=body.note,
+    )
+
+
+@router.post(PREFIX + "/{pairing_id}/accept", response_model=PairingForMentor)
+def accept(
+    pairing_id: int, mentor: MentorDep, session: SessionDep, settings: SettingsDep
+) -> PairingForMentor:
+    """Accept a request: you now see the contact details the newcomer agreed to share."""
+    pairing = service.accept(session, actor=mentor, settings=settings, pairing_id=pairing_id)
+    return service.for_mentor(session, pairing=pairing)
+
+
+@router.post(PREFIX + "/{pairing_id}/decline", response_model=PairingForMentor)
+def decline(
+    pairing_id: int,
+    body: DeclineBody,
+    mentor: MentorDep,
+    session: SessionDep,
+    settings: SettingsDep,
+) -> PairingForMentor:
+    """Decline a request, with a reason; the newcomer keeps their place in the queue."""
+    pairing = service.decline(
+        session,
+        actor=mentor,
+        settings=settings,
+        pairing_id=pairing_id,
+        reason=body.reason,
+        note=body.note,
+    )
+    return service.for_mentor(session, pairing=pairing)
+
+
+@router.post(PREFIX + "/{pairing_id}/end", response_model=PairingPublic)
+def end(pairing_id: int, body: EndBody, who: StaffOrMentorDep, session: SessionDep) -> Pairing:
+    """End an active pairing. `safety` or `boundary` also adds a do-not-pair entry."""
+    return service.end(
+        session, actor=who, pairing_id=pairing_id, reason=body.reason, note=body.note
+    )
+
+
+@router.get("/api/v1/mentors/me/pairings", response_model=list[PairingForMentor])
+def my_pairings(
+    mentor: MentorDep, session: SessionDep, settings: SettingsDep
+) -> list[PairingForMentor]:
+    """Your requests and pairings; contact details appear only once you have accepted."""
+    rows = service.list_for_mentor(session, actor=mentor, settings=settings)
+    return [service.for_mentor(session, pairing=p) for p in rows]
+
+
+@router.get("/api/v1/mentors/me/pairings/{pairing_id}", response_model=PairingForMentor)
+def my_pairing(
+    pairing_id: int, mentor: MentorDep, session: SessionDep, settings: SettingsDep
+) -> PairingForMentor:
+    """One of your requests or pairings."""
+    pairing = service.get_pairing(session, actor=mentor, settings=settings, pairing_id=pairing_id)
+    return service.for_mentor(session, pairing=pairing)
+
+
+@router.post("/api/v1/newcomers/me/withdraw", status_code=204)
+def withdraw(me: NewcomerDep, session: SessionDep) -> None:
+    """Leave the queue (your record is kept; DELETE /newcomers/me erases it)."""
+    service.withdraw(session, actor=me)
+
+
+@router.get("/api/v1/outbox", response_model=OutboxPage)
+def list_outbox(
+    coordinator: CoordinatorDep,
+    session: SessionDep,
+    pending: bool = False,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> OutboxPage:
+    """Notifications: sent, waiting for SMTP, or kept here when no SMTP server is set."""
+    rows, total = outbox.list_messages(session, pending_only=pending, limit=limit, offset=offset)
+    items = [OutboxMessagePublic.model_validate(r) for r in rows]
+    return OutboxPage(items=items, total=total, limit=limit, offset=offset)

@@ -1,0 +1,186 @@
+"""Pairing schemas, one per audience: coordinator, mentor (minimal until accepted), newcomer."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from mentormatch.pairings.models import PairingStatus
+
+Note = Field(default=None, max_length=500, description="Optional note for the coordinator")
+
+RejectReason = Literal["not_a_fit", "newcomer_unavailable", "coordinator_judgement", "other"]
+DeclineReason = Literal[
+    "no_capacity", "schedule", "not_a_fit", "conflict_of_interest", "personal", "other"
+]
+EndReason = Literal[
+    "completed",
+    "not_a_fit",
+    "no_contact",
+    "newcomer_request",
+    "mentor_unavailable",
+    "safety",
+    "boundary",
+    "other",
+]
+
+
+class PairingCreate(BaseModel):
+    """A coordinator approves a specific pair at once."""
+
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"newcomer_id": 1, "mentor_id": 1}]}
+    )
+
+    newcomer_id: int = Field(ge=1)
+    mentor_id: int = Field(ge=1)
+    note: str | None = Note
+
+
+class ApproveBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    note: str | None = Note
+
+
+class RejectBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: RejectReason
+    note: str | None = Note
+
+
+class DeclineBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: DeclineReason
+    note: str | None = Note
+
+
+class EndBody(BaseModel):
+    """Why the pairing ends; `safety` or `boundary` also adds a do-not-pair entry."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reason: EndReason
+    note: str | None = Note
+
+
+class PairingEventPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    from_status: str | None
+    to_status: str
+    actor_role: str
+    actor_id: int | None
+    reason: str
+    note: str | None
+    at: datetime
+
+
+class PairingPublic(BaseModel):
+    """A pairing as the coordinator sees it."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    newcomer_id: int
+    mentor_id: int
+    status: PairingStatus
+    score: float | None
+    components: dict[str, float]
+    reasons: list[str]
+    created_at: datetime
+    updated_at: datetime
+    expires_at: datetime | None
+
+
+class PairingDetail(PairingPublic):
+    events: list[PairingEventPublic]
+
+
+class PairingPage(BaseModel):
+    items: list[PairingPublic]
+    total: int
+    limit: int
+    offset: int
+
+
+class NewcomerContact(BaseModel):
+    """What the newcomer agreed to share with their mentor once the pairing is active."""
+
+    email: str | None
+    phone: str | None
+    preferred_contact: str | None
+
+
+class NewcomerForMentor(BaseModel):
+    """BRIEF §5's minimal view: overlap and preferences; no contact, no free text."""
+
+    name: str = Field(description="First name, or an alias if the newcomer did not agree")
+    shared_substances: list[str]
+    shared_substance_families: list[str]
+    pathway: str | None
+    schedule_overlap_hours: int
+    schedule_overlap: str = Field(description="When you are both free, in your time zone")
+    shared_languages: list[str]
+    shared_meeting_modes: list[str]
+    wanted_experience: list[str] = Field(description="Lived experience they hoped to share")
+    gender_pref: list[str]
+
+
+class PairingForMentor(BaseModel):
+    """A request or pairing as the mentor sees it; contact appears only after accepting."""
+
+    id: int
+    status: PairingStatus
+    created_at: datetime
+    expires_at: datetime | None
+    newcomer: NewcomerForMentor
+    contact: NewcomerContact | None = None
+    redisclosure_notice: str
+
+
+class MentorForNewcomer(BaseModel):
+    """The newcomer's mentor, once the pairing is active."""
+
+    first_name: str
+    email: str | None
+    phone: str | None
+
+
+class UnplacedNewcomer(BaseModel):
+    newcomer_id: int
+    blocking_rule: str
+
+
+class ProposalSummary(BaseModel):
+    placed: int
+    total_score: float
+    mean_score: float
+    pairings: list[PairingPublic]
+    unplaced: list[UnplacedNewcomer]
+
+
+class OutboxMessagePublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    kind: str
+    pairing_id: int | None
+    recipient: str | None
+    subject: str
+    body: str
+    created_at: datetime
+    attempts: int
+    last_error: str | None
+    sent_at: datetime | None
+
+
+class OutboxPage(BaseModel):
+    items: list[OutboxMessagePublic]
+    total: int
+    limit: int
+    offset: int

@@ -1,0 +1,18 @@
+"""Server-rendered pages for newcomers, mentors and coordinators (issue 5)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from mentormatch.web import coordinator, mentor, newcomer, staff
+from mentormatch.web.core import STATIC_DIR
+
+router = APIRouter()
+for _pages in (newcomer.router, staff.router, coordinator.router, mentor.router):
+    router.include_router(_pages)
+
+
+def mount_static(app: FastAPI) -> None:
+    """Serve the pages' CSS and JS under /static."""
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -1,0 +1,374 @@
+"""Coordinator pages: queue, newcomer with suggestions, proposals, pairings, dashboard."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import timedelta
+from typing import Any
+
+from fastapi import APIRouter, Request
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from starlette.responses import Response
+
+from mentormatch.db import utcnow
+from mentormatch.deps import SessionDep, SettingsDep
+from mentormatch.errors import Invalid, MentorMatchError
+from mentormatch.matching import service as matching
+from mentormatch.matching.service import RankerDep
+from mentormatch.mentors import service as mentors
+from mentormatch.mentors.models import Mentor
+from mentormatch.newcomers import service as newcomers
+from mentormatch.newcomers.models import Newcomer, NewcomerStatus
+from mentormatch.pairings import service as pairings
+from mentormatch.pairings.models import PairingEvent, PairingStatus
+from mentormatch.pairings.schemas import RejectReason
+from mentormatch.web import charts, forms
+from mentormatch.web.core import CoordinatorPage, FormDep, WebRoute, redirect, render
+
+router = APIRouter(prefix="/coordinator", route_class=WebRoute, include_in_schema=False)
+
+REJECT_REASONS = RejectReason.__args__  # type: ignore[attr-defined]
+WAIT_BUCKETS = (
+    ("<1 day", 1),
+    ("1-3 d", 3),
+    ("3-7 d", 7),
+    ("1-2 wk", 14),
+    ("2-4 wk", 28),
+    ("4+ wk", None),
+)
+OUTCOMES = ("active", "declined", "expired", "rejected", "ended", "withdrawn")
+
+
+def _names(session: Session, model: type[Newcomer] | type[Mentor], ids: set[int]) -> dict[int, str]:
+    """First names by id, for labelling lists."""
+    if not ids:
+        return {}
+    rows = session.execute(select(model.id, model.first_name).where(model.id.in_(ids)))
+    return dict(rows.tuples().all())
+
+
+@router.get("")
+def queue(
+    request: Request, me: CoordinatorPage, session: SessionDep, status: str = "waiting"
+) -> Response:
+    """Waiting newcomers: urgent first, then those waiting longest."""
+    chosen = NewcomerStatus(status) if status in NewcomerStatus.__members__ else None
+    rows, total = newcomers.list_newcomers(session, actor=me, status=chosen, limit=100, offset=0)
+    return render(
+        request,
+        "coordinator/queue.html",
+        {"rows": rows, "total": total, "status": status, "statuses": list(NewcomerStatus)},
+    )
+
+
+def _newcomer_page(
+    request: Request,
+    me: Any,
+    session: Session,
+    ranker: Any,
+    settings: Any,
+    newcomer_id: int,
+    *,
+    why: int | None = None,
+    error: str | None = None,
+    notice: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    newcomer = newcomers.get_for_coordinator(session, actor=me, newcomer_id=newcomer_id)
+    suggestions = matching.suggestions(session, ranker=ranker, newcomer_id=newcomer_id, limit=5)
+    explanation = None
+    if why:
+        explanation = matching.explain(
+            session, ranker=ranker, newcomer_id=newcomer_id, mentor_id=why
+        )
+    all_mentors, _ = mentors.list_mentors(session, actor=me, limit=500, offset=0)
+    history, _ = pairings.list_pairings(
+        session,
+        actor=me,
+        settings=settings,
+        status=None,
+        newcomer_id=newcomer_id,
+        mentor_id=None,
+        limit=50,
+        offset=0,
+    )
+    mentor_names = {m.id: m.first_name for m in all_mentors}
+    return render(
+        request,
+        "coordinator/newcomer.html",
+        {
+            "n": newcomer,
+            "suggestions": suggestions,
+            "explanation": explanation,
+            "why": why,
+            "mentors": all_mentors,
+            "mentor_names": mentor_names,
+            "history": history,
+            "error": error,
+            "notice": notice,
+            "can_approve": newcomer.status is NewcomerStatus.waiting,
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/newcomers/{newcomer_id}")
+def newcomer_page(
+    request: Request,
+    newcomer_id: int,
+    me: CoordinatorPage,
+    session: SessionDep,
+    ranker: RankerDep,
+    settings: SettingsDep,
+    why: int | None = None,
+    approved: int | None = None,
+) -> Response:
+    """One newcomer: profile, ranked suggestions with reasons, 'why not this mentor?'."""
+    notice = (
+        "Approved: the mentor has been asked and has a few days to answer." if approved else None
+    )
+    return _newcomer_page(
+        request, me, session, ranker, settings, newcomer_id, why=why, notice=notice
+    )
+
+
+@router.post("/newcomers/{newcomer_id}/approve")
+def approve_for_newcomer(
+    request: Request,
+    newcomer_id: int,
+    form: FormDep,
+    me: CoordinatorPage,
+    session: SessionDep,
+    ranker: RankerDep,
+    settings: SettingsDep,
+) -> Response:
+    """One-click approve of a suggested mentor: the pairing service rechecks every rule."""
+    mentor_id = forms.text(form, "mentor_id")
+    try:
+        if not mentor_id or not mentor_id.isdigit():
+            raise Invalid("choose a mentor to approve")
+        pairing = pairings.create_approved(
+            session,
+            actor=me,
+            ranker=ranker,
+            settings=settings,
+            newcomer_id=newcomer_id,
+            mentor_id=int(mentor_id),
+            note=forms.text(form, "note"),
+        )
+    except MentorMatchError as exc:
+        if exc.status_code == 404:
+            raise
+        session.rollback()
+        return _newcomer_page(
+            request,
+            me,
+            session,
+            ranker,
+            settings,
+            newcomer_id,
+            error=exc.message,
+            status_code=exc.status_code,
+        )
+    return redirect(f"/coordinator/newcomers/{newcomer_id}?approved={pairing.id}")
+
+
+@router.get("/proposals")
+def proposals(
+    request: Request, me: CoordinatorPage, session: SessionDep, settings: SettingsDep
+) -> Response:
+    """Open whole-pool proposals to review, approve or reject in bulk."""
+    rows, total = pairings.list_pairings(
+        session,
+        actor=me,
+        settings=settings,
+        status=PairingStatus.proposed,
+        newcomer_id=None,
+        mentor_id=None,
+        limit=200,
+        offset=0,
+    )
+    return render(
+        request,
+        "coordinator/proposals.html",
+        {
+            "rows": rows,
+            "total": total,
+            "newcomer_names": _names(session, Newcomer, {p.newcomer_id for p in rows}),
+            "mentor_names": _names(session, Mentor, {p.mentor_id for p in rows}),
+            "reject_reasons": REJECT_REASONS,
+            "results": request.query_params.get("done"),
+            "failed": request.query_params.getlist("failed"),
+        },
+    )
+
+
+@router.post("/proposals/run")
+def run_proposal(
+    form: FormDep,
+    me: CoordinatorPage,
+    session: SessionDep,
+    ranker: RankerDep,
+    settings: SettingsDep,
+) -> Response:
+    """Propose one exact whole-pool assignment of the waiting newcomers."""
+    summary = pairings.propose(session, actor=me, ranker=ranker, settings=settings)
+    return redirect(f"/coordinator/proposals?done=proposed+{summary.placed}")
+
+
+@router.post("/proposals/decide")
+def decide(
+    form: FormDep,
+    me: CoordinatorPage,
+    session: SessionDep,
+    ranker: RankerDep,
+    settings: SettingsDep,
+) -> Response:
+    """Approve or reject the ticked proposals; each one is checked by the pairing service."""
+    action = forms.text(form, "action")
+    reason = forms.text(form, "reason") or "coordinator_judgement"
+    if reason not in REJECT_REASONS:
+        reason = "other"
+    ids = [int(x) for x in forms.many(form, "pairing_id") if x.isdigit()]
+    done, failed = 0, []
+    for pairing_id in ids:
+        try:
+            if action == "approve":
+                pairings.approve(
+                    session, actor=me, ranker=ranker, settings=settings, pairing_id=pairing_id
+                )
+            elif action == "reject":
+                pairings.reject(
+                    session, actor=me, settings=settings, pairing_id=pairing_id, reason=reason
+                )
+            else:
+                raise Invalid("choose approve or reject")
+            done += 1
+        except MentorMatchError as exc:
+            session.rollback()
+            failed.append(f"{pairing_id}: {exc.message}")
+    query = "&".join(f"failed={f.replace(' ', '+')}" for f in failed)
+    verb = "approved" if action == "approve" else "rejected"
+    return redirect(f"/coordinator/proposals?done={verb}+{done}" + (f"&{query}" if query else ""))
+
+
+@router.get("/pairings")
+def pairing_list(
+    request: Request,
+    me: CoordinatorPage,
+    session: SessionDep,
+    settings: SettingsDep,
+    status: str = "active",
+) -> Response:
+    """Pairings by status, each with its history of transitions."""
+    chosen = PairingStatus(status) if status in PairingStatus.__members__ else None
+    rows, total = pairings.list_pairings(
+        session,
+        actor=me,
+        settings=settings,
+        status=chosen,
+        newcomer_id=None,
+        mentor_id=None,
+        limit=100,
+        offset=0,
+    )
+    return render(
+        request,
+        "coordinator/pairings.html",
+        {
+            "rows": rows,
+            "total": total,
+            "status": status,
+            "statuses": list(PairingStatus),
+            "newcomer_names": _names(session, Newcomer, {p.newcomer_id for p in rows}),
+            "mentor_names": _names(session, Mentor, {p.mentor_id for p in rows}),
+        },
+    )
+
+
+@router.get("/mentors")
+def mentor_list(request: Request, me: CoordinatorPage, session: SessionDep) -> Response:
+    """Mentors with their load and capacity."""
+    rows, total = mentors.list_mentors(session, actor=me, limit=500, offset=0)
+    return render(
+        request,
+        "coordinator/mentors.html",
+        {"rows": rows, "total": total, "loads": mentors.loads(session, [m.id for m in rows])},
+    )
+
+
+def waiting_histogram(session: Session) -> list[int]:
+    """How many waiting newcomers fall in each waiting-time bucket."""
+    now = utcnow()
+    since = session.scalars(
+        select(Newcomer.waiting_since).where(Newcomer.status == NewcomerStatus.waiting)
+    ).all()
+    counts = [0] * len(WAIT_BUCKETS)
+    for started in since:
+        days = (now - started).total_seconds() / 86400
+        index = next(
+            i for i, (_, upper) in enumerate(WAIT_BUCKETS) if upper is None or days < upper
+        )
+        counts[index] += 1
+    return counts
+
+
+def weekly_outcomes(session: Session, weeks: int = 8) -> tuple[list[str], dict[str, list[int]]]:
+    """Pairing transitions per ISO week (last `weeks`), by the status they moved to."""
+    now = utcnow()
+    start = (now - timedelta(days=now.weekday(), weeks=weeks - 1)).replace(
+        hour=0, minute=0, second=0, microsecond=0
+    )
+    rows = session.execute(
+        select(PairingEvent.at, PairingEvent.to_status).where(
+            PairingEvent.at >= start, PairingEvent.to_status.in_(OUTCOMES)
+        )
+    ).tuples()
+    counts: Counter[tuple[int, str]] = Counter()
+    for at, to in rows:
+        counts[((at - start).days // 7, to)] += 1
+    labels = [(start + timedelta(weeks=i)).strftime("%d %b") for i in range(weeks)]
+    series = {s: [counts[(i, s)] for i in range(weeks)] for s in OUTCOMES}
+    return labels, series
+
+
+@router.get("/dashboard")
+def dashboard(request: Request, me: CoordinatorPage, session: SessionDep) -> Response:
+    """Waiting time, mentor load against capacity, and pairings per week by outcome."""
+    waiting = waiting_histogram(session)
+    rows, _ = mentors.list_mentors(session, actor=me, limit=500, offset=0)
+    active = [m for m in rows if m.active and m.vetted]
+    loads = mentors.loads(session, [m.id for m in active])
+    busiest = sorted(active, key=lambda m: (-loads.get(m.id, 0), m.id))[:16]
+    week_labels, series = weekly_outcomes(session)
+    labels = [name for name, _ in WAIT_BUCKETS]
+    return render(
+        request,
+        "coordinator/dashboard.html",
+        {
+            "wait_chart": charts.bars(
+                "chart-wait", "Newcomers waiting, by time waited", labels, waiting
+            ),
+            "wait_rows": list(zip(labels, waiting, strict=True)),
+            "load_chart": charts.load_vs_capacity(
+                "chart-load",
+                "Mentor load against capacity",
+                [m.first_name for m in busiest],
+                [loads.get(m.id, 0) for m in busiest],
+                [m.capacity for m in busiest],
+            ),
+            "load_rows": [
+                (m.first_name, loads.get(m.id, 0), m.capacity, m.paused) for m in busiest
+            ],
+            "week_chart": charts.stacked(
+                "chart-weeks", "Pairing outcomes per week", week_labels, series
+            ),
+            "week_labels": week_labels,
+            "series": series,
+            "total_waiting": sum(waiting),
+            "free_slots": sum(
+                max(m.capacity - loads.get(m.id, 0), 0) for m in active if not m.paused
+            ),
+        },
+    )

@@ -1,0 +1,217 @@
+"""Web plumbing: templates, cookie sessions, the page route class and role dependencies.
+
+Pages authenticate with their own HttpOnly, SameSite=Lax cookies (Secure over HTTPS):
+`mm_staff` holds a staff token from `accounts.service.authenticate`, `mm_newcomer`
+holds a newcomer's status token. Both are resolved with `principal_for_token`, so they
+are exactly as strong, revocable and expiring as the bearer tokens of the JSON API.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import Depends, Request
+from fastapi.routing import APIRoute
+from fastapi.templating import Jinja2Templates
+from starlette.datastructures import FormData
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+from mentormatch import vocabulary as v
+from mentormatch.accounts.dependencies import principal_for_token
+from mentormatch.accounts.models import Role
+from mentormatch.accounts.principal import Principal
+from mentormatch.audit import service as audit
+from mentormatch.deps import ClientDep, SessionDep, SettingsDep
+from mentormatch.errors import Forbidden, MentorMatchError
+from mentormatch.web import csrf
+
+HERE = Path(__file__).resolve().parent
+STATIC_DIR = HERE / "static"
+STAFF_COOKIE = "mm_staff"
+NEWCOMER_COOKIE = "mm_newcomer"
+
+LABELS: dict[str, str] = {
+    t.code: t.label
+    for group in (
+        v.SUBSTANCES,
+        v.PATHWAYS,
+        v.MEDICATIONS,
+        v.MEETING_MODES,
+        v.GENDERS,
+        v.LIVED_EXPERIENCE,
+        v.LANGUAGES,
+        v.CONTACT_METHODS,
+    )
+    for t in group
+}
+
+
+def label(code: str | None) -> str:
+    """The human label of a vocabulary code."""
+    return LABELS.get(code or "", code or "")
+
+
+def labels(codes: list[str] | None) -> str:
+    """Human labels of several codes, comma separated."""
+    return ", ".join(label(c) for c in codes or []) or "—"
+
+
+def waited(since: datetime | None, now: datetime | None = None) -> str:
+    """'3 days', '5 hours', 'under an hour': how long someone has waited."""
+    if since is None:
+        return ""
+    hours = int(((now or datetime.now(UTC)) - since).total_seconds() // 3600)
+    if hours < 1:
+        return "under an hour"
+    if hours < 48:
+        return f"{hours} hour{'s' if hours != 1 else ''}"
+    return f"{hours // 24} days"
+
+
+def day_date(value: datetime | None) -> str:
+    """'12 Nov 2026, 14:05 UTC'."""
+    return value.strftime("%d %b %Y, %H:%M UTC") if value else ""
+
+
+templates = Jinja2Templates(directory=str(HERE / "templates"))
+templates.env.filters.update(label=label, labels=labels, waited=waited, day_date=day_date)
+templates.env.globals.update(vocab=v)
+
+
+def secure(request: Request) -> bool:
+    """Mark cookies Secure when the page is served over HTTPS."""
+    return request.url.scheme == "https"
+
+
+def set_cookie(
+    response: Response, request: Request, name: str, value: str, max_age: int | None = None
+) -> None:
+    """An HttpOnly, SameSite=Lax cookie, Secure over HTTPS."""
+    response.set_cookie(
+        name,
+        value,
+        max_age=max_age,
+        httponly=True,
+        samesite="lax",
+        secure=secure(request),
+        path="/",
+    )
+
+
+def clear_cookie(response: Response, request: Request, name: str) -> None:
+    response.delete_cookie(name, path="/", httponly=True, samesite="lax", secure=secure(request))
+
+
+def render(
+    request: Request, name: str, context: dict[str, Any] | None = None, *, status_code: int = 200
+) -> HTMLResponse:
+    """Render a page with its CSRF token, setting the CSRF cookie on first visit."""
+    value = request.cookies.get(csrf.COOKIE)
+    fresh = value is None
+    if value is None:
+        value = csrf.new_value()
+    secret = request.app.state.settings.secret_key
+    page = {
+        "csrf_token": csrf.sign(secret, value),
+        "principal": getattr(request.state, "principal", None),
+        **(context or {}),
+    }
+    response = templates.TemplateResponse(request, name, page, status_code=status_code)
+    if fresh:
+        set_cookie(response, request, csrf.COOKIE, value)
+    return response
+
+
+def redirect(url: str) -> RedirectResponse:
+    """See other: the browser follows with a GET (post/redirect/get)."""
+    return RedirectResponse(url, status_code=303)
+
+
+class SignInRequired(MentorMatchError):
+    status_code = 401
+    type = "unauthorized"
+
+
+class StatusLinkRequired(MentorMatchError):
+    status_code = 401
+    type = "unauthorized"
+
+
+class WebRoute(APIRoute):
+    """A page route: domain errors become HTML pages, missing sign-in a redirect to /login."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def page_handler(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except SignInRequired:
+                target = request.url.path
+                return redirect(f"/login?next={quote(target, safe='/')}")
+            except StatusLinkRequired:
+                return render(request, "newcomer/need_link.html", status_code=401)
+            except MentorMatchError as exc:
+                return render(
+                    request,
+                    "error.html",
+                    {"status": exc.status_code, "message": exc.message},
+                    status_code=exc.status_code,
+                )
+
+        return page_handler
+
+
+def require_page(*roles: Role) -> Callable[..., Principal]:
+    """A page dependency admitting only signed-in staff of the given roles."""
+
+    def dependency(request: Request, session: SessionDep, client: ClientDep) -> Principal:
+        token = request.cookies.get(STAFF_COOKIE)
+        principal = principal_for_token(session, token) if token else None
+        if principal is None or principal.role not in roles:
+            audit.record_refusal(
+                session,
+                actor=principal,
+                action=f"GET {request.url.path}" if request.method == "GET" else request.method,
+                object_type="page",
+                client=client,
+            )
+            if principal is None:
+                raise SignInRequired("sign in to continue")
+            raise Forbidden("your role may not use this page")
+        request.state.principal = principal
+        return principal
+
+    dependency.role_rule = tuple(str(role) for role in roles)  # type: ignore[attr-defined]
+    return dependency
+
+
+def newcomer_page(request: Request, session: SessionDep) -> Principal:
+    """The newcomer holding a status cookie; otherwise a page asking for their link."""
+    token = request.cookies.get(NEWCOMER_COOKIE)
+    principal = principal_for_token(session, token) if token else None
+    if principal is None or principal.role is not Role.newcomer:
+        raise StatusLinkRequired("open the private link you were given")
+    request.state.principal = principal
+    return principal
+
+
+newcomer_page.role_rule = (str(Role.newcomer),)  # type: ignore[attr-defined]
+
+
+async def posted_form(request: Request, settings: SettingsDep) -> FormData:
+    """The submitted form, after the CSRF and same-site checks."""
+    form = await request.form()
+    csrf.check(request, form, secret_key=settings.secret_key)
+    return form
+
+
+FormDep = Annotated[FormData, Depends(posted_form)]
+CoordinatorPage = Annotated[Principal, Depends(require_page(Role.coordinator))]
+MentorPage = Annotated[Principal, Depends(require_page(Role.mentor))]
+StaffPage = Annotated[Principal, Depends(require_page(Role.coordinator, Role.mentor, Role.admin))]
+NewcomerPage = Annotated[Principal, Depends(newcomer_page)]

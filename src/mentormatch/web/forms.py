@@ -1,0 +1,199 @@
+"""Turning HTML forms into service schemas and validation errors into plain words."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from starlette.datastructures import FormData
+
+from mentormatch.errors import MentorMatchError
+
+# The weekly availability picker: a day x part-of-day grid of checkboxes.
+PARTS: tuple[tuple[str, str, str, int, int], ...] = (
+    ("morning", "Morning", "6am-noon", 6, 12),
+    ("afternoon", "Afternoon", "noon-5pm", 12, 17),
+    ("evening", "Evening", "5-9pm", 17, 21),
+    ("night", "Late", "9pm-midnight", 21, 24),
+)
+DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+TIMEZONES = (
+    ("America/New_York", "Eastern (New York)"),
+    ("America/Chicago", "Central (Chicago)"),
+    ("America/Denver", "Mountain (Denver)"),
+    ("America/Phoenix", "Arizona (Phoenix)"),
+    ("America/Los_Angeles", "Pacific (Los Angeles)"),
+    ("America/Anchorage", "Alaska (Anchorage)"),
+    ("Pacific/Honolulu", "Hawaii (Honolulu)"),
+    ("America/Puerto_Rico", "Atlantic (Puerto Rico)"),
+    ("Europe/London", "UK (London)"),
+    ("UTC", "UTC"),
+)
+
+MESSAGES = {
+    "first_name": "Please tell us a first name or a nickname.",
+    "gender": "Please choose the option that fits you best.",
+    "birth_year": "Please enter the year you were born, for example 1990.",
+    "languages": "Please choose at least one language.",
+    "timezone": "Please choose your time zone.",
+    "substances": "Please choose at least one. If none fit, choose “Other”.",
+    "meeting_modes": "Please choose at least one way to meet.",
+    "in_crisis": "Please answer yes or no.",
+    "consent": "We need your agreement before we can keep your answers.",
+    "email": "This does not look like an email address. Check it, or leave it empty.",
+    "phone": "Please use only numbers, spaces and + ( ) - in the phone number.",
+    "recovery_start": "Please give a date that is not in the future, or leave it empty.",
+    "location": "For in-person meetings, please give an approximate location "
+    "(latitude and longitude) and how far you can travel.",
+    "capacity": "Please choose a number from 0 to 10.",
+    "travel_radius_km": "Please give a distance between 1 and 500 km.",
+    "latitude": "Please give a latitude between -90 and 90.",
+    "longitude": "Please give a longitude between -180 and 180.",
+}
+LOCATION_FIELDS = ("latitude", "longitude", "travel_radius_km")
+
+
+def text(form: FormData, name: str) -> str | None:
+    """A trimmed text field; None when empty or missing."""
+    value = form.get(name)
+    if not isinstance(value, str):
+        return None
+    return value.strip() or None
+
+
+def many(form: FormData, name: str) -> list[str]:
+    """All values of a checkbox group."""
+    return [v for v in form.getlist(name) if isinstance(v, str) and v]
+
+
+def checked(form: FormData, name: str) -> bool:
+    return form.get(name) == "yes"
+
+
+def slots_from_grid(cells: Iterable[str]) -> list[dict[str, int]]:
+    """Grid cells such as '1-evening' as weekly Slot blocks (day 0 = Monday)."""
+    bounds = {code: (start, end) for code, _, _, start, end in PARTS}
+    slots = []
+    for cell in sorted(set(cells)):
+        day, _, part = cell.partition("-")
+        if day.isdigit() and int(day) < 7 and part in bounds:
+            start, end = bounds[part]
+            slots.append({"day": int(day), "start_hour": start, "end_hour": end})
+    return slots
+
+
+def grid_from_slots(slots: Iterable[dict[str, int]]) -> list[str]:
+    """The grid cells a stored availability touches."""
+    cells = []
+    for slot in slots:
+        for code, _, _, start, end in PARTS:
+            if slot["start_hour"] < end and slot["end_hour"] > start:
+                cells.append(f"{slot['day']}-{code}")
+    return sorted(set(cells))
+
+
+def form_values(form: FormData) -> dict[str, Any]:
+    """What was typed, to put back in the form after an error."""
+    values: dict[str, Any] = {}
+    for key in form:
+        items = [v for v in form.getlist(key) if isinstance(v, str)]
+        values[key] = items if len(items) != 1 else items[0]
+    return values
+
+
+def field_of(loc: tuple[Any, ...], message: str) -> str:
+    """The form field a validation error belongs to."""
+    if not loc:
+        return "location" if "in-person" in message else "form"
+    head = str(loc[0])
+    if head in LOCATION_FIELDS:
+        return head
+    return head
+
+
+def plain_errors(exc: ValidationError) -> dict[str, str]:
+    """One plain-language message per form field."""
+    errors: dict[str, str] = {}
+    for error in exc.errors():
+        message = str(error.get("msg", "")).removeprefix("Value error, ")
+        name = field_of(tuple(error["loc"]), message)
+        errors.setdefault(name, MESSAGES.get(name, message[:1].upper() + message[1:] + "."))
+    return errors
+
+
+def domain_error(exc: MentorMatchError) -> dict[str, str]:
+    """A service's Invalid/Conflict error as a form error."""
+    name = (exc.field or "form").split(".")[0]
+    if name == "meeting_modes" and "in-person" in exc.message:
+        name = "location"
+    message = exc.message.split(": ", 1)[-1] if exc.field else exc.message
+    return {name: message[:1].upper() + message[1:] + ("" if message.endswith(".") else ".")}
+
+
+def validate(schema: type[BaseModel], data: dict[str, Any]) -> tuple[Any, dict[str, str]]:
+    """The schema instance or the plain-language errors."""
+    try:
+        return schema.model_validate(data), {}
+    except ValidationError as exc:
+        return None, plain_errors(exc)
+
+
+def profile_data(form: FormData) -> dict[str, Any]:
+    """The newcomer profile fields of the intake and 'correct my answers' forms."""
+    data: dict[str, Any] = {
+        "first_name": text(form, "first_name"),
+        "email": text(form, "email"),
+        "phone": text(form, "phone"),
+        "preferred_contact": text(form, "preferred_contact"),
+        "share_contact": checked(form, "share_contact"),
+        "gender": text(form, "gender"),
+        "gender_pref": many(form, "gender_pref"),
+        "birth_year": text(form, "birth_year"),
+        "languages": many(form, "languages"),
+        "timezone": text(form, "timezone"),
+        "availability": slots_from_grid(many(form, "availability")),
+        "substances": many(form, "substances"),
+        "pathway": text(form, "pathway"),
+        "medication": text(form, "medication") or "none",
+        "meeting_modes": many(form, "meeting_modes"),
+        "latitude": text(form, "latitude"),
+        "longitude": text(form, "longitude"),
+        "travel_radius_km": text(form, "travel_radius_km"),
+        "wanted_experience": many(form, "wanted_experience"),
+        "lived_experience": many(form, "lived_experience"),
+        "hopes": text(form, "hopes") or "",
+        "recovery_start": text(form, "recovery_start"),
+    }
+    return data
+
+
+def intake_data(form: FormData, *, consent_version: str) -> dict[str, Any]:
+    """The NewcomerIntake body from the intake form."""
+    data = profile_data(form)
+    crisis = text(form, "in_crisis")
+    if crisis in ("yes", "no"):
+        data["in_crisis"] = crisis == "yes"
+    data["consent"] = {
+        "agree": checked(form, "consent"),
+        "version": consent_version,
+        "share_with_mentor": checked(form, "share_with_mentor"),
+    }
+    return data
+
+
+def values_from_record(record: Any, names: Iterable[str]) -> dict[str, Any]:
+    """Form values from a stored profile (for the edit forms)."""
+    values: dict[str, Any] = {}
+    for name in names:
+        value = getattr(record, name, None)
+        if value is None:
+            continue
+        if isinstance(value, bool):
+            values[name] = "yes" if value else ""
+        elif isinstance(value, list):
+            values[name] = [str(x) for x in value]
+        else:
+            values[name] = str(value)
+    values["availability"] = grid_from_slots(getattr(record, "availability", []) or [])
+    return values

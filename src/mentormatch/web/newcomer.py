@@ -1,0 +1,241 @@
+"""Newcomer pages (public, no account): intake, the private link, status and own data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from mentormatch.accounts.dependencies import Public, principal_for_token
+from mentormatch.accounts.models import Role
+from mentormatch.deps import ClientDep, SessionDep, SettingsDep
+from mentormatch.errors import Invalid, MentorMatchError
+from mentormatch.newcomers import service
+from mentormatch.newcomers.models import Newcomer, NewcomerStatus
+from mentormatch.newcomers.router import export_own
+from mentormatch.newcomers.schemas import NewcomerIntake, NewcomerUpdate
+from mentormatch.pairings import service as pairings
+from mentormatch.web import forms
+from mentormatch.web.core import (
+    NEWCOMER_COOKIE,
+    FormDep,
+    NewcomerPage,
+    WebRoute,
+    clear_cookie,
+    redirect,
+    render,
+    set_cookie,
+)
+
+router = APIRouter(route_class=WebRoute, include_in_schema=False)
+
+PROFILE_FIELDS = (
+    "first_name",
+    "email",
+    "phone",
+    "preferred_contact",
+    "share_contact",
+    "gender",
+    "gender_pref",
+    "birth_year",
+    "languages",
+    "timezone",
+    "substances",
+    "pathway",
+    "medication",
+    "meeting_modes",
+    "latitude",
+    "longitude",
+    "travel_radius_km",
+    "lived_experience",
+    "wanted_experience",
+    "hopes",
+    "recovery_start",
+)
+GROUPS = {
+    "gender",
+    "languages",
+    "substances",
+    "pathway",
+    "medication",
+    "meeting_modes",
+    "in_crisis",
+    "consent",
+    "gender_pref",
+    "wanted_experience",
+    "lived_experience",
+    "preferred_contact",
+    "location",
+    "availability",
+}
+STEPS = (
+    ("asked", "Request received"),
+    ("matching", "Finding a mentor"),
+    ("asking", "Mentor asked"),
+    ("paired", "Paired with your mentor"),
+)
+
+
+def _form_page(
+    request: Request, name: str, values: dict[str, Any], errors: dict[str, str], **extra: Any
+) -> Response:
+    context = {
+        "values": values,
+        "errors": errors,
+        "groups": GROUPS,
+        "parts": forms.PARTS,
+        "days": forms.DAYS,
+        "timezones": forms.TIMEZONES,
+        **extra,
+    }
+    return render(request, name, context, status_code=422 if errors else 200)
+
+
+@router.get("/", dependencies=[Public])
+def home(request: Request) -> Response:
+    """The front door: ask for a mentor, or sign in."""
+    return render(request, "home.html")
+
+
+@router.get("/intake", dependencies=[Public])
+def intake_form(request: Request) -> Response:
+    """The intake form, phone first."""
+    return _form_page(
+        request, "newcomer/intake.html", {"languages": ["en"], "medication": "none"}, {}
+    )
+
+
+@router.post("/intake", dependencies=[Public])
+def intake_submit(
+    request: Request, form: FormDep, session: SessionDep, settings: SettingsDep, client: ClientDep
+) -> Response:
+    """Validate with the API's schema, store through the newcomer service, then confirm."""
+    values = forms.form_values(form)
+    body, errors = forms.validate(
+        NewcomerIntake, forms.intake_data(form, consent_version=settings.consent_version)
+    )
+    if body is None:
+        return _form_page(request, "newcomer/intake.html", values, errors)
+    try:
+        _, token = service.intake(session, body=body, settings=settings, client=client)
+    except Invalid as exc:
+        return _form_page(request, "newcomer/intake.html", values, forms.domain_error(exc))
+    response = redirect("/welcome")
+    set_cookie(response, request, NEWCOMER_COOKIE, token)
+    return response
+
+
+@router.get("/welcome")
+def welcome(
+    request: Request, me: NewcomerPage, session: SessionDep, settings: SettingsDep
+) -> Response:
+    """The confirmation: crisis resources first when needed, then the private link."""
+    newcomer = service.get_own(session, principal=me)
+    token = request.cookies[NEWCOMER_COOKIE]
+    return render(
+        request,
+        "newcomer/welcome.html",
+        {
+            "newcomer": newcomer,
+            "urgent": newcomer.urgent,
+            "status_url": f"{settings.public_base_url}/s/{token}",
+            **service.crisis_payload(),
+        },
+    )
+
+
+@router.get("/s/{token}", dependencies=[Public])
+def open_link(request: Request, token: str, session: SessionDep) -> Response:
+    """The private link: swap the token in the address for a cookie, then show the status."""
+    principal = principal_for_token(session, token)
+    if principal is None or principal.role is not Role.newcomer:
+        return render(request, "newcomer/need_link.html", status_code=404)
+    response = redirect("/status")
+    set_cookie(response, request, NEWCOMER_COOKIE, token)
+    return response
+
+
+def _step(newcomer: Newcomer, has_mentor: bool) -> int:
+    if has_mentor or newcomer.status is NewcomerStatus.paired:
+        return 3
+    if newcomer.status is NewcomerStatus.pending:
+        return 2
+    return 1
+
+
+@router.get("/status")
+def status(
+    request: Request, me: NewcomerPage, session: SessionDep, settings: SettingsDep
+) -> Response:
+    """Where the newcomer is; their mentor's first name and contact once paired."""
+    newcomer = service.get_own(session, principal=me)
+    mentor = pairings.mentor_for_newcomer(
+        session, newcomer_id=me.newcomer_id or 0, settings=settings
+    )
+    return render(
+        request,
+        "newcomer/status.html",
+        {
+            "newcomer": newcomer,
+            "mentor": mentor,
+            "steps": STEPS,
+            "step_index": _step(newcomer, mentor is not None),
+            **service.crisis_payload(),
+        },
+    )
+
+
+@router.get("/status/edit")
+def edit_form(request: Request, me: NewcomerPage, session: SessionDep) -> Response:
+    """The newcomer's answers, ready to correct."""
+    newcomer = service.get_own(session, principal=me)
+    values = forms.values_from_record(newcomer, PROFILE_FIELDS)
+    return _form_page(request, "newcomer/edit.html", values, {}, saved=False)
+
+
+@router.post("/status/edit")
+def edit_submit(
+    request: Request, form: FormDep, me: NewcomerPage, session: SessionDep, settings: SettingsDep
+) -> Response:
+    """Save corrections through the newcomer service."""
+    values = forms.form_values(form)
+    body, errors = forms.validate(NewcomerUpdate, forms.profile_data(form))
+    if body is None:
+        return _form_page(request, "newcomer/edit.html", values, errors)
+    try:
+        service.update_own(session, principal=me, body=body, settings=settings)
+    except MentorMatchError as exc:
+        return _form_page(request, "newcomer/edit.html", values, forms.domain_error(exc))
+    return _form_page(request, "newcomer/edit.html", values, {}, saved=True)
+
+
+@router.get("/status/export")
+def export(me: NewcomerPage, session: SessionDep) -> Response:
+    """Download everything held, as the API's export does."""
+    return export_own(me, session)
+
+
+@router.get("/status/delete")
+def delete_form(request: Request, me: NewcomerPage) -> Response:
+    """Ask before erasing."""
+    return render(request, "newcomer/delete.html")
+
+
+@router.post("/status/delete")
+def delete_submit(
+    request: Request, form: FormDep, me: NewcomerPage, session: SessionDep
+) -> Response:
+    """Erase the record and forget the cookie."""
+    service.erase_own(session, principal=me)
+    response = render(request, "newcomer/deleted.html")
+    clear_cookie(response, request, NEWCOMER_COOKIE)
+    return response
+
+
+@router.post("/status/leave", dependencies=[Public])
+def leave(request: Request, form: FormDep) -> Response:
+    """Forget the private link on this device (a shared phone, a library computer)."""
+    response = redirect("/")
+    clear_cookie(response, request, NEWCOMER_COOKIE)
+    return response

@@ -1,0 +1,79 @@
+"""Sign-in and sign-out for coordinators and mentors (cookie holding a staff token)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from mentormatch.accounts import service as accounts
+from mentormatch.accounts.dependencies import Public, principal_for_token
+from mentormatch.accounts.models import Role
+from mentormatch.deps import ClientDep, SessionDep, SettingsDep
+from mentormatch.errors import TooManyRequests, Unauthorized
+from mentormatch.web import forms
+from mentormatch.web.core import (
+    STAFF_COOKIE,
+    FormDep,
+    WebRoute,
+    clear_cookie,
+    redirect,
+    render,
+    set_cookie,
+)
+
+router = APIRouter(route_class=WebRoute, include_in_schema=False)
+
+HOME = {Role.coordinator: "/coordinator", Role.mentor: "/mentor", Role.admin: "/coordinator"}
+
+
+def _safe_next(target: str | None, role: Role) -> str:
+    """Only same-site paths: never redirect to another site after sign-in."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return HOME.get(role, "/")
+
+
+@router.get("/login", dependencies=[Public])
+def login_form(request: Request, next: str = "") -> Response:
+    """The sign-in form."""
+    return render(request, "staff/login.html", {"next": next, "email": "", "error": None})
+
+
+@router.post("/login", dependencies=[Public])
+def login_submit(
+    request: Request, form: FormDep, session: SessionDep, settings: SettingsDep, client: ClientDep
+) -> Response:
+    """Authenticate with the accounts service (throttled) and set the staff cookie."""
+    email = forms.text(form, "email") or ""
+    target = forms.text(form, "next")
+    try:
+        token, user = accounts.authenticate(
+            session,
+            email=email,
+            password=str(form.get("password") or ""),
+            client=client,
+            throttle=request.app.state.login_throttle,
+            settings=settings,
+        )
+    except (Unauthorized, TooManyRequests) as exc:
+        context = {
+            "next": target or "",
+            "email": email,
+            "error": exc.message[:1].upper() + exc.message[1:] + ".",
+        }
+        return render(request, "staff/login.html", context, status_code=exc.status_code)
+    response = redirect(_safe_next(target, user.role))
+    set_cookie(response, request, STAFF_COOKIE, token, max_age=settings.token_ttl_minutes * 60)
+    return response
+
+
+@router.post("/logout", dependencies=[Public])
+def logout(request: Request, form: FormDep, session: SessionDep) -> Response:
+    """Revoke the staff token at once and clear the cookie."""
+    token = request.cookies.get(STAFF_COOKIE)
+    principal = principal_for_token(session, token) if token else None
+    if principal is not None and principal.session_id is not None:
+        accounts.revoke_session(session, principal=principal)
+    response = redirect("/login")
+    clear_cookie(response, request, STAFF_COOKIE)
+    return response

@@ -1,0 +1,242 @@
+"""Access rules: deny by default, the role x object matrix, and no existence oracle.
+
+Every route is walked (API and pages, including lazily included routers): it must declare a
+role rule; anonymous callers get 401 and other roles 403 wherever the rule says so; for every
+route taking an id, someone else's object answers exactly like a missing one. Every response
+is scanned for what its caller must never see.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from mentormatch.accounts.dependencies import role_rules
+from mentormatch.config import Settings
+from mentormatch.main import create_app
+from tests.factories import PASSWORD, intake_body, mentor_body
+from tests.reliability.people import (
+    MISSING_ID,
+    NEVER_SHOWN,
+    OTHER_EMAIL,
+    OTHER_HOPES,
+    OTHER_MENTOR_INTERESTS,
+    OTHER_MENTOR_PHONE,
+    OTHER_PHONE,
+    ROLES,
+    Cast,
+    make_cast,
+)
+from tests.reliability.routes import DOCS_PATHS, RouteInfo, all_routes
+
+_counter = itertools.count()
+
+
+def _routes() -> list[RouteInfo]:
+    app = create_app(Settings(environment="test", database_url="sqlite://", _env_file=None))  # type: ignore[call-arg]
+    return [r for r in all_routes(app) if r.dependant is not None]
+
+
+# The JSON API (bearer tokens). Pages use cookie sessions and CSRF: see the page check below.
+ROUTES = [r for r in _routes() if r.path.startswith("/api/") or r.path == "/healthz"]
+PAGES = [
+    r
+    for r in _routes()
+    if r not in ROUTES and r.method == "GET" and "public" not in str(role_rules(r.dependant))
+]
+ROUTE_IDS = [f"{r.method} {r.path}" for r in ROUTES]
+
+
+def allowed_roles(route: RouteInfo) -> set[str]:
+    """The roles a route's rule admits ('public' admits everyone)."""
+    rules = role_rules(route.dependant)
+    roles = {role for rule in rules for role in rule}
+    return set(ROLES) if "public" in roles else roles
+
+
+# A valid request body per route, so that a refusal cannot hide behind a 422.
+BODIES: dict[tuple[str, str], Callable[[Cast], dict[str, Any]]] = {
+    ("POST", "/api/v1/auth/token"): lambda c: {
+        "data": {"username": c.coordinator_email, "password": PASSWORD}
+    },
+    ("POST", "/api/v1/users"): lambda c: {
+        "json": {
+            "email": f"new-{next(_counter)}@example.org",
+            "role": "coordinator",
+            "password": "a long enough password",
+        }
+    },
+    ("PATCH", "/api/v1/users/{user_id}"): lambda c: {"json": {"is_active": True}},
+    ("POST", "/api/v1/newcomers"): lambda c: {"json": intake_body()},
+    ("PATCH", "/api/v1/newcomers/me"): lambda c: {"json": {"first_name": "Own"}},
+    ("PATCH", "/api/v1/newcomers/{newcomer_id}"): lambda c: {
+        "json": {"version": 1, "urgent": False}
+    },
+    ("POST", "/api/v1/newcomers/{newcomer_id}/do-not-pair"): lambda c: {
+        "json": {"mentor_id": c.other["coordinator"]["mentor_id"], "reason": "household"}
+    },
+    ("POST", "/api/v1/mentors"): lambda c: {"json": mentor_body()},
+    ("PATCH", "/api/v1/mentors/me"): lambda c: {"json": {"interests": "Cooking"}},
+    ("PATCH", "/api/v1/mentors/{mentor_id}"): lambda c: {"json": {"version": 1, "capacity": 3}},
+    ("POST", "/api/v1/pairings"): lambda c: {
+        "json": {
+            "newcomer_id": c.own["newcomer"]["newcomer_id"],
+            "mentor_id": c.own["mentor"]["mentor_id"],
+        }
+    },
+    ("POST", "/api/v1/pairings/{pairing_id}/reject"): lambda c: {"json": {"reason": "other"}},
+    ("POST", "/api/v1/pairings/{pairing_id}/decline"): lambda c: {"json": {"reason": "personal"}},
+    ("POST", "/api/v1/pairings/{pairing_id}/end"): lambda c: {"json": {"reason": "completed"}},
+}
+
+# The answer each role gets on its own object (or the program's, for staff). Routes not listed
+# here (added later) still get every generic check below.
+_ANON = {"anonymous": 401}
+_STAFF_ONLY = {"newcomer": 403, "mentor": 403}
+EXPECTED: dict[tuple[str, str], dict[str, int]] = {
+    ("GET", "/api/v1/vocabulary"): dict.fromkeys(ROLES, 200),
+    ("GET", "/healthz"): dict.fromkeys(ROLES, 200),
+    ("POST", "/api/v1/auth/token"): dict.fromkeys(ROLES, 200),
+    ("POST", "/api/v1/auth/logout"): _ANON
+    | {"newcomer": 403, "mentor": 204, "coordinator": 204, "admin": 204},
+    ("POST", "/api/v1/users"): _ANON | _STAFF_ONLY | {"coordinator": 403, "admin": 201},
+    ("GET", "/api/v1/users"): _ANON | _STAFF_ONLY | {"coordinator": 403, "admin": 200},
+    ("PATCH", "/api/v1/users/{user_id}"): _ANON
+    | _STAFF_ONLY
+    | {"coordinator": 403, "admin": 200},
+    ("POST", "/api/v1/newcomers"): dict.fromkeys(ROLES, 201),
+    ("GET", "/api/v1/newcomers/me"): _ANON
+    | {"newcomer": 200, "mentor": 403, "coordinator": 403, "admin": 403},
+    ("PATCH", "/api/v1/newcomers/me"): _ANON
+    | {"newcomer": 200, "mentor": 403, "coordinator": 403, "admin": 403},
+    ("DELETE", "/api/v1/newcomers/me"): _ANON
+    | {"newcomer": 204, "mentor": 403, "coordinator": 403, "admin": 403},
+    ("GET", "/api/v1/newcomers/me/export"): _ANON
+    | {"newcomer": 200, "mentor": 403, "coordinator": 403, "admin": 403},
+    ("GET", "/api/v1/newcomers"): _ANON | _STAFF_ONLY | {"coordinator": 200, "admin": 403},
+    ("GET", "/api/v1/newcomers/{newcomer_id}"): _ANON
+    | _STAFF_ONLY
+    | {"coordinator": 200, "admin": 403},
+    ("PATCH", "/api/v1/newcomers/{newcomer_id}"): _ANON
+    | _STAFF_ONLY
+    | {"coordinator": 200, "admin": 403},
+    ("POST", "/api/v1/newcomers/{newcomer_id}/do-not-pair"): _ANON
+    | _STAFF_ONLY
+    | {"coordinator": 201, "admin": 403},
+    ("POST", "/api/v1/mentors"): _ANON | _STAFF_ONLY | {"coordinator": 201, "admin": 403},
+    ("GET", "/api/v1/mentors"): _ANON | _STAFF_ONLY | {"coordinator": 200, "admin": 403},
+    ("GET", "/api/v1/mentors/me"): _ANON
+    | {"newcomer": 403, "mentor": 200, "coordinator": 403, "admin": 403},
+    ("PATCH", "/api/v1/mentors/me"): _ANON
+    | {"newcomer": 403, "mentor": 200, "coordinator": 403, "admin": 403},
+    ("GET", "/api/v1/mentors/{mentor_id}"): _ANON
+    | _STAFF_ONLY
+    | {"coordinator": 200, "admin": 403},
+    ("PATCH", "/api/v1/mentors/{mentor_id}"): _ANON
+    | _STAFF_ONLY
+    | {"coordinator": 200, "admin": 403},
+}
+
+
+def call(
+    client: TestClient, route: RouteInfo, cast: Cast, role: str, ids: dict[str, int]
+) -> httpx.Response:
+    url = route.path.format(**{name: ids.get(name, MISSING_ID) for name in route.id_params})
+    body = BODIES.get((route.method, route.path))
+    kwargs = body(cast) if body else ({"json": {}} if route.body_model else {})
+    return client.request(route.method, url, headers=cast.headers[role], **kwargs)
+
+
+def assert_nothing_hidden_leaks(role: str, response: httpx.Response, cast: Cast) -> None:
+    """What the role must never see: hashes, others' tokens, others' contact and history."""
+    text = response.text
+    for secret in (*NEVER_SHOWN, cast.other_status_token):
+        assert secret not in text, f"{role} saw {secret!r} in {response.request.url}"
+    if role != "coordinator":
+        for private in (
+            OTHER_HOPES,
+            OTHER_EMAIL,
+            OTHER_PHONE,
+            OTHER_MENTOR_PHONE,
+            OTHER_MENTOR_INTERESTS,
+        ):
+            assert private not in text, f"{role} saw {private!r} in {response.request.url}"
+
+
+def test_every_route_declares_a_role_rule() -> None:
+    app = create_app(Settings(environment="test", database_url="sqlite://", _env_file=None))  # type: ignore[call-arg]
+    routes = all_routes(app)
+    assert len(routes) > len(EXPECTED)
+    missing = [
+        f"{r.method} {r.path}"
+        for r in routes
+        if r.path not in DOCS_PATHS
+        and not r.path.startswith("/static")
+        and (r.dependant is None or not role_rules(r.dependant))
+    ]
+    assert missing == [], f"routes without a role rule (deny by default): {missing}"
+
+
+def test_the_walk_sees_included_routers(app: FastAPI) -> None:
+    seen = {(r.method, r.path) for r in all_routes(app)}
+    assert set(EXPECTED) <= seen
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=ROUTE_IDS)
+def test_role_rule_is_enforced_for_each_role(
+    route: RouteInfo, client: TestClient, db: Session
+) -> None:
+    cast = make_cast(client, db)
+    allowed = allowed_roles(route)
+    expected = EXPECTED.get((route.method, route.path), {})
+    for role in ROLES:
+        response = call(client, route, cast, role, cast.own[role])
+        assert response.status_code < 500, (role, response.text)
+        assert_nothing_hidden_leaks(role, response, cast)
+        if role in expected:
+            assert response.status_code == expected[role], (role, response.text)
+        elif role not in allowed:
+            assert response.status_code == (401 if role == "anonymous" else 403), role
+        else:
+            assert response.status_code not in (401, 403), (role, response.text)
+
+
+ID_ROUTES = [r for r in ROUTES if r.id_params]
+
+
+@pytest.mark.parametrize("route", ID_ROUTES, ids=[f"{r.method} {r.path}" for r in ID_ROUTES])
+def test_someone_elses_object_answers_like_a_missing_one(
+    route: RouteInfo, client: TestClient, db: Session
+) -> None:
+    cast = make_cast(client, db)
+    allowed = allowed_roles(route)
+    for name in route.id_params:
+        assert name in cast.other["admin"], f"add {name} to tests/reliability/people.py"
+    for role in ROLES:
+        missing = call(client, route, cast, role, {})
+        assert missing.status_code < 500, (role, missing.text)
+        if role in allowed and role in ("coordinator", "admin"):
+            # Staff see the whole program: nothing is "someone else's"; missing is 404.
+            assert missing.status_code == 404, (role, missing.text)
+            continue
+        other = call(client, route, cast, role, cast.other[role])
+        assert_nothing_hidden_leaks(role, other, cast)
+        assert (other.status_code, other.json()) == (missing.status_code, missing.json()), role
+        if role in allowed:
+            assert other.status_code == 404, (role, other.text)
+
+
+@pytest.mark.parametrize("route", PAGES, ids=[f"{r.method} {r.path}" for r in PAGES])
+def test_pages_behind_a_role_turn_anonymous_callers_away(
+    route: RouteInfo, client: TestClient
+) -> None:
+    url = route.path.format(**dict.fromkeys(route.id_params, MISSING_ID))
+    response = client.get(url, follow_redirects=False)
+    assert response.status_code in (303, 401, 403, 404), response.status_code

@@ -1,0 +1,101 @@
+"""A small cast for access tests: each role with an object of its own and someone else's."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from mentormatch.accounts.models import Role
+from mentormatch.mentors.models import Mentor
+from mentormatch.pairings.models import Pairing, PairingStatus
+from tests.factories import bearer, intake_body, make_user, mentor_body, token_for
+
+ROLES = ("anonymous", "newcomer", "mentor", "coordinator", "admin")
+MISSING_ID = 2_000_000_000  # fits a 32-bit integer column on both back ends
+
+# Strings only the people they belong to (and coordinators) may ever see.
+OTHER_HOPES = "zq-hopes-marker-7f3a"
+OTHER_EMAIL = "zq-other-newcomer-7f3a@example.org"
+OTHER_PHONE = "+1 555 777 3311"
+OTHER_MENTOR_PHONE = "+1 555 888 4422"
+OTHER_MENTOR_INTERESTS = "zq-mentor-interests-7f3a"
+NEVER_SHOWN = ("$argon2", "password_hash", "token_hash", "status_token_hash")
+
+
+def insert_mentor(db: Session, **overrides: object) -> Mentor:
+    """A mentor and their account written directly (no argon2 hashing per mentor)."""
+    body = mentor_body(**overrides)
+    user = make_user(db, Role.mentor, email=body.pop("email"))
+    body["recovery_start"] = date.fromisoformat(body["recovery_start"])
+    mentor = Mentor(**body, user_id=user.id)
+    db.add(mentor)
+    db.flush()
+    return mentor
+
+
+@dataclass
+class Cast:
+    """Headers per role, and per id parameter the caller's own object and someone else's."""
+
+    headers: dict[str, dict[str, str]]
+    own: dict[str, dict[str, int]] = field(default_factory=dict)
+    other: dict[str, dict[str, int]] = field(default_factory=dict)
+    other_status_token: str = ""
+    coordinator_email: str = ""
+
+
+def make_cast(client: TestClient, db: Session) -> Cast:
+    """Two of everything: the caller's own and another person's, with marker strings."""
+    own_intake = client.post("/api/v1/newcomers", json=intake_body(first_name="Own")).json()
+    other_intake = client.post(
+        "/api/v1/newcomers",
+        json=intake_body(
+            first_name="Other", hopes=OTHER_HOPES, email=OTHER_EMAIL, phone=OTHER_PHONE
+        ),
+    ).json()
+    own_mentor = insert_mentor(db, first_name="Mine")
+    other_mentor = insert_mentor(
+        db, first_name="Theirs", phone=OTHER_MENTOR_PHONE, interests=OTHER_MENTOR_INTERESTS
+    )
+    coordinator = make_user(db, Role.coordinator)
+    other_coordinator = make_user(db, Role.coordinator)
+    admin = make_user(db, Role.admin)
+    # The mentor has been asked about the other newcomer but has not accepted.
+    asked = Pairing(
+        newcomer_id=other_intake["id"], mentor_id=own_mentor.id, status=PairingStatus.approved
+    )
+    theirs = Pairing(
+        newcomer_id=own_intake["id"], mentor_id=other_mentor.id, status=PairingStatus.approved
+    )
+    db.add_all([asked, theirs])
+    db.flush()
+    mentor_user = own_mentor.user_id
+    headers = {
+        "anonymous": {},
+        "newcomer": bearer(own_intake["status_token"]),
+        "mentor": bearer(token_for(db, db.get_one(type(coordinator), mentor_user))),
+        "coordinator": bearer(token_for(db, coordinator)),
+        "admin": bearer(token_for(db, admin)),
+    }
+    db.commit()
+    everyone_else = {
+        "newcomer_id": other_intake["id"],
+        "mentor_id": other_mentor.id,
+        "user_id": other_coordinator.id,
+        "pairing_id": theirs.id,
+    }
+    cast = Cast(
+        headers=headers,
+        other_status_token=other_intake["status_token"],
+        coordinator_email=coordinator.email,
+    )
+    for role in ROLES:
+        cast.other[role] = dict(everyone_else)
+        cast.own[role] = dict(everyone_else)
+    cast.other["newcomer"]["pairing_id"] = asked.id
+    cast.own["newcomer"] |= {"newcomer_id": own_intake["id"], "pairing_id": theirs.id}
+    cast.own["mentor"] |= {"mentor_id": own_mentor.id, "pairing_id": asked.id}
+    return cast

@@ -1,0 +1,120 @@
+"""The `mentormatch` command: accounts, demo seeding, evaluation."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from typer.testing import CliRunner
+
+from mentormatch import demo, migrate
+from mentormatch.accounts.models import User
+from mentormatch.accounts.security import verify_password
+from mentormatch.cli import app
+from mentormatch.config import get_settings
+from mentormatch.db import make_engine, make_sessionmaker
+from mentormatch.mentors.models import Mentor
+from mentormatch.newcomers.models import Newcomer
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    monkeypatch.setenv("MENTORMATCH_DATABASE_URL", url)
+    get_settings.cache_clear()
+    migrate.upgrade(url)
+    yield url
+    get_settings.cache_clear()
+
+
+class TestUsersCreate:
+    def test_creates_a_coordinator_with_the_password_from_stdin(self, sqlite_url: str) -> None:
+        result = runner.invoke(
+            app,
+            [
+                "users",
+                "create",
+                "--role",
+                "coordinator",
+                "--email",
+                "Lee@Example.org",
+                "--password-stdin",
+            ],
+            input="a-long-enough-password\n",
+        )
+        assert result.exit_code == 0, result.output
+        with make_sessionmaker(make_engine(sqlite_url))() as session:
+            user = session.scalar(select(User).where(User.email == "lee@example.org"))
+            assert user is not None
+            assert user.password_hash.startswith("$argon2id$")
+            assert verify_password(user.password_hash, "a-long-enough-password")
+
+    @pytest.mark.parametrize(
+        ("args", "stdin", "message"),
+        [
+            (
+                ["--role", "mentor", "--email", "a@example.org"],
+                "a-long-enough-password\n",
+                "--role",
+            ),
+            (
+                ["--role", "coordinator", "--email", "not-an-email"],
+                "a-long-enough-password\n",
+                "email",
+            ),
+            (["--role", "coordinator", "--email", "a@example.org"], "short\n", "password"),
+        ],
+    )
+    def test_bad_input_is_a_clear_error_naming_the_field(
+        self, sqlite_url: str, args: list[str], stdin: str, message: str
+    ) -> None:
+        result = runner.invoke(app, ["users", "create", *args, "--password-stdin"], input=stdin)
+        assert result.exit_code == 2
+        assert message in result.output
+        assert "Traceback" not in result.output
+
+    def test_duplicate_email_is_refused(self, sqlite_url: str) -> None:
+        args = ["users", "create", "--email", "dup@example.org", "--password-stdin"]
+        assert runner.invoke(app, args, input="a-long-enough-password\n").exit_code == 0
+        again = runner.invoke(app, args, input="a-long-enough-password\n")
+        assert again.exit_code == 2
+        assert "already exists" in again.output
+
+
+class TestDemoSeed:
+    def test_seeds_once_and_mentors_can_sign_in(self, sqlite_url: str) -> None:
+        factory = make_sessionmaker(make_engine(sqlite_url))
+        with factory() as session:
+            assert not demo.is_seeded(session)
+            counts = demo.seed_demo(session, mentors=12, newcomers=20)
+            assert demo.is_seeded(session)
+            assert session.scalar(select(func.count()).select_from(Mentor)) == counts["mentors"]
+            assert session.scalar(select(func.count()).select_from(Newcomer)) == counts["newcomers"]
+            mentor_user = session.scalar(select(User).where(User.role == "mentor"))
+            assert mentor_user is not None
+            assert verify_password(mentor_user.password_hash, demo.MENTOR_PASSWORD)
+        result = runner.invoke(app, ["demo", "--no-serve"])
+        assert result.exit_code == 0, result.output
+        assert "already seeded" in result.output
+        assert demo.COORDINATOR_EMAIL in result.output
+
+    def test_slots_round_trip_hours(self) -> None:
+        hours = [24 + 18, 24 + 19, 24 + 20, 3 * 24 + 7]
+        blocks = demo.slots(hours)
+        assert blocks == [
+            {"day": 1, "start_hour": 18, "end_hour": 21},
+            {"day": 3, "start_hour": 7, "end_hour": 8},
+        ]
+
+
+def test_evaluate_prints_ranker_and_baseline_with_no_violations() -> None:
+    result = runner.invoke(app, ["evaluate", "--newcomers", "120", "--mentors", "80"])
+    assert result.exit_code == 0, result.output
+    lines = {line.split()[0]: line.split() for line in result.output.splitlines() if line}
+    ranker, baseline = lines["ranker"], lines["random"]
+    assert float(ranker[1]) > float(baseline[2])
+    assert ranker[2] == "0"

@@ -266,3 +266,17 @@ def test_medium_instance_flow_matches_dense_and_beats_greedy() -> None:
     assert objective_value(flow, priority=priority) == pytest.approx(
         objective_value(dense, priority=priority), abs=1e-3
     )
+
+
+def test_inputs_are_not_modified() -> None:
+    """The solvers are pure: the caller's matrix and arrays are left untouched."""
+    coo = sp.coo_matrix(([0.3, 0.2, 0.4], ([1, 0, 1], [1, 0, 1])), shape=(2, 2))
+    cands = sp.csr_matrix(coo)
+    cands.has_canonical_format = False
+    before = (cands.data.copy(), cands.indices.copy(), cands.indptr.copy())
+    cap, priority = np.array([1, 1]), np.array([5.0, 1.0])
+    for solver in ALL:
+        solver(cands, cap, priority=priority)
+    for got, want in zip((cands.data, cands.indices, cands.indptr), before, strict=True):
+        np.testing.assert_array_equal(got, want)
+    assert cap.tolist() == [1, 1] and priority.tolist() == [5.0, 1.0]

@@ -130,7 +130,7 @@ def _prepare(
         raise ValueError(f"wait_weight must be a finite number >= 0, got {wait_weight}")
     bonus = float(wait_weight) * _normalised_priority(priority, n)
 
-    csr = sp.csr_matrix(candidates, dtype=np.float64)
+    csr = sp.csr_matrix(candidates, dtype=np.float64, copy=True)
     csr.sum_duplicates()
     scores = csr.data
     if scores.size and (

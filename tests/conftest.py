@@ -105,7 +105,7 @@ def admin(db: Session) -> Actor:
 
 
 @pytest.fixture
-def make_mentor(client: TestClient, coordinator: Actor, db: Session):  # noqa: ANN201
+def make_mentor(client: TestClient, coordinator: Actor, db: Session):
     """Register a mentor through the API and return them signed in."""
 
     def make(**overrides: object) -> Actor:
@@ -124,7 +124,7 @@ def make_mentor(client: TestClient, coordinator: Actor, db: Session):  # noqa: A
 
 
 @pytest.fixture
-def make_newcomer(client: TestClient):  # noqa: ANN201
+def make_newcomer(client: TestClient):
     """Submit an intake through the API and return the newcomer holding their token."""
 
     def make(**overrides: object) -> Actor:

@@ -7,14 +7,17 @@ from typing import Annotated
 
 import typer
 from pydantic import ValidationError
+from sqlalchemy import select
 
+from mentormatch import demo as demo_data
 from mentormatch import migrate
 from mentormatch.accounts import service as accounts
-from mentormatch.accounts.models import Role
+from mentormatch.accounts.models import Role, User
 from mentormatch.accounts.schemas import UserCreate
 from mentormatch.config import get_settings
 from mentormatch.db import make_engine, make_sessionmaker
 from mentormatch.errors import MentorMatchError
+from mentormatch.matching import evaluation
 from mentormatch.pairings.cli import app as pairings_app
 
 app = typer.Typer(
@@ -64,7 +67,7 @@ def users_create(
     if len(password) < 12:
         _fail("password: use at least 12 characters")
     try:
-        UserCreate(email=email, role=role, password=password)  # type: ignore[arg-type]
+        UserCreate(email=email, role=role, password=password)
     except ValidationError as exc:
         _fail("; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()))
     factory = make_sessionmaker(make_engine(get_settings().database_url))
@@ -75,6 +78,47 @@ def users_create(
         except MentorMatchError as exc:
             _fail(exc.message)
     typer.echo(f"created {role} {user.email} (id {user.id})")
+
+
+@app.command()
+def demo(
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    serve_app: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="Serve after seeding")
+    ] = True,
+) -> None:
+    """Migrate and seed a demo database (once), print the demo sign-ins, then serve."""
+    settings = get_settings()
+    migrate.upgrade(settings.database_url)
+    factory = make_sessionmaker(make_engine(settings.database_url))
+    with factory() as session:
+        if demo_data.is_seeded(session):
+            typer.echo("demo database already seeded; reusing it")
+        else:
+            counts = demo_data.seed_demo(session, min_age=settings.min_age)
+            typer.echo(f"seeded {counts['mentors']} mentors and {counts['newcomers']} newcomers")
+        mentor_email = session.scalar(
+            select(User.email).where(User.role == Role.mentor).order_by(User.id)
+        )
+    typer.echo(
+        f"\nMentorMatch demo on http://{host}:{port}  (API docs: /docs)\n"
+        f"  coordinator: {demo_data.COORDINATOR_EMAIL} / {demo_data.COORDINATOR_PASSWORD}\n"
+        f"  a mentor:    {mentor_email} / {demo_data.MENTOR_PASSWORD}\n"
+        f"  newcomers:   fill the intake form at http://{host}:{port}/\n"
+    )
+    if serve_app:
+        serve(host=host, port=port, workers=1)
+
+
+@app.command()
+def evaluate(
+    seed: Annotated[int, typer.Option(help="Seed of the synthetic world")] = 7,
+    newcomers: Annotated[int, typer.Option(min=1, max=100_000)] = 500,
+    mentors: Annotated[int, typer.Option(min=1, max=100_000)] = 300,
+) -> None:
+    """Rank a synthetic world; print NDCG@5, violations and coverage against a random baseline."""
+    typer.echo(evaluation.evaluate_command(seed=seed, newcomers=newcomers, mentors=mentors))
 
 
 @app.command()

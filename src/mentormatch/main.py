@@ -19,10 +19,14 @@ from mentormatch.config import Settings, get_settings
 from mentormatch.db import make_engine, make_sessionmaker
 from mentormatch.deps import SessionDep
 from mentormatch.errors import MentorMatchError
+from mentormatch.matching.router import router as matching_router
+from mentormatch.matching.service import RankerCache
 from mentormatch.mentors.router import router as mentors_router
 from mentormatch.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
 from mentormatch.newcomers.router import router as newcomers_router
 from mentormatch.pairings.router import router as pairings_router
+from mentormatch.web import mount_static
+from mentormatch.web import router as web_router
 
 log = logging.getLogger("mentormatch")
 
@@ -87,9 +91,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
     app.state.login_throttle = LoginThrottle()
+    app.state.ranker = RankerCache(settings)
     install_error_handlers(app)
-    for router in (meta, accounts_router, newcomers_router, mentors_router, pairings_router):
+    for router in (
+        meta,
+        accounts_router,
+        newcomers_router,
+        mentors_router,
+        matching_router,
+        pairings_router,
+        web_router,
+    ):
         app.include_router(router)
+    mount_static(app)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeadersMiddleware)
     return app

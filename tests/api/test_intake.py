@@ -156,7 +156,7 @@ class TestBadInput:
         assert newcomer_count(db) == 0
 
     def test_oversized_chunked_body_is_413(self, client: TestClient, db: Session) -> None:
-        def chunks():  # noqa: ANN202
+        def chunks():
             for _ in range(100):
                 yield b"x" * 1024
 

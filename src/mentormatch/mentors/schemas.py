@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
 
 from mentormatch import profiles as p
 
-MENTOR_EXAMPLE = {
+MENTOR_EXAMPLE: dict[str, Any] = {
     "email": "alex@example.org",
     "first_name": "Alex",
     "gender": "man",

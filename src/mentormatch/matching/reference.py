@@ -83,7 +83,9 @@ def violations(m: Row, n: Row, p: Program) -> set[str]:
 
 
 def utc_hours(row: Row, p: Program) -> set[int]:
-    """A row's availability as UTC hour-of-week slots for the program's week."""
+    """A row's availability as UTC hour-of-week slots (``_utc_hours`` key = precomputed)."""
+    if "_utc_hours" in row:
+        return row["_utc_hours"]
     slots = local_slots(row["timezone"], p.week_start).tolist()
     avail = set(as_list(row["availability"]))
     return {utc for utc, local in enumerate(slots) if local in avail}

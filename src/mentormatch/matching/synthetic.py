@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Final
 
 import numpy as np
@@ -247,3 +248,37 @@ def generate(
 def today_reference() -> date:
     """The synthetic world's reference date."""
     return REFERENCE.date()
+
+
+_DATES = ("recovery_start",)
+
+
+def write_cohort(world: World, directory: str | Path) -> None:
+    """Write the two frames as JSON Lines (``mentors.jsonl``, ``newcomers.jsonl``)."""
+    path = Path(directory)
+    path.mkdir(parents=True, exist_ok=True)
+    for name, frame in (("mentors", world.mentors), ("newcomers", world.newcomers)):
+        out = frame.copy()
+        for col in (*_DATES, "waiting_since"):
+            if col in out:
+                out[col] = [None if v is None else v.isoformat() for v in out[col]]
+        out.to_json(path / f"{name}.jsonl", orient="records", lines=True, force_ascii=False)
+
+
+def read_cohort(directory: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Read ``write_cohort`` output back into contract frames (dates restored)."""
+    path = Path(directory)
+    frames = []
+    for name in ("mentors", "newcomers"):
+        frame = pd.read_json(path / f"{name}.jsonl", orient="records", lines=True,
+                             convert_dates=False, dtype=False)  # fmt: skip
+        frame["recovery_start"] = [
+            None if not isinstance(v, str) else date.fromisoformat(v)
+            for v in frame["recovery_start"]
+        ]
+        if "waiting_since" in frame:
+            frame["waiting_since"] = [datetime.fromisoformat(v) for v in frame["waiting_since"]]
+        for col in ("latitude", "longitude", "travel_radius_km"):
+            frame[col] = pd.to_numeric(frame[col], errors="coerce").astype(float)
+        frames.append(frame)
+    return frames[0], frames[1]

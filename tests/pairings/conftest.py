@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from httpx import Response
+from sqlalchemy import select
 
+from mentormatch.accounts.models import Role, User
+from mentormatch.config import Settings
+from mentormatch.main import create_app
+from mentormatch.mentors.models import Mentor
 from tests.conftest import Actor
+from tests.db import truncate_all
+from tests.factories import bearer, intake_body, make_user, mentor_body, token_for
 
 PAIRINGS = "/api/v1/pairings"
 
@@ -47,3 +58,63 @@ def active(client: TestClient, asked: tuple[Actor, Actor, int]) -> tuple[Actor, 
     response = client.post(f"{PAIRINGS}/{pairing_id}/accept", headers=mentor.headers)
     assert response.status_code == 200, response.text
     return newcomer, mentor, pairing_id
+
+
+# --- committing for real (concurrency, CLI): the app on its own engine ---------------
+
+
+@pytest.fixture
+def live_app(settings: Settings) -> Iterator[FastAPI]:
+    """The app on its own real engine; tables are emptied after the test."""
+    app = create_app(settings)
+    try:
+        yield app
+    finally:
+        truncate_all(app.state.engine)
+        app.state.engine.dispose()
+
+
+@pytest.fixture
+def staff(live_app: FastAPI) -> dict[str, str]:
+    with live_app.state.sessionmaker() as session:
+        token = token_for(session, make_user(session, Role.coordinator))
+        session.commit()
+    return bearer(token)
+
+
+def new_mentor(app: FastAPI, staff: dict[str, str], **overrides: object) -> tuple[int, dict]:
+    """Register a mentor through the API; returns their id and sign-in headers."""
+    with TestClient(app) as client:
+        response = client.post("/api/v1/mentors", json=mentor_body(**overrides), headers=staff)
+    assert response.status_code == 201, response.text
+    mentor_id = response.json()["id"]
+    with app.state.sessionmaker() as session:
+        user = session.scalar(
+            select(User).join(Mentor, Mentor.user_id == User.id).where(Mentor.id == mentor_id)
+        )
+        token = token_for(session, user)
+        session.commit()
+    return mentor_id, bearer(token)
+
+
+def new_newcomers(app: FastAPI, n: int) -> list[int]:
+    with TestClient(app) as client:
+        ids = []
+        for i in range(n):
+            response = client.post("/api/v1/newcomers", json=intake_body(first_name=f"N{i}"))
+            assert response.status_code == 201, response.text
+            ids.append(response.json()["id"])
+    return ids
+
+
+def together(app: FastAPI, calls: list[Callable[[TestClient], int]]) -> Counter[int]:
+    """Run the calls in threads released at once by a barrier; count the status codes."""
+    barrier = threading.Barrier(len(calls))
+
+    def run(call: Callable[[TestClient], int]) -> int:
+        client = TestClient(app, raise_server_exceptions=False)
+        barrier.wait(timeout=60)
+        return call(client)
+
+    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
+        return Counter(pool.map(run, calls))

@@ -6,85 +6,19 @@ connection, which is a single connection) and every table is emptied afterwards.
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from mentormatch.accounts.models import Role, User
-from mentormatch.config import Settings
-from mentormatch.main import create_app
-from mentormatch.mentors.models import Mentor
 from mentormatch.newcomers.models import Newcomer, NewcomerStatus
 from mentormatch.pairings.models import HOLDS_CAPACITY, Pairing, PairingStatus
-from tests.db import truncate_all
-from tests.factories import bearer, intake_body, make_user, mentor_body, token_for
-from tests.pairings.conftest import PAIRINGS
+from tests.pairings.conftest import PAIRINGS, new_mentor, new_newcomers, together
 
 CALLERS = 24
-
-
-@pytest.fixture
-def live_app(settings: Settings) -> Iterator[FastAPI]:
-    """The app on its own real engine; tables are emptied after the test."""
-    app = create_app(settings)
-    try:
-        yield app
-    finally:
-        truncate_all(app.state.engine)
-        app.state.engine.dispose()
-
-
-@pytest.fixture
-def staff(live_app: FastAPI) -> dict[str, str]:
-    with live_app.state.sessionmaker() as session:
-        token = token_for(session, make_user(session, Role.coordinator))
-        session.commit()
-    return bearer(token)
-
-
-def new_mentor(app: FastAPI, staff: dict[str, str], **overrides: object) -> tuple[int, dict]:
-    """Register a mentor through the API; returns their id and sign-in headers."""
-    with TestClient(app) as client:
-        response = client.post("/api/v1/mentors", json=mentor_body(**overrides), headers=staff)
-    assert response.status_code == 201, response.text
-    mentor_id = response.json()["id"]
-    with app.state.sessionmaker() as session:
-        user = session.scalar(
-            select(User).join(Mentor, Mentor.user_id == User.id).where(Mentor.id == mentor_id)
-        )
-        token = token_for(session, user)
-        session.commit()
-    return mentor_id, bearer(token)
-
-
-def new_newcomers(app: FastAPI, n: int) -> list[int]:
-    with TestClient(app) as client:
-        ids = []
-        for i in range(n):
-            response = client.post("/api/v1/newcomers", json=intake_body(first_name=f"N{i}"))
-            assert response.status_code == 201, response.text
-            ids.append(response.json()["id"])
-    return ids
-
-
-def together(app: FastAPI, calls: list[Callable[[TestClient], int]]) -> Counter[int]:
-    """Run the calls in threads released at once by a barrier; count the status codes."""
-    barrier = threading.Barrier(len(calls))
-
-    def run(call: Callable[[TestClient], int]) -> int:
-        client = TestClient(app, raise_server_exceptions=False)
-        barrier.wait(timeout=60)
-        return call(client)
-
-    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
-        return Counter(pool.map(run, calls))
 
 
 def test_concurrent_approvals_for_the_last_free_slot(

@@ -45,7 +45,7 @@ def _names(session: Session, model: type[Newcomer] | type[Mentor], ids: set[int]
     if not ids:
         return {}
     rows = session.execute(select(model.id, model.first_name).where(model.id.in_(ids)))
-    return dict(rows.tuples().all())
+    return {row_id: name for row_id, name in rows}
 
 
 @router.get("")
@@ -324,7 +324,7 @@ def weekly_outcomes(session: Session, weeks: int = 8) -> tuple[list[str], dict[s
         select(PairingEvent.at, PairingEvent.to_status).where(
             PairingEvent.at >= start, PairingEvent.to_status.in_(OUTCOMES)
         )
-    ).tuples()
+    ).all()
     counts: Counter[tuple[int, str]] = Counter()
     for at, to in rows:
         counts[((at - start).days // 7, to)] += 1

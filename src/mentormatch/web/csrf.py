@@ -32,11 +32,16 @@ def new_value() -> str:
 
 
 def same_origin(request: Request) -> bool:
-    """False when the browser tells us the request was sent by another site."""
-    if request.headers.get("sec-fetch-site") == "cross-site":
-        return False
+    """False when the browser tells us the request was sent by another site.
+
+    Sec-Fetch-Site is trusted when present; otherwise Origin is compared, except that
+    `Origin: null` (sent under `Referrer-Policy: no-referrer`) is left to the token check.
+    """
+    fetch_site = request.headers.get("sec-fetch-site")
+    if fetch_site is not None:
+        return fetch_site in ("same-origin", "none")
     origin = request.headers.get("origin")
-    if origin is None:
+    if origin is None or origin == "null":
         return True
     return origin == f"{request.url.scheme}://{request.url.netloc}"
 

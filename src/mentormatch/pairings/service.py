@@ -632,7 +632,7 @@ def propose(
                 ~has_proposal,
             )
             .order_by(Newcomer.waiting_since, Newcomer.id)
-        ).tuples()
+        ).all()
     )
     waited = {newcomer_id: since for newcomer_id, since in pool}
     pairings: list[Pairing] = []
@@ -647,7 +647,7 @@ def propose(
                 select(Pairing.mentor_id, func.count())
                 .where(Pairing.status == S.proposed)
                 .group_by(Pairing.mentor_id)
-            ).tuples()
+            ).all()
         )
         capacity = np.maximum(
             np.asarray(remaining, dtype=np.int64)

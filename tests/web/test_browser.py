@@ -35,6 +35,8 @@ class Checker:
         serious = [v for v in violations if v["impact"] in ("serious", "critical")]
         assert not serious, f"{name}: {serious}"
         self.checked[name] = len(violations)
+        for v in violations:  # minor/moderate findings, shown with -s
+            print(f"axe {name}: {v['impact']} {v['id']} {v['targets']}")
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
 

@@ -7,7 +7,7 @@ colours come from CSS classes in app.css, and every chart has a data table besid
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from html import escape
 
 from markupsafe import Markup
@@ -125,7 +125,7 @@ def stacked(
     chart_id: str,
     title: str,
     labels: Sequence[str],
-    series: dict[str, Sequence[int]],
+    series: Mapping[str, Sequence[int]],
 ) -> Markup:
     """Stacked bars: one bar per label, one CSS class (`s-<name>`) per series."""
     plot_h = HEIGHT - TOP - BOTTOM
@@ -137,7 +137,7 @@ def stacked(
     for i, name in enumerate(labels):
         x = LEFT + i * slot + slot * 0.15
         w = slot * 0.7
-        y = TOP + plot_h
+        y: float = TOP + plot_h
         for status, values in series.items():
             h = plot_h * values[i] / top
             if values[i]:

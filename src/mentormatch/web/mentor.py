@@ -74,7 +74,7 @@ def decline(
     pairing_id: int, form: FormDep, me: MentorPage, session: SessionDep, settings: SettingsDep
 ) -> Response:
     """Say no, with a reason; the newcomer goes back to the queue keeping their place."""
-    reason = forms.text(form, "reason")
+    reason = forms.text(form, "reason") or "other"
     if reason not in DECLINE_REASONS:
         reason = "other"
     pairings.decline(

@@ -8,10 +8,6 @@ is scanned for what its caller must never see.
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Callable
-from typing import Any
-
 import httpx
 import pytest
 from fastapi import FastAPI
@@ -21,8 +17,8 @@ from sqlalchemy.orm import Session
 from mentormatch.accounts.dependencies import role_rules
 from mentormatch.config import Settings
 from mentormatch.main import create_app
-from tests.factories import PASSWORD, intake_body, mentor_body
 from tests.reliability.people import (
+    BODIES,
     MISSING_ID,
     NEVER_SHOWN,
     OTHER_EMAIL,
@@ -32,11 +28,10 @@ from tests.reliability.people import (
     OTHER_PHONE,
     ROLES,
     Cast,
+    allowed_roles,
     make_cast,
 )
 from tests.reliability.routes import DOCS_PATHS, RouteInfo, all_routes
-
-_counter = itertools.count()
 
 
 def _routes() -> list[RouteInfo]:
@@ -54,48 +49,6 @@ PAGES = [
 ROUTE_IDS = [f"{r.method} {r.path}" for r in ROUTES]
 
 
-def allowed_roles(route: RouteInfo) -> set[str]:
-    """The roles a route's rule admits ('public' admits everyone)."""
-    rules = role_rules(route.dependant)
-    roles = {role for rule in rules for role in rule}
-    return set(ROLES) if "public" in roles else roles
-
-
-# A valid request body per route, so that a refusal cannot hide behind a 422.
-BODIES: dict[tuple[str, str], Callable[[Cast], dict[str, Any]]] = {
-    ("POST", "/api/v1/auth/token"): lambda c: {
-        "data": {"username": c.coordinator_email, "password": PASSWORD}
-    },
-    ("POST", "/api/v1/users"): lambda c: {
-        "json": {
-            "email": f"new-{next(_counter)}@example.org",
-            "role": "coordinator",
-            "password": "a long enough password",
-        }
-    },
-    ("PATCH", "/api/v1/users/{user_id}"): lambda c: {"json": {"is_active": True}},
-    ("POST", "/api/v1/newcomers"): lambda c: {"json": intake_body()},
-    ("PATCH", "/api/v1/newcomers/me"): lambda c: {"json": {"first_name": "Own"}},
-    ("PATCH", "/api/v1/newcomers/{newcomer_id}"): lambda c: {
-        "json": {"version": 1, "urgent": False}
-    },
-    ("POST", "/api/v1/newcomers/{newcomer_id}/do-not-pair"): lambda c: {
-        "json": {"mentor_id": c.other["coordinator"]["mentor_id"], "reason": "household"}
-    },
-    ("POST", "/api/v1/mentors"): lambda c: {"json": mentor_body()},
-    ("PATCH", "/api/v1/mentors/me"): lambda c: {"json": {"interests": "Cooking"}},
-    ("PATCH", "/api/v1/mentors/{mentor_id}"): lambda c: {"json": {"version": 1, "capacity": 3}},
-    ("POST", "/api/v1/pairings"): lambda c: {
-        "json": {
-            "newcomer_id": c.own["newcomer"]["newcomer_id"],
-            "mentor_id": c.own["mentor"]["mentor_id"],
-        }
-    },
-    ("POST", "/api/v1/pairings/{pairing_id}/reject"): lambda c: {"json": {"reason": "other"}},
-    ("POST", "/api/v1/pairings/{pairing_id}/decline"): lambda c: {"json": {"reason": "personal"}},
-    ("POST", "/api/v1/pairings/{pairing_id}/end"): lambda c: {"json": {"reason": "completed"}},
-}
-
 # The answer each role gets on its own object (or the program's, for staff). Routes not listed
 # here (added later) still get every generic check below.
 _ANON = {"anonymous": 401}
@@ -108,9 +61,7 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     | {"newcomer": 403, "mentor": 204, "coordinator": 204, "admin": 204},
     ("POST", "/api/v1/users"): _ANON | _STAFF_ONLY | {"coordinator": 403, "admin": 201},
     ("GET", "/api/v1/users"): _ANON | _STAFF_ONLY | {"coordinator": 403, "admin": 200},
-    ("PATCH", "/api/v1/users/{user_id}"): _ANON
-    | _STAFF_ONLY
-    | {"coordinator": 403, "admin": 200},
+    ("PATCH", "/api/v1/users/{user_id}"): _ANON | _STAFF_ONLY | {"coordinator": 403, "admin": 200},
     ("POST", "/api/v1/newcomers"): dict.fromkeys(ROLES, 201),
     ("GET", "/api/v1/newcomers/me"): _ANON
     | {"newcomer": 200, "mentor": 403, "coordinator": 403, "admin": 403},

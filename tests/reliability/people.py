@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from mentormatch.accounts.dependencies import role_rules
 from mentormatch.accounts.models import Role
 from mentormatch.mentors.models import Mentor
 from mentormatch.pairings.models import Pairing, PairingStatus
-from tests.factories import bearer, intake_body, make_user, mentor_body, token_for
+from tests.factories import PASSWORD, bearer, intake_body, make_user, mentor_body, token_for
+from tests.reliability.routes import RouteInfo
 
 ROLES = ("anonymous", "newcomer", "mentor", "coordinator", "admin")
 MISSING_ID = 2_000_000_000  # fits a 32-bit integer column on both back ends
@@ -99,3 +104,48 @@ def make_cast(client: TestClient, db: Session) -> Cast:
     cast.own["newcomer"] |= {"newcomer_id": own_intake["id"], "pairing_id": theirs.id}
     cast.own["mentor"] |= {"mentor_id": own_mentor.id, "pairing_id": asked.id}
     return cast
+
+
+def allowed_roles(route: RouteInfo) -> set[str]:
+    """The roles a route's rule admits ('public' admits everyone)."""
+    rules = role_rules(route.dependant)
+    roles = {role for rule in rules for role in rule}
+    return set(ROLES) if "public" in roles else roles
+
+
+_counter = itertools.count()
+
+# A valid request body per route, so that a refusal cannot hide behind a 422.
+BODIES: dict[tuple[str, str], Callable[[Cast], dict[str, Any]]] = {
+    ("POST", "/api/v1/auth/token"): lambda c: {
+        "data": {"username": c.coordinator_email, "password": PASSWORD}
+    },
+    ("POST", "/api/v1/users"): lambda c: {
+        "json": {
+            "email": f"new-{next(_counter)}@example.org",
+            "role": "coordinator",
+            "password": "a long enough password",
+        }
+    },
+    ("PATCH", "/api/v1/users/{user_id}"): lambda c: {"json": {"is_active": True}},
+    ("POST", "/api/v1/newcomers"): lambda c: {"json": intake_body()},
+    ("PATCH", "/api/v1/newcomers/me"): lambda c: {"json": {"first_name": "Own"}},
+    ("PATCH", "/api/v1/newcomers/{newcomer_id}"): lambda c: {
+        "json": {"version": 1, "urgent": False}
+    },
+    ("POST", "/api/v1/newcomers/{newcomer_id}/do-not-pair"): lambda c: {
+        "json": {"mentor_id": c.other["coordinator"]["mentor_id"], "reason": "household"}
+    },
+    ("POST", "/api/v1/mentors"): lambda c: {"json": mentor_body()},
+    ("PATCH", "/api/v1/mentors/me"): lambda c: {"json": {"interests": "Cooking"}},
+    ("PATCH", "/api/v1/mentors/{mentor_id}"): lambda c: {"json": {"version": 1, "capacity": 3}},
+    ("POST", "/api/v1/pairings"): lambda c: {
+        "json": {
+            "newcomer_id": c.own["newcomer"]["newcomer_id"],
+            "mentor_id": c.own["mentor"]["mentor_id"],
+        }
+    },
+    ("POST", "/api/v1/pairings/{pairing_id}/reject"): lambda c: {"json": {"reason": "other"}},
+    ("POST", "/api/v1/pairings/{pairing_id}/decline"): lambda c: {"json": {"reason": "personal"}},
+    ("POST", "/api/v1/pairings/{pairing_id}/end"): lambda c: {"json": {"reason": "completed"}},
+}

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import subprocess
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
 from pydantic import ValidationError
 from sqlalchemy import select
 
+from mentormatch import backup as backups
 from mentormatch import demo as demo_data
 from mentormatch import migrate
 from mentormatch.accounts import service as accounts
@@ -119,6 +122,27 @@ def evaluate(
 ) -> None:
     """Rank a synthetic world; print NDCG@5, violations and coverage against a random baseline."""
     typer.echo(evaluation.evaluate_command(seed=seed, newcomers=newcomers, mentors=mentors))
+
+
+@app.command()
+def backup(path: Annotated[Path, typer.Argument(help="Where to write the backup")]) -> None:
+    """Back up the database to PATH while the app keeps serving (SQLite: online backup API;
+    PostgreSQL: pg_dump custom format)."""
+    try:
+        backups.backup(get_settings().database_url, path)
+    except (OSError, ValueError, subprocess.CalledProcessError) as exc:
+        _fail(f"backup failed: {exc}")
+    typer.echo(f"backed up to {path}")
+
+
+@app.command()
+def restore(path: Annotated[Path, typer.Argument(help="A backup made by `backup`")]) -> None:
+    """Replace the database's contents with the backup at PATH."""
+    try:
+        backups.restore(get_settings().database_url, path)
+    except (OSError, ValueError, subprocess.CalledProcessError) as exc:
+        _fail(f"restore failed: {exc}")
+    typer.echo(f"restored from {path}")
 
 
 @app.command()

@@ -85,3 +85,15 @@ def test_suggestions_and_explanations_agree() -> None:
         assert e.components == s.components
     with pytest.raises(UnknownMentorError):
         ranker.explain(n, -1)
+
+
+def test_batch_ranking_equals_the_single_newcomer_path() -> None:
+    w = world(21, mentors=3000, newcomers=40)
+    ranker = fitted(w.mentors)
+    ranked = ranker.rank(w.newcomers, k=4)
+    for i in range(len(w.newcomers)):
+        one = w.newcomers.iloc[[i]]
+        single = ranker.suggestions(one, 4)
+        rows = ranked[ranked.newcomer_id == one.id.iloc[0]]
+        assert list(rows.mentor_id) == [s.mentor_id for s in single]
+        assert list(rows.score) == [s.score for s in single]

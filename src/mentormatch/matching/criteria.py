@@ -1,6 +1,6 @@
 """Soft criteria (BRIEF §4), each in [0, 1], and their weighted mean.
 
-A criterion returns ``None`` when it says nothing for this newcomer (no substances
+A criterion does not apply when it says nothing for this newcomer (no substances
 listed, no pathway chosen, no experience asked for, no availability, no usable
 "hopes" text); it is then left out of the weighted mean for that newcomer, so a
 newcomer is never penalised for skipping an optional question.
@@ -23,10 +23,17 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from mentormatch.matching.features import REMOTE_MODES, Query
-from mentormatch.matching.program import CRITERIA
-from mentormatch.matching.rules import Pair
+from mentormatch.matching.features import (
+    FAMILY_CODES,
+    REMOTE_MODES,
+    SUBSTANCE_CODES,
+    MentorArrays,
+    NewcomerArrays,
+    Query,
+)
+from mentormatch.matching.program import CRITERIA, Program
 from mentormatch.matching.schedule import overlap_hours
+from mentormatch.vocabulary import FAMILY_OF
 
 F32 = np.float32
 
@@ -48,49 +55,78 @@ def text_scores(X: sp.csc_matrix, q: Query, *, lo: int = 0, hi: int | None = Non
     return np.minimum(np.bincount(r, weights=v, minlength=hi - lo), 1.0).astype(F32)
 
 
-def components(pair: Pair, text: np.ndarray) -> dict[str, np.ndarray | None]:
-    """Every criterion for one newcomer against the mentor rows of ``pair``."""
-    m, q, p = pair.m, pair.q, pair.p
-    out: dict[str, np.ndarray | None] = dict.fromkeys(CRITERIA)
-    if q.substances:
-        fc, rest = F32(p.family_credit), F32(1.0 - p.family_credit)
-        acc = np.zeros(len(m), dtype=F32)
-        for s_bit, f_bit in zip(q.substances, q.families, strict=True):
-            acc += np.multiply((m.families & np.uint16(f_bit)) != 0, fc, dtype=F32)
-            acc += np.multiply((m.substances & np.uint16(s_bit)) != 0, rest, dtype=F32)
-        acc *= F32(1.0 / len(q.substances))
-        out["substance"] = acc
-    if q.schedule.any():
-        hours = overlap_hours(m.schedule, q.schedule)
-        out["schedule"] = np.minimum(
-            np.multiply(hours, F32(1.0 / p.overlap_saturation_hours), dtype=F32), F32(1.0)
-        )
-    if q.pathway:
-        out["pathway"] = ((m.pathways & np.uint8(q.pathway)) != 0).astype(F32)
-    if q.wanted:
-        have = np.bitwise_count(m.experience & np.uint8(q.wanted))
-        out["experience"] = np.multiply(have, F32(1.0 / q.wanted.bit_count()), dtype=F32)
-    if q.terms.size:
-        out["text"] = text
-    gap = np.abs(m.age - np.int16(q.age)).astype(F32)
-    out["age"] = np.maximum(F32(1.0) - gap * F32(1.0 / p.age_span_years), F32(0.0))
-    out["load"] = m.load_score
-    if q.modes:
-        usable = np.bitwise_count(pair.shared_modes & np.uint8(REMOTE_MODES))
-        usable = usable.astype(F32)
-        if pair.near is not None:
-            usable += pair.near
-        out["modes"] = usable * F32(1.0 / q.modes.bit_count())
-    return out
+def components(
+    m: MentorArrays, n: NewcomerArrays, p: Program, *, text: np.ndarray, near: np.ndarray | None
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Every criterion for mentor rows ``m`` against newcomer rows ``n`` (broadcasting).
+
+    Returns the values (float32, 0 where not applicable) and, per criterion, whether
+    it applies to the newcomer. ``n`` has one row (a single query) or one per mentor
+    row (pairs); both give bit-identical values for the same pair.
+    """
+    size = len(m)
+    values: dict[str, np.ndarray] = {}
+    applies: dict[str, np.ndarray] = {}
+    fc, rest = F32(p.family_credit), F32(1.0 - p.family_credit)
+    acc = np.zeros(size, dtype=F32)
+    present = int(np.bitwise_or.reduce(n.substances)) if n.substances.size else 0
+    for code in SUBSTANCE_CODES:
+        bit = 1 << SUBSTANCE_CODES.index(code)
+        if present & bit:
+            fam = np.uint16(1 << FAMILY_CODES.index(FAMILY_OF[code]))
+            credit = np.multiply((m.families & fam) != 0, fc, dtype=F32)
+            credit += np.multiply((m.substances & np.uint16(bit)) != 0, rest, dtype=F32)
+            credit *= (n.substances & np.uint16(bit)) != 0
+            acc += credit
+    applies["substance"] = n.n_substances > 0
+    values["substance"] = acc * (F32(1.0) / np.maximum(n.n_substances, F32(1.0)))
+    hours = overlap_hours(m.schedule, n.schedule)
+    applies["schedule"] = np.bitwise_or.reduce(n.schedule, axis=0) != 0
+    values["schedule"] = np.minimum(
+        np.multiply(hours, F32(1.0 / p.overlap_saturation_hours), dtype=F32), F32(1.0)
+    )
+    applies["pathway"] = n.pathway != 0
+    values["pathway"] = ((m.pathways & n.pathway) != 0).astype(F32)
+    applies["experience"] = n.wanted != 0
+    have = np.bitwise_count(m.experience & n.wanted).astype(F32)
+    values["experience"] = have / np.maximum(np.bitwise_count(n.wanted).astype(F32), F32(1.0))
+    applies["text"] = n.has_text
+    values["text"] = np.broadcast_to(text, (size,)).astype(F32)
+    gap = np.abs(m.age - n.age).astype(F32)
+    applies["age"] = np.ones(1, dtype=bool)
+    values["age"] = np.maximum(F32(1.0) - gap * F32(1.0 / p.age_span_years), F32(0.0))
+    applies["load"] = np.ones(1, dtype=bool)
+    values["load"] = np.broadcast_to(m.load_score, (size,)).astype(F32)
+    usable = np.bitwise_count(m.modes & n.modes & np.uint8(REMOTE_MODES)).astype(F32)
+    if near is not None:
+        usable += near
+    applies["modes"] = n.modes != 0
+    values["modes"] = usable / np.maximum(np.bitwise_count(n.modes).astype(F32), F32(1.0))
+    return values, applies
 
 
-def total(parts: dict[str, np.ndarray | None], weights: dict[str, float], n: int) -> np.ndarray:
-    """Weighted mean of the applicable criteria (float32, one value per mentor row)."""
-    acc = np.zeros(n, dtype=F32)
-    norm = sum(weights[c] for c, v in parts.items() if v is not None)
-    if norm <= 0:
-        return acc
-    for name, value in parts.items():
-        if value is not None and weights[name]:
-            acc += value * F32(weights[name] / norm)
+def total(
+    values: dict[str, np.ndarray], applies: dict[str, np.ndarray], weights: dict[str, float]
+) -> np.ndarray:
+    """Weighted mean over the criteria that apply (float32, one value per row)."""
+    norm = np.zeros(1, dtype=np.float64)
+    for c in CRITERIA:
+        norm = norm + weights[c] * applies[c]
+    norm = np.maximum(norm, 1e-12)
+    size = max(v.size for v in values.values())
+    acc = np.zeros(size, dtype=F32)
+    for c in CRITERIA:
+        share = np.where(applies[c], weights[c] / norm, 0.0).astype(F32)
+        acc += values[c] * share
     return acc
+
+
+def as_columns(
+    values: dict[str, np.ndarray], applies: dict[str, np.ndarray], index: np.ndarray
+) -> dict[str, np.ndarray]:
+    """Criterion values at ``index`` as float64 columns, NaN where not applicable."""
+    out = {}
+    for c in CRITERIA:
+        ok = np.broadcast_to(applies[c], values[c].shape)[index]
+        out[c] = np.where(ok, values[c][index].astype(np.float64), np.nan)
+    return out

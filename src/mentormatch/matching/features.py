@@ -279,7 +279,6 @@ class Query:
 
 def encode_newcomers(df: pd.DataFrame, enc: Encoders) -> list[Query]:
     """Encode a checked newcomers frame into one ``Query`` per row."""
-    n = len(df)
     sched = schedule.encode(df[F.AVAILABILITY].tolist(), df[F.TIMEZONE].tolist(), enc.week_start)
     text = encode_text(enc, df[F.HOPES].tolist())
     days = _days(df[F.RECOVERY_START])
@@ -287,43 +286,58 @@ def encode_newcomers(df: pd.DataFrame, enc: Encoders) -> list[Query]:
     radius = pd.to_numeric(df[F.TRAVEL_RADIUS_KM], errors="coerce").to_numpy(np.float64)
     ux, uy, uz = unit_vectors(lat, lon)
     r2 = reach2(radius)
-    rows = df.to_dict("records")
+    pref = enc.gender.transform(df[F.GENDER_PREF].tolist())
+    pref = np.where(pref == 0, ALL_GENDERS, pref).tolist()
+    other = enc.gender.bit["other"]
+    gender = [enc.gender.bit.get(g, other) for g in df[F.GENDER].tolist()]
+    languages = enc.language.transform(df[F.LANGUAGES].tolist()).tolist()
+    modes = enc.mode.transform(df[F.MEETING_MODES].tolist()).tolist()
+    wanted = enc.experience.transform(df[F.WANTED_EXPERIENCE].tolist()).tolist()
+    pathway = [
+        enc.pathway.bit.get(v, 0) if isinstance(v, str) and v != F.NOT_CHOSEN_PATHWAY else 0
+        for v in df[F.PATHWAY].tolist()
+    ]
+    medication = [v if isinstance(v, str) else F.NO_MEDICATION for v in df[F.MEDICATION].tolist()]
+    sub_bit, fam_bit = enc.substance.bit, enc.family.bit
+    substances = [
+        [s for s in dict.fromkeys(row) if s in sub_bit] for row in df[F.SUBSTANCES].tolist()
+    ]
+    sched_t = np.ascontiguousarray(sched.T)
+    cols = zip(
+        df[F.ID].tolist(), gender, pref, languages, modes, pathway, medication,
+        df[F.AGE].tolist(), days.tolist(), lat.tolist(), lon.tolist(), radius.tolist(),
+        ux.tolist(), uy.tolist(), uz.tolist(), r2.tolist(), substances, wanted,
+        df[F.EXCLUDED_MENTOR_IDS].tolist(), df[F.TIMEZONE].tolist(), strict=True,
+    )  # fmt: skip
     out = []
-    for i in range(n):
-        r = rows[i]
-        pathway = r[F.PATHWAY] if isinstance(r[F.PATHWAY], str) else None
-        medication = r[F.MEDICATION] if isinstance(r[F.MEDICATION], str) else F.NO_MEDICATION
-        pref = enc.gender.scalar(r[F.GENDER_PREF])
-        substances = [s for s in dict.fromkeys(r[F.SUBSTANCES]) if s in enc.substance.bit]
-        lo, hi = text.indptr[i], text.indptr[i + 1]
-        order = np.argsort(text.indices[lo:hi], kind="stable")
+    for i, (id_, g, pf, lang, mode, path, med, age, day, la, lo_, rad, x, y, z, rr, subs,
+            want, excl, tz) in enumerate(cols):  # fmt: skip
+        a, b = text.indptr[i], text.indptr[i + 1]
         out.append(
             Query(
-                id=int(r[F.ID]),
-                gender=enc.gender.bit.get(r[F.GENDER], enc.gender.bit["other"]),
-                pref=pref or ALL_GENDERS,
-                languages=enc.language.scalar(r[F.LANGUAGES]),
-                modes=enc.mode.scalar(r[F.MEETING_MODES]),
-                pathway=0
-                if pathway in (None, F.NOT_CHOSEN_PATHWAY)
-                else enc.pathway.bit.get(pathway, 0),
-                on_medication=medication != F.NO_MEDICATION,
-                medication=medication,
-                age=int(r[F.AGE]),
-                recovery_day=int(days[i]),
-                lat=float(lat[i]),
-                lon=float(lon[i]),
-                radius=float(radius[i]),
-                unit=(float(ux[i]), float(uy[i]), float(uz[i])),
-                reach2=float(r2[i]),
-                substances=tuple(enc.substance.bit[s] for s in substances),
-                families=tuple(enc.family.bit[vocab.FAMILY_OF[s]] for s in substances),
-                wanted=enc.experience.scalar(r[F.WANTED_EXPERIENCE]),
-                schedule=sched[:, i].copy(),
-                terms=text.indices[lo:hi][order].astype(np.int64),
-                weights=text.data[lo:hi][order].astype(np.float32),
-                excluded=np.asarray(r[F.EXCLUDED_MENTOR_IDS], dtype=np.int64),
-                timezone=r[F.TIMEZONE],
+                id=int(id_),
+                gender=g,
+                pref=pf,
+                languages=lang,
+                modes=mode,
+                pathway=path,
+                on_medication=med != F.NO_MEDICATION,
+                medication=med,
+                age=int(age),
+                recovery_day=day,
+                lat=la,
+                lon=lo_,
+                radius=rad,
+                unit=(x, y, z),
+                reach2=rr,
+                substances=tuple(sub_bit[s] for s in subs),
+                families=tuple(fam_bit[vocab.FAMILY_OF[s]] for s in subs),
+                wanted=want,
+                schedule=sched_t[i],
+                terms=text.indices[a:b].astype(np.int64),
+                weights=text.data[a:b],
+                excluded=np.asarray(excl, dtype=np.int64),
+                timezone=tz,
             )
         )
     return out
@@ -348,3 +362,72 @@ def reach2(radius_km: np.ndarray) -> np.ndarray:
     """Squared chord length of a travel radius (float32, NaN when no radius)."""
     chord = 2.0 * np.sin(np.asarray(radius_km, dtype=np.float64) / (2.0 * EARTH_RADIUS_KM))
     return (chord * chord).astype(np.float32)
+
+
+@dataclass(slots=True)
+class NewcomerArrays:
+    """Struct-of-arrays newcomer side; rows broadcast against mentor rows (pairs)."""
+
+    gender: np.ndarray
+    pref: np.ndarray
+    languages: np.ndarray
+    modes: np.ndarray
+    pathway: np.ndarray
+    on_medication: np.ndarray
+    age: np.ndarray
+    recovery_day: np.ndarray
+    ux: np.ndarray
+    uy: np.ndarray
+    uz: np.ndarray
+    reach2: np.ndarray
+    substances: np.ndarray
+    n_substances: np.ndarray
+    wanted: np.ndarray
+    has_text: np.ndarray
+    schedule: np.ndarray
+
+    @classmethod
+    def of(cls, queries: list[Query], language_dtype: Any) -> NewcomerArrays:
+        """Stack queries (a single query gives shape-(1,) arrays that broadcast)."""
+        col = lambda name, dtype: np.array([getattr(q, name) for q in queries], dtype=dtype)  # noqa: E731
+        subs = np.array([sum(q.substances) for q in queries], dtype=np.uint16)
+        return cls(
+            gender=col("gender", np.uint8),
+            pref=col("pref", np.uint8),
+            languages=col("languages", language_dtype),
+            modes=col("modes", np.uint8),
+            pathway=col("pathway", np.uint8),
+            on_medication=col("on_medication", bool),
+            age=col("age", np.int16),
+            recovery_day=col("recovery_day", np.int32),
+            ux=np.array([q.unit[0] for q in queries], dtype=np.float32),
+            uy=np.array([q.unit[1] for q in queries], dtype=np.float32),
+            uz=np.array([q.unit[2] for q in queries], dtype=np.float32),
+            reach2=col("reach2", np.float32),
+            substances=subs,
+            n_substances=np.array([len(q.substances) for q in queries], dtype=np.float32),
+            wanted=col("wanted", np.uint8),
+            has_text=np.array([q.terms.size > 0 for q in queries], dtype=bool),
+            schedule=np.stack([q.schedule for q in queries], axis=1).astype(np.uint64),
+        )
+
+    def take(self, rows: np.ndarray) -> NewcomerArrays:
+        """Rows ``rows`` (for pairs)."""
+        out = {}
+        for f in fields(self):
+            v = getattr(self, f.name)
+            out[f.name] = v[:, rows] if f.name == "schedule" else v[rows]
+        return NewcomerArrays(**out)
+
+
+def near_mask(m: MentorArrays, n: NewcomerArrays) -> np.ndarray:
+    """In person possible: both offer it and each is within the other's radius."""
+    dx = m.ux - n.ux
+    d2 = dx * dx
+    dy = m.uy - n.uy
+    d2 += dy * dy
+    dz = m.uz - n.uz
+    d2 += dz * dz
+    near = d2 <= np.minimum(m.reach2, n.reach2)
+    near &= (m.modes & n.modes & np.uint8(IN_PERSON)) != 0
+    return near

@@ -12,7 +12,7 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
-from mentormatch.matching import criteria, rules
+from mentormatch.matching import batch, criteria, rules
 from mentormatch.matching import frames as F
 from mentormatch.matching.explain import Explanation, Suggestion, reasons, shared_terms
 from mentormatch.matching.features import (
@@ -115,7 +115,8 @@ class MentorRanker(BaseEstimator):
             & (m.age >= p.min_age)
         )
         idx = np.flatnonzero(eligible)
-        idx = idx[np.lexsort((m.id[idx], m.gender[idx]))]
+        idx = idx[np.lexsort((m.id[idx], batch.signature_keys(m.take(idx))))]
+        self._batch: batch.BatchIndex | None = None
         self.pool_index_ = idx
         self.pool_ = m.take(idx)
         self.pool_text_ = self.text_[idx].tocsc()
@@ -158,15 +159,40 @@ class MentorRanker(BaseEstimator):
         return self
 
     # ------------------------------------------------------------------ queries
-    def _queries(self, newcomers: pd.DataFrame) -> Iterator[Query]:
+    def _chunks(self, newcomers: pd.DataFrame) -> Iterator[list[Query]]:
         """Encode newcomers chunk by chunk."""
         check_is_fitted(self, "mentors_")
         df = F.check_newcomers(newcomers)
         step = max(int(self.chunk_size), 1)
         for start in range(0, len(df), step):
-            yield from encode_newcomers(df.iloc[start : start + step], self.encoders_)
+            yield encode_newcomers(df.iloc[start : start + step], self.encoders_)
 
-    def _top(self, q: Query, k: int) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]:
+    def _queries(self, newcomers: pd.DataFrame) -> Iterator[Query]:
+        """Encode newcomers one by one (chunked underneath)."""
+        for chunk in self._chunks(newcomers):
+            yield from chunk
+
+    def _top_many(
+        self, newcomers: pd.DataFrame, k: int
+    ) -> Iterator[tuple[Query, np.ndarray, np.ndarray, dict[str, np.ndarray]]]:
+        """Exact top-k per newcomer: batched BLAS bounds, single path as fallback."""
+        check_is_fitted(self, "mentors_")
+        use_batch = 0 < len(self.pool_) <= batch.MAX_POOL and k > 0
+        for chunk in self._chunks(newcomers):
+            if not use_batch or len(chunk) < 8:
+                for q in chunk:
+                    yield (q, *self._top(q, k))
+                continue
+            if self._batch is None:
+                self._batch = batch.build(self.pool_, self.pool_text_, self.program_)
+            results = batch.top_k_batch(
+                chunk, pool=self.pool_, pool_position=self.pool_position_,
+                positions=self.positions_, idx=self._batch, p=self.program_, k=k,
+            )  # fmt: skip
+            for q, result in zip(chunk, results, strict=True):
+                yield (q, *(self._top(q, k) if result is None else result))
+
+    def _top(self, q: Query, k: int) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
         """Pool positions, scores and criterion values of the top-k feasible mentors."""
         lo, hi = 0, len(self.pool_)
         if q.pref.bit_count() == 1:
@@ -184,28 +210,26 @@ class MentorRanker(BaseEstimator):
             pos = self.pool_position_[pos[pos >= 0]] - lo
             ok[pos[(pos >= 0) & (pos < hi - lo)]] = False
         text = criteria.text_scores(self.pool_text_, q, lo=lo, hi=hi)
-        parts = criteria.components(pair, text)
-        score = criteria.total(parts, self.program_.weights, hi - lo)
+        values, applies = criteria.components(m, pair.side, self.program_, text=text,
+                                              near=pair.near)  # fmt: skip
+        score = criteria.total(values, applies, self.program_.weights)
         np.putmask(score, ~ok, np.float32(-1.0))
         sel = top_k(score, m.id, k)
-        picked = {c: (None if v is None else v[sel]) for c, v in parts.items()}
-        return sel + lo, score[sel], picked
+        return sel + lo, score[sel], criteria.as_columns(values, applies, sel)
 
     def rank(self, newcomers: pd.DataFrame, k: int = 10) -> pd.DataFrame:
         """Top-k feasible mentors per newcomer, long format, best first per newcomer."""
         cols: dict[str, list[np.ndarray]] = {
             c: [] for c in ("newcomer_id", "mentor_id", "rank", "score", *CRITERIA)
         }
-        for q in self._queries(newcomers):
-            pos, score, parts = self._top(q, k)
+        for q, pos, score, parts in self._top_many(newcomers, k):
             n = pos.size
             cols["newcomer_id"].append(np.full(n, q.id, dtype=np.int64))
             cols["mentor_id"].append(self.pool_.id[pos])
             cols["rank"].append(np.arange(1, n + 1, dtype=np.int64))
             cols["score"].append(score.astype(np.float64))
             for c in CRITERIA:
-                v = parts[c]
-                cols[c].append(np.full(n, np.nan) if v is None else v.astype(np.float64))
+                cols[c].append(parts[c])
         out = {c: (np.concatenate(v) if v else np.empty(0)) for c, v in cols.items()}
         frame = pd.DataFrame(out)
         return frame.astype({"newcomer_id": "int64", "mentor_id": "int64", "rank": "int64"})
@@ -219,8 +243,7 @@ class MentorRanker(BaseEstimator):
         feasibility survives sparsity.
         """
         ids, indptr, cols, vals = [], [0], [], []
-        for q in self._queries(newcomers):
-            pos, score, _ = self._top(q, k)
+        for q, pos, score, _ in self._top_many(newcomers, k):
             ids.append(q.id)
             cols.append(self.pool_index_[pos])
             vals.append(np.maximum(score, 1e-9).astype(np.float64))
@@ -254,7 +277,7 @@ class MentorRanker(BaseEstimator):
         pos, score, parts = self._top(q, k)
         out = []
         for i, p in enumerate(pos.tolist()):
-            comp = {c: float(v[i]) for c, v in parts.items() if v is not None}
+            comp = {c: float(v[i]) for c, v in parts.items() if not np.isnan(v[i])}
             full = int(self.pool_index_[p])
             out.append(
                 Suggestion(
@@ -277,9 +300,12 @@ class MentorRanker(BaseEstimator):
         m = self.mentors_
         pair = rules.Pair(m, q, self.program_)
         ok = rules.feasible(pair)
-        parts = criteria.components(pair, criteria.text_scores(self.text_csc_, q))
-        score = criteria.total(parts, self.program_.weights, len(m))
-        comp = {c: float(v[position]) for c, v in parts.items() if v is not None}
+        text = criteria.text_scores(self.text_csc_, q)
+        values, applies = criteria.components(m, pair.side, self.program_, text=text,
+                                              near=pair.near)  # fmt: skip
+        score = criteria.total(values, applies, self.program_.weights)
+        parts = criteria.as_columns(values, applies, np.array([position]))
+        comp = {c: float(v[0]) for c, v in parts.items() if not np.isnan(v[0])}
         s, mid = score[position], m.id[position]
         rank = None
         if ok[position]:

@@ -24,8 +24,10 @@ from mentormatch.matching.features import (
     REMOTE_MODES,
     Encoders,
     MentorArrays,
+    NewcomerArrays,
     Query,
     haversine_km,
+    near_mask,
 )
 from mentormatch.matching.program import Program
 
@@ -45,21 +47,16 @@ class Pair:
         return self.m.modes & np.uint8(self.q.modes)
 
     @cached_property
+    def side(self) -> NewcomerArrays:
+        """The newcomer as broadcastable shape-(1,) arrays."""
+        return NewcomerArrays.of([self.q], self.m.languages.dtype)
+
+    @cached_property
     def near(self) -> np.ndarray | None:
         """In person possible: both offer it and each is within the other's radius."""
-        q = self.q
-        if not q.modes & IN_PERSON or not q.reach2 >= 0:
+        if not self.q.modes & IN_PERSON or not self.q.reach2 >= 0:
             return None
-        m = self.m
-        dx = m.ux - np.float32(q.unit[0])
-        d2 = dx * dx
-        dy = m.uy - np.float32(q.unit[1])
-        d2 += dy * dy
-        dz = m.uz - np.float32(q.unit[2])
-        d2 += dz * dz
-        near = d2 <= np.minimum(m.reach2, np.float32(q.reach2))
-        near &= (m.modes & np.uint8(IN_PERSON)) != 0
-        return near
+        return near_mask(self.m, self.side)
 
 
 @dataclass(frozen=True, slots=True)

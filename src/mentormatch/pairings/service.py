@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 from sqlalchemy import exists, func, select
@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from mentormatch.matching.service import RankerCache
 
 S = PairingStatus
+Row = TypeVar("Row", Pairing, Newcomer, Mentor)
 OBJECT = "pairing"
 REDISCLOSURE_NOTICE = (
     "This information has been disclosed to you from records protected by federal "
@@ -60,7 +61,7 @@ REDISCLOSURE_NOTICE = (
 # --- locking and counting -------------------------------------------------------------
 
 
-def _locked(session: Session, model: type[Pairing | Newcomer | Mentor], row_id: int):  # type: ignore[no-untyped-def]
+def _locked(session: Session, model: type[Row], row_id: int) -> Row | None:
     """The row, re-read and locked for this transaction (FOR UPDATE; a no-op on SQLite)."""
     return session.scalar(
         select(model)
@@ -397,7 +398,8 @@ def withdraw(session: Session, *, actor: Principal) -> Newcomer:
         select(Pairing.id).where(Pairing.newcomer_id == newcomer.id, Pairing.status.in_(OPEN))
     ).all()
     for pairing_id in open_ids:
-        pairing: Pairing = _locked(session, Pairing, pairing_id)
+        pairing = _locked(session, Pairing, pairing_id)
+        assert pairing is not None
         lifecycle.move(
             session,
             pairing=pairing,

@@ -25,7 +25,7 @@ Feasibility is checked with :mod:`.reference`, independently of the ranker's mas
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 import pandas as pd
@@ -91,7 +91,7 @@ def evaluate(world: World, *, seed: int = 0) -> pd.DataFrame:
     ranker = MentorRanker(reference_time=world.reference).fit(world.mentors)
     ranked = ranker.rank(world.newcomers, k=K)
     rel = truth(world, seed=seed)
-    mentors = world.mentors.to_dict("records")
+    mentors: list[dict[str, Any]] = world.mentors.to_dict("records")  # type: ignore[assignment]
     col = {int(r["id"]): j for j, r in enumerate(mentors)}
     by_newcomer = ranked.groupby("newcomer_id")["mentor_id"].apply(list).to_dict()
     rng = np.random.default_rng(seed + 1)
@@ -99,7 +99,8 @@ def evaluate(world: World, *, seed: int = 0) -> pd.DataFrame:
         "ranker": {"ndcg": [], "viol": [], "cov": []},
         "random feasible": {"ndcg": [], "viol": [], "cov": []},
     }
-    for i, n in enumerate(world.newcomers.to_dict("records")):
+    newcomers: list[dict[str, Any]] = world.newcomers.to_dict("records")  # type: ignore[assignment]
+    for i, n in enumerate(newcomers):
         broken = [violations(m, n, ranker.program_) for m in mentors]
         feasible = np.array([not b for b in broken])
         idx = np.flatnonzero(feasible)

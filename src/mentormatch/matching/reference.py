@@ -57,8 +57,11 @@ def violations(m: Row, n: Row, p: Program) -> set[str]:
     if not m["active"] or m["load"] >= m["capacity"]:
         out.add("capacity")
     m_day, n_day = _day(m["recovery_start"]), _day(n["recovery_start"])
-    too_new = m_day is None or p.reference_day - m_day < p.min_recovery_days
-    if too_new or (n_day is not None and not m_day < n_day):
+    if (
+        m_day is None
+        or p.reference_day - m_day < p.min_recovery_days
+        or (n_day is not None and not m_day < n_day)
+    ):
         out.add("recovery_time")
     pref, accepts = as_list(n["gender_pref"]), as_list(m["mentee_genders"])
     if (pref and m["gender"] not in pref) or (accepts and n["gender"] not in accepts):

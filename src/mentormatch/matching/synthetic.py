@@ -9,6 +9,7 @@ through their free text; :mod:`.evaluation` scores matches against them.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -79,7 +80,7 @@ class World:
     reference: datetime
 
 
-def _pick(rng: np.random.Generator, table: dict[str, float], n: int) -> np.ndarray:
+def _pick(rng: np.random.Generator, table: Mapping[str, float], n: int) -> np.ndarray:
     """Draw ``n`` keys with probabilities proportional to the table values."""
     keys = list(table)
     w = np.array([table[k] for k in keys], dtype=float)

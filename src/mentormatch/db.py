@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -69,13 +70,34 @@ def _configure_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+class _NoRowLogging(logging.Filter):
+    """Drop SQLAlchemy's DEBUG result-row records: rows hold health data."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("Row ")
+
+
+_engine_logger = logging.getLogger("sqlalchemy.engine.Engine")
+if not any(isinstance(f, _NoRowLogging) for f in _engine_logger.filters):
+    _engine_logger.addFilter(_NoRowLogging())
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
-    """An engine for the URL, with SQLite configured for concurrent use."""
+    """An engine for the URL, with SQLite configured for concurrent use.
+
+    Statement parameters are never logged (they hold health data), even at DEBUG.
+    """
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        engine = create_engine(
+            url,
+            connect_args={"timeout": 30, "check_same_thread": False},
+            hide_parameters=True,
+        )
         _configure_sqlite(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, **kwargs)
+    return create_engine(
+        url, pool_pre_ping=True, pool_size=10, max_overflow=20, hide_parameters=True, **kwargs
+    )
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

@@ -48,7 +48,7 @@ MAX_POOL: Final = 250_000  # larger pools use the single-newcomer path (memory)
 TARGET_CELLS: Final = 4_000_000  # chunk rows x pool mentors per GEMM block
 
 
-LAST_STATS: dict[str, int] = {}  # candidates / fallbacks of the last call (benchmark)
+LAST_STATS: dict[str, int] = {}  # candidates / retries / fallbacks since last reset (bench)
 
 
 @dataclass(slots=True)
@@ -185,7 +185,9 @@ def top_k_batch(
     q_text = _query_text(queries, idx.text_csr.shape[1])
     step = max(16, min(2048, TARGET_CELLS // max(len(pool), 1)))
     out: list[Result | None] = [None] * len(queries)
-    LAST_STATS.update(candidates=0, retried=0, fallback=0, rows=len(queries))
+    for key in ("candidates", "retried", "fallback", "rows"):
+        LAST_STATS.setdefault(key, 0)
+    LAST_STATS["rows"] += len(queries)
     pending = np.arange(len(queries))
     for attempt, kk in enumerate((k + EXTRA, 4 * (k + EXTRA))):
         failed = []

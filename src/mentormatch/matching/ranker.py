@@ -177,6 +177,7 @@ class MentorRanker(BaseEstimator):
     ) -> Iterator[tuple[Query, np.ndarray, np.ndarray, dict[str, np.ndarray]]]:
         """Exact top-k per newcomer: batched BLAS bounds, single path as fallback."""
         check_is_fitted(self, "mentors_")
+        batch.LAST_STATS.clear()
         use_batch = 0 < len(self.pool_) <= batch.MAX_POOL and k > 0
         for chunk in self._chunks(newcomers):
             if not use_batch or len(chunk) < 8:

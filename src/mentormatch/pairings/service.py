@@ -276,6 +276,27 @@ def approve(
     )
 
 
+def _answer(
+    session: Session,
+    *,
+    actor: Principal,
+    settings: Settings,
+    pairing_id: int,
+    to: S,
+    reason: str,
+    note: str | None,
+) -> Pairing:
+    """Move a pairing to a refusal state (rejected, declined), expiring it first if due."""
+    pairing = _pairing(session, pairing_id, actor=actor)
+    _expire_if_due(session, pairing, settings=settings)
+    newcomer = _newcomer(session, pairing.newcomer_id)
+    lifecycle.move(
+        session, pairing=pairing, newcomer=newcomer, to=to, actor=actor, reason=reason, note=note
+    )
+    session.commit()
+    return pairing
+
+
 def reject(
     session: Session,
     *,
@@ -286,20 +307,15 @@ def reject(
     note: str | None = None,
 ) -> Pairing:
     """Reject a proposed (or not yet answered) pairing; the newcomer keeps their place."""
-    pairing = _pairing(session, pairing_id, actor=actor)
-    _expire_if_due(session, pairing, settings=settings)
-    newcomer = _newcomer(session, pairing.newcomer_id)
-    lifecycle.move(
+    return _answer(
         session,
-        pairing=pairing,
-        newcomer=newcomer,
-        to=S.rejected,
         actor=actor,
+        settings=settings,
+        pairing_id=pairing_id,
+        to=S.rejected,
         reason=reason,
         note=note,
     )
-    session.commit()
-    return pairing
 
 
 # --- mentor ---------------------------------------------------------------------------
@@ -340,20 +356,15 @@ def decline(
     note: str | None = None,
 ) -> Pairing:
     """The mentor declines: the newcomer goes back to the queue, waiting time kept."""
-    pairing = _pairing(session, pairing_id, actor=actor)
-    _expire_if_due(session, pairing, settings=settings)
-    newcomer = _newcomer(session, pairing.newcomer_id)
-    lifecycle.move(
+    return _answer(
         session,
-        pairing=pairing,
-        newcomer=newcomer,
-        to=S.declined,
         actor=actor,
+        settings=settings,
+        pairing_id=pairing_id,
+        to=S.declined,
         reason=reason,
         note=note,
     )
-    session.commit()
-    return pairing
 
 
 def end(

@@ -9,6 +9,7 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
+from sqlalchemy.exc import DataError
 from sqlalchemy.orm.exc import StaleDataError
 
 from mentormatch import __version__, vocabulary
@@ -66,6 +67,12 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
         detail = [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in exc.errors()]
+        return _error(422, "validation_error", detail)
+
+    @app.exception_handler(DataError)
+    async def _unstorable(_: Request, exc: DataError) -> JSONResponse:
+        # e.g. a NUL character, which PostgreSQL text cannot hold: the input's fault, not ours.
+        detail = [{"loc": ["body"], "msg": "a value cannot be stored", "type": "value_error"}]
         return _error(422, "validation_error", detail)
 
     @app.exception_handler(StaleDataError)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-import secrets
+from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -39,8 +39,22 @@ def _opt(value: Any) -> Any:
     return None if isinstance(value, float) and math.isnan(value) else value
 
 
-def _birth_year(age: int, today: date) -> int:
-    return today.year - int(age)
+def _shared_fields(row: Mapping[Any, Any], today: date) -> dict[str, Any]:
+    """Profile fields mentors and newcomers share, from a synthetic frame row."""
+    return {
+        "first_name": row["first_name"],
+        "gender": row["gender"],
+        "birth_year": today.year - int(row["age"]),
+        "languages": list(row["languages"]),
+        "timezone": row["timezone"],
+        "availability": slots(list(row["availability"])),
+        "substances": list(row["substances"]),
+        "meeting_modes": list(row["meeting_modes"]),
+        "latitude": _opt(row["latitude"]),
+        "longitude": _opt(row["longitude"]),
+        "travel_radius_km": _opt(row["travel_radius_km"]),
+        "lived_experience": list(row["lived_experience"]),
+    }
 
 
 def is_seeded(session: Session) -> bool:
@@ -75,23 +89,12 @@ def seed_demo(
         session.add(
             Mentor(
                 user_id=user.id,
-                first_name=row["first_name"],
+                **_shared_fields(row, today),
                 phone=f"+1 555 01{row['id'] % 100:02d}",
-                gender=row["gender"],
                 mentee_genders=list(row["mentee_genders"]),
-                birth_year=_birth_year(row["age"], today),
-                languages=list(row["languages"]),
-                timezone=row["timezone"],
-                availability=slots(list(row["availability"])),
-                substances=list(row["substances"]),
                 pathways=list(row["pathways"]),
                 pathways_ruled_out=list(row["pathways_ruled_out"]),
                 medication_affirming=bool(row["medication_affirming"]),
-                meeting_modes=list(row["meeting_modes"]),
-                latitude=_opt(row["latitude"]),
-                longitude=_opt(row["longitude"]),
-                travel_radius_km=_opt(row["travel_radius_km"]),
-                lived_experience=list(row["lived_experience"]),
                 interests=row["interests"],
                 recovery_start=min(row["recovery_start"], today),
                 capacity=int(row["capacity"]),
@@ -105,24 +108,13 @@ def seed_demo(
         _, digest = new_token(NEWCOMER_TOKEN_PREFIX)
         recovery = row["recovery_start"]
         newcomer = Newcomer(
-            first_name=row["first_name"],
+            **_shared_fields(row, today),
             email=f"newcomer{row['id']}@demo.mentormatch.org",
             preferred_contact="email",
-            share_contact=secrets.randbelow(10) < 7,
-            gender=row["gender"],
+            share_contact=row["id"] % 10 < 7,
             gender_pref=list(row["gender_pref"]),
-            birth_year=_birth_year(row["age"], today),
-            languages=list(row["languages"]),
-            timezone=row["timezone"],
-            availability=slots(list(row["availability"])),
-            substances=list(row["substances"]),
             pathway=row["pathway"],
             medication=row["medication"],
-            meeting_modes=list(row["meeting_modes"]),
-            latitude=_opt(row["latitude"]),
-            longitude=_opt(row["longitude"]),
-            travel_radius_km=_opt(row["travel_radius_km"]),
-            lived_experience=list(row["lived_experience"]),
             wanted_experience=list(row["wanted_experience"]),
             hopes=row["hopes"],
             recovery_start=None if recovery is None else min(recovery, today),

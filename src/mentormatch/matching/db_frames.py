@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import select
@@ -28,29 +29,36 @@ def _nan(value: float | None) -> float:
     return math.nan if value is None else value
 
 
+def _shared_columns(people: Sequence[Mentor] | Sequence[Newcomer]) -> dict[str, list[Any]]:
+    """The columns mentors and newcomers share in the ranker's frames."""
+    return {
+        "id": [p.id for p in people],
+        "first_name": [p.first_name for p in people],
+        "gender": [p.gender for p in people],
+        "age": [age_in(p.birth_year) for p in people],
+        "languages": [p.languages for p in people],
+        "timezone": [p.timezone for p in people],
+        "availability": [hours_of_week(p.availability) for p in people],
+        "substances": [p.substances for p in people],
+        "meeting_modes": [p.meeting_modes for p in people],
+        "latitude": [_nan(p.latitude) for p in people],
+        "longitude": [_nan(p.longitude) for p in people],
+        "travel_radius_km": [_nan(p.travel_radius_km) for p in people],
+        "lived_experience": [p.lived_experience for p in people],
+        "recovery_start": [p.recovery_start for p in people],
+    }
+
+
 def mentor_frame(mentors: Sequence[Mentor], loads: dict[int, int]) -> pd.DataFrame:
     """Mentors as the ranker's mentors frame."""
     return pd.DataFrame(
         {
-            "id": [m.id for m in mentors],
-            "first_name": [m.first_name for m in mentors],
-            "gender": [m.gender for m in mentors],
+            **_shared_columns(mentors),
             "mentee_genders": [m.mentee_genders for m in mentors],
-            "age": [age_in(m.birth_year) for m in mentors],
-            "languages": [m.languages for m in mentors],
-            "timezone": [m.timezone for m in mentors],
-            "availability": [hours_of_week(m.availability) for m in mentors],
-            "substances": [m.substances for m in mentors],
             "pathways": [m.pathways for m in mentors],
             "pathways_ruled_out": [m.pathways_ruled_out for m in mentors],
             "medication_affirming": [m.medication_affirming for m in mentors],
-            "meeting_modes": [m.meeting_modes for m in mentors],
-            "latitude": [_nan(m.latitude) for m in mentors],
-            "longitude": [_nan(m.longitude) for m in mentors],
-            "travel_radius_km": [_nan(m.travel_radius_km) for m in mentors],
-            "lived_experience": [m.lived_experience for m in mentors],
             "interests": [m.interests for m in mentors],
-            "recovery_start": [m.recovery_start for m in mentors],
             "capacity": [m.capacity for m in mentors],
             "load": [loads.get(m.id, 0) for m in mentors],
             "active": [m.active and m.vetted and not m.paused for m in mentors],
@@ -84,25 +92,12 @@ def newcomer_frame(session: Session, newcomers: Sequence[Newcomer]) -> pd.DataFr
     excluded = exclusions(session, [n.id for n in newcomers])
     return pd.DataFrame(
         {
-            "id": [n.id for n in newcomers],
-            "first_name": [n.first_name for n in newcomers],
-            "gender": [n.gender for n in newcomers],
+            **_shared_columns(newcomers),
             "gender_pref": [n.gender_pref for n in newcomers],
-            "age": [age_in(n.birth_year) for n in newcomers],
-            "languages": [n.languages for n in newcomers],
-            "timezone": [n.timezone for n in newcomers],
-            "availability": [hours_of_week(n.availability) for n in newcomers],
-            "substances": [n.substances for n in newcomers],
             "pathway": [n.pathway for n in newcomers],
             "medication": [n.medication for n in newcomers],
-            "meeting_modes": [n.meeting_modes for n in newcomers],
-            "latitude": [_nan(n.latitude) for n in newcomers],
-            "longitude": [_nan(n.longitude) for n in newcomers],
-            "travel_radius_km": [_nan(n.travel_radius_km) for n in newcomers],
-            "lived_experience": [n.lived_experience for n in newcomers],
             "wanted_experience": [n.wanted_experience for n in newcomers],
             "hopes": [n.hopes for n in newcomers],
-            "recovery_start": [n.recovery_start for n in newcomers],
             "waiting_since": [n.waiting_since for n in newcomers],
             "excluded_mentor_ids": [excluded.get(n.id, []) for n in newcomers],
         }

@@ -7,14 +7,13 @@ STAMP := $(VENV)/.installed
 DEMO_DB := data/demo.db
 export MENTORMATCH_DATABASE_URL ?= sqlite:///$(CURDIR)/$(DEMO_DB)
 
-.PHONY: help install demo serve test test-fast lint format bench loadtest clean browser
+.PHONY: help install demo serve test test-fast lint format bench clean browser
 
 help:
 	@echo "make demo      set up, migrate, seed and serve on http://127.0.0.1:8000"
 	@echo "make test      set up and run the whole suite (SQLite + PostgreSQL + browser)"
 	@echo "make lint      ruff check, ruff format --check, mypy"
 	@echo "make bench     ranker and assignment benchmarks (figures for docs/benchmarks.md)"
-	@echo "make loadtest  load test against SQLite and PostgreSQL (docs/reliability.md)"
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)

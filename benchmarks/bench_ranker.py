@@ -29,9 +29,9 @@ import pandas as pd
 from sklearn.neighbors import NearestNeighbors
 
 from mentormatch.matching import MentorRanker
-from mentormatch.matching.batch import LAST_STATS
 from mentormatch.matching.features import encode_newcomers
 from mentormatch.matching.frames import check_newcomers
+from mentormatch.matching.kernel import THREADS
 from mentormatch.matching.reference import score, utc_hours, violations
 from mentormatch.matching.schedule import unpack
 from mentormatch.matching.synthetic import generate
@@ -186,11 +186,7 @@ def main() -> None:
                 f"ranker {py_s / per_query:.0f}x faster")  # fmt: skip
             batch = newcomers.iloc[:10_000] if not args.quick else newcomers.iloc[:2_000]
             batch_s = timed(lambda r=ranker, b=batch: r.rank(b, k=20), 2)
-            st = dict(LAST_STATS)
-            note = (
-                f"{st.get('candidates', 0) / len(batch):.0f} candidates/newcomer, "
-                f"{st.get('retried', 0)} retried, {st.get('fallback', 0)} single-path"
-            )
+            note = f"{THREADS} threads"
             add(f"batch top-20 (rank), {len(batch)} newcomers", label, batch_s,
                 peak_mb(lambda r=ranker, b=batch: r.rank(b, k=20)), note)  # fmt: skip
         if size == 100_000:

@@ -88,7 +88,7 @@ def test_suggestions_and_explanations_agree() -> None:
 
 
 def test_batch_ranking_equals_the_single_newcomer_path() -> None:
-    w = world(21, mentors=3000, newcomers=40)
+    w = world(21, mentors=3000, newcomers=200)  # enough rows to split over threads
     ranker = fitted(w.mentors)
     ranked = ranker.rank(w.newcomers, k=4)
     for i in range(len(w.newcomers)):
@@ -97,3 +97,40 @@ def test_batch_ranking_equals_the_single_newcomer_path() -> None:
         rows = ranked[ranked.newcomer_id == one.id.iloc[0]]
         assert list(rows.mentor_id) == [s.mentor_id for s in single]
         assert list(rows.score) == [s.score for s in single]
+
+
+@pytest.mark.parametrize("seed", [3, 17])
+def test_ranked_scores_are_exactly_the_explained_scores(seed: int) -> None:
+    # the compiled kernel and explain's numpy path must agree to the bit
+    w = world(seed, mentors=300, newcomers=40)
+    ranker = fitted(w.mentors)
+    ranked = ranker.rank(w.newcomers, k=6)
+    assert len(ranked) > 100
+    by_id = w.newcomers.set_index("id", drop=False)
+    for row in ranked.itertuples():
+        e = ranker.explain(by_id.loc[[row.newcomer_id]], row.mentor_id)
+        assert (e.feasible, e.rank, e.score) == (True, row.rank, row.score)
+        assert e.components == {c: getattr(row, c) for c in e.components}
+
+
+def test_candidates_add_each_mentors_best_newcomers() -> None:
+    w = world(8, mentors=60, newcomers=300)
+    ranker = fitted(w.mentors, chunk_size=128)  # per-mentor picks must survive chunking
+    matrix, newcomer_ids, mentor_ids = ranker.candidates(w.newcomers, k=2, mentor_k=3)
+    everything = ranker.rank(w.newcomers, k=len(w.mentors))
+    row_of = {int(n): i for i, n in enumerate(newcomer_ids)}
+    top = everything[everything["rank"] <= 2]
+    expected = set(zip(top.newcomer_id, top.mentor_id, strict=True))
+    for mentor_id, pairs in everything.groupby("mentor_id"):
+        order = pairs.assign(row=pairs.newcomer_id.map(row_of)).sort_values(
+            ["score", "row"], ascending=[False, True]
+        )
+        expected |= {(int(n), int(mentor_id)) for n in order.newcomer_id[:3]}
+    coo = matrix.tocoo()
+    got = {
+        (int(newcomer_ids[r]), int(mentor_ids[c])) for r, c in zip(coo.row, coo.col, strict=True)
+    }
+    assert got == expected
+    scores = everything.set_index(["newcomer_id", "mentor_id"]).score
+    for r, c, v in zip(coo.row, coo.col, coo.data, strict=True):
+        assert v == max(scores[(int(newcomer_ids[r]), int(mentor_ids[c]))], 1e-9)

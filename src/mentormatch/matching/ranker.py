@@ -12,7 +12,7 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
-from mentormatch.matching import batch, criteria, rules
+from mentormatch.matching import criteria, kernel, rules
 from mentormatch.matching import frames as F
 from mentormatch.matching.explain import Explanation, Suggestion, reasons, shared_terms
 from mentormatch.matching.features import (
@@ -25,9 +25,9 @@ from mentormatch.matching.features import (
     make_encoders,
 )
 from mentormatch.matching.program import CRITERIA, Program, resolve_weights
-from mentormatch.matching.topk import top_k
 
 _EMPTY = np.empty(0, dtype=np.int64)
+_NO_SCORES = np.empty(0, dtype=np.float32)
 
 
 class UnknownMentorError(KeyError):
@@ -47,7 +47,7 @@ class MentorRanker(BaseEstimator):
         age_span_years: age difference at which age proximity reaches 0.
         reference_time: the instant the coming week starts (None = now at ``fit``); its
             DST rules convert local availability to UTC; recovery time is measured then.
-        chunk_size: newcomers encoded per batch in ``rank``/``candidates``.
+        chunk_size: newcomers encoded and scanned at once in ``rank``/``candidates``.
     """
 
     def __init__(
@@ -115,8 +115,7 @@ class MentorRanker(BaseEstimator):
             & (m.age >= p.min_age)
         )
         idx = np.flatnonzero(eligible)
-        idx = idx[np.lexsort((m.id[idx], batch.signature_keys(m.take(idx))))]
-        self._batch: batch.BatchIndex | None = None
+        idx = idx[np.lexsort((m.id[idx], kernel.signature_keys(m.take(idx))))]
         self.pool_index_ = idx
         self.pool_ = m.take(idx)
         self.pool_text_ = self.text_[idx].tocsc()
@@ -126,6 +125,7 @@ class MentorRanker(BaseEstimator):
         lo = np.searchsorted(self.pool_.gender, bits, side="left")
         hi = np.searchsorted(self.pool_.gender, bits, side="right")
         self.pool_bounds_ = {b: (int(a), int(c)) for b, a, c in zip(bits, lo, hi, strict=True)}
+        self.kernel_pool_ = kernel.Pool.of(self.pool_, self.pool_text_)
 
     def update_mentors(self, X: pd.DataFrame) -> Self:
         """Apply edited, paused, capacity-changed or new mentors without a refit.
@@ -172,54 +172,52 @@ class MentorRanker(BaseEstimator):
         for chunk in self._chunks(newcomers):
             yield from chunk
 
+    def _scan(
+        self, queries: list[Query], k: int, mentor_k: int = 0
+    ) -> tuple[kernel.TopK, kernel.MentorTop, dict[str, np.ndarray]]:
+        """Run the fused kernel; also return the criterion columns of the top-k (flat)."""
+        whole = (0, len(self.pool_))
+        bounds = np.array([self.pool_bounds_[q.pref] if q.pref.bit_count() == 1 else whole
+                           for q in queries], dtype=np.int64).reshape(-1, 2)  # fmt: skip
+        excluded = [self._excluded_positions(q) for q in queries]
+        runs = self.kernel_pool_.run_bounds(bounds)
+        batch = kernel.Batch.of(queries, self.program_, bounds=runs, excluded=excluded)
+        top, per_mentor = kernel.scan(self.kernel_pool_, batch, self.program_, k=k,
+                                      mentor_k=mentor_k)  # fmt: skip
+        keep = np.arange(k)[None, :] < top.count[:, None]
+        applies = np.broadcast_to(batch.applies[:, None, :], top.values.shape)[keep]
+        flat = np.where(applies, top.values[keep].astype(np.float64), np.nan)
+        return top, per_mentor, {c: flat[:, i] for i, c in enumerate(CRITERIA)}
+
+    def _excluded_positions(self, q: Query) -> np.ndarray:
+        """Sorted pool positions of the newcomer's excluded mentors."""
+        if not q.excluded.size:
+            return _EMPTY
+        pos = self.positions_.get_indexer(q.excluded)
+        pos = self.pool_position_[pos[pos >= 0]]
+        return np.unique(pos[pos >= 0])
+
     def _top_many(
         self, newcomers: pd.DataFrame, k: int
     ) -> Iterator[tuple[Query, np.ndarray, np.ndarray, dict[str, np.ndarray]]]:
-        """Exact top-k per newcomer: batched BLAS bounds, single path as fallback."""
-        check_is_fitted(self, "mentors_")
-        batch.LAST_STATS.clear()
-        use_batch = 0 < len(self.pool_) <= batch.MAX_POOL and k > 0
+        """Exact top-k per newcomer: pool positions, scores and criterion columns."""
         for chunk in self._chunks(newcomers):
-            if not use_batch or len(chunk) < 8:
-                for q in chunk:
-                    yield (q, *self._top(q, k))
-                continue
-            if self._batch is None:
-                self._batch = batch.build(self.pool_, self.pool_text_, self.program_)
-            results = batch.top_k_batch(
-                chunk, pool=self.pool_, pool_position=self.pool_position_,
-                positions=self.positions_, idx=self._batch, p=self.program_, k=k,
-            )  # fmt: skip
-            for q, result in zip(chunk, results, strict=True):
-                yield (q, *(self._top(q, k) if result is None else result))
+            top, _, parts = self._scan(chunk, k)
+            edges = np.concatenate([[0], np.cumsum(top.count)])
+            for i, q in enumerate(chunk):
+                c, sl = top.count[i], slice(edges[i], edges[i + 1])
+                cols = {name: v[sl] for name, v in parts.items()}
+                yield q, top.position[i, :c], top.score[i, :c], cols
 
     def _top(self, q: Query, k: int) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
         """Pool positions, scores and criterion values of the top-k feasible mentors."""
-        lo, hi = 0, len(self.pool_)
-        if q.pref.bit_count() == 1:
-            lo, hi = self.pool_bounds_[q.pref]
-        m = self.pool_.take(slice(lo, hi))
-        pair = rules.Pair(m, q, self.program_, pooled=True)
-        ok = np.ones(hi - lo, dtype=bool)
-        for rule in rules.RULES:
-            if rule.code != "do_not_pair":
-                mask = rule.check(pair)
-                if mask is not None:
-                    ok &= mask
-        if q.excluded.size:
-            pos = self.positions_.get_indexer(q.excluded)
-            pos = self.pool_position_[pos[pos >= 0]] - lo
-            ok[pos[(pos >= 0) & (pos < hi - lo)]] = False
-        text = criteria.text_scores(self.pool_text_, q, lo=lo, hi=hi)
-        values, applies = criteria.components(m, pair.side, self.program_, text=text,
-                                              near=pair.near)  # fmt: skip
-        score = criteria.total(values, applies, self.program_.weights)
-        np.putmask(score, ~ok, np.float32(-1.0))
-        sel = top_k(score, m.id, k)
-        return sel + lo, score[sel], criteria.as_columns(values, applies, sel)
+        top, _, parts = self._scan([q], k)
+        c = top.count[0]
+        return top.position[0, :c], top.score[0, :c], parts
 
     def rank(self, newcomers: pd.DataFrame, k: int = 10) -> pd.DataFrame:
         """Top-k feasible mentors per newcomer, long format, best first per newcomer."""
+        check_is_fitted(self, "mentors_")
         cols: dict[str, list[np.ndarray]] = {
             c: [] for c in ("newcomer_id", "mentor_id", "rank", "score", *CRITERIA)
         }
@@ -236,23 +234,46 @@ class MentorRanker(BaseEstimator):
         return frame.astype({"newcomer_id": "int64", "mentor_id": "int64", "rank": "int64"})
 
     def candidates(
-        self, newcomers: pd.DataFrame, k: int = 50
+        self, newcomers: pd.DataFrame, k: int = 50, *, mentor_k: int = 0
     ) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray]:
-        """Top-k feasible scores as a CSR matrix (newcomers x fitted mentors) for assignment.
+        """Feasible scores as a CSR matrix (newcomers x fitted mentors) for assignment.
 
-        Columns follow ``mentor_ids_``; a stored score of exactly 0 is kept as 1e-9 so
-        feasibility survives sparsity.
+        Holds each newcomer's top ``k`` mentors and, with ``mentor_k``, each mentor's
+        ``mentor_k`` best newcomers, so that a mentor nobody ranks highly still has
+        edges. Columns follow ``mentor_ids_``; a score of exactly 0 is stored as 1e-9
+        so feasibility survives sparsity.
         """
-        ids, indptr, cols, vals = [], [0], [], []
-        for q, pos, score, _ in self._top_many(newcomers, k):
-            ids.append(q.id)
-            cols.append(self.pool_index_[pos])
-            vals.append(np.maximum(score, 1e-9).astype(np.float64))
-            indptr.append(indptr[-1] + pos.size)
-        shape = (len(ids), len(self.mentor_ids_))
-        data = np.concatenate(vals) if vals else np.empty(0)
-        index = np.concatenate(cols) if cols else _EMPTY
-        matrix = sp.csr_matrix((data, index, np.asarray(indptr)), shape=shape)
+        check_is_fitted(self, "mentors_")
+        ids: list[int] = []
+        rows, cols, vals = [], [], []
+        best: kernel.MentorTop | None = None
+        offset = 0
+        for chunk in self._chunks(newcomers):
+            top, per_mentor, _ = self._scan(chunk, k, mentor_k)
+            keep = np.arange(k)[None, :] < top.count[:, None]
+            rows.append(np.nonzero(keep)[0] + offset)
+            cols.append(top.position[keep])
+            vals.append(top.score[keep])
+            if mentor_k:
+                shifted = kernel.MentorTop(
+                    np.where(per_mentor.row >= 0, per_mentor.row + offset, -1), per_mentor.score
+                )
+                best = shifted if best is None else kernel.merge([best, shifted], mentor_k)
+            ids.extend(q.id for q in chunk)
+            offset += len(chunk)
+        if best is not None:
+            mentor, slot = np.nonzero(best.row >= 0)
+            rows.append(best.row[mentor, slot])
+            cols.append(mentor)
+            vals.append(best.score[mentor, slot])
+        r = np.concatenate([_EMPTY, *rows])
+        c = self.pool_index_[np.concatenate([_EMPTY, *cols])]
+        v = np.concatenate([_NO_SCORES, *vals]).astype(np.float64)
+        width = len(self.mentor_ids_)
+        _, first = np.unique(r * width + c, return_index=True)
+        matrix = sp.csr_matrix(
+            (np.maximum(v[first], 1e-9), (r[first], c[first])), shape=(offset, width)
+        )
         matrix.sort_indices()
         return matrix, np.asarray(ids, dtype=np.int64), self.mentor_ids_.copy()
 

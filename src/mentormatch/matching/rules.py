@@ -1,11 +1,10 @@
 """Hard rules (BRIEF §3) as boolean masks, each with a stable code and a sentence.
 
 A rule returns a bool array over the mentor rows it is given (True = allowed), or
-``None`` when it cannot exclude anyone for this newcomer (so the ranking path can
-skip it). ``pooled=True`` means the rows come from the ranker's pool, which already
-holds only active mentors with free capacity, enough recovery time and adult age, so
-the mentor-only halves of rules are skipped. ``detail`` turns a failure into a
-specific sentence for one mentor.
+``None`` when it cannot exclude anyone for this newcomer. ``detail`` turns a failure
+into a specific sentence for one mentor. These masks serve ``explain`` and the
+reference checks; the ranking path applies the same rules inside the compiled kernel
+(``kernel.py``), whose results a test compares with these.
 """
 
 from __future__ import annotations
@@ -38,8 +37,8 @@ _LABEL = {t.code: t.label for group in (vocab.GENDERS, vocab.PATHWAYS, vocab.MED
 class Pair:
     """One newcomer against many mentor rows, with shared derived arrays cached."""
 
-    def __init__(self, m: MentorArrays, q: Query, p: Program, *, pooled: bool = False):
-        self.m, self.q, self.p, self.pooled = m, q, p, pooled
+    def __init__(self, m: MentorArrays, q: Query, p: Program):
+        self.m, self.q, self.p = m, q, p
 
     @cached_property
     def shared_modes(self) -> np.ndarray:
@@ -71,7 +70,7 @@ class Rule:
 
 def _capacity(pr: Pair) -> np.ndarray | None:
     m = pr.m
-    return None if pr.pooled else m.active & (m.load < m.capacity)
+    return m.active & (m.load < m.capacity)
 
 
 def _capacity_detail(pr: Pair, enc: Encoders) -> str:
@@ -83,14 +82,9 @@ def _capacity_detail(pr: Pair, enc: Encoders) -> str:
 
 def _recovery(pr: Pair) -> np.ndarray | None:
     m, q, p = pr.m, pr.q, pr.p
-    ok = None
-    if not pr.pooled:
-        ok = (p.reference_day - m.recovery_day.astype(np.int64)) >= p.min_recovery_days
-    if q.recovery_day != NO_RECOVERY_DAY and (
-        pr.pooled is False or q.recovery_day <= p.reference_day - p.min_recovery_days + 1
-    ):
-        earlier = m.recovery_day < q.recovery_day
-        ok = earlier if ok is None else ok & earlier
+    ok = (p.reference_day - m.recovery_day.astype(np.int64)) >= p.min_recovery_days
+    if q.recovery_day != NO_RECOVERY_DAY:
+        ok &= m.recovery_day < q.recovery_day
     return ok
 
 
@@ -182,10 +176,9 @@ def _do_not_pair_detail(pr: Pair, enc: Encoders) -> str:
 
 def _age(pr: Pair) -> np.ndarray | None:
     m, q, p = pr.m, pr.q, pr.p
-    ok = None if pr.pooled else m.age >= p.min_age
+    ok = m.age >= p.min_age
     if q.age < p.min_age:
-        youth = m.youth_vetted if p.serves_youth else np.zeros(len(m), dtype=bool)
-        ok = youth if ok is None else ok & youth
+        ok &= m.youth_vetted if p.serves_youth else np.zeros(len(m), dtype=bool)
     return ok
 
 

@@ -1,0 +1,423 @@
+"""The fused ranking kernel: hard rules, eight criteria and top-k in one pass per mentor.
+
+One compiled loop (numba) reads each pool mentor's compact codes once, rejects it at
+the first hard rule it breaks, scores the survivors and keeps the k best in a small
+sorted buffer, so nothing of pool size is ever written. The arithmetic repeats
+``criteria.components`` and ``criteria.total`` operation by operation in float32, so
+a score from here is bit-identical to the one ``explain`` computes with numpy (a test
+checks this). The free-text cosine is accumulated from the pool's CSC posting lists
+of the query's terms only, like ``criteria.text_scores``.
+
+The same loop serves one newcomer (``suggestions``) and many (``rank``,
+``candidates``). With ``mentor_k > 0`` it also keeps, per mentor, the ``mentor_k``
+best newcomers of the batch: the whole-pool assignment needs those edges so that a
+mentor nobody ranks highly can still be used. Calls release the GIL, so ``scan``
+splits large batches over threads.
+"""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any, Final
+
+import numba
+import numba.extending
+import numpy as np
+import scipy.sparse as sp
+
+from mentormatch.matching.features import (
+    ALL_GENDERS,
+    FAMILY_CODES,
+    IN_PERSON,
+    NO_RECOVERY_DAY,
+    REMOTE_MODES,
+    SUBSTANCE_CODES,
+    MentorArrays,
+    Query,
+)
+from mentormatch.matching.program import CRITERIA, Program
+from mentormatch.vocabulary import FAMILY_OF
+
+F32 = np.float32
+FAMILY_BIT: Final = np.array(
+    [1 << FAMILY_CODES.index(FAMILY_OF[c]) for c in SUBSTANCE_CODES], dtype=np.int64
+)
+THREADS: Final = 2
+MIN_ROWS_PER_THREAD: Final = 64
+
+
+def signature_keys(m: MentorArrays) -> np.ndarray:
+    """A sortable key of the codes the categorical hard rules read, gender first.
+
+    The ranker sorts its pool by this key, so mentors with the same codes form runs
+    that the kernel accepts or skips whole, and a single gender preference reads one
+    contiguous slice.
+    """
+    if m.languages.dtype.itemsize > 4:
+        raise ValueError("the kernel supports up to 32 languages")
+    key = m.gender.astype(np.uint64) << np.uint64(56)
+    key |= m.accepts.astype(np.uint64) << np.uint64(52)
+    key |= m.modes.astype(np.uint64) << np.uint64(48)
+    key |= m.ruled_out.astype(np.uint64) << np.uint64(40)
+    key |= m.affirming.astype(np.uint64) << np.uint64(39)
+    key |= m.youth_vetted.astype(np.uint64) << np.uint64(38)
+    return key | m.languages.astype(np.uint64)
+
+
+@dataclass(frozen=True, slots=True)
+class Pool:
+    """The kernel's view of a signature-sorted pool: runs, per-mentor columns, postings."""
+
+    runs: tuple[np.ndarray, ...]
+    columns: tuple[np.ndarray, ...]
+    text_indptr: np.ndarray
+    text_rows: np.ndarray
+    text_data: np.ndarray
+    ids: np.ndarray
+
+    @classmethod
+    def of(cls, m: MentorArrays, text: sp.csc_matrix) -> Pool:
+        """Run boundaries with their codes, and the columns ``_scan_rows`` reads per mentor."""
+        keys = signature_keys(m)
+        first = np.concatenate([[0], np.flatnonzero(np.diff(keys)) + 1]).astype(np.int64)
+        if not len(m):
+            first = first[:0]
+        runs = (
+            np.append(first, len(m)).astype(np.int64), m.gender[first], m.accepts[first],
+            m.languages[first], m.modes[first], m.ruled_out[first], m.affirming[first],
+            m.youth_vetted[first],
+        )  # fmt: skip
+        cols = (
+            m.recovery_day, m.age, m.ux, m.uy, m.uz, m.reach2, m.substances, m.families,
+            m.experience, m.pathways, m.load_score, m.schedule[0], m.schedule[1],
+            m.schedule[2], m.id,
+        )  # fmt: skip
+        return cls(
+            runs=tuple(np.ascontiguousarray(c) for c in runs),
+            columns=tuple(np.ascontiguousarray(c) for c in cols),
+            text_indptr=text.indptr.astype(np.int64),
+            text_rows=text.indices.astype(np.int64),
+            text_data=text.data.astype(np.float32),
+            ids=np.ascontiguousarray(m.id),
+        )
+
+    def run_bounds(self, positions: np.ndarray) -> np.ndarray:
+        """Run indices of pool positions that fall on run boundaries."""
+        return np.searchsorted(self.runs[0], positions).astype(np.int64)
+
+
+INTS: Final = (
+    "gender",
+    "pref",
+    "languages",
+    "modes",
+    "pathway",
+    "on_medication",
+    "age",
+    "recovery_day",
+    "substances",
+    "n_substances",
+    "wanted",
+    "in_person",
+)
+FLOATS: Final = ("ux", "uy", "uz", "reach2")
+
+
+@dataclass(frozen=True, slots=True)
+class Batch:
+    """Newcomer rows as the kernel reads them (one row per newcomer)."""
+
+    ints: np.ndarray  # (n, len(INTS)) int64 codes
+    floats: np.ndarray  # (n, len(FLOATS)) float32 location
+    schedule: np.ndarray  # (n, 3) uint64 UTC hours
+    applies: np.ndarray  # (n, 8) bool: criterion says something for this newcomer
+    shares: np.ndarray  # (n, 8) float32 weight share of each criterion
+    bounds: np.ndarray  # (n, 2) int64 range of runs to scan
+    terms: tuple[np.ndarray, np.ndarray, np.ndarray]  # CSR of TF-IDF rows
+    excluded: tuple[np.ndarray, np.ndarray]  # CSR of sorted excluded pool positions
+
+    @classmethod
+    def of(cls, queries: list[Query], p: Program, *, bounds: np.ndarray,
+           excluded: list[np.ndarray]) -> Batch:  # fmt: skip
+        """Encode queries, their criterion shares, the runs and exclusions of each row."""
+        ints = np.array(
+            [(q.gender, q.pref, q.languages, q.modes, q.pathway, q.on_medication, q.age,
+              q.recovery_day, sum(q.substances), len(q.substances), q.wanted,
+              bool(q.modes & IN_PERSON) and q.reach2 >= 0) for q in queries],
+            dtype=np.int64,
+        ).reshape(-1, len(INTS))  # fmt: skip
+        floats = np.array([(*q.unit, q.reach2) for q in queries], dtype=F32).reshape(-1, 4)
+        sched = np.array([q.schedule for q in queries], dtype=np.uint64).reshape(-1, 3)
+        has_text = np.array([q.terms.size > 0 for q in queries], dtype=bool)
+        col = {name: ints[:, i] for i, name in enumerate(INTS)}
+        applies = np.stack(
+            [col["n_substances"] > 0, sched.any(axis=1), col["pathway"] != 0,
+             col["wanted"] != 0, has_text, np.ones_like(has_text), np.ones_like(has_text),
+             col["modes"] != 0], axis=1,
+        )  # fmt: skip
+        return cls(
+            ints=ints,
+            floats=floats,
+            schedule=sched,
+            applies=applies,
+            shares=shares(applies, p),
+            bounds=np.ascontiguousarray(bounds, dtype=np.int64),
+            terms=(_offsets([q.terms for q in queries]), np.concatenate([_NO_ROWS, *(
+                q.terms for q in queries)]), np.concatenate([_NO_VALUES, *(
+                q.weights for q in queries)]).astype(F32)),
+            excluded=(_offsets(excluded), np.concatenate([_NO_ROWS, *excluded])),
+        )  # fmt: skip
+
+
+_NO_ROWS = np.empty(0, dtype=np.int64)
+_NO_VALUES = np.empty(0, dtype=F32)
+
+
+def _offsets(parts: list[np.ndarray]) -> np.ndarray:
+    """CSR row pointer of a list of arrays."""
+    return np.concatenate([[0], np.cumsum([a.size for a in parts])]).astype(np.int64)
+
+
+def shares(applies: np.ndarray, p: Program) -> np.ndarray:
+    """Each criterion's float32 share of the weighted mean, as ``criteria.total`` has it."""
+    norm = np.zeros(applies.shape[0], dtype=np.float64)
+    for i, c in enumerate(CRITERIA):
+        norm = norm + p.weights[c] * applies[:, i]
+    norm = np.maximum(norm, 1e-12)
+    cols = [np.where(applies[:, i], p.weights[c] / norm, 0.0).astype(F32)
+            for i, c in enumerate(CRITERIA)]  # fmt: skip
+    return np.ascontiguousarray(np.stack(cols, axis=1))
+
+
+@dataclass(frozen=True, slots=True)
+class TopK:
+    """Per newcomer row: how many found, pool positions, scores, criterion values."""
+
+    count: np.ndarray  # (n,)
+    position: np.ndarray  # (n, k), -1 past count
+    score: np.ndarray  # (n, k) float32
+    values: np.ndarray  # (n, k, 8) float32, CRITERIA order
+
+
+@dataclass(frozen=True, slots=True)
+class MentorTop:
+    """Per pool mentor: the best newcomer rows of a batch (-1 = empty slot)."""
+
+    row: np.ndarray
+    score: np.ndarray
+
+
+_local = threading.local()
+
+
+def _scratch(size: int) -> np.ndarray:
+    """A zeroed float64 buffer of ``size`` for this thread (the kernel leaves it zeroed)."""
+    buf: np.ndarray | None = getattr(_local, "buf", None)
+    if buf is None or buf.size < size:
+        buf = _local.buf = np.zeros(size, dtype=np.float64)
+    return buf
+
+
+def scan(pool: Pool, batch: Batch, p: Program, *, k: int, mentor_k: int = 0,
+         threads: int = THREADS) -> tuple[TopK, MentorTop]:  # fmt: skip
+    """Exact top-k feasible mentors per newcomer row (best first, ties by lower id)."""
+    rows = batch.bounds.shape[0]
+    size = pool.ids.size
+    out = TopK(
+        count=np.zeros(rows, dtype=np.int64),
+        position=np.full((rows, k), -1, dtype=np.int64),
+        score=np.full((rows, k), -1.0, dtype=F32),
+        values=np.zeros((rows, k, len(CRITERIA)), dtype=F32),
+    )
+    params = np.array([p.family_credit, 1.0 - p.family_credit, 1.0 / p.overlap_saturation_hours,
+                       1.0 / p.age_span_years], dtype=F32)  # fmt: skip
+    rules = np.array([p.min_age, int(p.serves_youth)], dtype=np.int64)
+    parts = min(threads, max(rows // MIN_ROWS_PER_THREAD, 1))
+    edges = [rows * i // parts for i in range(parts + 1)]
+    tops = [
+        MentorTop(np.full((size, mentor_k), -1, np.int64), np.full((size, mentor_k), -1.0, F32))
+        for _ in range(parts)
+    ]
+
+    def run(i: int) -> None:
+        _scan_rows(edges[i], edges[i + 1], pool.runs, pool.columns, pool.text_indptr,
+                   pool.text_rows, pool.text_data, batch.ints, batch.floats, batch.schedule,
+                   batch.shares, batch.bounds, *batch.terms, *batch.excluded, params, rules,
+                   FAMILY_BIT, k, _scratch(size), out.count, out.position, out.score,
+                   out.values, tops[i].row, tops[i].score)  # fmt: skip
+
+    if parts == 1:
+        run(0)
+    else:
+        with ThreadPoolExecutor(parts) as executor:
+            list(executor.map(run, range(parts)))
+    return out, merge(tops, mentor_k)
+
+
+def merge(tops: list[MentorTop], k: int) -> MentorTop:
+    """The k best rows per mentor over several buffers (lower row breaks ties)."""
+    if len(tops) == 1 or k == 0:
+        return tops[0]
+    row = np.concatenate([t.row for t in tops], axis=1)
+    score = np.concatenate([t.score for t in tops], axis=1)
+    key = np.where(row < 0, np.iinfo(np.int64).max, row)
+    order = np.lexsort((key, -score), axis=1)[:, :k]
+    return MentorTop(np.take_along_axis(row, order, 1), np.take_along_axis(score, order, 1))
+
+
+def _ctpop_typing(typingctx: Any, v: Any) -> Any:  # pragma: no cover - compile time
+    """LLVM's population count of an integer (one instruction on x86-64)."""
+
+    def codegen(context: Any, builder: Any, signature: Any, args: Any) -> Any:
+        return builder.ctpop(args[0])
+
+    return v(v), codegen
+
+
+_ctpop: Any = numba.extending.intrinsic(_ctpop_typing)
+
+
+@numba.njit(nogil=True, cache=True, boundscheck=False)
+def _scan_rows(start: int, stop: int, run_codes: Any, cols: Any, t_ptr: Any, t_rows: Any,
+               t_data: Any, q_ints: Any, q_floats: Any, q_sched: Any, shares: Any, bounds: Any,
+               q_ptr: Any, q_terms: Any, q_weights: Any, x_ptr: Any, x_pos: Any, params: Any,
+               rules: Any, fam_bit: Any, k: int, cosine: Any, count: Any, position: Any,
+               score: Any, values: Any, m_row: Any,
+               m_score: Any) -> None:  # fmt: skip  # pragma: no cover - compiled
+    """Rows ``start:stop`` of the batch: rules, criteria and top-k, mentor by mentor."""
+    (runs, r_gender, r_accepts, r_languages, r_modes, r_ruled_out, r_affirming,
+     r_youth) = run_codes  # fmt: skip
+    (recovery, age, ux, uy, uz, reach2, substances, families, experience, pathways,
+     load_score, s0, s1, s2, ids) = cols  # fmt: skip
+    fc, rest, inv_sat, inv_span = params[0], params[1], params[2], params[3]
+    min_age, serves_youth = rules[0], rules[1] != 0
+    one, zero = np.float32(1.0), np.float32(0.0)
+    mentor_k = m_row.shape[1]
+    sub_bits = np.zeros(fam_bit.size, dtype=np.int64)
+    fam_bits = np.zeros(fam_bit.size, dtype=np.int64)
+    for j in range(start, stop):
+        # text cosine of this newcomer's terms, through the pool's posting lists
+        for t in range(q_ptr[j], q_ptr[j + 1]):
+            term, w = q_terms[t], q_weights[t]
+            for e in range(t_ptr[term], t_ptr[term + 1]):
+                cosine[t_rows[e]] += np.float64(t_data[e] * w)
+        q = q_ints[j]
+        g, pref, lang, qm, path, med = q[0], q[1], q[2], q[3], q[4], q[5] != 0
+        qa, rec, subs, n_subs, wanted, check_near = q[6], q[7], q[8], q[9], q[10], q[11] != 0
+        qx, qy, qz, qr = q_floats[j, 0], q_floats[j, 1], q_floats[j, 2], q_floats[j, 3]
+        a0, a1, a2 = q_sched[j, 0], q_sched[j, 1], q_sched[j, 2]
+        inv_subs = one / max(np.float32(n_subs), one)
+        per_wanted = max(np.float32(_ctpop(wanted)), one)
+        per_mode = max(np.float32(_ctpop(qm)), one)
+        minor = qa < min_age
+        sh0, sh1, sh2, sh3 = shares[j, 0], shares[j, 1], shares[j, 2], shares[j, 3]
+        sh4, sh5, sh6, sh7 = shares[j, 4], shares[j, 5], shares[j, 6], shares[j, 7]
+        n_bits = 0
+        for b in range(fam_bit.size):
+            if (subs >> b) & 1:
+                sub_bits[n_bits] = 1 << b
+                fam_bits[n_bits] = fam_bit[b]
+                n_bits += 1
+        filled = 0
+        worst = np.float32(-1.0) if k > 0 else np.float32(np.inf)
+        worst_id = np.int64(-1)
+        x, x_end = x_ptr[j], x_ptr[j + 1]
+        for run in range(bounds[j, 0], bounds[j, 1]):
+            # categorical hard rules, once per run of mentors with the same codes
+            if (r_accepts[run] & g) == 0:
+                continue
+            if pref != ALL_GENDERS and (r_gender[run] & pref) == 0:
+                continue
+            if (r_languages[run] & lang) == 0:
+                continue
+            if med and not r_affirming[run]:
+                continue
+            if path != 0 and (r_ruled_out[run] & path) != 0:
+                continue
+            if minor and not (serves_youth and r_youth[run]):
+                continue
+            shared = r_modes[run] & qm
+            remote = np.float32(_ctpop(shared & REMOTE_MODES))
+            in_person = check_near and (shared & IN_PERSON) != 0
+            if remote == zero and not in_person:
+                continue
+            for i in range(runs[run], runs[run + 1]):
+                # per-mentor hard rules: distance, recovery dates, do-not-pair
+                near = False
+                if in_person:
+                    dx = ux[i] - qx
+                    d2 = dx * dx
+                    dy = uy[i] - qy
+                    d2 += dy * dy
+                    dz = uz[i] - qz
+                    d2 += dz * dz
+                    r = reach2[i]
+                    near = (not np.isnan(r)) and d2 <= min(r, qr)
+                    if remote == zero and not near:
+                        continue
+                if rec != NO_RECOVERY_DAY and recovery[i] >= rec:
+                    continue
+                while x < x_end and x_pos[x] < i:
+                    x += 1
+                if x < x_end and x_pos[x] == i:
+                    continue
+                # criteria, in the order and float32 precision of criteria.components
+                v0 = zero
+                if n_bits:
+                    fam, sub = families[i], substances[i]
+                    for b in range(n_bits):
+                        credit = fc if (fam & fam_bits[b]) != 0 else zero
+                        credit += rest if (sub & sub_bits[b]) != 0 else zero
+                        v0 += credit
+                    v0 *= inv_subs
+                hours = _ctpop(s0[i] & a0) + _ctpop(s1[i] & a1) + _ctpop(s2[i] & a2)
+                v1 = min(np.float32(hours) * inv_sat, one)
+                v2 = one if (pathways[i] & path) != 0 else zero
+                v3 = np.float32(_ctpop(experience[i] & wanted)) / per_wanted
+                v4 = np.float32(min(cosine[i], 1.0))
+                v5 = max(one - np.float32(abs(np.int64(age[i]) - qa)) * inv_span, zero)
+                v6 = load_score[i]
+                v7 = (remote + one if near else remote) / per_mode
+                # the weighted mean, summed in CRITERIA order like criteria.total
+                acc = zero + v0 * sh0
+                acc += v1 * sh1
+                acc += v2 * sh2
+                acc += v3 * sh3
+                acc += v4 * sh4
+                acc += v5 * sh5
+                acc += v6 * sh6
+                acc += v7 * sh7
+                # keep the k best, score descending then id ascending
+                if acc > worst or (acc == worst and ids[i] < worst_id):
+                    slot = min(filled, k - 1)
+                    while slot > 0:
+                        prev = score[j, slot - 1]
+                        if prev > acc or (prev == acc and ids[position[j, slot - 1]] < ids[i]):
+                            break
+                        score[j, slot] = prev
+                        position[j, slot] = position[j, slot - 1]
+                        values[j, slot, :] = values[j, slot - 1, :]
+                        slot -= 1
+                    score[j, slot] = acc
+                    position[j, slot] = i
+                    values[j, slot, 0], values[j, slot, 1], values[j, slot, 2] = v0, v1, v2
+                    values[j, slot, 3], values[j, slot, 4], values[j, slot, 5] = v3, v4, v5
+                    values[j, slot, 6], values[j, slot, 7] = v6, v7
+                    filled = min(filled + 1, k)
+                    if filled == k:
+                        worst, worst_id = score[j, k - 1], ids[position[j, k - 1]]
+                if mentor_k > 0 and (m_row[i, mentor_k - 1] < 0 or acc > m_score[i, mentor_k - 1]):
+                    slot = mentor_k - 1
+                    while slot > 0 and (m_row[i, slot - 1] < 0 or m_score[i, slot - 1] < acc):
+                        m_score[i, slot] = m_score[i, slot - 1]
+                        m_row[i, slot] = m_row[i, slot - 1]
+                        slot -= 1
+                    m_score[i, slot] = acc
+                    m_row[i, slot] = j
+        count[j] = filled
+        for t in range(q_ptr[j], q_ptr[j + 1]):
+            term = q_terms[t]
+            for e in range(t_ptr[term], t_ptr[term + 1]):
+                cosine[t_rows[e]] = 0.0

@@ -17,6 +17,7 @@ splits large batches over threads.
 
 from __future__ import annotations
 
+import itertools
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -121,6 +122,7 @@ INTS: Final = (
     "n_substances",
     "wanted",
     "in_person",
+    "has_text",
 )
 FLOATS: Final = ("ux", "uy", "uz", "reach2")
 
@@ -132,41 +134,29 @@ class Batch:
     ints: np.ndarray  # (n, len(INTS)) int64 codes
     floats: np.ndarray  # (n, len(FLOATS)) float32 location
     schedule: np.ndarray  # (n, 3) uint64 UTC hours
-    applies: np.ndarray  # (n, 8) bool: criterion says something for this newcomer
-    shares: np.ndarray  # (n, 8) float32 weight share of each criterion
     bounds: np.ndarray  # (n, 2) int64 range of runs to scan
     terms: tuple[np.ndarray, np.ndarray, np.ndarray]  # CSR of TF-IDF rows
     excluded: tuple[np.ndarray, np.ndarray]  # CSR of sorted excluded pool positions
 
     @classmethod
-    def of(cls, queries: list[Query], p: Program, *, bounds: np.ndarray,
+    def of(cls, queries: list[Query], *, bounds: np.ndarray,
            excluded: list[np.ndarray]) -> Batch:  # fmt: skip
-        """Encode queries, their criterion shares, the runs and exclusions of each row."""
+        """Encode queries with the runs and exclusions of each row."""
         ints = np.array(
             [(q.gender, q.pref, q.languages, q.modes, q.pathway, q.on_medication, q.age,
               q.recovery_day, sum(q.substances), len(q.substances), q.wanted,
-              bool(q.modes & IN_PERSON) and q.reach2 >= 0) for q in queries],
+              bool(q.modes & IN_PERSON) and q.reach2 >= 0, q.terms.size > 0)
+             for q in queries],
             dtype=np.int64,
         ).reshape(-1, len(INTS))  # fmt: skip
-        floats = np.array([(*q.unit, q.reach2) for q in queries], dtype=F32).reshape(-1, 4)
-        sched = np.array([q.schedule for q in queries], dtype=np.uint64).reshape(-1, 3)
-        has_text = np.array([q.terms.size > 0 for q in queries], dtype=bool)
-        col = {name: ints[:, i] for i, name in enumerate(INTS)}
-        applies = np.stack(
-            [col["n_substances"] > 0, sched.any(axis=1), col["pathway"] != 0,
-             col["wanted"] != 0, has_text, np.ones_like(has_text), np.ones_like(has_text),
-             col["modes"] != 0], axis=1,
-        )  # fmt: skip
         return cls(
             ints=ints,
-            floats=floats,
-            schedule=sched,
-            applies=applies,
-            shares=shares(applies, p),
+            floats=np.array([(*q.unit, q.reach2) for q in queries], dtype=F32).reshape(-1, 4),
+            schedule=np.array([q.schedule for q in queries], dtype=np.uint64).reshape(-1, 3),
             bounds=np.ascontiguousarray(bounds, dtype=np.int64),
-            terms=(_offsets([q.terms for q in queries]), np.concatenate([_NO_ROWS, *(
-                q.terms for q in queries)]), np.concatenate([_NO_VALUES, *(
-                q.weights for q in queries)]).astype(F32)),
+            terms=(_offsets([q.terms for q in queries]),
+                   np.concatenate([_NO_ROWS, *(q.terms for q in queries)]),
+                   np.concatenate([_NO_VALUES, *(q.weights for q in queries)])),
             excluded=(_offsets(excluded), np.concatenate([_NO_ROWS, *excluded])),
         )  # fmt: skip
 
@@ -177,18 +167,7 @@ _NO_VALUES = np.empty(0, dtype=F32)
 
 def _offsets(parts: list[np.ndarray]) -> np.ndarray:
     """CSR row pointer of a list of arrays."""
-    return np.concatenate([[0], np.cumsum([a.size for a in parts])]).astype(np.int64)
-
-
-def shares(applies: np.ndarray, p: Program) -> np.ndarray:
-    """Each criterion's float32 share of the weighted mean, as ``criteria.total`` has it."""
-    norm = np.zeros(applies.shape[0], dtype=np.float64)
-    for i, c in enumerate(CRITERIA):
-        norm = norm + p.weights[c] * applies[:, i]
-    norm = np.maximum(norm, 1e-12)
-    cols = [np.where(applies[:, i], p.weights[c] / norm, 0.0).astype(F32)
-            for i, c in enumerate(CRITERIA)]  # fmt: skip
-    return np.ascontiguousarray(np.stack(cols, axis=1))
+    return np.array([0, *itertools.accumulate(a.size for a in parts)], dtype=np.int64)
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,6 +178,7 @@ class TopK:
     position: np.ndarray  # (n, k), -1 past count
     score: np.ndarray  # (n, k) float32
     values: np.ndarray  # (n, k, 8) float32, CRITERIA order
+    applies: np.ndarray  # (n, 8) bool: the criterion says something for this newcomer
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,7 +210,9 @@ def scan(pool: Pool, batch: Batch, p: Program, *, k: int, mentor_k: int = 0,
         position=np.full((rows, k), -1, dtype=np.int64),
         score=np.full((rows, k), -1.0, dtype=F32),
         values=np.zeros((rows, k, len(CRITERIA)), dtype=F32),
+        applies=np.zeros((rows, len(CRITERIA)), dtype=np.bool_),
     )
+    weights = np.array([p.weights[c] for c in CRITERIA], dtype=np.float64)
     params = np.array([p.family_credit, 1.0 - p.family_credit, 1.0 / p.overlap_saturation_hours,
                        1.0 / p.age_span_years], dtype=F32)  # fmt: skip
     rules = np.array([p.min_age, int(p.serves_youth)], dtype=np.int64)
@@ -244,9 +226,9 @@ def scan(pool: Pool, batch: Batch, p: Program, *, k: int, mentor_k: int = 0,
     def run(i: int) -> None:
         _scan_rows(edges[i], edges[i + 1], pool.runs, pool.columns, pool.text_indptr,
                    pool.text_rows, pool.text_data, batch.ints, batch.floats, batch.schedule,
-                   batch.shares, batch.bounds, *batch.terms, *batch.excluded, params, rules,
+                   weights, batch.bounds, *batch.terms, *batch.excluded, params, rules,
                    FAMILY_BIT, k, _scratch(size), out.count, out.position, out.score,
-                   out.values, tops[i].row, tops[i].score)  # fmt: skip
+                   out.values, out.applies, tops[i].row, tops[i].score)  # fmt: skip
 
     if parts == 1:
         run(0)
@@ -281,10 +263,10 @@ _ctpop: Any = numba.extending.intrinsic(_ctpop_typing)
 
 @numba.njit(nogil=True, cache=True, boundscheck=False)
 def _scan_rows(start: int, stop: int, run_codes: Any, cols: Any, t_ptr: Any, t_rows: Any,
-               t_data: Any, q_ints: Any, q_floats: Any, q_sched: Any, shares: Any, bounds: Any,
+               t_data: Any, q_ints: Any, q_floats: Any, q_sched: Any, weights: Any, bounds: Any,
                q_ptr: Any, q_terms: Any, q_weights: Any, x_ptr: Any, x_pos: Any, params: Any,
                rules: Any, fam_bit: Any, k: int, cosine: Any, count: Any, position: Any,
-               score: Any, values: Any, m_row: Any,
+               score: Any, values: Any, applies: Any, m_row: Any,
                m_score: Any) -> None:  # fmt: skip  # pragma: no cover - compiled
     """Rows ``start:stop`` of the batch: rules, criteria and top-k, mentor by mentor."""
     (runs, r_gender, r_accepts, r_languages, r_modes, r_ruled_out, r_affirming,
@@ -312,8 +294,23 @@ def _scan_rows(start: int, stop: int, run_codes: Any, cols: Any, t_ptr: Any, t_r
         per_wanted = max(np.float32(_ctpop(wanted)), one)
         per_mode = max(np.float32(_ctpop(qm)), one)
         minor = qa < min_age
-        sh0, sh1, sh2, sh3 = shares[j, 0], shares[j, 1], shares[j, 2], shares[j, 3]
-        sh4, sh5, sh6, sh7 = shares[j, 4], shares[j, 5], shares[j, 6], shares[j, 7]
+        # which criteria apply, and their float32 shares, as in criteria.total
+        applies[j, 0], applies[j, 1], applies[j, 2] = n_subs > 0, (a0 | a1 | a2) != 0, path != 0
+        applies[j, 3], applies[j, 4], applies[j, 5] = wanted != 0, q[12] != 0, True
+        applies[j, 6], applies[j, 7] = True, qm != 0
+        norm = 0.0
+        for c in range(8):
+            if applies[j, c]:
+                norm = norm + weights[c]
+        norm = max(norm, 1e-12)
+        sh0 = np.float32(weights[0] / norm) if applies[j, 0] else zero
+        sh1 = np.float32(weights[1] / norm) if applies[j, 1] else zero
+        sh2 = np.float32(weights[2] / norm) if applies[j, 2] else zero
+        sh3 = np.float32(weights[3] / norm) if applies[j, 3] else zero
+        sh4 = np.float32(weights[4] / norm) if applies[j, 4] else zero
+        sh5 = np.float32(weights[5] / norm)
+        sh6 = np.float32(weights[6] / norm)
+        sh7 = np.float32(weights[7] / norm) if applies[j, 7] else zero
         n_bits = 0
         for b in range(fam_bit.size):
             if (subs >> b) & 1:

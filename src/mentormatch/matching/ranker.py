@@ -181,11 +181,11 @@ class MentorRanker(BaseEstimator):
                            for q in queries], dtype=np.int64).reshape(-1, 2)  # fmt: skip
         excluded = [self._excluded_positions(q) for q in queries]
         runs = self.kernel_pool_.run_bounds(bounds)
-        batch = kernel.Batch.of(queries, self.program_, bounds=runs, excluded=excluded)
+        batch = kernel.Batch.of(queries, bounds=runs, excluded=excluded)
         top, per_mentor = kernel.scan(self.kernel_pool_, batch, self.program_, k=k,
                                       mentor_k=mentor_k)  # fmt: skip
         keep = np.arange(k)[None, :] < top.count[:, None]
-        applies = np.broadcast_to(batch.applies[:, None, :], top.values.shape)[keep]
+        applies = np.broadcast_to(top.applies[:, None, :], top.values.shape)[keep]
         flat = np.where(applies, top.values[keep].astype(np.float64), np.nan)
         return top, per_mentor, {c: flat[:, i] for i, c in enumerate(CRITERIA)}
 

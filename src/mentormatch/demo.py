@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from mentormatch.accounts.models import Role, User
@@ -57,6 +57,39 @@ def _shared_fields(row: Mapping[Any, Any], today: date) -> dict[str, Any]:
     }
 
 
+def mentor_fields(row: Mapping[Any, Any], today: date) -> dict[str, Any]:
+    """A mentor's profile columns from a synthetic mentors-frame row (no account)."""
+    return {
+        **_shared_fields(row, today),
+        "phone": f"+1 555 01{row['id'] % 100:02d}",
+        "mentee_genders": list(row["mentee_genders"]),
+        "pathways": list(row["pathways"]),
+        "pathways_ruled_out": list(row["pathways_ruled_out"]),
+        "medication_affirming": bool(row["medication_affirming"]),
+        "interests": row["interests"],
+        "recovery_start": min(row["recovery_start"], today),
+        "capacity": int(row["capacity"]),
+        "active": bool(row["active"]),
+    }
+
+
+def newcomer_fields(row: Mapping[Any, Any], today: date) -> dict[str, Any]:
+    """What a newcomer answers on the intake form, from a synthetic newcomers-frame row."""
+    recovery = row["recovery_start"]
+    return {
+        **_shared_fields(row, today),
+        "email": f"newcomer{row['id']}@demo.mentormatch.org",
+        "preferred_contact": "email",
+        "share_contact": row["id"] % 10 < 7,
+        "gender_pref": list(row["gender_pref"]),
+        "pathway": _opt(row["pathway"]),
+        "medication": row["medication"],
+        "wanted_experience": list(row["wanted_experience"]),
+        "hopes": row["hopes"],
+        "recovery_start": None if recovery is None else min(recovery, today),
+    }
+
+
 def is_seeded(session: Session) -> bool:
     """Whether the database already holds people."""
     return bool(session.scalar(select(func.count()).select_from(Mentor)))
@@ -65,7 +98,11 @@ def is_seeded(session: Session) -> bool:
 def seed_demo(
     session: Session, *, seed: int = 7, mentors: int = 100, newcomers: int = 300, min_age: int = 18
 ) -> dict[str, int]:
-    """Create a coordinator, mentors with accounts and waiting newcomers; commit."""
+    """Create a coordinator, mentors with accounts and waiting newcomers; commit.
+
+    Rows go in with bulk INSERTs (ids back in parameter order), so a pool of 10k mentors
+    seeds in seconds on either back end.
+    """
     world = synthetic.generate(seed, mentors=mentors, newcomers=newcomers)
     now = datetime.now(UTC)
     today = now.date()
@@ -77,52 +114,45 @@ def seed_demo(
             role=Role.coordinator,
         )
     )
+    mentor_rows = world.mentors.to_dict("records")
     mentor_hash = hash_password(MENTOR_PASSWORD)
-    for row in world.mentors.to_dict("records"):
-        user = User(
-            email=f"mentor{row['id']}@demo.mentormatch.org",
-            password_hash=mentor_hash,
-            role=Role.mentor,
+    user_ids = session.scalars(
+        insert(User).returning(User.id, sort_by_parameter_order=True),
+        [
+            {
+                "email": f"mentor{row['id']}@demo.mentormatch.org",
+                "password_hash": mentor_hash,
+                "role": Role.mentor,
+            }
+            for row in mentor_rows
+        ],
+    ).all()
+    session.execute(
+        insert(Mentor),
+        [
+            {"user_id": user_id, **mentor_fields(row, today)}
+            for user_id, row in zip(user_ids, mentor_rows, strict=True)
+        ],
+    )
+    newcomer_rows = [r for r in world.newcomers.to_dict("records") if int(r["age"]) >= min_age]
+    if newcomer_rows:
+        newcomer_ids = session.scalars(
+            insert(Newcomer).returning(Newcomer.id, sort_by_parameter_order=True),
+            [
+                {
+                    **newcomer_fields(row, today),
+                    "waiting_since": min(row["waiting_since"] + shift, now),
+                    "status_token_hash": new_token(NEWCOMER_TOKEN_PREFIX)[1],
+                }
+                for row in newcomer_rows
+            ],
+        ).all()
+        session.execute(
+            insert(Consent),
+            [
+                {"newcomer_id": newcomer_id, "scope": CONSENT_SCOPE, "version": "2026-11"}
+                for newcomer_id in newcomer_ids
+            ],
         )
-        session.add(user)
-        session.flush()
-        session.add(
-            Mentor(
-                user_id=user.id,
-                **_shared_fields(row, today),
-                phone=f"+1 555 01{row['id'] % 100:02d}",
-                mentee_genders=list(row["mentee_genders"]),
-                pathways=list(row["pathways"]),
-                pathways_ruled_out=list(row["pathways_ruled_out"]),
-                medication_affirming=bool(row["medication_affirming"]),
-                interests=row["interests"],
-                recovery_start=min(row["recovery_start"], today),
-                capacity=int(row["capacity"]),
-                active=bool(row["active"]),
-            )
-        )
-    added = 0
-    for row in world.newcomers.to_dict("records"):
-        if int(row["age"]) < min_age:
-            continue
-        _, digest = new_token(NEWCOMER_TOKEN_PREFIX)
-        recovery = row["recovery_start"]
-        newcomer = Newcomer(
-            **_shared_fields(row, today),
-            email=f"newcomer{row['id']}@demo.mentormatch.org",
-            preferred_contact="email",
-            share_contact=row["id"] % 10 < 7,
-            gender_pref=list(row["gender_pref"]),
-            pathway=row["pathway"],
-            medication=row["medication"],
-            wanted_experience=list(row["wanted_experience"]),
-            hopes=row["hopes"],
-            recovery_start=None if recovery is None else min(recovery, today),
-            waiting_since=min(row["waiting_since"] + shift, now),
-            status_token_hash=digest,
-        )
-        newcomer.consents.append(Consent(scope=CONSENT_SCOPE, version="2026-11"))
-        session.add(newcomer)
-        added += 1
     session.commit()
-    return {"mentors": len(world.mentors), "newcomers": added}
+    return {"mentors": len(mentor_rows), "newcomers": len(newcomer_rows)}

@@ -52,12 +52,34 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+_PLAIN_READS = frozenset({"SELECT", "PRAGMA", "EXPLAIN"})
+
+
+def _takes_write_lock(statement: str, context: Any) -> bool:
+    """Whether a statement writes (or reads FOR UPDATE) and so needs the write lock first."""
+    words = statement.lstrip().split(None, 1)
+    if not words or words[0].upper() not in _PLAIN_READS:
+        return True  # INSERT/UPDATE/DELETE, DDL, SAVEPOINT, WITH …: lock conservatively
+    compiled = getattr(context, "compiled", None)
+    return getattr(getattr(compiled, "statement", None), "_for_update_arg", None) is not None
+
+
 def _configure_sqlite(engine: Engine) -> None:
-    """WAL, foreign keys, a busy timeout, and BEGIN IMMEDIATE so writers queue, never fail."""
+    """WAL, foreign keys, a busy timeout, and BEGIN IMMEDIATE at a transaction's first write.
+
+    Plain reads run outside any transaction (WAL readers never block or wait). The first
+    write, or a locking read (``SELECT … FOR UPDATE``, which SQLite itself ignores), starts
+    ``BEGIN IMMEDIATE``: writers queue on the busy timeout instead of failing with "database
+    is locked", and a count-then-write after a locking read runs alone — SQLite's write lock
+    stands where PostgreSQL takes row locks. The lock is held from that statement to the
+    commit, not from a request's first query: taken at the sign-in lookup, a request then
+    waiting for a worker thread held every other writer up, and under 50 concurrent
+    clients every thread was soon waiting on the busy timeout (the load test found it).
+    """
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-        dbapi_connection.isolation_level = None  # SQLAlchemy issues BEGIN itself, below
+        dbapi_connection.isolation_level = None  # no implicit BEGIN; see _before_execute
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
@@ -65,9 +87,12 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.close()
 
-    @event.listens_for(engine, "begin")
-    def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    @event.listens_for(engine, "before_cursor_execute")
+    def _before_execute(
+        _conn: Any, cursor: Any, statement: str, _params: Any, context: Any, _many: bool
+    ) -> None:
+        if not cursor.connection.in_transaction and _takes_write_lock(statement, context):
+            cursor.execute("BEGIN IMMEDIATE")
 
 
 class _NoRowLogging(logging.Filter):

@@ -2,8 +2,8 @@
 
 Capacity is rechecked under a lock at approval and at acceptance. Every transition
 locks the rows it depends on in one order — pairing, then newcomer, then mentor — with
-``SELECT … FOR UPDATE`` on PostgreSQL; on SQLite every transaction already starts with
-``BEGIN IMMEDIATE`` (see db.py), so the count-then-write runs alone. Either way the
+``SELECT … FOR UPDATE`` on PostgreSQL; on SQLite that locking read starts the transaction
+with ``BEGIN IMMEDIATE`` (see db.py), so the count-then-write runs alone. Either way the
 count and the write commit together.
 """
 

@@ -1,10 +1,12 @@
 """The bridge between the database and the ranker: fresh suggestions, explanations, candidates.
 
-One `RankerCache` per process holds the fitted `MentorRanker`. Before every use it
-compares each mentor's (version, load) in the database with what it last fitted and
-applies only the changed rows (`update_mentors`), so a mentor's edit, pause or new
-pairing shows in the very next suggestion; it refits from scratch once a day (the
-coming week's DST rules move) and on first use after a restart — nothing is stored.
+One `RankerCache` per process holds the fitted `MentorRanker`. Before every use it reads
+one aggregate row fingerprinting every mentor (count, sum of ids, sum of versions) and
+the mentors' loads; when either differs from the last use it compares each mentor's
+(version, load) with what it fitted and applies only the changed rows
+(`update_mentors`), so a mentor's edit, pause or new pairing shows in the very next
+suggestion; it refits from scratch once a day (the coming week's DST rules move) and on
+first use after a restart — nothing is stored.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 from fastapi import Depends, Request
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from mentormatch.config import Settings
@@ -65,6 +67,24 @@ def make_ranker(settings: Settings) -> MentorRanker:
     )
 
 
+def pool_state(session: Session) -> tuple[int, int, int]:
+    """A fingerprint of every mentor row: (count, sum of ids, sum of versions).
+
+    Every committed change to a mentor raises its version (the ORM's version counter), so
+    the sum of versions grows with any edit, pause or capacity change; a new mentor adds to
+    the count and to the sum of ids. Mentors are never deleted (accounts are deactivated),
+    and a deletion would lower the count. One aggregate row instead of one row per mentor.
+    """
+    count, ids, versions = session.execute(
+        select(
+            func.count(Mentor.id),
+            func.coalesce(func.sum(Mentor.id), 0),
+            func.coalesce(func.sum(Mentor.version), 0),
+        )
+    ).one()
+    return int(count), int(ids), int(versions)
+
+
 class RankerCache:
     """The process's fitted ranker, brought up to date with the database before each use."""
 
@@ -74,17 +94,29 @@ class RankerCache:
         self._ranker: MentorRanker | None = None
         self._fitted_at: datetime | None = None
         self._seen: dict[int, tuple[int, int]] = {}
+        self._state: tuple[tuple[int, int, int], dict[int, int]] | None = None
 
     def fresh(self, session: Session) -> MentorRanker | None:
         """The ranker reflecting every mentor as stored now; None when there are no mentors.
 
-        Call with `self.lock` held so no other thread updates it mid-query.
+        Call with `self.lock` held so no other thread updates it mid-query. The mentors'
+        fingerprint (`pool_state`) and their loads are read on every call; only when either
+        differs from the last call are each mentor's (version, load) compared and the
+        changed rows applied.
         """
+        loads = mentors_service.loads(session)
+        state = (pool_state(session), loads)
+        if (
+            self._ranker is not None
+            and self._fitted_at is not None
+            and datetime.now(UTC) - self._fitted_at <= REFIT_AFTER
+            and state == self._state
+        ):
+            return self._ranker
         versions = dict(session.execute(select(Mentor.id, Mentor.version)).all())
         if not versions:
-            self._ranker, self._seen = None, {}
+            self._ranker, self._seen, self._state = None, {}, None
             return None
-        loads = mentors_service.loads(session)
         now_seen = {mid: (version, loads.get(mid, 0)) for mid, version in versions.items()}
         stale = (
             self._ranker is None
@@ -103,6 +135,7 @@ class RankerCache:
                 assert self._ranker is not None
                 self._ranker.update_mentors(mentor_frame(rows, loads))
         self._seen = now_seen
+        self._state = state
         return self._ranker
 
 

@@ -197,18 +197,6 @@ class MentorRanker(BaseEstimator):
         pos = self.pool_position_[pos[pos >= 0]]
         return np.unique(pos[pos >= 0])
 
-    def _top_many(
-        self, newcomers: pd.DataFrame, k: int
-    ) -> Iterator[tuple[Query, np.ndarray, np.ndarray, dict[str, np.ndarray]]]:
-        """Exact top-k per newcomer: pool positions, scores and criterion columns."""
-        for chunk in self._chunks(newcomers):
-            top, _, parts = self._scan(chunk, k)
-            edges = np.concatenate([[0], np.cumsum(top.count)])
-            for i, q in enumerate(chunk):
-                c, sl = top.count[i], slice(edges[i], edges[i + 1])
-                cols = {name: v[sl] for name, v in parts.items()}
-                yield q, top.position[i, :c], top.score[i, :c], cols
-
     def _top(self, q: Query, k: int) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
         """Pool positions, scores and criterion values of the top-k feasible mentors."""
         top, _, parts = self._scan([q], k)
@@ -218,15 +206,16 @@ class MentorRanker(BaseEstimator):
     def rank(self, newcomers: pd.DataFrame, k: int = 10) -> pd.DataFrame:
         """Top-k feasible mentors per newcomer, long format, best first per newcomer."""
         check_is_fitted(self, "mentors_")
-        cols: dict[str, list[np.ndarray]] = {
-            c: [] for c in ("newcomer_id", "mentor_id", "rank", "score", *CRITERIA)
-        }
-        for q, pos, score, parts in self._top_many(newcomers, k):
-            n = pos.size
-            cols["newcomer_id"].append(np.full(n, q.id, dtype=np.int64))
-            cols["mentor_id"].append(self.pool_.id[pos])
-            cols["rank"].append(np.arange(1, n + 1, dtype=np.int64))
-            cols["score"].append(score.astype(np.float64))
+        names = ("newcomer_id", "mentor_id", "rank", "score", *CRITERIA)
+        cols: dict[str, list[np.ndarray]] = {c: [] for c in names}
+        for chunk in self._chunks(newcomers):
+            top, _, parts = self._scan(chunk, k)
+            keep = np.arange(k)[None, :] < top.count[:, None]
+            ids = np.fromiter((q.id for q in chunk), dtype=np.int64, count=len(chunk))
+            cols["newcomer_id"].append(np.repeat(ids, top.count))
+            cols["mentor_id"].append(self.pool_.id[top.position[keep]])
+            cols["rank"].append(np.nonzero(keep)[1] + 1)
+            cols["score"].append(top.score[keep].astype(np.float64))
             for c in CRITERIA:
                 cols[c].append(parts[c])
         out = {c: (np.concatenate(v) if v else np.empty(0)) for c, v in cols.items()}

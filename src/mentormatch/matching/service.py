@@ -187,9 +187,19 @@ def failed_rules(
 
 
 def candidate_graph(
-    session: Session, *, ranker: RankerCache, newcomer_ids: list[int], k: int = 50
+    session: Session,
+    *,
+    ranker: RankerCache,
+    newcomer_ids: list[int],
+    k: int = 50,
+    mentor_k: int = 10,
 ) -> CandidateGraph:
-    """Each newcomer's top-k feasible mentors as a sparse score matrix, with capacities."""
+    """Feasible pairs as a sparse score matrix, with capacities.
+
+    Holds each newcomer's top-``k`` mentors and each mentor's top-``mentor_k``
+    newcomers: without the latter, a mentor nobody ranks highly has no edge and the
+    assignment can strand newcomers that mentor could take (docs/benchmarks.md).
+    """
     newcomers = list(session.scalars(select(Newcomer).where(Newcomer.id.in_(newcomer_ids))))
     order = {nid: i for i, nid in enumerate(newcomer_ids)}
     newcomers.sort(key=lambda n: order[n.id])
@@ -206,7 +216,7 @@ def candidate_graph(
                 np.empty(0),
                 {int(i): "capacity" for i in ids},
             )
-        scores, ids, mentor_ids = fitted.candidates(frame, k=k)
+        scores, ids, mentor_ids = fitted.candidates(frame, k=k, mentor_k=mentor_k)
         capacity = mentors_service.remaining_capacity(session, [int(m) for m in mentor_ids])
         blocked = np.flatnonzero(np.diff(scores.indptr) == 0)
         blocking = blocking_rules(fitted, frame.iloc[blocked]) if blocked.size else {}

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Annotated
@@ -85,38 +87,100 @@ def pool_state(session: Session) -> tuple[int, int, int]:
     return int(count), int(ids), int(versions)
 
 
+class ReadWriteLock:
+    """Many readers at once, or one writer; a waiting writer holds new readers back."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._readers = 0
+        self._writing = False
+        self._writers_waiting = 0
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        with self._cond:
+            self._cond.wait_for(lambda: not self._writing and not self._writers_waiting)
+            self._readers += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._readers -= 1
+                if not self._readers:
+                    self._cond.notify_all()
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        with self._cond:
+            self._writers_waiting += 1
+            self._cond.notify_all()  # wakes anyone watching for a queued writer (tests)
+            self._cond.wait_for(lambda: not self._writing and not self._readers)
+            self._writers_waiting -= 1
+            self._writing = True
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._writing = False
+                self._cond.notify_all()
+
+
+PoolState = tuple[tuple[int, int, int], dict[int, int]]
+
+
 class RankerCache:
-    """The process's fitted ranker, brought up to date with the database before each use."""
+    """The process's fitted ranker, brought up to date with the database before each use.
+
+    Queries share it under a read lock (the ranker's kernels keep per-thread scratch space
+    and release the GIL, so suggestions for several coordinators run side by side); an
+    update takes the write lock, so no query ever sees a half-applied change.
+    """
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.lock = threading.RLock()
+        self.lock = ReadWriteLock()
         self._ranker: MentorRanker | None = None
         self._fitted_at: datetime | None = None
         self._seen: dict[int, tuple[int, int]] = {}
-        self._state: tuple[tuple[int, int, int], dict[int, int]] | None = None
+        self._state: PoolState | None = None
 
-    def fresh(self, session: Session) -> MentorRanker | None:
-        """The ranker reflecting every mentor as stored now; None when there are no mentors.
+    @contextmanager
+    def fresh(self, session: Session) -> Iterator[MentorRanker | None]:
+        """The ranker reflecting every mentor as stored now (None when there are no mentors),
+        held for reading while the block runs.
 
-        Call with `self.lock` held so no other thread updates it mid-query. The mentors'
-        fingerprint (`pool_state`) and their loads are read on every call; only when either
-        differs from the last call are each mentor's (version, load) compared and the
-        changed rows applied.
+        The mentors' fingerprint (`pool_state`) and their loads are read on every call;
+        only when either differs from what the ranker reflects are each mentor's
+        (version, load) compared and the changed rows applied, under the write lock.
+        Not re-entrant: do not call it again inside the block.
         """
         loads = mentors_service.loads(session)
         state = (pool_state(session), loads)
-        if (
+        with self.lock.reading():
+            if self._current(state):
+                yield self._ranker
+                return
+        with self.lock.writing():
+            if not self._current(state):
+                self._update(session, state)
+        with self.lock.reading():  # as fresh as `state`, or fresher
+            yield self._ranker
+
+    def _current(self, state: PoolState) -> bool:
+        return (
             self._ranker is not None
             and self._fitted_at is not None
             and datetime.now(UTC) - self._fitted_at <= REFIT_AFTER
             and state == self._state
-        ):
-            return self._ranker
+        )
+
+    def _update(self, session: Session, state: PoolState) -> None:
+        """Apply changed mentors (or refit) so the ranker reflects the database; write lock held."""
+        loads = state[1]
         versions = dict(session.execute(select(Mentor.id, Mentor.version)).all())
         if not versions:
             self._ranker, self._seen, self._state = None, {}, None
-            return None
+            return
         now_seen = {mid: (version, loads.get(mid, 0)) for mid, version in versions.items()}
         stale = (
             self._ranker is None
@@ -136,7 +200,6 @@ class RankerCache:
                 self._ranker.update_mentors(mentor_frame(rows, loads))
         self._seen = now_seen
         self._state = state
-        return self._ranker
 
 
 def get_ranker(request: Request) -> RankerCache:
@@ -160,8 +223,7 @@ def suggestions(
 ) -> list[Suggestion]:
     """The best feasible mentors for a newcomer, with criterion scores and reasons."""
     frame = _newcomer_frame(session, newcomer_id)
-    with ranker.lock:
-        fitted = ranker.fresh(session)
+    with ranker.fresh(session) as fitted:
         return [] if fitted is None else fitted.suggestions(frame, k=limit)
 
 
@@ -172,8 +234,7 @@ def explain(
     frame = _newcomer_frame(session, newcomer_id)
     if session.get(Mentor, mentor_id) is None:
         raise NotFound("no such mentor")
-    with ranker.lock:
-        fitted = ranker.fresh(session)
+    with ranker.fresh(session) as fitted:
         assert fitted is not None  # the mentor exists
         return fitted.explain(frame, mentor_id)
 
@@ -204,8 +265,7 @@ def candidate_graph(
     order = {nid: i for i, nid in enumerate(newcomer_ids)}
     newcomers.sort(key=lambda n: order[n.id])
     frame = newcomer_frame(session, newcomers)
-    with ranker.lock:
-        fitted = ranker.fresh(session)
+    with ranker.fresh(session) as fitted:
         if fitted is None:
             empty = sp.csr_matrix((len(newcomers), 0))
             ids = np.asarray([n.id for n in newcomers], dtype=np.int64)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, TypeVar
 import numpy as np
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from mentormatch.accounts.models import Role
 from mentormatch.accounts.principal import Principal
@@ -453,17 +454,25 @@ def expire_due(
     now: datetime | None = None,
     pairing_ids: Sequence[int] | None = None,
 ) -> int:
-    """Expire requests the mentor did not answer in time; returns how many (commits)."""
+    """Expire requests the mentor did not answer in time; returns how many (commits).
+
+    A plain read looks for due requests first: the mentor's inbox and the coordinators'
+    list call this on every read, and the locking read (on SQLite, the write lock) is
+    needed only when something is due.
+    """
     now = now or utcnow()
+    is_due: list[ColumnElement[bool]] = [Pairing.status == S.approved, Pairing.expires_at <= now]
+    if pairing_ids is not None:
+        is_due.append(Pairing.id.in_(pairing_ids))
+    if session.scalar(select(Pairing.id).where(*is_due).limit(1)) is None:
+        return 0
     query = (
         select(Pairing)
-        .where(Pairing.status == S.approved, Pairing.expires_at <= now)
+        .where(*is_due)
         .order_by(Pairing.id)
         .with_for_update(skip_locked=True)
         .execution_options(populate_existing=True)
     )
-    if pairing_ids is not None:
-        query = query.where(Pairing.id.in_(pairing_ids))
     due = list(session.scalars(query))
     for pairing in due:
         newcomer = _newcomer(session, pairing.newcomer_id)

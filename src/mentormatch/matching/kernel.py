@@ -218,8 +218,8 @@ def scan(pool: Pool, batch: Batch, p: Program, *, k: int, mentor_k: int = 0,
     rules = np.array([p.min_age, int(p.serves_youth)], dtype=np.int64)
     parts = min(threads, max(rows // MIN_ROWS_PER_THREAD, 1))
     edges = [rows * i // parts for i in range(parts + 1)]
-    tops = [
-        MentorTop(np.full((size, mentor_k), -1, np.int64), np.full((size, mentor_k), -1.0, F32))
+    tops = [  # slot-major (mentor_k, size): the kernel reads the last slot of every mentor
+        MentorTop(np.full((mentor_k, size), -1, np.int64), np.full((mentor_k, size), -1.0, F32))
         for _ in range(parts)
     ]
 
@@ -235,7 +235,7 @@ def scan(pool: Pool, batch: Batch, p: Program, *, k: int, mentor_k: int = 0,
     else:
         with ThreadPoolExecutor(parts) as executor:
             list(executor.map(run, range(parts)))
-    return out, merge(tops, mentor_k)
+    return out, merge([MentorTop(t.row.T, t.score.T) for t in tops], mentor_k)
 
 
 def merge(tops: list[MentorTop], k: int) -> MentorTop:
@@ -276,9 +276,15 @@ def _scan_rows(start: int, stop: int, run_codes: Any, cols: Any, t_ptr: Any, t_r
     fc, rest, inv_sat, inv_span = params[0], params[1], params[2], params[3]
     min_age, serves_youth = rules[0], rules[1] != 0
     one, zero = np.float32(1.0), np.float32(0.0)
-    mentor_k = m_row.shape[1]
+    mentor_k = m_row.shape[0]
     sub_bits = np.zeros(fam_bit.size, dtype=np.int64)
     fam_bits = np.zeros(fam_bit.size, dtype=np.int64)
+    width = max(k, 1)  # this row's top-k so far: sorted arrays + a slot of values each
+    b_score = np.zeros(width, dtype=np.float32)
+    b_id = np.zeros(width, dtype=np.int64)
+    b_pos = np.zeros(width, dtype=np.int64)
+    b_slot = np.zeros(width, dtype=np.int64)
+    b_vals = np.zeros((width, 8), dtype=np.float32)
     for j in range(start, stop):
         # text cosine of this newcomer's terms, through the pool's posting lists
         for t in range(q_ptr[j], q_ptr[j + 1]):
@@ -386,34 +392,48 @@ def _scan_rows(start: int, stop: int, run_codes: Any, cols: Any, t_ptr: Any, t_r
                 acc += v5 * sh5
                 acc += v6 * sh6
                 acc += v7 * sh7
-                # keep the k best, score descending then id ascending
+                # keep the k best, score descending then id ascending; the values of a
+                # kept mentor stay in one buffer slot while the sorted arrays shift
                 if acc > worst or (acc == worst and ids[i] < worst_id):
+                    held = b_slot[k - 1] if filled == k else filled
                     slot = min(filled, k - 1)
-                    while slot > 0:
-                        prev = score[j, slot - 1]
-                        if prev > acc or (prev == acc and ids[position[j, slot - 1]] < ids[i]):
-                            break
-                        score[j, slot] = prev
-                        position[j, slot] = position[j, slot - 1]
-                        values[j, slot, :] = values[j, slot - 1, :]
+                    while slot > 0 and (
+                        b_score[slot - 1] < acc
+                        or (b_score[slot - 1] == acc and b_id[slot - 1] > ids[i])
+                    ):
+                        b_score[slot] = b_score[slot - 1]
+                        b_id[slot] = b_id[slot - 1]
+                        b_pos[slot] = b_pos[slot - 1]
+                        b_slot[slot] = b_slot[slot - 1]
                         slot -= 1
-                    score[j, slot] = acc
-                    position[j, slot] = i
-                    values[j, slot, 0], values[j, slot, 1], values[j, slot, 2] = v0, v1, v2
-                    values[j, slot, 3], values[j, slot, 4], values[j, slot, 5] = v3, v4, v5
-                    values[j, slot, 6], values[j, slot, 7] = v6, v7
+                    b_score[slot], b_id[slot], b_pos[slot], b_slot[slot] = acc, ids[i], i, held
+                    b_vals[held, 0], b_vals[held, 1], b_vals[held, 2], b_vals[held, 3] = (
+                        v0,
+                        v1,
+                        v2,
+                        v3,
+                    )
+                    b_vals[held, 4], b_vals[held, 5], b_vals[held, 6], b_vals[held, 7] = (
+                        v4,
+                        v5,
+                        v6,
+                        v7,
+                    )
                     filled = min(filled + 1, k)
                     if filled == k:
-                        worst, worst_id = score[j, k - 1], ids[position[j, k - 1]]
-                if mentor_k > 0 and (m_row[i, mentor_k - 1] < 0 or acc > m_score[i, mentor_k - 1]):
+                        worst, worst_id = b_score[k - 1], b_id[k - 1]
+                if mentor_k > 0 and acc > m_score[mentor_k - 1, i]:  # empty slots hold -1
                     slot = mentor_k - 1
-                    while slot > 0 and (m_row[i, slot - 1] < 0 or m_score[i, slot - 1] < acc):
-                        m_score[i, slot] = m_score[i, slot - 1]
-                        m_row[i, slot] = m_row[i, slot - 1]
+                    while slot > 0 and m_score[slot - 1, i] < acc:
+                        m_score[slot, i] = m_score[slot - 1, i]
+                        m_row[slot, i] = m_row[slot - 1, i]
                         slot -= 1
-                    m_score[i, slot] = acc
-                    m_row[i, slot] = j
+                    m_score[slot, i] = acc
+                    m_row[slot, i] = j
         count[j] = filled
+        for slot in range(filled):
+            score[j, slot], position[j, slot] = b_score[slot], b_pos[slot]
+            values[j, slot, :] = b_vals[b_slot[slot], :]
         for t in range(q_ptr[j], q_ptr[j + 1]):
             term = q_terms[t]
             for e in range(t_ptr[term], t_ptr[term + 1]):

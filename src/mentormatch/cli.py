@@ -151,7 +151,7 @@ def serve(
     port: int = 8000,
     workers: Annotated[int, typer.Option(help="Worker processes")] = 1,
 ) -> None:
-    """Serve the app with uvicorn."""
+    """Serve the app with uvicorn: no reload, no access log; one worker per core in production."""
     import uvicorn
 
     uvicorn.run(
@@ -162,4 +162,8 @@ def serve(
         workers=workers,
         access_log=False,
         proxy_headers=False,
+        # A worker's cold start imports scikit-learn and numba (5 s on a 2-core machine, more
+        # when it is busy); uvicorn's default 5 s health check killed workers mid-start in a
+        # loop while the load test's machine was loaded.
+        timeout_worker_healthcheck=60,
     )

@@ -7,13 +7,14 @@ STAMP := $(VENV)/.installed
 DEMO_DB := data/demo.db
 export MENTORMATCH_DATABASE_URL ?= sqlite:///$(CURDIR)/$(DEMO_DB)
 
-.PHONY: help install demo serve test test-fast lint format bench clean browser
+.PHONY: help install demo serve test test-fast lint format bench loadtest clean browser
 
 help:
 	@echo "make demo      set up, migrate, seed and serve on http://127.0.0.1:8000"
 	@echo "make test      set up and run the whole suite (SQLite + PostgreSQL + browser)"
 	@echo "make lint      ruff check, ruff format --check, mypy"
 	@echo "make bench     ranker and assignment benchmarks (figures for docs/benchmarks.md)"
+	@echo "make loadtest  load test, SQLite + PostgreSQL, 50 clients, ~16 min (docs/reliability.md)"
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +52,13 @@ format: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_ranker.py
 	$(BIN)/python benchmarks/bench_assignment.py
+
+# The production server (2 workers) under a realistic mix, driven by locust from a second
+# process: per back end 10k mentors, 50 clients; /healthz alone for 60 s (the ceiling),
+# the mix saturated for 180 s, then paced (1 s mean pause per client) for 120 s.
+loadtest: $(STAMP)
+	$(BIN)/python benchmarks/loadtest.py --backend both --users 50 --mentors 10000 \
+		--workers 2 --ceiling 60 --duration 180 --paced 120 --think 1
 
 clean:
 	rm -rf $(VENV) data/*.db data/*.db-* .pytest_cache .mypy_cache .ruff_cache

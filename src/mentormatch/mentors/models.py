@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from mentormatch.db import Base, JSONType, UTCDateTime, utcnow
@@ -13,7 +13,12 @@ from mentormatch.db import Base, JSONType, UTCDateTime, utcnow
 
 class Mentor(Base):
     __tablename__ = "mentors"
-    __table_args__ = (CheckConstraint("capacity >= 0 AND capacity <= 10", name="capacity_range"),)
+    __table_args__ = (
+        CheckConstraint("capacity >= 0 AND capacity <= 10", name="capacity_range"),
+        # Covers the ranker cache's fingerprint (count, sum of ids, sum of versions): an
+        # index-only scan instead of reading every wide mentor row on each suggestion.
+        Index("ix_mentors_pool_state", "id", "version"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), unique=True)

@@ -36,7 +36,7 @@ from mentormatch.pairings.assignment import (
 
 REPEAT = 3  # best-of runs for timings
 TOP_K = 50
-MENTOR_K = 10
+MENTOR_K = 50  # = the proposal endpoint's default (matching.service.candidate_graph)
 FULL_MAX = 10_000  # all-feasible ranker scores beyond this do not fit in memory
 WAIT_WEIGHT = 0.05
 LATENT_RANK = 8
@@ -158,7 +158,7 @@ def score_candidates(pool: Pool, k: int | None, mentor_k: int = 0) -> sp.csr_mat
 
 Solver = Callable[..., Assignment]
 OURS = "flow, top-50/newcomer (ours)"
-OURS_COVER = "flow, top-50/newcomer + top-10/mentor (ours)"
+OURS_COVER = f"flow, top-{TOP_K}/newcomer + top-{MENTOR_K}/mentor (ours)"
 GREEDY = "greedy, top-50/newcomer (baseline)"
 EXACT_DENSE = "exact: dense LSA, all feasible pairs"
 EXACT_FLOW = "exact: flow, all feasible pairs"
@@ -236,7 +236,7 @@ def machine() -> str:
 
 
 def ranker_candidates(n: int, *, tight: bool, seed: int) -> tuple[Row, dict[str, object]]:
-    """Score a synthetic world with the real ``MentorRanker``: top-50, + top-10 per mentor,
+    """Score a synthetic world with the real ``MentorRanker``: top-50, + top-50 per mentor,
     and all feasible pairs (for the exact reference; skipped above ``FULL_MAX``)."""
     from mentormatch.matching import MentorRanker
     from mentormatch.matching.synthetic import generate
@@ -469,7 +469,7 @@ def main() -> None:
         print(
             "(load reset to 0, capacity 1-3; peak RSS covers scoring and all solvers; "
             "scoring s is MentorRanker.candidates on the fitted ranker, as the proposal "
-            "endpoint runs it; the top-10/mentor rows come from candidates(mentor_k=10)):\n"
+            f"endpoint runs it; the per-mentor rows come from candidates(mentor_k={MENTOR_K})):\n"
         )
         ranker_table(ranker_sizes, args.seed)
     print(f"\nLoad average at end: {os.getloadavg()[0]:.1f}")

@@ -47,6 +47,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # run as a script: make `tests` importable for its db helpers
     sys.path.insert(0, str(ROOT))
 
+import httpx  # noqa: E402
 import psutil  # noqa: E402
 from benchmarks.loadmix import (  # noqa: E402
     CEILING_USERS,
@@ -264,6 +265,13 @@ def serving(url: str, workers: int, log: Path) -> Iterator[tuple[str, psutil.Pro
                 process.wait()
 
 
+def drain(base_url: str) -> None:
+    """Wait for the requests a finished phase left in the server's queues (locust stops its
+    clients at the deadline, the server still answers them): one /healthz request, served
+    after them, so each phase starts on an idle server."""
+    httpx.get(f"{base_url}/healthz", timeout=120).raise_for_status()
+
+
 def cpu_seconds(server: psutil.Process) -> float:
     """User + system CPU time of the server and its worker processes so far."""
     total = 0.0
@@ -375,6 +383,9 @@ def run_backend(cfg: Config, work: Path) -> Result:
             if cfg.paced_s:
                 phases.append((Phase("paced", cfg.paced_s, cfg.think_s), MIX_USERS))
             for phase, users in phases:
+                if not phase.seconds:
+                    continue
+                drain(base_url)
                 say(f"{cfg.backend}: {phase.name}, {cfg.users} users, {phase.seconds} s")
                 prefix = work / f"{cfg.backend}-{phase.name}"
                 phase.loadavg_start = loadavg()
@@ -391,8 +402,8 @@ def run_backend(cfg: Config, work: Path) -> Result:
     assert ceiling is not None
     for phase in result.phases:
         for route in (*phase.routes, phase.total):
-            if route is not None and ceiling.rps:
-                route.ratio = route.rps / ceiling.rps
+            if route is not None:
+                route.ratio = route.rps / ceiling.rps if ceiling.rps else float("nan")
     return result
 
 
@@ -478,6 +489,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--quick", action="store_true", help="smoke run: 500 mentors, 1 worker, 14 s of load"
     )
     args = parser.parse_args(argv)
+    if args.ceiling < 1 or args.duration < 1:
+        parser.error("--ceiling and --duration must be at least 1 s")
     if args.quick:
         args.warmup, args.ceiling, args.duration, args.paced = 1, 3, 6, 4
         args.mentors, args.newcomers, args.workers = 500, 200, 1

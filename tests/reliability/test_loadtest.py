@@ -23,11 +23,11 @@ def test_a_short_run_exercises_every_route_without_errors(tmp_path: Path) -> Non
             "--mentors=300",
             "--newcomers=100",
             "--workers=1",
-            "--warmup=1",
-            "--ceiling=2",
-            "--duration=4",
-            "--paced=2",
-            "--think=0.2",
+            "--warmup=0",
+            "--ceiling=3",
+            "--duration=5",
+            "--paced=4",
+            "--think=0.1",
             f"--workdir={tmp_path}",
         ]
     )

@@ -154,6 +154,9 @@ def serve(
     """Serve the app with uvicorn: no reload, no access log; one worker per core in production."""
     import uvicorn
 
+    from mentormatch.matching.service import warm_up
+
+    warm_up()  # workers then load the compiled ranking kernel from numba's disk cache
     uvicorn.run(
         "mentormatch.main:create_app",
         factory=True,

@@ -12,9 +12,11 @@ import signal
 import sys
 
 from mentormatch import cli
+from mentormatch.matching.service import warm_up
 
 
 def main() -> None:
+    warm_up()  # once here, so every forked server has the ranking kernel compiled
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # killed children are reaped automatically
     for line in sys.stdin:
         port = int(line)

@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 from mentormatch.config import Settings
 from mentormatch.errors import NotFound
 from mentormatch.matching import frames as F
-from mentormatch.matching import rules
+from mentormatch.matching import rules, synthetic
 from mentormatch.matching.db_frames import mentor_frame, newcomer_frame
 from mentormatch.matching.explain import Explanation, Suggestion
 from mentormatch.matching.features import encode_newcomers
@@ -297,3 +297,13 @@ def blocking_rules(fitted: MentorRanker, newcomers: pd.DataFrame) -> dict[int, s
                 failing[rule.code] = int(np.count_nonzero(~mask))
         out[q.id] = failing.most_common(1)[0][0] if failing else "capacity"
     return out
+
+
+def warm_up() -> None:
+    """Compile the ranking kernel, or load it from numba's disk cache, before serving.
+
+    A first compile takes several seconds; without this the first suggestion a
+    coordinator asks for after a fresh install would wait for it.
+    """
+    world = synthetic.generate(0, mentors=40, newcomers=4)
+    MentorRanker(reference_time=world.reference).fit(world.mentors).rank(world.newcomers, k=1)

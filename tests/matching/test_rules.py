@@ -88,3 +88,11 @@ def test_mentor_recovery_must_predate_newcomer() -> None:
     ranker = fitted(frame(mentor(recovery_start=date(2020, 1, 1))))
     assert ranker.rank(frame(newcomer(recovery_start=date(2019, 6, 1)))).empty
     assert len(ranker.rank(frame(newcomer(recovery_start=date(2021, 6, 1))))) == 1
+
+
+def test_recovery_dates_before_1677_are_not_wrapped_around() -> None:
+    # Found while fuzzing: nanosecond timestamps turned 1500-01-01 into a day in 2084.
+    ranker = fitted(frame(mentor(recovery_start=date(1500, 1, 1))))
+    assert len(ranker.rank(frame(newcomer(recovery_start=date(2021, 6, 1))))) == 1
+    late = fitted(frame(mentor(recovery_start=date(2020, 1, 1))))
+    assert late.rank(frame(newcomer(recovery_start=date(202, 6, 1)))).empty

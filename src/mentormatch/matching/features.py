@@ -114,9 +114,13 @@ def make_encoders(interests: list[str], *, reference: datetime) -> Encoders:
 
 
 def _days(values: pd.Series) -> np.ndarray:
-    """Dates (or None) as int32 days since 1970-01-01; None -> NO_RECOVERY_DAY."""
+    """Dates (or None) as int32 days since 1970-01-01; None -> NO_RECOVERY_DAY.
+
+    Straight to day resolution: nanosecond timestamps end in 1677 and 2262, and a date
+    outside them (a typo such as 0202 for 2022 is still a valid past date) wrapped around.
+    """
     stamps = pd.to_datetime(values, errors="coerce")
-    days = stamps.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]").astype(np.int64)
+    days = stamps.to_numpy(dtype="datetime64[D]").astype(np.int64)
     return np.where(stamps.isna().to_numpy(), NO_RECOVERY_DAY, days).astype(np.int32)
 
 

@@ -1,10 +1,11 @@
-"""Request-scoped dependencies shared by every domain: the settings and a database session."""
+"""Shared by every domain's routes: the settings, a database session, the client, ids."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Annotated
 
+from annotated_types import Interval
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
@@ -31,3 +32,7 @@ def client_address(request: Request) -> str:
 SessionDep = Annotated[Session, Depends(get_session)]
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 ClientDep = Annotated[str, Depends(client_address)]
+
+# An id as the API takes it (path, query or body): positive and within the 32-bit integer id
+# columns. A larger one names no row, and SQLite cannot even bind one past 64 bits.
+RowId = Annotated[int, Interval(ge=1, le=2**31 - 1)]

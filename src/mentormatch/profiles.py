@@ -2,31 +2,89 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from functools import cache
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 from zoneinfo import available_timezones
 
+from email_validator import SPECIAL_USE_DOMAIN_NAMES
 from pydantic import (
     AfterValidator,
     BaseModel,
     ConfigDict,
+    EmailStr,
     Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
     StringConstraints,
     model_validator,
 )
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import core_schema
 
 from mentormatch import vocabulary as v
 
 
-def _member_of(codes: frozenset[str], what: str) -> AfterValidator:
-    def check(value: str) -> str:
-        if value not in codes:
-            raise ValueError(f"unknown {what} code {value!r}; see GET /api/v1/vocabulary")
+class Codes:
+    """A string from a fixed set: checked on input, and a named enum in the OpenAPI schema.
+
+    The check keeps the friendly message (pointing at GET /api/v1/vocabulary); the enum
+    lets clients, and the fuzzer, know the allowed values.
+    """
+
+    def __init__(self, name: str, codes: Iterable[str], message: str) -> None:
+        self.name = name
+        self.codes = frozenset(codes)
+        self.message = message
+
+    def check(self, value: str) -> str:
+        if value not in self.codes:
+            raise ValueError(self.message.format(value=value))
         return value
 
-    return AfterValidator(check)
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_after_validator_function(
+            self.check, core_schema.str_schema(), ref=self.name
+        )
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        reference = handler(schema)
+        handler.resolve_ref_schema(reference).update(title=self.name, enum=sorted(self.codes))
+        return reference
+
+
+def _member_of(name: str, codes: frozenset[str], what: str) -> Codes:
+    return Codes(name, codes, f"unknown {what} code {{value!r}}; see GET /api/v1/vocabulary")
+
+
+class _SchemaExtra:
+    """Adds keywords to a type's JSON schema (what validation already enforces)."""
+
+    def __init__(self, **keywords: Any) -> None:
+        self.keywords = keywords
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        json_schema = handler(schema)
+        json_schema.update(self.keywords)
+        return json_schema
+
+
+def _any_case(word: str) -> str:
+    return "".join(f"[{c.upper()}{c}]" if c.isalpha() else re.escape(c) for c in word)
+
+
+# Email addresses are checked by email-validator, which refuses the special-use domains
+# of RFC 6761 and friends (.test, .local, .onion…); the pattern says so in the schema.
+_SPECIAL_USE = "|".join(_any_case(name) for name in SPECIAL_USE_DOMAIN_NAMES)
+Email = Annotated[EmailStr, _SchemaExtra(pattern=rf"^(?!.*[@.](?:{_SPECIAL_USE})\.?$)")]
 
 
 def _unique(values: list[Any]) -> list[Any]:
@@ -34,14 +92,9 @@ def _unique(values: list[Any]) -> list[Any]:
 
 
 @cache
-def _timezones() -> frozenset[str]:
+def timezones() -> frozenset[str]:
+    """The IANA time zone names this system knows (what `TimeZone` accepts)."""
     return frozenset(available_timezones())
-
-
-def _check_timezone(value: str) -> str:
-    if value not in _timezones():
-        raise ValueError(f"unknown time zone {value!r}; use an IANA name such as 'America/Chicago'")
-    return value
 
 
 def _check_past(value: date) -> date:
@@ -50,22 +103,39 @@ def _check_past(value: date) -> date:
     return value
 
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
+# Input is stripped of whitespace before these checks; the patterns keep the schema exact
+# for the stripped value (a name is not blank, a phone number neither starts nor ends blank).
+_NOT_BLANK = r"[^\t\n\v\f\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+Name = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=60, pattern=_NOT_BLANK),
+]
 Phone = Annotated[
-    str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9 ()\-.]{6,30}$", max_length=40)
+    str,
+    StringConstraints(
+        strip_whitespace=True, pattern=r"^\+?[0-9()\-.][0-9 ()\-.]{4,28}[0-9()\-.]$", max_length=40
+    ),
 ]
 FreeText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
-Substance = Annotated[str, _member_of(v.SUBSTANCE_CODES, "substance")]
-Pathway = Annotated[str, _member_of(v.PATHWAY_CODES, "pathway")]
-Medication = Annotated[str, _member_of(v.MEDICATION_CODES, "medication")]
-Mode = Annotated[str, _member_of(v.MODE_CODES, "meeting mode")]
-Gender = Annotated[str, _member_of(v.GENDER_CODES, "gender")]
-Experience = Annotated[str, _member_of(v.EXPERIENCE_CODES, "lived-experience")]
-Language = Annotated[str, _member_of(v.LANGUAGE_CODES, "language")]
-ContactMethod = Annotated[str, _member_of(v.CONTACT_CODES, "contact method")]
-TimeZone = Annotated[str, AfterValidator(_check_timezone)]
+Substance = Annotated[str, _member_of("SubstanceCode", v.SUBSTANCE_CODES, "substance")]
+Pathway = Annotated[str, _member_of("PathwayCode", v.PATHWAY_CODES, "pathway")]
+Medication = Annotated[str, _member_of("MedicationCode", v.MEDICATION_CODES, "medication")]
+Mode = Annotated[str, _member_of("MeetingModeCode", v.MODE_CODES, "meeting mode")]
+Gender = Annotated[str, _member_of("GenderCode", v.GENDER_CODES, "gender")]
+Experience = Annotated[str, _member_of("ExperienceCode", v.EXPERIENCE_CODES, "lived-experience")]
+Language = Annotated[str, _member_of("LanguageCode", v.LANGUAGE_CODES, "language")]
+ContactMethod = Annotated[str, _member_of("ContactMethodCode", v.CONTACT_CODES, "contact method")]
+TimeZone = Annotated[
+    str,
+    Codes(
+        "TimeZone",
+        timezones(),
+        "unknown time zone {value!r}; use an IANA name such as 'America/Chicago'",
+    ),
+]
 PastDate = Annotated[date, AfterValidator(_check_past)]
 BirthYear = Annotated[int, Field(ge=1900, le=2100)]
+OLDEST_AGE = 120  # a birth year further back is a typo
 Latitude = Annotated[float, Field(ge=-90, le=90)]
 Longitude = Annotated[float, Field(ge=-180, le=180)]
 RadiusKm = Annotated[float, Field(gt=0, le=500)]
@@ -99,6 +169,27 @@ class Slot(BaseModel):
 
 
 Slots = Annotated[list[Slot], Field(max_length=7 * 24)]
+
+
+class _NullUndocumented:
+    """Leaves `null` out of a field's JSON schema while the model still takes None."""
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        json_schema = handler(schema)
+        options = [o for o in json_schema.get("anyOf", []) if o != {"type": "null"}]
+        if len(options) == 1:
+            del json_schema["anyOf"]
+            json_schema.update(options[0])
+        return json_schema
+
+
+T = TypeVar("T")
+# A field of a partial update that cannot be empty: leave it out to keep the value. None
+# means "not sent"; an explicit null is no value at all, so the schema does not offer it
+# and the service answers 422 naming the field.
+Omittable = Annotated[T | None, _NullUndocumented()]
 
 
 def hours_of_week(slots: Iterable[dict[str, int]]) -> list[int]:

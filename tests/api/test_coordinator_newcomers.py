@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
@@ -122,6 +123,20 @@ class TestUpdateNewcomer:
         )
         assert response.status_code == 422
         assert "version" in response.text
+
+    @pytest.mark.parametrize("field", ["urgent", "status"])
+    def test_null_is_422_not_a_crash(
+        self, field: str, client: TestClient, coordinator: Actor, make_newcomer
+    ) -> None:
+        # Found by schemathesis: {"urgent": null} was a 500 (NOT NULL constraint).
+        sam = make_newcomer()
+        url = f"{URL}/{sam.newcomer_id}"
+        version = client.get(url, headers=coordinator.headers).json()["version"]
+        response = client.patch(
+            url, json={"version": version, field: None}, headers=coordinator.headers
+        )
+        assert response.status_code == 422
+        assert response.json()["field"] == field
 
 
 class TestDoNotPair:

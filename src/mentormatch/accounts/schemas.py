@@ -3,11 +3,28 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from fastapi import Form
+from pydantic import BaseModel, ConfigDict, Field
 
 from mentormatch.accounts.models import Role
+from mentormatch.profiles import Email
+
+
+class SignInForm:
+    """The OAuth2 password form: the account's email as `username`, and its password.
+
+    Other OAuth2 fields (`grant_type`, `scope`, `client_id`) are accepted and ignored.
+    """
+
+    def __init__(
+        self,
+        username: Annotated[str, Form(min_length=1, max_length=254)],
+        password: Annotated[str, Form(min_length=1, max_length=128)],
+    ) -> None:
+        self.username = username
+        self.password = password
 
 
 class Token(BaseModel):
@@ -20,7 +37,7 @@ class Token(BaseModel):
 class UserCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    email: EmailStr
+    email: Email
     role: Literal["admin", "coordinator"]
     password: str = Field(min_length=12, max_length=128)
 

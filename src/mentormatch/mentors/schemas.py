@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from mentormatch import profiles as p
 
@@ -59,7 +59,7 @@ class MentorCreate(_MentorFields):
 
     model_config = ConfigDict(json_schema_extra={"examples": [MENTOR_EXAMPLE]})
 
-    email: EmailStr
+    email: p.Email
 
     @model_validator(mode="after")
     def _consistent(self) -> MentorCreate:
@@ -69,48 +69,47 @@ class MentorCreate(_MentorFields):
         return self
 
 
-class MentorSelfUpdate(BaseModel):
-    """What a mentor may change in their own profile; every field optional."""
+class _MentorChanges(BaseModel):
+    """The profile fields both a mentor and a coordinator may change; every one optional."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    version: int | None = Field(default=None, ge=1)
-    first_name: p.Name | None = None
+    first_name: p.Omittable[p.Name] = None
     phone: p.Phone | None = None
-    mentee_genders: p.GenderList | None = None
-    languages: p.LanguageList | None = None
-    timezone: p.TimeZone | None = None
-    availability: p.Slots | None = None
-    pathways: p.PathwayList | None = None
-    pathways_ruled_out: p.PathwayList | None = None
-    medication_affirming: bool | None = None
-    meeting_modes: p.ModeList | None = None
+    mentee_genders: p.Omittable[p.GenderList] = None
+    languages: p.Omittable[p.LanguageList] = None
+    timezone: p.Omittable[p.TimeZone] = None
+    availability: p.Omittable[p.Slots] = None
+    pathways: p.Omittable[p.PathwayList] = None
+    pathways_ruled_out: p.Omittable[p.PathwayList] = None
+    medication_affirming: p.Omittable[bool] = None
+    meeting_modes: p.Omittable[p.ModeList] = None
     latitude: p.Latitude | None = None
     longitude: p.Longitude | None = None
     travel_radius_km: p.RadiusKm | None = None
-    lived_experience: p.ExperienceList | None = None
-    interests: p.FreeText | None = None
-    capacity: int | None = Field(default=None, ge=0, le=10)
-    paused: bool | None = Field(default=None, description="Pause new requests")
+    lived_experience: p.Omittable[p.ExperienceList] = None
+    interests: p.Omittable[p.FreeText] = None
+    capacity: p.Omittable[int] = Field(default=None, ge=0, le=10)
+    paused: p.Omittable[bool] = Field(default=None, description="Pause new requests")
 
 
-class MentorUpdate(MentorSelfUpdate):
-    """What a coordinator may change; `version` guards against lost updates."""
+class MentorSelfUpdate(_MentorChanges):
+    """What a mentor may change in their own profile; `version`, if sent, must be current."""
 
     version: int | None = Field(default=None, ge=1)
-    gender: p.Gender | None = None
-    birth_year: p.BirthYear | None = None
-    substances: p.SubstanceList | None = None
-    recovery_start: p.PastDate | None = None
-    vetted: bool | None = None
-    active: bool | None = None
-    youth_vetted: bool | None = None
 
-    @model_validator(mode="after")
-    def _version_required(self) -> MentorUpdate:
-        if self.version is None:
-            raise ValueError("version is required: send the version you read")
-        return self
+
+class MentorUpdate(_MentorChanges):
+    """What a coordinator may change; `version` guards against lost updates."""
+
+    version: int = Field(ge=1, description="The version you read; a newer one answers 409")
+    gender: p.Omittable[p.Gender] = None
+    birth_year: p.Omittable[p.BirthYear] = None
+    substances: p.Omittable[p.SubstanceList] = None
+    recovery_start: p.Omittable[p.PastDate] = None
+    vetted: p.Omittable[bool] = None
+    active: p.Omittable[bool] = None
+    youth_vetted: p.Omittable[bool] = None
 
 
 class MentorPublic(BaseModel):

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from mentormatch import profiles as p
+from mentormatch.deps import RowId
 from mentormatch.newcomers.models import NewcomerStatus
 from mentormatch.pairings.schemas import MentorForNewcomer
 
@@ -51,7 +52,7 @@ class _ProfileFields(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     first_name: p.Name
-    email: EmailStr | None = None
+    email: p.Email | None = None
     phone: p.Phone | None = None
     preferred_contact: p.ContactMethod | None = None
     share_contact: bool = False
@@ -95,27 +96,27 @@ class NewcomerUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    first_name: p.Name | None = None
-    email: EmailStr | None = None
+    first_name: p.Omittable[p.Name] = None
+    email: p.Email | None = None
     phone: p.Phone | None = None
     preferred_contact: p.ContactMethod | None = None
-    share_contact: bool | None = None
-    gender: p.Gender | None = None
-    gender_pref: p.GenderList | None = None
-    birth_year: p.BirthYear | None = None
-    languages: p.LanguageList | None = None
-    timezone: p.TimeZone | None = None
-    availability: p.Slots | None = None
-    substances: p.SubstanceList | None = None
+    share_contact: p.Omittable[bool] = None
+    gender: p.Omittable[p.Gender] = None
+    gender_pref: p.Omittable[p.GenderList] = None
+    birth_year: p.Omittable[p.BirthYear] = None
+    languages: p.Omittable[p.LanguageList] = None
+    timezone: p.Omittable[p.TimeZone] = None
+    availability: p.Omittable[p.Slots] = None
+    substances: p.Omittable[p.SubstanceList] = None
     pathway: p.Pathway | None = None
-    medication: p.Medication | None = None
-    meeting_modes: p.ModeList | None = None
+    medication: p.Omittable[p.Medication] = None
+    meeting_modes: p.Omittable[p.ModeList] = None
     latitude: p.Latitude | None = None
     longitude: p.Longitude | None = None
     travel_radius_km: p.RadiusKm | None = None
-    lived_experience: p.ExperienceList | None = None
-    wanted_experience: p.ExperienceList | None = None
-    hopes: p.FreeText | None = None
+    lived_experience: p.Omittable[p.ExperienceList] = None
+    wanted_experience: p.Omittable[p.ExperienceList] = None
+    hopes: p.Omittable[p.FreeText] = None
     recovery_start: p.PastDate | None = None
 
 
@@ -125,14 +126,14 @@ class NewcomerCoordinatorUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     version: int = Field(ge=1, description="The version you read; a newer one answers 409")
-    urgent: bool | None = None
-    status: Literal["waiting", "closed"] | None = None
+    urgent: p.Omittable[bool] = None
+    status: p.Omittable[Literal["waiting", "closed"]] = None
 
 
 class DoNotPairCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    mentor_id: int = Field(ge=1)
+    mentor_id: RowId
     reason: Literal["household", "workplace", "treatment_cohort", "past_pairing", "other"]
 
 

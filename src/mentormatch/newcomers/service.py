@@ -22,14 +22,27 @@ from mentormatch.newcomers.schemas import (
     NewcomerIntake,
     NewcomerUpdate,
 )
-from mentormatch.profiles import age_in, check_location
+from mentormatch.profiles import OLDEST_AGE, age_in, check_location
 
 OBJECT = "newcomer"
+# The answers a newcomer may clear with null; every other field cannot be empty.
+CLEARABLE = frozenset(
+    {
+        "email",
+        "phone",
+        "preferred_contact",
+        "pathway",
+        "latitude",
+        "longitude",
+        "travel_radius_km",
+        "recovery_start",
+    }
+)
 
 
 def _check_program_rules(*, birth_year: int, settings: Settings) -> None:
     age = age_in(birth_year)
-    if age > 120:
+    if age > OLDEST_AGE:
         raise Invalid("birth_year: please check the year you were born", field="birth_year")
     if age < settings.min_age and not settings.serves_youth:
         raise Invalid(
@@ -123,20 +136,7 @@ def update_own(
     changes = body.model_dump(exclude_unset=True, mode="json")
     if "recovery_start" in changes:
         changes["recovery_start"] = body.recovery_start
-    nulls = [
-        k
-        for k in (
-            "first_name",
-            "gender",
-            "birth_year",
-            "languages",
-            "timezone",
-            "substances",
-            "meeting_modes",
-            "medication",
-        )
-        if k in changes and changes[k] is None
-    ]
+    nulls = [k for k, value in changes.items() if value is None and k not in CLEARABLE]
     if nulls:
         raise Invalid(f"{nulls[0]}: cannot be empty", field=nulls[0])
     if "birth_year" in changes:
@@ -229,6 +229,9 @@ def update_by_coordinator(
             field="version",
         )
     changes = body.model_dump(exclude_unset=True, exclude={"version"})
+    nulls = [k for k, value in changes.items() if value is None]
+    if nulls:
+        raise Invalid(f"{nulls[0]}: cannot be empty", field=nulls[0])
     if "status" in changes and newcomer.status in (NewcomerStatus.pending, NewcomerStatus.paired):
         raise Conflict(f"newcomer is {newcomer.status}; end the pairing first", field="status")
     for name, value in changes.items():

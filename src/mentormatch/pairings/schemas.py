@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from mentormatch.deps import RowId
 from mentormatch.pairings.models import PairingStatus
 
 Note = Field(default=None, max_length=500, description="Optional note for the coordinator")
@@ -34,8 +35,8 @@ class PairingCreate(BaseModel):
         extra="forbid", json_schema_extra={"examples": [{"newcomer_id": 1, "mentor_id": 1}]}
     )
 
-    newcomer_id: int = Field(ge=1)
-    mentor_id: int = Field(ge=1)
+    newcomer_id: RowId
+    mentor_id: RowId
     note: str | None = Note
 
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from pydantic import BaseModel, Field
+
 
 class MentorMatchError(Exception):
     """A domain error with the HTTP status it maps to."""
@@ -43,3 +47,40 @@ class Invalid(MentorMatchError):
 class TooManyRequests(MentorMatchError):
     status_code = 429
     type = "too_many_requests"
+
+
+class ValidationIssue(BaseModel):
+    """One problem with a request, as input validation reports it."""
+
+    loc: list[str | int] = Field(description='Where: e.g. ["body", "languages", 0]')
+    msg: str
+    type: str
+
+
+class ErrorBody(BaseModel):
+    """Every error answer, whatever raised it (a domain error, validation, the body limit)."""
+
+    type: str = Field(
+        description="not_found, unauthorized, forbidden, conflict, invalid, too_many_requests, "
+        "validation_error, payload_too_large or internal_error"
+    )
+    detail: str | list[ValidationIssue] = Field(
+        description="A sentence, or for validation_error one entry per problem"
+    )
+    field: str | None = Field(default=None, description="The field at fault, when there is one")
+
+
+_MEANING = {
+    401: "Not signed in, wrong email or password, or the token is unknown, expired or revoked",
+    403: "Signed in, but this role may not do this",
+    404: "No such object, or not yours to see (the two answer alike)",
+    409: "Conflicts with the current state: a stale version, capacity, or the lifecycle",
+    413: "Request body over the size limit",
+    422: "Invalid input: validation_error lists each problem; invalid names the broken rule",
+    429: "Too many failed sign-ins; try again later",
+}
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses=` for the error statuses a route can answer, all with `ErrorBody`."""
+    return {status: {"model": ErrorBody, "description": _MEANING[status]} for status in statuses}

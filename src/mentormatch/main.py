@@ -6,13 +6,16 @@ import logging
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 from sqlalchemy.exc import DataError
 from sqlalchemy.orm.exc import StaleDataError
+from starlette.exceptions import HTTPException
+from starlette.responses import Response
 
-from mentormatch import __version__, vocabulary
+from mentormatch import __version__, openapi, vocabulary
 from mentormatch.accounts.dependencies import Public
 from mentormatch.accounts.router import router as accounts_router
 from mentormatch.accounts.throttle import LoginThrottle
@@ -69,6 +72,15 @@ def install_error_handlers(app: FastAPI) -> None:
         detail = [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in exc.errors()]
         return _error(422, "validation_error", detail)
 
+    @app.exception_handler(HTTPException)
+    async def _http(request: Request, exc: HTTPException) -> Response:
+        # FastAPI answers 400 to a body it cannot decode at all (e.g. not UTF-8), but 422 to
+        # one that is not JSON; both are the same mistake, so both are a validation_error.
+        if exc.status_code == 400 and exc.detail == "There was an error parsing the body":
+            issue = {"loc": ["body"], "msg": "the body is not valid JSON", "type": "json_invalid"}
+            return _error(422, "validation_error", [issue])
+        return await http_exception_handler(request, exc)
+
     @app.exception_handler(DataError)
     async def _unstorable(_: Request, exc: DataError) -> JSONResponse:
         # e.g. a NUL character, which PostgreSQL text cannot hold: the input's fault, not ours.
@@ -92,6 +104,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="MentorMatch",
         version=__version__,
         description="Peer-mentor matching for addiction-recovery programs.",
+        generate_unique_id_function=openapi.operation_id,
     )
     engine = make_engine(settings.database_url)
     app.state.settings = settings
@@ -111,6 +124,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     ):
         app.include_router(router)
     mount_static(app)
+    openapi.install(app, settings)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeadersMiddleware)
     return app

@@ -5,24 +5,50 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.security import OAuth2PasswordRequestForm
 
 from mentormatch.accounts import service
 from mentormatch.accounts.dependencies import AdminDep, Public, require
 from mentormatch.accounts.models import Role
 from mentormatch.accounts.principal import Principal
-from mentormatch.accounts.schemas import Token, UserCreate, UserPublic, UserUpdate
+from mentormatch.accounts.schemas import SignInForm, Token, UserCreate, UserPublic, UserUpdate
 from mentormatch.audit import service as audit
-from mentormatch.deps import ClientDep, SessionDep, SettingsDep
+from mentormatch.deps import ClientDep, RowId, SessionDep, SettingsDep
+from mentormatch.errors import error_responses
+from mentormatch.openapi import link
 
 router = APIRouter(prefix="/api/v1", tags=["accounts"])
 SignedInDep = Annotated[Principal, Depends(require(Role.admin, Role.coordinator, Role.mentor))]
 
 
-@router.post("/auth/token", response_model=Token, dependencies=[Public])
+_AS_THIS_ACCOUNT = {"header.Authorization": "Bearer {$response.body#/access_token}"}
+
+
+@router.post(
+    "/auth/token",
+    response_model=Token,
+    dependencies=[Public],
+    responses={
+        200: {
+            "links": {
+                "ReadOwnMentorProfile": link(
+                    "mentors_read_own",
+                    "A mentor reads their profile with the token",
+                    parameters=_AS_THIS_ACCOUNT,
+                ),
+                "ListOwnRequests": link(
+                    "pairings_my_pairings",
+                    "A mentor lists their requests with the token",
+                    parameters=_AS_THIS_ACCOUNT,
+                ),
+                "SignOut": link("accounts_logout", "Revoke the token", parameters=_AS_THIS_ACCOUNT),
+            }
+        },
+        **error_responses(401, 413, 422, 429),
+    },
+)
 def issue_token(
     request: Request,
-    form: Annotated[OAuth2PasswordRequestForm, Depends()],
+    form: Annotated[SignInForm, Depends()],
     session: SessionDep,
     settings: SettingsDep,
     client: ClientDep,
@@ -39,13 +65,29 @@ def issue_token(
     return Token(access_token=token, expires_in=settings.token_ttl_minutes * 60, role=user.role)
 
 
-@router.post("/auth/logout", status_code=204)
+@router.post("/auth/logout", status_code=204, responses=error_responses(401, 403))
 def logout(principal: SignedInDep, session: SessionDep) -> None:
     """Revoke the token used for this request."""
     service.revoke_session(session, principal=principal)
 
 
-@router.post("/users", response_model=UserPublic, status_code=201)
+@router.post(
+    "/users",
+    response_model=UserPublic,
+    status_code=201,
+    responses={
+        201: {
+            "links": {
+                "EnableOrDisable": link(
+                    "accounts_update_user",
+                    "Enable or disable the new account",
+                    parameters={"path.user_id": "$response.body#/id"},
+                )
+            }
+        },
+        **error_responses(401, 403, 409, 413, 422),
+    },
+)
 def create_user(body: UserCreate, admin: AdminDep, session: SessionDep) -> UserPublic:
     """Create a coordinator or admin account."""
     user = service.create_user(
@@ -56,14 +98,20 @@ def create_user(body: UserCreate, admin: AdminDep, session: SessionDep) -> UserP
     return UserPublic.model_validate(user)
 
 
-@router.get("/users", response_model=list[UserPublic])
+@router.get("/users", response_model=list[UserPublic], responses=error_responses(401, 403))
 def list_users(admin: AdminDep, session: SessionDep) -> list[UserPublic]:
     """Every account."""
     return [UserPublic.model_validate(u) for u in service.list_users(session)]
 
 
-@router.patch("/users/{user_id}", response_model=UserPublic)
-def update_user(user_id: int, body: UserUpdate, admin: AdminDep, session: SessionDep) -> UserPublic:
+@router.patch(
+    "/users/{user_id}",
+    response_model=UserPublic,
+    responses=error_responses(401, 403, 404, 413, 422),
+)
+def update_user(
+    user_id: RowId, body: UserUpdate, admin: AdminDep, session: SessionDep
+) -> UserPublic:
     """Enable or disable an account (disabling revokes its tokens at once)."""
     user = service.set_active(session, actor=admin, user_id=user_id, is_active=body.is_active)
     return UserPublic.model_validate(user)

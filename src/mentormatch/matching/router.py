@@ -8,17 +8,40 @@ from fastapi import APIRouter, Query
 
 from mentormatch.accounts.dependencies import CoordinatorDep
 from mentormatch.audit import service as audit
-from mentormatch.deps import SessionDep
+from mentormatch.deps import RowId, SessionDep
+from mentormatch.errors import error_responses
 from mentormatch.matching import service
 from mentormatch.matching.schemas import ExplanationOut, FailedRuleOut, MentorRef, SuggestionOut
 from mentormatch.matching.service import RankerDep
+from mentormatch.openapi import link
 
-router = APIRouter(prefix="/api/v1/newcomers", tags=["suggestions"])
+router = APIRouter(
+    prefix="/api/v1/newcomers", tags=["suggestions"], responses=error_responses(401, 403)
+)
+
+_SAME_NEWCOMER = "$request.path.newcomer_id"
+_BEST_MENTOR = "$response.body#/0/mentor/id"
+SUGGESTION_LINKS = {
+    "PairWithBest": link(
+        "pairings_create_pairing",
+        "Approve the best suggestion: the mentor is asked",
+        body={"newcomer_id": _SAME_NEWCOMER, "mentor_id": _BEST_MENTOR},
+    ),
+    "ExplainBest": link(
+        "suggestions_explain_pair",
+        "Why the best suggestion ranks where it does",
+        parameters={"path.newcomer_id": _SAME_NEWCOMER, "path.mentor_id": _BEST_MENTOR},
+    ),
+}
 
 
-@router.get("/{newcomer_id}/suggestions", response_model=list[SuggestionOut])
+@router.get(
+    "/{newcomer_id}/suggestions",
+    response_model=list[SuggestionOut],
+    responses={200: {"links": SUGGESTION_LINKS}, **error_responses(404, 422)},
+)
 def list_suggestions(
-    newcomer_id: int,
+    newcomer_id: RowId,
     coordinator: CoordinatorDep,
     session: SessionDep,
     ranker: RankerDep,
@@ -42,10 +65,14 @@ def list_suggestions(
     ]
 
 
-@router.get("/{newcomer_id}/suggestions/{mentor_id}", response_model=ExplanationOut)
+@router.get(
+    "/{newcomer_id}/suggestions/{mentor_id}",
+    response_model=ExplanationOut,
+    responses=error_responses(404, 422),
+)
 def explain_pair(
-    newcomer_id: int,
-    mentor_id: int,
+    newcomer_id: RowId,
+    mentor_id: RowId,
     coordinator: CoordinatorDep,
     session: SessionDep,
     ranker: RankerDep,

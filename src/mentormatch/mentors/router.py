@@ -8,7 +8,8 @@ from fastapi import APIRouter, Query
 from sqlalchemy.orm import Session
 
 from mentormatch.accounts.dependencies import CoordinatorDep, MentorDep
-from mentormatch.deps import SessionDep, SettingsDep
+from mentormatch.deps import RowId, SessionDep, SettingsDep
+from mentormatch.errors import error_responses
 from mentormatch.mentors import service
 from mentormatch.mentors.models import Mentor
 from mentormatch.mentors.schemas import (
@@ -19,8 +20,40 @@ from mentormatch.mentors.schemas import (
     MentorSelfUpdate,
     MentorUpdate,
 )
+from mentormatch.openapi import link
 
-router = APIRouter(prefix="/api/v1/mentors", tags=["mentors"])
+router = APIRouter(prefix="/api/v1/mentors", tags=["mentors"], responses=error_responses(401, 403))
+
+_THIS_MENTOR = {"path.mentor_id": "$response.body#/id"}
+_SAME_MENTOR = {"path.mentor_id": "$request.path.mentor_id"}
+EDIT_LINKS = {
+    "EditAgain": link(
+        "mentors_update_mentor",
+        "Change the profile, sending the version just read",
+        parameters=_SAME_MENTOR,
+        body={"version": "$response.body#/version"},
+    ),
+    "Retire": link(
+        "mentors_update_mentor",
+        "Take the mentor out of matching (mentors are never deleted: pairings keep history)",
+        parameters=_SAME_MENTOR,
+        body={"version": "$response.body#/version", "active": False},
+    ),
+}
+CREATED_LINKS = {
+    "Read": link("mentors_read_mentor", "Open the new profile", parameters=_THIS_MENTOR),
+    "Edit": link(
+        "mentors_update_mentor",
+        "Change the new profile",
+        parameters=_THIS_MENTOR,
+        body={"version": "$response.body#/version"},
+    ),
+    "SignIn": link(
+        "accounts_issue_token",
+        "The mentor signs in with the initial password",
+        body={"username": "$response.body#/email", "password": "$response.body#/initial_password"},
+    ),
+}
 
 
 def to_public(session: Session, mentors: list[Mentor]) -> list[MentorPublic]:
@@ -40,7 +73,12 @@ def to_public(session: Session, mentors: list[Mentor]) -> list[MentorPublic]:
     ]
 
 
-@router.post("", response_model=MentorCreated, status_code=201)
+@router.post(
+    "",
+    response_model=MentorCreated,
+    status_code=201,
+    responses={201: {"links": CREATED_LINKS}, **error_responses(409, 413, 422)},
+)
 def create_mentor(
     body: MentorCreate, coordinator: CoordinatorDep, session: SessionDep, settings: SettingsDep
 ) -> MentorCreated:
@@ -52,7 +90,7 @@ def create_mentor(
     return MentorCreated.model_validate({**public.model_dump(), "initial_password": password})
 
 
-@router.get("", response_model=MentorPage)
+@router.get("", response_model=MentorPage, responses=error_responses(422))
 def list_mentors(
     coordinator: CoordinatorDep,
     session: SessionDep,
@@ -71,24 +109,32 @@ def read_own(me: MentorDep, session: SessionDep) -> MentorPublic:
     return to_public(session, [mentor])[0]
 
 
-@router.patch("/me", response_model=MentorPublic)
+@router.patch("/me", response_model=MentorPublic, responses=error_responses(409, 413, 422))
 def update_own(body: MentorSelfUpdate, me: MentorDep, session: SessionDep) -> MentorPublic:
     """Change your availability, capacity, preferences, or pause new requests."""
     mentor = service.update_mentor(session, actor=me, mentor_id=me.mentor_id or 0, body=body)
     return to_public(session, [mentor])[0]
 
 
-@router.get("/{mentor_id}", response_model=MentorPublic)
-def read_mentor(mentor_id: int, coordinator: CoordinatorDep, session: SessionDep) -> MentorPublic:
+@router.get(
+    "/{mentor_id}",
+    response_model=MentorPublic,
+    responses={200: {"links": EDIT_LINKS}, **error_responses(404, 422)},
+)
+def read_mentor(mentor_id: RowId, coordinator: CoordinatorDep, session: SessionDep) -> MentorPublic:
     """One mentor's profile."""
     return to_public(
         session, [service.get_mentor(session, actor=coordinator, mentor_id=mentor_id)]
     )[0]
 
 
-@router.patch("/{mentor_id}", response_model=MentorPublic)
+@router.patch(
+    "/{mentor_id}",
+    response_model=MentorPublic,
+    responses={200: {"links": EDIT_LINKS}, **error_responses(404, 409, 413, 422)},
+)
 def update_mentor(
-    mentor_id: int, body: MentorUpdate, coordinator: CoordinatorDep, session: SessionDep
+    mentor_id: RowId, body: MentorUpdate, coordinator: CoordinatorDep, session: SessionDep
 ) -> MentorPublic:
     """Edit a mentor's profile or status. Send the `version` you read."""
     mentor = service.update_mentor(session, actor=coordinator, mentor_id=mentor_id, body=body)

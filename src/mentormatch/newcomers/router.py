@@ -7,7 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from mentormatch.accounts.dependencies import CoordinatorDep, NewcomerDep, Public
-from mentormatch.deps import ClientDep, SessionDep, SettingsDep
+from mentormatch.deps import ClientDep, RowId, SessionDep, SettingsDep
+from mentormatch.errors import error_responses
 from mentormatch.newcomers import service
 from mentormatch.newcomers.models import Newcomer, NewcomerStatus
 from mentormatch.newcomers.schemas import (
@@ -23,13 +24,56 @@ from mentormatch.newcomers.schemas import (
     NewcomerSelf,
     NewcomerUpdate,
 )
+from mentormatch.openapi import link
 from mentormatch.pairings import service as pairings
 from mentormatch.profiles import age_in
 
 router = APIRouter(prefix="/api/v1/newcomers", tags=["newcomers"])
 
+_AS_THIS_NEWCOMER = {"header.Authorization": "Bearer {$response.body#/status_token}"}
+_THIS_NEWCOMER = {"path.newcomer_id": "$response.body#/id"}
+_SAME_NEWCOMER = {"path.newcomer_id": "$request.path.newcomer_id"}
+_CURRENT_VERSION = {"version": "$response.body#/version"}
+INTAKE_LINKS = {
+    "ReadOwnRecord": link(
+        "newcomers_read_own", "Read your record with the status token", parameters=_AS_THIS_NEWCOMER
+    ),
+    "CorrectOwnRecord": link(
+        "newcomers_update_own", "Correct your answers", parameters=_AS_THIS_NEWCOMER
+    ),
+    "ExportOwnRecord": link(
+        "newcomers_export_own", "Download your data", parameters=_AS_THIS_NEWCOMER
+    ),
+    "LeaveQueue": link("pairings_withdraw", "Leave the queue", parameters=_AS_THIS_NEWCOMER),
+    "EraseOwnRecord": link(
+        "newcomers_erase_own", "Withdraw and erase your record", parameters=_AS_THIS_NEWCOMER
+    ),
+    "ReadAsCoordinator": link(
+        "newcomers_read_newcomer", "A coordinator opens the record", parameters=_THIS_NEWCOMER
+    ),
+    "SuggestMentors": link(
+        "suggestions_list_suggestions",
+        "A coordinator asks for mentors for this newcomer",
+        parameters=_THIS_NEWCOMER,
+    ),
+}
+EDIT_LINKS = {
+    "EditAgain": link(
+        "newcomers_update_newcomer",
+        "Change it, sending the version just read",
+        parameters=_SAME_NEWCOMER,
+        body=_CURRENT_VERSION,
+    )
+}
 
-@router.post("", response_model=NewcomerCreated, status_code=201, dependencies=[Public])
+
+@router.post(
+    "",
+    response_model=NewcomerCreated,
+    status_code=201,
+    dependencies=[Public],
+    responses={201: {"links": INTAKE_LINKS}, **error_responses(413, 422)},
+)
 def create_newcomer(
     body: NewcomerIntake, session: SessionDep, settings: SettingsDep, client: ClientDep
 ) -> NewcomerCreated:
@@ -46,7 +90,7 @@ def create_newcomer(
     )
 
 
-@router.get("/me", response_model=NewcomerSelf)
+@router.get("/me", response_model=NewcomerSelf, responses=error_responses(401, 403))
 def read_own(me: NewcomerDep, session: SessionDep, settings: SettingsDep) -> NewcomerSelf:
     """Your own record, where you are (waiting / pending / paired) and, once paired, your mentor."""
     mentor = pairings.mentor_for_newcomer(
@@ -56,7 +100,9 @@ def read_own(me: NewcomerDep, session: SessionDep, settings: SettingsDep) -> New
     return NewcomerSelf.model_validate(newcomer).model_copy(update={"mentor": mentor})
 
 
-@router.patch("/me", response_model=NewcomerSelf)
+@router.patch(
+    "/me", response_model=NewcomerSelf, responses=error_responses(401, 403, 409, 413, 422)
+)
 def update_own(
     body: NewcomerUpdate, me: NewcomerDep, session: SessionDep, settings: SettingsDep
 ) -> Newcomer:
@@ -64,14 +110,14 @@ def update_own(
     return service.update_own(session, principal=me, body=body, settings=settings)
 
 
-@router.delete("/me", status_code=204)
+@router.delete("/me", status_code=204, responses=error_responses(401, 403))
 def erase_own(me: NewcomerDep, session: SessionDep) -> Response:
     """Withdraw and erase your record. Your status link stops working."""
     service.erase_own(session, principal=me)
     return Response(status_code=204)
 
 
-@router.get("/me/export", response_model=NewcomerExport)
+@router.get("/me/export", response_model=NewcomerExport, responses=error_responses(401, 403))
 def export_own(me: NewcomerDep, session: SessionDep) -> Response:
     """Download everything MentorMatch holds about you, as JSON."""
     newcomer = service.export_own(session, principal=me)
@@ -83,7 +129,7 @@ def export_own(me: NewcomerDep, session: SessionDep) -> Response:
     )
 
 
-@router.get("", response_model=NewcomerPage)
+@router.get("", response_model=NewcomerPage, responses=error_responses(401, 403, 422))
 def list_newcomers(
     coordinator: CoordinatorDep,
     session: SessionDep,
@@ -112,18 +158,26 @@ def for_coordinator(session: SessionDep, newcomer: Newcomer) -> NewcomerForCoord
     )
 
 
-@router.get("/{newcomer_id}", response_model=NewcomerForCoordinator)
+@router.get(
+    "/{newcomer_id}",
+    response_model=NewcomerForCoordinator,
+    responses={200: {"links": EDIT_LINKS}, **error_responses(401, 403, 404, 422)},
+)
 def read_newcomer(
-    newcomer_id: int, coordinator: CoordinatorDep, session: SessionDep
+    newcomer_id: RowId, coordinator: CoordinatorDep, session: SessionDep
 ) -> NewcomerForCoordinator:
     """One newcomer's record."""
     newcomer = service.get_for_coordinator(session, actor=coordinator, newcomer_id=newcomer_id)
     return for_coordinator(session, newcomer)
 
 
-@router.patch("/{newcomer_id}", response_model=NewcomerForCoordinator)
+@router.patch(
+    "/{newcomer_id}",
+    response_model=NewcomerForCoordinator,
+    responses={200: {"links": EDIT_LINKS}, **error_responses(401, 403, 404, 409, 413, 422)},
+)
 def update_newcomer(
-    newcomer_id: int,
+    newcomer_id: RowId,
     body: NewcomerCoordinatorUpdate,
     coordinator: CoordinatorDep,
     session: SessionDep,
@@ -135,9 +189,14 @@ def update_newcomer(
     return for_coordinator(session, newcomer)
 
 
-@router.post("/{newcomer_id}/do-not-pair", response_model=DoNotPairPublic, status_code=201)
+@router.post(
+    "/{newcomer_id}/do-not-pair",
+    response_model=DoNotPairPublic,
+    status_code=201,
+    responses=error_responses(401, 403, 404, 413, 422),
+)
 def add_do_not_pair(
-    newcomer_id: int, body: DoNotPairCreate, coordinator: CoordinatorDep, session: SessionDep
+    newcomer_id: RowId, body: DoNotPairCreate, coordinator: CoordinatorDep, session: SessionDep
 ) -> DoNotPairPublic:
     """Never pair this newcomer with this mentor (household, workplace, cohort…)."""
     entry = service.add_do_not_pair(session, actor=coordinator, newcomer_id=newcomer_id, body=body)

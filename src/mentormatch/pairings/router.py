@@ -12,8 +12,10 @@ from mentormatch.accounts.dependencies import (
     NewcomerDep,
     StaffOrMentorDep,
 )
-from mentormatch.deps import SessionDep, SettingsDep
+from mentormatch.deps import RowId, SessionDep, SettingsDep
+from mentormatch.errors import error_responses
 from mentormatch.matching.service import RankerDep
+from mentormatch.openapi import link
 from mentormatch.pairings import outbox, service
 from mentormatch.pairings.models import Pairing, PairingStatus
 from mentormatch.pairings.schemas import (
@@ -31,11 +33,46 @@ from mentormatch.pairings.schemas import (
     RejectBody,
 )
 
-router = APIRouter(tags=["pairings"])
+router = APIRouter(tags=["pairings"], responses=error_responses(401, 403))
 PREFIX = "/api/v1/pairings"
 
+_THIS_PAIRING = {"path.pairing_id": "$response.body#/id"}
+_SAME_PAIRING = {"path.pairing_id": "$request.path.pairing_id"}
+ASKED_LINKS = {
+    "Accept": link("pairings_accept", "The mentor accepts", parameters=_THIS_PAIRING),
+    "Decline": link("pairings_decline", "The mentor declines", parameters=_THIS_PAIRING),
+    "Withdraw": link(
+        "pairings_reject", "The coordinator withdraws the request", parameters=_THIS_PAIRING
+    ),
+    "Read": link("pairings_read_pairing", "The pairing and its history", parameters=_THIS_PAIRING),
+    "ReadAsMentor": link(
+        "pairings_my_pairing", "The request as the mentor sees it", parameters=_THIS_PAIRING
+    ),
+}
+ACCEPTED_LINKS = {
+    "End": link("pairings_end", "End the pairing", parameters=_SAME_PAIRING),
+    "ReadAsMentor": link(
+        "pairings_my_pairing", "The pairing with the contact details", parameters=_SAME_PAIRING
+    ),
+}
+_FIRST_PROPOSED = {"path.pairing_id": "$response.body#/pairings/0/id"}
+PROPOSAL_LINKS = {
+    "ApproveFirst": link("pairings_approve", "Approve a proposal", parameters=_FIRST_PROPOSED),
+    "RejectFirst": link("pairings_reject", "Reject a proposal", parameters=_FIRST_PROPOSED),
+}
+APPROVED_LINKS = {
+    "Accept": link("pairings_accept", "The mentor accepts", parameters=_SAME_PAIRING),
+    "Decline": link("pairings_decline", "The mentor declines", parameters=_SAME_PAIRING),
+}
+_TRANSITION_ERRORS = error_responses(404, 409, 413, 422)
 
-@router.post(PREFIX, response_model=PairingDetail, status_code=201)
+
+@router.post(
+    PREFIX,
+    response_model=PairingDetail,
+    status_code=201,
+    responses={201: {"links": ASKED_LINKS}, **_TRANSITION_ERRORS},
+)
 def create_pairing(
     body: PairingCreate,
     coordinator: CoordinatorDep,
@@ -56,7 +93,12 @@ def create_pairing(
     )
 
 
-@router.post(f"{PREFIX}/proposals", response_model=ProposalSummary, status_code=201)
+@router.post(
+    f"{PREFIX}/proposals",
+    response_model=ProposalSummary,
+    status_code=201,
+    responses={201: {"links": PROPOSAL_LINKS}},
+)
 def propose(
     coordinator: CoordinatorDep, session: SessionDep, settings: SettingsDep, ranker: RankerDep
 ) -> ProposalSummary:
@@ -65,14 +107,14 @@ def propose(
     return service.propose(session, actor=coordinator, ranker=ranker, settings=settings)
 
 
-@router.get(PREFIX, response_model=PairingPage)
+@router.get(PREFIX, response_model=PairingPage, responses=error_responses(422))
 def list_pairings(
     coordinator: CoordinatorDep,
     session: SessionDep,
     settings: SettingsDep,
     status: PairingStatus | None = None,
-    newcomer_id: int | None = None,
-    mentor_id: int | None = None,
+    newcomer_id: RowId | None = None,
+    mentor_id: RowId | None = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> PairingPage:
@@ -91,17 +133,23 @@ def list_pairings(
     return PairingPage(items=items, total=total, limit=limit, offset=offset)
 
 
-@router.get(PREFIX + "/{pairing_id}", response_model=PairingDetail)
+@router.get(
+    PREFIX + "/{pairing_id}", response_model=PairingDetail, responses=error_responses(404, 422)
+)
 def read_pairing(
-    pairing_id: int, coordinator: CoordinatorDep, session: SessionDep, settings: SettingsDep
+    pairing_id: RowId, coordinator: CoordinatorDep, session: SessionDep, settings: SettingsDep
 ) -> Pairing:
     """One pairing with its full history (who, when, why)."""
     return service.get_pairing(session, actor=coordinator, settings=settings, pairing_id=pairing_id)
 
 
-@router.post(PREFIX + "/{pairing_id}/approve", response_model=PairingDetail)
+@router.post(
+    PREFIX + "/{pairing_id}/approve",
+    response_model=PairingDetail,
+    responses={200: {"links": APPROVED_LINKS}, **_TRANSITION_ERRORS},
+)
 def approve(
-    pairing_id: int,
+    pairing_id: RowId,
     coordinator: CoordinatorDep,
     session: SessionDep,
     settings: SettingsDep,
@@ -119,9 +167,11 @@ def approve(
     )
 
 
-@router.post(PREFIX + "/{pairing_id}/reject", response_model=PairingDetail)
+@router.post(
+    PREFIX + "/{pairing_id}/reject", response_model=PairingDetail, responses=_TRANSITION_ERRORS
+)
 def reject(
-    pairing_id: int,
+    pairing_id: RowId,
     body: RejectBody,
     coordinator: CoordinatorDep,
     session: SessionDep,
@@ -138,18 +188,26 @@ def reject(
     )
 
 
-@router.post(PREFIX + "/{pairing_id}/accept", response_model=PairingForMentor)
+@router.post(
+    PREFIX + "/{pairing_id}/accept",
+    response_model=PairingForMentor,
+    responses={200: {"links": ACCEPTED_LINKS}, **error_responses(404, 409, 422)},
+)
 def accept(
-    pairing_id: int, mentor: MentorDep, session: SessionDep, settings: SettingsDep
+    pairing_id: RowId, mentor: MentorDep, session: SessionDep, settings: SettingsDep
 ) -> PairingForMentor:
     """Accept a request: you now see the contact details the newcomer agreed to share."""
     pairing = service.accept(session, actor=mentor, settings=settings, pairing_id=pairing_id)
     return service.for_mentor(session, pairing=pairing)
 
 
-@router.post(PREFIX + "/{pairing_id}/decline", response_model=PairingForMentor)
+@router.post(
+    PREFIX + "/{pairing_id}/decline",
+    response_model=PairingForMentor,
+    responses=_TRANSITION_ERRORS,
+)
 def decline(
-    pairing_id: int,
+    pairing_id: RowId,
     body: DeclineBody,
     mentor: MentorDep,
     session: SessionDep,
@@ -167,8 +225,10 @@ def decline(
     return service.for_mentor(session, pairing=pairing)
 
 
-@router.post(PREFIX + "/{pairing_id}/end", response_model=PairingPublic)
-def end(pairing_id: int, body: EndBody, who: StaffOrMentorDep, session: SessionDep) -> Pairing:
+@router.post(
+    PREFIX + "/{pairing_id}/end", response_model=PairingPublic, responses=_TRANSITION_ERRORS
+)
+def end(pairing_id: RowId, body: EndBody, who: StaffOrMentorDep, session: SessionDep) -> Pairing:
     """End an active pairing. `safety` or `boundary` also adds a do-not-pair entry."""
     return service.end(
         session, actor=who, pairing_id=pairing_id, reason=body.reason, note=body.note
@@ -184,22 +244,26 @@ def my_pairings(
     return [service.for_mentor(session, pairing=p) for p in rows]
 
 
-@router.get("/api/v1/mentors/me/pairings/{pairing_id}", response_model=PairingForMentor)
+@router.get(
+    "/api/v1/mentors/me/pairings/{pairing_id}",
+    response_model=PairingForMentor,
+    responses=error_responses(404, 422),
+)
 def my_pairing(
-    pairing_id: int, mentor: MentorDep, session: SessionDep, settings: SettingsDep
+    pairing_id: RowId, mentor: MentorDep, session: SessionDep, settings: SettingsDep
 ) -> PairingForMentor:
     """One of your requests or pairings."""
     pairing = service.get_pairing(session, actor=mentor, settings=settings, pairing_id=pairing_id)
     return service.for_mentor(session, pairing=pairing)
 
 
-@router.post("/api/v1/newcomers/me/withdraw", status_code=204)
+@router.post("/api/v1/newcomers/me/withdraw", status_code=204, responses=error_responses(409))
 def withdraw(me: NewcomerDep, session: SessionDep) -> None:
     """Leave the queue (your record is kept; DELETE /newcomers/me erases it)."""
     service.withdraw(session, actor=me)
 
 
-@router.get("/api/v1/outbox", response_model=OutboxPage)
+@router.get("/api/v1/outbox", response_model=OutboxPage, responses=error_responses(422))
 def list_outbox(
     coordinator: CoordinatorDep,
     session: SessionDep,

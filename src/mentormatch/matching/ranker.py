@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any, Self
 
@@ -28,6 +29,9 @@ from mentormatch.matching.program import CRITERIA, Program, resolve_weights
 
 _EMPTY = np.empty(0, dtype=np.int64)
 _NO_SCORES = np.empty(0, dtype=np.float32)
+
+
+ScanResult = tuple[kernel.TopK, kernel.MentorTop, dict[str, np.ndarray]]
 
 
 class UnknownMentorError(KeyError):
@@ -172,9 +176,7 @@ class MentorRanker(BaseEstimator):
         for chunk in self._chunks(newcomers):
             yield from chunk
 
-    def _scan(
-        self, queries: list[Query], k: int, mentor_k: int = 0
-    ) -> tuple[kernel.TopK, kernel.MentorTop, dict[str, np.ndarray]]:
+    def _scan(self, queries: list[Query], k: int, mentor_k: int = 0) -> ScanResult:
         """Run the fused kernel; also return the criterion columns of the top-k (flat)."""
         whole = (0, len(self.pool_))
         bounds = np.array([self.pool_bounds_[q.pref] if q.pref.bit_count() == 1 else whole
@@ -188,6 +190,20 @@ class MentorRanker(BaseEstimator):
         applies = np.broadcast_to(top.applies[:, None, :], top.values.shape)[keep]
         flat = np.where(applies, top.values[keep].astype(np.float64), np.nan)
         return top, per_mentor, {c: flat[:, i] for i, c in enumerate(CRITERIA)}
+
+    def _scanned(
+        self, newcomers: pd.DataFrame, k: int, mentor_k: int = 0
+    ) -> Iterator[tuple[list[Query], ScanResult]]:
+        """Scan chunk after chunk; the next chunk is encoded while the kernel runs."""
+        with ThreadPoolExecutor(1) as executor:
+            ahead: tuple[list[Query], Future[ScanResult]] | None = None
+            for chunk in self._chunks(newcomers):
+                future = executor.submit(self._scan, chunk, k, mentor_k)
+                if ahead is not None:
+                    yield ahead[0], ahead[1].result()
+                ahead = (chunk, future)
+            if ahead is not None:
+                yield ahead[0], ahead[1].result()
 
     def _excluded_positions(self, q: Query) -> np.ndarray:
         """Sorted pool positions of the newcomer's excluded mentors."""
@@ -208,8 +224,7 @@ class MentorRanker(BaseEstimator):
         check_is_fitted(self, "mentors_")
         names = ("newcomer_id", "mentor_id", "rank", "score", *CRITERIA)
         cols: dict[str, list[np.ndarray]] = {c: [] for c in names}
-        for chunk in self._chunks(newcomers):
-            top, _, parts = self._scan(chunk, k)
+        for chunk, (top, _, parts) in self._scanned(newcomers, k):
             keep = np.arange(k)[None, :] < top.count[:, None]
             ids = np.fromiter((q.id for q in chunk), dtype=np.int64, count=len(chunk))
             cols["newcomer_id"].append(np.repeat(ids, top.count))
@@ -237,8 +252,7 @@ class MentorRanker(BaseEstimator):
         rows, cols, vals = [], [], []
         best: kernel.MentorTop | None = None
         offset = 0
-        for chunk in self._chunks(newcomers):
-            top, per_mentor, _ = self._scan(chunk, k, mentor_k)
+        for chunk, (top, per_mentor, _) in self._scanned(newcomers, k, mentor_k):
             keep = np.arange(k)[None, :] < top.count[:, None]
             rows.append(np.nonzero(keep)[0] + offset)
             cols.append(top.position[keep])

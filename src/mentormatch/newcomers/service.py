@@ -194,7 +194,12 @@ def list_newcomers(
     if status is not None:
         query = query.where(Newcomer.status == status)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = list(session.scalars(query.order_by(*queue_order()).limit(limit).offset(offset)))
+    # Order the page's ids, then load those rows: sorting whole rows (JSON columns and
+    # all) for every page cost the load test's coordinators 2-3x the time.
+    page = query.with_only_columns(Newcomer.id).order_by(*queue_order())
+    ids = list(session.scalars(page.limit(limit).offset(offset)))
+    by_id = {n.id: n for n in session.scalars(select(Newcomer).where(Newcomer.id.in_(ids)))}
+    rows = [by_id[i] for i in ids if i in by_id]  # one erased in between is simply gone
     audit.record(session, actor=actor, action="list", object_type=OBJECT)
     session.commit()
     return rows, total

@@ -141,7 +141,7 @@ class Result:
 
     @property
     def errors(self) -> int:
-        return sum(p.errors for p in self.phases if p.name != "warmup")
+        return sum(p.errors for p in self.phases)  # the warm-up's count too
 
 
 def say(message: str) -> None:
@@ -412,7 +412,11 @@ def run_backend(cfg: Config, work: Path) -> Result:
 
 def verdicts(result: Result) -> list[str]:
     """Whether the issue's targets hold in this run, per measured phase."""
-    lines = [f"errors: {result.errors} (target 0: {'met' if result.errors == 0 else 'MISSED'})"]
+    answered = sum(p.total.requests for p in result.phases if p.total is not None)
+    lines = [
+        f"errors: {result.errors} of {answered:,} requests, warm-up included "
+        f"(target 0: {'met' if result.errors == 0 else 'MISSED'})"
+    ]
     for phase in result.phases:
         if phase.name not in ("mix", "paced"):
             continue
@@ -443,6 +447,7 @@ def table(result: Result) -> str:
     ]
     for phase in result.phases:
         if phase.name == "warmup" or phase.total is None:
+            out += [f"- warm-up failure: {failure}" for failure in phase.failures[:10]]
             continue
         title = PHASE_TITLES[phase.name]
         if phase.name == "paced":

@@ -218,24 +218,25 @@ def scan(pool: Pool, batch: Batch, p: Program, *, k: int, mentor_k: int = 0,
     rules = np.array([p.min_age, int(p.serves_youth)], dtype=np.int64)
     parts = min(threads, max(rows // MIN_ROWS_PER_THREAD, 1))
     edges = [rows * i // parts for i in range(parts + 1)]
-    tops = [  # slot-major (mentor_k, size): the kernel reads the last slot of every mentor
-        MentorTop(np.full((mentor_k, size), -1, np.int64), np.full((mentor_k, size), -1.0, F32))
+    tops = [
+        MentorTop(np.full((size, mentor_k), -1, np.int64), np.full((size, mentor_k), -1.0, F32))
         for _ in range(parts)
     ]
+    worst = [np.full(size, -1.0, F32) for _ in range(parts)]  # each list's last score
 
     def run(i: int) -> None:
         _scan_rows(edges[i], edges[i + 1], pool.runs, pool.columns, pool.text_indptr,
                    pool.text_rows, pool.text_data, batch.ints, batch.floats, batch.schedule,
                    weights, batch.bounds, *batch.terms, *batch.excluded, params, rules,
                    FAMILY_BIT, k, _scratch(size), out.count, out.position, out.score,
-                   out.values, out.applies, tops[i].row, tops[i].score)  # fmt: skip
+                   out.values, out.applies, tops[i].row, tops[i].score, worst[i])  # fmt: skip
 
     if parts == 1:
         run(0)
     else:
         with ThreadPoolExecutor(parts) as executor:
             list(executor.map(run, range(parts)))
-    return out, merge([MentorTop(t.row.T, t.score.T) for t in tops], mentor_k)
+    return out, merge(tops, mentor_k)
 
 
 def merge(tops: list[MentorTop], k: int) -> MentorTop:
@@ -266,8 +267,8 @@ def _scan_rows(start: int, stop: int, run_codes: Any, cols: Any, t_ptr: Any, t_r
                t_data: Any, q_ints: Any, q_floats: Any, q_sched: Any, weights: Any, bounds: Any,
                q_ptr: Any, q_terms: Any, q_weights: Any, x_ptr: Any, x_pos: Any, params: Any,
                rules: Any, fam_bit: Any, k: int, cosine: Any, count: Any, position: Any,
-               score: Any, values: Any, applies: Any, m_row: Any,
-               m_score: Any) -> None:  # fmt: skip  # pragma: no cover - compiled
+               score: Any, values: Any, applies: Any, m_row: Any, m_score: Any,
+               m_worst: Any) -> None:  # fmt: skip  # pragma: no cover - compiled
     """Rows ``start:stop`` of the batch: rules, criteria and top-k, mentor by mentor."""
     (runs, r_gender, r_accepts, r_languages, r_modes, r_ruled_out, r_affirming,
      r_youth) = run_codes  # fmt: skip
@@ -276,7 +277,7 @@ def _scan_rows(start: int, stop: int, run_codes: Any, cols: Any, t_ptr: Any, t_r
     fc, rest, inv_sat, inv_span = params[0], params[1], params[2], params[3]
     min_age, serves_youth = rules[0], rules[1] != 0
     one, zero = np.float32(1.0), np.float32(0.0)
-    mentor_k = m_row.shape[0]
+    mentor_k = m_row.shape[1]
     sub_bits = np.zeros(fam_bit.size, dtype=np.int64)
     fam_bits = np.zeros(fam_bit.size, dtype=np.int64)
     width = max(k, 1)  # this row's top-k so far: sorted arrays + a slot of values each
@@ -422,14 +423,15 @@ def _scan_rows(start: int, stop: int, run_codes: Any, cols: Any, t_ptr: Any, t_r
                     filled = min(filled + 1, k)
                     if filled == k:
                         worst, worst_id = b_score[k - 1], b_id[k - 1]
-                if mentor_k > 0 and acc > m_score[mentor_k - 1, i]:  # empty slots hold -1
+                if mentor_k > 0 and acc > m_worst[i]:  # -1 until the mentor's list is full
                     slot = mentor_k - 1
-                    while slot > 0 and m_score[slot - 1, i] < acc:
-                        m_score[slot, i] = m_score[slot - 1, i]
-                        m_row[slot, i] = m_row[slot - 1, i]
+                    while slot > 0 and m_score[i, slot - 1] < acc:  # empty slots hold -1
+                        m_score[i, slot] = m_score[i, slot - 1]
+                        m_row[i, slot] = m_row[i, slot - 1]
                         slot -= 1
-                    m_score[slot, i] = acc
-                    m_row[slot, i] = j
+                    m_score[i, slot] = acc
+                    m_row[i, slot] = j
+                    m_worst[i] = m_score[i, mentor_k - 1]
         count[j] = filled
         for slot in range(filled):
             score[j, slot], position[j, slot] = b_score[slot], b_pos[slot]

@@ -200,9 +200,32 @@ def _scratch(size: int) -> np.ndarray:
     return buf
 
 
-def scan(pool: Pool, batch: Batch, p: Program, *, k: int, mentor_k: int = 0,
-         threads: int = THREADS) -> tuple[TopK, MentorTop]:  # fmt: skip
-    """Exact top-k feasible mentors per newcomer row (best first, ties by lower id)."""
+class MentorLists:
+    """Each mentor's best newcomer rows, accumulated over scans (one buffer per thread).
+
+    Rows are numbered across scans by the ``row_offset`` each scan is given; ``result``
+    merges the threads' buffers once at the end.
+    """
+
+    def __init__(self, size: int, k: int, threads: int = THREADS) -> None:
+        self.k = k
+        self.tops = [
+            MentorTop(np.full((size, k), -1, np.int64), np.full((size, k), -1.0, F32))
+            for _ in range(threads)
+        ]
+        self.worst = [np.full(size, -1.0, F32) for _ in range(threads)]  # last score kept
+
+    def result(self) -> MentorTop:
+        """The k best rows per mentor (-1 = empty slot)."""
+        return merge(self.tops, self.k)
+
+
+def scan(pool: Pool, batch: Batch, p: Program, *, k: int, lists: MentorLists | None = None,
+         row_offset: int = 0, threads: int = THREADS) -> TopK:  # fmt: skip
+    """Exact top-k feasible mentors per newcomer row (best first, ties by lower id).
+
+    With ``lists``, each mentor's best rows (numbered from ``row_offset``) are kept too.
+    """
     rows = batch.bounds.shape[0]
     size = pool.ids.size
     out = TopK(
@@ -216,27 +239,24 @@ def scan(pool: Pool, batch: Batch, p: Program, *, k: int, mentor_k: int = 0,
     params = np.array([p.family_credit, 1.0 - p.family_credit, 1.0 / p.overlap_saturation_hours,
                        1.0 / p.age_span_years], dtype=F32)  # fmt: skip
     rules = np.array([p.min_age, int(p.serves_youth)], dtype=np.int64)
-    parts = min(threads, max(rows // MIN_ROWS_PER_THREAD, 1))
+    mentors = lists or MentorLists(size, 0, threads)
+    parts = min(threads, len(mentors.tops), max(rows // MIN_ROWS_PER_THREAD, 1))
     edges = [rows * i // parts for i in range(parts + 1)]
-    tops = [
-        MentorTop(np.full((size, mentor_k), -1, np.int64), np.full((size, mentor_k), -1.0, F32))
-        for _ in range(parts)
-    ]
-    worst = [np.full(size, -1.0, F32) for _ in range(parts)]  # each list's last score
 
     def run(i: int) -> None:
+        top, worst = mentors.tops[i], mentors.worst[i]
         _scan_rows(edges[i], edges[i + 1], pool.runs, pool.columns, pool.text_indptr,
                    pool.text_rows, pool.text_data, batch.ints, batch.floats, batch.schedule,
                    weights, batch.bounds, *batch.terms, *batch.excluded, params, rules,
                    FAMILY_BIT, k, _scratch(size), out.count, out.position, out.score,
-                   out.values, out.applies, tops[i].row, tops[i].score, worst[i])  # fmt: skip
+                   out.values, out.applies, top.row, top.score, worst, row_offset)  # fmt: skip
 
     if parts == 1:
         run(0)
     else:
         with ThreadPoolExecutor(parts) as executor:
             list(executor.map(run, range(parts)))
-    return out, merge(tops, mentor_k)
+    return out
 
 
 def merge(tops: list[MentorTop], k: int) -> MentorTop:
@@ -268,7 +288,7 @@ def _scan_rows(start: int, stop: int, run_codes: Any, cols: Any, t_ptr: Any, t_r
                q_ptr: Any, q_terms: Any, q_weights: Any, x_ptr: Any, x_pos: Any, params: Any,
                rules: Any, fam_bit: Any, k: int, cosine: Any, count: Any, position: Any,
                score: Any, values: Any, applies: Any, m_row: Any, m_score: Any,
-               m_worst: Any) -> None:  # fmt: skip  # pragma: no cover - compiled
+               m_worst: Any, row_offset: int) -> None:  # fmt: skip  # pragma: no cover - compiled
     """Rows ``start:stop`` of the batch: rules, criteria and top-k, mentor by mentor."""
     (runs, r_gender, r_accepts, r_languages, r_modes, r_ruled_out, r_affirming,
      r_youth) = run_codes  # fmt: skip
@@ -430,7 +450,7 @@ def _scan_rows(start: int, stop: int, run_codes: Any, cols: Any, t_ptr: Any, t_r
                         m_row[i, slot] = m_row[i, slot - 1]
                         slot -= 1
                     m_score[i, slot] = acc
-                    m_row[i, slot] = j
+                    m_row[i, slot] = j + row_offset
                     m_worst[i] = m_score[i, mentor_k - 1]
         count[j] = filled
         for slot in range(filled):

@@ -31,7 +31,7 @@ _EMPTY = np.empty(0, dtype=np.int64)
 _NO_SCORES = np.empty(0, dtype=np.float32)
 
 
-ScanResult = tuple[kernel.TopK, kernel.MentorTop, dict[str, np.ndarray]]
+ScanResult = tuple[kernel.TopK, dict[str, np.ndarray]]
 
 
 class UnknownMentorError(KeyError):
@@ -176,7 +176,9 @@ class MentorRanker(BaseEstimator):
         for chunk in self._chunks(newcomers):
             yield from chunk
 
-    def _scan(self, queries: list[Query], k: int, mentor_k: int = 0) -> ScanResult:
+    def _scan(
+        self, queries: list[Query], k: int, lists: kernel.MentorLists | None = None, offset: int = 0
+    ) -> ScanResult:
         """Run the fused kernel; also return the criterion columns of the top-k (flat)."""
         whole = (0, len(self.pool_))
         bounds = np.array([self.pool_bounds_[q.pref] if q.pref.bit_count() == 1 else whole
@@ -184,21 +186,23 @@ class MentorRanker(BaseEstimator):
         excluded = [self._excluded_positions(q) for q in queries]
         runs = self.kernel_pool_.run_bounds(bounds)
         batch = kernel.Batch.of(queries, bounds=runs, excluded=excluded)
-        top, per_mentor = kernel.scan(self.kernel_pool_, batch, self.program_, k=k,
-                                      mentor_k=mentor_k)  # fmt: skip
+        top = kernel.scan(self.kernel_pool_, batch, self.program_, k=k, lists=lists,
+                          row_offset=offset)  # fmt: skip
         keep = np.arange(k)[None, :] < top.count[:, None]
         applies = np.broadcast_to(top.applies[:, None, :], top.values.shape)[keep]
         flat = np.where(applies, top.values[keep].astype(np.float64), np.nan)
-        return top, per_mentor, {c: flat[:, i] for i, c in enumerate(CRITERIA)}
+        return top, {c: flat[:, i] for i, c in enumerate(CRITERIA)}
 
     def _scanned(
-        self, newcomers: pd.DataFrame, k: int, mentor_k: int = 0
+        self, newcomers: pd.DataFrame, k: int, lists: kernel.MentorLists | None = None
     ) -> Iterator[tuple[list[Query], ScanResult]]:
         """Scan chunk after chunk; the next chunk is encoded while the kernel runs."""
+        offset = 0
         with ThreadPoolExecutor(1) as executor:
             ahead: tuple[list[Query], Future[ScanResult]] | None = None
             for chunk in self._chunks(newcomers):
-                future = executor.submit(self._scan, chunk, k, mentor_k)
+                future = executor.submit(self._scan, chunk, k, lists, offset)
+                offset += len(chunk)
                 if ahead is not None:
                     yield ahead[0], ahead[1].result()
                 ahead = (chunk, future)
@@ -215,7 +219,7 @@ class MentorRanker(BaseEstimator):
 
     def _top(self, q: Query, k: int) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
         """Pool positions, scores and criterion values of the top-k feasible mentors."""
-        top, _, parts = self._scan([q], k)
+        top, parts = self._scan([q], k)
         c = top.count[0]
         return top.position[0, :c], top.score[0, :c], parts
 
@@ -224,7 +228,7 @@ class MentorRanker(BaseEstimator):
         check_is_fitted(self, "mentors_")
         names = ("newcomer_id", "mentor_id", "rank", "score", *CRITERIA)
         cols: dict[str, list[np.ndarray]] = {c: [] for c in names}
-        for chunk, (top, _, parts) in self._scanned(newcomers, k):
+        for chunk, (top, parts) in self._scanned(newcomers, k):
             keep = np.arange(k)[None, :] < top.count[:, None]
             ids = np.fromiter((q.id for q in chunk), dtype=np.int64, count=len(chunk))
             cols["newcomer_id"].append(np.repeat(ids, top.count))
@@ -250,21 +254,17 @@ class MentorRanker(BaseEstimator):
         check_is_fitted(self, "mentors_")
         ids: list[int] = []
         rows, cols, vals = [], [], []
-        best: kernel.MentorTop | None = None
+        lists = kernel.MentorLists(len(self.pool_), mentor_k) if mentor_k else None
         offset = 0
-        for chunk, (top, per_mentor, _) in self._scanned(newcomers, k, mentor_k):
+        for chunk, (top, _) in self._scanned(newcomers, k, lists):
             keep = np.arange(k)[None, :] < top.count[:, None]
             rows.append(np.nonzero(keep)[0] + offset)
             cols.append(top.position[keep])
             vals.append(top.score[keep])
-            if mentor_k:
-                shifted = kernel.MentorTop(
-                    np.where(per_mentor.row >= 0, per_mentor.row + offset, -1), per_mentor.score
-                )
-                best = shifted if best is None else kernel.merge([best, shifted], mentor_k)
             ids.extend(q.id for q in chunk)
             offset += len(chunk)
-        if best is not None:
+        if lists is not None:
+            best = lists.result()
             mentor, slot = np.nonzero(best.row >= 0)
             rows.append(best.row[mentor, slot])
             cols.append(mentor)

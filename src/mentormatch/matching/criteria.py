@@ -38,21 +38,17 @@ from mentormatch.vocabulary import FAMILY_OF
 F32 = np.float32
 
 
-def text_scores(X: sp.csc_matrix, q: Query, *, lo: int = 0, hi: int | None = None) -> np.ndarray:
-    """Cosine of the query's TF-IDF row with rows ``lo:hi`` of the CSC matrix ``X``."""
-    hi = X.shape[0] if hi is None else hi
+def text_scores(X: sp.csc_matrix, q: Query) -> np.ndarray:
+    """Cosine of the query's TF-IDF row with every row of the CSC matrix ``X``."""
     if not q.terms.size:
-        return np.zeros(hi - lo, dtype=F32)
+        return np.zeros(X.shape[0], dtype=F32)
     rows, vals = [], []
     for term, weight in zip(q.terms.tolist(), q.weights.tolist(), strict=True):
         a, b = X.indptr[term], X.indptr[term + 1]
         rows.append(X.indices[a:b])
         vals.append(X.data[a:b] * F32(weight))
     r, v = np.concatenate(rows), np.concatenate(vals)
-    if lo or hi != X.shape[0]:
-        keep = (r >= lo) & (r < hi)
-        r, v = r[keep] - lo, v[keep]
-    return np.minimum(np.bincount(r, weights=v, minlength=hi - lo), 1.0).astype(F32)
+    return np.minimum(np.bincount(r, weights=v, minlength=X.shape[0]), 1.0).astype(F32)
 
 
 def components(

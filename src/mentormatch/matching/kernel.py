@@ -1,17 +1,18 @@
 """The fused ranking kernel: hard rules, eight criteria and top-k in one pass per mentor.
 
-One compiled loop (numba) reads each pool mentor's compact codes once, rejects it at
-the first hard rule it breaks, scores the survivors and keeps the k best in a small
-sorted buffer, so nothing of pool size is ever written. The arithmetic repeats
+One compiled loop (numba) walks the pool in runs of mentors that share the codes the
+categorical hard rules read, skipping a failing run whole; for the others it checks
+the per-mentor rules, scores the survivors and keeps the k best in a small sorted
+buffer, so nothing of pool size is ever written. The arithmetic repeats
 ``criteria.components`` and ``criteria.total`` operation by operation in float32, so
 a score from here is bit-identical to the one ``explain`` computes with numpy (a test
 checks this). The free-text cosine is accumulated from the pool's CSC posting lists
 of the query's terms only, like ``criteria.text_scores``.
 
 The same loop serves one newcomer (``suggestions``) and many (``rank``,
-``candidates``). With ``mentor_k > 0`` it also keeps, per mentor, the ``mentor_k``
-best newcomers of the batch: the whole-pool assignment needs those edges so that a
-mentor nobody ranks highly can still be used. Calls release the GIL, so ``scan``
+``candidates``). Given ``MentorLists`` it also keeps each mentor's best newcomers:
+the whole-pool assignment needs those edges so that a mentor nobody ranks highly can
+still be used. Calls release the GIL, so ``scan``
 splits large batches over threads.
 """
 

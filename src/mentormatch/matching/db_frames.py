@@ -11,6 +11,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from mentormatch.matching import frames as F
 from mentormatch.mentors.models import Mentor
 from mentormatch.newcomers.models import DoNotPair, Newcomer
 from mentormatch.pairings.models import Pairing, PairingStatus
@@ -49,9 +50,14 @@ def _shared_columns(people: Sequence[Mentor] | Sequence[Newcomer]) -> dict[str, 
     }
 
 
+def _in_order(columns: dict[str, list[Any]], order: tuple[str, ...]) -> pd.DataFrame:
+    """A frame with the contract's column order, which the ranker's check then just copies."""
+    return pd.DataFrame({name: columns[name] for name in order})
+
+
 def mentor_frame(mentors: Sequence[Mentor], loads: dict[int, int]) -> pd.DataFrame:
     """Mentors as the ranker's mentors frame."""
-    return pd.DataFrame(
+    return _in_order(
         {
             **_shared_columns(mentors),
             "mentee_genders": [m.mentee_genders for m in mentors],
@@ -63,7 +69,8 @@ def mentor_frame(mentors: Sequence[Mentor], loads: dict[int, int]) -> pd.DataFra
             "load": [loads.get(m.id, 0) for m in mentors],
             "active": [m.active and m.vetted and not m.paused for m in mentors],
             "youth_vetted": [m.youth_vetted for m in mentors],
-        }
+        },
+        F.MENTOR_COLUMNS,
     )
 
 
@@ -90,7 +97,7 @@ def exclusions(session: Session, newcomer_ids: Sequence[int]) -> dict[int, list[
 def newcomer_frame(session: Session, newcomers: Sequence[Newcomer]) -> pd.DataFrame:
     """Newcomers as the ranker's newcomers frame, with their hard exclusions."""
     excluded = exclusions(session, [n.id for n in newcomers])
-    return pd.DataFrame(
+    return _in_order(
         {
             **_shared_columns(newcomers),
             "gender_pref": [n.gender_pref for n in newcomers],
@@ -100,5 +107,6 @@ def newcomer_frame(session: Session, newcomers: Sequence[Newcomer]) -> pd.DataFr
             "hopes": [n.hopes for n in newcomers],
             "waiting_since": [n.waiting_since for n in newcomers],
             "excluded_mentor_ids": [excluded.get(n.id, []) for n in newcomers],
-        }
+        },
+        F.NEWCOMER_COLUMNS,
     )

@@ -130,9 +130,11 @@ def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False)
 
 
-def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """Yield a session; roll back on error, always close."""
-    session = factory()
+def session_scope(
+    factory: sessionmaker[Session], info: dict[str, Any] | None = None
+) -> Iterator[Session]:
+    """Yield a session (with `info`, if given); roll back on error, always close."""
+    session = factory(info=info) if info else factory()
     try:
         yield session
     except Exception:

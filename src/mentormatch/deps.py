@@ -9,13 +9,16 @@ from annotated_types import Interval
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
+from mentormatch.audit.service import READS
 from mentormatch.config import Settings
 from mentormatch.db import session_scope
 
 
 def get_session(request: Request) -> Iterator[Session]:
-    """One session per request, from the app's session factory."""
-    yield from session_scope(request.app.state.sessionmaker)
+    """One session per request, from the app's session factory; reads it audits are
+    group-committed by the app's `ReadAudit` (see `audit.service.record_read`)."""
+    reads = {READS: request.app.state.audit_reads}
+    yield from session_scope(request.app.state.sessionmaker, info=reads)
 
 
 def get_app_settings(request: Request) -> Settings:

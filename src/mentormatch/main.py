@@ -19,6 +19,7 @@ from mentormatch import __version__, openapi, vocabulary
 from mentormatch.accounts.dependencies import Public
 from mentormatch.accounts.router import router as accounts_router
 from mentormatch.accounts.throttle import LoginThrottle
+from mentormatch.audit.service import ReadAudit
 from mentormatch.config import Settings, get_settings
 from mentormatch.db import make_engine, make_sessionmaker
 from mentormatch.deps import SessionDep
@@ -110,6 +111,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
+    app.state.audit_reads = ReadAudit(lambda: app.state.sessionmaker)
     app.state.login_throttle = LoginThrottle()
     app.state.ranker = RankerCache(settings)
     install_error_handlers(app)

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+import threading
+from collections.abc import Callable
+from typing import Any, Protocol
 
-from sqlalchemy.orm import Session
+from sqlalchemy import insert
+from sqlalchemy.orm import Session, sessionmaker
 
 from mentormatch.audit.models import AuditEvent
+from mentormatch.db import utcnow
+
+# Where a request's session finds the app's `ReadAudit` (set by `deps.get_session`).
+READS = "mentormatch.audit.reads"
 
 
 class Actor(Protocol):
@@ -63,3 +70,109 @@ def record_refusal(
         client=client,
     )
     session.commit()
+
+
+def record_read(
+    session: Session,
+    *,
+    actor: Actor | None,
+    action: str,
+    object_type: str,
+    object_id: int | None = None,
+    client: str | None = None,
+) -> None:
+    """Record a read and return once the record is committed.
+
+    The read's own transaction is committed first (it wrote nothing, or only what it
+    committed on its own, such as overdue requests it expired). In the app the row is then
+    group-committed with the reads of concurrent requests (`ReadAudit`); elsewhere it is
+    added and committed in this session, as `record` would.
+    """
+    reads: ReadAudit | None = session.info.get(READS)
+    if reads is None:
+        record(
+            session,
+            actor=actor,
+            action=action,
+            object_type=object_type,
+            object_id=object_id,
+            client=client,
+        )
+        session.commit()
+        return
+    session.commit()
+    reads.write(
+        {
+            "at": utcnow(),
+            "actor_role": str(actor.role) if actor else "anonymous",
+            "actor_id": actor.actor_id if actor else None,
+            "action": action,
+            "object_type": object_type,
+            "object_id": object_id,
+            "outcome": "ok",
+            "client": client,
+        }
+    )
+
+
+class AuditNotWritten(RuntimeError):
+    """A read's audit row could not be committed: the read must not be answered."""
+
+
+class _Ticket:
+    __slots__ = ("done", "error", "row")
+
+    def __init__(self, row: dict[str, Any]) -> None:
+        self.row = row
+        self.done = False
+        self.error: BaseException | None = None
+
+
+class ReadAudit:
+    """Group commit for the audit rows of reads: one transaction for concurrent requests.
+
+    Every read (a profile, a queue page, suggestions…) is audited, and its row must be
+    committed before the answer leaves. Committed one by one, each read was a write
+    transaction of its own — on SQLite a turn at the database's one write lock, taken
+    between intakes — and an ORM flush. Here each caller queues its row and waits; one
+    of the waiting callers (the leader) inserts every queued row in one statement and
+    commits, then wakes the others; rows queued meanwhile go in the next batch. Nobody
+    returns before their own row is committed; if the commit fails, every caller in the
+    batch raises `AuditNotWritten` and the read fails with it.
+    """
+
+    def __init__(self, sessions: Callable[[], sessionmaker[Session]]) -> None:
+        self._sessions = sessions  # looked up per batch: tests swap the app's factory
+        self._cond = threading.Condition()
+        self._queued: list[_Ticket] = []
+        self._writing = False
+
+    def write(self, row: dict[str, Any]) -> None:
+        """Queue one audit row and return once it is committed."""
+        ticket = _Ticket(row)
+        batch: list[_Ticket] = []
+        with self._cond:
+            self._queued.append(ticket)
+            while not ticket.done and self._writing:
+                self._cond.wait()
+            if not ticket.done:  # nobody is writing: lead the next batch
+                self._writing = True
+                batch, self._queued = self._queued, []
+        if batch:
+            self._commit(batch)
+        if ticket.error is not None:
+            raise AuditNotWritten("the audit trail could not be written") from ticket.error
+
+    def _commit(self, batch: list[_Ticket]) -> None:
+        error: BaseException | None = None
+        try:
+            with self._sessions()() as session:
+                session.execute(insert(AuditEvent), [t.row for t in batch])
+                session.commit()
+        except BaseException as exc:  # every waiting read fails with it, then re-raised
+            error = exc
+        with self._cond:
+            for t in batch:
+                t.done, t.error = True, error
+            self._writing = False
+            self._cond.notify_all()

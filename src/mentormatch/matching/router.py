@@ -49,10 +49,9 @@ def list_suggestions(
 ) -> list[SuggestionOut]:
     """The best feasible mentors for this newcomer, with scores and reasons."""
     found = service.suggestions(session, ranker=ranker, newcomer_id=newcomer_id, limit=limit)
-    audit.record(
+    audit.record_read(
         session, actor=coordinator, action="suggest", object_type="newcomer", object_id=newcomer_id
     )
-    session.commit()
     return [
         SuggestionOut(
             mentor=MentorRef(id=s.mentor_id, display_name=s.display_name),
@@ -79,10 +78,9 @@ def explain_pair(
 ) -> ExplanationOut:
     """Why this mentor is suggested for this newcomer — or which hard rules exclude them."""
     e = service.explain(session, ranker=ranker, newcomer_id=newcomer_id, mentor_id=mentor_id)
-    audit.record(
+    audit.record_read(
         session, actor=coordinator, action="explain", object_type="newcomer", object_id=newcomer_id
     )
-    session.commit()
     return ExplanationOut(
         mentor=MentorRef(id=e.mentor_id, display_name=e.display_name),
         feasible=e.feasible,

@@ -63,8 +63,7 @@ def get_mentor(session: Session, *, actor: Principal, mentor_id: int) -> Mentor:
     mentor = session.get(Mentor, mentor_id)
     if mentor is None:
         raise NotFound("no such mentor")
-    audit.record(session, actor=actor, action="read", object_type=OBJECT, object_id=mentor_id)
-    session.commit()
+    audit.record_read(session, actor=actor, action="read", object_type=OBJECT, object_id=mentor_id)
     return mentor
 
 
@@ -74,8 +73,7 @@ def list_mentors(
     """A page of mentors, by id."""
     total = session.scalar(select(func.count()).select_from(Mentor)) or 0
     rows = list(session.scalars(select(Mentor).order_by(Mentor.id).limit(limit).offset(offset)))
-    audit.record(session, actor=actor, action="list", object_type=OBJECT)
-    session.commit()
+    audit.record_read(session, actor=actor, action="list", object_type=OBJECT)
     return rows, total
 
 

@@ -115,8 +115,9 @@ def get_own(session: Session, *, principal: Principal) -> Newcomer:
     """The newcomer's own record (audited as a read)."""
     assert principal.newcomer_id is not None
     newcomer = _load(session, principal.newcomer_id)
-    audit.record(session, actor=principal, action="read", object_type=OBJECT, object_id=newcomer.id)
-    session.commit()
+    audit.record_read(
+        session, actor=principal, action="read", object_type=OBJECT, object_id=newcomer.id
+    )
     return newcomer
 
 
@@ -169,10 +170,9 @@ def erase_own(session: Session, *, principal: Principal) -> None:
 def export_own(session: Session, *, principal: Principal) -> Newcomer:
     """Everything held about the newcomer, for download."""
     newcomer = _load(session, principal.newcomer_id or 0)
-    audit.record(
+    audit.record_read(
         session, actor=principal, action="export", object_type=OBJECT, object_id=newcomer.id
     )
-    session.commit()
     return newcomer
 
 
@@ -200,16 +200,16 @@ def list_newcomers(
     ids = list(session.scalars(page.limit(limit).offset(offset)))
     by_id = {n.id: n for n in session.scalars(select(Newcomer).where(Newcomer.id.in_(ids)))}
     rows = [by_id[i] for i in ids if i in by_id]  # one erased in between is simply gone
-    audit.record(session, actor=actor, action="list", object_type=OBJECT)
-    session.commit()
+    audit.record_read(session, actor=actor, action="list", object_type=OBJECT)
     return rows, total
 
 
 def get_for_coordinator(session: Session, *, actor: Principal, newcomer_id: int) -> Newcomer:
     """One newcomer's full record (audited)."""
     newcomer = _load(session, newcomer_id)
-    audit.record(session, actor=actor, action="read", object_type=OBJECT, object_id=newcomer_id)
-    session.commit()
+    audit.record_read(
+        session, actor=actor, action="read", object_type=OBJECT, object_id=newcomer_id
+    )
     return newcomer
 
 

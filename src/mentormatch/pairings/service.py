@@ -554,8 +554,7 @@ def list_pairings(
         query = query.where(Pairing.mentor_id == mentor_id)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = list(session.scalars(query.order_by(Pairing.id.desc()).limit(limit).offset(offset)))
-    audit.record(session, actor=actor, action="list", object_type=OBJECT)
-    session.commit()
+    audit.record_read(session, actor=actor, action="list", object_type=OBJECT)
     return rows, total
 
 
@@ -567,8 +566,7 @@ def get_pairing(
     pairing = session.get(Pairing, pairing_id)
     if pairing is None or _hidden_from(actor, pairing):
         raise NotFound("no such pairing")
-    audit.record(session, actor=actor, action="read", object_type=OBJECT, object_id=pairing_id)
-    session.commit()
+    audit.record_read(session, actor=actor, action="read", object_type=OBJECT, object_id=pairing_id)
     return pairing
 
 
@@ -583,8 +581,7 @@ def list_for_mentor(session: Session, *, actor: Principal, settings: Settings) -
             .order_by(Pairing.id.desc())
         )
     )
-    audit.record(session, actor=actor, action="list", object_type=OBJECT)
-    session.commit()
+    audit.record_read(session, actor=actor, action="list", object_type=OBJECT)
     return rows
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import case, func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, load_only, selectinload
 
 from mentormatch import vocabulary
 from mentormatch.accounts.models import Role
@@ -176,6 +176,20 @@ def export_own(session: Session, *, principal: Principal) -> Newcomer:
     return newcomer
 
 
+# What a queue row shows (the API's NewcomerListItem, the coordinator's queue page): the
+# page loads these columns only, not every answer (JSON lists, hopes…) of 50 newcomers.
+LIST_FIELDS = (
+    Newcomer.id,
+    Newcomer.first_name,
+    Newcomer.status,
+    Newcomer.urgent,
+    Newcomer.waiting_since,
+    Newcomer.substances,
+    Newcomer.languages,
+    Newcomer.pathway,
+)
+
+
 def queue_order() -> tuple[Any, ...]:
     """Urgent first, then those waiting longest."""
     return (case((Newcomer.urgent.is_(True), 0), else_=1), Newcomer.waiting_since, Newcomer.id)
@@ -198,7 +212,8 @@ def list_newcomers(
     # all) for every page cost the load test's coordinators 2-3x the time.
     page = query.with_only_columns(Newcomer.id).order_by(*queue_order())
     ids = list(session.scalars(page.limit(limit).offset(offset)))
-    by_id = {n.id: n for n in session.scalars(select(Newcomer).where(Newcomer.id.in_(ids)))}
+    rows_query = select(Newcomer).options(load_only(*LIST_FIELDS)).where(Newcomer.id.in_(ids))
+    by_id = {n.id: n for n in session.scalars(rows_query)}
     rows = [by_id[i] for i in ids if i in by_id]  # one erased in between is simply gone
     audit.record_read(session, actor=actor, action="list", object_type=OBJECT)
     return rows, total

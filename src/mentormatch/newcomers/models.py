@@ -21,7 +21,6 @@ class NewcomerStatus(enum.StrEnum):
 
 class Newcomer(Base):
     __tablename__ = "newcomers"
-    __table_args__ = (Index("ix_newcomers_queue", "status", "urgent", "waiting_since"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     first_name: Mapped[str] = mapped_column(String(60))
@@ -62,6 +61,17 @@ class Newcomer(Base):
     )
 
     __mapper_args__ = {"version_id_col": version}
+
+
+# The coordinators' queue: urgent first, then longest waiting (newcomers.service.queue_order),
+# read straight from the index a page at a time; also counts newcomers by status.
+Index(
+    "ix_newcomers_queue_order",
+    Newcomer.status,
+    Newcomer.urgent.desc(),
+    Newcomer.waiting_since,
+    Newcomer.id,
+)
 
 
 class Consent(Base):

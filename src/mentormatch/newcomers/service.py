@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, load_only, selectinload
 
 from mentormatch import vocabulary
@@ -191,8 +191,8 @@ LIST_FIELDS = (
 
 
 def queue_order() -> tuple[Any, ...]:
-    """Urgent first, then those waiting longest."""
-    return (case((Newcomer.urgent.is_(True), 0), else_=1), Newcomer.waiting_since, Newcomer.id)
+    """Urgent first, then those waiting longest (the order of `ix_newcomers_queue_order`)."""
+    return (Newcomer.urgent.desc(), Newcomer.waiting_since, Newcomer.id)
 
 
 def list_newcomers(

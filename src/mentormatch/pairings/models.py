@@ -34,6 +34,10 @@ class Pairing(Base):
     __table_args__ = (
         Index("ix_pairings_mentor_status", "mentor_id", "status"),
         Index("ix_pairings_newcomer_status", "newcomer_id", "status"),
+        # A page of pairings by status, newest first; expiring overdue requests.
+        Index("ix_pairings_status_id", "status", "id"),
+        # The mentors' loads (approved + active per mentor), read before every suggestion.
+        Index("ix_pairings_status_mentor", "status", "mentor_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -94,7 +94,7 @@ class Pool:
         cols = (
             m.recovery_day, m.age, m.ux, m.uy, m.uz, m.reach2, m.substances, m.families,
             m.experience, m.pathways, m.load_score, m.schedule[0], m.schedule[1],
-            m.schedule[2], m.id,
+            m.schedule[2], m.id, m.modes,
         )  # fmt: skip
         return cls(
             runs=tuple(np.ascontiguousarray(c) for c in runs),
@@ -193,12 +193,13 @@ class MentorTop:
 _local = threading.local()
 
 
-def _scratch(size: int) -> np.ndarray:
-    """A zeroed float64 buffer of ``size`` for this thread (the kernel leaves it zeroed)."""
-    buf: np.ndarray | None = getattr(_local, "buf", None)
-    if buf is None or buf.size < size:
-        buf = _local.buf = np.zeros(size, dtype=np.float64)
-    return buf
+def _scratch(size: int) -> tuple[np.ndarray, np.ndarray]:
+    """This thread's buffers for a pool of ``size``: a zeroed float64 cosine per mentor
+    (the kernel leaves it zeroed) and two float32 rows of per-span work."""
+    bufs: tuple[np.ndarray, np.ndarray] | None = getattr(_local, "bufs", None)
+    if bufs is None or bufs[0].size < size:
+        bufs = _local.bufs = (np.zeros(size, np.float64), np.empty((2, size), F32))
+    return bufs
 
 
 class MentorLists:
@@ -249,7 +250,7 @@ def scan(pool: Pool, batch: Batch, p: Program, *, k: int, lists: MentorLists | N
         _scan_rows(edges[i], edges[i + 1], pool.runs, pool.columns, pool.text_indptr,
                    pool.text_rows, pool.text_data, batch.ints, batch.floats, batch.schedule,
                    weights, batch.bounds, *batch.terms, *batch.excluded, params, rules,
-                   FAMILY_BIT, k, _scratch(size), out.count, out.position, out.score,
+                   FAMILY_BIT, k, *_scratch(size), out.count, out.position, out.score,
                    out.values, out.applies, top.row, top.score, worst, row_offset)  # fmt: skip
 
     if parts == 1:
@@ -283,22 +284,59 @@ def _ctpop_typing(typingctx: Any, v: Any) -> Any:  # pragma: no cover - compile 
 _ctpop: Any = numba.extending.intrinsic(_ctpop_typing)
 
 
-@numba.njit(nogil=True, cache=True, boundscheck=False)
+_jit: Final = numba.njit(nogil=True, cache=True, boundscheck=False, error_model="numpy")
+
+
+@_jit
+def _criteria(i: int, cols: Any, cosine: Any, q: Any) -> Any:  # pragma: no cover - compiled
+    """Feasibility (distance, modes, recovery date) and criteria 1-7 of pool mentor ``i``.
+
+    The operations and their float32 order are those of ``criteria.components``;
+    criterion 0 (substance) is summed separately over the newcomer's substances.
+    """
+    (recovery, age, ux, uy, uz, reach2, _, _, experience, pathways, load_score, s0, s1, s2,
+     _, modes) = cols  # fmt: skip
+    (qm, check_near, qx, qy, qz, qr, rec, a0, a1, a2, path, wanted, per_wanted, qa,
+     per_mode, inv_sat, inv_span) = q  # fmt: skip
+    one, zero = np.float32(1.0), np.float32(0.0)
+    shared = modes[i] & qm
+    remote = np.float32(_ctpop(shared & REMOTE_MODES))
+    dx = ux[i] - qx
+    d2 = dx * dx
+    dy = uy[i] - qy
+    d2 += dy * dy
+    dz = uz[i] - qz
+    d2 += dz * dz
+    r = reach2[i]
+    near = check_near & ((shared & IN_PERSON) != 0) & (not np.isnan(r)) & (d2 <= min(r, qr))
+    feasible = ((remote != zero) | near) & ((rec == NO_RECOVERY_DAY) | (recovery[i] < rec))
+    hours = _ctpop(s0[i] & a0) + _ctpop(s1[i] & a1) + _ctpop(s2[i] & a2)
+    v1 = min(np.float32(hours) * inv_sat, one)
+    v2 = one if (pathways[i] & path) != 0 else zero
+    v3 = np.float32(_ctpop(experience[i] & wanted)) / per_wanted
+    v4 = np.float32(min(cosine[i], 1.0))
+    v5 = max(one - np.float32(abs(np.int64(age[i]) - qa)) * inv_span, zero)
+    v6 = load_score[i]
+    v7 = (remote + one if near else remote) / per_mode
+    return feasible, v1, v2, v3, v4, v5, v6, v7
+
+
+@_jit
 def _scan_rows(start: int, stop: int, run_codes: Any, cols: Any, t_ptr: Any, t_rows: Any,
                t_data: Any, q_ints: Any, q_floats: Any, q_sched: Any, weights: Any, bounds: Any,
                q_ptr: Any, q_terms: Any, q_weights: Any, x_ptr: Any, x_pos: Any, params: Any,
-               rules: Any, fam_bit: Any, k: int, cosine: Any, count: Any, position: Any,
-               score: Any, values: Any, applies: Any, m_row: Any, m_score: Any,
+               rules: Any, fam_bit: Any, k: int, cosine: Any, work: Any, count: Any,
+               position: Any, score: Any, values: Any, applies: Any, m_row: Any, m_score: Any,
                m_worst: Any, row_offset: int) -> None:  # fmt: skip  # pragma: no cover - compiled
-    """Rows ``start:stop`` of the batch: rules, criteria and top-k, mentor by mentor."""
+    """Rows ``start:stop`` of the batch: rules, criteria and top-k, span by span."""
     (runs, r_gender, r_accepts, r_languages, r_modes, r_ruled_out, r_affirming,
      r_youth) = run_codes  # fmt: skip
-    (recovery, age, ux, uy, uz, reach2, substances, families, experience, pathways,
-     load_score, s0, s1, s2, ids) = cols  # fmt: skip
+    substances, families, ids = cols[6], cols[7], cols[14]
     fc, rest, inv_sat, inv_span = params[0], params[1], params[2], params[3]
     min_age, serves_youth = rules[0], rules[1] != 0
     one, zero = np.float32(1.0), np.float32(0.0)
     mentor_k = m_row.shape[1]
+    sub_score, total = work[0], work[1]  # per mentor of the current span
     sub_bits = np.zeros(fam_bit.size, dtype=np.int64)
     fam_bits = np.zeros(fam_bit.size, dtype=np.int64)
     width = max(k, 1)  # this row's top-k so far: sorted arrays + a slot of values each
@@ -313,18 +351,18 @@ def _scan_rows(start: int, stop: int, run_codes: Any, cols: Any, t_ptr: Any, t_r
             term, w = q_terms[t], q_weights[t]
             for e in range(t_ptr[term], t_ptr[term + 1]):
                 cosine[t_rows[e]] += np.float64(t_data[e] * w)
-        q = q_ints[j]
-        g, pref, lang, qm, path, med = q[0], q[1], q[2], q[3], q[4], q[5] != 0
-        qa, rec, subs, n_subs, wanted, check_near = q[6], q[7], q[8], q[9], q[10], q[11] != 0
-        qx, qy, qz, qr = q_floats[j, 0], q_floats[j, 1], q_floats[j, 2], q_floats[j, 3]
+        qi = q_ints[j]
+        g, pref, lang, qm, path, med = qi[0], qi[1], qi[2], qi[3], qi[4], qi[5] != 0
+        qa, rec, subs, n_subs, wanted, check_near = qi[6], qi[7], qi[8], qi[9], qi[10], qi[11] != 0
         a0, a1, a2 = q_sched[j, 0], q_sched[j, 1], q_sched[j, 2]
+        q = (qm, check_near, q_floats[j, 0], q_floats[j, 1], q_floats[j, 2], q_floats[j, 3],
+             rec, a0, a1, a2, path, wanted, max(np.float32(_ctpop(wanted)), one), qa,
+             max(np.float32(_ctpop(qm)), one), inv_sat, inv_span)  # fmt: skip
         inv_subs = one / max(np.float32(n_subs), one)
-        per_wanted = max(np.float32(_ctpop(wanted)), one)
-        per_mode = max(np.float32(_ctpop(qm)), one)
         minor = qa < min_age
         # which criteria apply, and their float32 shares, as in criteria.total
         applies[j, 0], applies[j, 1], applies[j, 2] = n_subs > 0, (a0 | a1 | a2) != 0, path != 0
-        applies[j, 3], applies[j, 4], applies[j, 5] = wanted != 0, q[12] != 0, True
+        applies[j, 3], applies[j, 4], applies[j, 5] = wanted != 0, qi[12] != 0, True
         applies[j, 6], applies[j, 7] = True, qm != 0
         norm = 0.0
         for c in range(8):
@@ -349,64 +387,45 @@ def _scan_rows(start: int, stop: int, run_codes: Any, cols: Any, t_ptr: Any, t_r
         worst = np.float32(-1.0) if k > 0 else np.float32(np.inf)
         worst_id = np.int64(-1)
         x, x_end = x_ptr[j], x_ptr[j + 1]
-        for run in range(bounds[j, 0], bounds[j, 1]):
-            # categorical hard rules, once per run of mentors with the same codes
-            if (r_accepts[run] & g) == 0:
-                continue
-            if pref != ALL_GENDERS and (r_gender[run] & pref) == 0:
-                continue
-            if (r_languages[run] & lang) == 0:
-                continue
-            if med and not r_affirming[run]:
-                continue
-            if path != 0 and (r_ruled_out[run] & path) != 0:
-                continue
-            if minor and not (serves_youth and r_youth[run]):
-                continue
-            shared = r_modes[run] & qm
-            remote = np.float32(_ctpop(shared & REMOTE_MODES))
-            in_person = check_near and (shared & IN_PERSON) != 0
-            if remote == zero and not in_person:
-                continue
-            for i in range(runs[run], runs[run + 1]):
-                # per-mentor hard rules: distance, recovery dates, do-not-pair
-                near = False
-                if in_person:
-                    dx = ux[i] - qx
-                    d2 = dx * dx
-                    dy = uy[i] - qy
-                    d2 += dy * dy
-                    dz = uz[i] - qz
-                    d2 += dz * dz
-                    r = reach2[i]
-                    near = (not np.isnan(r)) and d2 <= min(r, qr)
-                    if remote == zero and not near:
-                        continue
-                if rec != NO_RECOVERY_DAY and recovery[i] >= rec:
+        first, last = bounds[j, 0], bounds[j, 1]
+        span = -1  # pool position where the current span of passing runs starts
+        for run in range(first, last + 1):
+            # categorical hard rules, once per run of mentors with the same codes;
+            # adjacent passing runs form one span, scored in one straight loop
+            if run < last:
+                shared = r_modes[run] & qm
+                if (
+                    (r_accepts[run] & g) != 0
+                    and (pref == ALL_GENDERS or (r_gender[run] & pref) != 0)
+                    and (r_languages[run] & lang) != 0
+                    and (r_affirming[run] or not med)
+                    and (path == 0 or (r_ruled_out[run] & path) == 0)
+                    and (not minor or (serves_youth and r_youth[run]))
+                    and ((shared & REMOTE_MODES) != 0 or (check_near and (shared & IN_PERSON) != 0))
+                ):
+                    if span < 0:
+                        span = runs[run]
                     continue
-                while x < x_end and x_pos[x] < i:
-                    x += 1
-                if x < x_end and x_pos[x] == i:
-                    continue
-                # criteria, in the order and float32 precision of criteria.components
-                v0 = zero
-                if n_bits:
-                    fam, sub = families[i], substances[i]
-                    for b in range(n_bits):
-                        credit = fc if (fam & fam_bits[b]) != 0 else zero
-                        credit += rest if (sub & sub_bits[b]) != 0 else zero
-                        v0 += credit
-                    v0 *= inv_subs
-                hours = _ctpop(s0[i] & a0) + _ctpop(s1[i] & a1) + _ctpop(s2[i] & a2)
-                v1 = min(np.float32(hours) * inv_sat, one)
-                v2 = one if (pathways[i] & path) != 0 else zero
-                v3 = np.float32(_ctpop(experience[i] & wanted)) / per_wanted
-                v4 = np.float32(min(cosine[i], 1.0))
-                v5 = max(one - np.float32(abs(np.int64(age[i]) - qa)) * inv_span, zero)
-                v6 = load_score[i]
-                v7 = (remote + one if near else remote) / per_mode
-                # the weighted mean, summed in CRITERIA order like criteria.total
-                acc = zero + v0 * sh0
+            if span < 0:
+                continue
+            s, size, span = span, runs[run] - span, -1
+            # substance credit, newcomer substance by substance (criteria.components' order)
+            for i in range(size):
+                sub_score[i] = zero
+            for b in range(n_bits):
+                fb, sb = fam_bits[b], sub_bits[b]
+                for i in range(size):
+                    credit = fc if (families[s + i] & fb) != 0 else zero
+                    credit += rest if (substances[s + i] & sb) != 0 else zero
+                    sub_score[i] += credit
+            if n_bits:
+                for i in range(size):
+                    sub_score[i] *= inv_subs
+            # per-mentor rules and the weighted mean, summed in CRITERIA order like
+            # criteria.total; -1 marks an infeasible mentor (scores are >= 0)
+            for i in range(size):
+                ok, v1, v2, v3, v4, v5, v6, v7 = _criteria(s + i, cols, cosine, q)
+                acc = zero + sub_score[i] * sh0
                 acc += v1 * sh1
                 acc += v2 * sh2
                 acc += v3 * sh3
@@ -414,23 +433,32 @@ def _scan_rows(start: int, stop: int, run_codes: Any, cols: Any, t_ptr: Any, t_r
                 acc += v5 * sh5
                 acc += v6 * sh6
                 acc += v7 * sh7
+                total[i] = acc if ok else np.float32(-1.0)
+            while x < x_end and x_pos[x] < s:  # do-not-pair
+                x += 1
+            while x < x_end and x_pos[x] < s + size:
+                total[x_pos[x] - s] = -1.0
+                x += 1
+            for i in range(size):
+                acc, m = total[i], s + i
                 # keep the k best, score descending then id ascending; the values of a
                 # kept mentor stay in one buffer slot while the sorted arrays shift
-                if acc > worst or (acc == worst and ids[i] < worst_id):
+                if acc > worst or (acc == worst and ids[m] < worst_id):
+                    _, v1, v2, v3, v4, v5, v6, v7 = _criteria(m, cols, cosine, q)
                     held = b_slot[k - 1] if filled == k else filled
                     slot = min(filled, k - 1)
                     while slot > 0 and (
                         b_score[slot - 1] < acc
-                        or (b_score[slot - 1] == acc and b_id[slot - 1] > ids[i])
+                        or (b_score[slot - 1] == acc and b_id[slot - 1] > ids[m])
                     ):
                         b_score[slot] = b_score[slot - 1]
                         b_id[slot] = b_id[slot - 1]
                         b_pos[slot] = b_pos[slot - 1]
                         b_slot[slot] = b_slot[slot - 1]
                         slot -= 1
-                    b_score[slot], b_id[slot], b_pos[slot], b_slot[slot] = acc, ids[i], i, held
+                    b_score[slot], b_id[slot], b_pos[slot], b_slot[slot] = acc, ids[m], m, held
                     b_vals[held, 0], b_vals[held, 1], b_vals[held, 2], b_vals[held, 3] = (
-                        v0,
+                        sub_score[i],
                         v1,
                         v2,
                         v3,
@@ -444,15 +472,15 @@ def _scan_rows(start: int, stop: int, run_codes: Any, cols: Any, t_ptr: Any, t_r
                     filled = min(filled + 1, k)
                     if filled == k:
                         worst, worst_id = b_score[k - 1], b_id[k - 1]
-                if mentor_k > 0 and acc > m_worst[i]:  # -1 until the mentor's list is full
+                if mentor_k > 0 and acc > m_worst[m]:  # -1 until the mentor's list is full
                     slot = mentor_k - 1
-                    while slot > 0 and m_score[i, slot - 1] < acc:  # empty slots hold -1
-                        m_score[i, slot] = m_score[i, slot - 1]
-                        m_row[i, slot] = m_row[i, slot - 1]
+                    while slot > 0 and m_score[m, slot - 1] < acc:  # empty slots hold -1
+                        m_score[m, slot] = m_score[m, slot - 1]
+                        m_row[m, slot] = m_row[m, slot - 1]
                         slot -= 1
-                    m_score[i, slot] = acc
-                    m_row[i, slot] = j + row_offset
-                    m_worst[i] = m_score[i, mentor_k - 1]
+                    m_score[m, slot] = acc
+                    m_row[m, slot] = j + row_offset
+                    m_worst[m] = m_score[m, mentor_k - 1]
         count[j] = filled
         for slot in range(filled):
             score[j, slot], position[j, slot] = b_score[slot], b_pos[slot]

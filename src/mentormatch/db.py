@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -64,17 +66,73 @@ def _takes_write_lock(statement: str, context: Any) -> bool:
     return getattr(getattr(compiled, "statement", None), "_for_update_arg", None) is not None
 
 
+BUSY_TIMEOUT_S = 30
+
+
+def _gated_connection(gate: threading.Lock) -> type[sqlite3.Connection]:
+    """sqlite3 connections whose write transactions first queue on `gate`, one per engine.
+
+    SQLite's busy handler polls for the write lock with growing sleeps (1, 2, 5, 10, 15,
+    20, 25, 25, 25, 50, 50, 100 ms…), so a writer that finds the lock taken a few times in a
+    row sleeps tens of milliseconds after it has come free. Threads of one process queue
+    here instead and the next one starts the moment the last one commits or rolls back;
+    only a writer from another process still meets the busy handler. The gate only orders
+    writers: SQLite's own lock still protects the data (a gate released early, e.g. after
+    a failed commit, costs a wait, never correctness).
+    """
+
+    class GatedConnection(sqlite3.Connection):
+        holds_gate = False
+
+        def begin_immediate(self) -> None:
+            if not self.holds_gate:
+                if not gate.acquire(timeout=BUSY_TIMEOUT_S):
+                    raise sqlite3.OperationalError("database is locked")
+                self.holds_gate = True
+            try:
+                self.execute("BEGIN IMMEDIATE")
+            except BaseException:
+                self._release()
+                raise
+
+        def _release(self) -> None:
+            if self.holds_gate:
+                self.holds_gate = False
+                gate.release()
+
+        def commit(self) -> None:
+            try:
+                super().commit()
+            finally:
+                self._release()
+
+        def rollback(self) -> None:
+            try:
+                super().rollback()
+            finally:
+                self._release()
+
+        def close(self) -> None:
+            try:
+                super().close()
+            finally:
+                self._release()
+
+    return GatedConnection
+
+
 def _configure_sqlite(engine: Engine) -> None:
     """WAL, foreign keys, a busy timeout, and BEGIN IMMEDIATE at a transaction's first write.
 
     Plain reads run outside any transaction (WAL readers never block or wait). The first
     write, or a locking read (``SELECT … FOR UPDATE``, which SQLite itself ignores), starts
-    ``BEGIN IMMEDIATE``: writers queue on the busy timeout instead of failing with "database
-    is locked", and a count-then-write after a locking read runs alone — SQLite's write lock
-    stands where PostgreSQL takes row locks. The lock is held from that statement to the
-    commit, not from a request's first query: taken at the sign-in lookup, a request then
-    waiting for a worker thread held every other writer up, and under 50 concurrent
-    clients every thread was soon waiting on the busy timeout (the load test found it).
+    ``BEGIN IMMEDIATE``: writers queue (on the engine's gate, then on the busy timeout)
+    instead of failing with "database is locked", and a count-then-write after a locking
+    read runs alone — SQLite's write lock stands where PostgreSQL takes row locks. The
+    lock is held from that statement to the commit, not from a request's first query:
+    taken at the sign-in lookup, a request then waiting for a worker thread held every
+    other writer up, and under 50 concurrent clients every thread was soon waiting on the
+    busy timeout (the load test found it).
     """
 
     @event.listens_for(engine, "connect")
@@ -83,7 +141,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_S * 1000}")
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.close()
 
@@ -91,8 +149,9 @@ def _configure_sqlite(engine: Engine) -> None:
     def _before_execute(
         _conn: Any, cursor: Any, statement: str, _params: Any, context: Any, _many: bool
     ) -> None:
-        if not cursor.connection.in_transaction and _takes_write_lock(statement, context):
-            cursor.execute("BEGIN IMMEDIATE")
+        connection = cursor.connection
+        if not connection.in_transaction and _takes_write_lock(statement, context):
+            connection.begin_immediate()
 
 
 class _NoRowLogging(logging.Filter):
@@ -115,7 +174,11 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(
             url,
-            connect_args={"timeout": 30, "check_same_thread": False},
+            connect_args={
+                "timeout": BUSY_TIMEOUT_S,
+                "check_same_thread": False,
+                "factory": _gated_connection(threading.Lock()),
+            },
             hide_parameters=True,
         )
         _configure_sqlite(engine)

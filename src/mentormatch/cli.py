@@ -158,7 +158,7 @@ def serve(
 
     warm_up()  # workers then load the compiled ranking kernel from numba's disk cache
     uvicorn.run(
-        "mentormatch.main:create_app",
+        "mentormatch.main:create_served_app",
         factory=True,
         host=host,
         port=port,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from typing import Any
 
@@ -129,4 +130,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     openapi.install(app, settings)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeadersMiddleware)
+    return app
+
+
+def create_served_app() -> FastAPI:
+    """The app as `mentormatch serve` runs it in each worker: built, then the garbage
+    collector told to leave everything that exists by now alone.
+
+    After imports (scikit-learn, pandas, SQLAlchemy…) a worker tracks ~350k objects, and
+    each full collection walked them all: a 220 ms pause for every request in flight in
+    that worker (measured in-process on the load test's mix, one full collection per
+    ~1,500 requests). Frozen, a full collection walked only what was made since: 1.5 ms.
+    """
+    app = create_app()
+    gc.collect()
+    gc.freeze()
     return app

@@ -113,11 +113,16 @@ def test_ranked_scores_are_exactly_the_explained_scores(seed: int) -> None:
         assert e.components == {c: getattr(row, c) for c in e.components}
 
 
-def test_candidates_add_each_mentors_best_newcomers() -> None:
+@pytest.mark.parametrize("twins", [False, True])
+def test_candidates_add_each_mentors_best_newcomers(twins: bool) -> None:
     w = world(8, mentors=60, newcomers=300)
+    newcomers = w.newcomers
+    if twins:  # every profile twice: equal scores, so ties decide (the earlier row wins)
+        twin = newcomers.iloc[:150].assign(id=newcomers.id.iloc[:150] + 10_000)
+        newcomers = pd.concat([newcomers.iloc[:150], twin], ignore_index=True)
     ranker = fitted(w.mentors, chunk_size=128)  # per-mentor picks must survive chunking
-    matrix, newcomer_ids, mentor_ids = ranker.candidates(w.newcomers, k=2, mentor_k=3)
-    everything = ranker.rank(w.newcomers, k=len(w.mentors))
+    matrix, newcomer_ids, mentor_ids = ranker.candidates(newcomers, k=2, mentor_k=3)
+    everything = ranker.rank(newcomers, k=len(w.mentors))
     row_of = {int(n): i for i, n in enumerate(newcomer_ids)}
     top = everything[everything["rank"] <= 2]
     expected = set(zip(top.newcomer_id, top.mentor_id, strict=True))

@@ -219,7 +219,7 @@ class MentorLists:
 
     def result(self) -> MentorTop:
         """The k best rows per mentor (-1 = empty slot)."""
-        return merge(self.tops, self.k)
+        return merge(self.tops)
 
 
 def scan(pool: Pool, batch: Batch, p: Program, *, k: int, lists: MentorLists | None = None,
@@ -261,15 +261,14 @@ def scan(pool: Pool, batch: Batch, p: Program, *, k: int, lists: MentorLists | N
     return out
 
 
-def merge(tops: list[MentorTop], k: int) -> MentorTop:
-    """The k best rows per mentor over several buffers (lower row breaks ties)."""
-    if len(tops) == 1 or k == 0:
-        return tops[0]
-    row = np.concatenate([t.row for t in tops], axis=1)
-    score = np.concatenate([t.score for t in tops], axis=1)
-    key = np.where(row < 0, np.iinfo(np.int64).max, row)
-    order = np.lexsort((key, -score), axis=1)[:, :k]
-    return MentorTop(np.take_along_axis(row, order, 1), np.take_along_axis(score, order, 1))
+def merge(tops: list[MentorTop]) -> MentorTop:
+    """The best rows per mentor over several buffers, each sorted best first (ties: lower row)."""
+    out = tops[0]
+    for other in tops[1:]:
+        row, score = np.empty_like(out.row), np.empty_like(out.score)
+        _merge_sorted(out.row, out.score, other.row, other.score, row, score)
+        out = MentorTop(row, score)
+    return out
 
 
 def _ctpop_typing(typingctx: Any, v: Any) -> Any:  # pragma: no cover - compile time
@@ -319,6 +318,24 @@ def _criteria(i: int, cols: Any, cosine: Any, q: Any) -> Any:  # pragma: no cove
     v6 = load_score[i]
     v7 = (remote + one if near else remote) / per_mode
     return feasible, v1, v2, v3, v4, v5, v6, v7
+
+
+@_jit
+def _merge_sorted(a_row: Any, a_score: Any, b_row: Any, b_score: Any, row: Any,
+                  score: Any) -> None:  # fmt: skip  # pragma: no cover - compiled
+    """Per mentor, the first k of two lists sorted by score then row (-1 = empty)."""
+    for m in range(row.shape[0]):
+        i = e = 0
+        for slot in range(row.shape[1]):
+            take_a = a_score[m, i] > b_score[m, e] or (
+                a_score[m, i] == b_score[m, e] and 0 <= a_row[m, i] < b_row[m, e]
+            )
+            if take_a:
+                row[m, slot], score[m, slot] = a_row[m, i], a_score[m, i]
+                i += 1
+            else:
+                row[m, slot], score[m, slot] = b_row[m, e], b_score[m, e]
+                e += 1
 
 
 @_jit

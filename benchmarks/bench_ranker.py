@@ -29,7 +29,7 @@ import pandas as pd
 from sklearn.neighbors import NearestNeighbors
 
 from mentormatch.matching import MentorRanker
-from mentormatch.matching.features import encode_newcomers
+from mentormatch.matching.features import encode_newcomer_rows
 from mentormatch.matching.frames import check_newcomers
 from mentormatch.matching.kernel import THREADS
 from mentormatch.matching.reference import score, utc_hours, violations
@@ -147,7 +147,9 @@ def main() -> None:
         ranker = MentorRanker(reference_time=base.reference)
         fit_s = timed(lambda r=ranker, m=mentors: r.fit(m), 1 if size >= 100_000 else repeat)
         add("fit", label, fit_s)
-        queries = encode_newcomers(check_newcomers(newcomers.iloc[:n_queries]), ranker.encoders_)
+        checked = check_newcomers(newcomers.iloc[:n_queries])
+        enc = ranker.encoders_
+        queries = [encode_newcomer_rows(checked.iloc[[i]], enc) for i in range(n_queries)]
 
         def query_all(r: MentorRanker = ranker, qs: list = queries) -> None:
             for q in qs:

@@ -281,70 +281,125 @@ class Query:
         return replace(self, **changes)
 
 
-def encode_newcomers(df: pd.DataFrame, enc: Encoders) -> list[Query]:
-    """Encode a checked newcomers frame into one ``Query`` per row."""
+@dataclass(frozen=True, slots=True)
+class Newcomers:
+    """Checked newcomer rows encoded column by column (the batch form of ``Query``)."""
+
+    id: np.ndarray
+    gender: np.ndarray
+    pref: np.ndarray
+    languages: np.ndarray
+    modes: np.ndarray
+    pathway: np.ndarray
+    medication: list[str]
+    on_medication: np.ndarray
+    age: np.ndarray
+    recovery_day: np.ndarray
+    lat: np.ndarray
+    lon: np.ndarray
+    radius: np.ndarray
+    unit: np.ndarray  # (n, 3) float32
+    reach2: np.ndarray
+    substances: list[tuple[int, ...]]
+    families: list[tuple[int, ...]]
+    wanted: np.ndarray
+    schedule: np.ndarray  # (n, 3) uint64
+    text: sp.csr_matrix
+    excluded: list[np.ndarray]
+    timezone: list[str]
+
+    def __len__(self) -> int:
+        return len(self.id)
+
+    def queries(self) -> list[Query]:
+        """One ``Query`` per row."""
+        text, out = self.text, []
+        cols = zip(
+            self.id.tolist(), self.gender.tolist(), self.pref.tolist(), self.languages.tolist(),
+            self.modes.tolist(), self.pathway.tolist(), self.medication, self.age.tolist(),
+            self.recovery_day.tolist(), self.lat.tolist(), self.lon.tolist(),
+            self.radius.tolist(), self.unit.tolist(), self.reach2.tolist(), self.substances,
+            self.families, self.wanted.tolist(), self.excluded, self.timezone, strict=True,
+        )  # fmt: skip
+        for i, (id_, g, pf, lang, mode, path, med, age, day, la, lo_, rad, unit, rr, subs, fams,
+                want, excl, tz) in enumerate(cols):  # fmt: skip
+            a, b = text.indptr[i], text.indptr[i + 1]
+            out.append(
+                Query(
+                    id=id_,
+                    gender=g,
+                    pref=pf,
+                    languages=lang,
+                    modes=mode,
+                    pathway=path,
+                    on_medication=med != F.NO_MEDICATION,
+                    medication=med,
+                    age=age,
+                    recovery_day=day,
+                    lat=la,
+                    lon=lo_,
+                    radius=rad,
+                    unit=tuple(unit),
+                    reach2=rr,
+                    substances=subs,
+                    families=fams,
+                    wanted=want,
+                    schedule=self.schedule[i],
+                    terms=text.indices[a:b].astype(np.int64),
+                    weights=text.data[a:b],
+                    excluded=excl,
+                    timezone=tz,
+                )
+            )
+        return out
+
+
+def encode_newcomer_rows(df: pd.DataFrame, enc: Encoders) -> Newcomers:
+    """Encode a checked newcomers frame column by column."""
     sched = schedule.encode(df[F.AVAILABILITY].tolist(), df[F.TIMEZONE].tolist(), enc.week_start)
-    text = encode_text(enc, df[F.HOPES].tolist())
-    days = _days(df[F.RECOVERY_START])
     lat, lon = _radians(df[F.LATITUDE]), _radians(df[F.LONGITUDE])
     radius = pd.to_numeric(df[F.TRAVEL_RADIUS_KM], errors="coerce").to_numpy(np.float64)
-    ux, uy, uz = unit_vectors(lat, lon)
-    r2 = reach2(radius)
-    pref = enc.gender.transform(df[F.GENDER_PREF].tolist())
-    pref = np.where(pref == 0, ALL_GENDERS, pref).tolist()
+    pref = enc.gender.transform(df[F.GENDER_PREF].tolist()).astype(np.int64)
     other = enc.gender.bit["other"]
-    gender = [enc.gender.bit.get(g, other) for g in df[F.GENDER].tolist()]
-    languages = enc.language.transform(df[F.LANGUAGES].tolist()).tolist()
-    modes = enc.mode.transform(df[F.MEETING_MODES].tolist()).tolist()
-    wanted = enc.experience.transform(df[F.WANTED_EXPERIENCE].tolist()).tolist()
-    pathway = [
-        enc.pathway.bit.get(v, 0) if isinstance(v, str) and v != F.NOT_CHOSEN_PATHWAY else 0
-        for v in df[F.PATHWAY].tolist()
-    ]
     medication = [v if isinstance(v, str) else F.NO_MEDICATION for v in df[F.MEDICATION].tolist()]
     sub_bit, fam_bit = enc.substance.bit, enc.family.bit
     substances = [
         [s for s in dict.fromkeys(row) if s in sub_bit] for row in df[F.SUBSTANCES].tolist()
     ]
-    sched_t = np.ascontiguousarray(sched.T)
-    cols = zip(
-        df[F.ID].tolist(), gender, pref, languages, modes, pathway, medication,
-        df[F.AGE].tolist(), days.tolist(), lat.tolist(), lon.tolist(), radius.tolist(),
-        ux.tolist(), uy.tolist(), uz.tolist(), r2.tolist(), substances, wanted,
-        df[F.EXCLUDED_MENTOR_IDS].tolist(), df[F.TIMEZONE].tolist(), strict=True,
-    )  # fmt: skip
-    out = []
-    for i, (id_, g, pf, lang, mode, path, med, age, day, la, lo_, rad, x, y, z, rr, subs,
-            want, excl, tz) in enumerate(cols):  # fmt: skip
-        a, b = text.indptr[i], text.indptr[i + 1]
-        out.append(
-            Query(
-                id=int(id_),
-                gender=g,
-                pref=pf,
-                languages=lang,
-                modes=mode,
-                pathway=path,
-                on_medication=med != F.NO_MEDICATION,
-                medication=med,
-                age=int(age),
-                recovery_day=day,
-                lat=la,
-                lon=lo_,
-                radius=rad,
-                unit=(x, y, z),
-                reach2=rr,
-                substances=tuple(sub_bit[s] for s in subs),
-                families=tuple(fam_bit[vocab.FAMILY_OF[s]] for s in subs),
-                wanted=want,
-                schedule=sched_t[i],
-                terms=text.indices[a:b].astype(np.int64),
-                weights=text.data[a:b],
-                excluded=np.asarray(excl, dtype=np.int64),
-                timezone=tz,
-            )
-        )
-    return out
+    pathway = [
+        enc.pathway.bit.get(v, 0) if isinstance(v, str) and v != F.NOT_CHOSEN_PATHWAY else 0
+        for v in df[F.PATHWAY].tolist()
+    ]
+    ints = lambda values: np.array(values, dtype=np.int64).reshape(-1)  # noqa: E731
+    return Newcomers(
+        id=ints(df[F.ID].tolist()),
+        gender=ints([enc.gender.bit.get(g, other) for g in df[F.GENDER].tolist()]),
+        pref=np.where(pref == 0, ALL_GENDERS, pref),
+        languages=enc.language.transform(df[F.LANGUAGES].tolist()).astype(np.int64),
+        modes=enc.mode.transform(df[F.MEETING_MODES].tolist()).astype(np.int64),
+        pathway=ints(pathway),
+        medication=medication,
+        on_medication=np.array([m != F.NO_MEDICATION for m in medication], dtype=bool),
+        age=ints(df[F.AGE].tolist()),
+        recovery_day=_days(df[F.RECOVERY_START]).astype(np.int64),
+        lat=lat,
+        lon=lon,
+        radius=radius,
+        unit=np.column_stack(unit_vectors(lat, lon)).reshape(-1, 3),
+        reach2=reach2(radius),
+        substances=[tuple(sub_bit[s] for s in row) for row in substances],
+        families=[tuple(fam_bit[vocab.FAMILY_OF[s]] for s in row) for row in substances],
+        wanted=enc.experience.transform(df[F.WANTED_EXPERIENCE].tolist()).astype(np.int64),
+        schedule=np.ascontiguousarray(sched.T),
+        text=encode_text(enc, df[F.HOPES].tolist()),
+        excluded=[np.asarray(x, dtype=np.int64) for x in df[F.EXCLUDED_MENTOR_IDS].tolist()],
+        timezone=df[F.TIMEZONE].tolist(),
+    )
+
+
+def encode_newcomers(df: pd.DataFrame, enc: Encoders) -> list[Query]:
+    """Encode a checked newcomers frame into one ``Query`` per row."""
+    return encode_newcomer_rows(df, enc).queries()
 
 
 def haversine_km(lat1: Any, lon1: Any, lat2: Any, lon2: Any) -> Any:

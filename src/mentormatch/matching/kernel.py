@@ -37,7 +37,7 @@ from mentormatch.matching.features import (
     REMOTE_MODES,
     SUBSTANCE_CODES,
     MentorArrays,
-    Query,
+    Newcomers,
 )
 from mentormatch.matching.program import CRITERIA, Program
 from mentormatch.vocabulary import FAMILY_OF
@@ -140,30 +140,29 @@ class Batch:
     excluded: tuple[np.ndarray, np.ndarray]  # CSR of sorted excluded pool positions
 
     @classmethod
-    def of(cls, queries: list[Query], *, bounds: np.ndarray,
-           excluded: list[np.ndarray]) -> Batch:  # fmt: skip
-        """Encode queries with the runs and exclusions of each row."""
-        ints = np.array(
-            [(q.gender, q.pref, q.languages, q.modes, q.pathway, q.on_medication, q.age,
-              q.recovery_day, sum(q.substances), len(q.substances), q.wanted,
-              bool(q.modes & IN_PERSON) and q.reach2 >= 0, q.terms.size > 0)
-             for q in queries],
-            dtype=np.int64,
-        ).reshape(-1, len(INTS))  # fmt: skip
+    def of(cls, rows: Newcomers, *, bounds: np.ndarray, excluded: list[np.ndarray]) -> Batch:
+        """Encode newcomer rows with the runs and exclusions of each row."""
+        n = len(rows)
+        count = lambda values: np.fromiter(values, dtype=np.int64, count=n)  # noqa: E731
+        near = ((rows.modes & IN_PERSON) != 0) & (rows.reach2 >= 0)
+        ints = np.column_stack(
+            [rows.gender, rows.pref, rows.languages, rows.modes, rows.pathway,
+             rows.on_medication, rows.age, rows.recovery_day,
+             count(sum(s) for s in rows.substances), count(len(s) for s in rows.substances),
+             rows.wanted, near, np.diff(rows.text.indptr) > 0]
+        ).astype(np.int64).reshape(-1, len(INTS))  # fmt: skip
         return cls(
             ints=ints,
-            floats=np.array([(*q.unit, q.reach2) for q in queries], dtype=F32).reshape(-1, 4),
-            schedule=np.array([q.schedule for q in queries], dtype=np.uint64).reshape(-1, 3),
+            floats=np.column_stack([rows.unit, rows.reach2]).astype(F32).reshape(-1, 4),
+            schedule=np.ascontiguousarray(rows.schedule, dtype=np.uint64).reshape(-1, 3),
             bounds=np.ascontiguousarray(bounds, dtype=np.int64),
-            terms=(_offsets([q.terms for q in queries]),
-                   np.concatenate([_NO_ROWS, *(q.terms for q in queries)]),
-                   np.concatenate([_NO_VALUES, *(q.weights for q in queries)])),
+            terms=(rows.text.indptr.astype(np.int64), rows.text.indices.astype(np.int64),
+                   rows.text.data.astype(F32)),
             excluded=(_offsets(excluded), np.concatenate([_NO_ROWS, *excluded])),
         )  # fmt: skip
 
 
 _NO_ROWS = np.empty(0, dtype=np.int64)
-_NO_VALUES = np.empty(0, dtype=F32)
 
 
 def _offsets(parts: list[np.ndarray]) -> np.ndarray:

@@ -19,9 +19,10 @@ from mentormatch.matching.explain import Explanation, Suggestion, reasons, share
 from mentormatch.matching.features import (
     ALL_GENDERS,
     MentorArrays,
+    Newcomers,
     Query,
     encode_mentors,
-    encode_newcomers,
+    encode_newcomer_rows,
     encode_text,
     make_encoders,
 )
@@ -163,29 +164,24 @@ class MentorRanker(BaseEstimator):
         return self
 
     # ------------------------------------------------------------------ queries
-    def _chunks(self, newcomers: pd.DataFrame) -> Iterator[list[Query]]:
+    def _chunks(self, newcomers: pd.DataFrame) -> Iterator[Newcomers]:
         """Encode newcomers chunk by chunk."""
         check_is_fitted(self, "mentors_")
         df = F.check_newcomers(newcomers)
         step = max(int(self.chunk_size), 1)
         for start in range(0, len(df), step):
-            yield encode_newcomers(df.iloc[start : start + step], self.encoders_)
-
-    def _queries(self, newcomers: pd.DataFrame) -> Iterator[Query]:
-        """Encode newcomers one by one (chunked underneath)."""
-        for chunk in self._chunks(newcomers):
-            yield from chunk
+            yield encode_newcomer_rows(df.iloc[start : start + step], self.encoders_)
 
     def _scan(
-        self, queries: list[Query], k: int, lists: kernel.MentorLists | None = None, offset: int = 0
+        self, rows: Newcomers, k: int, lists: kernel.MentorLists | None = None, offset: int = 0
     ) -> ScanResult:
         """Run the fused kernel; also return the criterion columns of the top-k (flat)."""
         whole = (0, len(self.pool_))
-        bounds = np.array([self.pool_bounds_[q.pref] if q.pref.bit_count() == 1 else whole
-                           for q in queries], dtype=np.int64).reshape(-1, 2)  # fmt: skip
-        excluded = [self._excluded_positions(q) for q in queries]
+        bounds = np.array([self.pool_bounds_[p] if p.bit_count() == 1 else whole
+                           for p in rows.pref.tolist()], dtype=np.int64).reshape(-1, 2)  # fmt: skip
+        excluded = [self._excluded_positions(x) for x in rows.excluded]
         runs = self.kernel_pool_.run_bounds(bounds)
-        batch = kernel.Batch.of(queries, bounds=runs, excluded=excluded)
+        batch = kernel.Batch.of(rows, bounds=runs, excluded=excluded)
         top = kernel.scan(self.kernel_pool_, batch, self.program_, k=k, lists=lists,
                           row_offset=offset)  # fmt: skip
         keep = np.arange(k)[None, :] < top.count[:, None]
@@ -195,11 +191,11 @@ class MentorRanker(BaseEstimator):
 
     def _scanned(
         self, newcomers: pd.DataFrame, k: int, lists: kernel.MentorLists | None = None
-    ) -> Iterator[tuple[list[Query], ScanResult]]:
+    ) -> Iterator[tuple[Newcomers, ScanResult]]:
         """Scan chunk after chunk; the next chunk is encoded while the kernel runs."""
         offset = 0
         with ThreadPoolExecutor(1) as executor:
-            ahead: tuple[list[Query], Future[ScanResult]] | None = None
+            ahead: tuple[Newcomers, Future[ScanResult]] | None = None
             for chunk in self._chunks(newcomers):
                 future = executor.submit(self._scan, chunk, k, lists, offset)
                 offset += len(chunk)
@@ -209,17 +205,17 @@ class MentorRanker(BaseEstimator):
             if ahead is not None:
                 yield ahead[0], ahead[1].result()
 
-    def _excluded_positions(self, q: Query) -> np.ndarray:
-        """Sorted pool positions of the newcomer's excluded mentors."""
-        if not q.excluded.size:
+    def _excluded_positions(self, excluded: np.ndarray) -> np.ndarray:
+        """Sorted pool positions of a newcomer's excluded mentor ids."""
+        if not excluded.size:
             return _EMPTY
-        pos = self.positions_.get_indexer(q.excluded)
+        pos = self.positions_.get_indexer(excluded)
         pos = self.pool_position_[pos[pos >= 0]]
         return np.unique(pos[pos >= 0])
 
-    def _top(self, q: Query, k: int) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
-        """Pool positions, scores and criterion values of the top-k feasible mentors."""
-        top, parts = self._scan([q], k)
+    def _top(self, row: Newcomers, k: int) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+        """Pool positions, scores and criterion values of one newcomer's top-k feasible mentors."""
+        top, parts = self._scan(row, k)
         c = top.count[0]
         return top.position[0, :c], top.score[0, :c], parts
 
@@ -230,8 +226,7 @@ class MentorRanker(BaseEstimator):
         cols: dict[str, list[np.ndarray]] = {c: [] for c in names}
         for chunk, (top, parts) in self._scanned(newcomers, k):
             keep = np.arange(k)[None, :] < top.count[:, None]
-            ids = np.fromiter((q.id for q in chunk), dtype=np.int64, count=len(chunk))
-            cols["newcomer_id"].append(np.repeat(ids, top.count))
+            cols["newcomer_id"].append(np.repeat(chunk.id, top.count))
             cols["mentor_id"].append(self.pool_.id[top.position[keep]])
             cols["rank"].append(np.nonzero(keep)[1] + 1)
             cols["score"].append(top.score[keep].astype(np.float64))
@@ -261,7 +256,7 @@ class MentorRanker(BaseEstimator):
             rows.append(np.nonzero(keep)[0] + offset)
             cols.append(top.position[keep])
             vals.append(top.score[keep])
-            ids.extend(q.id for q in chunk)
+            ids.extend(chunk.id.tolist())
             offset += len(chunk)
         if lists is not None:
             best = lists.result()
@@ -280,12 +275,12 @@ class MentorRanker(BaseEstimator):
         matrix.sort_indices()
         return matrix, np.asarray(ids, dtype=np.int64), self.mentor_ids_.copy()
 
-    def _one(self, newcomer: pd.DataFrame) -> Query:
-        """The single query of a one-row newcomers frame."""
-        queries = list(self._queries(newcomer))
-        if len(queries) != 1:
+    def _one(self, newcomer: pd.DataFrame) -> tuple[Newcomers, Query]:
+        """The encoded row and query of a one-row newcomers frame."""
+        if len(newcomer) != 1:
             raise ValueError("expected a newcomers frame with exactly one row")
-        return queries[0]
+        row = next(self._chunks(newcomer))
+        return row, row.queries()[0]
 
     def _describe(self, q: Query, position: int, parts: dict[str, float]) -> list[str]:
         """Reasons for the fitted mentor at ``position``."""
@@ -298,8 +293,8 @@ class MentorRanker(BaseEstimator):
 
     def suggestions(self, newcomer: pd.DataFrame, k: int = 5) -> list[Suggestion]:
         """Top-k suggestions with criterion scores and reasons for one newcomer row."""
-        q = self._one(newcomer)
-        pos, score, parts = self._top(q, k)
+        row, q = self._one(newcomer)
+        pos, score, parts = self._top(row, k)
         out = []
         for i, p in enumerate(pos.tolist()):
             comp = {c: float(v[i]) for c, v in parts.items() if not np.isnan(v[i])}
@@ -318,7 +313,7 @@ class MentorRanker(BaseEstimator):
 
     def explain(self, newcomer: pd.DataFrame, mentor_id: int) -> Explanation:
         """Score, reasons, broken hard rules and rank (among feasible) of one pair."""
-        q = self._one(newcomer)
+        _, q = self._one(newcomer)
         position = int(self.positions_.get_indexer([mentor_id])[0])
         if position < 0:
             raise UnknownMentorError(mentor_id)

@@ -258,20 +258,21 @@ class MentorRanker(BaseEstimator):
             vals.append(top.score[keep])
             ids.extend(chunk.id.tolist())
             offset += len(chunk)
-        if lists is not None:
+        width = len(self.mentor_ids_)
+
+        def edges(r: list[np.ndarray], c: list[np.ndarray], v: list[np.ndarray]) -> sp.csr_matrix:
+            """Scores at (row, pool position) pairs, none repeated."""
+            score = np.maximum(np.concatenate([_NO_SCORES, *v]).astype(np.float64), 1e-9)
+            at = (np.concatenate([_EMPTY, *r]), self.pool_index_[np.concatenate([_EMPTY, *c])])
+            return sp.csr_matrix((score, at), shape=(offset, width))
+
+        matrix = edges(rows, cols, vals)
+        if lists is not None:  # the union: a pair in both sets has the same score
             best = lists.result()
             mentor, slot = np.nonzero(best.row >= 0)
-            rows.append(best.row[mentor, slot])
-            cols.append(mentor)
-            vals.append(best.score[mentor, slot])
-        r = np.concatenate([_EMPTY, *rows])
-        c = self.pool_index_[np.concatenate([_EMPTY, *cols])]
-        v = np.concatenate([_NO_SCORES, *vals]).astype(np.float64)
-        width = len(self.mentor_ids_)
-        _, first = np.unique(r * width + c, return_index=True)
-        matrix = sp.csr_matrix(
-            (np.maximum(v[first], 1e-9), (r[first], c[first])), shape=(offset, width)
-        )
+            matrix = matrix.maximum(
+                edges([best.row[mentor, slot]], [mentor], [best.score[mentor, slot]])
+            )
         matrix.sort_indices()
         return matrix, np.asarray(ids, dtype=np.int64), self.mentor_ids_.copy()
 

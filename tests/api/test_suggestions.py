@@ -117,6 +117,27 @@ class TestFreshness:
         scores = {s["mentor"]["id"]: s["components"]["substance"] for s in after}
         assert scores[blair.mentor_id] > scores[alex.mentor_id]
 
+    def test_an_edit_with_a_word_no_mentor_used_before_counts_at_once(
+        self, client: TestClient, coordinator: Actor, make_mentor, make_newcomer
+    ) -> None:
+        make_mentor(first_name="Alex", interests="Fishing and cooking")
+        blair = make_mentor(first_name="Blair", interests="Fishing and cooking")
+        sam = make_newcomer(hopes="Someone who keeps bees: beekeeping got me through")
+        before = client.get(url(sam.newcomer_id), headers=coordinator.headers).json()
+        assert all("text" not in s["components"] or s["components"]["text"] == 0 for s in before)
+        version = client.get(
+            f"/api/v1/mentors/{blair.mentor_id}", headers=coordinator.headers
+        ).json()["version"]
+        edited = client.patch(
+            f"/api/v1/mentors/{blair.mentor_id}",
+            json={"version": version, "interests": "Beekeeping, fishing"},
+            headers=coordinator.headers,
+        )
+        assert edited.status_code == 200
+        after = client.get(url(sam.newcomer_id), headers=coordinator.headers).json()
+        assert after[0]["mentor"]["id"] == blair.mentor_id
+        assert after[0]["components"]["text"] > 0
+
     def test_a_new_mentor_is_suggested_at_once(
         self, client: TestClient, coordinator: Actor, make_mentor, make_newcomer
     ) -> None:

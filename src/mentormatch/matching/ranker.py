@@ -132,11 +132,22 @@ class MentorRanker(BaseEstimator):
         self.pool_bounds_ = {b: (int(a), int(c)) for b, a, c in zip(bits, lo, hi, strict=True)}
         self.kernel_pool_ = kernel.Pool.of(self.pool_, self.pool_text_)
 
+    def new_words(self, X: pd.DataFrame) -> bool:
+        """Whether the mentors' interests hold a word the fitted text vocabulary lacks."""
+        check_is_fitted(self, "mentors_")
+        text = self.encoders_.text
+        analyze, known = text.build_analyzer(), text.vocabulary_
+        return any(
+            word not in known
+            for interests in F.check_mentors(X)[F.INTERESTS].tolist()
+            for word in analyze(interests if isinstance(interests, str) else "")
+        )
+
     def update_mentors(self, X: pd.DataFrame) -> Self:
         """Apply edited, paused, capacity-changed or new mentors without a refit.
 
         Vocabulary, IDF weights and the reference week stay as fitted: words first
-        seen in an update are ignored until the next ``fit``.
+        seen in an update are ignored until the next ``fit`` (``new_words`` tells).
         """
         check_is_fitted(self, "mentors_")
         if not len(X):

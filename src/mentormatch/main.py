@@ -112,7 +112,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
-    app.state.audit_reads = ReadAudit(lambda: app.state.sessionmaker)
+    app.state.audit_reads = ReadAudit()
     app.state.login_throttle = LoginThrottle()
     app.state.ranker = RankerCache(settings)
     install_error_handlers(app)

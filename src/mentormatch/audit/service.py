@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 from typing import Any, Protocol
 
 from sqlalchemy import insert
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from mentormatch.audit.models import AuditEvent
 from mentormatch.db import utcnow
@@ -102,6 +101,7 @@ def record_read(
         return
     session.commit()
     reads.write(
+        session,
         {
             "at": utcnow(),
             "actor_role": str(actor.role) if actor else "anonymous",
@@ -111,7 +111,7 @@ def record_read(
             "object_id": object_id,
             "outcome": "ok",
             "client": client,
-        }
+        },
     )
 
 
@@ -141,14 +141,17 @@ class ReadAudit:
     batch raises `AuditNotWritten` and the read fails with it.
     """
 
-    def __init__(self, sessions: Callable[[], sessionmaker[Session]]) -> None:
-        self._sessions = sessions  # looked up per batch: tests swap the app's factory
+    def __init__(self) -> None:
         self._cond = threading.Condition()
         self._queued: list[_Ticket] = []
         self._writing = False
 
-    def write(self, row: dict[str, Any]) -> None:
-        """Queue one audit row and return once it is committed."""
+    def write(self, session: Session, row: dict[str, Any]) -> None:
+        """Queue one audit row and return once it is committed.
+
+        `session` is the caller's, with nothing uncommitted: if the caller leads the
+        batch, it writes through it (no second connection, no second pool check-out).
+        """
         ticket = _Ticket(row)
         batch: list[_Ticket] = []
         with self._cond:
@@ -159,17 +162,17 @@ class ReadAudit:
                 self._writing = True
                 batch, self._queued = self._queued, []
         if batch:
-            self._commit(batch)
+            self._commit(session, batch)
         if ticket.error is not None:
             raise AuditNotWritten("the audit trail could not be written") from ticket.error
 
-    def _commit(self, batch: list[_Ticket]) -> None:
+    def _commit(self, session: Session, batch: list[_Ticket]) -> None:
         error: BaseException | None = None
         try:
-            with self._sessions()() as session:
-                session.execute(insert(AuditEvent), [t.row for t in batch])
-                session.commit()
+            session.execute(insert(AuditEvent), [t.row for t in batch])
+            session.commit()
         except BaseException as exc:  # every waiting read fails with it, then re-raised
+            session.rollback()
             error = exc
         with self._cond:
             for t in batch:

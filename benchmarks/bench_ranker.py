@@ -146,7 +146,8 @@ def main() -> None:
         mentors = tile(base.mentors, size)
         ranker = MentorRanker(reference_time=base.reference)
         fit_s = timed(lambda r=ranker, m=mentors: r.fit(m), 1 if size >= 100_000 else repeat)
-        add("fit", label, fit_s)
+        fit_mb = None if size > 100_000 else peak_mb(lambda r=ranker, m=mentors: r.fit(m))
+        add("fit", label, fit_s, fit_mb)
         checked = check_newcomers(newcomers.iloc[:n_queries])
         enc = ranker.encoders_
         queries = [encode_newcomer_rows(checked.iloc[[i]], enc) for i in range(n_queries)]
@@ -184,7 +185,8 @@ def main() -> None:
             n = newcomers.iloc[0].to_dict()
             n["_utc_hours"] = utc_hours(n, ranker.program_)
             py_s = timed(lambda r=ranker, n=n, d=dicts, t=text: python_top10(n, d, r, t), 1)
-            add("per-pair Python scorer over dicts", label, py_s, None,
+            py_mb = peak_mb(lambda r=ranker, n=n, d=dicts, t=text: python_top10(n, d, r, t))
+            add("per-pair Python scorer over dicts", label, py_s, py_mb,
                 f"ranker {py_s / per_query:.0f}x faster")  # fmt: skip
             batch = newcomers.iloc[:10_000] if not args.quick else newcomers.iloc[:2_000]
             batch_s = timed(lambda r=ranker, b=batch: r.rank(b, k=20), 2)

@@ -1,19 +1,19 @@
 """The fused ranking kernel: hard rules, eight criteria and top-k in one pass per mentor.
 
 One compiled loop (numba) walks the pool in runs of mentors that share the codes the
-categorical hard rules read, skipping a failing run whole; for the others it checks
-the per-mentor rules, scores the survivors and keeps the k best in a small sorted
-buffer, so nothing of pool size is ever written. The arithmetic repeats
-``criteria.components`` and ``criteria.total`` operation by operation in float32, so
-a score from here is bit-identical to the one ``explain`` computes with numpy (a test
-checks this). The free-text cosine is accumulated from the pool's CSC posting lists
-of the query's terms only, like ``criteria.text_scores``.
+categorical hard rules read, skipping a failing run whole. Adjacent passing runs form a
+span, scored in straight branch-free loops that the compiler vectorises (per-mentor
+rules, the eight criteria, the weighted mean); a scalar pass then keeps the k best in a
+small sorted buffer, recomputing a kept mentor's criteria from the same function. The
+arithmetic repeats ``criteria.components`` and ``criteria.total`` operation by
+operation in float32, so a score from here is bit-identical to the one ``explain``
+computes with numpy (a test checks this). The free-text cosine is accumulated from the
+pool's CSC posting lists of the query's terms only, like ``criteria.text_scores``.
 
 The same loop serves one newcomer (``suggestions``) and many (``rank``,
-``candidates``). Given ``MentorLists`` it also keeps each mentor's best newcomers:
-the whole-pool assignment needs those edges so that a mentor nobody ranks highly can
-still be used. Calls release the GIL, so ``scan``
-splits large batches over threads.
+``candidates``). Given ``MentorLists`` it also keeps each mentor's best newcomers: the
+whole-pool assignment needs those edges so that a mentor nobody ranks highly can still
+be used. Calls release the GIL, so ``scan`` splits large batches over threads.
 """
 
 from __future__ import annotations

@@ -34,17 +34,21 @@ def record(
     client: str | None = None,
 ) -> None:
     """Add an audit event to the session's transaction (commits with the change it records)."""
-    session.add(
-        AuditEvent(
-            actor_role=str(actor.role) if actor else "anonymous",
-            actor_id=actor.actor_id if actor else None,
-            action=action,
-            object_type=object_type,
-            object_id=object_id,
-            outcome=outcome,
-            client=client,
-        )
-    )
+    session.add(AuditEvent(**_row(actor, action, object_type, object_id, outcome, client)))
+
+
+def _row(actor: Actor | None, action: str, object_type: str, object_id: int | None,
+         outcome: str, client: str | None) -> dict[str, Any]:  # fmt: skip
+    """An audit event's columns (its time aside)."""
+    return {
+        "actor_role": str(actor.role) if actor else "anonymous",
+        "actor_id": actor.actor_id if actor else None,
+        "action": action,
+        "object_type": object_type,
+        "object_id": object_id,
+        "outcome": outcome,
+        "client": client,
+    }
 
 
 def record_refusal(
@@ -102,16 +106,7 @@ def record_read(
     session.commit()
     reads.write(
         session,
-        {
-            "at": utcnow(),
-            "actor_role": str(actor.role) if actor else "anonymous",
-            "actor_id": actor.actor_id if actor else None,
-            "action": action,
-            "object_type": object_type,
-            "object_id": object_id,
-            "outcome": "ok",
-            "client": client,
-        },
+        {"at": utcnow(), **_row(actor, action, object_type, object_id, "ok", client)},
     )
 
 

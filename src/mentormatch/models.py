@@ -3,7 +3,7 @@
 from mentormatch.accounts.models import AuthSession, User
 from mentormatch.audit.models import AuditEvent
 from mentormatch.db import Base
-from mentormatch.mentors.models import Mentor
+from mentormatch.mentors.models import Mentor, MentorPool
 from mentormatch.newcomers.models import Consent, DoNotPair, Newcomer
 from mentormatch.pairings.models import Pairing, PairingEvent
 from mentormatch.pairings.outbox import OutboxMessage
@@ -16,6 +16,7 @@ __all__ = [
     "Consent",
     "DoNotPair",
     "Mentor",
+    "MentorPool",
     "Newcomer",
     "OutboxMessage",
     "Pairing",

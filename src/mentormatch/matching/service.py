@@ -1,14 +1,14 @@
 """The bridge between the database and the ranker: fresh suggestions, explanations, candidates.
 
 One `RankerCache` per process holds the fitted `MentorRanker`. Before every use it reads
-one aggregate row fingerprinting every mentor (count, sum of ids, sum of versions) and
-the mentors' loads; when either differs from the last use it compares each mentor's
-(version, load) with what it fitted and applies only the changed rows
-(`update_mentors`), so a mentor's edit, pause or new pairing shows in the very next
-suggestion; it refits from scratch once a day (the coming week's DST rules move), when
-an edit brings a word the text vocabulary lacks (a refit takes ~0.2 s at 10k mentors,
-2.4 s at 100k; `docs/benchmarks.md`) and on first use after a restart — nothing is
-stored.
+the mentor pool's version, one row that database triggers raise with every committed
+change to a mentor or to a mentor's load (`mentors.models.MentorPool`); when it differs
+from the last use it compares each mentor's (version, load) with what it fitted and
+applies only the changed rows (`update_mentors`), so a mentor's edit, pause or new
+pairing shows in the very next suggestion, in every worker process; it refits from
+scratch once a day (the coming week's DST rules move), when an edit brings a word the text
+vocabulary lacks (a refit takes ~0.2 s at 10k mentors, 2.4 s at 100k;
+`docs/benchmarks.md`) and on first use after a restart — nothing is stored.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ from mentormatch.matching.explain import Explanation, Suggestion
 from mentormatch.matching.features import encode_newcomers
 from mentormatch.matching.ranker import MentorRanker
 from mentormatch.mentors import service as mentors_service
-from mentormatch.mentors.models import Mentor
+from mentormatch.mentors.models import Mentor, MentorPool
 from mentormatch.newcomers.models import Newcomer
 
 REFIT_AFTER = timedelta(days=1)
@@ -71,22 +71,29 @@ def make_ranker(settings: Settings) -> MentorRanker:
     )
 
 
-def pool_state(session: Session) -> tuple[int, int, int]:
-    """A fingerprint of every mentor row: (count, sum of ids, sum of versions).
+_VERSION = select(MentorPool.version).where(MentorPool.id == 1)
+_VERSION_PG = select(MentorPool.version, func.txid_current_if_assigned().is_not(None)).where(
+    MentorPool.id == 1
+)
 
-    Every committed change to a mentor raises its version (the ORM's version counter), so
-    the sum of versions grows with any edit, pause or capacity change; a new mentor adds to
-    the count and to the sum of ids. Mentors are never deleted (accounts are deactivated),
-    and a deletion would lower the count. One aggregate row instead of one row per mentor.
+
+def pool_version(session: Session) -> int | None:
+    """The mentor pool's committed version, or None when it cannot vouch for this session.
+
+    None when this transaction has written (or locked) anything: its own changes are not
+    counted before it commits (PostgreSQL's triggers are deferred) and may yet be rolled
+    back, so a version seen inside it could come round again with other data. Also None
+    if the row is missing (a test emptied every table). One primary-key read.
     """
-    count, ids, versions = session.execute(
-        select(
-            func.count(Mentor.id),
-            func.coalesce(func.sum(Mentor.id), 0),
-            func.coalesce(func.sum(Mentor.version), 0),
-        )
-    ).one()
-    return int(count), int(ids), int(versions)
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        row = connection.execute(_VERSION_PG).first()
+        return None if row is None or row[1] else int(row[0])
+    # SQLite runs plain reads outside any transaction and begins one at the first write
+    if getattr(connection.connection.dbapi_connection, "in_transaction", True):
+        return None
+    version = connection.execute(_VERSION).scalar()
+    return None if version is None else int(version)
 
 
 class ReadWriteLock:
@@ -127,9 +134,6 @@ class ReadWriteLock:
                 self._cond.notify_all()
 
 
-PoolState = tuple[tuple[int, int, int], dict[int, int]]
-
-
 class RankerCache:
     """The process's fitted ranker, brought up to date with the database before each use.
 
@@ -144,46 +148,49 @@ class RankerCache:
         self._ranker: MentorRanker | None = None
         self._fitted_at: datetime | None = None
         self._seen: dict[int, tuple[int, int]] = {}
-        self._state: PoolState | None = None
+        self._version: int | None = None
 
     @contextmanager
     def fresh(self, session: Session) -> Iterator[MentorRanker | None]:
         """The ranker reflecting every mentor as stored now (None when there are no mentors),
         held for reading while the block runs.
 
-        The mentors' fingerprint (`pool_state`) and their loads are read on every call;
-        only when either differs from what the ranker reflects are each mentor's
-        (version, load) compared and the changed rows applied, under the write lock.
-        Not re-entrant: do not call it again inside the block.
+        The pool's version (`pool_version`) is read on every call; only when it differs
+        from what the ranker reflects, or cannot vouch for this session, are each
+        mentor's (version, load) compared and the changed rows applied, under the write
+        lock. Not re-entrant: do not call it again inside the block.
         """
-        loads = mentors_service.loads(session)
-        state = (pool_state(session), loads)
+        version = pool_version(session)
         with self.lock.reading():
-            if self._current(state):
+            if self._current(version):
                 yield self._ranker
                 return
         with self.lock.writing():
-            if not self._current(state):
-                self._update(session, state)
-        with self.lock.reading():  # as fresh as `state`, or fresher
+            if not self._current(version):
+                self._update(session, version)
+        with self.lock.reading():  # as fresh as `version`, or fresher
             yield self._ranker
 
-    def _current(self, state: PoolState) -> bool:
+    def _current(self, version: int | None) -> bool:
         return (
-            self._ranker is not None
+            version is not None
+            and version == self._version
+            and self._ranker is not None
             and self._fitted_at is not None
             and datetime.now(UTC) - self._fitted_at <= REFIT_AFTER
-            and state == self._state
         )
 
-    def _update(self, session: Session, state: PoolState) -> None:
-        """Apply changed mentors (or refit) so the ranker reflects the database; write lock held."""
-        loads = state[1]
+    def _update(self, session: Session, version: int | None) -> None:
+        """Apply changed mentors (or refit) so the ranker reflects the database; write lock held.
+
+        Everything is read after `version` was, so the ranker is at least as fresh as it.
+        """
+        loads = mentors_service.loads(session)
         versions = dict(session.execute(select(Mentor.id, Mentor.version)).all())
         if not versions:
-            self._ranker, self._seen, self._state = None, {}, None
+            self._ranker, self._seen, self._version = None, {}, None
             return
-        now_seen = {mid: (version, loads.get(mid, 0)) for mid, version in versions.items()}
+        now_seen = {mid: (v, loads.get(mid, 0)) for mid, v in versions.items()}
         stale = (
             self._ranker is None
             or self._fitted_at is None
@@ -207,7 +214,7 @@ class RankerCache:
             assert self._ranker is not None
             self._ranker.update_mentors(update)
         self._seen = now_seen
-        self._state = state
+        self._version = version
 
 
 def get_ranker(request: Request) -> RankerCache:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from mentormatch.db import Base, JSONType, UTCDateTime, utcnow
@@ -15,8 +15,8 @@ class Mentor(Base):
     __tablename__ = "mentors"
     __table_args__ = (
         CheckConstraint("capacity >= 0 AND capacity <= 10", name="capacity_range"),
-        # Covers the ranker cache's fingerprint (count, sum of ids, sum of versions): an
-        # index-only scan instead of reading every wide mentor row on each suggestion.
+        # Covers the ranker cache's comparison of every mentor's version after a change
+        # (`matching.service.RankerCache`): an index-only scan, not the wide mentor rows.
         Index("ix_mentors_pool_state", "id", "version"),
     )
 
@@ -51,3 +51,21 @@ class Mentor(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     __mapper_args__ = {"version_id_col": version}
+
+
+class MentorPool(Base):
+    """One row (id 1) whose `version` rises with every committed change the ranker reflects.
+
+    The ranker cache reads it before every use (`matching.service.pool_version`). Database
+    triggers (migration `20261122_mentor_pool_version`) raise it in the writing transaction
+    itself: any insert, update or delete of a mentor, and any pairing entering or leaving a
+    status that holds capacity (approved, active) — every write path, the ORM's or plain
+    SQL, from any process. On PostgreSQL the triggers are deferred to the commit and raise
+    it once per transaction (`txid`), so the row is locked only for the commit's last instant.
+    """
+
+    __tablename__ = "mentor_pool"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger)
+    txid: Mapped[int | None] = mapped_column(BigInteger)

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import Row, select, union_all
 from sqlalchemy.orm import Session
 
 from mentormatch.matching import frames as F
@@ -30,7 +30,9 @@ def _nan(value: float | None) -> float:
     return math.nan if value is None else value
 
 
-def _shared_columns(people: Sequence[Mentor] | Sequence[Newcomer]) -> dict[str, list[Any]]:
+def _shared_columns(
+    people: Sequence[Mentor] | Sequence[Newcomer] | Sequence[Row[Any]],
+) -> dict[str, list[Any]]:
     """The columns mentors and newcomers share in the ranker's frames."""
     return {
         "id": [p.id for p in people],
@@ -78,15 +80,13 @@ def exclusions(session: Session, newcomer_ids: Sequence[int]) -> dict[int, list[
     """Mentors each newcomer must not be offered: do-not-pair entries and past refusals."""
     excluded: dict[int, set[int]] = defaultdict(set)
     rows = session.execute(
-        select(DoNotPair.newcomer_id, DoNotPair.mentor_id).where(
-            DoNotPair.newcomer_id.in_(newcomer_ids)
-        )
-    )
-    for newcomer_id, mentor_id in rows:
-        excluded[newcomer_id].add(mentor_id)
-    rows = session.execute(
-        select(Pairing.newcomer_id, Pairing.mentor_id).where(
-            Pairing.newcomer_id.in_(newcomer_ids), Pairing.status.in_(EXCLUDING)
+        union_all(
+            select(DoNotPair.newcomer_id, DoNotPair.mentor_id).where(
+                DoNotPair.newcomer_id.in_(newcomer_ids)
+            ),
+            select(Pairing.newcomer_id, Pairing.mentor_id).where(
+                Pairing.newcomer_id.in_(newcomer_ids), Pairing.status.in_(EXCLUDING)
+            ),
         )
     )
     for newcomer_id, mentor_id in rows:
@@ -94,9 +94,9 @@ def exclusions(session: Session, newcomer_ids: Sequence[int]) -> dict[int, list[
     return {k: sorted(v) for k, v in excluded.items()}
 
 
-def newcomer_frame(session: Session, newcomers: Sequence[Newcomer]) -> pd.DataFrame:
-    """Newcomers as the ranker's newcomers frame, with their hard exclusions."""
-    excluded = exclusions(session, [n.id for n in newcomers])
+def _newcomers(
+    newcomers: Sequence[Newcomer] | Sequence[Row[Any]], excluded: dict[int, list[int]]
+) -> pd.DataFrame:
     return _in_order(
         {
             **_shared_columns(newcomers),
@@ -110,3 +110,45 @@ def newcomer_frame(session: Session, newcomers: Sequence[Newcomer]) -> pd.DataFr
         },
         F.NEWCOMER_COLUMNS,
     )
+
+
+def newcomer_frame(session: Session, newcomers: Sequence[Newcomer]) -> pd.DataFrame:
+    """Newcomers as the ranker's newcomers frame, with their hard exclusions."""
+    return _newcomers(newcomers, exclusions(session, [n.id for n in newcomers]))
+
+
+# Only what the frame holds: not the contact details, the token hash or the consents.
+_NEWCOMER_FIELDS = select(
+    Newcomer.id,
+    Newcomer.first_name,
+    Newcomer.gender,
+    Newcomer.birth_year,
+    Newcomer.languages,
+    Newcomer.timezone,
+    Newcomer.availability,
+    Newcomer.substances,
+    Newcomer.meeting_modes,
+    Newcomer.latitude,
+    Newcomer.longitude,
+    Newcomer.travel_radius_km,
+    Newcomer.lived_experience,
+    Newcomer.recovery_start,
+    Newcomer.gender_pref,
+    Newcomer.pathway,
+    Newcomer.medication,
+    Newcomer.wanted_experience,
+    Newcomer.hopes,
+    Newcomer.waiting_since,
+)
+
+
+def one_newcomer_frame(session: Session, newcomer_id: int) -> pd.DataFrame | None:
+    """One newcomer's frame (as `newcomer_frame`), or None when there is no such newcomer.
+
+    Reads the frame's columns and the exclusions, not the whole ORM object: a suggestion
+    needs nothing else.
+    """
+    row = session.execute(_NEWCOMER_FIELDS.where(Newcomer.id == newcomer_id)).first()
+    if row is None:
+        return None
+    return _newcomers([row], exclusions(session, [newcomer_id]))

@@ -32,7 +32,7 @@ from mentormatch.config import Settings
 from mentormatch.errors import NotFound
 from mentormatch.matching import frames as F
 from mentormatch.matching import rules, synthetic
-from mentormatch.matching.db_frames import mentor_frame, newcomer_frame
+from mentormatch.matching.db_frames import mentor_frame, newcomer_frame, one_newcomer_frame
 from mentormatch.matching.explain import Explanation, Suggestion
 from mentormatch.matching.features import encode_newcomers
 from mentormatch.matching.ranker import MentorRanker
@@ -227,10 +227,10 @@ RankerDep = Annotated[RankerCache, Depends(get_ranker)]
 
 
 def _newcomer_frame(session: Session, newcomer_id: int) -> pd.DataFrame:
-    newcomer = session.get(Newcomer, newcomer_id)
-    if newcomer is None:
+    frame = one_newcomer_frame(session, newcomer_id)
+    if frame is None:
         raise NotFound("no such newcomer")
-    return newcomer_frame(session, [newcomer])
+    return frame
 
 
 def suggestions(

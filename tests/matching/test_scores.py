@@ -38,6 +38,22 @@ def test_components_match_the_reference() -> None:
         assert abs(ref["total"] - row.score) < 1e-5
 
 
+def test_text_is_the_cosine_of_the_fitted_vectorizers_rows() -> None:
+    w = world(4, mentors=60, newcomers=20)
+    repeat = lambda text: f"{text} {text.split()[0]} {text.split()[0]}" if text else text  # noqa: E731
+    w.newcomers["hopes"] = w.newcomers["hopes"].map(repeat)  # counts above 1 for tf weighting
+    ranker = fitted(w.mentors)
+    ranked = ranker.rank(w.newcomers, k=60)
+    vectorize = ranker.encoders_.text.transform  # scikit-learn's own TF-IDF, the oracle
+    hopes = dict(zip(w.newcomers["id"], w.newcomers["hopes"], strict=True))
+    interests = dict(zip(w.mentors["id"], w.mentors["interests"], strict=True))
+    rows = ranked.dropna(subset=["text"])
+    assert (rows["text"] > 0).sum() > 20
+    for row in rows.itertuples():
+        cosine = vectorize([hopes[row.newcomer_id]]).multiply(vectorize([interests[row.mentor_id]]))
+        assert abs(min(cosine.sum(), 1.0) - row.text) < 1e-6
+
+
 @settings(max_examples=40, deadline=None)
 @given(m_hours=HOURS, n_hours=HOURS, extra=HOURS)
 def test_more_schedule_overlap_never_lowers_the_score(m_hours, n_hours, extra) -> None:

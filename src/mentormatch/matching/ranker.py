@@ -136,7 +136,7 @@ class MentorRanker(BaseEstimator):
         """Whether the mentors' interests hold a word the fitted text vocabulary lacks."""
         check_is_fitted(self, "mentors_")
         text = self.encoders_.text
-        analyze, known = text.build_analyzer(), text.vocabulary_
+        analyze, known = self.encoders_.analyze, text.vocabulary_
         return any(
             word not in known
             for interests in F.check_mentors(X)[F.INTERESTS].tolist()

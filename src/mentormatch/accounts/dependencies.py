@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from mentormatch.accounts.models import AuthSession, Role, User
@@ -28,25 +28,28 @@ from mentormatch.newcomers.models import Newcomer
 _bearer = HTTPBearer(auto_error=False, description="A staff token or a newcomer status token")
 
 
+# Built once: building the statement anew on every request cost more than running it.
+_NEWCOMER_BY_TOKEN = select(Newcomer.id).where(Newcomer.status_token_hash == bindparam("digest"))
+_STAFF_BY_TOKEN = (
+    select(AuthSession.id, User.id, User.role, Mentor.id)
+    .join(User, User.id == AuthSession.user_id)
+    .outerjoin(Mentor, Mentor.user_id == User.id)
+    .where(
+        AuthSession.token_hash == bindparam("digest"),
+        AuthSession.revoked_at.is_(None),
+        AuthSession.expires_at > bindparam("now"),
+        User.is_active.is_(True),
+    )
+)
+
+
 def principal_for_token(session: Session, token: str) -> Principal | None:
     """The principal a bearer token stands for, or None if it is unknown, expired or revoked."""
     digest = hash_token(token)
     if token.startswith(NEWCOMER_TOKEN_PREFIX):
-        newcomer_id = session.scalar(
-            select(Newcomer.id).where(Newcomer.status_token_hash == digest)
-        )
+        newcomer_id = session.scalar(_NEWCOMER_BY_TOKEN, {"digest": digest})
         return Principal(Role.newcomer, newcomer_id=newcomer_id) if newcomer_id else None
-    row = session.execute(
-        select(AuthSession.id, User.id, User.role, Mentor.id)
-        .join(User, User.id == AuthSession.user_id)
-        .outerjoin(Mentor, Mentor.user_id == User.id)
-        .where(
-            AuthSession.token_hash == digest,
-            AuthSession.revoked_at.is_(None),
-            AuthSession.expires_at > utcnow(),
-            User.is_active.is_(True),
-        )
-    ).first()
+    row = session.execute(_STAFF_BY_TOKEN, {"digest": digest, "now": utcnow()}).first()
     if row is None:
         return None
     session_id, user_id, role, mentor_id = row

@@ -21,14 +21,14 @@ def get_session(request: Request) -> Iterator[Session]:
     yield from session_scope(request.app.state.sessionmaker, info=reads)
 
 
-def get_app_settings(request: Request) -> Settings:
-    """The settings the app was built with."""
+async def get_app_settings(request: Request) -> Settings:
+    """The settings the app was built with (async: no worker thread for a lookup)."""
     settings: Settings = request.app.state.settings
     return settings
 
 
-def client_address(request: Request) -> str:
-    """The peer address, for audit and throttling."""
+async def client_address(request: Request) -> str:
+    """The peer address, for audit and throttling (async: no worker thread for a lookup)."""
     return request.client.host if request.client else "unknown"
 
 

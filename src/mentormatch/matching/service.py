@@ -217,8 +217,8 @@ class RankerCache:
         self._version = version
 
 
-def get_ranker(request: Request) -> RankerCache:
-    """The app's ranker cache."""
+async def get_ranker(request: Request) -> RankerCache:
+    """The app's ranker cache (async: no worker thread for a lookup)."""
     cache: RankerCache = request.app.state.ranker
     return cache
 

@@ -296,7 +296,7 @@ class MentorRanker(BaseEstimator):
 
     def _describe(self, q: Query, position: int, parts: dict[str, float]) -> list[str]:
         """Reasons for the fitted mentor at ``position``."""
-        m = self.mentors_.take(np.array([position]))
+        m = self.mentors_.take(slice(position, position + 1))
         a, b = self.text_.indptr[position], self.text_.indptr[position + 1]
         row = (self.text_.indices[a:b], self.text_.data[a:b])
         terms = shared_terms(self.feature_names_, q.terms, q.weights, row)
@@ -343,7 +343,7 @@ class MentorRanker(BaseEstimator):
         if ok[position]:
             better = (score > s) | ((score == s) & (m.id < mid))
             rank = int(np.count_nonzero(ok & better)) + 1
-        one = rules.Pair(m.take(np.array([position])), q, self.program_)
+        one = rules.Pair(m.take(slice(position, position + 1)), q, self.program_)
         return Explanation(
             newcomer_id=q.id,
             mentor_id=int(mid),

@@ -87,6 +87,25 @@ def test_suggestions_and_explanations_agree() -> None:
         ranker.explain(n, -1)
 
 
+def test_a_newcomer_record_is_ranked_like_its_one_row_frame() -> None:
+    # the app hands one newcomer over as a record of the frame's columns
+    w = world(23, mentors=800, newcomers=60)
+    ranker = fitted(w.mentors)
+    records = w.newcomers.to_dict("records")
+    records.append({**records[0], "languages": tuple(records[0]["languages"]),
+                    "lived_experience": None, "recovery_start": None})  # fmt: skip
+    for record in records:
+        one = pd.DataFrame([record])
+        suggestions = ranker.suggestions(record, 5)
+        assert suggestions == ranker.suggestions(one, 5)
+        for s in suggestions[:2]:
+            assert ranker.explain(record, s.mentor_id) == ranker.explain(one, s.mentor_id)
+    assert sum(bool(ranker.suggestions(r, 5)) for r in records) > 40
+    incomplete = {k: v for k, v in records[0].items() if k != "hopes"}
+    with pytest.raises(ValueError, match="missing columns: hopes"):
+        ranker.suggestions(incomplete)
+
+
 def test_batch_ranking_equals_the_single_newcomer_path() -> None:
     w = world(21, mentors=3000, newcomers=200)  # enough rows to split over threads
     ranker = fitted(w.mentors)

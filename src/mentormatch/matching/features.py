@@ -9,7 +9,7 @@ narrow, contiguous columns.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields, replace
 from datetime import date, datetime
 from typing import Any, Final
@@ -114,7 +114,7 @@ def make_encoders(interests: list[str], *, reference: datetime) -> Encoders:
     )
 
 
-def _days(values: pd.Series) -> np.ndarray:
+def _days(cells: list[Any]) -> np.ndarray:
     """Dates (or None) as int32 days since 1970-01-01; None -> NO_RECOVERY_DAY.
 
     Straight to day resolution: nanosecond timestamps end in 1677 and 2262, and a date
@@ -123,24 +123,25 @@ def _days(values: pd.Series) -> np.ndarray:
     costs a one-newcomer suggestion about 0.5 ms); anything else is parsed by pandas,
     unreadable values as None.
     """
-    cells = values.tolist()
     if all(v is None or type(v) is date for v in cells):
-        days = np.array(cells, dtype="datetime64[D]")
+        days = np.array(cells, dtype="datetime64[D]").reshape(-1)
     else:
-        days = pd.to_datetime(values, errors="coerce").to_numpy(dtype="datetime64[D]")
+        stamps = pd.to_datetime(pd.Series(cells, dtype=object), errors="coerce")
+        days = stamps.to_numpy(dtype="datetime64[D]")
     return np.where(np.isnat(days), NO_RECOVERY_DAY, days.astype(np.int64)).astype(np.int32)
 
 
-def _numbers(values: pd.Series) -> np.ndarray:
-    """A numeric column (None/NaN allowed) as float64; unreadable values as NaN."""
-    if values.dtype.kind in "fiu":
-        return values.to_numpy(dtype=np.float64)
-    return pd.to_numeric(values, errors="coerce").to_numpy(dtype=np.float64)
+def _numbers(cells: list[Any]) -> np.ndarray:
+    """Numbers (None/NaN allowed) as float64; unreadable values as NaN."""
+    try:
+        return np.array(cells, dtype=np.float64).reshape(-1)
+    except (TypeError, ValueError):
+        return pd.to_numeric(pd.Series(cells, dtype=object), errors="coerce").to_numpy(np.float64)
 
 
-def _radians(values: pd.Series) -> np.ndarray:
-    """Degrees column (NaN allowed) as float64 radians."""
-    return np.radians(_numbers(values))
+def _radians(cells: list[Any]) -> np.ndarray:
+    """Degrees (None/NaN allowed) as float64 radians."""
+    return np.radians(_numbers(cells))
 
 
 def _families(substances: list[list[str]]) -> list[list[str]]:
@@ -248,8 +249,8 @@ def encode_mentors(df: pd.DataFrame, enc: Encoders) -> MentorArrays:
     load = pd.to_numeric(df[F.LOAD]).to_numpy(dtype=np.int32)
     with np.errstate(divide="ignore", invalid="ignore"):
         load_score = np.clip(1.0 - load / np.maximum(capacity, 1), 0.0, 1.0)
-    lat, lon = _radians(df[F.LATITUDE]), _radians(df[F.LONGITUDE])
-    radius = _numbers(df[F.TRAVEL_RADIUS_KM])
+    lat, lon = _radians(df[F.LATITUDE].tolist()), _radians(df[F.LONGITUDE].tolist())
+    radius = _numbers(df[F.TRAVEL_RADIUS_KM].tolist())
     ux, uy, uz = unit_vectors(lat, lon)
     return MentorArrays(
         id=df[F.ID].to_numpy(dtype=np.int64),
@@ -261,7 +262,7 @@ def encode_mentors(df: pd.DataFrame, enc: Encoders) -> MentorArrays:
         ruled_out=enc.pathway.transform(df[F.PATHWAYS_RULED_OUT].tolist()),
         affirming=df[F.MEDICATION_AFFIRMING].fillna(False).to_numpy(dtype=bool),
         youth_vetted=df[F.YOUTH_VETTED].fillna(False).to_numpy(dtype=bool),
-        recovery_day=_days(df[F.RECOVERY_START]),
+        recovery_day=_days(df[F.RECOVERY_START].tolist()),
         age=pd.to_numeric(df[F.AGE]).to_numpy(dtype=np.int16),
         lat=lat,
         lon=lon,
@@ -391,32 +392,35 @@ class Newcomers:
 
 def encode_newcomer_rows(df: pd.DataFrame, enc: Encoders) -> Newcomers:
     """Encode a checked newcomers frame column by column."""
-    sched = schedule.encode(df[F.AVAILABILITY].tolist(), df[F.TIMEZONE].tolist(), enc.week_start)
-    lat, lon = _radians(df[F.LATITUDE]), _radians(df[F.LONGITUDE])
-    radius = _numbers(df[F.TRAVEL_RADIUS_KM])
-    pref = enc.gender.transform(df[F.GENDER_PREF].tolist()).astype(np.int64)
+    return encode_newcomer_columns({name: df[name].tolist() for name in F.NEWCOMER_COLUMNS}, enc)
+
+
+def encode_newcomer_columns(cols: Mapping[str, list[Any]], enc: Encoders) -> Newcomers:
+    """Encode checked newcomer columns (``frames.check_newcomer_record``'s, or a frame's)."""
+    sched = schedule.encode(cols[F.AVAILABILITY], cols[F.TIMEZONE], enc.week_start)
+    lat, lon = _radians(cols[F.LATITUDE]), _radians(cols[F.LONGITUDE])
+    radius = _numbers(cols[F.TRAVEL_RADIUS_KM])
+    pref = enc.gender.transform(cols[F.GENDER_PREF]).astype(np.int64)
     other = enc.gender.bit["other"]
-    medication = [v if isinstance(v, str) else F.NO_MEDICATION for v in df[F.MEDICATION].tolist()]
+    medication = [v if isinstance(v, str) else F.NO_MEDICATION for v in cols[F.MEDICATION]]
     sub_bit, fam_bit = enc.substance.bit, enc.family.bit
-    substances = [
-        [s for s in dict.fromkeys(row) if s in sub_bit] for row in df[F.SUBSTANCES].tolist()
-    ]
+    substances = [[s for s in dict.fromkeys(row) if s in sub_bit] for row in cols[F.SUBSTANCES]]
     pathway = [
         enc.pathway.bit.get(v, 0) if isinstance(v, str) and v != F.NOT_CHOSEN_PATHWAY else 0
-        for v in df[F.PATHWAY].tolist()
+        for v in cols[F.PATHWAY]
     ]
     ints = lambda values: np.array(values, dtype=np.int64).reshape(-1)  # noqa: E731
     return Newcomers(
-        id=ints(df[F.ID].tolist()),
-        gender=ints([enc.gender.bit.get(g, other) for g in df[F.GENDER].tolist()]),
+        id=ints(cols[F.ID]),
+        gender=ints([enc.gender.bit.get(g, other) for g in cols[F.GENDER]]),
         pref=np.where(pref == 0, ALL_GENDERS, pref),
-        languages=enc.language.transform(df[F.LANGUAGES].tolist()).astype(np.int64),
-        modes=enc.mode.transform(df[F.MEETING_MODES].tolist()).astype(np.int64),
+        languages=enc.language.transform(cols[F.LANGUAGES]).astype(np.int64),
+        modes=enc.mode.transform(cols[F.MEETING_MODES]).astype(np.int64),
         pathway=ints(pathway),
         medication=medication,
         on_medication=np.array([m != F.NO_MEDICATION for m in medication], dtype=bool),
-        age=ints(df[F.AGE].tolist()),
-        recovery_day=_days(df[F.RECOVERY_START]).astype(np.int64),
+        age=ints(cols[F.AGE]),
+        recovery_day=_days(cols[F.RECOVERY_START]).astype(np.int64),
         lat=lat,
         lon=lon,
         radius=radius,
@@ -424,11 +428,11 @@ def encode_newcomer_rows(df: pd.DataFrame, enc: Encoders) -> Newcomers:
         reach2=reach2(radius),
         substances=[tuple(sub_bit[s] for s in row) for row in substances],
         families=[tuple(fam_bit[vocab.FAMILY_OF[s]] for s in row) for row in substances],
-        wanted=enc.experience.transform(df[F.WANTED_EXPERIENCE].tolist()).astype(np.int64),
+        wanted=enc.experience.transform(cols[F.WANTED_EXPERIENCE]).astype(np.int64),
         schedule=np.ascontiguousarray(sched.T),
-        text=encode_text(enc, df[F.HOPES].tolist()),
-        excluded=[np.asarray(x, dtype=np.int64) for x in df[F.EXCLUDED_MENTOR_IDS].tolist()],
-        timezone=df[F.TIMEZONE].tolist(),
+        text=encode_text(enc, cols[F.HOPES]),
+        excluded=[np.asarray(x, dtype=np.int64) for x in cols[F.EXCLUDED_MENTOR_IDS]],
+        timezone=cols[F.TIMEZONE],
     )
 
 

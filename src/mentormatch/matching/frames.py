@@ -28,7 +28,7 @@ Newcomers frame (``NEWCOMER_COLUMNS``)
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
 import pandas as pd
@@ -136,3 +136,16 @@ def check_mentors(frame: pd.DataFrame) -> pd.DataFrame:
 def check_newcomers(frame: pd.DataFrame) -> pd.DataFrame:
     """Validate a newcomers frame against the contract and return a normalised copy."""
     return _check(frame, NEWCOMER_COLUMNS, NEWCOMER_LIST_COLUMNS, "newcomers")
+
+
+def check_newcomer_record(record: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """Validate one newcomer given as a mapping of the frame's columns to values.
+
+    Returns the contract's columns as one-element lists, list cells normalised as in a
+    frame; what one suggestion reads, without building a one-row DataFrame for it.
+    """
+    missing = [c for c in NEWCOMER_COLUMNS if c not in record]
+    if missing:
+        raise ValueError(f"newcomers record is missing columns: {', '.join(missing)}")
+    lists = set(NEWCOMER_LIST_COLUMNS)
+    return {c: [as_list(record[c]) if c in lists else record[c]] for c in NEWCOMER_COLUMNS}

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
-from typing import Any, Self
+from typing import Any, Self, TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -22,6 +22,7 @@ from mentormatch.matching.features import (
     Newcomers,
     Query,
     encode_mentors,
+    encode_newcomer_columns,
     encode_newcomer_rows,
     encode_text,
     make_encoders,
@@ -33,6 +34,7 @@ _NO_SCORES = np.empty(0, dtype=np.float32)
 
 
 ScanResult = tuple[kernel.TopK, dict[str, np.ndarray]]
+OneNewcomer: TypeAlias = pd.DataFrame | Mapping[str, Any]  # a one-row frame, or one record
 
 
 class UnknownMentorError(KeyError):
@@ -287,11 +289,15 @@ class MentorRanker(BaseEstimator):
         matrix.sort_indices()
         return matrix, np.asarray(ids, dtype=np.int64), self.mentor_ids_.copy()
 
-    def _one(self, newcomer: pd.DataFrame) -> tuple[Newcomers, Query]:
-        """The encoded row and query of a one-row newcomers frame."""
-        if len(newcomer) != 1:
-            raise ValueError("expected a newcomers frame with exactly one row")
-        row = next(self._chunks(newcomer))
+    def _one(self, newcomer: OneNewcomer) -> tuple[Newcomers, Query]:
+        """The encoded row and query of a one-row newcomers frame, or of one record."""
+        if isinstance(newcomer, pd.DataFrame):
+            if len(newcomer) != 1:
+                raise ValueError("expected a newcomers frame with exactly one row")
+            row = next(self._chunks(newcomer))
+        else:
+            check_is_fitted(self, "mentors_")
+            row = encode_newcomer_columns(F.check_newcomer_record(newcomer), self.encoders_)
         return row, row.queries()[0]
 
     def _describe(self, q: Query, position: int, parts: dict[str, float]) -> list[str]:
@@ -303,8 +309,9 @@ class MentorRanker(BaseEstimator):
         pair = rules.Pair(m, q, self.program_)
         return reasons(pair, parts, self.encoders_, self.program_, text_terms=terms)
 
-    def suggestions(self, newcomer: pd.DataFrame, k: int = 5) -> list[Suggestion]:
-        """Top-k suggestions with criterion scores and reasons for one newcomer row."""
+    def suggestions(self, newcomer: OneNewcomer, k: int = 5) -> list[Suggestion]:
+        """Top-k suggestions with criterion scores and reasons for one newcomer (a one-row
+        frame, or a mapping of the frame's columns to values)."""
         row, q = self._one(newcomer)
         pos, score, parts = self._top(row, k)
         out = []
@@ -323,8 +330,9 @@ class MentorRanker(BaseEstimator):
             )
         return out
 
-    def explain(self, newcomer: pd.DataFrame, mentor_id: int) -> Explanation:
-        """Score, reasons, broken hard rules and rank (among feasible) of one pair."""
+    def explain(self, newcomer: OneNewcomer, mentor_id: int) -> Explanation:
+        """Score, reasons, broken hard rules and rank (among feasible) of one pair (the
+        newcomer as for ``suggestions``)."""
         _, q = self._one(newcomer)
         position = int(self.positions_.get_indexer([mentor_id])[0])
         if position < 0:

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Annotated
+from typing import Annotated, Any
 
 import numpy as np
 import pandas as pd
@@ -32,7 +32,7 @@ from mentormatch.config import Settings
 from mentormatch.errors import NotFound
 from mentormatch.matching import frames as F
 from mentormatch.matching import rules, synthetic
-from mentormatch.matching.db_frames import mentor_frame, newcomer_frame, one_newcomer_frame
+from mentormatch.matching.db_frames import mentor_frame, newcomer_frame, one_newcomer_record
 from mentormatch.matching.explain import Explanation, Suggestion
 from mentormatch.matching.features import encode_newcomers
 from mentormatch.matching.ranker import MentorRanker
@@ -226,32 +226,32 @@ async def get_ranker(request: Request) -> RankerCache:
 RankerDep = Annotated[RankerCache, Depends(get_ranker)]
 
 
-def _newcomer_frame(session: Session, newcomer_id: int) -> pd.DataFrame:
-    frame = one_newcomer_frame(session, newcomer_id)
-    if frame is None:
+def _newcomer_record(session: Session, newcomer_id: int) -> dict[str, Any]:
+    record = one_newcomer_record(session, newcomer_id)
+    if record is None:
         raise NotFound("no such newcomer")
-    return frame
+    return record
 
 
 def suggestions(
     session: Session, *, ranker: RankerCache, newcomer_id: int, limit: int = 5
 ) -> list[Suggestion]:
     """The best feasible mentors for a newcomer, with criterion scores and reasons."""
-    frame = _newcomer_frame(session, newcomer_id)
+    record = _newcomer_record(session, newcomer_id)
     with ranker.fresh(session) as fitted:
-        return [] if fitted is None else fitted.suggestions(frame, k=limit)
+        return [] if fitted is None else fitted.suggestions(record, k=limit)
 
 
 def explain(
     session: Session, *, ranker: RankerCache, newcomer_id: int, mentor_id: int
 ) -> Explanation:
     """Why this mentor is, or is not, suggested for this newcomer."""
-    frame = _newcomer_frame(session, newcomer_id)
+    record = _newcomer_record(session, newcomer_id)
     if session.get(Mentor, mentor_id) is None:
         raise NotFound("no such mentor")
     with ranker.fresh(session) as fitted:
         assert fitted is not None  # the mentor exists
-        return fitted.explain(frame, mentor_id)
+        return fitted.explain(record, mentor_id)
 
 
 def failed_rules(

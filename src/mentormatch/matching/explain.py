@@ -118,9 +118,10 @@ def shared_terms(
     names: np.ndarray, q_terms: np.ndarray, q_weights: np.ndarray, row: tuple[np.ndarray, ...]
 ) -> list[str]:
     """Up to three TF-IDF terms the two texts share, by contribution."""
-    m_terms, m_weights = row
-    common, qi, mi = np.intersect1d(q_terms, m_terms, return_indices=True)
-    if not common.size:
+    m_terms, m_weights = row  # both term lists sorted and unique (CSR rows)
+    if not q_terms.size or not m_terms.size:
         return []
-    contrib = q_weights[qi] * m_weights[mi]
+    at = np.minimum(np.searchsorted(m_terms, q_terms), m_terms.size - 1)
+    hit = m_terms[at] == q_terms
+    common, contrib = q_terms[hit], q_weights[hit] * m_weights[at[hit]]
     return [str(names[common[i]]) for i in np.argsort(-contrib, kind="stable")[:3]]

@@ -76,20 +76,22 @@ def mentor_frame(mentors: Sequence[Mentor], loads: dict[int, int]) -> pd.DataFra
     )
 
 
+# Built once with the ids as an expanding parameter: building the statement anew on every
+# suggestion cost more than running it.
+_EXCLUSIONS = union_all(
+    select(DoNotPair.newcomer_id, DoNotPair.mentor_id).where(
+        DoNotPair.newcomer_id.in_(bindparam("ids", expanding=True))
+    ),
+    select(Pairing.newcomer_id, Pairing.mentor_id).where(
+        Pairing.newcomer_id.in_(bindparam("ids", expanding=True)), Pairing.status.in_(EXCLUDING)
+    ),
+)
+
+
 def exclusions(session: Session, newcomer_ids: Sequence[int]) -> dict[int, list[int]]:
     """Mentors each newcomer must not be offered: do-not-pair entries and past refusals."""
     excluded: dict[int, set[int]] = defaultdict(set)
-    rows = session.execute(
-        union_all(
-            select(DoNotPair.newcomer_id, DoNotPair.mentor_id).where(
-                DoNotPair.newcomer_id.in_(newcomer_ids)
-            ),
-            select(Pairing.newcomer_id, Pairing.mentor_id).where(
-                Pairing.newcomer_id.in_(newcomer_ids), Pairing.status.in_(EXCLUDING)
-            ),
-        )
-    )
-    for newcomer_id, mentor_id in rows:
+    for newcomer_id, mentor_id in session.execute(_EXCLUSIONS, {"ids": list(newcomer_ids)}):
         excluded[newcomer_id].add(mentor_id)
     return {k: sorted(v) for k, v in excluded.items()}
 
@@ -141,12 +143,6 @@ _NEWCOMER_FIELDS = select(
 
 
 _ONE_NEWCOMER = _NEWCOMER_FIELDS.where(Newcomer.id == bindparam("newcomer_id"))
-_ONE_NEWCOMERS_EXCLUSIONS = union_all(
-    select(DoNotPair.mentor_id).where(DoNotPair.newcomer_id == bindparam("newcomer_id")),
-    select(Pairing.mentor_id).where(
-        Pairing.newcomer_id == bindparam("newcomer_id"), Pairing.status.in_(EXCLUDING)
-    ),
-)
 
 
 def one_newcomer_record(session: Session, newcomer_id: int) -> dict[str, Any] | None:
@@ -156,10 +152,8 @@ def one_newcomer_record(session: Session, newcomer_id: int) -> dict[str, Any] | 
     A suggestion's path: the frame's columns and the exclusions only (no ORM object),
     through statements built once, and no one-row DataFrame.
     """
-    params = {"newcomer_id": newcomer_id}
-    row = session.execute(_ONE_NEWCOMER, params).first()
+    row = session.execute(_ONE_NEWCOMER, {"newcomer_id": newcomer_id}).first()
     if row is None:
         return None
-    excluded = sorted(set(session.scalars(_ONE_NEWCOMERS_EXCLUSIONS, params)))
-    columns = _newcomer_columns([row], {newcomer_id: excluded})
+    columns = _newcomer_columns([row], exclusions(session, [newcomer_id]))
     return {name: columns[name][0] for name in F.NEWCOMER_COLUMNS}

@@ -24,6 +24,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from mentormatch.matching.features import (
+    F32,
     FAMILY_CODES,
     REMOTE_MODES,
     SUBSTANCE_CODES,
@@ -34,8 +35,6 @@ from mentormatch.matching.features import (
 from mentormatch.matching.program import CRITERIA, Program
 from mentormatch.matching.schedule import overlap_hours
 from mentormatch.vocabulary import FAMILY_OF
-
-F32 = np.float32
 
 
 def text_scores(X: sp.csc_matrix, q: Query) -> np.ndarray:

@@ -31,6 +31,7 @@ import scipy.sparse as sp
 
 from mentormatch.matching.features import (
     ALL_GENDERS,
+    F32,
     FAMILY_CODES,
     IN_PERSON,
     NO_RECOVERY_DAY,
@@ -42,7 +43,6 @@ from mentormatch.matching.features import (
 from mentormatch.matching.program import CRITERIA, Program
 from mentormatch.vocabulary import FAMILY_OF
 
-F32 = np.float32
 FAMILY_BIT: Final = np.array(
     [1 << FAMILY_CODES.index(FAMILY_OF[c]) for c in SUBSTANCE_CODES], dtype=np.int64
 )

@@ -24,6 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Final
 
+import llvmlite.ir
 import numba
 import numba.extending
 import numpy as np
@@ -201,24 +202,40 @@ def _scratch(size: int) -> tuple[np.ndarray, np.ndarray]:
     return bufs
 
 
+ROW_BITS: Final = np.uint64(0xFFFF_FFFF)  # a packed key's low half: the row, inverted
+
+
 class MentorLists:
     """Each mentor's best newcomer rows, accumulated over scans (one buffer per thread).
 
-    Rows are numbered across scans by the ``row_offset`` each scan is given; ``result``
-    merges the threads' buffers once at the end.
+    A row that beats the mentor's threshold is appended to an unsorted buffer of 2k
+    slots as one packed key (score bits, then the row inverted, so that a larger key is
+    a better score or, at equal score, a lower row); a full buffer is cut back to its k
+    largest keys, and the k-th score becomes the threshold. An append writes one slot
+    where a sorted insertion shifted half the list, and at 100k newcomers the lists
+    are far larger than the cache. A row must also reach the other thread's threshold:
+    k rows there already beat anything below it. Rows are numbered across scans by the
+    ``row_offset`` each scan is given; ``result`` sorts and merges the threads' buffers
+    once at the end.
     """
 
     def __init__(self, size: int, k: int, threads: int = THREADS) -> None:
         self.k = k
-        self.tops = [
-            MentorTop(np.full((size, k), -1, np.int64), np.full((size, k), -1.0, F32))
-            for _ in range(threads)
-        ]
-        self.worst = [np.full(size, -1.0, F32) for _ in range(threads)]  # last score kept
+        self.keys = [np.zeros((size, 2 * k), np.uint64) for _ in range(threads)]
+        self.filled = [np.zeros(size, np.int64) for _ in range(threads)]
+        self.worst = [np.full(size, -1.0, F32) for _ in range(threads)]  # the threshold
 
     def result(self) -> MentorTop:
-        """The k best rows per mentor (-1 = empty slot)."""
-        return merge(self.tops)
+        """The k best rows per mentor, best first (-1 = empty slot)."""
+        tops = []
+        for keys, filled in zip(self.keys, self.filled, strict=True):
+            _sort_lists(keys, filled, self.k)
+            kept = keys[:, : self.k]
+            empty = np.arange(self.k)[None, :] >= filled[:, None]
+            score = (kept >> np.uint64(32)).astype(np.uint32).view(F32)
+            row = (ROW_BITS - (kept & ROW_BITS)).astype(np.int64)
+            tops.append(MentorTop(np.where(empty, -1, row), np.where(empty, F32(-1.0), score)))
+        return merge(tops)
 
 
 def scan(pool: Pool, batch: Batch, p: Program, *, k: int, lists: MentorLists | None = None,
@@ -241,16 +258,18 @@ def scan(pool: Pool, batch: Batch, p: Program, *, k: int, lists: MentorLists | N
                        1.0 / p.age_span_years], dtype=F32)  # fmt: skip
     rules = np.array([p.min_age, int(p.serves_youth)], dtype=np.int64)
     mentors = lists or MentorLists(size, 0, threads)
-    parts = min(threads, len(mentors.tops), max(rows // MIN_ROWS_PER_THREAD, 1))
+    parts = min(threads, len(mentors.keys), max(rows // MIN_ROWS_PER_THREAD, 1))
     edges = [rows * i // parts for i in range(parts + 1)]
 
     def run(i: int) -> None:
-        top, worst = mentors.tops[i], mentors.worst[i]
+        keys, filled, worst = mentors.keys[i], mentors.filled[i], mentors.worst[i]
+        other = mentors.worst[(i + 1) % len(mentors.worst)]
         _scan_rows(edges[i], edges[i + 1], pool.runs, pool.columns, pool.text_indptr,
                    pool.text_rows, pool.text_data, batch.ints, batch.floats, batch.schedule,
                    weights, batch.bounds, *batch.terms, *batch.excluded, params, rules,
                    FAMILY_BIT, k, *_scratch(size), out.count, out.position, out.score,
-                   out.values, out.applies, top.row, top.score, worst, row_offset)  # fmt: skip
+                   out.values, out.applies, keys, filled, worst, other,
+                   row_offset)  # fmt: skip
 
     if parts == 1:
         run(0)
@@ -280,6 +299,28 @@ def _ctpop_typing(typingctx: Any, v: Any) -> Any:  # pragma: no cover - compile 
 
 
 _ctpop: Any = numba.extending.intrinsic(_ctpop_typing)
+
+
+def _bits_typing(typingctx: Any, v: Any) -> Any:  # pragma: no cover - compile time
+    """The bits of a float32 as a uint32 (a sortable key for scores >= 0)."""
+
+    def codegen(context: Any, builder: Any, signature: Any, args: Any) -> Any:
+        return builder.bitcast(args[0], llvmlite.ir.IntType(32))
+
+    return numba.types.uint32(v), codegen
+
+
+def _float_typing(typingctx: Any, v: Any) -> Any:  # pragma: no cover - compile time
+    """The float32 whose bits a uint32 holds (the inverse of ``_bits``)."""
+
+    def codegen(context: Any, builder: Any, signature: Any, args: Any) -> Any:
+        return builder.bitcast(args[0], llvmlite.ir.FloatType())
+
+    return numba.types.float32(v), codegen
+
+
+_bits: Any = numba.extending.intrinsic(_bits_typing)
+_float: Any = numba.extending.intrinsic(_float_typing)
 
 
 _jit: Final = numba.njit(nogil=True, cache=True, boundscheck=False, error_model="numpy")
@@ -338,12 +379,29 @@ def _merge_sorted(a_row: Any, a_score: Any, b_row: Any, b_score: Any, row: Any,
 
 
 @_jit
+def _cut(keys: Any, n: int, k: int) -> int:  # pragma: no cover - compiled
+    """Put the ``min(n, k)`` largest of one mentor's first ``n`` keys at the front,
+    largest first, and return how many."""
+    kept = np.sort(keys[:n])[::-1][:k].copy()
+    keys[: kept.size] = kept
+    return kept.size
+
+
+@_jit
+def _sort_lists(keys: Any, filled: Any, k: int) -> None:  # pragma: no cover - compiled
+    """Cut every mentor's buffer to its k best, sorted (see ``MentorLists``)."""
+    for m in range(keys.shape[0]):
+        filled[m] = _cut(keys[m], filled[m], k)
+
+
+@_jit
 def _scan_rows(start: int, stop: int, run_codes: Any, cols: Any, t_ptr: Any, t_rows: Any,
                t_data: Any, q_ints: Any, q_floats: Any, q_sched: Any, weights: Any, bounds: Any,
                q_ptr: Any, q_terms: Any, q_weights: Any, x_ptr: Any, x_pos: Any, params: Any,
                rules: Any, fam_bit: Any, k: int, cosine: Any, work: Any, count: Any,
-               position: Any, score: Any, values: Any, applies: Any, m_row: Any, m_score: Any,
-               m_worst: Any, row_offset: int) -> None:  # fmt: skip  # pragma: no cover - compiled
+               position: Any, score: Any, values: Any, applies: Any, m_keys: Any,
+               m_filled: Any, m_worst: Any, m_other: Any,
+               row_offset: int) -> None:  # fmt: skip  # pragma: no cover - compiled
     """Rows ``start:stop`` of the batch: rules, criteria and top-k, span by span."""
     (runs, r_gender, r_accepts, r_languages, r_modes, r_ruled_out, r_affirming,
      r_youth) = run_codes  # fmt: skip
@@ -351,7 +409,7 @@ def _scan_rows(start: int, stop: int, run_codes: Any, cols: Any, t_ptr: Any, t_r
     fc, rest, inv_sat, inv_span = params[0], params[1], params[2], params[3]
     min_age, serves_youth = rules[0], rules[1] != 0
     one, zero = np.float32(1.0), np.float32(0.0)
-    mentor_k = m_row.shape[1]
+    mentor_k = m_keys.shape[1] // 2  # the buffers hold 2 mentor_k slots
     sub_score, total = work[0], work[1]  # per mentor of the current span
     sub_bits = np.zeros(fam_bit.size, dtype=np.int64)
     fam_bits = np.zeros(fam_bit.size, dtype=np.int64)
@@ -488,15 +546,17 @@ def _scan_rows(start: int, stop: int, run_codes: Any, cols: Any, t_ptr: Any, t_r
                     filled = min(filled + 1, k)
                     if filled == k:
                         worst, worst_id = b_score[k - 1], b_id[k - 1]
-                if mentor_k > 0 and acc > m_worst[m]:  # -1 until the mentor's list is full
-                    slot = mentor_k - 1
-                    while slot > 0 and m_score[m, slot - 1] < acc:  # empty slots hold -1
-                        m_score[m, slot] = m_score[m, slot - 1]
-                        m_row[m, slot] = m_row[m, slot - 1]
-                        slot -= 1
-                    m_score[m, slot] = acc
-                    m_row[m, slot] = j + row_offset
-                    m_worst[m] = m_score[m, mentor_k - 1]
+                # the mentor's buffer (MentorLists); thresholds are -1 until a first cut
+                if mentor_k > 0 and acc > m_worst[m] and acc >= m_other[m]:
+                    n = m_filled[m]
+                    m_keys[m, n] = (np.uint64(_bits(acc)) << np.uint64(32)) | (
+                        ROW_BITS - np.uint64(j + row_offset)
+                    )
+                    n += 1
+                    if n == 2 * mentor_k:
+                        n = _cut(m_keys[m], n, mentor_k)
+                        m_worst[m] = _float(np.uint32(m_keys[m, mentor_k - 1] >> np.uint64(32)))
+                    m_filled[m] = n
         count[j] = filled
         for slot in range(filled):
             score[j, slot], position[j, slot] = b_score[slot], b_pos[slot]

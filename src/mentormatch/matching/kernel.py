@@ -49,6 +49,7 @@ FAMILY_BIT: Final = np.array(
 )
 THREADS: Final = 2
 MIN_ROWS_PER_THREAD: Final = 64
+BLOCK_ROWS: Final = 32  # rows a thread takes at a time, so that neither waits long for the other
 
 
 def signature_keys(m: MentorArrays) -> np.ndarray:
@@ -259,17 +260,19 @@ def scan(pool: Pool, batch: Batch, p: Program, *, k: int, lists: MentorLists | N
     rules = np.array([p.min_age, int(p.serves_youth)], dtype=np.int64)
     mentors = lists or MentorLists(size, 0, threads)
     parts = min(threads, len(mentors.keys), max(rows // MIN_ROWS_PER_THREAD, 1))
-    edges = [rows * i // parts for i in range(parts + 1)]
+    blocks = itertools.count()  # taken in increasing order, so each thread's rows increase
 
     def run(i: int) -> None:
         keys, filled, worst = mentors.keys[i], mentors.filled[i], mentors.worst[i]
         other = mentors.worst[(i + 1) % len(mentors.worst)]
-        _scan_rows(edges[i], edges[i + 1], pool.runs, pool.columns, pool.text_indptr,
-                   pool.text_rows, pool.text_data, batch.ints, batch.floats, batch.schedule,
-                   weights, batch.bounds, *batch.terms, *batch.excluded, params, rules,
-                   FAMILY_BIT, k, *_scratch(size), out.count, out.position, out.score,
-                   out.values, out.applies, keys, filled, worst, other,
-                   row_offset)  # fmt: skip
+        scratch = _scratch(size)
+        while (start := next(blocks) * BLOCK_ROWS) < rows:
+            _scan_rows(start, min(start + BLOCK_ROWS, rows), pool.runs, pool.columns,
+                       pool.text_indptr, pool.text_rows, pool.text_data, batch.ints,
+                       batch.floats, batch.schedule, weights, batch.bounds, *batch.terms,
+                       *batch.excluded, params, rules, FAMILY_BIT, k, *scratch, out.count,
+                       out.position, out.score, out.values, out.applies, keys, filled, worst,
+                       other, row_offset)  # fmt: skip
 
     if parts == 1:
         run(0)

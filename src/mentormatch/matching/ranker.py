@@ -185,38 +185,45 @@ class MentorRanker(BaseEstimator):
         for start in range(0, len(df), step):
             yield encode_newcomer_rows(df.iloc[start : start + step], self.encoders_)
 
-    def _scan(
-        self, rows: Newcomers, k: int, lists: kernel.MentorLists | None = None, offset: int = 0
-    ) -> ScanResult:
-        """Run the fused kernel; also return the criterion columns of the top-k (flat)."""
+    def _batch(self, rows: Newcomers) -> kernel.Batch:
+        """Encoded rows as the kernel reads them: the runs each may scan, its exclusions."""
         whole = (0, len(self.pool_))
         bounds = np.array([self.pool_bounds_[p] if p.bit_count() == 1 else whole
                            for p in rows.pref.tolist()], dtype=np.int64).reshape(-1, 2)  # fmt: skip
         excluded = [self._excluded_positions(x) for x in rows.excluded]
-        runs = self.kernel_pool_.run_bounds(bounds)
-        batch = kernel.Batch.of(rows, bounds=runs, excluded=excluded)
-        top = kernel.scan(self.kernel_pool_, batch, self.program_, k=k, lists=lists,
-                          row_offset=offset)  # fmt: skip
+        return kernel.Batch.of(rows, bounds=self.kernel_pool_.run_bounds(bounds), excluded=excluded)
+
+    @staticmethod
+    def _criteria_columns(top: kernel.TopK, k: int) -> ScanResult:
+        """The top-k with the criterion columns of its pairs (flat, NaN where n/a)."""
         keep = np.arange(k)[None, :] < top.count[:, None]
         applies = np.broadcast_to(top.applies[:, None, :], top.values.shape)[keep]
         flat = np.where(applies, top.values[keep].astype(np.float64), np.nan)
         return top, {c: flat[:, i] for i, c in enumerate(CRITERIA)}
 
+    def _scan(self, rows: Newcomers, k: int) -> ScanResult:
+        """Run the fused kernel; also return the criterion columns of the top-k (flat)."""
+        top = kernel.scan(self.kernel_pool_, self._batch(rows), self.program_, k=k)
+        return self._criteria_columns(top, k)
+
     def _scanned(
         self, newcomers: pd.DataFrame, k: int, lists: kernel.MentorLists | None = None
     ) -> Iterator[tuple[Newcomers, ScanResult]]:
-        """Scan chunk after chunk; the next chunk is encoded while the kernel runs."""
+        """Scan chunk after chunk: this thread prepares the next chunk while the kernel's
+        threads, which hold no GIL, scan the last."""
         offset = 0
         with ThreadPoolExecutor(1) as executor:
-            ahead: tuple[Newcomers, Future[ScanResult]] | None = None
+            ahead: tuple[Newcomers, Future[kernel.TopK]] | None = None
             for chunk in self._chunks(newcomers):
-                future = executor.submit(self._scan, chunk, k, lists, offset)
+                batch = self._batch(chunk)
+                future = executor.submit(kernel.scan, self.kernel_pool_, batch, self.program_,
+                                         k=k, lists=lists, row_offset=offset)  # fmt: skip
                 offset += len(chunk)
                 if ahead is not None:
-                    yield ahead[0], ahead[1].result()
+                    yield ahead[0], self._criteria_columns(ahead[1].result(), k)
                 ahead = (chunk, future)
             if ahead is not None:
-                yield ahead[0], ahead[1].result()
+                yield ahead[0], self._criteria_columns(ahead[1].result(), k)
 
     def _excluded_positions(self, excluded: np.ndarray) -> np.ndarray:
         """Sorted pool positions of a newcomer's excluded mentor ids."""

@@ -80,6 +80,7 @@ class Pool:
     text_rows: np.ndarray
     text_data: np.ndarray
     ids: np.ndarray
+    ranks: tuple[np.ndarray, np.ndarray]  # each position's rank in id order, and its inverse
 
     @classmethod
     def of(cls, m: MentorArrays, text: sp.csc_matrix) -> Pool:
@@ -105,6 +106,7 @@ class Pool:
             text_rows=text.indices.astype(np.int64),
             text_data=text.data.astype(np.float32),
             ids=np.ascontiguousarray(m.id),
+            ranks=(_ranks(m.id), np.argsort(m.id, kind="stable").astype(np.int64)),
         )
 
     def run_bounds(self, positions: np.ndarray) -> np.ndarray:
@@ -165,6 +167,13 @@ class Batch:
 
 
 _NO_ROWS = np.empty(0, dtype=np.int64)
+
+
+def _ranks(ids: np.ndarray) -> np.ndarray:
+    """Each position's rank in ascending id order (ties cannot occur: ids are unique)."""
+    rank = np.empty(ids.size, dtype=np.uint64)
+    rank[np.argsort(ids, kind="stable")] = np.arange(ids.size, dtype=np.uint64)
+    return rank
 
 
 def _offsets(parts: list[np.ndarray]) -> np.ndarray:
@@ -270,7 +279,8 @@ def scan(pool: Pool, batch: Batch, p: Program, *, k: int, lists: MentorLists | N
             _scan_rows(start, min(start + BLOCK_ROWS, rows), pool.runs, pool.columns,
                        pool.text_indptr, pool.text_rows, pool.text_data, batch.ints,
                        batch.floats, batch.schedule, weights, batch.bounds, *batch.terms,
-                       *batch.excluded, params, rules, FAMILY_BIT, k, *scratch, out.count,
+                       *batch.excluded, params, rules, FAMILY_BIT, k, *pool.ranks, *scratch,
+                       out.count,
                        out.position, out.score, out.values, out.applies, keys, filled, worst,
                        other, row_offset)  # fmt: skip
 
@@ -383,32 +393,54 @@ def _merge_sorted(a_row: Any, a_score: Any, b_row: Any, b_score: Any, row: Any,
 
 @_jit
 def _cut(keys: Any, n: int, k: int) -> int:  # pragma: no cover - compiled
-    """Put the ``min(n, k)`` largest of one mentor's first ``n`` keys at the front,
-    largest first, and return how many."""
-    kept = np.sort(keys[:n])[::-1][:k].copy()
-    keys[: kept.size] = kept
-    return kept.size
+    """Move the ``min(n, k)`` largest of the first ``n`` keys to the front, the smallest
+    of them at ``k - 1`` (in place, otherwise unordered), and return how many."""
+    if n <= k:
+        return n
+    lo, hi = 0, n - 1
+    while lo < hi:  # quickselect; keys are distinct
+        pivot = keys[(lo + hi) // 2]
+        i, j = lo, hi
+        while i <= j:
+            while keys[i] > pivot:
+                i += 1
+            while keys[j] < pivot:
+                j -= 1
+            if i <= j:
+                keys[i], keys[j] = keys[j], keys[i]
+                i += 1
+                j -= 1
+        if k - 1 <= j:
+            hi = j
+        elif k - 1 >= i:
+            lo = i
+        else:
+            break
+    return k
 
 
 @_jit
 def _sort_lists(keys: Any, filled: Any, k: int) -> None:  # pragma: no cover - compiled
     """Cut every mentor's buffer to its k best, sorted (see ``MentorLists``)."""
     for m in range(keys.shape[0]):
-        filled[m] = _cut(keys[m], filled[m], k)
+        kept = np.sort(keys[m, : filled[m]])[::-1][:k].copy()
+        keys[m, : kept.size] = kept
+        filled[m] = kept.size
 
 
 @_jit
 def _scan_rows(start: int, stop: int, run_codes: Any, cols: Any, t_ptr: Any, t_rows: Any,
                t_data: Any, q_ints: Any, q_floats: Any, q_sched: Any, weights: Any, bounds: Any,
                q_ptr: Any, q_terms: Any, q_weights: Any, x_ptr: Any, x_pos: Any, params: Any,
-               rules: Any, fam_bit: Any, k: int, cosine: Any, work: Any, count: Any,
+               rules: Any, fam_bit: Any, k: int, id_rank: Any, by_rank: Any, cosine: Any,
+               work: Any, count: Any,
                position: Any, score: Any, values: Any, applies: Any, m_keys: Any,
                m_filled: Any, m_worst: Any, m_other: Any,
                row_offset: int) -> None:  # fmt: skip  # pragma: no cover - compiled
     """Rows ``start:stop`` of the batch: rules, criteria and top-k, span by span."""
     (runs, r_gender, r_accepts, r_languages, r_modes, r_ruled_out, r_affirming,
      r_youth) = run_codes  # fmt: skip
-    substances, families, ids = cols[6], cols[7], cols[14]
+    substances, families = cols[6], cols[7]
     fc, rest, inv_sat, inv_span = params[0], params[1], params[2], params[3]
     min_age, serves_youth = rules[0], rules[1] != 0
     one, zero = np.float32(1.0), np.float32(0.0)
@@ -416,12 +448,10 @@ def _scan_rows(start: int, stop: int, run_codes: Any, cols: Any, t_ptr: Any, t_r
     sub_score, total = work[0], work[1]  # per mentor of the current span
     sub_bits = np.zeros(fam_bit.size, dtype=np.int64)
     fam_bits = np.zeros(fam_bit.size, dtype=np.int64)
-    width = max(k, 1)  # this row's top-k so far: sorted arrays + a slot of values each
-    b_score = np.zeros(width, dtype=np.float32)
-    b_id = np.zeros(width, dtype=np.int64)
-    b_pos = np.zeros(width, dtype=np.int64)
-    b_slot = np.zeros(width, dtype=np.int64)
-    b_vals = np.zeros((width, 8), dtype=np.float32)
+    # this row's best so far: packed keys (score bits, then the id rank inverted, so that
+    # a larger key is a better score or, at equal score, a lower id), cut back to the k
+    # largest when the 2k slots fill; criterion values are computed for the final k only
+    b_key = np.zeros(2 * max(k, 1), dtype=np.uint64)
     for j in range(start, stop):
         # text cosine of this newcomer's terms, through the pool's posting lists
         for t in range(q_ptr[j], q_ptr[j + 1]):
@@ -461,8 +491,8 @@ def _scan_rows(start: int, stop: int, run_codes: Any, cols: Any, t_ptr: Any, t_r
                 fam_bits[n_bits] = fam_bit[b]
                 n_bits += 1
         filled = 0
-        worst = np.float32(-1.0) if k > 0 else np.float32(np.inf)
-        worst_id = np.int64(-1)
+        worst = zero if k > 0 else np.float32(np.inf)  # a key must reach it to enter
+        worst_key = np.uint64(0)
         x, x_end = x_ptr[j], x_ptr[j + 1]
         first, last = bounds[j, 0], bounds[j, 1]
         span = -1  # pool position where the current span of passing runs starts
@@ -518,37 +548,15 @@ def _scan_rows(start: int, stop: int, run_codes: Any, cols: Any, t_ptr: Any, t_r
                 x += 1
             for i in range(size):
                 acc, m = total[i], s + i
-                # keep the k best, score descending then id ascending; the values of a
-                # kept mentor stay in one buffer slot while the sorted arrays shift
-                if acc > worst or (acc == worst and ids[m] < worst_id):
-                    _, v1, v2, v3, v4, v5, v6, v7 = _criteria(m, cols, cosine, q)
-                    held = b_slot[k - 1] if filled == k else filled
-                    slot = min(filled, k - 1)
-                    while slot > 0 and (
-                        b_score[slot - 1] < acc
-                        or (b_score[slot - 1] == acc and b_id[slot - 1] > ids[m])
-                    ):
-                        b_score[slot] = b_score[slot - 1]
-                        b_id[slot] = b_id[slot - 1]
-                        b_pos[slot] = b_pos[slot - 1]
-                        b_slot[slot] = b_slot[slot - 1]
-                        slot -= 1
-                    b_score[slot], b_id[slot], b_pos[slot], b_slot[slot] = acc, ids[m], m, held
-                    b_vals[held, 0], b_vals[held, 1], b_vals[held, 2], b_vals[held, 3] = (
-                        sub_score[i],
-                        v1,
-                        v2,
-                        v3,
-                    )
-                    b_vals[held, 4], b_vals[held, 5], b_vals[held, 6], b_vals[held, 7] = (
-                        v4,
-                        v5,
-                        v6,
-                        v7,
-                    )
-                    filled = min(filled + 1, k)
-                    if filled == k:
-                        worst, worst_id = b_score[k - 1], b_id[k - 1]
+                if acc >= worst:  # the k best, score descending then id ascending
+                    key = (np.uint64(_bits(acc)) << np.uint64(32)) | (ROW_BITS - id_rank[m])
+                    if key > worst_key:
+                        b_key[filled] = key
+                        filled += 1
+                        if filled == 2 * k:
+                            filled = _cut(b_key, filled, k)
+                            worst_key = b_key[k - 1]
+                            worst = _float(np.uint32(worst_key >> np.uint64(32)))
                 # the mentor's buffer (MentorLists); thresholds are -1 until a first cut
                 if mentor_k > 0 and acc > m_worst[m] and acc >= m_other[m]:
                     n = m_filled[m]
@@ -560,10 +568,23 @@ def _scan_rows(start: int, stop: int, run_codes: Any, cols: Any, t_ptr: Any, t_r
                         n = _cut(m_keys[m], n, mentor_k)
                         m_worst[m] = _float(np.uint32(m_keys[m, mentor_k - 1] >> np.uint64(32)))
                     m_filled[m] = n
-        count[j] = filled
-        for slot in range(filled):
-            score[j, slot], position[j, slot] = b_score[slot], b_pos[slot]
-            values[j, slot, :] = b_vals[b_slot[slot], :]
+        kept = np.sort(b_key[:filled])[::-1][:k]
+        count[j] = kept.size
+        for slot in range(kept.size):
+            m = by_rank[ROW_BITS - (kept[slot] & ROW_BITS)]
+            _, v1, v2, v3, v4, v5, v6, v7 = _criteria(m, cols, cosine, q)
+            credit = zero
+            for b in range(n_bits):
+                part = fc if (families[m] & fam_bits[b]) != 0 else zero
+                part += rest if (substances[m] & sub_bits[b]) != 0 else zero
+                credit += part
+            if n_bits:
+                credit *= inv_subs
+            score[j, slot] = _float(np.uint32(kept[slot] >> np.uint64(32)))
+            position[j, slot] = m
+            values[j, slot, 0], values[j, slot, 1], values[j, slot, 2] = credit, v1, v2
+            values[j, slot, 3], values[j, slot, 4], values[j, slot, 5] = v3, v4, v5
+            values[j, slot, 6], values[j, slot, 7] = v6, v7
         for t in range(q_ptr[j], q_ptr[j + 1]):
             term = q_terms[t]
             for e in range(t_ptr[term], t_ptr[term + 1]):

@@ -190,8 +190,8 @@ class MentorRanker(BaseEstimator):
         whole = (0, len(self.pool_))
         bounds = np.array([self.pool_bounds_[p] if p.bit_count() == 1 else whole
                            for p in rows.pref.tolist()], dtype=np.int64).reshape(-1, 2)  # fmt: skip
-        excluded = [self._excluded_positions(x) for x in rows.excluded]
-        return kernel.Batch.of(rows, bounds=self.kernel_pool_.run_bounds(bounds), excluded=excluded)
+        return kernel.Batch.of(rows, bounds=self.kernel_pool_.run_bounds(bounds),
+                               excluded=self._excluded_positions(rows.excluded))  # fmt: skip
 
     @staticmethod
     def _criteria_columns(top: kernel.TopK, k: int) -> ScanResult:
@@ -208,7 +208,7 @@ class MentorRanker(BaseEstimator):
 
     def _scanned(
         self, newcomers: pd.DataFrame, k: int, lists: kernel.MentorLists | None = None
-    ) -> Iterator[tuple[Newcomers, ScanResult]]:
+    ) -> Iterator[tuple[Newcomers, kernel.TopK]]:
         """Scan chunk after chunk: this thread prepares the next chunk while the kernel's
         threads, which hold no GIL, scan the last."""
         offset = 0
@@ -220,18 +220,23 @@ class MentorRanker(BaseEstimator):
                                          k=k, lists=lists, row_offset=offset)  # fmt: skip
                 offset += len(chunk)
                 if ahead is not None:
-                    yield ahead[0], self._criteria_columns(ahead[1].result(), k)
+                    yield ahead[0], ahead[1].result()
                 ahead = (chunk, future)
             if ahead is not None:
-                yield ahead[0], self._criteria_columns(ahead[1].result(), k)
+                yield ahead[0], ahead[1].result()
 
-    def _excluded_positions(self, excluded: np.ndarray) -> np.ndarray:
-        """Sorted pool positions of a newcomer's excluded mentor ids."""
-        if not excluded.size:
-            return _EMPTY
-        pos = self.positions_.get_indexer(excluded)
-        pos = self.pool_position_[pos[pos >= 0]]
-        return np.unique(pos[pos >= 0])
+    def _excluded_positions(self, excluded: list[np.ndarray]) -> list[np.ndarray]:
+        """Per newcomer, the sorted pool positions of its excluded mentor ids."""
+        sizes = np.fromiter((x.size for x in excluded), dtype=np.int64, count=len(excluded))
+        if not sizes.any():
+            return [_EMPTY] * len(excluded)
+        owner = np.repeat(np.arange(len(excluded)), sizes)
+        pos = self.positions_.get_indexer(np.concatenate(excluded))
+        owner, pos = owner[pos >= 0], self.pool_position_[pos[pos >= 0]]
+        owner, pos = owner[pos >= 0], pos[pos >= 0]
+        pairs = np.unique(np.column_stack([owner, pos]), axis=0)  # by newcomer, then position
+        cuts = np.searchsorted(pairs[:, 0], np.arange(1, len(excluded)))
+        return np.split(pairs[:, 1].astype(np.int64), cuts)
 
     def _top(self, row: Newcomers, k: int) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
         """Pool positions, scores and criterion values of one newcomer's top-k feasible mentors."""
@@ -244,7 +249,8 @@ class MentorRanker(BaseEstimator):
         check_is_fitted(self, "mentors_")
         names = ("newcomer_id", "mentor_id", "rank", "score", *CRITERIA)
         cols: dict[str, list[np.ndarray]] = {c: [] for c in names}
-        for chunk, (top, parts) in self._scanned(newcomers, k):
+        for chunk, scanned in self._scanned(newcomers, k):
+            top, parts = self._criteria_columns(scanned, k)
             keep = np.arange(k)[None, :] < top.count[:, None]
             cols["newcomer_id"].append(np.repeat(chunk.id, top.count))
             cols["mentor_id"].append(self.pool_.id[top.position[keep]])
@@ -271,7 +277,7 @@ class MentorRanker(BaseEstimator):
         rows, cols, vals = [], [], []
         lists = kernel.MentorLists(len(self.pool_), mentor_k) if mentor_k else None
         offset = 0
-        for chunk, (top, _) in self._scanned(newcomers, k, lists):
+        for chunk, top in self._scanned(newcomers, k, lists):
             keep = np.arange(k)[None, :] < top.count[:, None]
             rows.append(np.nonzero(keep)[0] + offset)
             cols.append(top.position[keep])

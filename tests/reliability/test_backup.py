@@ -12,16 +12,23 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
+from sqlalchemy.engine import Connection
 from typer.testing import CliRunner
 
 from mentormatch import cli
 from mentormatch.accounts.models import Role
 from mentormatch.config import get_settings
+from mentormatch.mentors.models import MentorPool
 from mentormatch.newcomers.models import Consent, Newcomer
-from tests.factories import bearer, intake_body, make_user, token_for
+from tests.factories import bearer, intake_body, make_user, mentor_body, token_for
 from tests.reliability.snapshot import rows
 
 runner = CliRunner()
+POOL_VERSION = frozenset({"mentor_pool"})  # compared on its own: a restore moves it on
+
+
+def pool_version(conn: Connection) -> int:
+    return int(conn.execute(select(MentorPool.version)).scalar_one())
 
 
 @pytest.fixture
@@ -79,13 +86,18 @@ def test_backup_while_serving_and_restore_round_trip(
         assert client.get("/api/v1/newcomers", headers=headers).status_code == 200
         run_cli("backup", str(tmp_path / "quiet.bak"))
         with live_app.state.engine.connect() as conn:
-            backed_up = rows(conn, skip=frozenset())
+            backed_up = rows(conn, skip=POOL_VERSION)
+            versions = [pool_version(conn)]
         # 3. The data moves on; then a restore brings back exactly what was backed up.
         for _ in range(3):
             client.post("/api/v1/newcomers", json=intake_body(first_name="After"))
+        with live_app.state.engine.connect() as conn:
+            versions.append(pool_version(conn))
         run_cli("restore", str(tmp_path / "quiet.bak"))
         with live_app.state.engine.connect() as conn:
-            assert rows(conn, skip=frozenset()) == backed_up
+            assert rows(conn, skip=POOL_VERSION) == backed_up
+            # the version counter is not data: it moves past every value it has held
+            assert pool_version(conn) > max(versions)
         # 4. The busy backup restores to a consistent state: every intake with its consent.
         run_cli("restore", str(tmp_path / "busy.bak"))
         with live_app.state.sessionmaker() as db:
@@ -105,3 +117,45 @@ def test_backup_while_serving_and_restore_round_trip(
 def test_restore_refuses_a_missing_backup(run_cli, tmp_path: Path) -> None:
     result = runner.invoke(cli.app, ["restore", str(tmp_path / "nope.bak")])
     assert result.exit_code != 0
+
+
+def test_a_restore_reaches_the_serving_rankers_next_suggestion(
+    live_app: FastAPI, run_cli, tmp_path: Path
+) -> None:
+    # The ranker cache trusts the mentor pool's version. A restore must not bring back a
+    # version the cache has already seen with other data: here the backup is one change
+    # behind, and one different change after the restore would otherwise land on the
+    # very version the cache holds.
+    with TestClient(live_app) as client:
+        with live_app.state.sessionmaker() as db:
+            headers = bearer(token_for(db, make_user(db, Role.coordinator)))
+            db.commit()
+        kept, dropped = (
+            client.post("/api/v1/mentors", json=mentor_body(), headers=headers).json()
+            for _ in range(2)
+        )
+        newcomer = client.post("/api/v1/newcomers", json=intake_body()).json()
+
+        def suggested() -> set[int]:
+            response = client.get(
+                f"/api/v1/newcomers/{newcomer['id']}/suggestions", headers=headers
+            )
+            assert response.status_code == 200, response.text
+            return {s["mentor"]["id"] for s in response.json()}
+
+        def pause(mentor: dict[str, object]) -> None:
+            response = client.patch(
+                f"/api/v1/mentors/{mentor['id']}",
+                json={"version": mentor["version"], "paused": True},
+                headers=headers,
+            )
+            assert response.status_code == 200, response.text
+
+        assert {kept["id"], dropped["id"]} <= suggested()
+        run_cli("backup", str(tmp_path / "before.bak"))
+        pause(kept)
+        assert kept["id"] not in suggested()
+        run_cli("restore", str(tmp_path / "before.bak"))  # `kept` is active again
+        pause(dropped)
+        assert kept["id"] in suggested()
+        assert dropped["id"] not in suggested()

@@ -573,7 +573,7 @@ def _scan_rows(start: int, stop: int, run_codes: Any, cols: Any, t_ptr: Any, t_r
         for slot in range(kept.size):
             m = by_rank[ROW_BITS - (kept[slot] & ROW_BITS)]
             _, v1, v2, v3, v4, v5, v6, v7 = _criteria(m, cols, cosine, q)
-            credit = zero
+            credit = zero  # the span loop's substance credit, the same float32 steps
             for b in range(n_bits):
                 part = fc if (families[m] & fam_bits[b]) != 0 else zero
                 part += rest if (substances[m] & sub_bits[b]) != 0 else zero

@@ -273,8 +273,10 @@ class MentorRanker(BaseEstimator):
         so feasibility survives sparsity.
         """
         check_is_fitted(self, "mentors_")
+        if k < 1:
+            raise ValueError(f"k must be at least 1, got {k}")
         ids: list[int] = []
-        rows, cols, vals = [], [], []
+        rows, cols, vals, last = [], [], [], []
         lists = kernel.MentorLists(len(self.pool_), mentor_k) if mentor_k else None
         offset = 0
         for chunk, top in self._scanned(newcomers, k, lists):
@@ -282,23 +284,25 @@ class MentorRanker(BaseEstimator):
             rows.append(np.nonzero(keep)[0] + offset)
             cols.append(top.position[keep])
             vals.append(top.score[keep])
+            last.append((top.count, top.score[:, k - 1], top.position[:, k - 1]))
             ids.extend(chunk.id.tolist())
             offset += len(chunk)
-        width = len(self.mentor_ids_)
-
-        def edges(r: list[np.ndarray], c: list[np.ndarray], v: list[np.ndarray]) -> sp.csr_matrix:
-            """Scores at (row, pool position) pairs, none repeated."""
-            score = np.maximum(np.concatenate([_NO_SCORES, *v]).astype(np.float64), 1e-9)
-            at = (np.concatenate([_EMPTY, *r]), self.pool_index_[np.concatenate([_EMPTY, *c])])
-            return sp.csr_matrix((score, at), shape=(offset, width))
-
-        matrix = edges(rows, cols, vals)
-        if lists is not None:  # the union: a pair in both sets has the same score
+        if lists is not None:  # each mentor's best rows that are not in the row's own top-k
             best = lists.result()
             mentor, slot = np.nonzero(best.row >= 0)
-            matrix = matrix.maximum(
-                edges([best.row[mentor, slot]], [mentor], [best.score[mentor, slot]])
-            )
+            row, score = best.row[mentor, slot], best.score[mentor, slot]
+            count, kth_score, kth_position = (np.concatenate(c) for c in zip(*last, strict=True))
+            kth_id = self.pool_.id[np.maximum(kth_position[row], 0)]
+            # a row's own list holds every feasible mentor when shorter than k, otherwise
+            # those ranked at or above its k-th (score descending, then lower id)
+            own = (count[row] < k) | (score > kth_score[row])
+            own |= (score == kth_score[row]) & (self.pool_.id[mentor] <= kth_id)
+            rows.append(row[~own])
+            cols.append(mentor[~own])
+            vals.append(score[~own])
+        score = np.maximum(np.concatenate([_NO_SCORES, *vals]).astype(np.float64), 1e-9)
+        at = (np.concatenate([_EMPTY, *rows]), self.pool_index_[np.concatenate([_EMPTY, *cols])])
+        matrix = sp.csr_matrix((score, at), shape=(offset, len(self.mentor_ids_)))
         matrix.sort_indices()
         return matrix, np.asarray(ids, dtype=np.int64), self.mentor_ids_.copy()
 

@@ -130,8 +130,10 @@ def _prepare(
         raise ValueError(f"wait_weight must be a finite number >= 0, got {wait_weight}")
     bonus = float(wait_weight) * _normalised_priority(priority, n)
 
-    csr = sp.csr_matrix(candidates, dtype=np.float64, copy=True)
-    csr.sum_duplicates()
+    csr = sp.csr_matrix(candidates, dtype=np.float64)  # the caller's matrix when it is one
+    if not csr.has_canonical_format:  # copied before summing, never changed in place
+        csr = csr.copy()
+        csr.sum_duplicates()
     scores = csr.data
     if scores.size and (
         not np.all(np.isfinite(scores)) or scores.min() < 0.0 or scores.max() > 1.0

@@ -132,6 +132,16 @@ def test_ranked_scores_are_exactly_the_explained_scores(seed: int) -> None:
         assert e.components == {c: getattr(row, c) for c in e.components}
 
 
+def test_candidates_of_no_newcomers_is_an_empty_graph() -> None:
+    w = world(8, mentors=60, newcomers=5)
+    ranker = fitted(w.mentors)
+    matrix, newcomer_ids, mentor_ids = ranker.candidates(w.newcomers.iloc[:0], k=2, mentor_k=3)
+    assert matrix.shape == (0, len(mentor_ids)) and matrix.nnz == 0
+    assert newcomer_ids.size == 0
+    with pytest.raises(ValueError, match="k must be at least 1"):
+        ranker.candidates(w.newcomers, k=0)
+
+
 @pytest.mark.parametrize("twins", [False, True])
 def test_candidates_add_each_mentors_best_newcomers(twins: bool) -> None:
     w = world(8, mentors=60, newcomers=300)

@@ -287,7 +287,7 @@ class MentorRanker(BaseEstimator):
             last.append((top.count, top.score[:, k - 1], top.position[:, k - 1]))
             ids.extend(chunk.id.tolist())
             offset += len(chunk)
-        if lists is not None:  # each mentor's best rows that are not in the row's own top-k
+        if lists is not None and last:  # each mentor's picks not in the row's own top-k
             best = lists.result()
             mentor, slot = np.nonzero(best.row >= 0)
             row, score = best.row[mentor, slot], best.score[mentor, slot]

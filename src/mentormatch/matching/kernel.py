@@ -280,9 +280,8 @@ def scan(pool: Pool, batch: Batch, p: Program, *, k: int, lists: MentorLists | N
                        pool.text_indptr, pool.text_rows, pool.text_data, batch.ints,
                        batch.floats, batch.schedule, weights, batch.bounds, *batch.terms,
                        *batch.excluded, params, rules, FAMILY_BIT, k, *pool.ranks, *scratch,
-                       out.count,
-                       out.position, out.score, out.values, out.applies, keys, filled, worst,
-                       other, row_offset)  # fmt: skip
+                       out.count, out.position, out.score, out.values, out.applies, keys,
+                       filled, worst, other, row_offset)  # fmt: skip
 
     if parts == 1:
         run(0)
@@ -433,9 +432,8 @@ def _scan_rows(start: int, stop: int, run_codes: Any, cols: Any, t_ptr: Any, t_r
                t_data: Any, q_ints: Any, q_floats: Any, q_sched: Any, weights: Any, bounds: Any,
                q_ptr: Any, q_terms: Any, q_weights: Any, x_ptr: Any, x_pos: Any, params: Any,
                rules: Any, fam_bit: Any, k: int, id_rank: Any, by_rank: Any, cosine: Any,
-               work: Any, count: Any,
-               position: Any, score: Any, values: Any, applies: Any, m_keys: Any,
-               m_filled: Any, m_worst: Any, m_other: Any,
+               work: Any, count: Any, position: Any, score: Any, values: Any, applies: Any,
+               m_keys: Any, m_filled: Any, m_worst: Any, m_other: Any,
                row_offset: int) -> None:  # fmt: skip  # pragma: no cover - compiled
     """Rows ``start:stop`` of the batch: rules, criteria and top-k, span by span."""
     (runs, r_gender, r_accepts, r_languages, r_modes, r_ruled_out, r_affirming,

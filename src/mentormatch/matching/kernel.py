@@ -212,7 +212,7 @@ def _scratch(size: int) -> tuple[np.ndarray, np.ndarray]:
     return bufs
 
 
-ROW_BITS: Final = np.uint64(0xFFFF_FFFF)  # a packed key's low half: the row, inverted
+ROW_BITS: Final = np.uint64(0xFFFF_FFFF)  # a packed key's low half: its tie-break, inverted
 
 
 class MentorLists:
@@ -391,6 +391,25 @@ def _merge_sorted(a_row: Any, a_score: Any, b_row: Any, b_score: Any, row: Any,
 
 
 @_jit
+def _key(score: Any, tie: Any) -> Any:  # pragma: no cover - compiled
+    """A packed key: score bits high, ``tie`` inverted low, so that a larger key is a
+    higher score or, at equal score, a smaller ``tie`` (scores >= 0, ties < 2**32)."""
+    return (np.uint64(_bits(score)) << np.uint64(32)) | (ROW_BITS - np.uint64(tie))
+
+
+@_jit
+def _key_score(key: Any) -> Any:  # pragma: no cover - compiled
+    """The score a ``_key`` holds."""
+    return _float(np.uint32(key >> np.uint64(32)))
+
+
+@_jit
+def _key_tie(key: Any) -> Any:  # pragma: no cover - compiled
+    """The tie-break a ``_key`` holds."""
+    return ROW_BITS - (key & ROW_BITS)
+
+
+@_jit
 def _cut(keys: Any, n: int, k: int) -> int:  # pragma: no cover - compiled
     """Move the ``min(n, k)`` largest of the first ``n`` keys to the front, the smallest
     of them at ``k - 1`` (in place, otherwise unordered), and return how many."""
@@ -547,29 +566,27 @@ def _scan_rows(start: int, stop: int, run_codes: Any, cols: Any, t_ptr: Any, t_r
             for i in range(size):
                 acc, m = total[i], s + i
                 if acc >= worst:  # the k best, score descending then id ascending
-                    key = (np.uint64(_bits(acc)) << np.uint64(32)) | (ROW_BITS - id_rank[m])
+                    key = _key(acc, id_rank[m])
                     if key > worst_key:
                         b_key[filled] = key
                         filled += 1
                         if filled == 2 * k:
                             filled = _cut(b_key, filled, k)
                             worst_key = b_key[k - 1]
-                            worst = _float(np.uint32(worst_key >> np.uint64(32)))
+                            worst = _key_score(worst_key)
                 # the mentor's buffer (MentorLists); thresholds are -1 until a first cut
                 if mentor_k > 0 and acc > m_worst[m] and acc >= m_other[m]:
                     n = m_filled[m]
-                    m_keys[m, n] = (np.uint64(_bits(acc)) << np.uint64(32)) | (
-                        ROW_BITS - np.uint64(j + row_offset)
-                    )
+                    m_keys[m, n] = _key(acc, j + row_offset)
                     n += 1
                     if n == 2 * mentor_k:
                         n = _cut(m_keys[m], n, mentor_k)
-                        m_worst[m] = _float(np.uint32(m_keys[m, mentor_k - 1] >> np.uint64(32)))
+                        m_worst[m] = _key_score(m_keys[m, mentor_k - 1])
                     m_filled[m] = n
         kept = np.sort(b_key[:filled])[::-1][:k]
         count[j] = kept.size
         for slot in range(kept.size):
-            m = by_rank[ROW_BITS - (kept[slot] & ROW_BITS)]
+            m = by_rank[_key_tie(kept[slot])]
             _, v1, v2, v3, v4, v5, v6, v7 = _criteria(m, cols, cosine, q)
             credit = zero  # the span loop's substance credit, the same float32 steps
             for b in range(n_bits):
@@ -578,7 +595,7 @@ def _scan_rows(start: int, stop: int, run_codes: Any, cols: Any, t_ptr: Any, t_r
                 credit += part
             if n_bits:
                 credit *= inv_subs
-            score[j, slot] = _float(np.uint32(kept[slot] >> np.uint64(32)))
+            score[j, slot] = _key_score(kept[slot])
             position[j, slot] = m
             values[j, slot, 0], values[j, slot, 1], values[j, slot, 2] = credit, v1, v2
             values[j, slot, 3], values[j, slot, 4], values[j, slot, 5] = v3, v4, v5

@@ -438,10 +438,16 @@ def _cut(keys: Any, n: int, k: int) -> int:  # pragma: no cover - compiled
 
 
 @_jit
+def _best(keys: Any, k: int) -> Any:  # pragma: no cover - compiled
+    """The k largest keys, largest first (a new array)."""
+    return np.sort(keys)[::-1][:k].copy()
+
+
+@_jit
 def _sort_lists(keys: Any, filled: Any, k: int) -> None:  # pragma: no cover - compiled
     """Cut every mentor's buffer to its k best, sorted (see ``MentorLists``)."""
     for m in range(keys.shape[0]):
-        kept = np.sort(keys[m, : filled[m]])[::-1][:k].copy()
+        kept = _best(keys[m, : filled[m]], k)
         keys[m, : kept.size] = kept
         filled[m] = kept.size
 
@@ -583,7 +589,7 @@ def _scan_rows(start: int, stop: int, run_codes: Any, cols: Any, t_ptr: Any, t_r
                         n = _cut(m_keys[m], n, mentor_k)
                         m_worst[m] = _key_score(m_keys[m, mentor_k - 1])
                     m_filled[m] = n
-        kept = np.sort(b_key[:filled])[::-1][:k]
+        kept = _best(b_key[:filled], k)
         count[j] = kept.size
         for slot in range(kept.size):
             m = by_rank[_key_tie(kept[slot])]

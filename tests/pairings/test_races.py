@@ -14,6 +14,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
+from mentormatch.mentors.models import Mentor
 from mentormatch.newcomers.models import Newcomer, NewcomerStatus
 from mentormatch.pairings.models import HOLDS_CAPACITY, Pairing, PairingStatus
 from tests.pairings.conftest import PAIRINGS, new_mentor, new_newcomers, together
@@ -91,3 +92,62 @@ def test_many_mentors_accepting_the_same_newcomer(live_app: FastAPI, staff: dict
         newcomer = session.get(Newcomer, newcomer_id)
     assert active == 1
     assert newcomer is not None and newcomer.status == NewcomerStatus.paired
+
+
+ROUNDS = 20
+APPROVALS = 20
+
+
+def test_capacity_cut_racing_approvals_never_leaves_load_above_capacity(
+    live_app: FastAPI, staff: dict[str, str]
+) -> None:
+    """A mentor (even rounds) or a coordinator (odd rounds) cuts capacity 10 → 3 while 20
+    approvals for that mentor land: the cut either holds (load ≤ 3) or is refused with 409
+    naming `capacity` and the load it met; never a cut below the load."""
+    for round_ in range(ROUNDS):
+        mentor_id, mentor_headers = new_mentor(live_app, staff, capacity=10)
+        newcomers = new_newcomers(live_app, APPROVALS)
+        if round_ % 2:
+            cut_url, cut_headers = f"/api/v1/mentors/{mentor_id}", staff
+        else:
+            cut_url, cut_headers = "/api/v1/mentors/me", mentor_headers
+        with TestClient(live_app) as client:
+            version = client.get(cut_url, headers=cut_headers).json()["version"]
+        refusals: list[dict] = []
+
+        def cut(
+            client: TestClient,
+            url: str = cut_url,
+            headers: dict = cut_headers,
+            body: dict = {"capacity": 3, "version": version},  # noqa: B006 (never changed)
+            refused: list[dict] = refusals,
+        ) -> int:
+            response = client.patch(url, json=body, headers=headers)
+            if response.status_code == 409:
+                refused.append(response.json())
+            return response.status_code
+
+        def approve(newcomer_id: int, mid: int = mentor_id) -> Callable[[TestClient], int]:
+            body = {"newcomer_id": newcomer_id, "mentor_id": mid}
+            return lambda client: client.post(PAIRINGS, json=body, headers=staff).status_code
+
+        codes = together(live_app, [cut, *(approve(n) for n in newcomers)])
+
+        assert set(codes) <= {200, 201, 409}, codes
+        with live_app.state.sessionmaker() as session:
+            mentor = session.get(Mentor, mentor_id)
+            held = session.scalar(
+                select(func.count()).where(
+                    Pairing.mentor_id == mentor_id, Pairing.status.in_(HOLDS_CAPACITY)
+                )
+            )
+        assert mentor is not None and held is not None
+        assert held <= mentor.capacity, f"round {round_}: load {held} > {mentor.capacity}"
+        assert codes[201] == held
+        if refusals:  # the cut was refused: capacity untouched, the answer names the load
+            (refusal,) = refusals
+            assert mentor.capacity == 10
+            assert refusal["field"] == "capacity"
+            assert "current load is" in refusal["detail"]
+        else:
+            assert mentor.capacity == 3

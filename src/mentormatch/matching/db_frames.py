@@ -12,6 +12,7 @@ from sqlalchemy import Row, bindparam, select, union_all
 from sqlalchemy.orm import Session
 
 from mentormatch.matching import frames as F
+from mentormatch.mentors.capacity import takes_requests
 from mentormatch.mentors.models import Mentor
 from mentormatch.newcomers.models import DoNotPair, Newcomer
 from mentormatch.pairings.models import Pairing, PairingStatus
@@ -69,7 +70,9 @@ def mentor_frame(mentors: Sequence[Mentor], loads: dict[int, int]) -> pd.DataFra
             "interests": [m.interests for m in mentors],
             "capacity": [m.capacity for m in mentors],
             "load": [loads.get(m.id, 0) for m in mentors],
-            "active": [m.active and m.vetted and not m.paused for m in mentors],
+            "active": [
+                takes_requests(active=m.active, vetted=m.vetted, paused=m.paused) for m in mentors
+            ],
             "youth_vetted": [m.youth_vetted for m in mentors],
         },
         F.MENTOR_COLUMNS,

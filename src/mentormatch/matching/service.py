@@ -36,7 +36,7 @@ from mentormatch.matching.db_frames import mentor_frame, newcomer_frame, one_new
 from mentormatch.matching.explain import Explanation, Suggestion
 from mentormatch.matching.features import encode_newcomers
 from mentormatch.matching.ranker import MentorRanker
-from mentormatch.mentors import service as mentors_service
+from mentormatch.mentors import capacity as mentor_capacity
 from mentormatch.mentors.models import Mentor, MentorPool
 from mentormatch.newcomers.models import Newcomer
 
@@ -185,7 +185,7 @@ class RankerCache:
 
         Everything is read after `version` was, so the ranker is at least as fresh as it.
         """
-        loads = mentors_service.loads(session)
+        loads = mentor_capacity.loads(session)
         versions = dict(session.execute(select(Mentor.id, Mentor.version)).all())
         if not versions:
             self._ranker, self._seen, self._version = None, {}, None
@@ -294,7 +294,7 @@ def candidate_graph(
                 {int(i): "capacity" for i in ids},
             )
         scores, ids, mentor_ids = fitted.candidates(frame, k=k, mentor_k=mentor_k)
-        capacity = mentors_service.remaining_capacity(session, [int(m) for m in mentor_ids])
+        capacity = mentor_capacity.remaining(session, [int(m) for m in mentor_ids])
         blocked = np.flatnonzero(np.diff(scores.indptr) == 0)
         blocking = blocking_rules(fitted, frame.iloc[blocked]) if blocked.size else {}
     return CandidateGraph(scores, ids, mentor_ids, capacity, blocking)

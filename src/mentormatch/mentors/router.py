@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from mentormatch.accounts.dependencies import CoordinatorDep, MentorDep
 from mentormatch.deps import RowId, SessionDep, SettingsDep
 from mentormatch.errors import error_responses
-from mentormatch.mentors import service
+from mentormatch.mentors import capacity, service
 from mentormatch.mentors.models import Mentor
 from mentormatch.mentors.schemas import (
     MentorCreate,
@@ -59,7 +59,7 @@ CREATED_LINKS = {
 def to_public(session: Session, mentors: list[Mentor]) -> list[MentorPublic]:
     """Mentor profiles with their account email and current load."""
     ids = [m.id for m in mentors]
-    load = service.loads(session, ids)
+    load = capacity.loads(session, ids)
     email = service.emails(session, [m.user_id for m in mentors])
     return [
         MentorPublic.model_validate(

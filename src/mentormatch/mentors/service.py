@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -14,24 +13,12 @@ from mentormatch.accounts.principal import Principal
 from mentormatch.accounts.security import new_password
 from mentormatch.audit import service as audit
 from mentormatch.errors import Conflict, Invalid, NotFound
+from mentormatch.mentors import capacity
 from mentormatch.mentors.models import Mentor
 from mentormatch.mentors.schemas import MentorCreate, MentorSelfUpdate, MentorUpdate
-from mentormatch.pairings.models import HOLDS_CAPACITY, Pairing
 from mentormatch.profiles import age_in, check_location
 
 OBJECT = "mentor"
-
-
-def loads(session: Session, mentor_ids: list[int] | None = None) -> dict[int, int]:
-    """Approved + active pairings per mentor (missing mentors have none)."""
-    query = (
-        select(Pairing.mentor_id, func.count())
-        .where(Pairing.status.in_(HOLDS_CAPACITY))
-        .group_by(Pairing.mentor_id)
-    )
-    if mentor_ids is not None:
-        query = query.where(Pairing.mentor_id.in_(mentor_ids))
-    return {mentor_id: count for mentor_id, count in session.execute(query)}
 
 
 def emails(session: Session, user_ids: list[int]) -> dict[int, str]:
@@ -84,10 +71,9 @@ def update_mentor(
     mentor_id: int,
     body: MentorUpdate | MentorSelfUpdate,
 ) -> Mentor:
-    """Apply a partial update; 409 when `version` is stale, 422 when capacity < current load."""
-    mentor = session.get(Mentor, mentor_id)
-    if mentor is None:
-        raise NotFound("no such mentor")
+    """Apply a partial update under the mentor's lock; 409 when `version` is stale or capacity
+    would go below the current load."""
+    mentor = capacity.lock(session, mentor_id)
     if body.version is not None and body.version != mentor.version:
         raise Conflict(
             f"this profile changed since you read it (now version {mentor.version}); "
@@ -105,12 +91,7 @@ def update_mentor(
     if nulls:
         raise Invalid(f"{nulls[0]}: cannot be empty", field=nulls[0])
     if "capacity" in changes:
-        load = loads(session, [mentor_id]).get(mentor_id, 0)
-        if changes["capacity"] < load:
-            raise Invalid(
-                f"capacity: {load} pairings are approved or active; capacity cannot go below it",
-                field="capacity",
-            )
+        capacity.check_new_capacity(session, mentor, changes["capacity"])
     for name, value in changes.items():
         setattr(mentor, name, value)
     try:
@@ -124,20 +105,3 @@ def update_mentor(
     audit.record(session, actor=actor, action="update", object_type=OBJECT, object_id=mentor_id)
     session.commit()
     return mentor
-
-
-def remaining_capacity(session: Session, mentor_ids: list[int]) -> np.ndarray:
-    """Free slots per mentor, in the order given (0 for paused, inactive or unvetted)."""
-    rows = session.execute(
-        select(Mentor.id, Mentor.capacity, Mentor.active, Mentor.vetted, Mentor.paused).where(
-            Mentor.id.in_(mentor_ids)
-        )
-    )
-    capacity = {
-        mid: cap if active and vetted and not paused else 0
-        for mid, cap, active, vetted, paused in rows
-    }
-    load = loads(session, mentor_ids)
-    return np.asarray(
-        [max(capacity.get(mid, 0) - load.get(mid, 0), 0) for mid in mentor_ids], dtype=np.int64
-    )

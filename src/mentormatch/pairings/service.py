@@ -1,6 +1,7 @@
 """Pairing rules: approve, accept, decline, reject, end, withdraw, expire and propose.
 
-Capacity is rechecked under a lock at approval and at acceptance. Every transition
+Capacity is rechecked under the mentor's lock at approval and at acceptance (the rule
+and the lock are in `mentors.capacity`, which capacity changes use too). Every transition
 locks the rows it depends on in one order — pairing, then newcomer, then mentor — with
 ``SELECT … FOR UPDATE`` on PostgreSQL; on SQLite that locking read starts the transaction
 with ``BEGIN IMMEDIATE`` (see db.py), so the count-then-write runs alone. Either way the
@@ -26,6 +27,7 @@ from mentormatch.db import utcnow
 from mentormatch.errors import Conflict, Invalid, NotFound
 from mentormatch.matching import schedule
 from mentormatch.matching import service as matching
+from mentormatch.mentors import capacity
 from mentormatch.mentors import service as mentors
 from mentormatch.mentors.models import Mentor
 from mentormatch.newcomers import service as newcomers
@@ -50,7 +52,7 @@ if TYPE_CHECKING:
     from mentormatch.matching.service import RankerCache
 
 S = PairingStatus
-Row = TypeVar("Row", Pairing, Newcomer, Mentor)
+Row = TypeVar("Row", Pairing, Newcomer)
 OBJECT = "pairing"
 REDISCLOSURE_NOTICE = (
     "This information has been disclosed to you from records protected by federal "
@@ -79,13 +81,6 @@ def _newcomer(session: Session, newcomer_id: int) -> Newcomer:
     return newcomer
 
 
-def _mentor(session: Session, mentor_id: int) -> Mentor:
-    mentor: Mentor | None = _locked(session, Mentor, mentor_id)
-    if mentor is None:
-        raise NotFound("no such mentor")
-    return mentor
-
-
 def _was_asked(pairing: Pairing) -> bool:
     """Mentors only ever see pairings that were approved (expires_at is set then)."""
     return pairing.expires_at is not None
@@ -106,15 +101,6 @@ def _pairing(session: Session, pairing_id: int, *, actor: Principal) -> Pairing:
     return pairing
 
 
-def _load(session: Session, mentor_id: int, *, excluding: int | None = None) -> int:
-    query = select(func.count()).where(
-        Pairing.mentor_id == mentor_id, Pairing.status.in_(HOLDS_CAPACITY)
-    )
-    if excluding is not None:
-        query = query.where(Pairing.id != excluding)
-    return session.scalar(query) or 0
-
-
 def _open_pairing(
     session: Session,
     newcomer_id: int,
@@ -126,17 +112,6 @@ def _open_pairing(
     if excluding is not None:
         query = query.where(Pairing.id != excluding)
     return session.scalars(query.limit(1)).first()
-
-
-def _check_capacity(session: Session, mentor: Mentor, *, excluding: int | None = None) -> None:
-    if not (mentor.active and mentor.vetted):
-        raise Conflict(f"mentor {mentor.id} is not active", field="mentor_id")
-    load = _load(session, mentor.id, excluding=excluding)
-    if load >= mentor.capacity:
-        raise Conflict(
-            f"mentor {mentor.id} has no free capacity ({load} of {mentor.capacity} taken)",
-            field="mentor_id",
-        )
 
 
 def _check_rules(
@@ -192,7 +167,7 @@ def _approve(
             f"newcomer {newcomer.id} already has an {other.status.value} pairing ({other.id})",
             field="newcomer_id",
         )
-    _check_capacity(session, mentor)
+    capacity.check_room(session, mentor, new_request=True)
     _check_rules(session, ranker=ranker, newcomer_id=newcomer.id, mentor_id=mentor.id)
     explanation = matching.explain(
         session, ranker=ranker, newcomer_id=newcomer.id, mentor_id=mentor.id
@@ -235,7 +210,7 @@ def create_approved(
 ) -> Pairing:
     """Approve a specific pair at once: hard rules and capacity rechecked under lock."""
     newcomer = _newcomer(session, newcomer_id)
-    mentor = _mentor(session, mentor_id)
+    mentor = capacity.lock(session, mentor_id)
     pairing = Pairing(newcomer_id=newcomer.id, mentor_id=mentor.id, components={}, reasons=[])
     return _approve(
         session,
@@ -263,7 +238,7 @@ def approve(
     pairing = _pairing(session, pairing_id, actor=actor)
     lifecycle.ensure_can(pairing, S.approved)
     newcomer = _newcomer(session, pairing.newcomer_id)
-    mentor = _mentor(session, pairing.mentor_id)
+    mentor = capacity.lock(session, pairing.mentor_id)
     return _approve(
         session,
         pairing=pairing,
@@ -328,11 +303,11 @@ def accept(session: Session, *, actor: Principal, settings: Settings, pairing_id
     _expire_if_due(session, pairing, settings=settings)
     lifecycle.ensure_can(pairing, S.active)
     newcomer = _newcomer(session, pairing.newcomer_id)
-    mentor = _mentor(session, pairing.mentor_id)
+    mentor = capacity.lock(session, pairing.mentor_id)
     other = _open_pairing(session, newcomer.id, statuses=(S.active,), excluding=pairing.id)
     if other is not None:
         raise Conflict("this newcomer has already been paired with another mentor")
-    _check_capacity(session, mentor, excluding=pairing.id)
+    capacity.check_room(session, mentor, new_request=False, excluding=pairing.id)
     lifecycle.move(
         session, pairing=pairing, newcomer=newcomer, to=S.active, actor=actor, reason="accepted"
     )

@@ -16,6 +16,7 @@ from mentormatch.deps import SessionDep, SettingsDep
 from mentormatch.errors import Invalid, MentorMatchError
 from mentormatch.matching import service as matching
 from mentormatch.matching.service import RankerDep
+from mentormatch.mentors import capacity
 from mentormatch.mentors import service as mentors
 from mentormatch.mentors.models import Mentor
 from mentormatch.newcomers import service as newcomers
@@ -294,7 +295,7 @@ def mentor_list(request: Request, me: CoordinatorPage, session: SessionDep) -> R
     return render(
         request,
         "coordinator/mentors.html",
-        {"rows": rows, "total": total, "loads": mentors.loads(session, [m.id for m in rows])},
+        {"rows": rows, "total": total, "loads": capacity.loads(session, [m.id for m in rows])},
     )
 
 
@@ -339,7 +340,7 @@ def dashboard(request: Request, me: CoordinatorPage, session: SessionDep) -> Res
     waiting = waiting_histogram(session)
     rows, _ = mentors.list_mentors(session, actor=me, limit=500, offset=0)
     active = [m for m in rows if m.active and m.vetted]
-    loads = mentors.loads(session, [m.id for m in active])
+    loads = capacity.loads(session, [m.id for m in active])
     busiest = sorted(active, key=lambda m: (-loads.get(m.id, 0), m.id))[:16]
     week_labels, series = weekly_outcomes(session)
     labels = [name for name, _ in WAIT_BUCKETS]
@@ -367,8 +368,6 @@ def dashboard(request: Request, me: CoordinatorPage, session: SessionDep) -> Res
             "week_labels": week_labels,
             "series": series,
             "total_waiting": sum(waiting),
-            "free_slots": sum(
-                max(m.capacity - loads.get(m.id, 0), 0) for m in active if not m.paused
-            ),
+            "free_slots": int(capacity.remaining(session, [m.id for m in active]).sum()),
         },
     )

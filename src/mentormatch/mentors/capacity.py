@@ -1,0 +1,116 @@
+"""Mentor capacity: the one definition of load, of who takes new requests, and of free places.
+
+A mentor's *load* is their approved + active pairings. A mentor *takes new requests* when
+active, vetted and not paused; their *free places* are then capacity - load (never below
+0), otherwise none. Approvals, acceptances, capacity changes and the whole-pool assignment
+all read these functions.
+
+Whoever compares load with capacity and then writes holds the mentor's lock from the count
+to the commit (`lock`): ``SELECT … FOR UPDATE`` on PostgreSQL; on SQLite that locking read
+starts the transaction with ``BEGIN IMMEDIATE`` (see db.py). So an approval and a capacity
+cut never both pass their check against a load the other is about to change.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from mentormatch.errors import Conflict, NotFound
+from mentormatch.mentors.models import Mentor
+from mentormatch.pairings.models import HOLDS_CAPACITY, Pairing
+
+
+def lock(session: Session, mentor_id: int) -> Mentor:
+    """The mentor, re-read and locked until this transaction ends (404 when missing)."""
+    mentor = session.scalar(
+        select(Mentor)
+        .where(Mentor.id == mentor_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if mentor is None:
+        raise NotFound("no such mentor")
+    return mentor
+
+
+def loads(session: Session, mentor_ids: list[int] | None = None) -> dict[int, int]:
+    """Approved + active pairings per mentor (missing mentors have none)."""
+    query = (
+        select(Pairing.mentor_id, func.count())
+        .where(Pairing.status.in_(HOLDS_CAPACITY))
+        .group_by(Pairing.mentor_id)
+    )
+    if mentor_ids is not None:
+        query = query.where(Pairing.mentor_id.in_(mentor_ids))
+    return {mentor_id: count for mentor_id, count in session.execute(query)}
+
+
+def load(session: Session, mentor_id: int, *, excluding: int | None = None) -> int:
+    """One mentor's approved + active pairings, leaving out pairing `excluding`."""
+    query = select(func.count()).where(
+        Pairing.mentor_id == mentor_id, Pairing.status.in_(HOLDS_CAPACITY)
+    )
+    if excluding is not None:
+        query = query.where(Pairing.id != excluding)
+    return session.scalar(query) or 0
+
+
+def takes_requests(*, active: bool, vetted: bool, paused: bool) -> bool:
+    """Whether a mentor may be asked for anyone new."""
+    return active and vetted and not paused
+
+
+def free_places(*, capacity: int, load: int, takes: bool) -> int:
+    """Places left for new requests."""
+    return max(capacity - load, 0) if takes else 0
+
+
+def remaining(session: Session, mentor_ids: list[int]) -> np.ndarray:
+    """Free places per mentor, in the order given (0 for unknown mentors)."""
+    rows = session.execute(
+        select(Mentor.id, Mentor.capacity, Mentor.active, Mentor.vetted, Mentor.paused).where(
+            Mentor.id.in_(mentor_ids)
+        )
+    )
+    held = loads(session, mentor_ids)
+    free = {
+        mid: free_places(
+            capacity=cap,
+            load=held.get(mid, 0),
+            takes=takes_requests(active=active, vetted=vetted, paused=paused),
+        )
+        for mid, cap, active, vetted, paused in rows
+    }
+    return np.asarray([free.get(mid, 0) for mid in mentor_ids], dtype=np.int64)
+
+
+def check_room(
+    session: Session, mentor: Mentor, *, new_request: bool, excluding: int | None = None
+) -> None:
+    """409 unless the (locked) mentor has a place: for a new request, or to accept one.
+
+    A paused mentor is asked for no one new, but may still accept a request made before.
+    """
+    if not (mentor.active and mentor.vetted):
+        raise Conflict(f"mentor {mentor.id} is not active", field="mentor_id")
+    if new_request and mentor.paused:
+        raise Conflict(f"mentor {mentor.id} has paused new requests", field="mentor_id")
+    held = load(session, mentor.id, excluding=excluding)
+    if held >= mentor.capacity:
+        raise Conflict(
+            f"mentor {mentor.id} has no free capacity ({held} of {mentor.capacity} taken)",
+            field="mentor_id",
+        )
+
+
+def check_new_capacity(session: Session, mentor: Mentor, capacity: int) -> None:
+    """409 naming `capacity` when the (locked) mentor already holds more pairings than that."""
+    held = load(session, mentor.id)
+    if capacity < held:
+        raise Conflict(
+            f"capacity: the current load is {held} approved or active pairings; "
+            f"capacity cannot be set below {held}",
+            field="capacity",
+        )

@@ -144,3 +144,30 @@ class TestOwnProfile:
         self, client: TestClient, coordinator: Actor
     ) -> None:
         assert client.get(f"{URL}/me", headers=coordinator.headers).status_code == 403
+
+
+class TestCapacityBelowLoad:
+    def test_409_names_capacity_and_the_load_for_mentor_and_coordinator(
+        self, client: TestClient, coordinator: Actor, make_mentor, make_newcomer
+    ) -> None:
+        alex = make_mentor(capacity=3)
+        for _ in range(2):
+            approved = client.post(
+                "/api/v1/pairings",
+                json={"newcomer_id": make_newcomer().newcomer_id, "mentor_id": alex.mentor_id},
+                headers=coordinator.headers,
+            )
+            assert approved.status_code == 201, approved.text
+        url = f"{URL}/{alex.mentor_id}"
+        version = client.get(url, headers=coordinator.headers).json()["version"]
+        for path, headers, body in (
+            (f"{URL}/me", alex.headers, {"capacity": 1}),
+            (url, coordinator.headers, {"capacity": 1, "version": version}),
+        ):
+            refused = client.patch(path, json=body, headers=headers)
+            assert refused.status_code == 409, refused.text
+            assert refused.json()["field"] == "capacity"
+            assert "current load is 2" in refused.json()["detail"]
+        assert client.get(url, headers=coordinator.headers).json()["capacity"] == 3
+        kept = client.patch(f"{URL}/me", json={"capacity": 2}, headers=alex.headers)
+        assert kept.status_code == 200 and kept.json()["capacity"] == 2

@@ -99,11 +99,6 @@ EXCUSED: tuple[Excuse, ...] = (
         "a date compared with today; JSON Schema has no date bounds",
     ),
     Excuse(
-        "capacity cannot go below it",
-        MENTOR_EDITS,
-        "the mentor's current number of pairings is stored data, not part of the request",
-    ),
-    Excuse(
         "this pair breaks a hard rule",
         frozenset({"POST /api/v1/pairings", "POST /api/v1/pairings/{pairing_id}/approve"}),
         "whether two stored profiles may be paired depends on both profiles, not the request",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -31,6 +32,20 @@ users_app = typer.Typer(help="Staff accounts.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 app.add_typer(pairings_app, name="pairings")
+
+
+def _links_to(host: str, port: int) -> None:
+    """Unless MENTORMATCH_PUBLIC_BASE_URL was given, links sent or printed name this server.
+
+    Set in the environment too, so that every worker uvicorn starts builds the same settings.
+    """
+    if "public_base_url" in get_settings().model_fields_set:
+        return
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    if ":" in shown:
+        shown = f"[{shown}]"
+    os.environ["MENTORMATCH_PUBLIC_BASE_URL"] = f"http://{shown}:{port}"
+    get_settings.cache_clear()
 
 
 def _fail(message: str) -> None:
@@ -92,6 +107,7 @@ def demo(
     ] = True,
 ) -> None:
     """Migrate and seed a demo database (once), print the demo sign-ins, then serve."""
+    _links_to(host, port)
     settings = get_settings()
     migrate.upgrade(settings.database_url)
     factory = make_sessionmaker(make_engine(settings.database_url))
@@ -154,6 +170,7 @@ def serve(
     """Serve the app with uvicorn: no reload, no access log; one worker per core in production."""
     import uvicorn
 
+    _links_to(host, port)
     from mentormatch.matching.service import warm_up
 
     warm_up()  # workers then load the compiled ranking kernel from numba's disk cache

@@ -8,6 +8,9 @@ is scanned for what its caller must never see.
 
 from __future__ import annotations
 
+import re
+from datetime import timedelta
+
 import httpx
 import pytest
 from fastapi import FastAPI
@@ -16,7 +19,10 @@ from sqlalchemy.orm import Session
 
 from mentormatch.accounts.dependencies import role_rules
 from mentormatch.config import Settings
+from mentormatch.db import utcnow
 from mentormatch.main import create_app
+from mentormatch.pairings.models import Pairing
+from mentormatch.web.core import NEWCOMER_COOKIE, STAFF_COOKIE
 from tests.reliability.people import (
     BODIES,
     MISSING_ID,
@@ -191,3 +197,46 @@ def test_pages_behind_a_role_turn_anonymous_callers_away(
     url = route.path.format(**dict.fromkeys(route.id_params, MISSING_ID))
     response = client.get(url, follow_redirects=False)
     assert response.status_code in (303, 401, 403, 404), response.status_code
+
+
+# Pages by role, signed in with the page cookies: (path, role, whose object) -> status.
+PAGE_MATRIX: dict[tuple[str, str, str], int] = {
+    ("/mentor/pairings/{pairing_id}", "anonymous", "own"): 303,  # to the sign-in page
+    ("/mentor/pairings/{pairing_id}", "newcomer", "own"): 303,
+    ("/mentor/pairings/{pairing_id}", "coordinator", "own"): 403,
+    ("/mentor/pairings/{pairing_id}", "admin", "own"): 403,
+    ("/mentor/pairings/{pairing_id}", "mentor", "own"): 200,
+    ("/mentor/pairings/{pairing_id}", "mentor", "other"): 404,
+    ("/mentor/pairings/{pairing_id}", "mentor", "missing"): 404,
+}
+
+
+def test_page_matrix(client: TestClient, db: Session) -> None:
+    cast = make_cast(client, db)
+    asked = db.get(Pairing, cast.own["mentor"]["pairing_id"])
+    assert asked is not None
+    asked.expires_at = utcnow() + timedelta(days=3)  # as an approval sets it: the mentor is asked
+    db.commit()
+    answers: dict[tuple[str, str, str], httpx.Response] = {}
+    for (path, role, whose), expected in PAGE_MATRIX.items():
+        ids = {"own": cast.own[role], "other": cast.other[role], "missing": {}}[whose]
+        url = path.format(pairing_id=ids.get("pairing_id", MISSING_ID))
+        token = cast.headers[role].get("Authorization", "").removeprefix("Bearer ")
+        client.cookies.clear()
+        if token:
+            cookie = NEWCOMER_COOKIE if role == "newcomer" else STAFF_COOKIE
+            client.cookies.set(cookie, token)
+        response = client.get(url, follow_redirects=False)
+        answers[path, role, whose] = response
+        assert response.status_code == expected, (path, role, whose, response.text)
+        assert_nothing_hidden_leaks(role, response, cast)
+    # Another mentor's pairing answers exactly like a missing one.
+    other = answers["/mentor/pairings/{pairing_id}", "mentor", "other"]
+    missing = answers["/mentor/pairings/{pairing_id}", "mentor", "missing"]
+    assert _without_csrf(other.text) == _without_csrf(missing.text)
+    client.cookies.clear()
+
+
+def _without_csrf(page: str) -> str:
+    """A page without its per-visitor CSRF token."""
+    return re.sub(r'name="csrf_token" value="[^"]*"', "", page)

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from mentormatch.deps import SessionDep, SettingsDep
+from mentormatch.deps import RowId, SessionDep, SettingsDep
 from mentormatch.errors import MentorMatchError
 from mentormatch.mentors import service as mentors
 from mentormatch.mentors.schemas import MentorSelfUpdate
@@ -57,6 +57,22 @@ def inbox(
             "decline_reasons": DECLINE_REASONS,
             "done": done,
         },
+    )
+
+
+@router.get("/pairings/{pairing_id}")
+def pairing_page(
+    request: Request, pairing_id: RowId, me: MentorPage, session: SessionDep, settings: SettingsDep
+) -> Response:
+    """One request or pairing (the page every email to a mentor links to), with its actions.
+
+    Another mentor's pairing answers the same 404 as a missing one.
+    """
+    pairing = pairings.get_pairing(session, actor=me, settings=settings, pairing_id=pairing_id)
+    return render(
+        request,
+        "mentor/pairing.html",
+        {"view": pairings.for_mentor(session, pairing=pairing), "decline_reasons": DECLINE_REASONS},
     )
 
 

@@ -1,11 +1,11 @@
 # MentorMatch — `make demo` runs the service on a seeded SQLite database,
-# `make test` sets up and runs the whole suite on SQLite and PostgreSQL.
+# `make test` sets up and runs the whole suite on SQLite and PostgreSQL. The demo and the
+# `mentormatch` command share one database: MENTORMATCH_DATABASE_URL, by default
+# data/mentormatch.db (src/mentormatch/config.py).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-DEMO_DB := data/demo.db
-export MENTORMATCH_DATABASE_URL ?= sqlite:///$(CURDIR)/$(DEMO_DB)
 
 .PHONY: help install demo serve test test-fast lint format bench loadtest clean browser
 

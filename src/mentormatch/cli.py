@@ -18,6 +18,7 @@ from mentormatch import migrate
 from mentormatch.accounts import service as accounts
 from mentormatch.accounts.models import Role, User
 from mentormatch.accounts.schemas import UserCreate
+from mentormatch.cli_checks import fail, require_database
 from mentormatch.config import get_settings
 from mentormatch.db import make_engine, make_sessionmaker
 from mentormatch.errors import MentorMatchError
@@ -48,11 +49,6 @@ def _links_to(host: str, port: int) -> None:
     get_settings.cache_clear()
 
 
-def _fail(message: str) -> None:
-    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
-    raise typer.Exit(2)
-
-
 @db_app.command("upgrade")
 def db_upgrade(revision: str = "head") -> None:
     """Apply migrations up to REVISION (default: the newest)."""
@@ -76,25 +72,26 @@ def users_create(
     ] = False,
 ) -> None:
     """Create an admin or coordinator account; the password is prompted for (or read from stdin)."""
+    require_database(get_settings().database_url)
     if role not in ("admin", "coordinator"):
-        _fail("--role must be admin or coordinator (mentors are created by a coordinator)")
+        fail("--role must be admin or coordinator (mentors are created by a coordinator)")
     if password_stdin:
         password = sys.stdin.readline().rstrip("\n")
     else:
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
     if len(password) < 12:
-        _fail("password: use at least 12 characters")
+        fail("password: use at least 12 characters")
     try:
         UserCreate(email=email, role=role, password=password)
     except ValidationError as exc:
-        _fail("; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()))
+        fail("; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()))
     factory = make_sessionmaker(make_engine(get_settings().database_url))
     with factory() as session:
         try:
             user = accounts.create_user(session, email=email, password=password, role=Role(role))
             session.commit()
         except MentorMatchError as exc:
-            _fail(exc.message)
+            fail(exc.message)
     typer.echo(f"created {role} {user.email} (id {user.id})")
 
 
@@ -144,10 +141,11 @@ def evaluate(
 def backup(path: Annotated[Path, typer.Argument(help="Where to write the backup")]) -> None:
     """Back up the database to PATH while the app keeps serving (SQLite: online backup API;
     PostgreSQL: pg_dump custom format)."""
+    require_database(get_settings().database_url)
     try:
         backups.backup(get_settings().database_url, path)
     except (OSError, ValueError, subprocess.CalledProcessError) as exc:
-        _fail(f"backup failed: {exc}")
+        fail(f"backup failed: {exc}")
     typer.echo(f"backed up to {path}")
 
 
@@ -157,7 +155,7 @@ def restore(path: Annotated[Path, typer.Argument(help="A backup made by `backup`
     try:
         backups.restore(get_settings().database_url, path)
     except (OSError, ValueError, subprocess.CalledProcessError) as exc:
-        _fail(f"restore failed: {exc}")
+        fail(f"restore failed: {exc}")
     typer.echo(f"restored from {path}")
 
 
@@ -170,9 +168,10 @@ def serve(
     """Serve the app with uvicorn: no reload, no access log; one worker per core in production."""
     import uvicorn
 
-    _links_to(host, port)
     from mentormatch.matching.service import warm_up
 
+    _links_to(host, port)
+    require_database(get_settings().database_url)
     warm_up()  # workers then load the compiled ranking kernel from numba's disk cache
     uvicorn.run(
         "mentormatch.main:create_served_app",

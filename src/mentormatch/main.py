@@ -11,12 +11,12 @@ from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
-from mentormatch import __version__, openapi, vocabulary
+from mentormatch import __version__, migrate, openapi, vocabulary
 from mentormatch.accounts.dependencies import Public
 from mentormatch.accounts.router import router as accounts_router
 from mentormatch.accounts.throttle import LoginThrottle
@@ -28,7 +28,11 @@ from mentormatch.errors import MentorMatchError
 from mentormatch.matching.router import router as matching_router
 from mentormatch.matching.service import RankerCache
 from mentormatch.mentors.router import router as mentors_router
-from mentormatch.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
+from mentormatch.middleware import (
+    BodyLimitMiddleware,
+    DatabaseReadyMiddleware,
+    SecurityHeadersMiddleware,
+)
 from mentormatch.newcomers.router import router as newcomers_router
 from mentormatch.pairings.router import router as pairings_router
 from mentormatch.web import mount_static
@@ -99,6 +103,15 @@ def install_error_handlers(app: FastAPI) -> None:
         return _error(500, "internal_error", "something went wrong on our side")
 
 
+def _schema_ready(app: FastAPI) -> bool:
+    """Whether the app's database is migrated to the newest revision (False if unreachable)."""
+    try:
+        with app.state.sessionmaker() as session:
+            return migrate.is_current(session.connection())
+    except SQLAlchemyError:
+        return False
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app for these settings (read from the environment when not given)."""
     settings = settings or get_settings()
@@ -128,6 +141,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router)
     mount_static(app)
     openapi.install(app, settings)
+    app.add_middleware(DatabaseReadyMiddleware, ready=lambda: _schema_ready(app))
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeadersMiddleware)
     return app

@@ -1,11 +1,16 @@
-"""ASGI middleware: a request body limit and security headers on every response."""
+"""ASGI middleware: a request body limit, security headers on every response, and a 503
+while the database is not migrated."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
+from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from mentormatch.migrate import NOT_SET_UP
 
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -117,3 +122,50 @@ class SecurityHeadersMiddleware:
             await send(message)
 
         await self.app(scope, receive, with_headers)
+
+
+NOT_SET_UP_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Not available yet</title>
+<link rel="stylesheet" href="/static/app.css"></head>
+<body><main><h1>Not available yet</h1>
+<p>The service's database is not set up yet. Whoever runs this service can fix it with
+<code>mentormatch db upgrade</code>; please try again later.</p></main></body></html>
+"""
+
+
+class DatabaseReadyMiddleware:
+    """Answer 503 (a page, or JSON under /api and /healthz) while the database's schema is not
+    at the newest migration; checked on each request until it is, then never again."""
+
+    def __init__(self, app: ASGIApp, *, ready: Callable[[], bool]) -> None:
+        self.app = app
+        self.ready = ready
+        self.known_ready = False
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "")
+        if scope["type"] != "http" or self.known_ready or path.startswith("/static"):
+            await self.app(scope, receive, send)
+            return
+        self.known_ready = await run_in_threadpool(self.ready)
+        if self.known_ready:
+            await self.app(scope, receive, send)
+            return
+        if path.startswith(("/api/", "/healthz")):
+            body = json.dumps({"type": "service_unavailable", "detail": NOT_SET_UP}).encode()
+            kind = b"application/json"
+        else:
+            body, kind = NOT_SET_UP_PAGE.encode(), b"text/html; charset=utf-8"
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 503,
+                "headers": [
+                    (b"content-type", kind),
+                    (b"content-length", str(len(body)).encode()),
+                    (b"retry-after", b"60"),
+                    *_security_headers(path),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})

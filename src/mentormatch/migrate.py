@@ -6,6 +6,8 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -30,3 +32,12 @@ def upgrade(url: str, revision: str = "head") -> None:
 def downgrade(url: str, revision: str = "base") -> None:
     """Take the database at `url` down to `revision`."""
     command.downgrade(alembic_config(url), revision)
+
+
+NOT_SET_UP = "database not set up: run `mentormatch db upgrade`"
+
+
+def is_current(connection: Connection) -> bool:
+    """Whether the database's schema is at the newest revision these migrations know."""
+    heads = set(ScriptDirectory.from_config(alembic_config()).get_heads())
+    return set(MigrationContext.configure(connection).get_current_heads()) == heads

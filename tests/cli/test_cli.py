@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
@@ -13,18 +15,24 @@ from mentormatch import demo, migrate
 from mentormatch.accounts.models import User
 from mentormatch.accounts.security import verify_password
 from mentormatch.cli import app
-from mentormatch.config import get_settings
+from mentormatch.config import Settings, get_settings
 from mentormatch.db import make_engine, make_sessionmaker
+from mentormatch.main import create_app
 from mentormatch.mentors.models import Mentor
+from mentormatch.migrate import NOT_SET_UP
 from mentormatch.newcomers.models import Newcomer
+from tests.db import BACKENDS, throwaway_database
 
 runner = CliRunner()
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
 def sqlite_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     url = f"sqlite:///{tmp_path / 'cli.db'}"
     monkeypatch.setenv("MENTORMATCH_DATABASE_URL", url)
+    monkeypatch.setenv("MENTORMATCH_PUBLIC_BASE_URL", "unset")  # `demo` sets it; undone after
+    monkeypatch.delenv("MENTORMATCH_PUBLIC_BASE_URL")
     get_settings.cache_clear()
     migrate.upgrade(url)
     yield url
@@ -118,3 +126,101 @@ def test_evaluate_prints_ranker_and_baseline_with_no_violations() -> None:
     ranker, baseline = lines["ranker"], lines["random"]
     assert float(ranker[1]) > float(baseline[2])
     assert ranker[2] == "0"
+
+
+# --- one database, and a clear refusal of one that is not migrated ----------------------
+
+DB_COMMANDS = [
+    ["users", "create", "--email", "lee@example.org", "--password-stdin"],
+    ["pairings", "expire"],
+    ["pairings", "deliver"],
+    ["backup", "backup.dump"],
+    ["serve", "--port", "8101"],
+]
+
+
+@pytest.fixture(params=BACKENDS)
+def empty_url(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[str]:
+    """An empty database per back end, named by MENTORMATCH_DATABASE_URL."""
+    with throwaway_database(request.param, tmp_path) as url:
+        monkeypatch.setenv("MENTORMATCH_DATABASE_URL", url)
+        monkeypatch.setenv("MENTORMATCH_SMTP_URL", "smtp://127.0.0.1:1")
+        # `demo` and `serve` set it for their workers: undone after the test.
+        monkeypatch.setenv("MENTORMATCH_PUBLIC_BASE_URL", "unset")
+        monkeypatch.delenv("MENTORMATCH_PUBLIC_BASE_URL")
+        monkeypatch.chdir(tmp_path)
+        get_settings.cache_clear()
+        yield url
+        get_settings.cache_clear()
+
+
+def _refused_in_one_line(args: list[str]) -> None:
+    result = runner.invoke(app, args, input="a-long-enough-password\n")
+    assert result.exit_code == 2, (args, result.output)
+    assert result.stderr == f"{NOT_SET_UP}\n", (args, result.stderr)
+    assert result.stdout == "", (args, result.stdout)
+    assert "Traceback" not in result.output
+
+
+class TestUnmigratedDatabase:
+    @pytest.mark.parametrize("args", DB_COMMANDS, ids=lambda a: " ".join(a[:2]))
+    def test_every_command_but_upgrade_says_run_db_upgrade(
+        self, empty_url: str, args: list[str]
+    ) -> None:
+        _refused_in_one_line(args)
+
+    def test_a_database_one_revision_behind_is_refused_until_upgraded(self, empty_url: str) -> None:
+        migrate.upgrade(empty_url)
+        migrate.downgrade(empty_url, "-1")
+        _refused_in_one_line(DB_COMMANDS[0])
+        upgraded = runner.invoke(app, ["db", "upgrade"])
+        assert upgraded.exit_code == 0, upgraded.output
+        created = runner.invoke(app, DB_COMMANDS[0], input="a-long-enough-password\n")
+        assert created.exit_code == 0, created.output
+
+    def test_the_app_answers_503_until_upgraded(self, empty_url: str) -> None:
+        web = create_app(Settings(environment="test", database_url=empty_url, _env_file=None))  # type: ignore[call-arg]
+        try:
+            with TestClient(web) as client:
+                page = client.get("/")
+                assert page.status_code == 503
+                assert "mentormatch db upgrade" in page.text
+                assert page.headers["content-type"].startswith("text/html")
+                api = client.get("/api/v1/vocabulary")
+                assert api.status_code == 503
+                assert api.json() == {"type": "service_unavailable", "detail": NOT_SET_UP}
+                migrate.upgrade(empty_url)
+                assert client.get("/").status_code == 200
+                assert client.get("/api/v1/vocabulary").status_code == 200
+        finally:
+            web.state.engine.dispose()
+
+
+def test_make_demo_and_the_cli_share_the_default_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`make demo` sets no database of its own: the demo and `mentormatch users create` both
+    use the settings' default (data/mentormatch.db)."""
+    fake = tmp_path / "mentormatch"
+    fake.write_text('#!/bin/sh\necho "database=${MENTORMATCH_DATABASE_URL-default}"\n')
+    fake.chmod(0o755)
+    (tmp_path / "stamp").touch()
+    monkeypatch.delenv("MENTORMATCH_DATABASE_URL", raising=False)
+    shown = subprocess.run(
+        [
+            "make",
+            "--no-print-directory",
+            "-s",
+            "demo",
+            f"BIN={tmp_path}",
+            f"STAMP={tmp_path}/stamp",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert shown.stdout.strip() == "database=default"
+    assert Settings(_env_file=None).database_url == f"sqlite:///{ROOT / 'data' / 'mentormatch.db'}"  # type: ignore[call-arg]

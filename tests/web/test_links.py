@@ -43,7 +43,9 @@ URL = re.compile(r"https?://[^\s)\"<]+")
 def demo_app(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[FastAPI]:
     """A small seeded demo database; the app as `demo --port 8101` configures it."""
     monkeypatch.setenv("MENTORMATCH_DATABASE_URL", database_url)
-    monkeypatch.delenv("MENTORMATCH_PUBLIC_BASE_URL", raising=False)
+    # `demo` sets it for the server it starts: undone after the test.
+    monkeypatch.setenv("MENTORMATCH_PUBLIC_BASE_URL", "unset")
+    monkeypatch.delenv("MENTORMATCH_PUBLIC_BASE_URL")
     get_settings.cache_clear()
     engine = make_engine(database_url)
     try:

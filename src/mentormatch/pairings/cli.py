@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from mentormatch.cli_checks import require_database
 from mentormatch.config import get_settings
 from mentormatch.db import make_engine, make_sessionmaker
 from mentormatch.pairings import outbox, service
@@ -17,6 +18,7 @@ app = typer.Typer(
 def expire() -> None:
     """Remind mentors halfway through the answer window; expire requests left unanswered."""
     settings = get_settings()
+    require_database(settings.database_url)
     engine = make_engine(settings.database_url)
     try:
         with make_sessionmaker(engine)() as session:
@@ -31,6 +33,7 @@ def expire() -> None:
 def deliver(limit: int = 100) -> None:
     """Send due outbox messages by SMTP (MENTORMATCH_SMTP_URL); failures are retried later."""
     settings = get_settings()
+    require_database(settings.database_url)
     if not settings.smtp_url:
         typer.echo("MENTORMATCH_SMTP_URL is not set: messages stay in the outbox")
         return

@@ -6,11 +6,13 @@ import copy
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mentormatch.accounts.models import AuthSession, Role, User
 from mentormatch.accounts.security import STAFF_TOKEN_PREFIX, hash_password, new_token
 from mentormatch.mentors.schemas import MENTOR_EXAMPLE
+from mentormatch.newcomers.models import Newcomer
 from mentormatch.newcomers.schemas import INTAKE_EXAMPLE
 
 PASSWORD = "correct horse battery staple"
@@ -20,6 +22,23 @@ _PASSWORD_HASH = hash_password(PASSWORD)  # hashed once: argon2id is slow on pur
 def intake_body(**overrides: Any) -> dict[str, Any]:
     """A valid intake body, with overrides."""
     return copy.deepcopy(INTAKE_EXAMPLE) | overrides
+
+
+def newcomer_id(db: Session, created: dict[str, Any]) -> int:
+    """The row id behind an intake answer (which names its reference, never the id)."""
+    found = db.scalar(select(Newcomer.id).where(Newcomer.reference == created["reference"]))
+    assert found is not None, created
+    return found
+
+
+def found_newcomer_id(client: Any, headers: dict[str, str], created: dict[str, Any]) -> int:
+    """The row id behind an intake answer, as a coordinator finds it by its reference."""
+    response = client.get(
+        "/api/v1/newcomers", params={"reference": created["reference"]}, headers=headers
+    )
+    assert response.status_code == 200, response.text
+    (item,) = response.json()["items"]
+    return int(item["id"])
 
 
 def mentor_body(**overrides: Any) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from mentormatch.main import create_app
 from mentormatch.mentors.models import Mentor
 from tests.conftest import Actor
 from tests.db import truncate_all
-from tests.factories import bearer, intake_body, make_user, mentor_body, token_for
+from tests.factories import bearer, intake_body, make_user, mentor_body, newcomer_id, token_for
 
 PAIRINGS = "/api/v1/pairings"
 
@@ -103,7 +103,8 @@ def new_newcomers(app: FastAPI, n: int) -> list[int]:
         for i in range(n):
             response = client.post("/api/v1/newcomers", json=intake_body(first_name=f"N{i}"))
             assert response.status_code == 201, response.text
-            ids.append(response.json()["id"])
+            with app.state.sessionmaker() as db:
+                ids.append(newcomer_id(db, response.json()))
     return ids
 
 

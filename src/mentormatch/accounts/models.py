@@ -20,6 +20,8 @@ class Role(enum.StrEnum):
 
 class User(Base):
     __tablename__ = "users"
+    # Ids are never reused (the audit trail names them): AUTOINCREMENT on SQLite.
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)

@@ -10,6 +10,7 @@ from sqlalchemy import Enum, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mentormatch.db import Base, JSONType, UTCDateTime, utcnow
+from mentormatch.references import LENGTH, new_reference
 
 
 class NewcomerStatus(enum.StrEnum):
@@ -21,8 +22,11 @@ class NewcomerStatus(enum.StrEnum):
 
 class Newcomer(Base):
     __tablename__ = "newcomers"
+    # Ids are never reused (the audit trail names them): AUTOINCREMENT on SQLite.
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(LENGTH), unique=True, default=new_reference)
     first_name: Mapped[str] = mapped_column(String(60))
     email: Mapped[str | None] = mapped_column(String(254))
     phone: Mapped[str | None] = mapped_column(String(40))

@@ -27,11 +27,12 @@ from mentormatch.newcomers.schemas import (
 from mentormatch.openapi import link
 from mentormatch.pairings import service as pairings
 from mentormatch.profiles import age_in
+from mentormatch.references import Reference
 
 router = APIRouter(prefix="/api/v1/newcomers", tags=["newcomers"])
 
 _AS_THIS_NEWCOMER = {"header.Authorization": "Bearer {$response.body#/status_token}"}
-_THIS_NEWCOMER = {"path.newcomer_id": "$response.body#/id"}
+_FIRST_LISTED = {"path.newcomer_id": "$response.body#/items/0/id"}
 _SAME_NEWCOMER = {"path.newcomer_id": "$request.path.newcomer_id"}
 _CURRENT_VERSION = {"version": "$response.body#/version"}
 INTAKE_LINKS = {
@@ -48,13 +49,20 @@ INTAKE_LINKS = {
     "EraseOwnRecord": link(
         "newcomers_erase_own", "Withdraw and erase your record", parameters=_AS_THIS_NEWCOMER
     ),
-    "ReadAsCoordinator": link(
-        "newcomers_read_newcomer", "A coordinator opens the record", parameters=_THIS_NEWCOMER
+    "FindAsCoordinator": link(
+        "newcomers_list_newcomers",
+        "A coordinator finds the record by its reference",
+        parameters={"query.reference": "$response.body#/reference"},
     ),
-    "SuggestMentors": link(
+}
+LIST_LINKS = {
+    "ReadFirst": link(
+        "newcomers_read_newcomer", "A coordinator opens the first record", parameters=_FIRST_LISTED
+    ),
+    "SuggestMentorsForFirst": link(
         "suggestions_list_suggestions",
-        "A coordinator asks for mentors for this newcomer",
-        parameters=_THIS_NEWCOMER,
+        "A coordinator asks for mentors for the first newcomer listed",
+        parameters=_FIRST_LISTED,
     ),
 }
 EDIT_LINKS = {
@@ -129,18 +137,24 @@ def export_own(me: NewcomerDep, session: SessionDep) -> Response:
     )
 
 
-@router.get("", response_model=NewcomerPage, responses=error_responses(401, 403, 422))
+@router.get(
+    "",
+    response_model=NewcomerPage,
+    responses={200: {"links": LIST_LINKS}, **error_responses(401, 403, 422)},
+)
 def list_newcomers(
     coordinator: CoordinatorDep,
     session: SessionDep,
     settings: SettingsDep,
     status: NewcomerStatus | None = None,
+    reference: Reference | None = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> NewcomerPage:
-    """The queue: urgent first, then those waiting longest."""
+    """The queue: urgent first, then those waiting longest. `reference` finds the newcomer
+    holding that public reference (the one their status page shows them)."""
     rows, total = service.list_newcomers(
-        session, actor=coordinator, status=status, limit=limit, offset=offset
+        session, actor=coordinator, status=status, reference=reference, limit=limit, offset=offset
     )
     items = [NewcomerListItem.model_validate(r) for r in rows]
     return NewcomerPage(items=items, total=total, limit=limit, offset=offset)
@@ -152,6 +166,7 @@ def for_coordinator(session: SessionDep, newcomer: Newcomer) -> NewcomerForCoord
     return NewcomerForCoordinator.model_validate(
         {
             **NewcomerExport.model_validate(newcomer).model_dump(),
+            "id": newcomer.id,
             "age": age_in(newcomer.birth_year),
             "do_not_pair": [DoNotPairPublic.model_validate(e) for e in entries],
         }

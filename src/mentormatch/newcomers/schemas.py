@@ -160,11 +160,11 @@ class ConsentPublic(BaseModel):
 
 
 class NewcomerSelf(BaseModel):
-    """A newcomer's own record, as they see it."""
+    """A newcomer's own record, as they see it: their public reference, never the row id."""
 
     model_config = ConfigDict(from_attributes=True)
 
-    id: int
+    reference: str = Field(description="Your reference, to quote when you talk to a coordinator")
     status: NewcomerStatus
     urgent: bool
     waiting_since: datetime
@@ -212,6 +212,7 @@ class NewcomerExport(NewcomerSelf):
 
 
 class NewcomerForCoordinator(NewcomerSelf):
+    id: int
     age: int
     consents: list[ConsentPublic]
     do_not_pair: list[DoNotPairPublic] = []
@@ -221,6 +222,7 @@ class NewcomerListItem(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: int
+    reference: str
     first_name: str
     status: NewcomerStatus
     urgent: bool

@@ -180,6 +180,7 @@ def export_own(session: Session, *, principal: Principal) -> Newcomer:
 # page loads these columns only, not every answer (JSON lists, hopes…) of 50 newcomers.
 LIST_FIELDS = (
     Newcomer.id,
+    Newcomer.reference,
     Newcomer.first_name,
     Newcomer.status,
     Newcomer.urgent,
@@ -200,6 +201,7 @@ def list_newcomers(
     *,
     actor: Principal,
     status: NewcomerStatus | None,
+    reference: str | None = None,
     limit: int,
     offset: int,
 ) -> tuple[list[Newcomer], int]:
@@ -207,6 +209,8 @@ def list_newcomers(
     query = select(Newcomer)
     if status is not None:
         query = query.where(Newcomer.status == status)
+    if reference is not None:
+        query = query.where(Newcomer.reference == reference)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     # Order the page's ids, then load those rows: sorting whole rows (JSON columns and
     # all) for every page cost the load test's coordinators 2-3x the time.

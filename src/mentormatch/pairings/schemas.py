@@ -87,6 +87,7 @@ class PairingPublic(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: int
+    reference: str
     newcomer_id: int
     mentor_id: int
     status: PairingStatus
@@ -118,24 +119,37 @@ class NewcomerContact(BaseModel):
 
 
 class NewcomerForMentor(BaseModel):
-    """BRIEF §5's minimal view: overlap and preferences; no contact, no free text."""
+    """What a mentor sees of a newcomer (pairings/views.py). Health-related answers are
+    null unless the newcomer agreed that a mentor who is asked may see them."""
 
-    name: str = Field(description="First name, or an alias if the newcomer did not agree")
-    shared_substances: list[str]
-    shared_substance_families: list[str]
-    pathway: str | None
+    name: str = Field(description="First name if the newcomer agreed, else 'Newcomer {reference}'")
+    shares_answers: bool = Field(
+        description="Whether the newcomer agreed to share their first name and matched answers"
+    )
+    shared_substances: list[str] | None = Field(
+        description="Substances you both have experience with (null unless shared)"
+    )
+    shared_substance_families: list[str] | None = Field(
+        description="Substance families you both have experience with (null unless shared)"
+    )
+    pathway: str | None = Field(description="Their recovery pathway (null unless shared)")
     schedule_overlap_hours: int
     schedule_overlap: str = Field(description="When you are both free, in your time zone")
     shared_languages: list[str]
     shared_meeting_modes: list[str]
-    wanted_experience: list[str] = Field(description="Lived experience they hoped to share")
-    gender_pref: list[str]
+    wanted_experience: list[str] | None = Field(
+        description="Lived experience they hoped to share (null unless shared)"
+    )
+    gender_pref: list[str] | None = Field(
+        description="The mentor genders they asked for (null unless shared)"
+    )
 
 
 class PairingForMentor(BaseModel):
     """A request or pairing as the mentor sees it; contact appears only after accepting."""
 
     id: int
+    reference: str = Field(description="The request's public reference")
     status: PairingStatus
     created_at: datetime
     expires_at: datetime | None

@@ -24,7 +24,6 @@ from mentormatch.audit import service as audit
 from mentormatch.config import Settings
 from mentormatch.db import utcnow
 from mentormatch.errors import Conflict, Invalid, NotFound
-from mentormatch.matching import schedule
 from mentormatch.matching import service as matching
 from mentormatch.mentors import service as mentors
 from mentormatch.mentors.models import Mentor
@@ -36,15 +35,10 @@ from mentormatch.pairings.models import HOLDS_CAPACITY, OPEN, Pairing, PairingSt
 from mentormatch.pairings.outbox import MessageKind
 from mentormatch.pairings.schemas import (
     MentorForNewcomer,
-    NewcomerContact,
-    NewcomerForMentor,
-    PairingForMentor,
     PairingPublic,
     ProposalSummary,
     UnplacedNewcomer,
 )
-from mentormatch.profiles import hours_of_week
-from mentormatch.vocabulary import FAMILY_OF
 
 if TYPE_CHECKING:
     from mentormatch.matching.service import RankerCache
@@ -52,11 +46,6 @@ if TYPE_CHECKING:
 S = PairingStatus
 Row = TypeVar("Row", Pairing, Newcomer, Mentor)
 OBJECT = "pairing"
-REDISCLOSURE_NOTICE = (
-    "This information has been disclosed to you from records protected by federal "
-    "confidentiality rules (42 CFR part 2). You may not share it further without the "
-    "written consent of the person it is about, or as otherwise permitted by those rules."
-)
 
 
 # --- locking and counting -------------------------------------------------------------
@@ -540,6 +529,7 @@ def list_pairings(
     status: PairingStatus | None,
     newcomer_id: int | None,
     mentor_id: int | None,
+    reference: str | None = None,
     limit: int,
     offset: int,
 ) -> tuple[list[Pairing], int]:
@@ -552,6 +542,8 @@ def list_pairings(
         query = query.where(Pairing.newcomer_id == newcomer_id)
     if mentor_id is not None:
         query = query.where(Pairing.mentor_id == mentor_id)
+    if reference is not None:
+        query = query.where(Pairing.reference == reference)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = list(session.scalars(query.order_by(Pairing.id.desc()).limit(limit).offset(offset)))
     audit.record_read(session, actor=actor, action="list", object_type=OBJECT)
@@ -583,55 +575,6 @@ def list_for_mentor(session: Session, *, actor: Principal, settings: Settings) -
     )
     audit.record_read(session, actor=actor, action="list", object_type=OBJECT)
     return rows
-
-
-def _consented(newcomer: Newcomer, scope: str) -> bool:
-    return any(scope in consent.scope for consent in newcomer.consents)
-
-
-def for_mentor(session: Session, *, pairing: Pairing) -> PairingForMentor:
-    """BRIEF §5's minimal view; contact details only once active and only if shared."""
-    newcomer = session.get(Newcomer, pairing.newcomer_id)
-    mentor = session.get(Mentor, pairing.mentor_id)
-    assert newcomer is not None and mentor is not None
-    start = schedule.week_start(utcnow())
-    a = schedule.encode([hours_of_week(newcomer.availability)], [newcomer.timezone], start)
-    b = schedule.encode([hours_of_week(mentor.availability)], [mentor.timezone], start)
-    hours = int(schedule.overlap_hours(a, b)[0])
-    phrase = schedule.describe(np.bitwise_and(a, b), mentor.timezone, start) if hours else ""
-    families = {FAMILY_OF.get(s, s) for s in newcomer.substances} & {
-        FAMILY_OF.get(s, s) for s in mentor.substances
-    }
-    view = NewcomerForMentor(
-        name=newcomer.first_name
-        if _consented(newcomer, "share_with_mentor")
-        else f"Newcomer {pairing.id}",
-        shared_substances=[s for s in newcomer.substances if s in mentor.substances],
-        shared_substance_families=sorted(families),
-        pathway=newcomer.pathway,
-        schedule_overlap_hours=hours,
-        schedule_overlap=phrase,
-        shared_languages=[x for x in newcomer.languages if x in mentor.languages],
-        shared_meeting_modes=[x for x in newcomer.meeting_modes if x in mentor.meeting_modes],
-        wanted_experience=list(newcomer.wanted_experience),
-        gender_pref=list(newcomer.gender_pref),
-    )
-    contact = None
-    if pairing.status is S.active and newcomer.share_contact:
-        contact = NewcomerContact(
-            email=newcomer.email,
-            phone=newcomer.phone,
-            preferred_contact=newcomer.preferred_contact,
-        )
-    return PairingForMentor(
-        id=pairing.id,
-        status=pairing.status,
-        created_at=pairing.created_at,
-        expires_at=pairing.expires_at,
-        newcomer=view,
-        contact=contact,
-        redisclosure_notice=REDISCLOSURE_NOTICE,
-    )
 
 
 # --- whole-pool proposal --------------------------------------------------------------

@@ -16,6 +16,7 @@ from mentormatch.newcomers.models import Newcomer, NewcomerStatus
 from mentormatch.newcomers.router import export_own
 from mentormatch.newcomers.schemas import NewcomerIntake, NewcomerUpdate
 from mentormatch.pairings import service as pairings
+from mentormatch.pairings import views
 from mentormatch.web import forms
 from mentormatch.web.core import (
     NEWCOMER_COOKIE,
@@ -87,6 +88,8 @@ def _form_page(
         "parts": forms.PARTS,
         "days": forms.DAYS,
         "timezones": forms.TIMEZONES,
+        "mentor_sees_with_consent": views.MENTOR_SEES_WITH_CONSENT,
+        "mentor_sees_without_consent": views.MENTOR_SEES_WITHOUT_CONSENT,
         **extra,
     }
     return render(request, name, context, status_code=422 if errors else 200)

@@ -52,7 +52,11 @@ INTAKE_LINKS = {
     "FindAsCoordinator": link(
         "newcomers_list_newcomers",
         "A coordinator finds the record by its reference",
-        parameters={"query.reference": "$response.body#/reference"},
+        parameters={
+            "query.reference": "$response.body#/reference",
+            "query.status": "$response.body#/status",
+            "query.offset": 0,
+        },
     ),
 }
 LIST_LINKS = {

@@ -17,7 +17,7 @@ from mentormatch.config import Settings
 from mentormatch.db import utcnow
 from mentormatch.errors import Conflict, Invalid, NotFound
 from mentormatch.mentors.models import Mentor
-from mentormatch.newcomers import accounting, export
+from mentormatch.newcomers import accounting, erasure, export
 from mentormatch.newcomers.models import Consent, DoNotPair, Newcomer, NewcomerStatus
 from mentormatch.newcomers.schemas import (
     Access,
@@ -159,16 +159,9 @@ def update_own(
 
 
 def erase_own(session: Session, *, principal: Principal) -> None:
-    """Withdraw: erase the newcomer's record and everything attached to it."""
+    """Withdraw: erase the newcomer's record, everything attached, and their audit links."""
     newcomer = _load(session, principal.newcomer_id or 0)
-    session.delete(newcomer)
-    audit.record(
-        session,
-        actor=principal,
-        action="erase",
-        object_type=OBJECT,
-        object_id=principal.newcomer_id,
-    )
+    erasure.erase(session, newcomer=newcomer, actor=principal)
     session.commit()
 
 

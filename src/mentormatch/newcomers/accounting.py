@@ -68,7 +68,16 @@ def about(newcomer: Newcomer) -> ColumnElement[bool]:
     )
 
 
-def _access(event: AuditEvent) -> Access:
+def pairing_numbers(session: Session, *, newcomer: Newcomer) -> dict[int, int]:
+    """Each of the newcomer's pairings by id -> its number in their own history (1, 2…):
+    how the newcomer sees a pairing, without a row id that counts other people's."""
+    ids = session.scalars(
+        select(Pairing.id).where(Pairing.newcomer_id == newcomer.id).order_by(Pairing.id)
+    )
+    return {pairing_id: n for n, pairing_id in enumerate(ids, start=1)}
+
+
+def _access(event: AuditEvent, numbers: dict[int, int]) -> Access:
     label = ACTION_LABELS.get((event.object_type, event.action), event.action)
     return Access(
         at=event.at,
@@ -76,7 +85,7 @@ def _access(event: AuditEvent) -> Access:
         kind="read" if event.action in READ_ACTIONS else "change",
         action=event.action,
         description=label,
-        pairing_id=event.object_id if event.object_type == "pairing" else None,
+        pairing=numbers.get(event.object_id or 0) if event.object_type == "pairing" else None,
         outcome=event.outcome,
     )
 
@@ -101,8 +110,9 @@ def accesses(
         .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
         .offset(offset)
     )
+    numbers = pairing_numbers(session, newcomer=newcomer)
     if limit is None:
-        rows = [_access(e) for e in session.scalars(query)]
+        rows = [_access(e, numbers) for e in session.scalars(query)]
         return rows, offset + len(rows)
-    rows = [_access(e) for e in session.scalars(query.limit(limit))]
+    rows = [_access(e, numbers) for e in session.scalars(query.limit(limit))]
     return rows, count(session, newcomer=newcomer, as_of=as_of)

@@ -28,11 +28,11 @@ from mentormatch.newcomers.schemas import (
 from mentormatch.pairings.models import Pairing, PairingStatus
 
 
-def _history(session: Session, pairing: Pairing) -> PairingHistory:
+def _history(session: Session, pairing: Pairing, number: int) -> PairingHistory:
     accepted = any(e.to_status == PairingStatus.active.value for e in pairing.events)
     mentor = session.get(Mentor, pairing.mentor_id) if accepted else None
     return PairingHistory(
-        id=pairing.id,
+        number=number,
         status=pairing.status.value,
         created_at=pairing.created_at,
         updated_at=pairing.updated_at,
@@ -67,7 +67,7 @@ def build(session: Session, *, newcomer: Newcomer) -> NewcomerExport:
         exported_at=now,
         profile=NewcomerProfile.model_validate(newcomer),
         consents=[ConsentPublic.model_validate(c) for c in newcomer.consents],
-        pairings=[_history(session, p) for p in pairings],
+        pairings=[_history(session, p, n) for n, p in enumerate(pairings, start=1)],
         do_not_pair=[DoNotPairForNewcomer.model_validate(e) for e in entries],
         accesses=AccessLog(total=total, items=items),
     )

@@ -220,7 +220,9 @@ class Access(BaseModel):
     kind: Literal["read", "change"]
     action: str = Field(description="The audit trail's code for what was done")
     description: str
-    pairing_id: int | None = Field(description="The pairing it concerned, if any")
+    pairing: int | None = Field(
+        description="The pairing it concerned, if any: its `number` in your export's pairings"
+    )
     outcome: str
 
 
@@ -250,7 +252,7 @@ class PairingTransition(BaseModel):
 
 
 class PairingHistory(BaseModel):
-    id: int
+    number: int = Field(description="1 for your first pairing, 2 for the next…")
     status: str
     created_at: datetime
     updated_at: datetime

@@ -23,7 +23,7 @@ def test_a_newcomer_sees_their_reference_and_never_their_id(client: TestClient) 
     for answer in (created, client.get(f"{URL}/me", headers=me)):
         assert "id" not in answer.json() and answer.json()["reference"] == reference
     export = client.get(f"{URL}/me/export", headers=me).json()
-    assert "id" not in export and export["reference"] == reference
+    assert "id" not in export["profile"] and export["profile"]["reference"] == reference
     client.cookies.set(NEWCOMER_COOKIE, created.json()["status_token"])
     assert f'<strong id="reference">{reference}</strong>' in client.get("/status").text
     assert f'<strong id="reference">{reference}</strong>' in client.get("/welcome").text

@@ -6,10 +6,11 @@ operation, as every role, is also fuzzed one request at a time in test_fuzz.py):
 
 - records: a newcomer's own record, intake -> read / correct / erase with the status token
   the intake returned; a newcomer as a coordinator sees it, intake -> find by reference ->
-  read -> update with the version read; a mentor, register -> read -> update with the version read -> retire
-  (mentors are never deleted: `active: false` takes them out of matching).
-- matching: intake -> find by reference -> suggestions -> approve the best (POST /pairings) -> the mentor accepts
-  -> ends it; or declines; or the coordinator withdraws the request.
+  read -> update with the version read; a mentor, register -> read -> update with the
+  version read -> retire (mentors are never deleted: `active: false` takes them out of
+  matching).
+- matching: intake -> find by reference -> suggestions -> approve the best (POST /pairings)
+  -> the mentor accepts -> ends it; or declines; or the coordinator withdraws the request.
 
 Each step acts as whoever its operation admits: the token a link gave (a newcomer's status
 token), else for a pairing the mentor it belongs to, else the cast's person in that role.

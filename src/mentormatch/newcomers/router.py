@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from mentormatch.accounts.dependencies import CoordinatorDep, NewcomerDep, Public
+from mentormatch.config import Settings
 from mentormatch.deps import ClientDep, RowId, SessionDep, SettingsDep
 from mentormatch.errors import error_responses
 from mentormatch.newcomers import service
@@ -23,6 +24,7 @@ from mentormatch.newcomers.schemas import (
     NewcomerPage,
     NewcomerSelf,
     NewcomerUpdate,
+    UrgentIntake,
 )
 from mentormatch.openapi import link
 from mentormatch.pairings import service as pairings
@@ -79,6 +81,10 @@ def create_newcomer(
 ) -> NewcomerCreated:
     """Public intake. Keep the returned `status_token`: it is shown only once."""
     newcomer, token = service.intake(session, body=body, settings=settings, client=client)
+    return _created(newcomer, token, settings)
+
+
+def _created(newcomer: Newcomer, token: str, settings: Settings) -> NewcomerCreated:
     crisis = service.crisis_payload() if newcomer.urgent else {}
     return NewcomerCreated.model_validate(
         {
@@ -88,6 +94,27 @@ def create_newcomer(
             **crisis,
         }
     )
+
+
+@router.post(
+    "/urgent",
+    response_model=NewcomerCreated,
+    status_code=201,
+    dependencies=[Public],
+    responses={201: {"links": INTAKE_LINKS}, **error_responses(413, 422)},
+)
+def create_urgent(
+    body: UrgentIntake, session: SessionDep, settings: SettingsDep, client: ClientDep
+) -> NewcomerCreated:
+    """For someone in danger now: a name or alias and, if they wish, a way to reach them.
+
+    Sending it is consent to be contacted urgently. The answer carries the crisis resources
+    and the private status token (shown once). A coordinator sees the request flagged
+    urgent at once; it is not matched with a mentor until the intake is completed
+    (`PATCH /me` with the required answers and `consent`).
+    """
+    newcomer, token = service.urgent_intake(session, body=body, settings=settings, client=client)
+    return _created(newcomer, token, settings)
 
 
 @router.get("/me", response_model=NewcomerSelf, responses=error_responses(401, 403))
@@ -152,7 +179,7 @@ def for_coordinator(session: SessionDep, newcomer: Newcomer) -> NewcomerForCoord
     return NewcomerForCoordinator.model_validate(
         {
             **NewcomerExport.model_validate(newcomer).model_dump(),
-            "age": age_in(newcomer.birth_year),
+            "age": None if newcomer.birth_year is None else age_in(newcomer.birth_year),
             "do_not_pair": [DoNotPairPublic.model_validate(e) for e in entries],
         }
     )

@@ -19,10 +19,9 @@ from starlette.responses import Response
 from mentormatch import __version__, openapi, vocabulary
 from mentormatch.accounts.dependencies import Public
 from mentormatch.accounts.router import router as accounts_router
-from mentormatch.accounts.throttle import LoginThrottle
 from mentormatch.audit.service import ReadAudit
 from mentormatch.config import Settings, get_settings
-from mentormatch.db import make_engine, make_sessionmaker
+from mentormatch.db import make_engine, make_sessionmaker, utcnow
 from mentormatch.deps import SessionDep
 from mentormatch.errors import MentorMatchError
 from mentormatch.matching.router import router as matching_router
@@ -65,6 +64,7 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(MentorMatchError)
     async def _domain(_: Request, exc: MentorMatchError) -> JSONResponse:
         response = _error(exc.status_code, exc.type, exc.message, exc.field)
+        response.headers.update(exc.headers)
         if exc.status_code == 401:
             response.headers["WWW-Authenticate"] = "Bearer"
         return response
@@ -113,7 +113,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
     app.state.audit_reads = ReadAudit()
-    app.state.login_throttle = LoginThrottle()
+    app.state.clock = utcnow
     app.state.ranker = RankerCache(settings)
     install_error_handlers(app)
     for router in (

@@ -15,6 +15,7 @@ from sqlalchemy.exc import DataError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from mentormatch import __version__, openapi, vocabulary
 from mentormatch.accounts.dependencies import Public
@@ -129,7 +130,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     mount_static(app)
     openapi.install(app, settings)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
-    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware, hsts=settings.uses_https)
+    # Outermost: every layer sees the client and scheme a trusted proxy forwarded, and
+    # only those (uvicorn's own proxy handling is off in `mentormatch serve`).
+    app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.forwarded_allow_ips)
     return app
 
 

@@ -20,7 +20,7 @@ from mentormatch import migrate
 from mentormatch.db import JSONType, UTCDateTime, make_engine
 from tests.db import BACKENDS, throwaway_database
 
-BEFORE = "20261122_mentor_pool_version"
+BEFORE = "20261203_login_throttle"
 REVISION = "20261203_minimal_intake"
 NOW = datetime(2026, 12, 1, tzinfo=UTC)
 

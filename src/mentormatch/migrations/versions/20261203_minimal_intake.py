@@ -1,7 +1,7 @@
 """minimal intake: a newcomer in danger may send only a name and a way to reach them
 
 Revision ID: 20261203_minimal_intake
-Revises: 20261122_mentor_pool_version
+Revises: 20261203_login_throttle
 Create Date: 2026-12-03 01:00:00
 
 `newcomers.gender`, `birth_year` and `timezone` become nullable (a minimal urgent request
@@ -23,7 +23,7 @@ from alembic import op
 from sqlalchemy.engine import Connection
 
 revision: str = "20261203_minimal_intake"
-down_revision: str | None = "20261122_mentor_pool_version"
+down_revision: str | None = "20261203_login_throttle"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

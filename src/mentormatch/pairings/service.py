@@ -27,6 +27,7 @@ from mentormatch.errors import Conflict, Invalid, NotFound
 from mentormatch.matching import service as matching
 from mentormatch.mentors import service as mentors
 from mentormatch.mentors.models import Mentor
+from mentormatch.newcomers import minimal
 from mentormatch.newcomers import service as newcomers
 from mentormatch.newcomers.models import Newcomer, NewcomerStatus
 from mentormatch.pairings import lifecycle, outbox
@@ -173,6 +174,7 @@ def _approve(
     note: str | None,
 ) -> Pairing:
     lifecycle.ensure_can(pairing, S.approved)
+    minimal.ensure_matchable(newcomer.id, is_minimal=newcomer.minimal)
     if newcomer.status is NewcomerStatus.closed:
         raise Conflict(f"newcomer {newcomer.id} is closed", field="newcomer_id")
     other = _open_pairing(session, newcomer.id, excluding=pairing.id)
@@ -586,7 +588,8 @@ def list_for_mentor(session: Session, *, actor: Principal, settings: Settings) -
 def propose(
     session: Session, *, actor: Principal, ranker: RankerCache, settings: Settings, k: int = 50
 ) -> ProposalSummary:
-    """One exact whole-pool assignment of waiting, non-urgent newcomers, longest waiting first."""
+    """One exact whole-pool assignment of waiting, non-urgent newcomers who completed the
+    intake (never a minimal urgent request), longest waiting first."""
     has_proposal = exists().where(Pairing.newcomer_id == Newcomer.id, Pairing.status == S.proposed)
     pool = list(
         session.execute(
@@ -594,6 +597,7 @@ def propose(
             .where(
                 Newcomer.status == NewcomerStatus.waiting,
                 Newcomer.urgent.is_(False),
+                Newcomer.minimal.is_(False),
                 ~has_proposal,
             )
             .order_by(Newcomer.waiting_since, Newcomer.id)

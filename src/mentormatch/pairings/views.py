@@ -67,7 +67,8 @@ def shares_with_mentor(newcomer: Newcomer) -> bool:
 def _answers(newcomer: Newcomer, mentor: Mentor) -> dict[str, Any]:
     """Everything a consenting newcomer shares: the overlap with this mentor."""
     start = schedule.week_start(utcnow())
-    a = schedule.encode([hours_of_week(newcomer.availability)], [newcomer.timezone], start)
+    zone = newcomer.timezone or "UTC"  # always set: a minimal record is never paired
+    a = schedule.encode([hours_of_week(newcomer.availability)], [zone], start)
     b = schedule.encode([hours_of_week(mentor.availability)], [mentor.timezone], start)
     hours = int(schedule.overlap_hours(a, b)[0])
     families = {FAMILY_OF.get(s, s) for s in newcomer.substances} & {

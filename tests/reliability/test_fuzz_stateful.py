@@ -122,7 +122,7 @@ WORKFLOWS = {
                 ),
             ],
         },
-        scenarios=60,
+        scenarios=100,
     ),
 }
 

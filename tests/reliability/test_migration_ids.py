@@ -66,8 +66,8 @@ def _arrange(conn: Connection) -> dict[str, int]:
     now = "2026-11-30 12:00:00"
     user = conn.execute(
         text(
-            "INSERT INTO users (email, password_hash, role, is_active, failed_logins, created_at)"
-            " VALUES ('m@example.org', 'x', 'mentor', true, 0, :now) RETURNING id"
+            "INSERT INTO users (email, password_hash, role, is_active, created_at)"
+            " VALUES ('m@example.org', 'x', 'mentor', true, :now) RETURNING id"
         ),
         {"now": now},
     ).scalar_one()

@@ -9,7 +9,7 @@ from fastapi import Form
 from pydantic import BaseModel, ConfigDict, Field
 
 from mentormatch.accounts.models import Role
-from mentormatch.profiles import Email
+from mentormatch.profiles import Email, Flag
 
 
 class SignInForm:
@@ -45,7 +45,7 @@ class UserCreate(BaseModel):
 class UserUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    is_active: bool
+    is_active: Flag
 
 
 class UserPublic(BaseModel):

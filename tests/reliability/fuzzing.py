@@ -34,7 +34,7 @@ from mentormatch.accounts.models import User
 from mentormatch.mentors.models import Mentor
 from mentormatch.pairings.models import Pairing
 from tests.factories import bearer, intake_body, token_for
-from tests.reliability.people import allowed_roles, make_cast
+from tests.reliability.people import Cast, allowed_roles, make_cast
 from tests.reliability.routes import api_routes
 
 
@@ -228,8 +228,9 @@ class Actors:
     revived: Counter[str] = field(default_factory=Counter)
 
     @classmethod
-    def cast(cls, client: TestClient, db: Session) -> Actors:
-        actors = cls(client, db, headers=make_cast(client, db).headers)
+    def cast(cls, client: TestClient, db: Session, people: Cast | None = None) -> Actors:
+        """The actors of `people` (a new cast when not given)."""
+        actors = cls(client, db, headers=dict((people or make_cast(client, db)).headers))
         for role in ("mentor", "coordinator", "admin"):
             principal = actors._principal(actors.headers[role])
             assert principal is not None and principal.user_id is not None

@@ -71,6 +71,8 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     | {"newcomer": 204, "mentor": 403, "coordinator": 403, "admin": 403},
     ("GET", "/api/v1/newcomers/me/export"): _ANON
     | {"newcomer": 200, "mentor": 403, "coordinator": 403, "admin": 403},
+    ("GET", "/api/v1/newcomers/me/accesses"): _ANON
+    | {"newcomer": 200, "mentor": 403, "coordinator": 403, "admin": 403},
     ("GET", "/api/v1/newcomers"): _ANON | _STAFF_ONLY | {"coordinator": 200, "admin": 403},
     ("GET", "/api/v1/newcomers/{newcomer_id}"): _ANON
     | _STAFF_ONLY

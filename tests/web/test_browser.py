@@ -143,6 +143,16 @@ def test_newcomer_to_mentor_journey(
     expect(fresh).to_have_url(f"{url}/status")
     expect(fresh.locator("#mentor-name")).to_have_text("Alex")
     check(fresh, "status-paired-phone")
+    accesses = fresh.locator("#accesses")
+    accesses.scroll_into_view_if_needed()
+    expect(accesses.locator("#accesses-total")).to_contain_text("in all")
+    expect(accesses.locator("tr", has_text="accepted to be your mentor")).to_contain_text(
+        "A mentor"
+    )
+    expect(accesses).to_contain_text("saw a pairing request about you in their inbox")
+    expect(accesses.locator("tr", has_text="A coordinator").first).to_be_visible()
+    expect(accesses).not_to_contain_text(live_server.coordinator_email)
+    check(fresh, "status-accesses-phone")
     fresh.goto(url + "/status/edit")
     check(fresh, "status-edit-phone")
     fresh.context.close()

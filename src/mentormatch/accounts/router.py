@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends
 
 from mentormatch.accounts import service
 from mentormatch.accounts.dependencies import AdminDep, Public, require
@@ -12,7 +12,7 @@ from mentormatch.accounts.models import Role
 from mentormatch.accounts.principal import Principal
 from mentormatch.accounts.schemas import SignInForm, Token, UserCreate, UserPublic, UserUpdate
 from mentormatch.audit import service as audit
-from mentormatch.deps import ClientDep, RowId, SessionDep, SettingsDep
+from mentormatch.deps import ClientDep, NowDep, RowId, SessionDep, SettingsDep
 from mentormatch.errors import error_responses
 from mentormatch.openapi import link
 
@@ -47,11 +47,11 @@ _AS_THIS_ACCOUNT = {"header.Authorization": "Bearer {$response.body#/access_toke
     },
 )
 def issue_token(
-    request: Request,
     form: Annotated[SignInForm, Depends()],
     session: SessionDep,
     settings: SettingsDep,
     client: ClientDep,
+    now: NowDep,
 ) -> Token:
     """Sign in with email (as `username`) and password; returns a bearer token."""
     token, user = service.authenticate(
@@ -59,7 +59,7 @@ def issue_token(
         email=form.username,
         password=form.password,
         client=client,
-        throttle=request.app.state.login_throttle,
+        now=now,
         settings=settings,
     )
     return Token(access_token=token, expires_in=settings.token_ttl_minutes * 60, role=user.role)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
+from pydantic import AwareDatetime
 
 from mentormatch.accounts.dependencies import CoordinatorDep, NewcomerDep, Public
 from mentormatch.deps import ClientDep, RowId, SessionDep, SettingsDep
@@ -12,6 +13,8 @@ from mentormatch.errors import error_responses
 from mentormatch.newcomers import service
 from mentormatch.newcomers.models import Newcomer, NewcomerStatus
 from mentormatch.newcomers.schemas import (
+    AccessPage,
+    ConsentPublic,
     DoNotPairCreate,
     DoNotPairPublic,
     NewcomerCoordinatorUpdate,
@@ -21,6 +24,7 @@ from mentormatch.newcomers.schemas import (
     NewcomerIntake,
     NewcomerListItem,
     NewcomerPage,
+    NewcomerProfile,
     NewcomerSelf,
     NewcomerUpdate,
 )
@@ -119,14 +123,35 @@ def erase_own(me: NewcomerDep, session: SessionDep) -> Response:
 
 @router.get("/me/export", response_model=NewcomerExport, responses=error_responses(401, 403))
 def export_own(me: NewcomerDep, session: SessionDep) -> Response:
-    """Download everything MentorMatch holds about you, as JSON."""
-    newcomer = service.export_own(session, principal=me)
-    body = NewcomerExport.model_validate(newcomer).model_dump_json(indent=2)
+    """Download everything MentorMatch holds about you, as JSON (`export_format` 2): your
+    answers, consents, every pairing and its transitions, and who read or changed your
+    record."""
+    body = service.export_own(session, principal=me).model_dump_json(indent=2)
     return Response(
         body,
         media_type="application/json",
         headers={"Content-Disposition": 'attachment; filename="mentormatch-my-data.json"'},
     )
+
+
+@router.get("/me/accesses", response_model=AccessPage, responses=error_responses(401, 403, 422))
+def accesses_own(
+    me: NewcomerDep,
+    session: SessionDep,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+    as_of: Annotated[
+        AwareDatetime | None,
+        Query(description="Send back the `as_of` of the first page to page through it unmoved"),
+    ] = None,
+) -> AccessPage:
+    """Who read or changed your record: role and time of each, newest first, with the total.
+
+    Staff appear by role only. Reading this list is itself recorded in it."""
+    items, total, as_of = service.accesses_own(
+        session, principal=me, as_of=as_of, limit=limit, offset=offset
+    )
+    return AccessPage(items=items, total=total, limit=limit, offset=offset, as_of=as_of)
 
 
 @router.get("", response_model=NewcomerPage, responses=error_responses(401, 403, 422))
@@ -151,7 +176,8 @@ def for_coordinator(session: SessionDep, newcomer: Newcomer) -> NewcomerForCoord
     entries = service.do_not_pair_entries(session, newcomer_id=newcomer.id)
     return NewcomerForCoordinator.model_validate(
         {
-            **NewcomerExport.model_validate(newcomer).model_dump(),
+            **NewcomerProfile.model_validate(newcomer).model_dump(),
+            "consents": [ConsentPublic.model_validate(c) for c in newcomer.consents],
             "age": age_in(newcomer.birth_year),
             "do_not_pair": [DoNotPairPublic.model_validate(e) for e in entries],
         }

@@ -159,8 +159,8 @@ class ConsentPublic(BaseModel):
     agreed_at: datetime
 
 
-class NewcomerSelf(BaseModel):
-    """A newcomer's own record, as they see it."""
+class NewcomerProfile(BaseModel):
+    """A newcomer's answers and where their request stands."""
 
     model_config = ConfigDict(from_attributes=True)
 
@@ -193,6 +193,11 @@ class NewcomerSelf(BaseModel):
     version: int
     created_at: datetime
     updated_at: datetime
+
+
+class NewcomerSelf(NewcomerProfile):
+    """A newcomer's own record, as they see it."""
+
     mentor: MentorForNewcomer | None = Field(
         default=None, description="Your mentor and how to reach them, once they have accepted"
     )
@@ -207,8 +212,76 @@ class NewcomerCreated(NewcomerSelf):
     crisis_notice: str | None = None
 
 
-class NewcomerExport(NewcomerSelf):
+class Access(BaseModel):
+    """One read or change of a newcomer's record: by which role, when, doing what."""
+
+    at: datetime
+    role: str = Field(description="newcomer, coordinator, mentor, admin or system; never a name")
+    kind: Literal["read", "change"]
+    action: str = Field(description="The audit trail's code for what was done")
+    description: str
+    pairing: int | None = Field(
+        description="The pairing it concerned, if any: its `number` in your export's pairings"
+    )
+    outcome: str
+
+
+class AccessPage(BaseModel):
+    """A page of the accounting of accesses, newest first; `total` counts all up to `as_of`."""
+
+    items: list[Access]
+    total: int
+    limit: int
+    offset: int
+    as_of: datetime = Field(description="Accesses recorded up to this time are counted")
+
+
+class AccessLog(BaseModel):
+    total: int
+    items: list[Access]
+
+
+class PairingTransition(BaseModel):
+    """One move of a pairing: when, from which status to which, by which role, why."""
+
+    at: datetime
+    from_status: str | None
+    to_status: str
+    by_role: str
+    reason: str
+
+
+class PairingHistory(BaseModel):
+    number: int = Field(description="1 for your first pairing, 2 for the next…")
+    status: str
+    created_at: datetime
+    updated_at: datetime
+    mentor_first_name: str | None = Field(
+        description="Shown only for a pairing the mentor accepted, as on the status page"
+    )
+    transitions: list[PairingTransition]
+
+
+class DoNotPairForNewcomer(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    reason: str
+    created_at: datetime
+
+
+EXPORT_FORMAT: Literal[2] = 2
+
+
+class NewcomerExport(BaseModel):
+    """Everything held about a newcomer, machine-readable; `export_format` names the layout."""
+
+    export_format: Literal[2] = EXPORT_FORMAT
+    exported_at: datetime
+    profile: NewcomerProfile
     consents: list[ConsentPublic]
+    pairings: list[PairingHistory]
+    do_not_pair: list[DoNotPairForNewcomer]
+    accesses: AccessLog
 
 
 class NewcomerForCoordinator(NewcomerSelf):

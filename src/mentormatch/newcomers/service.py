@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -13,12 +14,16 @@ from mentormatch.accounts.principal import Principal
 from mentormatch.accounts.security import NEWCOMER_TOKEN_PREFIX, new_token
 from mentormatch.audit import service as audit
 from mentormatch.config import Settings
+from mentormatch.db import utcnow
 from mentormatch.errors import Conflict, Invalid, NotFound
 from mentormatch.mentors.models import Mentor
+from mentormatch.newcomers import accounting, erasure, export
 from mentormatch.newcomers.models import Consent, DoNotPair, Newcomer, NewcomerStatus
 from mentormatch.newcomers.schemas import (
+    Access,
     DoNotPairCreate,
     NewcomerCoordinatorUpdate,
+    NewcomerExport,
     NewcomerIntake,
     NewcomerUpdate,
 )
@@ -154,26 +159,35 @@ def update_own(
 
 
 def erase_own(session: Session, *, principal: Principal) -> None:
-    """Withdraw: erase the newcomer's record and everything attached to it."""
+    """Withdraw: erase the newcomer's record, everything attached, and their audit links."""
     newcomer = _load(session, principal.newcomer_id or 0)
-    session.delete(newcomer)
-    audit.record(
-        session,
-        actor=principal,
-        action="erase",
-        object_type=OBJECT,
-        object_id=principal.newcomer_id,
-    )
+    erasure.erase(session, newcomer=newcomer, actor=principal)
     session.commit()
 
 
-def export_own(session: Session, *, principal: Principal) -> Newcomer:
-    """Everything held about the newcomer, for download."""
+def export_own(session: Session, *, principal: Principal) -> NewcomerExport:
+    """Everything held about the newcomer, for download (the export itself is accounted)."""
     newcomer = _load(session, principal.newcomer_id or 0)
     audit.record_read(
         session, actor=principal, action="export", object_type=OBJECT, object_id=newcomer.id
     )
-    return newcomer
+    return export.build(session, newcomer=newcomer)
+
+
+def accesses_own(
+    session: Session, *, principal: Principal, as_of: datetime | None, limit: int, offset: int
+) -> tuple[list[Access], int, datetime]:
+    """A page of who read or changed the newcomer's record up to `as_of` (default: now,
+    this read included), newest first, with the total and the `as_of` used."""
+    newcomer = _load(session, principal.newcomer_id or 0)
+    audit.record_read(
+        session, actor=principal, action="accesses", object_type=OBJECT, object_id=newcomer.id
+    )
+    as_of = as_of or utcnow()
+    rows, total = accounting.accesses(
+        session, newcomer=newcomer, as_of=as_of, limit=limit, offset=offset
+    )
+    return rows, total, as_of
 
 
 # What a queue row shows (the API's NewcomerListItem, the coordinator's queue page): the

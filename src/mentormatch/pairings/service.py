@@ -581,7 +581,10 @@ def list_for_mentor(session: Session, *, actor: Principal, settings: Settings) -
             .order_by(Pairing.id.desc())
         )
     )
-    audit.record_read(session, actor=actor, action="list", object_type=OBJECT)
+    # One row per pairing shown: the inbox discloses each newcomer's answers to the mentor.
+    audit.record_read(
+        session, actor=actor, action="list", object_type=OBJECT, object_ids=[p.id for p in rows]
+    )
     return rows
 
 

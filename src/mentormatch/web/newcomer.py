@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -9,9 +10,10 @@ from starlette.responses import Response
 
 from mentormatch.accounts.dependencies import Public, principal_for_token
 from mentormatch.accounts.models import Role
+from mentormatch.db import utcnow
 from mentormatch.deps import ClientDep, SessionDep, SettingsDep
-from mentormatch.errors import Invalid, MentorMatchError
-from mentormatch.newcomers import service
+from mentormatch.errors import Invalid, MentorMatchError, NotFound
+from mentormatch.newcomers import accounting, service
 from mentormatch.newcomers.models import Newcomer, NewcomerStatus
 from mentormatch.newcomers.router import export_own
 from mentormatch.newcomers.schemas import NewcomerIntake, NewcomerUpdate
@@ -69,6 +71,9 @@ GROUPS = {
     "location",
     "availability",
 }
+# The status page's list of who has seen or changed the record.
+ACCESSES_PER_PAGE = 20
+MAX_PAGE = 1_000_000
 STEPS = (
     ("asked", "Request received"),
     ("matching", "Finding a mentor"),
@@ -164,15 +169,57 @@ def _step(newcomer: Newcomer, has_mentor: bool) -> int:
     return 1
 
 
+def _page_number(raw: str | None) -> int:
+    """The `page` query parameter: a whole number from 1 (absent: 1)."""
+    if raw is None:
+        return 1
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_PAGE:
+        raise Invalid(f"page: a page number from 1 to {MAX_PAGE}", field="page")
+    return int(raw)
+
+
+def _as_of(raw: str | None) -> datetime | None:
+    """The `as_of` query parameter: an ISO 8601 time with its zone, as the page links send."""
+    if raw is None:
+        return None
+    try:
+        value = datetime.fromisoformat(raw)
+    except ValueError:
+        value = None
+    if value is None or value.tzinfo is None:
+        raise Invalid("as_of: a date and time with its zone, as in the page's links", field="as_of")
+    return value
+
+
 @router.get("/status")
 def status(
-    request: Request, me: NewcomerPage, session: SessionDep, settings: SettingsDep
+    request: Request,
+    me: NewcomerPage,
+    session: SessionDep,
+    settings: SettingsDep,
+    page: str | None = None,
+    as_of: str | None = None,
 ) -> Response:
-    """Where the newcomer is; their mentor's first name and contact once paired."""
+    """Where the newcomer is; their mentor once paired; who has seen or changed the record.
+
+    The list of accesses is paged; the links carry the first page's time (`as_of`), so the
+    pages do not shift as new accesses, such as these very page views, are recorded."""
+    number, until = _page_number(page), _as_of(as_of)
     newcomer = service.get_own(session, principal=me)
     mentor = pairings.mentor_for_newcomer(
         session, newcomer_id=me.newcomer_id or 0, settings=settings
     )
+    until = until or utcnow()
+    accesses, total = accounting.accesses(
+        session,
+        newcomer=newcomer,
+        as_of=until,
+        limit=ACCESSES_PER_PAGE,
+        offset=(number - 1) * ACCESSES_PER_PAGE,
+    )
+    pages = max(1, -(-total // ACCESSES_PER_PAGE))
+    if number > pages:
+        raise NotFound(f"page: there is no page {number}; the last is {pages}", field="page")
     return render(
         request,
         "newcomer/status.html",
@@ -181,6 +228,13 @@ def status(
             "mentor": mentor,
             "steps": STEPS,
             "step_index": _step(newcomer, mentor is not None),
+            "accesses": accesses,
+            "accesses_total": total,
+            "page": number,
+            "as_of": until.isoformat(),
+            "pages": pages,
+            "first_shown": (number - 1) * ACCESSES_PER_PAGE + 1,
+            "role_labels": accounting.ROLE_LABELS,
             **service.crisis_payload(),
         },
     )

@@ -55,6 +55,7 @@ HOSTILE_NUMBERS = [
     "9223372036854775808",
     "18446744073709551616",
     "9" * 40,
+    "9" * 5000,  # past Python's int() limit of 4,300 digits
     "",
 ]
 

@@ -72,6 +72,11 @@ class TestIntake:
         assert 'id="availability-error"' in html and "Please choose times from the grid" in html
         assert db.scalar(select(Newcomer).where(Newcomer.first_name == "Sam")) is None
 
+    @pytest.mark.parametrize("value", ["9" * 5000, "²", "0"])
+    def test_the_status_pages_page_number_is_named(self, client: TestClient, value: str) -> None:
+        submit_intake(client)
+        refused(client.get("/status", params={"page": value}), "page")
+
     def test_a_nul_character_is_named(self, client: TestClient, db: Session) -> None:
         refused(submit_intake(client, hopes="a\x00b"), "hopes")
         assert db.scalar(select(Newcomer).where(Newcomer.first_name == "Sam")) is None

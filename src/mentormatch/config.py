@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     public_base_url: str = "http://127.0.0.1:8000"
     login_max_failures: int = Field(default=5, ge=1)
     login_lockout_seconds: int = Field(default=300, ge=1)
+    # Single-use links to set a password (accounts/passwords.py).
+    invitation_ttl_hours: int = Field(default=7 * 24, ge=1)
+    reset_ttl_minutes: int = Field(default=60, ge=1)
 
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> Settings:

@@ -136,6 +136,13 @@ class SignInRequired(MentorMatchError):
     type = "unauthorized"
 
 
+class GoTo(MentorMatchError):
+    """Send the browser elsewhere (an admin opening a coordinator page lands on /admin)."""
+
+    status_code = 303
+    type = "see_other"
+
+
 class StatusLinkRequired(MentorMatchError):
     status_code = 401
     type = "unauthorized"
@@ -153,6 +160,8 @@ class WebRoute(APIRoute):
             except SignInRequired:
                 target = request.url.path
                 return redirect(f"/login?next={quote(target, safe='/')}")
+            except GoTo as exc:
+                return redirect(exc.message)
             except StatusLinkRequired:
                 return render(request, "newcomer/need_link.html", status_code=401)
             except MentorMatchError as exc:
@@ -182,6 +191,8 @@ def require_page(*roles: Role) -> Callable[..., Principal]:
             )
             if principal is None:
                 raise SignInRequired("sign in to continue")
+            if principal.role is Role.admin and request.method == "GET":
+                raise GoTo("/admin")  # an admin's pages are their own: never a dead end
             raise Forbidden("your role may not use this page")
         request.state.principal = principal
         return principal
@@ -213,5 +224,6 @@ async def posted_form(request: Request, settings: SettingsDep) -> FormData:
 FormDep = Annotated[FormData, Depends(posted_form)]
 CoordinatorPage = Annotated[Principal, Depends(require_page(Role.coordinator))]
 MentorPage = Annotated[Principal, Depends(require_page(Role.mentor))]
+AdminPage = Annotated[Principal, Depends(require_page(Role.admin))]
 StaffPage = Annotated[Principal, Depends(require_page(Role.coordinator, Role.mentor, Role.admin))]
 NewcomerPage = Annotated[Principal, Depends(newcomer_page)]

@@ -85,7 +85,7 @@ def forgot_submit(
 ) -> Response:
     """The same answer whether or not an account has this email."""
     email = forms.text(form, "email")
-    if not email or len(email) > 254:
+    if not email or len(email) > 254 or "\x00" in email:
         errors = {"email": "Please enter the email you sign in with."}
         context = {"sent": False, "errors": errors, "email": (email or "")[:254]}
         return render(request, "account/forgot.html", context, status_code=422)

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from mentormatch.accounts import passwords
@@ -89,3 +89,10 @@ def accept_invitation(session: Session, email: str, password: str = PASSWORD) ->
     """Choose the password as the invited person does: with the link the outbox holds."""
     token = token_of(link_sent_to(session, email))
     passwords.set_with_token(session, token=token, password=password, client="test")
+
+
+def drop_invitations(session: Session) -> None:
+    """Take the mentors' invitations out of the outbox, for tests counting the pairing
+    notifications only (invitations have their own tests: tests/api/test_passwords.py)."""
+    session.execute(delete(OutboxMessage).where(OutboxMessage.kind == MessageKind.invitation))
+    session.commit()

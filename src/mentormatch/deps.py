@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Annotated
 
 from annotated_types import Interval
@@ -28,13 +29,21 @@ async def get_app_settings(request: Request) -> Settings:
 
 
 async def client_address(request: Request) -> str:
-    """The peer address, for audit and throttling (async: no worker thread for a lookup)."""
-    return request.client.host if request.client else "unknown"
+    """The client's address, for audit and throttling: the peer, or the address a proxy
+    named in `forwarded_allow_ips` forwarded (async: no worker thread for a lookup)."""
+    return request.client.host[:64] if request.client else "unknown"
+
+
+async def current_time(request: Request) -> datetime:
+    """Now, by the app's clock (`app.state.clock`; tests move it instead of sleeping)."""
+    now: datetime = request.app.state.clock()
+    return now
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 ClientDep = Annotated[str, Depends(client_address)]
+NowDep = Annotated[datetime, Depends(current_time)]
 
 # An id as the API takes it (path, query or body): positive and within the 32-bit integer id
 # columns. A larger one names no row, and SQLite cannot even bind one past 64 bits.

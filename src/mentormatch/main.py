@@ -15,14 +15,14 @@ from sqlalchemy.exc import DataError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from mentormatch import __version__, openapi, vocabulary
 from mentormatch.accounts.dependencies import Public
 from mentormatch.accounts.router import router as accounts_router
-from mentormatch.accounts.throttle import LoginThrottle
 from mentormatch.audit.service import ReadAudit
 from mentormatch.config import Settings, get_settings
-from mentormatch.db import make_engine, make_sessionmaker
+from mentormatch.db import make_engine, make_sessionmaker, utcnow
 from mentormatch.deps import SessionDep
 from mentormatch.errors import MentorMatchError
 from mentormatch.matching.router import router as matching_router
@@ -65,6 +65,7 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(MentorMatchError)
     async def _domain(_: Request, exc: MentorMatchError) -> JSONResponse:
         response = _error(exc.status_code, exc.type, exc.message, exc.field)
+        response.headers.update(exc.headers)
         if exc.status_code == 401:
             response.headers["WWW-Authenticate"] = "Bearer"
         return response
@@ -113,7 +114,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
     app.state.audit_reads = ReadAudit()
-    app.state.login_throttle = LoginThrottle()
+    app.state.clock = utcnow
     app.state.ranker = RankerCache(settings)
     install_error_handlers(app)
     for router in (
@@ -129,7 +130,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     mount_static(app)
     openapi.install(app, settings)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
-    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware, hsts=settings.uses_https)
+    # Outermost: every layer sees the client and scheme a trusted proxy forwarded, and
+    # only those (uvicorn's own proxy handling is off in `mentormatch serve`).
+    app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.forwarded_allow_ips)
     return app
 
 

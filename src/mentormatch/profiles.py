@@ -103,12 +103,28 @@ def _check_past(value: date) -> date:
     return value
 
 
+def _no_nul(value: str) -> str:
+    """PostgreSQL cannot store NUL in text, and no name or answer holds one: refused by name."""
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    return value
+
+
+# The check (with its plain message) and the same rule as a pattern in the JSON schema.
+NoNul = AfterValidator(_no_nul)
+NO_NUL_PATTERN = r"^[^\x00]*$"
+NoNulSchema = _SchemaExtra(pattern=NO_NUL_PATTERN)
+
 # Input is stripped of whitespace before these checks; the patterns keep the schema exact
 # for the stripped value (a name is not blank, a phone number neither starts nor ends blank).
 _NOT_BLANK = r"[^\t\n\v\f\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+# In the schema: not blank and no NUL, as one anchored pattern.
+_NAME_PATTERN = "^[^\\x00]*" + _NOT_BLANK.replace("[^", "[^\\x00", 1) + "[^\\x00]*$"
 Name = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=60, pattern=_NOT_BLANK),
+    NoNul,
+    _SchemaExtra(pattern=_NAME_PATTERN),
 ]
 Phone = Annotated[
     str,
@@ -116,7 +132,9 @@ Phone = Annotated[
         strip_whitespace=True, pattern=r"^\+?[0-9()\-.][0-9 ()\-.]{4,28}[0-9()\-.]$", max_length=40
     ),
 ]
-FreeText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
+FreeText = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=2000), NoNul, NoNulSchema
+]
 Substance = Annotated[str, _member_of("SubstanceCode", v.SUBSTANCE_CODES, "substance")]
 Pathway = Annotated[str, _member_of("PathwayCode", v.PATHWAY_CODES, "pathway")]
 Medication = Annotated[str, _member_of("MedicationCode", v.MEDICATION_CODES, "medication")]

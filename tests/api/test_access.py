@@ -68,6 +68,7 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "/api/v1/users"): _ANON | _STAFF_ONLY | {"coordinator": 403, "admin": 200},
     ("PATCH", "/api/v1/users/{user_id}"): _ANON | _STAFF_ONLY | {"coordinator": 403, "admin": 200},
     ("POST", "/api/v1/newcomers"): dict.fromkeys(ROLES, 201),
+    ("POST", "/api/v1/newcomers/urgent"): dict.fromkeys(ROLES, 201),
     ("GET", "/api/v1/newcomers/me"): _ANON
     | {"newcomer": 200, "mentor": 403, "coordinator": 403, "admin": 403},
     ("PATCH", "/api/v1/newcomers/me"): _ANON
@@ -75,6 +76,8 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("DELETE", "/api/v1/newcomers/me"): _ANON
     | {"newcomer": 204, "mentor": 403, "coordinator": 403, "admin": 403},
     ("GET", "/api/v1/newcomers/me/export"): _ANON
+    | {"newcomer": 200, "mentor": 403, "coordinator": 403, "admin": 403},
+    ("GET", "/api/v1/newcomers/me/accesses"): _ANON
     | {"newcomer": 200, "mentor": 403, "coordinator": 403, "admin": 403},
     ("GET", "/api/v1/newcomers"): _ANON | _STAFF_ONLY | {"coordinator": 200, "admin": 403},
     ("GET", "/api/v1/newcomers/{newcomer_id}"): _ANON

@@ -237,7 +237,7 @@ class TestChange:
         user = make_user(db, Role.coordinator, email="guess@example.org")
         token = token_for(db, user)
         db.commit()
-        limit = client.app.state.login_throttle.limit  # type: ignore[attr-defined]
+        limit = client.app.state.settings.login_free_failures  # type: ignore[attr-defined]
         body = {"current_password": "wrong guess here", "new_password": NEW}
         for _ in range(limit):
             response = client.post(CHANGE, json=body, headers=bearer(token))

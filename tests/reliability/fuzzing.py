@@ -125,6 +125,17 @@ EXCUSED: tuple[Excuse, ...] = (
         "a strength estimate (zxcvbn: dictionaries, patterns, the email) is no schema keyword",
     ),
     Excuse(
+        "needed to complete your request",
+        frozenset({"PATCH /api/v1/newcomers/me"}),
+        "a minimal urgent request takes every required answer with the consent at once: "
+        "whether the stored record is minimal is not part of the request",
+    ),
+    Excuse(
+        "it is sent here only to complete a minimal urgent request",
+        frozenset({"PATCH /api/v1/newcomers/me"}),
+        "consent is sent again only to complete a minimal urgent request (stored data)",
+    ),
+    Excuse(
         "this pair breaks a hard rule",
         frozenset({"POST /api/v1/pairings", "POST /api/v1/pairings/{pairing_id}/approve"}),
         "whether two stored profiles may be paired depends on both profiles, not the request",

@@ -136,6 +136,7 @@ BODIES: dict[tuple[str, str], Callable[[Cast], dict[str, Any]]] = {
         "json": {"current_password": PASSWORD, "new_password": "river lantern copper meadow"}
     },
     ("POST", "/api/v1/newcomers"): lambda c: {"json": intake_body()},
+    ("POST", "/api/v1/newcomers/urgent"): lambda c: {"json": {"first_name": "Kim"}},
     ("PATCH", "/api/v1/newcomers/me"): lambda c: {"json": {"first_name": "Own"}},
     ("PATCH", "/api/v1/newcomers/{newcomer_id}"): lambda c: {
         "json": {"version": 1, "urgent": False}

@@ -38,7 +38,6 @@ from sqlalchemy.orm import Session
 
 from mentormatch import vocabulary as v
 from mentormatch.accounts import security
-from mentormatch.accounts.throttle import LoginThrottle
 from mentormatch.config import Settings
 from mentormatch.matching.service import RankerCache
 from tests.reliability.fuzzing import (
@@ -199,11 +198,11 @@ def test_linked_requests_as_each_role(
     class Machine(schema.as_state_machine()):  # type: ignore[misc]
         def setup(self) -> None:
             # Every scenario starts from the same data (so Hypothesis can replay one): its
-            # writes are rolled back at the end, and the app's in-memory state starts afresh.
+            # writes (sign-in failures included) are rolled back at the end, and the app's
+            # in-memory state starts afresh.
             scenarios[0] += 1
             self.savepoint = connection.begin_nested()
             app.state.ranker = RankerCache(settings)
-            app.state.login_throttle = LoginThrottle()
             actors.headers = dict(signed_in)
 
         def get_call_kwargs(self, case: schemathesis.Case) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from mentormatch.db import make_engine
 from tests.db import BACKENDS, throwaway_database
 
 REVISION = "20261203_account_tokens"
-BEFORE = "20261122_mentor_pool_version"
+BEFORE = "20261203_minimal_intake"
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -27,9 +27,9 @@ def test_upgrade_keeps_accounts_and_holds_tokens_then_downgrades(
             with engine.begin() as conn:
                 conn.execute(
                     text(
-                        "INSERT INTO users (email, password_hash, role, is_active, "
-                        "failed_logins, created_at) VALUES ('kept@example.org', '$argon2id$x', "
-                        "'coordinator', true, 0, CURRENT_TIMESTAMP)"
+                        "INSERT INTO users (email, password_hash, role, is_active, created_at) "
+                        "VALUES ('kept@example.org', '$argon2id$x', 'coordinator', true, "
+                        "CURRENT_TIMESTAMP)"
                     )
                 )
             engine.dispose()
@@ -62,9 +62,9 @@ def test_upgrade_keeps_accounts_and_holds_tokens_then_downgrades(
                 assert conn.scalar(text("SELECT count(*) FROM account_tokens")) == 0
                 conn.execute(
                     text(
-                        "INSERT INTO users (email, password_hash, role, is_active, "
-                        "failed_logins, created_at) VALUES ('again@example.org', '!unset', "
-                        "'mentor', true, 0, CURRENT_TIMESTAMP)"
+                        "INSERT INTO users (email, password_hash, role, is_active, created_at) "
+                        "VALUES ('again@example.org', '!unset', 'mentor', true, "
+                        "CURRENT_TIMESTAMP)"
                     )
                 )
             engine.dispose()

@@ -145,6 +145,16 @@ def test_newcomer_to_mentor_journey(
     expect(fresh).to_have_url(f"{url}/status")
     expect(fresh.locator("#mentor-name")).to_have_text("Alex")
     check(fresh, "status-paired-phone")
+    accesses = fresh.locator("#accesses")
+    accesses.scroll_into_view_if_needed()
+    expect(accesses.locator("#accesses-total")).to_contain_text("in all")
+    expect(accesses.locator("tr", has_text="accepted to be your mentor")).to_contain_text(
+        "A mentor"
+    )
+    expect(accesses).to_contain_text("saw a pairing request about you in their inbox")
+    expect(accesses.locator("tr", has_text="A coordinator").first).to_be_visible()
+    expect(accesses).not_to_contain_text(live_server.coordinator_email)
+    check(fresh, "status-accesses-phone")
     fresh.goto(url + "/status/edit")
     check(fresh, "status-edit-phone")
     fresh.context.close()
@@ -181,6 +191,32 @@ def test_crisis_answer_shows_resources_first(
     expect(crisis).to_contain_text("988")
     expect(crisis).to_be_in_viewport()
     check(phone, "confirmation-crisis-phone")
+
+
+def test_danger_shows_crisis_box_at_once_and_a_minimal_request_can_be_sent(
+    live_server: Live, check: Checker, phone: Page
+) -> None:
+    url = live_server.url
+    phone.goto(url + "/intake")
+    box = phone.locator("#crisis-first")
+    expect(box).to_be_hidden()
+    phone.check("#in_crisis-yes")  # nothing else answered
+    expect(box).to_be_visible()
+    expect(phone.locator("#crisis-title")).to_be_in_viewport()
+    expect(phone.locator("#crisis-title")).to_be_focused()
+    top = box.bounding_box()
+    heading = phone.locator("h1").bounding_box()
+    assert top is not None and heading is not None and top["y"] < heading["y"]
+    for href in ("tel:988", "sms:988", "tel:18006624357"):
+        expect(box.locator(f"a[href='{href}']")).to_be_visible()
+    check(phone, "intake-crisis-phone")
+    phone.fill("#urgent-first_name", "Kim")
+    phone.fill("#urgent-phone", "+1 555 010 4040")
+    phone.click("button:has-text('Send: please contact me')")
+    expect(phone).to_have_url(f"{url}/welcome")
+    expect(phone.locator(".crisis")).to_be_in_viewport()
+    expect(phone.locator("#status-link")).to_contain_text(f"{url}/s/mmn_")
+    check(phone, "confirmation-urgent-phone")
 
 
 def test_cross_site_form_post_is_refused(live_server: Live, laptop: Page) -> None:

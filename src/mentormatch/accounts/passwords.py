@@ -16,6 +16,7 @@ import zxcvbn
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from mentormatch.accounts import throttle
 from mentormatch.accounts.models import AccountToken, AuthSession, TokenPurpose, User
 from mentormatch.accounts.principal import Principal
 from mentormatch.accounts.security import (
@@ -25,7 +26,6 @@ from mentormatch.accounts.security import (
     new_token,
     verify_password,
 )
-from mentormatch.accounts.throttle import LoginThrottle
 from mentormatch.audit import service as audit
 from mentormatch.config import Settings
 from mentormatch.db import utcnow
@@ -169,8 +169,6 @@ def set_with_token(
         .execution_options(synchronize_session=False)
     )
     user.password_hash = hash_password(password)
-    user.failed_logins = 0
-    user.locked_until_at = None
     _sign_out_everywhere(session, user.id)
     audit.record(
         session,
@@ -191,29 +189,40 @@ def change(
     current: str,
     new: str,
     client: str,
-    throttle: LoginThrottle,
+    now: datetime,
+    settings: Settings,
 ) -> None:
-    """Change your own password (knowing the current one); your other sessions end."""
-    if throttle.blocked(client):
+    """Change your own password (knowing the current one); your other sessions end.
+
+    A wrong current password counts in the sign-in throttle for this account and client,
+    exactly like a failed sign-in (`throttle.attempt`).
+    """
+    user = session.get(User, principal.user_id)
+    if user is None:
+        raise Invalid(
+            "current_password: this is not your current password", field="current_password"
+        )
+    wait = throttle.attempt(session, email=user.email, client=client, now=now, settings=settings)
+    if wait is not None:
         audit.record_refusal(
             session,
             actor=principal,
             action="change_password",
             object_type="user",
-            object_id=principal.user_id,
+            object_id=user.id,
             outcome="throttled",
             client=client,
         )
-        raise TooManyRequests("too many failed attempts from here; try again in a few minutes")
-    user = session.get(User, principal.user_id)
-    if user is None or not verify_password(user.password_hash, current):
-        throttle.failed(client)
+        raise TooManyRequests(
+            f"too many wrong passwords; try again in {wait} seconds", retry_after=wait
+        )
+    if not verify_password(user.password_hash, current):
         audit.record(
             session,
             actor=principal,
             action="change_password",
             object_type="user",
-            object_id=principal.user_id,
+            object_id=user.id,
             outcome="failed",
             client=client,
         )
@@ -221,8 +230,12 @@ def change(
         raise Invalid(
             "current_password: this is not your current password", field="current_password"
         )
-    check_strength(new, email=user.email, field="new_password")
-    throttle.succeeded(client)
+    throttle.succeeded(session, email=user.email, client=client, settings=settings)
+    try:
+        check_strength(new, email=user.email, field="new_password")
+    except Invalid:
+        session.commit()  # the right current password: its attempt is not a failure
+        raise
     user.password_hash = hash_password(new)
     _sign_out_everywhere(session, user.id, keep=principal.session_id)
     audit.record(

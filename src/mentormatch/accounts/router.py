@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends
 
 from mentormatch.accounts import passwords, service
 from mentormatch.accounts.dependencies import AdminDep, Public, require
@@ -21,7 +21,7 @@ from mentormatch.accounts.schemas import (
     UserUpdate,
 )
 from mentormatch.audit import service as audit
-from mentormatch.deps import ClientDep, RowId, SessionDep, SettingsDep
+from mentormatch.deps import ClientDep, NowDep, RowId, SessionDep, SettingsDep
 from mentormatch.errors import error_responses
 from mentormatch.openapi import link
 
@@ -56,11 +56,11 @@ _AS_THIS_ACCOUNT = {"header.Authorization": "Bearer {$response.body#/access_toke
     },
 )
 def issue_token(
-    request: Request,
     form: Annotated[SignInForm, Depends()],
     session: SessionDep,
     settings: SettingsDep,
     client: ClientDep,
+    now: NowDep,
 ) -> Token:
     """Sign in with email (as `username`) and password; returns a bearer token."""
     token, user = service.authenticate(
@@ -68,7 +68,7 @@ def issue_token(
         email=form.username,
         password=form.password,
         client=client,
-        throttle=request.app.state.login_throttle,
+        now=now,
         settings=settings,
     )
     return Token(access_token=token, expires_in=settings.token_ttl_minutes * 60, role=user.role)
@@ -164,11 +164,12 @@ def set_password(body: PasswordSet, session: SessionDep, client: ClientDep) -> N
     responses=error_responses(401, 403, 413, 422, 429),
 )
 def change_password(
-    request: Request,
     body: PasswordChange,
     principal: SignedInDep,
     session: SessionDep,
+    settings: SettingsDep,
     client: ClientDep,
+    now: NowDep,
 ) -> None:
     """Change your password (the current one is needed); your other sessions are signed out."""
     passwords.change(
@@ -177,5 +178,6 @@ def change_password(
         current=body.current_password,
         new=body.new_password,
         client=client,
-        throttle=request.app.state.login_throttle,
+        now=now,
+        settings=settings,
     )

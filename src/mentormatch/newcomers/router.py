@@ -5,13 +5,17 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
+from pydantic import AwareDatetime
 
 from mentormatch.accounts.dependencies import CoordinatorDep, NewcomerDep, Public
+from mentormatch.config import Settings
 from mentormatch.deps import ClientDep, RowId, SessionDep, SettingsDep
 from mentormatch.errors import error_responses
 from mentormatch.newcomers import service
 from mentormatch.newcomers.models import Newcomer, NewcomerStatus
 from mentormatch.newcomers.schemas import (
+    AccessPage,
+    ConsentPublic,
     DoNotPairCreate,
     DoNotPairPublic,
     NewcomerCoordinatorUpdate,
@@ -21,8 +25,10 @@ from mentormatch.newcomers.schemas import (
     NewcomerIntake,
     NewcomerListItem,
     NewcomerPage,
+    NewcomerProfile,
     NewcomerSelf,
     NewcomerUpdate,
+    UrgentIntake,
 )
 from mentormatch.openapi import link
 from mentormatch.pairings import service as pairings
@@ -79,6 +85,10 @@ def create_newcomer(
 ) -> NewcomerCreated:
     """Public intake. Keep the returned `status_token`: it is shown only once."""
     newcomer, token = service.intake(session, body=body, settings=settings, client=client)
+    return _created(newcomer, token, settings)
+
+
+def _created(newcomer: Newcomer, token: str, settings: Settings) -> NewcomerCreated:
     crisis = service.crisis_payload() if newcomer.urgent else {}
     return NewcomerCreated.model_validate(
         {
@@ -88,6 +98,27 @@ def create_newcomer(
             **crisis,
         }
     )
+
+
+@router.post(
+    "/urgent",
+    response_model=NewcomerCreated,
+    status_code=201,
+    dependencies=[Public],
+    responses={201: {"links": INTAKE_LINKS}, **error_responses(413, 422)},
+)
+def create_urgent(
+    body: UrgentIntake, session: SessionDep, settings: SettingsDep, client: ClientDep
+) -> NewcomerCreated:
+    """For someone in danger now: a name or alias and, if they wish, a way to reach them.
+
+    Sending it is consent to be contacted urgently. The answer carries the crisis resources
+    and the private status token (shown once). A coordinator sees the request flagged
+    urgent at once; it is not matched with a mentor until the intake is completed
+    (`PATCH /me` with the required answers and `consent`).
+    """
+    newcomer, token = service.urgent_intake(session, body=body, settings=settings, client=client)
+    return _created(newcomer, token, settings)
 
 
 @router.get("/me", response_model=NewcomerSelf, responses=error_responses(401, 403))
@@ -119,14 +150,35 @@ def erase_own(me: NewcomerDep, session: SessionDep) -> Response:
 
 @router.get("/me/export", response_model=NewcomerExport, responses=error_responses(401, 403))
 def export_own(me: NewcomerDep, session: SessionDep) -> Response:
-    """Download everything MentorMatch holds about you, as JSON."""
-    newcomer = service.export_own(session, principal=me)
-    body = NewcomerExport.model_validate(newcomer).model_dump_json(indent=2)
+    """Download everything MentorMatch holds about you, as JSON (`export_format` 2): your
+    answers, consents, every pairing and its transitions, and who read or changed your
+    record."""
+    body = service.export_own(session, principal=me).model_dump_json(indent=2)
     return Response(
         body,
         media_type="application/json",
         headers={"Content-Disposition": 'attachment; filename="mentormatch-my-data.json"'},
     )
+
+
+@router.get("/me/accesses", response_model=AccessPage, responses=error_responses(401, 403, 422))
+def accesses_own(
+    me: NewcomerDep,
+    session: SessionDep,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+    as_of: Annotated[
+        AwareDatetime | None,
+        Query(description="Send back the `as_of` of the first page to page through it unmoved"),
+    ] = None,
+) -> AccessPage:
+    """Who read or changed your record: role and time of each, newest first, with the total.
+
+    Staff appear by role only. Reading this list is itself recorded in it."""
+    items, total, as_of = service.accesses_own(
+        session, principal=me, as_of=as_of, limit=limit, offset=offset
+    )
+    return AccessPage(items=items, total=total, limit=limit, offset=offset, as_of=as_of)
 
 
 @router.get("", response_model=NewcomerPage, responses=error_responses(401, 403, 422))
@@ -151,8 +203,9 @@ def for_coordinator(session: SessionDep, newcomer: Newcomer) -> NewcomerForCoord
     entries = service.do_not_pair_entries(session, newcomer_id=newcomer.id)
     return NewcomerForCoordinator.model_validate(
         {
-            **NewcomerExport.model_validate(newcomer).model_dump(),
-            "age": age_in(newcomer.birth_year),
+            **NewcomerProfile.model_validate(newcomer).model_dump(),
+            "consents": [ConsentPublic.model_validate(c) for c in newcomer.consents],
+            "age": None if newcomer.birth_year is None else age_in(newcomer.birth_year),
             "do_not_pair": [DoNotPairPublic.model_validate(e) for e in entries],
         }
     )

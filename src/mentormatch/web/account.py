@@ -9,7 +9,7 @@ from starlette.responses import Response
 from mentormatch.accounts import passwords
 from mentormatch.accounts.dependencies import Public
 from mentormatch.accounts.models import TokenPurpose
-from mentormatch.deps import ClientDep, SessionDep, SettingsDep
+from mentormatch.deps import ClientDep, NowDep, SessionDep, SettingsDep
 from mentormatch.errors import MentorMatchError
 from mentormatch.web import forms
 from mentormatch.web.core import FormDep, StaffPage, WebRoute, redirect, render
@@ -101,7 +101,13 @@ def change_form(request: Request, me: StaffPage) -> Response:
 
 @router.post("/password")
 def change_submit(
-    request: Request, form: FormDep, me: StaffPage, session: SessionDep, client: ClientDep
+    request: Request,
+    form: FormDep,
+    me: StaffPage,
+    session: SessionDep,
+    settings: SettingsDep,
+    client: ClientDep,
+    now: NowDep,
 ) -> Response:
     """Check the current password (counted like sign-ins), then set the new one."""
     new = _raw(form, "new_password")
@@ -117,7 +123,8 @@ def change_submit(
                 current=_raw(form, "current_password"),
                 new=new,
                 client=client,
-                throttle=request.app.state.login_throttle,
+                now=now,
+                settings=settings,
             )
         except MentorMatchError as exc:
             session.rollback()

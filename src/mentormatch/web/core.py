@@ -83,8 +83,10 @@ templates.env.globals.update(vocab=v)
 
 
 def secure(request: Request) -> bool:
-    """Mark cookies Secure when the page is served over HTTPS."""
-    return request.url.scheme == "https"
+    """Mark cookies Secure when the public URL is https, or this request came over HTTPS
+    (directly, or as a trusted proxy's X-Forwarded-Proto says)."""
+    settings = request.app.state.settings
+    return bool(settings.uses_https) or request.url.scheme == "https"
 
 
 def set_cookie(

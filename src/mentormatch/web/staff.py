@@ -8,7 +8,7 @@ from starlette.responses import Response
 from mentormatch.accounts import service as accounts
 from mentormatch.accounts.dependencies import Public, principal_for_token
 from mentormatch.accounts.models import Role
-from mentormatch.deps import ClientDep, SessionDep, SettingsDep
+from mentormatch.deps import ClientDep, NowDep, SessionDep, SettingsDep
 from mentormatch.errors import TooManyRequests, Unauthorized
 from mentormatch.web import forms
 from mentormatch.web.core import (
@@ -44,7 +44,12 @@ def login_form(request: Request, next: str = "", password: str = "") -> Response
 
 @router.post("/login", dependencies=[Public])
 def login_submit(
-    request: Request, form: FormDep, session: SessionDep, settings: SettingsDep, client: ClientDep
+    request: Request,
+    form: FormDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    client: ClientDep,
+    now: NowDep,
 ) -> Response:
     """Authenticate with the accounts service (throttled) and set the staff cookie."""
     email = forms.text(form, "email") or ""
@@ -55,7 +60,7 @@ def login_submit(
             email=email,
             password=str(form.get("password") or ""),
             client=client,
-            throttle=request.app.state.login_throttle,
+            now=now,
             settings=settings,
         )
     except (Unauthorized, TooManyRequests) as exc:
@@ -64,7 +69,9 @@ def login_submit(
             "email": email,
             "error": exc.message[:1].upper() + exc.message[1:] + ".",
         }
-        return render(request, "staff/login.html", context, status_code=exc.status_code)
+        page = render(request, "staff/login.html", context, status_code=exc.status_code)
+        page.headers.update(exc.headers)
+        return page
     response = redirect(_safe_next(target, user.role))
     set_cookie(response, request, STAFF_COOKIE, token, max_age=settings.token_ttl_minutes * 60)
     return response

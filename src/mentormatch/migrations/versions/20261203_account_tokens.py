@@ -1,7 +1,7 @@
 """account tokens: single-use invitation and password-reset links
 
 Revision ID: 20261203_account_tokens
-Revises: 20261122_mentor_pool_version
+Revises: 20261203_minimal_intake
 Create Date: 2026-12-03 01:00:00
 
 A new mentor (or staff member) is invited by a link through the outbox and sets their
@@ -18,7 +18,7 @@ from alembic import op
 import mentormatch.db
 
 revision: str = "20261203_account_tokens"
-down_revision: str | None = "20261122_mentor_pool_version"
+down_revision: str | None = "20261203_minimal_intake"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -104,6 +104,19 @@ def _check_past(value: date) -> date:
     return value
 
 
+def _no_nul(value: str) -> str:
+    """PostgreSQL cannot store NUL in text, and no name or answer holds one: refused by name."""
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    return value
+
+
+# The check (with its plain message) and the same rule as a pattern in the JSON schema.
+NoNul = AfterValidator(_no_nul)
+NO_NUL_PATTERN = r"^[^\x00]*$"
+NoNulSchema = _SchemaExtra(pattern=NO_NUL_PATTERN)
+
+
 def _true_or_false(value: Any) -> Any:
     if not isinstance(value, bool):
         raise ValueError("must be true or false")
@@ -157,16 +170,17 @@ def _readable(value: str) -> str:
     return value
 
 
-# A name shows at least one visible character and holds no direction override or isolate
-# (which would make it read differently on screen). Input is stripped of whitespace first;
-# the pattern states the same rule in the schema.
+# A name shows at least one visible character and holds no NUL and no direction override
+# or isolate (which would make it read differently on screen). Input is stripped of
+# whitespace first; the pattern states the same rule in the schema.
 _NAME_PATTERN = (
-    f"^[^{_char_class(BIDI_CONTROLS)}]*[^{_char_class(_BLANK + FORMAT)}]"
-    f"[^{_char_class(BIDI_CONTROLS)}]*$"
+    f"^[^\\x{{0}}{_char_class(BIDI_CONTROLS)}]*[^\\x{{0}}{_char_class(_BLANK + FORMAT)}]"
+    f"[^\\x{{0}}{_char_class(BIDI_CONTROLS)}]*$"
 )
 Name = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=60),
+    NoNul,
     AfterValidator(_readable),
     _SchemaExtra(pattern=_NAME_PATTERN),
 ]
@@ -176,7 +190,9 @@ Phone = Annotated[
         strip_whitespace=True, pattern=r"^\+?[0-9()\-.][0-9 ()\-.]{4,28}[0-9()\-.]$", max_length=40
     ),
 ]
-FreeText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
+FreeText = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=2000), NoNul, NoNulSchema
+]
 Substance = Annotated[str, _member_of("SubstanceCode", v.SUBSTANCE_CODES, "substance")]
 Pathway = Annotated[str, _member_of("PathwayCode", v.PATHWAY_CODES, "pathway")]
 Medication = Annotated[str, _member_of("MedicationCode", v.MEDICATION_CODES, "medication")]

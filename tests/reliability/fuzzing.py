@@ -104,6 +104,38 @@ EXCUSED: tuple[Excuse, ...] = (
         "the mentor's current number of pairings is stored data, not part of the request",
     ),
     Excuse(
+        "this link is unknown, already used or expired",
+        frozenset({"POST /api/v1/account/password/set"}),
+        "whether a token is one the service sent, unused and unexpired is stored data",
+    ),
+    Excuse(
+        "this is not your current password",
+        frozenset({"POST /api/v1/account/password/change"}),
+        "the current password is stored (as a hash), not part of the request",
+    ),
+    Excuse(
+        "too easy to guess",
+        frozenset(
+            {
+                "POST /api/v1/users",
+                "POST /api/v1/account/password/set",
+                "POST /api/v1/account/password/change",
+            }
+        ),
+        "a strength estimate (zxcvbn: dictionaries, patterns, the email) is no schema keyword",
+    ),
+    Excuse(
+        "needed to complete your request",
+        frozenset({"PATCH /api/v1/newcomers/me"}),
+        "a minimal urgent request takes every required answer with the consent at once: "
+        "whether the stored record is minimal is not part of the request",
+    ),
+    Excuse(
+        "it is sent here only to complete a minimal urgent request",
+        frozenset({"PATCH /api/v1/newcomers/me"}),
+        "consent is sent again only to complete a minimal urgent request (stored data)",
+    ),
+    Excuse(
         "this pair breaks a hard rule",
         frozenset({"POST /api/v1/pairings", "POST /api/v1/pairings/{pairing_id}/approve"}),
         "whether two stored profiles may be paired depends on both profiles, not the request",

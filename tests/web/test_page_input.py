@@ -78,7 +78,7 @@ class TestIntake:
         refused(client.get("/status", params={"page": value}), "page")
 
     def test_a_nul_character_is_named(self, client: TestClient, db: Session) -> None:
-        refused(submit_intake(client, hopes="a\x00b"), "hopes")
+        assert 'id="hopes-error"' in refused(submit_intake(client, hopes="a\x00b"), "hopes")
         assert db.scalar(select(Newcomer).where(Newcomer.first_name == "Sam")) is None
 
 

@@ -150,7 +150,10 @@ class MentorPublic(BaseModel):
 
 
 class MentorCreated(MentorPublic):
-    initial_password: str = Field(description="Shown once: give it to the mentor to sign in")
+    invitation_expires_at: datetime = Field(
+        description="The mentor was sent a single-use link to choose their password "
+        "(through the outbox); it works until then"
+    )
 
 
 class MentorPage(BaseModel):

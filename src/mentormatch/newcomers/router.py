@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Response
 from pydantic import AwareDatetime
 
 from mentormatch.accounts.dependencies import CoordinatorDep, NewcomerDep, Public
+from mentormatch.config import Settings
 from mentormatch.deps import ClientDep, RowId, SessionDep, SettingsDep
 from mentormatch.errors import error_responses
 from mentormatch.newcomers import service
@@ -27,6 +28,7 @@ from mentormatch.newcomers.schemas import (
     NewcomerProfile,
     NewcomerSelf,
     NewcomerUpdate,
+    UrgentIntake,
 )
 from mentormatch.openapi import link
 from mentormatch.pairings import service as pairings
@@ -83,6 +85,10 @@ def create_newcomer(
 ) -> NewcomerCreated:
     """Public intake. Keep the returned `status_token`: it is shown only once."""
     newcomer, token = service.intake(session, body=body, settings=settings, client=client)
+    return _created(newcomer, token, settings)
+
+
+def _created(newcomer: Newcomer, token: str, settings: Settings) -> NewcomerCreated:
     crisis = service.crisis_payload() if newcomer.urgent else {}
     return NewcomerCreated.model_validate(
         {
@@ -92,6 +98,27 @@ def create_newcomer(
             **crisis,
         }
     )
+
+
+@router.post(
+    "/urgent",
+    response_model=NewcomerCreated,
+    status_code=201,
+    dependencies=[Public],
+    responses={201: {"links": INTAKE_LINKS}, **error_responses(413, 422)},
+)
+def create_urgent(
+    body: UrgentIntake, session: SessionDep, settings: SettingsDep, client: ClientDep
+) -> NewcomerCreated:
+    """For someone in danger now: a name or alias and, if they wish, a way to reach them.
+
+    Sending it is consent to be contacted urgently. The answer carries the crisis resources
+    and the private status token (shown once). A coordinator sees the request flagged
+    urgent at once; it is not matched with a mentor until the intake is completed
+    (`PATCH /me` with the required answers and `consent`).
+    """
+    newcomer, token = service.urgent_intake(session, body=body, settings=settings, client=client)
+    return _created(newcomer, token, settings)
 
 
 @router.get("/me", response_model=NewcomerSelf, responses=error_responses(401, 403))
@@ -178,7 +205,7 @@ def for_coordinator(session: SessionDep, newcomer: Newcomer) -> NewcomerForCoord
         {
             **NewcomerProfile.model_validate(newcomer).model_dump(),
             "consents": [ConsentPublic.model_validate(c) for c in newcomer.consents],
-            "age": age_in(newcomer.birth_year),
+            "age": None if newcomer.birth_year is None else age_in(newcomer.birth_year),
             "do_not_pair": [DoNotPairPublic.model_validate(e) for e in entries],
         }
     )

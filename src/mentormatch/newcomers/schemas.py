@@ -91,8 +91,29 @@ class NewcomerIntake(_ProfileFields):
         return self
 
 
+class UrgentIntake(BaseModel):
+    """A minimal urgent request from someone in danger now: a name or alias and, if they
+    wish, a way to reach them. Sending it is consent to be contacted urgently; the record
+    is flagged urgent and is not matched until the intake is completed (PATCH /me)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        json_schema_extra={"examples": [{"first_name": "Sam", "phone": "+1 555 010 2030"}]},
+    )
+
+    first_name: p.Name = Field(description="A first name or an alias")
+    email: p.Email | None = None
+    phone: p.Phone | None = None
+    preferred_contact: p.ContactMethod | None = None
+
+
 class NewcomerUpdate(BaseModel):
-    """What a newcomer may correct in their own profile; every field optional."""
+    """What a newcomer may correct in their own profile; every field optional.
+
+    A minimal urgent request is completed here: send every required answer (gender,
+    birth_year, languages, timezone, substances, meeting_modes) and `consent` together.
+    """
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -118,6 +139,9 @@ class NewcomerUpdate(BaseModel):
     wanted_experience: p.Omittable[p.ExperienceList] = None
     hopes: p.Omittable[p.FreeText] = None
     recovery_start: p.PastDate | None = None
+    consent: p.Omittable[ConsentIn] = Field(
+        default=None, description="Only to complete a minimal urgent request"
+    )
 
 
 class NewcomerCoordinatorUpdate(BaseModel):
@@ -145,10 +169,16 @@ class DoNotPairPublic(BaseModel):
     created_at: datetime
 
 
+class CrisisLink(BaseModel):
+    label: str
+    href: str = Field(description="A tap-to-call (tel:) or tap-to-text (sms:) link")
+
+
 class CrisisResource(BaseModel):
     name: str
     contact: str
     region: str
+    links: list[CrisisLink] = []
 
 
 class ConsentPublic(BaseModel):
@@ -167,17 +197,20 @@ class NewcomerProfile(BaseModel):
     id: int
     status: NewcomerStatus
     urgent: bool
+    minimal: bool = Field(
+        description="A minimal urgent request: not matched until the intake is completed"
+    )
     waiting_since: datetime
     first_name: str
     email: str | None
     phone: str | None
     preferred_contact: str | None
     share_contact: bool
-    gender: str
+    gender: str | None
     gender_pref: list[str]
-    birth_year: int
+    birth_year: int | None
     languages: list[str]
-    timezone: str
+    timezone: str | None
     availability: list[p.Slot]
     substances: list[str]
     pathway: str | None
@@ -285,7 +318,7 @@ class NewcomerExport(BaseModel):
 
 
 class NewcomerForCoordinator(NewcomerSelf):
-    age: int
+    age: int | None
     consents: list[ConsentPublic]
     do_not_pair: list[DoNotPairPublic] = []
 

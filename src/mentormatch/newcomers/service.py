@@ -17,7 +17,8 @@ from mentormatch.config import Settings
 from mentormatch.db import utcnow
 from mentormatch.errors import Conflict, Invalid, NotFound
 from mentormatch.mentors.models import Mentor
-from mentormatch.newcomers import accounting, erasure, export
+from mentormatch.newcomers import accounting, erasure, export, minimal
+from mentormatch.newcomers.minimal import check_consent_version, consent_scope
 from mentormatch.newcomers.models import Consent, DoNotPair, Newcomer, NewcomerStatus
 from mentormatch.newcomers.schemas import (
     Access,
@@ -26,6 +27,7 @@ from mentormatch.newcomers.schemas import (
     NewcomerExport,
     NewcomerIntake,
     NewcomerUpdate,
+    UrgentIntake,
 )
 from mentormatch.profiles import OLDEST_AGE, age_in, check_location
 
@@ -45,7 +47,7 @@ CLEARABLE = frozenset(
 )
 
 
-def _check_program_rules(*, birth_year: int, settings: Settings) -> None:
+def check_program_rules(*, birth_year: int, settings: Settings) -> None:
     age = age_in(birth_year)
     if age > OLDEST_AGE:
         raise Invalid("birth_year: please check the year you were born", field="birth_year")
@@ -56,49 +58,56 @@ def _check_program_rules(*, birth_year: int, settings: Settings) -> None:
         )
 
 
-def intake(
-    session: Session, *, body: NewcomerIntake, settings: Settings, client: str | None = None
-) -> tuple[Newcomer, str]:
-    """Record a new newcomer; returns the record and their private status token (once)."""
-    _check_program_rules(birth_year=body.birth_year, settings=settings)
-    if body.consent.version != settings.consent_version:
-        raise Invalid(
-            f"consent.version: the notice has changed; current version is "
-            f"{settings.consent_version}",
-            field="consent.version",
-        )
+def store_new(session: Session, newcomer: Newcomer, *, client: str | None) -> str:
+    """Store a new newcomer (audited, flagged urgent when so); returns the status token."""
     token, digest = new_token(NEWCOMER_TOKEN_PREFIX)
-    fields = body.model_dump(exclude={"in_crisis", "consent"}, mode="json")
-    fields["recovery_start"] = body.recovery_start
-    newcomer = Newcomer(**fields, urgent=body.in_crisis, status_token_hash=digest)
-    scope = ["store_profile", "redisclosure_notice"]
-    if body.consent.share_with_mentor:
-        scope.append("share_with_mentor")
-    if body.share_contact:
-        scope.append("share_contact_after_acceptance")
-    newcomer.consents.append(Consent(scope=scope, version=body.consent.version))
+    newcomer.status_token_hash = digest
     session.add(newcomer)
     session.flush()
     actor = Principal(role=Role.newcomer, newcomer_id=newcomer.id)
-    audit.record(
-        session,
-        actor=actor,
-        action="create",
-        object_type=OBJECT,
-        object_id=newcomer.id,
-        client=client,
-    )
-    if body.in_crisis:
+    actions = ["create", "flag_urgent"] if newcomer.urgent else ["create"]
+    for action in actions:
         audit.record(
             session,
             actor=actor,
-            action="flag_urgent",
+            action=action,
             object_type=OBJECT,
             object_id=newcomer.id,
             client=client,
         )
     session.commit()
-    return newcomer, token
+    return token
+
+
+def intake(
+    session: Session, *, body: NewcomerIntake, settings: Settings, client: str | None = None
+) -> tuple[Newcomer, str]:
+    """Record a new newcomer; returns the record and their private status token (once)."""
+    check_program_rules(birth_year=body.birth_year, settings=settings)
+    check_consent_version(body.consent, settings)
+    fields = body.model_dump(exclude={"in_crisis", "consent"}, mode="json")
+    fields["recovery_start"] = body.recovery_start
+    newcomer = Newcomer(**fields, urgent=body.in_crisis)
+    scope = consent_scope(body.consent, share_contact=body.share_contact)
+    newcomer.consents.append(Consent(scope=scope, version=body.consent.version))
+    return newcomer, store_new(session, newcomer, client=client)
+
+
+def urgent_intake(
+    session: Session, *, body: UrgentIntake, settings: Settings, client: str | None = None
+) -> tuple[Newcomer, str]:
+    """A minimal urgent request: flagged urgent at once, never matched until completed.
+    Sending it is consent to be contacted urgently (recorded as such)."""
+    newcomer = Newcomer(
+        **body.model_dump(mode="json"),
+        **minimal.EMPTY_ANSWERS,
+        urgent=True,
+        minimal=True,
+    )
+    newcomer.consents.append(
+        Consent(scope=[minimal.URGENT_CONTACT], version=settings.consent_version)
+    )
+    return newcomer, store_new(session, newcomer, client=client)
 
 
 def crisis_payload() -> dict[str, Any]:
@@ -137,23 +146,27 @@ def _apply(newcomer: Newcomer, changes: dict[str, Any]) -> None:
 def update_own(
     session: Session, *, principal: Principal, body: NewcomerUpdate, settings: Settings
 ) -> Newcomer:
-    """Correct one's own answers; fields not sent stay as they were."""
+    """Correct one's own answers; fields not sent stay as they were. A minimal urgent
+    request is completed by sending every required answer with the consent."""
     newcomer = get_own(session, principal=principal)
-    changes = body.model_dump(exclude_unset=True, mode="json")
+    changes = body.model_dump(exclude_unset=True, exclude={"consent"}, mode="json")
     if "recovery_start" in changes:
         changes["recovery_start"] = body.recovery_start
     nulls = [k for k, value in changes.items() if value is None and k not in CLEARABLE]
     if nulls:
         raise Invalid(f"{nulls[0]}: cannot be empty", field=nulls[0])
+    completing = minimal.check_completion(newcomer, changes, body.consent, settings=settings)
     if "birth_year" in changes:
-        _check_program_rules(birth_year=changes["birth_year"], settings=settings)
+        check_program_rules(birth_year=changes["birth_year"], settings=settings)
     try:
         _apply(newcomer, changes)
     except ValueError as exc:
         raise Invalid(str(exc), field="meeting_modes") from exc
-    audit.record(
-        session, actor=principal, action="update", object_type=OBJECT, object_id=newcomer.id
-    )
+    action = "update"
+    if completing is not None:
+        minimal.complete(newcomer, completing)
+        action = "complete_intake"
+    audit.record(session, actor=principal, action=action, object_type=OBJECT, object_id=newcomer.id)
     session.commit()
     return newcomer
 

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from mentormatch.deps import RowId
 from mentormatch.pairings.models import PairingStatus
+from mentormatch.profiles import NoNul, NoNulSchema
 
 Note = Field(default=None, max_length=500, description="Optional note for the coordinator")
+NoteText = Annotated[str, NoNul, NoNulSchema]
 
 RejectReason = Literal["not_a_fit", "newcomer_unavailable", "coordinator_judgement", "other"]
 DeclineReason = Literal[
@@ -37,27 +39,27 @@ class PairingCreate(BaseModel):
 
     newcomer_id: RowId
     mentor_id: RowId
-    note: str | None = Note
+    note: NoteText | None = Note
 
 
 class ApproveBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    note: str | None = Note
+    note: NoteText | None = Note
 
 
 class RejectBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     reason: RejectReason
-    note: str | None = Note
+    note: NoteText | None = Note
 
 
 class DeclineBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     reason: DeclineReason
-    note: str | None = Note
+    note: NoteText | None = Note
 
 
 class EndBody(BaseModel):
@@ -66,7 +68,7 @@ class EndBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     reason: EndReason
-    note: str | None = Note
+    note: NoteText | None = Note
 
 
 class PairingEventPublic(BaseModel):

@@ -28,6 +28,7 @@ from mentormatch.matching import schedule
 from mentormatch.matching import service as matching
 from mentormatch.mentors import service as mentors
 from mentormatch.mentors.models import Mentor
+from mentormatch.newcomers import minimal
 from mentormatch.newcomers import service as newcomers
 from mentormatch.newcomers.models import Newcomer, NewcomerStatus
 from mentormatch.pairings import lifecycle, outbox
@@ -184,6 +185,7 @@ def _approve(
     note: str | None,
 ) -> Pairing:
     lifecycle.ensure_can(pairing, S.approved)
+    minimal.ensure_matchable(newcomer.id, is_minimal=newcomer.minimal)
     if newcomer.status is NewcomerStatus.closed:
         raise Conflict(f"newcomer {newcomer.id} is closed", field="newcomer_id")
     other = _open_pairing(session, newcomer.id, excluding=pairing.id)
@@ -598,7 +600,8 @@ def for_mentor(session: Session, *, pairing: Pairing) -> PairingForMentor:
     mentor = session.get(Mentor, pairing.mentor_id)
     assert newcomer is not None and mentor is not None
     start = schedule.week_start(utcnow())
-    a = schedule.encode([hours_of_week(newcomer.availability)], [newcomer.timezone], start)
+    zone = newcomer.timezone or "UTC"  # always set: a minimal record is never paired
+    a = schedule.encode([hours_of_week(newcomer.availability)], [zone], start)
     b = schedule.encode([hours_of_week(mentor.availability)], [mentor.timezone], start)
     hours = int(schedule.overlap_hours(a, b)[0])
     phrase = schedule.describe(np.bitwise_and(a, b), mentor.timezone, start) if hours else ""
@@ -643,7 +646,8 @@ def for_mentor(session: Session, *, pairing: Pairing) -> PairingForMentor:
 def propose(
     session: Session, *, actor: Principal, ranker: RankerCache, settings: Settings, k: int = 50
 ) -> ProposalSummary:
-    """One exact whole-pool assignment of waiting, non-urgent newcomers, longest waiting first."""
+    """One exact whole-pool assignment of waiting, non-urgent newcomers who completed the
+    intake (never a minimal urgent request), longest waiting first."""
     has_proposal = exists().where(Pairing.newcomer_id == Newcomer.id, Pairing.status == S.proposed)
     pool = list(
         session.execute(
@@ -651,6 +655,7 @@ def propose(
             .where(
                 Newcomer.status == NewcomerStatus.waiting,
                 Newcomer.urgent.is_(False),
+                Newcomer.minimal.is_(False),
                 ~has_proposal,
             )
             .order_by(Newcomer.waiting_since, Newcomer.id)

@@ -18,6 +18,7 @@ from mentormatch.matching import service as matching
 from mentormatch.matching.service import RankerDep
 from mentormatch.mentors import service as mentors
 from mentormatch.mentors.models import Mentor
+from mentormatch.newcomers import minimal as newcomer_minimal
 from mentormatch.newcomers import service as newcomers
 from mentormatch.newcomers.models import Newcomer, NewcomerStatus
 from mentormatch.pairings import service as pairings
@@ -78,7 +79,7 @@ def _newcomer_page(
     newcomer = newcomers.get_for_coordinator(session, actor=me, newcomer_id=newcomer_id)
     suggestions = matching.suggestions(session, ranker=ranker, newcomer_id=newcomer_id, limit=5)
     explanation = None
-    if why:
+    if why and not newcomer.minimal:  # a minimal request is not matched: nothing to explain
         explanation = matching.explain(
             session, ranker=ranker, newcomer_id=newcomer_id, mentor_id=why
         )
@@ -107,7 +108,10 @@ def _newcomer_page(
             "history": history,
             "error": error,
             "notice": notice,
-            "can_approve": newcomer.status is NewcomerStatus.waiting,
+            "can_approve": newcomer.status is NewcomerStatus.waiting and not newcomer.minimal,
+            "not_matched": newcomer_minimal.not_matched_reason(newcomer.id)
+            if newcomer.minimal
+            else None,
         },
         status_code=status_code,
     )

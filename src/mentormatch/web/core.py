@@ -141,6 +141,13 @@ class SignInRequired(MentorMatchError):
     type = "unauthorized"
 
 
+class GoTo(MentorMatchError):
+    """Send the browser elsewhere (an admin opening a coordinator page lands on /admin)."""
+
+    status_code = 303
+    type = "see_other"
+
+
 class StatusLinkRequired(MentorMatchError):
     status_code = 401
     type = "unauthorized"
@@ -186,6 +193,8 @@ class WebRoute(APIRoute):
             except SignInRequired:
                 target = request.url.path
                 return redirect(f"/login?next={quote(target, safe='/')}")
+            except GoTo as exc:
+                return redirect(exc.message)
             except StatusLinkRequired:
                 return render(request, "newcomer/need_link.html", status_code=401)
             except MentorMatchError as exc:
@@ -218,6 +227,8 @@ def require_page(*roles: Role) -> Callable[..., Principal]:
             )
             if principal is None:
                 raise SignInRequired("sign in to continue")
+            if principal.role is Role.admin and request.method == "GET":
+                raise GoTo("/admin")  # an admin's pages are their own: never a dead end
             raise Forbidden("your role may not use this page")
         request.state.principal = principal
         return principal
@@ -243,15 +254,12 @@ async def posted_form(request: Request, settings: SettingsDep) -> FormData:
     """The submitted form, after the CSRF and same-site checks."""
     form = await request.form()
     csrf.check(request, form, secret_key=settings.secret_key)
-    for name, value in form.multi_items():
-        if "\x00" in name or (isinstance(value, str) and "\x00" in value):
-            field = name.replace("\x00", "")
-            raise Invalid(f"{field}: a NUL character cannot be stored", field=field)
     return form
 
 
 FormDep = Annotated[FormData, Depends(posted_form)]
 CoordinatorPage = Annotated[Principal, Depends(require_page(Role.coordinator))]
 MentorPage = Annotated[Principal, Depends(require_page(Role.mentor))]
+AdminPage = Annotated[Principal, Depends(require_page(Role.admin))]
 StaffPage = Annotated[Principal, Depends(require_page(Role.coordinator, Role.mentor, Role.admin))]
 NewcomerPage = Annotated[Principal, Depends(newcomer_page)]

@@ -215,12 +215,22 @@ def intake_data(form: FormData, *, consent_version: str) -> dict[str, Any]:
     crisis = text(form, "in_crisis")
     if crisis in ("yes", "no"):
         data["in_crisis"] = crisis == "yes"
-    data["consent"] = {
+    data["consent"] = consent_data(form, consent_version=consent_version)
+    return data
+
+
+def consent_data(form: FormData, *, consent_version: str) -> dict[str, Any]:
+    """The ConsentIn body from the consent boxes (intake, and finishing a minimal request)."""
+    return {
         "agree": checked(form, "consent"),
         "version": consent_version,
         "share_with_mentor": checked(form, "share_with_mentor"),
     }
-    return data
+
+
+def urgent_data(form: FormData) -> dict[str, Any]:
+    """The UrgentIntake body from the crisis box's form."""
+    return {name: text(form, name) for name in ("first_name", "phone", "email")}
 
 
 def values_from_record(record: Any, names: Iterable[str]) -> dict[str, Any]:

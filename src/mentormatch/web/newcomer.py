@@ -16,7 +16,7 @@ from mentormatch.errors import Invalid, MentorMatchError, NotFound
 from mentormatch.newcomers import accounting, service
 from mentormatch.newcomers.models import Newcomer, NewcomerStatus
 from mentormatch.newcomers.router import export_own
-from mentormatch.newcomers.schemas import NewcomerIntake, NewcomerUpdate
+from mentormatch.newcomers.schemas import NewcomerIntake, NewcomerUpdate, UrgentIntake
 from mentormatch.pairings import service as pairings
 from mentormatch.web import forms
 from mentormatch.web.core import (
@@ -82,8 +82,22 @@ STEPS = (
 )
 
 
+# The minimal urgent request on the crisis box: (name, label, input type, attributes).
+URGENT_FIELDS = (
+    ("first_name", "First name or nickname", "text", 'autocomplete="given-name" maxlength="60"'),
+    ("phone", "Phone number", "tel", 'autocomplete="tel" maxlength="40"'),
+    ("email", "Email", "email", 'autocomplete="email" maxlength="254"'),
+)
+
+
 def _form_page(
-    request: Request, name: str, values: dict[str, Any], errors: dict[str, str], **extra: Any
+    request: Request,
+    name: str,
+    values: dict[str, Any],
+    errors: dict[str, str],
+    *,
+    urgent_errors: dict[str, str] | None = None,
+    **extra: Any,
 ) -> Response:
     context = {
         "values": values,
@@ -92,9 +106,12 @@ def _form_page(
         "parts": forms.PARTS,
         "days": forms.DAYS,
         "timezones": forms.TIMEZONES,
+        "urgent_fields": URGENT_FIELDS,
+        "urgent_errors": urgent_errors or {},
+        **service.crisis_payload(),
         **extra,
     }
-    return render(request, name, context, status_code=422 if errors else 200)
+    return render(request, name, context, status_code=422 if errors or urgent_errors else 200)
 
 
 @router.get("/", dependencies=[Public])
@@ -126,6 +143,21 @@ def intake_submit(
         _, token = service.intake(session, body=body, settings=settings, client=client)
     except Invalid as exc:
         return _form_page(request, "newcomer/intake.html", values, forms.domain_error(exc))
+    response = redirect("/welcome")
+    set_cookie(response, request, NEWCOMER_COOKIE, token)
+    return response
+
+
+@router.post("/intake/urgent", dependencies=[Public])
+def urgent_submit(
+    request: Request, form: FormDep, session: SessionDep, settings: SettingsDep, client: ClientDep
+) -> Response:
+    """The crisis box's minimal request: a name and maybe a way to reach them, sent at once."""
+    values = {**forms.form_values(form), "in_crisis": "yes"}
+    body, errors = forms.validate(UrgentIntake, forms.urgent_data(form))
+    if body is None:
+        return _form_page(request, "newcomer/intake.html", values, {}, urgent_errors=errors)
+    _, token = service.urgent_intake(session, body=body, settings=settings, client=client)
     response = redirect("/welcome")
     set_cookie(response, request, NEWCOMER_COOKIE, token)
     return response
@@ -246,7 +278,11 @@ def edit_form(request: Request, me: NewcomerPage, session: SessionDep) -> Respon
     """The newcomer's answers, ready to correct."""
     newcomer = service.get_own(session, principal=me)
     values = forms.values_from_record(newcomer, PROFILE_FIELDS)
-    return _form_page(request, "newcomer/edit.html", values, {}, saved=False)
+    if newcomer.minimal:
+        values.setdefault("medication", "none")
+    return _form_page(
+        request, "newcomer/edit.html", values, {}, saved=False, minimal=newcomer.minimal
+    )
 
 
 @router.post("/status/edit")
@@ -255,14 +291,23 @@ def edit_submit(
 ) -> Response:
     """Save corrections through the newcomer service."""
     values = forms.form_values(form)
-    body, errors = forms.validate(NewcomerUpdate, forms.profile_data(form))
+    completing = forms.checked(form, "completing")
+    data = forms.profile_data(form)
+    if completing:
+        data["consent"] = forms.consent_data(form, consent_version=settings.consent_version)
+    body, errors = forms.validate(NewcomerUpdate, data)
     if body is None:
-        return _form_page(request, "newcomer/edit.html", values, errors)
+        return _form_page(request, "newcomer/edit.html", values, errors, minimal=completing)
     try:
-        service.update_own(session, principal=me, body=body, settings=settings)
+        newcomer = service.update_own(session, principal=me, body=body, settings=settings)
     except MentorMatchError as exc:
-        return _form_page(request, "newcomer/edit.html", values, forms.domain_error(exc))
-    return _form_page(request, "newcomer/edit.html", values, {}, saved=True)
+        errors = forms.domain_error(exc)
+        return _form_page(request, "newcomer/edit.html", values, errors, minimal=completing)
+    if completing:
+        return redirect("/status")
+    return _form_page(
+        request, "newcomer/edit.html", values, {}, saved=True, minimal=newcomer.minimal
+    )
 
 
 @router.get("/status/export")

@@ -13,21 +13,26 @@ be logged as an error. The caller stays signed in between requests (`fuzzing.Act
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections import Counter
 from datetime import timedelta
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from mentormatch.accounts import passwords
+from mentormatch.accounts.models import TokenPurpose, User
 from mentormatch.db import utcnow
 from mentormatch.pairings.models import Pairing, PairingStatus
+from mentormatch.pairings.outbox import OutboxMessage
 from mentormatch.web import csrf
 from mentormatch.web.core import NEWCOMER_COOKIE, STAFF_COOKIE
 from tests.factories import intake_body
@@ -39,6 +44,7 @@ MAX_EXAMPLES = 5
 # Sign-in checks a password with argon2id, slow on purpose (≈0.1 s a try): fewer tries there.
 EXAMPLES = {"POST /login": 2}
 CSRF_VALUE = "page-fuzz-browser"
+LINK = re.compile(r"https?://\S+")
 
 HOSTILE_NUMBERS = [
     "²",
@@ -119,28 +125,55 @@ def _signed_in(client: TestClient, actors: Actors, role: str) -> None:
         client.cookies.set(NEWCOMER_COOKIE if role == "newcomer" else STAFF_COOKIE, token)
 
 
-def _discover_forms(client: TestClient, actors: Actors, pages: list[Page], cast: Any) -> None:
-    """Open every GET page as every role (own ids in the path) and read its forms."""
+def _sent_links(db: Session) -> list[str]:
+    """The paths (with their queries) of every link the service has sent (the outbox)."""
+    bodies = db.scalars(select(OutboxMessage.body)).all()
+    db.rollback()
+    return [
+        urlsplit(url)._replace(scheme="", netloc="").geturl()
+        for b in bodies
+        for url in LINK.findall(b)
+    ]
+
+
+def _discover_forms(
+    client: TestClient, db: Session, actors: Actors, pages: list[Page], cast: Any
+) -> None:
+    """Open every GET page (own ids in the path), and every link the service sent, as every
+    role, and read their forms."""
     for role in ROLES:
+        addresses = _sent_links(db)
         for page in pages:
-            if page.route.method != "GET":
-                continue
-            ids = cast.own[role]
-            path = page.route.path.format(**{n: ids.get(n, 1) for n in page.path_params})
+            if page.route.method == "GET":
+                ids = cast.own[role]
+                addresses.append(
+                    page.route.path.format(**{n: ids.get(n, 1) for n in page.path_params})
+                )
+        for address in addresses:
             _signed_in(client, actors, role)
-            response = client.get(path, follow_redirects=False)
+            response = client.get(address, follow_redirects=False)
             if response.headers.get("content-type", "").startswith("text/html"):
                 read_forms(pages, response.text)
 
 
 def _arrange(client: TestClient, db: Session, cast: Any) -> None:
-    """A waiting newcomer the own mentor suits (approve form), a proposal (decide form), and
-    the request the mentor was asked, due in three days (accept and decline forms)."""
+    """A waiting newcomer the own mentor suits (approve form), a proposal (decide form), the
+    request the mentor was asked, due in three days (accept and decline forms), and a
+    password reset link in the outbox (the set-password form)."""
     asked = db.get_one(Pairing, cast.own["mentor"]["pairing_id"])
     asked.expires_at = utcnow() + timedelta(days=3)
     waiting = client.post("/api/v1/newcomers", json=intake_body(first_name="Waiting")).json()
     mentor_id = cast.own["mentor"]["mentor_id"]
     db.add(Pairing(newcomer_id=waiting["id"], mentor_id=mentor_id, status=PairingStatus.proposed))
+    coordinator = db.scalars(select(User).where(User.email == cast.coordinator_email)).one()
+    settings = client.app.state.settings  # type: ignore[attr-defined]
+    passwords.send_link(
+        db,
+        user_id=coordinator.id,
+        email=coordinator.email,
+        purpose=TokenPurpose.reset,
+        settings=settings,
+    )
     db.commit()
     for role in ROLES:
         cast.own[role]["newcomer_id"] = cast.own[role].get("newcomer_id", waiting["id"])
@@ -198,7 +231,7 @@ def test_every_page_and_form_as_every_role(
     _arrange(client, db, cast)
     actors = Actors.cast(client, db, cast)
     pages = page_routes(app)
-    _discover_forms(client, actors, pages, cast)
+    _discover_forms(client, db, actors, pages, cast)
     without_form = [p.label for p in pages if p.route.method == "POST" and not p.fields]
     assert not without_form, f"no page renders a form for {without_form}"
 

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import copy
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from mentormatch.accounts import passwords
 from mentormatch.accounts.models import AuthSession, Role, User
 from mentormatch.accounts.security import STAFF_TOKEN_PREFIX, hash_password, new_token
 from mentormatch.mentors.schemas import MENTOR_EXAMPLE
 from mentormatch.newcomers.models import Newcomer
 from mentormatch.newcomers.schemas import INTAKE_EXAMPLE
+from mentormatch.pairings.outbox import MessageKind, OutboxMessage
 
 PASSWORD = "correct horse battery staple"
 _PASSWORD_HASH = hash_password(PASSWORD)  # hashed once: argon2id is slow on purpose
@@ -79,3 +83,34 @@ def token_for(session: Session, user: User, *, ttl: timedelta = timedelta(hours=
 
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
+
+
+def link_sent_to(session: Session, email: str, kind: MessageKind = MessageKind.invitation) -> str:
+    """The set-password link in the newest message of this kind the outbox holds for `email`."""
+    body = session.scalars(
+        select(OutboxMessage.body)
+        .where(OutboxMessage.recipient == email, OutboxMessage.kind == kind)
+        .order_by(OutboxMessage.id.desc())
+    ).first()
+    assert body is not None, f"no {kind} message for {email}"
+    match = re.search(r"https?://\S+", body)
+    assert match, body
+    return match.group()
+
+
+def token_of(link: str) -> str:
+    """The token a set-password link carries."""
+    return parse_qs(urlsplit(link).query)["token"][0]
+
+
+def accept_invitation(session: Session, email: str, password: str = PASSWORD) -> None:
+    """Choose the password as the invited person does: with the link the outbox holds."""
+    token = token_of(link_sent_to(session, email))
+    passwords.set_with_token(session, token=token, password=password, client="test")
+
+
+def drop_invitations(session: Session) -> None:
+    """Take the mentors' invitations out of the outbox, for tests counting the pairing
+    notifications only (invitations have their own tests: tests/api/test_passwords.py)."""
+    session.execute(delete(OutboxMessage).where(OutboxMessage.kind == MessageKind.invitation))
+    session.commit()

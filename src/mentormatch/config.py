@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     # Proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (uvicorn's
     # forwarded-allow-ips): addresses or networks, comma-separated, or "*" for any.
     forwarded_allow_ips: str = "127.0.0.1"
+    # Single-use links to set a password (accounts/passwords.py).
+    invitation_ttl_hours: int = Field(default=7 * 24, ge=1)
+    reset_ttl_minutes: int = Field(default=60, ge=1)
 
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> Settings:

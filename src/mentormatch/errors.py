@@ -68,8 +68,8 @@ class ErrorBody(BaseModel):
     """Every error answer, whatever raised it (a domain error, validation, the body limit)."""
 
     type: str = Field(
-        description="not_found, unauthorized, forbidden, conflict, invalid, too_many_requests, "
-        "validation_error, payload_too_large or internal_error"
+        description="not_found, unauthorized, forbidden, method_not_allowed, conflict, invalid, "
+        "too_many_requests, validation_error, payload_too_large or internal_error"
     )
     detail: str | list[ValidationIssue] = Field(
         description="A sentence, or for validation_error one entry per problem"

@@ -28,11 +28,13 @@ from mentormatch.errors import MentorMatchError
 from mentormatch.matching.router import router as matching_router
 from mentormatch.matching.service import RankerCache
 from mentormatch.mentors.router import router as mentors_router
+from mentormatch.methods import MethodsMiddleware, is_api
 from mentormatch.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
 from mentormatch.newcomers.router import router as newcomers_router
 from mentormatch.pairings.router import router as pairings_router
 from mentormatch.web import mount_static
 from mentormatch.web import router as web_router
+from mentormatch.web.core import status_page
 
 log = logging.getLogger("mentormatch")
 
@@ -79,6 +81,8 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _http(request: Request, exc: HTTPException) -> Response:
         # FastAPI answers 400 to a body it cannot decode at all (e.g. not UTF-8), but 422 to
         # one that is not JSON; both are the same mistake, so both are a validation_error.
+        if not is_api(request.url.path):  # no such page, or a page's malformed form body
+            return status_page(request, exc.status_code, str(exc.detail).lower())
         if exc.status_code == 400 and exc.detail == "There was an error parsing the body":
             issue = {"loc": ["body"], "msg": "the body is not valid JSON", "type": "json_invalid"}
             return _error(422, "validation_error", [issue])
@@ -129,6 +133,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router)
     mount_static(app)
     openapi.install(app, settings)
+    app.add_middleware(MethodsMiddleware, page_error=status_page)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeadersMiddleware, hsts=settings.uses_https)
     # Outermost: every layer sees the client and scheme a trusted proxy forwarded, and

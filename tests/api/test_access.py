@@ -59,6 +59,11 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("POST", "/api/v1/auth/token"): dict.fromkeys(ROLES, 200),
     ("POST", "/api/v1/auth/logout"): _ANON
     | {"newcomer": 403, "mentor": 204, "coordinator": 204, "admin": 204},
+    ("POST", "/api/v1/account/password/forgot"): dict.fromkeys(ROLES, 202),
+    # Public: the token decides (the cast's is unknown), never the caller's role.
+    ("POST", "/api/v1/account/password/set"): dict.fromkeys(ROLES, 422),
+    ("POST", "/api/v1/account/password/change"): _ANON
+    | {"newcomer": 403, "mentor": 204, "coordinator": 204, "admin": 204},
     ("POST", "/api/v1/users"): _ANON | _STAFF_ONLY | {"coordinator": 403, "admin": 201},
     ("GET", "/api/v1/users"): _ANON | _STAFF_ONLY | {"coordinator": 403, "admin": 200},
     ("PATCH", "/api/v1/users/{user_id}"): _ANON | _STAFF_ONLY | {"coordinator": 403, "admin": 200},

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from mentormatch.audit.models import AuditEvent
 from mentormatch.newcomers.models import Consent, Newcomer
 from tests.conftest import Actor
-from tests.factories import bearer, intake_body
+from tests.factories import bearer, intake_body, newcomer_id
 
 URL = "/api/v1/newcomers/urgent"
 # The answers completing a minimal request: every required one, and the consent.
@@ -52,7 +52,8 @@ def send(client: TestClient, **body: Any) -> Actor:
     response = client.post(URL, json={"first_name": "Kim", **body})
     assert response.status_code == 201, response.text
     created = response.json()
-    return Actor(bearer(created["status_token"]), newcomer_id=created["id"])
+    with client.app.state.sessionmaker() as db:  # type: ignore[attr-defined]
+        return Actor(bearer(created["status_token"]), newcomer_id=newcomer_id(db, created))
 
 
 def count(db: Session) -> int:

@@ -34,7 +34,7 @@ from mentormatch.accounts.models import User
 from mentormatch.mentors.models import Mentor
 from mentormatch.pairings.models import Pairing
 from tests.factories import bearer, intake_body, token_for
-from tests.reliability.people import allowed_roles, make_cast
+from tests.reliability.people import Cast, allowed_roles, make_cast
 from tests.reliability.routes import api_routes
 
 
@@ -102,6 +102,27 @@ EXCUSED: tuple[Excuse, ...] = (
         "capacity cannot go below it",
         MENTOR_EDITS,
         "the mentor's current number of pairings is stored data, not part of the request",
+    ),
+    Excuse(
+        "this link is unknown, already used or expired",
+        frozenset({"POST /api/v1/account/password/set"}),
+        "whether a token is one the service sent, unused and unexpired is stored data",
+    ),
+    Excuse(
+        "this is not your current password",
+        frozenset({"POST /api/v1/account/password/change"}),
+        "the current password is stored (as a hash), not part of the request",
+    ),
+    Excuse(
+        "too easy to guess",
+        frozenset(
+            {
+                "POST /api/v1/users",
+                "POST /api/v1/account/password/set",
+                "POST /api/v1/account/password/change",
+            }
+        ),
+        "a strength estimate (zxcvbn: dictionaries, patterns, the email) is no schema keyword",
     ),
     Excuse(
         "needed to complete your request",
@@ -239,8 +260,9 @@ class Actors:
     revived: Counter[str] = field(default_factory=Counter)
 
     @classmethod
-    def cast(cls, client: TestClient, db: Session) -> Actors:
-        actors = cls(client, db, headers=make_cast(client, db).headers)
+    def cast(cls, client: TestClient, db: Session, people: Cast | None = None) -> Actors:
+        """The actors of `people` (a new cast when not given)."""
+        actors = cls(client, db, headers=dict((people or make_cast(client, db)).headers))
         for role in ("mentor", "coordinator", "admin"):
             principal = actors._principal(actors.headers[role])
             assert principal is not None and principal.user_id is not None

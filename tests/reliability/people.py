@@ -133,6 +133,13 @@ BODIES: dict[tuple[str, str], Callable[[Cast], dict[str, Any]]] = {
         }
     },
     ("PATCH", "/api/v1/users/{user_id}"): lambda c: {"json": {"is_active": True}},
+    ("POST", "/api/v1/account/password/forgot"): lambda c: {"json": {"email": c.coordinator_email}},
+    ("POST", "/api/v1/account/password/set"): lambda c: {
+        "json": {"token": "mma_unknown", "password": "river lantern copper meadow"}
+    },
+    ("POST", "/api/v1/account/password/change"): lambda c: {
+        "json": {"current_password": PASSWORD, "new_password": "river lantern copper meadow"}
+    },
     ("POST", "/api/v1/newcomers"): lambda c: {"json": intake_body()},
     ("POST", "/api/v1/newcomers/urgent"): lambda c: {"json": {"first_name": "Kim"}},
     ("PATCH", "/api/v1/newcomers/me"): lambda c: {"json": {"first_name": "Own"}},

@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
+from sqlalchemy.orm import Session
 
-from tests.factories import PASSWORD
-from tests.web.conftest import SCREENSHOTS, Live
+from mentormatch.db import make_engine
+from tests.factories import PASSWORD, link_sent_to
+from tests.web.conftest import ADMIN_EMAIL, SCREENSHOTS, Live
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -243,3 +245,45 @@ def test_login_page_is_accessible(live_server: Live, check: Checker, laptop: Pag
     expect(laptop.locator("#login-error")).to_contain_text("Wrong email or password")
     expect(laptop.locator("#email")).to_have_value("nobody@example.org")
     check(laptop, "login")
+
+
+def test_invited_mentor_sets_a_password_and_signs_in(
+    live_server: Live, check: Checker, phone: Page
+) -> None:
+    engine = make_engine(live_server.settings.database_url)
+    try:
+        with Session(engine) as session:
+            link = link_sent_to(session, "riley@example.org")
+    finally:
+        engine.dispose()
+    assert link.startswith(f"{live_server.url}/account/set-password?token=mma_")
+    phone.goto(link)
+    expect(phone.locator("h1")).to_have_text("Welcome to MentorMatch")
+    check(phone, "set-password-phone")
+    phone.fill("#password", "password1234")
+    phone.fill("#password_again", "password1234")
+    phone.click("button:has-text('Save my password')")
+    expect(phone.locator("#password-error")).to_contain_text("Too easy to guess")
+    phone.fill("#password", "river lantern copper meadow")
+    phone.fill("#password_again", "river lantern copper meadow")
+    phone.click("button:has-text('Save my password')")
+    expect(phone.locator("#login-notice")).to_contain_text("Your password is set")
+    sign_in(phone, live_server, "riley@example.org", "river lantern copper meadow")
+    expect(phone).to_have_url(f"{live_server.url}/mentor")
+    phone.goto(link)
+    expect(phone.locator("#token-error")).to_contain_text("already used")
+
+
+def test_admin_lands_on_accounts_and_invites_a_coordinator(
+    live_server: Live, check: Checker, laptop: Page
+) -> None:
+    sign_in(laptop, live_server, ADMIN_EMAIL, PASSWORD)
+    expect(laptop).to_have_url(f"{live_server.url}/admin")
+    laptop.fill("#email", "second.coordinator@example.org")
+    laptop.check("#role-coordinator")
+    laptop.click("button:has-text('Send invitation')")
+    expect(laptop.locator("#notice")).to_contain_text("Invitation sent")
+    expect(laptop.locator("#accounts")).to_contain_text("second.coordinator@example.org")
+    check(laptop, "admin-accounts")
+    laptop.goto(live_server.url + "/coordinator")
+    expect(laptop).to_have_url(f"{live_server.url}/admin")

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import BigInteger, Enum, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from mentormatch.accounts.security import UNUSABLE_PASSWORD
 from mentormatch.db import Base, UTCDateTime, utcnow
 
 
@@ -34,6 +35,11 @@ class User(Base):
     role: Mapped[Role] = mapped_column(Enum(Role, name="user_role", native_enum=False, length=20))
     is_active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    @property
+    def invited(self) -> bool:
+        """Invited, and no password chosen yet."""
+        return self.password_hash == UNUSABLE_PASSWORD
 
 
 class LoginFailure(Base):
@@ -69,3 +75,24 @@ class AuthSession(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class TokenPurpose(enum.StrEnum):
+    invitation = "invitation"
+    reset = "reset"
+
+
+class AccountToken(Base):
+    """A single-use link to set a password: only its SHA-256 is stored, never the token."""
+
+    __tablename__ = "account_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    purpose: Mapped[TokenPurpose] = mapped_column(
+        Enum(TokenPurpose, name="token_purpose", native_enum=False, length=20)
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -5,14 +5,17 @@ from __future__ import annotations
 import math
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from mentormatch.accounts import throttle
-from mentormatch.accounts.models import AuthSession, Role, User, normalise_email
+from mentormatch.accounts.models import AuthSession, Role, TokenPurpose, User, normalise_email
+from mentormatch.accounts.passwords import check_strength, send_link
 from mentormatch.accounts.principal import Principal
 from mentormatch.accounts.security import (
     STAFF_TOKEN_PREFIX,
+    UNUSABLE_PASSWORD,
     hash_password,
     new_token,
     verify_password,
@@ -23,15 +26,39 @@ from mentormatch.db import utcnow
 from mentormatch.errors import Conflict, NotFound, TooManyRequests, Unauthorized
 
 
-def create_user(session: Session, *, email: str, password: str, role: Role) -> User:
-    """A new account; 409 when the email is taken. The caller commits."""
+def create_user(session: Session, *, email: str, password: str | None, role: Role) -> User:
+    """A new account, the first write of the caller's transaction; 409 when the email is taken.
+
+    Without a password the account cannot sign in until its owner sets one (an invitation,
+    `passwords.send_link`). The unique constraint answers "taken" in the INSERT itself: no
+    count before it. The caller commits.
+    """
     email = normalise_email(email)
-    if session.scalar(select(func.count()).where(User.email == email)):
-        raise Conflict("an account with this email already exists", field="email")
-    user = User(email=email, password_hash=hash_password(password), role=role)
+    if password is not None:
+        check_strength(password, email=email)
+    digest = hash_password(password) if password is not None else UNUSABLE_PASSWORD
+    user = User(email=email, password_hash=digest, role=role)
     session.add(user)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        session.rollback()
+        if "email" not in str(exc.orig):
+            raise
+        raise Conflict("email: an account with this email already exists", field="email") from exc
     return user
+
+
+def invite(session: Session, *, user: User, settings: Settings) -> datetime:
+    """Send a new account's owner a single-use link to choose their password (no commit);
+    returns when the link expires."""
+    return send_link(
+        session,
+        user_id=user.id,
+        email=user.email,
+        purpose=TokenPurpose.invitation,
+        settings=settings,
+    ).expires_at
 
 
 def authenticate(
@@ -126,6 +153,8 @@ def set_active(session: Session, *, actor: Principal, user_id: int, is_active: b
     user = session.get(User, user_id)
     if user is None:
         raise NotFound("no such user")
+    if not is_active and user_id == actor.user_id:
+        raise Conflict("is_active: you cannot disable your own account", field="is_active")
     user.is_active = is_active
     if not is_active:
         session.execute(

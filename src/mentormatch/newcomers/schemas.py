@@ -41,9 +41,9 @@ class ConsentIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    agree: Literal[True] = Field(description="I agree that MentorMatch stores my answers")
+    agree: p.Agreed = Field(description="I agree that MentorMatch stores my answers")
     version: str = Field(min_length=1, max_length=20)
-    share_with_mentor: bool = Field(
+    share_with_mentor: p.Flag = Field(
         default=False, description="A proposed mentor may see my first name and matching answers"
     )
 
@@ -55,7 +55,7 @@ class _ProfileFields(BaseModel):
     email: p.Email | None = None
     phone: p.Phone | None = None
     preferred_contact: p.ContactMethod | None = None
-    share_contact: bool = False
+    share_contact: p.Flag = False
     gender: p.Gender
     gender_pref: p.GenderList = []
     birth_year: p.BirthYear
@@ -80,7 +80,7 @@ class NewcomerIntake(_ProfileFields):
 
     model_config = ConfigDict(json_schema_extra={"examples": [INTAKE_EXAMPLE]})
 
-    in_crisis: bool = Field(
+    in_crisis: p.Flag = Field(
         description="Are you in danger right now, or thinking about harming yourself?"
     )
     consent: ConsentIn
@@ -121,7 +121,7 @@ class NewcomerUpdate(BaseModel):
     email: p.Email | None = None
     phone: p.Phone | None = None
     preferred_contact: p.ContactMethod | None = None
-    share_contact: p.Omittable[bool] = None
+    share_contact: p.Omittable[p.Flag] = None
     gender: p.Omittable[p.Gender] = None
     gender_pref: p.Omittable[p.GenderList] = None
     birth_year: p.Omittable[p.BirthYear] = None
@@ -150,7 +150,7 @@ class NewcomerCoordinatorUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     version: int = Field(ge=1, description="The version you read; a newer one answers 409")
-    urgent: p.Omittable[bool] = None
+    urgent: p.Omittable[p.Flag] = None
     status: p.Omittable[Literal["waiting", "closed"]] = None
 
 

@@ -286,5 +286,8 @@ def list_outbox(
 ) -> OutboxPage:
     """Notifications: sent, waiting for SMTP, or kept here when no SMTP server is set."""
     rows, total = outbox.list_messages(session, pending_only=pending, limit=limit, offset=offset)
-    items = [OutboxMessagePublic.model_validate(r) for r in rows]
+    items = [
+        OutboxMessagePublic.model_validate(r).model_copy(update={"body": outbox.shown_body(r)})
+        for r in rows
+    ]
     return OutboxPage(items=items, total=total, limit=limit, offset=offset)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from mentormatch.db import utcnow
-from mentormatch.deps import SessionDep, SettingsDep
+from mentormatch.deps import RowId, SessionDep, SettingsDep
 from mentormatch.errors import Invalid, MentorMatchError
 from mentormatch.matching import service as matching
 from mentormatch.matching.service import RankerDep
@@ -120,13 +120,13 @@ def _newcomer_page(
 @router.get("/newcomers/{newcomer_id}")
 def newcomer_page(
     request: Request,
-    newcomer_id: int,
+    newcomer_id: RowId,
     me: CoordinatorPage,
     session: SessionDep,
     ranker: RankerDep,
     settings: SettingsDep,
-    why: int | None = None,
-    approved: int | None = None,
+    why: RowId | None = None,
+    approved: RowId | None = None,
 ) -> Response:
     """One newcomer: profile, ranked suggestions with reasons, 'why not this mentor?'."""
     notice = (
@@ -140,7 +140,7 @@ def newcomer_page(
 @router.post("/newcomers/{newcomer_id}/approve")
 def approve_for_newcomer(
     request: Request,
-    newcomer_id: int,
+    newcomer_id: RowId,
     form: FormDep,
     me: CoordinatorPage,
     session: SessionDep,
@@ -148,17 +148,14 @@ def approve_for_newcomer(
     settings: SettingsDep,
 ) -> Response:
     """One-click approve of a suggested mentor: the pairing service rechecks every rule."""
-    mentor_id = forms.text(form, "mentor_id")
     try:
-        if not mentor_id or not mentor_id.isdigit():
-            raise Invalid("choose a mentor to approve")
         pairing = pairings.create_approved(
             session,
             actor=me,
             ranker=ranker,
             settings=settings,
             newcomer_id=newcomer_id,
-            mentor_id=int(mentor_id),
+            mentor_id=forms.row_id(form, "mentor_id"),
             note=forms.text(form, "note"),
         )
     except MentorMatchError as exc:
@@ -234,7 +231,7 @@ def decide(
     reason = forms.text(form, "reason") or "coordinator_judgement"
     if reason not in REJECT_REASONS:
         reason = "other"
-    ids = [int(x) for x in forms.many(form, "pairing_id") if x.isdigit()]
+    ids = forms.row_ids(form, "pairing_id")
     done, failed = 0, []
     for pairing_id in ids:
         try:

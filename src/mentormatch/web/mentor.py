@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from mentormatch.deps import SessionDep, SettingsDep
+from mentormatch.deps import RowId, SessionDep, SettingsDep
 from mentormatch.errors import MentorMatchError
 from mentormatch.mentors import service as mentors
 from mentormatch.mentors.schemas import MentorSelfUpdate
@@ -63,7 +63,7 @@ def inbox(
 
 @router.post("/pairings/{pairing_id}/accept")
 def accept(
-    pairing_id: int, form: FormDep, me: MentorPage, session: SessionDep, settings: SettingsDep
+    pairing_id: RowId, form: FormDep, me: MentorPage, session: SessionDep, settings: SettingsDep
 ) -> Response:
     """Say yes: capacity is rechecked by the pairing service."""
     pairings.accept(session, actor=me, settings=settings, pairing_id=pairing_id)
@@ -72,7 +72,7 @@ def accept(
 
 @router.post("/pairings/{pairing_id}/decline")
 def decline(
-    pairing_id: int, form: FormDep, me: MentorPage, session: SessionDep, settings: SettingsDep
+    pairing_id: RowId, form: FormDep, me: MentorPage, session: SessionDep, settings: SettingsDep
 ) -> Response:
     """Say no, with a reason; the newcomer goes back to the queue keeping their place."""
     reason = forms.text(form, "reason") or "other"

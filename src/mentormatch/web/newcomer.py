@@ -208,9 +208,10 @@ def _page_number(raw: str | None) -> int:
     """The `page` query parameter: a whole number from 1 (absent: 1)."""
     if raw is None:
         return 1
-    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_PAGE:
+    number = forms.number(raw)
+    if number is None or not 1 <= number <= MAX_PAGE:
         raise Invalid(f"page: a page number from 1 to {MAX_PAGE}", field="page")
-    return int(raw)
+    return number
 
 
 def _as_of(raw: str | None) -> datetime | None:

@@ -23,7 +23,8 @@ from mentormatch.web.core import (
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 
-HOME = {Role.coordinator: "/coordinator", Role.mentor: "/mentor", Role.admin: "/coordinator"}
+HOME = {Role.coordinator: "/coordinator", Role.mentor: "/mentor", Role.admin: "/admin"}
+PASSWORD_SET = "Your password is set. Sign in with it."
 
 
 def _safe_next(target: str | None, role: Role) -> str:
@@ -34,9 +35,11 @@ def _safe_next(target: str | None, role: Role) -> str:
 
 
 @router.get("/login", dependencies=[Public])
-def login_form(request: Request, next: str = "") -> Response:
+def login_form(request: Request, next: str = "", password: str = "") -> Response:
     """The sign-in form."""
-    return render(request, "staff/login.html", {"next": next, "email": "", "error": None})
+    notice = PASSWORD_SET if password == "set" else None
+    context = {"next": next, "email": "", "error": None, "notice": notice}
+    return render(request, "staff/login.html", context)
 
 
 @router.post("/login", dependencies=[Public])

@@ -1,7 +1,7 @@
 """ids and references: ids are never reused; newcomers and pairings get public references
 
 Revision ID: 20261203_ids_and_references
-Revises: 20261203_minimal_intake
+Revises: 20261203_account_tokens
 Create Date: 2026-12-03 01:00:00
 
 The audit trail names users, mentors, newcomers and pairings by id. SQLite's plain
@@ -24,7 +24,7 @@ from sqlalchemy.engine import Connection
 from mentormatch.references import LENGTH, new_reference
 
 revision: str = "20261203_ids_and_references"
-down_revision: str | None = "20261203_minimal_intake"
+down_revision: str | None = "20261203_account_tokens"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -35,7 +35,7 @@ from mentormatch.pairings.models import Pairing, PairingStatus
 from mentormatch.pairings.outbox import OutboxMessage
 from mentormatch.web import csrf
 from mentormatch.web.core import NEWCOMER_COOKIE, STAFF_COOKIE
-from tests.factories import intake_body
+from tests.factories import intake_body, newcomer_id
 from tests.reliability.fuzzing import Actors, same_draws_every_run
 from tests.reliability.pages import Page, page_routes, read_forms
 from tests.reliability.people import ROLES, make_cast
@@ -163,8 +163,9 @@ def _arrange(client: TestClient, db: Session, cast: Any) -> None:
     asked = db.get_one(Pairing, cast.own["mentor"]["pairing_id"])
     asked.expires_at = utcnow() + timedelta(days=3)
     waiting = client.post("/api/v1/newcomers", json=intake_body(first_name="Waiting")).json()
+    waiting_id = newcomer_id(db, waiting)
     mentor_id = cast.own["mentor"]["mentor_id"]
-    db.add(Pairing(newcomer_id=waiting["id"], mentor_id=mentor_id, status=PairingStatus.proposed))
+    db.add(Pairing(newcomer_id=waiting_id, mentor_id=mentor_id, status=PairingStatus.proposed))
     coordinator = db.scalars(select(User).where(User.email == cast.coordinator_email)).one()
     settings = client.app.state.settings  # type: ignore[attr-defined]
     passwords.send_link(
@@ -176,8 +177,8 @@ def _arrange(client: TestClient, db: Session, cast: Any) -> None:
     )
     db.commit()
     for role in ROLES:
-        cast.own[role]["newcomer_id"] = cast.own[role].get("newcomer_id", waiting["id"])
-    cast.own["coordinator"]["newcomer_id"] = waiting["id"]
+        cast.own[role]["newcomer_id"] = cast.own[role].get("newcomer_id", waiting_id)
+    cast.own["coordinator"]["newcomer_id"] = waiting_id
 
 
 def fuzz(

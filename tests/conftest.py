@@ -19,7 +19,14 @@ from mentormatch.db import make_engine
 from mentormatch.main import create_app
 from mentormatch.mentors.models import Mentor
 from tests.db import BACKENDS, throwaway_database
-from tests.factories import bearer, intake_body, make_user, mentor_body, token_for
+from tests.factories import (
+    bearer,
+    intake_body,
+    make_user,
+    mentor_body,
+    newcomer_id,
+    token_for,
+)
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
@@ -124,13 +131,13 @@ def make_mentor(client: TestClient, coordinator: Actor, db: Session):
 
 
 @pytest.fixture
-def make_newcomer(client: TestClient):
+def make_newcomer(client: TestClient, db: Session):
     """Submit an intake through the API and return the newcomer holding their token."""
 
     def make(**overrides: object) -> Actor:
         response = client.post("/api/v1/newcomers", json=intake_body(**overrides))
         assert response.status_code == 201, response.text
         body = response.json()
-        return Actor(bearer(body["status_token"]), newcomer_id=body["id"])
+        return Actor(bearer(body["status_token"]), newcomer_id=newcomer_id(db, body))
 
     return make

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import copy
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from mentormatch.accounts import passwords
 from mentormatch.accounts.models import AuthSession, Role, User
 from mentormatch.accounts.security import STAFF_TOKEN_PREFIX, hash_password, new_token
 from mentormatch.mentors.schemas import MENTOR_EXAMPLE
+from mentormatch.newcomers.models import Newcomer
 from mentormatch.newcomers.schemas import INTAKE_EXAMPLE
+from mentormatch.pairings.outbox import MessageKind, OutboxMessage
 
 PASSWORD = "correct horse battery staple"
 _PASSWORD_HASH = hash_password(PASSWORD)  # hashed once: argon2id is slow on purpose
@@ -20,6 +26,23 @@ _PASSWORD_HASH = hash_password(PASSWORD)  # hashed once: argon2id is slow on pur
 def intake_body(**overrides: Any) -> dict[str, Any]:
     """A valid intake body, with overrides."""
     return copy.deepcopy(INTAKE_EXAMPLE) | overrides
+
+
+def newcomer_id(db: Session, created: dict[str, Any]) -> int:
+    """The row id behind an intake answer (which names its reference, never the id)."""
+    found = db.scalar(select(Newcomer.id).where(Newcomer.reference == created["reference"]))
+    assert found is not None, created
+    return found
+
+
+def found_newcomer_id(client: Any, headers: dict[str, str], created: dict[str, Any]) -> int:
+    """The row id behind an intake answer, as a coordinator finds it by its reference."""
+    response = client.get(
+        "/api/v1/newcomers", params={"reference": created["reference"]}, headers=headers
+    )
+    assert response.status_code == 200, response.text
+    (item,) = response.json()["items"]
+    return int(item["id"])
 
 
 def mentor_body(**overrides: Any) -> dict[str, Any]:
@@ -60,3 +83,34 @@ def token_for(session: Session, user: User, *, ttl: timedelta = timedelta(hours=
 
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
+
+
+def link_sent_to(session: Session, email: str, kind: MessageKind = MessageKind.invitation) -> str:
+    """The set-password link in the newest message of this kind the outbox holds for `email`."""
+    body = session.scalars(
+        select(OutboxMessage.body)
+        .where(OutboxMessage.recipient == email, OutboxMessage.kind == kind)
+        .order_by(OutboxMessage.id.desc())
+    ).first()
+    assert body is not None, f"no {kind} message for {email}"
+    match = re.search(r"https?://\S+", body)
+    assert match, body
+    return match.group()
+
+
+def token_of(link: str) -> str:
+    """The token a set-password link carries."""
+    return parse_qs(urlsplit(link).query)["token"][0]
+
+
+def accept_invitation(session: Session, email: str, password: str = PASSWORD) -> None:
+    """Choose the password as the invited person does: with the link the outbox holds."""
+    token = token_of(link_sent_to(session, email))
+    passwords.set_with_token(session, token=token, password=password, client="test")
+
+
+def drop_invitations(session: Session) -> None:
+    """Take the mentors' invitations out of the outbox, for tests counting the pairing
+    notifications only (invitations have their own tests: tests/api/test_passwords.py)."""
+    session.execute(delete(OutboxMessage).where(OutboxMessage.kind == MessageKind.invitation))
+    session.commit()

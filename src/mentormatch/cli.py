@@ -70,29 +70,39 @@ def users_create(
     password_stdin: Annotated[
         bool, typer.Option("--password-stdin", help="Read the password from standard input")
     ] = False,
+    invite: Annotated[
+        bool,
+        typer.Option("--invite", help="Send a single-use link to choose a password (outbox)"),
+    ] = False,
 ) -> None:
-    """Create an admin or coordinator account; the password is prompted for (or read from stdin)."""
+    """Create an admin or coordinator account: with a password (prompted, or read from stdin),
+    or `--invite`d to choose their own through a link sent by the outbox."""
     require_database(get_settings().database_url)
     if role not in ("admin", "coordinator"):
         fail("--role must be admin or coordinator (mentors are created by a coordinator)")
+    if invite and password_stdin:
+        fail("--invite and --password-stdin: choose one")
+    password: str | None = None
     if password_stdin:
         password = sys.stdin.readline().rstrip("\n")
-    else:
+    elif not invite:
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
-    if len(password) < 12:
-        fail("password: use at least 12 characters")
     try:
         UserCreate(email=email, role=role, password=password)
     except ValidationError as exc:
         fail("; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()))
-    factory = make_sessionmaker(make_engine(get_settings().database_url))
+    settings = get_settings()
+    factory = make_sessionmaker(make_engine(settings.database_url))
     with factory() as session:
         try:
             user = accounts.create_user(session, email=email, password=password, role=Role(role))
+            if invite:
+                accounts.invite(session, user=user, settings=settings)
             session.commit()
         except MentorMatchError as exc:
             fail(exc.message)
-    typer.echo(f"created {role} {user.email} (id {user.id})")
+    how = "; invitation link queued in the outbox" if invite else ""
+    typer.echo(f"created {role} {user.email} (id {user.id}){how}")
 
 
 @app.command()

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import ipaddress
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_SECRET = "dev-only-secret-change-me"
@@ -34,8 +35,19 @@ class Settings(BaseSettings):
     match_weights: dict[str, float] = Field(default_factory=dict)
     smtp_url: str | None = None
     public_base_url: str = "http://127.0.0.1:8000"
-    login_max_failures: int = Field(default=5, ge=1)
-    login_lockout_seconds: int = Field(default=300, ge=1)
+    # Sign-in throttle (docs/accounts.md): failures free per (account, client) and per
+    # client across accounts, then a wait doubling from the first delay up to the cap.
+    login_free_failures: int = Field(default=5, ge=0)
+    login_client_free_failures: int = Field(default=20, ge=0)
+    login_first_delay_seconds: int = Field(default=30, ge=1)
+    login_max_delay_seconds: int = Field(default=15 * 60, ge=1)
+    login_forget_seconds: int = Field(default=24 * 60 * 60, ge=60)
+    # Proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (uvicorn's
+    # forwarded-allow-ips): addresses or networks, comma-separated, or "*" for any.
+    forwarded_allow_ips: str = "127.0.0.1"
+    # Single-use links to set a password (accounts/passwords.py).
+    invitation_ttl_hours: int = Field(default=7 * 24, ge=1)
+    reset_ttl_minutes: int = Field(default=60, ge=1)
 
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> Settings:
@@ -43,7 +55,30 @@ class Settings(BaseSettings):
             raise ValueError("MENTORMATCH_SECRET_KEY must be set outside development")
         if self.environment == "production" and len(self.secret_key) < 32:
             raise ValueError("MENTORMATCH_SECRET_KEY must be at least 32 characters")
+        if self.login_max_delay_seconds < self.login_first_delay_seconds:
+            raise ValueError("MENTORMATCH_LOGIN_MAX_DELAY_SECONDS is below the first delay")
         return self
+
+    @field_validator("forwarded_allow_ips")
+    @classmethod
+    def _proxies_are_addresses(cls, value: str) -> str:
+        if not value.strip():
+            return value  # no proxy in front: every X-Forwarded-* header is ignored
+        for item in (part.strip() for part in value.split(",")):
+            if item == "*" and value.strip() == "*":
+                continue
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError:
+                raise ValueError(
+                    f"MENTORMATCH_FORWARDED_ALLOW_IPS: {item!r} is not an address or network"
+                ) from None
+        return value
+
+    @property
+    def uses_https(self) -> bool:
+        """Whether people reach the service over HTTPS (Secure cookies and HSTS)."""
+        return self.public_base_url.lower().startswith("https://")
 
     @property
     def is_sqlite(self) -> bool:

@@ -17,6 +17,7 @@ class MentorMatchError(Exception):
         super().__init__(message)
         self.message = message
         self.field = field
+        self.headers: dict[str, str] = {}
 
 
 class NotFound(MentorMatchError):
@@ -45,8 +46,14 @@ class Invalid(MentorMatchError):
 
 
 class TooManyRequests(MentorMatchError):
+    """Throttled: `retry_after` seconds to wait, sent as the Retry-After header."""
+
     status_code = 429
     type = "too_many_requests"
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.headers["Retry-After"] = str(retry_after)
 
 
 class ValidationIssue(BaseModel):
@@ -61,8 +68,8 @@ class ErrorBody(BaseModel):
     """Every error answer, whatever raised it (a domain error, validation, the body limit)."""
 
     type: str = Field(
-        description="not_found, unauthorized, forbidden, conflict, invalid, too_many_requests, "
-        "validation_error, payload_too_large or internal_error"
+        description="not_found, unauthorized, forbidden, method_not_allowed, conflict, invalid, "
+        "too_many_requests, validation_error, payload_too_large or internal_error"
     )
     detail: str | list[ValidationIssue] = Field(
         description="A sentence, or for validation_error one entry per problem"
@@ -77,10 +84,26 @@ _MEANING = {
     409: "Conflicts with the current state: a stale version, capacity, or the lifecycle",
     413: "Request body over the size limit",
     422: "Invalid input: validation_error lists each problem; invalid names the broken rule",
-    429: "Too many failed sign-ins; try again later",
+    429: "Too many failed sign-ins: wait the seconds Retry-After gives, then try again",
 }
 
 
 def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI `responses=` for the error statuses a route can answer, all with `ErrorBody`."""
-    return {status: {"model": ErrorBody, "description": _MEANING[status]} for status in statuses}
+    return {status: _response(status) for status in statuses}
+
+
+_RETRY_AFTER = {
+    "Retry-After": {
+        "description": "Seconds to wait before the next attempt",
+        "schema": {"type": "integer", "minimum": 1},
+        "required": True,
+    }
+}
+
+
+def _response(status: int) -> dict[str, Any]:
+    response: dict[str, Any] = {"model": ErrorBody, "description": _MEANING[status]}
+    if status == 429:
+        response["headers"] = _RETRY_AFTER
+    return response

@@ -15,19 +15,20 @@ from sqlalchemy.exc import DataError, SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from mentormatch import __version__, migrate, openapi, vocabulary
 from mentormatch.accounts.dependencies import Public
 from mentormatch.accounts.router import router as accounts_router
-from mentormatch.accounts.throttle import LoginThrottle
 from mentormatch.audit.service import ReadAudit
 from mentormatch.config import Settings, get_settings
-from mentormatch.db import make_engine, make_sessionmaker
+from mentormatch.db import make_engine, make_sessionmaker, utcnow
 from mentormatch.deps import SessionDep
 from mentormatch.errors import MentorMatchError
 from mentormatch.matching.router import router as matching_router
 from mentormatch.matching.service import RankerCache
 from mentormatch.mentors.router import router as mentors_router
+from mentormatch.methods import MethodsMiddleware, is_api
 from mentormatch.middleware import (
     BodyLimitMiddleware,
     DatabaseReadyMiddleware,
@@ -37,6 +38,7 @@ from mentormatch.newcomers.router import router as newcomers_router
 from mentormatch.pairings.router import router as pairings_router
 from mentormatch.web import mount_static
 from mentormatch.web import router as web_router
+from mentormatch.web.core import status_page
 
 log = logging.getLogger("mentormatch")
 
@@ -69,6 +71,7 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(MentorMatchError)
     async def _domain(_: Request, exc: MentorMatchError) -> JSONResponse:
         response = _error(exc.status_code, exc.type, exc.message, exc.field)
+        response.headers.update(exc.headers)
         if exc.status_code == 401:
             response.headers["WWW-Authenticate"] = "Bearer"
         return response
@@ -82,6 +85,8 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _http(request: Request, exc: HTTPException) -> Response:
         # FastAPI answers 400 to a body it cannot decode at all (e.g. not UTF-8), but 422 to
         # one that is not JSON; both are the same mistake, so both are a validation_error.
+        if not is_api(request.url.path):  # no such page, or a page's malformed form body
+            return status_page(request, exc.status_code, str(exc.detail).lower())
         if exc.status_code == 400 and exc.detail == "There was an error parsing the body":
             issue = {"loc": ["body"], "msg": "the body is not valid JSON", "type": "json_invalid"}
             return _error(422, "validation_error", [issue])
@@ -126,7 +131,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
     app.state.audit_reads = ReadAudit()
-    app.state.login_throttle = LoginThrottle()
+    app.state.clock = utcnow
     app.state.ranker = RankerCache(settings)
     install_error_handlers(app)
     for router in (
@@ -142,8 +147,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     mount_static(app)
     openapi.install(app, settings)
     app.add_middleware(DatabaseReadyMiddleware, ready=lambda: _schema_ready(app))
+    app.add_middleware(MethodsMiddleware, page_error=status_page)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
-    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware, hsts=settings.uses_https)
+    # Outermost: every layer sees the client and scheme a trusted proxy forwarded, and
+    # only those (uvicorn's own proxy handling is off in `mentormatch serve`).
+    app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.forwarded_allow_ips)
     return app
 
 

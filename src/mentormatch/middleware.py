@@ -16,6 +16,8 @@ CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
 )
+# Sent when the public URL is https: browsers then refuse plain HTTP to this host for a year.
+HSTS = (b"strict-transport-security", b"max-age=31536000; includeSubDomains")
 # The interactive API docs load Swagger UI from its CDN.
 DOCS_CSP = (
     "default-src 'self'; img-src 'self' data: https://fastapi.tiangolo.com; "
@@ -39,7 +41,9 @@ class BodyLimitMiddleware:
             await self.app(scope, receive, send)
             return
         declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
+        if declared is not None and (
+            not declared.isdigit() or len(declared) > 18 or int(declared) > self.max_bytes
+        ):
             await _too_large(send, self.max_bytes)
             return
         chunks: list[bytes] = []
@@ -102,16 +106,20 @@ def _security_headers(path: str) -> list[tuple[bytes, bytes]]:
 
 
 class SecurityHeadersMiddleware:
-    """Add security headers, and `Cache-Control: no-store` wherever personal data may be."""
+    """Add security headers, `Cache-Control: no-store` wherever personal data may be, and
+    Strict-Transport-Security when `hsts` (the public URL is https)."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, *, hsts: bool = False) -> None:
         self.app = app
+        self.hsts = hsts
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         extra = _security_headers(scope["path"])
+        if self.hsts:
+            extra.append(HSTS)
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":

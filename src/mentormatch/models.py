@@ -1,6 +1,6 @@
 """Every table, imported in one place so Alembic and the tests see the whole schema."""
 
-from mentormatch.accounts.models import AuthSession, User
+from mentormatch.accounts.models import AccountToken, AuthSession, User
 from mentormatch.audit.models import AuditEvent
 from mentormatch.db import Base
 from mentormatch.mentors.models import Mentor, MentorPool
@@ -11,6 +11,7 @@ from mentormatch.pairings.outbox import OutboxMessage
 metadata = Base.metadata
 
 __all__ = [
+    "AccountToken",
     "AuditEvent",
     "AuthSession",
     "Consent",

@@ -6,13 +6,14 @@ import re
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from functools import cache
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 from zoneinfo import available_timezones
 
 from email_validator import SPECIAL_USE_DOMAIN_NAMES
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     EmailStr,
     Field,
@@ -103,12 +104,85 @@ def _check_past(value: date) -> date:
     return value
 
 
-# Input is stripped of whitespace before these checks; the patterns keep the schema exact
-# for the stripped value (a name is not blank, a phone number neither starts nor ends blank).
-_NOT_BLANK = r"[^\t\n\v\f\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+def _no_nul(value: str) -> str:
+    """PostgreSQL cannot store NUL in text, and no name or answer holds one: refused by name."""
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    return value
+
+
+# The check (with its plain message) and the same rule as a pattern in the JSON schema.
+NoNul = AfterValidator(_no_nul)
+NO_NUL_PATTERN = r"^[^\x00]*$"
+NoNulSchema = _SchemaExtra(pattern=NO_NUL_PATTERN)
+
+
+def _true_or_false(value: Any) -> Any:
+    if not isinstance(value, bool):
+        raise ValueError("must be true or false")
+    return value
+
+
+def _date_as_written(value: Any) -> Any:
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        return value
+    raise ValueError("must be a date written YYYY-MM-DD")
+
+
+# A yes/no answer is true or false: never 0, 1 or "yes" taken for one.
+Flag = Annotated[bool, BeforeValidator(_true_or_false)]
+Agreed = Annotated[Literal[True], BeforeValidator(_true_or_false)]
+# A date is a date written YYYY-MM-DD: never a number of seconds since 1970 (0 was 1970-01-01).
+Date = Annotated[date, BeforeValidator(_date_as_written)]
+
+# Whitespace (what stripping removes) and the Unicode format characters (category Cf: soft
+# hyphen, zero-width space and joiners, direction marks, word joiner, tags…), as ranges of
+# code points; a test checks FORMAT against Python's unicodedata.
+_BLANK = ((0x09, 0x0D), (0x20, 0x20), (0x85, 0x85), (0xA0, 0xA0), (0x1680, 0x1680),
+          (0x2000, 0x200A), (0x2028, 0x2029), (0x202F, 0x202F), (0x205F, 0x205F),
+          (0x3000, 0x3000))  # fmt: skip
+FORMAT = ((0xAD, 0xAD), (0x600, 0x605), (0x61C, 0x61C), (0x6DD, 0x6DD), (0x70F, 0x70F),
+          (0x890, 0x891), (0x8E2, 0x8E2), (0x180E, 0x180E), (0x200B, 0x200F),
+          (0x202A, 0x202E), (0x2060, 0x2064), (0x2066, 0x206F), (0xFEFF, 0xFEFF),
+          (0xFFF9, 0xFFFB), (0x110BD, 0x110BD), (0x110CD, 0x110CD), (0x13430, 0x13438),
+          (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A), (0xE0001, 0xE0001),
+          (0xE0020, 0xE007F))  # fmt: skip
+# Embedding, override and isolate controls: they reorder the text shown after them.
+BIDI_CONTROLS = ((0x202A, 0x202E), (0x2066, 0x2069))
+_INVISIBLE = frozenset(c for low, high in _BLANK + FORMAT for c in range(low, high + 1))
+_BIDI = frozenset(c for low, high in BIDI_CONTROLS for c in range(low, high + 1))
+
+
+def _char_class(ranges: Iterable[tuple[int, int]]) -> str:
+    """A regex character class body (Rust, fancy-regex and, via schemathesis, Python)."""
+    return "".join(
+        f"\\x{{{low:X}}}" + (f"-\\x{{{high:X}}}" if high > low else "") for low, high in ranges
+    )
+
+
+def _readable(value: str) -> str:
+    if not any(ord(c) not in _INVISIBLE for c in value):
+        raise ValueError("must hold a visible character, not only invisible ones")
+    if any(ord(c) in _BIDI for c in value):
+        raise ValueError("must not hold characters that reverse the direction of the text")
+    return value
+
+
+# A name shows at least one visible character and holds no NUL and no direction override
+# or isolate (which would make it read differently on screen). Input is stripped of
+# whitespace first; the pattern states the same rule in the schema.
+_NAME_PATTERN = (
+    f"^[^\\x{{0}}{_char_class(BIDI_CONTROLS)}]*[^\\x{{0}}{_char_class(_BLANK + FORMAT)}]"
+    f"[^\\x{{0}}{_char_class(BIDI_CONTROLS)}]*$"
+)
 Name = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=60, pattern=_NOT_BLANK),
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=60),
+    NoNul,
+    AfterValidator(_readable),
+    _SchemaExtra(pattern=_NAME_PATTERN),
 ]
 Phone = Annotated[
     str,
@@ -116,7 +190,9 @@ Phone = Annotated[
         strip_whitespace=True, pattern=r"^\+?[0-9()\-.][0-9 ()\-.]{4,28}[0-9()\-.]$", max_length=40
     ),
 ]
-FreeText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
+FreeText = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=2000), NoNul, NoNulSchema
+]
 Substance = Annotated[str, _member_of("SubstanceCode", v.SUBSTANCE_CODES, "substance")]
 Pathway = Annotated[str, _member_of("PathwayCode", v.PATHWAY_CODES, "pathway")]
 Medication = Annotated[str, _member_of("MedicationCode", v.MEDICATION_CODES, "medication")]
@@ -133,7 +209,7 @@ TimeZone = Annotated[
         "unknown time zone {value!r}; use an IANA name such as 'America/Chicago'",
     ),
 ]
-PastDate = Annotated[date, AfterValidator(_check_past)]
+PastDate = Annotated[Date, AfterValidator(_check_past)]
 BirthYear = Annotated[int, Field(ge=1900, le=2100)]
 OLDEST_AGE = 120  # a birth year further back is a typo
 Latitude = Annotated[float, Field(ge=-90, le=90)]

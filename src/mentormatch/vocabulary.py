@@ -127,12 +127,25 @@ CONTACT_CODES: Final = frozenset(t.code for t in CONTACT_METHODS)
 HOURS_PER_WEEK: Final = 7 * 24
 DAY_NAMES: Final = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
+# Each with tap-to-call / tap-to-text links (RFC 3966 tel:, RFC 5724 sms:).
 CRISIS_RESOURCES: Final = (
-    {"name": "988 Suicide & Crisis Lifeline", "contact": "Call or text 988", "region": "US"},
+    {
+        "name": "988 Suicide & Crisis Lifeline",
+        "contact": "Call or text 988 (press 2 for Spanish)",
+        "region": "US",
+        "links": [
+            {"label": "Call 988", "href": "tel:988"},
+            {"label": "Text 988", "href": "sms:988"},
+        ],
+    },
     {
         "name": "SAMHSA National Helpline",
-        "contact": "1-800-662-4357 (TTY 1-800-487-4889)",
+        "contact": "1-800-662-4357, English and Spanish (TTY 1-800-487-4889)",
         "region": "US",
+        "links": [
+            {"label": "Call 1-800-662-4357", "href": "tel:18006624357"},
+            {"label": "TTY 1-800-487-4889", "href": "tel:18004874889"},
+        ],
     },
 )
 CRISIS_NOTICE: Final = (

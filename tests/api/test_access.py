@@ -65,10 +65,16 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("POST", "/api/v1/auth/token"): dict.fromkeys(ROLES, 200),
     ("POST", "/api/v1/auth/logout"): _ANON
     | {"newcomer": 403, "mentor": 204, "coordinator": 204, "admin": 204},
+    ("POST", "/api/v1/account/password/forgot"): dict.fromkeys(ROLES, 202),
+    # Public: the token decides (the cast's is unknown), never the caller's role.
+    ("POST", "/api/v1/account/password/set"): dict.fromkeys(ROLES, 422),
+    ("POST", "/api/v1/account/password/change"): _ANON
+    | {"newcomer": 403, "mentor": 204, "coordinator": 204, "admin": 204},
     ("POST", "/api/v1/users"): _ANON | _STAFF_ONLY | {"coordinator": 403, "admin": 201},
     ("GET", "/api/v1/users"): _ANON | _STAFF_ONLY | {"coordinator": 403, "admin": 200},
     ("PATCH", "/api/v1/users/{user_id}"): _ANON | _STAFF_ONLY | {"coordinator": 403, "admin": 200},
     ("POST", "/api/v1/newcomers"): dict.fromkeys(ROLES, 201),
+    ("POST", "/api/v1/newcomers/urgent"): dict.fromkeys(ROLES, 201),
     ("GET", "/api/v1/newcomers/me"): _ANON
     | {"newcomer": 200, "mentor": 403, "coordinator": 403, "admin": 403},
     ("PATCH", "/api/v1/newcomers/me"): _ANON
@@ -76,6 +82,8 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("DELETE", "/api/v1/newcomers/me"): _ANON
     | {"newcomer": 204, "mentor": 403, "coordinator": 403, "admin": 403},
     ("GET", "/api/v1/newcomers/me/export"): _ANON
+    | {"newcomer": 200, "mentor": 403, "coordinator": 403, "admin": 403},
+    ("GET", "/api/v1/newcomers/me/accesses"): _ANON
     | {"newcomer": 200, "mentor": 403, "coordinator": 403, "admin": 403},
     ("GET", "/api/v1/newcomers"): _ANON | _STAFF_ONLY | {"coordinator": 200, "admin": 403},
     ("GET", "/api/v1/newcomers/{newcomer_id}"): _ANON

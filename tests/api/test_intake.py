@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from mentormatch.newcomers.models import Consent, Newcomer
-from tests.factories import intake_body
+from tests.factories import intake_body, newcomer_id
 
 URL = "/api/v1/newcomers"
 
@@ -31,13 +31,13 @@ class TestValidIntake:
         assert body["status_token"].startswith("mmn_")
         assert len(body["status_token"]) >= 4 + 43  # 256 random bits, url-safe
         assert body["crisis_resources"] == []
-        stored = db.get(Newcomer, body["id"])
+        stored = db.get(Newcomer, newcomer_id(db, body))
         assert stored is not None
         assert body["status_token"] not in stored.status_token_hash
 
     def test_records_consent_with_version_and_scope(self, client: TestClient, db: Session) -> None:
         body = client.post(URL, json=intake_body()).json()
-        consent = db.scalar(select(Consent).where(Consent.newcomer_id == body["id"]))
+        consent = db.scalar(select(Consent).where(Consent.newcomer_id == newcomer_id(db, body)))
         assert consent is not None
         assert consent.version == "2026-11"
         assert "share_with_mentor" in consent.scope
@@ -73,7 +73,7 @@ class TestCrisis:
         client.post(URL, json=intake_body(first_name="Early"))
         urgent = client.post(URL, json=intake_body(first_name="Urgent", in_crisis=True)).json()
         queue = client.get(URL, headers=coordinator.headers).json()["items"]
-        assert queue[0]["id"] == urgent["id"]
+        assert queue[0]["reference"] == urgent["reference"]
         assert queue[0]["urgent"] is True
 
 

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from mentormatch.accounts.models import User
 from mentormatch.mentors.models import Mentor
 from tests.conftest import Actor
-from tests.factories import mentor_body
+from tests.factories import PASSWORD, accept_invitation, mentor_body
 
 URL = "/api/v1/mentors"
 
@@ -21,7 +21,7 @@ class TestCreateMentor:
         assert client.post(URL, json=mentor_body(), headers=alex.headers).status_code == 403
 
     def test_creates_profile_and_account_that_can_sign_in(
-        self, client: TestClient, coordinator: Actor
+        self, client: TestClient, coordinator: Actor, db: Session
     ) -> None:
         response = client.post(
             URL, json=mentor_body(email="Jo@Example.org"), headers=coordinator.headers
@@ -30,9 +30,9 @@ class TestCreateMentor:
         body = response.json()
         assert body["email"] == "jo@example.org"
         assert body["load"] == 0
+        accept_invitation(db, "jo@example.org")
         token = client.post(
-            "/api/v1/auth/token",
-            data={"username": "jo@example.org", "password": body["initial_password"]},
+            "/api/v1/auth/token", data={"username": "jo@example.org", "password": PASSWORD}
         )
         assert token.status_code == 200
         assert token.json()["role"] == "mentor"

@@ -115,7 +115,7 @@ class TestExportOwn:
         assert response.status_code == 200
         assert "attachment" in response.headers["content-disposition"]
         body = response.json()
-        assert body["hopes"].startswith("Someone who gets")
+        assert body["profile"]["hopes"].startswith("Someone who gets")
         assert body["consents"][0]["version"] == "2026-11"
 
 

@@ -22,6 +22,7 @@ from mentormatch.mentors.models import Mentor
 from mentormatch.migrate import NOT_SET_UP
 from mentormatch.newcomers.models import Newcomer
 from tests.db import BACKENDS, throwaway_database
+from tests.factories import link_sent_to
 
 runner = CliRunner()
 ROOT = Path(__file__).resolve().parents[2]
@@ -84,6 +85,22 @@ class TestUsersCreate:
         assert result.exit_code == 2
         assert message in result.output
         assert "Traceback" not in result.output
+
+    def test_invite_queues_a_link_and_sets_no_password(self, sqlite_url: str) -> None:
+        args = ["users", "create", "--role", "admin", "--email", "inv@example.org", "--invite"]
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, result.output
+        assert "invitation" in result.output
+        with make_sessionmaker(make_engine(sqlite_url))() as session:
+            user = session.scalar(select(User).where(User.email == "inv@example.org"))
+            assert user is not None and user.invited
+            assert "/account/set-password?token=mma_" in link_sent_to(session, "inv@example.org")
+
+    def test_a_common_password_is_refused(self, sqlite_url: str) -> None:
+        args = ["users", "create", "--email", "weak@example.org", "--password-stdin"]
+        result = runner.invoke(app, args, input="password1234\n")
+        assert result.exit_code == 2
+        assert "password: too easy to guess" in result.output
 
     def test_duplicate_email_is_refused(self, sqlite_url: str) -> None:
         args = ["users", "create", "--email", "dup@example.org", "--password-stdin"]

@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from httpx import Response
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from mentormatch.accounts.models import Role, User
 from mentormatch.config import Settings
@@ -19,7 +20,15 @@ from mentormatch.main import create_app
 from mentormatch.mentors.models import Mentor
 from tests.conftest import Actor
 from tests.db import truncate_all
-from tests.factories import bearer, intake_body, make_user, mentor_body, token_for
+from tests.factories import (
+    bearer,
+    drop_invitations,
+    intake_body,
+    make_user,
+    mentor_body,
+    newcomer_id,
+    token_for,
+)
 
 PAIRINGS = "/api/v1/pairings"
 
@@ -43,9 +52,11 @@ def asked(
     make_newcomer: Callable[..., Actor],
     make_mentor: Callable[..., Actor],
     approve: Callable[..., Response],
+    db: Session,
 ) -> tuple[Actor, Actor, int]:
     """A newcomer, a mentor, and the approved pairing asking that mentor."""
     newcomer, mentor = make_newcomer(), make_mentor()
+    drop_invitations(db)
     response = approve(newcomer, mentor)
     assert response.status_code == 201, response.text
     return newcomer, mentor, response.json()["id"]
@@ -94,6 +105,7 @@ def new_mentor(app: FastAPI, staff: dict[str, str], **overrides: object) -> tupl
         )
         token = token_for(session, user)
         session.commit()
+        drop_invitations(session)
     return mentor_id, bearer(token)
 
 
@@ -103,7 +115,8 @@ def new_newcomers(app: FastAPI, n: int) -> list[int]:
         for i in range(n):
             response = client.post("/api/v1/newcomers", json=intake_body(first_name=f"N{i}"))
             assert response.status_code == 201, response.text
-            ids.append(response.json()["id"])
+            with app.state.sessionmaker() as db:
+                ids.append(newcomer_id(db, response.json()))
     return ids
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from mentormatch.newcomers.models import Newcomer
 from tests.conftest import Actor
-from tests.factories import INTAKE_EXAMPLE
+from tests.factories import INTAKE_EXAMPLE, found_newcomer_id
 from tests.pairings.conftest import PAIRINGS
 
 Pair = tuple[Actor, Actor, int]
@@ -23,15 +23,16 @@ def test_intake_to_paired_through_the_api(
 ) -> None:
     mentor = make_mentor(first_name="Alex", phone="+1 555 777 8888")
     intake = client.post("/api/v1/newcomers", json=INTAKE_EXAMPLE).json()
+    intake_id = found_newcomer_id(client, coordinator.headers, intake)
     newcomer = {"Authorization": f"Bearer {intake['status_token']}"}
 
     suggestions = client.get(
-        f"/api/v1/newcomers/{intake['id']}/suggestions", headers=coordinator.headers
+        f"/api/v1/newcomers/{intake_id}/suggestions", headers=coordinator.headers
     ).json()
     assert suggestions[0]["mentor"]["id"] == mentor.mentor_id
     created = client.post(
         PAIRINGS,
-        json={"newcomer_id": intake["id"], "mentor_id": suggestions[0]["mentor"]["id"]},
+        json={"newcomer_id": intake_id, "mentor_id": suggestions[0]["mentor"]["id"]},
         headers=coordinator.headers,
     )
     assert created.status_code == 201
@@ -94,7 +95,8 @@ class TestMentorView:
         body = client.get(
             f"/api/v1/mentors/me/pairings/{pairing_id}", headers=mentor.headers
         ).json()
-        assert body["newcomer"]["name"] == f"Newcomer {pairing_id}"
+        assert body["newcomer"]["name"] == f"Newcomer {body['reference']}"
+        assert str(pairing_id) not in body["newcomer"]["name"]
 
     def test_another_mentors_pairing_is_404_like_a_missing_one(
         self, client: TestClient, make_mentor: Callable[..., Actor], asked: Pair

@@ -15,7 +15,15 @@ from mentormatch.accounts.dependencies import role_rules
 from mentormatch.accounts.models import Role
 from mentormatch.mentors.models import Mentor
 from mentormatch.pairings.models import Pairing, PairingStatus
-from tests.factories import PASSWORD, bearer, intake_body, make_user, mentor_body, token_for
+from tests.factories import (
+    PASSWORD,
+    bearer,
+    intake_body,
+    make_user,
+    mentor_body,
+    newcomer_id,
+    token_for,
+)
 from tests.reliability.routes import RouteInfo
 
 ROLES = ("anonymous", "newcomer", "mentor", "coordinator", "admin")
@@ -61,6 +69,7 @@ def make_cast(client: TestClient, db: Session) -> Cast:
             first_name="Other", hopes=OTHER_HOPES, email=OTHER_EMAIL, phone=OTHER_PHONE
         ),
     ).json()
+    own_id, other_id = newcomer_id(db, own_intake), newcomer_id(db, other_intake)
     own_mentor = insert_mentor(db, first_name="Mine")
     other_mentor = insert_mentor(
         db, first_name="Theirs", phone=OTHER_MENTOR_PHONE, interests=OTHER_MENTOR_INTERESTS
@@ -69,12 +78,8 @@ def make_cast(client: TestClient, db: Session) -> Cast:
     other_coordinator = make_user(db, Role.coordinator)
     admin = make_user(db, Role.admin)
     # The mentor has been asked about the other newcomer but has not accepted.
-    asked = Pairing(
-        newcomer_id=other_intake["id"], mentor_id=own_mentor.id, status=PairingStatus.approved
-    )
-    theirs = Pairing(
-        newcomer_id=own_intake["id"], mentor_id=other_mentor.id, status=PairingStatus.approved
-    )
+    asked = Pairing(newcomer_id=other_id, mentor_id=own_mentor.id, status=PairingStatus.approved)
+    theirs = Pairing(newcomer_id=own_id, mentor_id=other_mentor.id, status=PairingStatus.approved)
     db.add_all([asked, theirs])
     db.flush()
     mentor_user = own_mentor.user_id
@@ -87,7 +92,7 @@ def make_cast(client: TestClient, db: Session) -> Cast:
     }
     db.commit()
     everyone_else = {
-        "newcomer_id": other_intake["id"],
+        "newcomer_id": other_id,
         "mentor_id": other_mentor.id,
         "user_id": other_coordinator.id,
         "pairing_id": theirs.id,
@@ -101,7 +106,7 @@ def make_cast(client: TestClient, db: Session) -> Cast:
         cast.other[role] = dict(everyone_else)
         cast.own[role] = dict(everyone_else)
     cast.other["newcomer"]["pairing_id"] = asked.id
-    cast.own["newcomer"] |= {"newcomer_id": own_intake["id"], "pairing_id": theirs.id}
+    cast.own["newcomer"] |= {"newcomer_id": own_id, "pairing_id": theirs.id}
     cast.own["mentor"] |= {"mentor_id": own_mentor.id, "pairing_id": asked.id}
     return cast
 
@@ -128,7 +133,15 @@ BODIES: dict[tuple[str, str], Callable[[Cast], dict[str, Any]]] = {
         }
     },
     ("PATCH", "/api/v1/users/{user_id}"): lambda c: {"json": {"is_active": True}},
+    ("POST", "/api/v1/account/password/forgot"): lambda c: {"json": {"email": c.coordinator_email}},
+    ("POST", "/api/v1/account/password/set"): lambda c: {
+        "json": {"token": "mma_unknown", "password": "river lantern copper meadow"}
+    },
+    ("POST", "/api/v1/account/password/change"): lambda c: {
+        "json": {"current_password": PASSWORD, "new_password": "river lantern copper meadow"}
+    },
     ("POST", "/api/v1/newcomers"): lambda c: {"json": intake_body()},
+    ("POST", "/api/v1/newcomers/urgent"): lambda c: {"json": {"first_name": "Kim"}},
     ("PATCH", "/api/v1/newcomers/me"): lambda c: {"json": {"first_name": "Own"}},
     ("PATCH", "/api/v1/newcomers/{newcomer_id}"): lambda c: {
         "json": {"version": 1, "urgent": False}

@@ -20,7 +20,14 @@ from mentormatch.accounts.models import Role
 from mentormatch.config import get_settings
 from mentormatch.mentors.models import MentorPool
 from mentormatch.newcomers.models import Consent, Newcomer
-from tests.factories import bearer, intake_body, make_user, mentor_body, token_for
+from tests.factories import (
+    bearer,
+    found_newcomer_id,
+    intake_body,
+    make_user,
+    mentor_body,
+    token_for,
+)
 from tests.reliability.snapshot import rows
 
 runner = CliRunner()
@@ -135,11 +142,10 @@ def test_a_restore_reaches_the_serving_rankers_next_suggestion(
             for _ in range(2)
         )
         newcomer = client.post("/api/v1/newcomers", json=intake_body()).json()
+        newcomer_id = found_newcomer_id(client, headers, newcomer)
 
         def suggested() -> set[int]:
-            response = client.get(
-                f"/api/v1/newcomers/{newcomer['id']}/suggestions", headers=headers
-            )
+            response = client.get(f"/api/v1/newcomers/{newcomer_id}/suggestions", headers=headers)
             assert response.status_code == 200, response.text
             return {s["mentor"]["id"] for s in response.json()}
 

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 
 from mentormatch.accounts.models import Role, User
 from mentormatch.pairings.models import HOLDS_CAPACITY, Pairing, PairingStatus
-from tests.factories import bearer, intake_body, make_user, token_for
+from tests.factories import bearer, found_newcomer_id, intake_body, make_user, token_for
 from tests.reliability.people import insert_mentor
 
 ROUNDS = 8
@@ -55,7 +55,7 @@ def test_two_coordinators_editing_one_newcomer_never_lose_an_update(
     with TestClient(live_app, raise_server_exceptions=False) as client:
         for _ in range(ROUNDS):
             newcomer = client.post("/api/v1/newcomers", json=intake_body()).json()
-            url = f"/api/v1/newcomers/{newcomer['id']}"
+            url = f"/api/v1/newcomers/{found_newcomer_id(client, first, newcomer)}"
             version = client.get(url, headers=first).json()["version"]
             statuses = race(
                 client,
@@ -113,7 +113,10 @@ def test_concurrent_approvals_and_acceptances_never_exceed_capacity(
                 mentor_headers = bearer(token_for(db, db.get_one(User, mentor.user_id)))
                 db.commit()
             newcomers = [
-                client.post("/api/v1/newcomers", json=intake_body()).json()["id"] for _ in range(3)
+                found_newcomer_id(
+                    client, staff[0], client.post("/api/v1/newcomers", json=intake_body()).json()
+                )
+                for _ in range(3)
             ]
             with live_app.state.sessionmaker() as db:
                 rows = [

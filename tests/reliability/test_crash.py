@@ -46,7 +46,7 @@ class Writers:
                     continue  # killed mid-request: not acknowledged
                 if response.status_code == 201:
                     with self.cond:
-                        self.acknowledged.append(response.json()["id"])
+                        self.acknowledged.append(response.json()["reference"])
                         self.cond.notify_all()
 
     def __enter__(self) -> Writers:
@@ -67,8 +67,13 @@ class Writers:
 def check(path: Path, acknowledged: set[int]) -> None:
     with sqlite3.connect(path) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        stored = {row[0] for row in conn.execute("SELECT id FROM newcomers")}
-        consents = {row[0] for row in conn.execute("SELECT newcomer_id FROM consents")}
+        stored = {row[0] for row in conn.execute("SELECT reference FROM newcomers")}
+        consents = {
+            row[0]
+            for row in conn.execute(
+                "SELECT n.reference FROM consents c JOIN newcomers n ON n.id = c.newcomer_id"
+            )
+        }
     conn.close()
     assert acknowledged <= stored, f"lost acknowledged intakes: {sorted(acknowledged - stored)}"
     assert stored <= consents, "an intake was stored without its consent record"

@@ -5,11 +5,12 @@ Two workflows, each a schemathesis state machine over the operations its chains 
 operation, as every role, is also fuzzed one request at a time in test_fuzz.py):
 
 - records: a newcomer's own record, intake -> read / correct / erase with the status token
-  the intake returned; a newcomer as a coordinator sees it, intake -> read -> update with the
-  version read; a mentor, register -> read -> update with the version read -> retire
-  (mentors are never deleted: `active: false` takes them out of matching).
-- matching: intake -> suggestions -> approve the best (POST /pairings) -> the mentor accepts
-  -> ends it; or declines; or the coordinator withdraws the request.
+  the intake returned; a newcomer as a coordinator sees it, intake -> find by reference ->
+  read -> update with the version read; a mentor, register -> read -> update with the
+  version read -> retire (mentors are never deleted: `active: false` takes them out of
+  matching).
+- matching: intake -> find by reference -> suggestions -> approve the best (POST /pairings)
+  -> the mentor accepts -> ends it; or declines; or the coordinator withdraws the request.
 
 Each step acts as whoever its operation admits: the token a link gave (a newcomer's status
 token), else for a pairing the mentor it belongs to, else the cast's person in that role.
@@ -38,7 +39,6 @@ from sqlalchemy.orm import Session
 
 from mentormatch import vocabulary as v
 from mentormatch.accounts import security
-from mentormatch.accounts.throttle import LoginThrottle
 from mentormatch.config import Settings
 from mentormatch.matching.service import RankerCache
 from tests.reliability.fuzzing import (
@@ -55,6 +55,7 @@ from tests.reliability.people import insert_mentor
 STEPS_PER_SCENARIO = 15
 PREFERRED = ("coordinator", "mentor", "newcomer", "admin")  # who acts when several may
 INTAKE = "POST /api/v1/newcomers"
+FIND = "GET /api/v1/newcomers"  # a coordinator finds the intake by its reference
 NEWCOMER = "/api/v1/newcomers/{newcomer_id}"
 MENTOR = "/api/v1/mentors/{mentor_id}"
 
@@ -75,6 +76,7 @@ WORKFLOWS = {
             "newcomers_read_own",
             "newcomers_update_own",
             "newcomers_erase_own",
+            "newcomers_list_newcomers",
             "newcomers_read_newcomer",
             "newcomers_update_newcomer",
             "mentors_create_mentor",
@@ -87,8 +89,9 @@ WORKFLOWS = {
                 (INTAKE, "PATCH /api/v1/newcomers/me"),
                 (INTAKE, "DELETE /api/v1/newcomers/me"),
             ],
-            "a coordinator reads and updates a newcomer": [
-                (INTAKE, f"GET {NEWCOMER}", f"PATCH {NEWCOMER}"),
+            "a coordinator finds, reads and updates a newcomer": [
+                (INTAKE, FIND),
+                (FIND, f"GET {NEWCOMER}", f"PATCH {NEWCOMER}"),
             ],
             "a coordinator registers, reads, updates a mentor": [
                 ("POST /api/v1/mentors", f"GET {MENTOR}", f"PATCH {MENTOR}"),
@@ -100,6 +103,7 @@ WORKFLOWS = {
     "matching": Workflow(
         operations=(
             "newcomers_create_newcomer",
+            "newcomers_list_newcomers",
             "suggestions_list_suggestions",
             "pairings_create_pairing",
             "pairings_accept",
@@ -111,13 +115,14 @@ WORKFLOWS = {
             "intake, pairing, acceptance": [
                 (
                     INTAKE,
+                    FIND,
                     f"GET {NEWCOMER}/suggestions",
                     "POST /api/v1/pairings",
                     "POST /api/v1/pairings/{pairing_id}/accept",
                 ),
             ],
         },
-        scenarios=30,
+        scenarios=100,
     ),
 }
 
@@ -199,11 +204,11 @@ def test_linked_requests_as_each_role(
     class Machine(schema.as_state_machine()):  # type: ignore[misc]
         def setup(self) -> None:
             # Every scenario starts from the same data (so Hypothesis can replay one): its
-            # writes are rolled back at the end, and the app's in-memory state starts afresh.
+            # writes (sign-in failures included) are rolled back at the end, and the app's
+            # in-memory state starts afresh.
             scenarios[0] += 1
             self.savepoint = connection.begin_nested()
             app.state.ranker = RankerCache(settings)
-            app.state.login_throttle = LoginThrottle()
             actors.headers = dict(signed_in)
 
         def get_call_kwargs(self, case: schemathesis.Case) -> dict[str, Any]:

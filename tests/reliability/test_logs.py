@@ -16,7 +16,14 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from mentormatch.accounts.models import Role
-from tests.factories import bearer, intake_body, make_user, mentor_body, token_for
+from tests.factories import (
+    bearer,
+    found_newcomer_id,
+    intake_body,
+    make_user,
+    mentor_body,
+    token_for,
+)
 from tests.reliability.routes import all_routes
 from tests.reliability.server import start_server
 
@@ -38,7 +45,7 @@ def flows(client: httpx.Client | TestClient, staff: dict[str, str]) -> None:
     me = bearer(created.json()["status_token"])
     assert client.patch("/api/v1/newcomers/me", json={"hopes": f"More {MARK}"}, headers=me)
     assert client.get("/api/v1/newcomers/me/export", headers=me).status_code == 200
-    newcomer_id = created.json()["id"]
+    newcomer_id = found_newcomer_id(client, staff, created.json())
     assert client.get(f"/api/v1/newcomers/{newcomer_id}", headers=staff).status_code == 200
     mentor = mentor_body(interests=f"Interests {MARK}", email=f"m{next(_runs)}{MARK}@example.org")
     assert client.post("/api/v1/mentors", json=mentor, headers=staff).status_code == 201

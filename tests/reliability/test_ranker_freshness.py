@@ -16,7 +16,16 @@ from fastapi.testclient import TestClient
 from mentormatch.accounts.models import Role
 from mentormatch.config import Settings
 from mentormatch.main import create_app
-from tests.factories import bearer, intake_body, make_user, mentor_body, token_for
+from tests.factories import (
+    bearer,
+    found_newcomer_id,
+    intake_body,
+    make_user,
+    mentor_body,
+    token_for,
+)
+
+INTAKE = "/api/v1/newcomers"
 
 
 @pytest.fixture
@@ -46,7 +55,8 @@ def test_an_edit_served_by_one_worker_shows_in_the_others_next_suggestion(
     headers = _staff(live_app)
     with TestClient(live_app) as one, TestClient(other_worker) as two:
         mentor = one.post("/api/v1/mentors", json=mentor_body(), headers=headers).json()
-        newcomer = one.post("/api/v1/newcomers", json=intake_body()).json()
+        created = one.post("/api/v1/newcomers", json=intake_body()).json()
+        newcomer = {"id": found_newcomer_id(one, headers, created)}
         assert mentor["id"] in _suggested(one, headers, newcomer["id"])
         assert mentor["id"] in _suggested(two, headers, newcomer["id"])
 
@@ -73,7 +83,10 @@ def test_a_pairing_approved_by_one_worker_fills_the_mentor_for_the_other(
     headers = _staff(live_app)
     with TestClient(live_app) as one, TestClient(other_worker) as two:
         mentor = one.post("/api/v1/mentors", json=mentor_body(capacity=1), headers=headers).json()
-        sam, kim = (one.post("/api/v1/newcomers", json=intake_body()).json() for _ in range(2))
+        sam, kim = (
+            {"id": found_newcomer_id(one, headers, one.post(INTAKE, json=intake_body()).json())}
+            for _ in range(2)
+        )
         assert mentor["id"] in _suggested(one, headers, kim["id"])
 
         approved = two.post(

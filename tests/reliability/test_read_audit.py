@@ -16,7 +16,7 @@ from sqlalchemy import select, text
 
 from mentormatch.accounts.models import Role
 from mentormatch.audit.models import AuditEvent
-from tests.factories import bearer, intake_body, make_user, token_for
+from tests.factories import bearer, found_newcomer_id, intake_body, make_user, token_for
 
 READERS = 24
 
@@ -32,7 +32,8 @@ def _coordinator(app: FastAPI) -> tuple[int, dict[str, str]]:
 def test_concurrent_reads_each_leave_their_own_committed_row(live_app: FastAPI) -> None:
     coordinator_id, headers = _coordinator(live_app)
     with TestClient(live_app, raise_server_exceptions=False) as client:
-        ids = [client.post("/api/v1/newcomers", json=intake_body()).json()["id"] for _ in range(6)]
+        created = [client.post("/api/v1/newcomers", json=intake_body()).json() for _ in range(6)]
+        ids = [found_newcomer_id(client, headers, c) for c in created]
         barrier = threading.Barrier(READERS)
 
         def read(i: int) -> int:
@@ -59,7 +60,7 @@ def test_a_read_that_cannot_be_audited_is_not_answered(live_app: FastAPI) -> Non
     _, headers = _coordinator(live_app)
     with TestClient(live_app, raise_server_exceptions=False) as client:
         created = client.post("/api/v1/newcomers", json=intake_body(first_name="Quillon"))
-        url = f"/api/v1/newcomers/{created.json()['id']}"
+        url = f"/api/v1/newcomers/{found_newcomer_id(client, headers, created.json())}"
         assert client.get(url, headers=headers).status_code == 200
         with live_app.state.engine.begin() as conn:  # the trail becomes unwritable
             conn.execute(text("ALTER TABLE audit_events RENAME TO audit_events_gone"))

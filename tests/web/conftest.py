@@ -25,7 +25,7 @@ from mentormatch.config import Settings
 from mentormatch.main import create_app
 from mentormatch.mentors import service as mentors
 from mentormatch.mentors.schemas import MentorCreate
-from tests.factories import PASSWORD, mentor_body
+from tests.factories import PASSWORD, accept_invitation, mentor_body
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE_DIR = ROOT / "build" / "axe"
@@ -41,6 +41,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+ADMIN_EMAIL = "admin@example.org"
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
@@ -86,21 +87,23 @@ def _seed(settings: Settings) -> tuple[str, str, str]:
         coordinator = accounts.create_user(
             session, email="coordinator@example.org", password=PASSWORD, role=Role.coordinator
         )
+        accounts.create_user(session, email=ADMIN_EMAIL, password=PASSWORD, role=Role.admin)
         session.commit()
         actor = Principal(Role.coordinator, user_id=coordinator.id)
         body = MentorCreate.model_validate(
             mentor_body(email="alex@example.org", first_name="Alex", phone="+1 555 010 9999")
         )
-        _, password = mentors.create_mentor(session, actor=actor, body=body, min_age=18)
+        mentors.create_mentor(session, actor=actor, body=body, settings=settings)
+        accept_invitation(session, "alex@example.org", PASSWORD)
         for name, email in (("Jordan", "jordan@example.org"), ("Riley", "riley@example.org")):
             other = MentorCreate.model_validate(
                 mentor_body(email=email, first_name=name, languages=["es"], capacity=1)
             )
-            mentors.create_mentor(session, actor=actor, body=other, min_age=18)
+            mentors.create_mentor(session, actor=actor, body=other, settings=settings)
     finally:
         session.close()
         app.state.engine.dispose()
-    return "coordinator@example.org", "alex@example.org", password
+    return "coordinator@example.org", "alex@example.org", PASSWORD
 
 
 @pytest.fixture(scope="session")

@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
+from sqlalchemy.orm import Session
 
-from tests.factories import PASSWORD
-from tests.web.conftest import SCREENSHOTS, Live
+from mentormatch.db import make_engine
+from tests.factories import PASSWORD, link_sent_to
+from tests.web.conftest import ADMIN_EMAIL, SCREENSHOTS, Live
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -143,6 +145,16 @@ def test_newcomer_to_mentor_journey(
     expect(fresh).to_have_url(f"{url}/status")
     expect(fresh.locator("#mentor-name")).to_have_text("Alex")
     check(fresh, "status-paired-phone")
+    accesses = fresh.locator("#accesses")
+    accesses.scroll_into_view_if_needed()
+    expect(accesses.locator("#accesses-total")).to_contain_text("in all")
+    expect(accesses.locator("tr", has_text="accepted to be your mentor")).to_contain_text(
+        "A mentor"
+    )
+    expect(accesses).to_contain_text("saw a pairing request about you in their inbox")
+    expect(accesses.locator("tr", has_text="A coordinator").first).to_be_visible()
+    expect(accesses).not_to_contain_text(live_server.coordinator_email)
+    check(fresh, "status-accesses-phone")
     fresh.goto(url + "/status/edit")
     check(fresh, "status-edit-phone")
     fresh.context.close()
@@ -181,6 +193,32 @@ def test_crisis_answer_shows_resources_first(
     check(phone, "confirmation-crisis-phone")
 
 
+def test_danger_shows_crisis_box_at_once_and_a_minimal_request_can_be_sent(
+    live_server: Live, check: Checker, phone: Page
+) -> None:
+    url = live_server.url
+    phone.goto(url + "/intake")
+    box = phone.locator("#crisis-first")
+    expect(box).to_be_hidden()
+    phone.check("#in_crisis-yes")  # nothing else answered
+    expect(box).to_be_visible()
+    expect(phone.locator("#crisis-title")).to_be_in_viewport()
+    expect(phone.locator("#crisis-title")).to_be_focused()
+    top = box.bounding_box()
+    heading = phone.locator("h1").bounding_box()
+    assert top is not None and heading is not None and top["y"] < heading["y"]
+    for href in ("tel:988", "sms:988", "tel:18006624357"):
+        expect(box.locator(f"a[href='{href}']")).to_be_visible()
+    check(phone, "intake-crisis-phone")
+    phone.fill("#urgent-first_name", "Kim")
+    phone.fill("#urgent-phone", "+1 555 010 4040")
+    phone.click("button:has-text('Send: please contact me')")
+    expect(phone).to_have_url(f"{url}/welcome")
+    expect(phone.locator(".crisis")).to_be_in_viewport()
+    expect(phone.locator("#status-link")).to_contain_text(f"{url}/s/mmn_")
+    check(phone, "confirmation-urgent-phone")
+
+
 def test_cross_site_form_post_is_refused(live_server: Live, laptop: Page) -> None:
     laptop.goto(live_server.url + "/intake")  # the browser holds a CSRF cookie for the app
     evil = (
@@ -207,3 +245,45 @@ def test_login_page_is_accessible(live_server: Live, check: Checker, laptop: Pag
     expect(laptop.locator("#login-error")).to_contain_text("Wrong email or password")
     expect(laptop.locator("#email")).to_have_value("nobody@example.org")
     check(laptop, "login")
+
+
+def test_invited_mentor_sets_a_password_and_signs_in(
+    live_server: Live, check: Checker, phone: Page
+) -> None:
+    engine = make_engine(live_server.settings.database_url)
+    try:
+        with Session(engine) as session:
+            link = link_sent_to(session, "riley@example.org")
+    finally:
+        engine.dispose()
+    assert link.startswith(f"{live_server.url}/account/set-password?token=mma_")
+    phone.goto(link)
+    expect(phone.locator("h1")).to_have_text("Welcome to MentorMatch")
+    check(phone, "set-password-phone")
+    phone.fill("#password", "password1234")
+    phone.fill("#password_again", "password1234")
+    phone.click("button:has-text('Save my password')")
+    expect(phone.locator("#password-error")).to_contain_text("Too easy to guess")
+    phone.fill("#password", "river lantern copper meadow")
+    phone.fill("#password_again", "river lantern copper meadow")
+    phone.click("button:has-text('Save my password')")
+    expect(phone.locator("#login-notice")).to_contain_text("Your password is set")
+    sign_in(phone, live_server, "riley@example.org", "river lantern copper meadow")
+    expect(phone).to_have_url(f"{live_server.url}/mentor")
+    phone.goto(link)
+    expect(phone.locator("#token-error")).to_contain_text("already used")
+
+
+def test_admin_lands_on_accounts_and_invites_a_coordinator(
+    live_server: Live, check: Checker, laptop: Page
+) -> None:
+    sign_in(laptop, live_server, ADMIN_EMAIL, PASSWORD)
+    expect(laptop).to_have_url(f"{live_server.url}/admin")
+    laptop.fill("#email", "second.coordinator@example.org")
+    laptop.check("#role-coordinator")
+    laptop.click("button:has-text('Send invitation')")
+    expect(laptop.locator("#notice")).to_contain_text("Invitation sent")
+    expect(laptop.locator("#accounts")).to_contain_text("second.coordinator@example.org")
+    check(laptop, "admin-accounts")
+    laptop.goto(live_server.url + "/coordinator")
+    expect(laptop).to_have_url(f"{live_server.url}/admin")

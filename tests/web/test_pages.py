@@ -128,7 +128,7 @@ class TestStatusLink:
     def test_export_and_delete(self, client: TestClient) -> None:
         submit_intake(client)
         export = client.get("/status/export")
-        assert export.status_code == 200 and export.json()["first_name"] == "Sam"
+        assert export.status_code == 200 and export.json()["profile"]["first_name"] == "Sam"
         response = post_form(client, "/status/delete", "/status/delete")
         assert response.status_code == 200 and "has been deleted" in response.text
         assert client.get("/status").status_code == 401

@@ -4,15 +4,24 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends
 
-from mentormatch.accounts import service
+from mentormatch.accounts import passwords, service
 from mentormatch.accounts.dependencies import AdminDep, Public, require
 from mentormatch.accounts.models import Role
 from mentormatch.accounts.principal import Principal
-from mentormatch.accounts.schemas import SignInForm, Token, UserCreate, UserPublic, UserUpdate
+from mentormatch.accounts.schemas import (
+    PasswordChange,
+    PasswordForgot,
+    PasswordSet,
+    SignInForm,
+    Token,
+    UserCreate,
+    UserPublic,
+    UserUpdate,
+)
 from mentormatch.audit import service as audit
-from mentormatch.deps import ClientDep, RowId, SessionDep, SettingsDep
+from mentormatch.deps import ClientDep, NowDep, RowId, SessionDep, SettingsDep
 from mentormatch.errors import error_responses
 from mentormatch.openapi import link
 
@@ -47,11 +56,11 @@ _AS_THIS_ACCOUNT = {"header.Authorization": "Bearer {$response.body#/access_toke
     },
 )
 def issue_token(
-    request: Request,
     form: Annotated[SignInForm, Depends()],
     session: SessionDep,
     settings: SettingsDep,
     client: ClientDep,
+    now: NowDep,
 ) -> Token:
     """Sign in with email (as `username`) and password; returns a bearer token."""
     token, user = service.authenticate(
@@ -59,7 +68,7 @@ def issue_token(
         email=form.username,
         password=form.password,
         client=client,
-        throttle=request.app.state.login_throttle,
+        now=now,
         settings=settings,
     )
     return Token(access_token=token, expires_in=settings.token_ttl_minutes * 60, role=user.role)
@@ -88,11 +97,15 @@ def logout(principal: SignedInDep, session: SessionDep) -> None:
         **error_responses(401, 403, 409, 413, 422),
     },
 )
-def create_user(body: UserCreate, admin: AdminDep, session: SessionDep) -> UserPublic:
-    """Create a coordinator or admin account."""
+def create_user(
+    body: UserCreate, admin: AdminDep, session: SessionDep, settings: SettingsDep
+) -> UserPublic:
+    """Create a coordinator or admin account; without a password, invite them to choose one."""
     user = service.create_user(
         session, email=body.email, password=body.password, role=Role(body.role)
     )
+    if body.password is None:
+        service.invite(session, user=user, settings=settings)
     audit.record(session, actor=admin, action="create", object_type="user", object_id=user.id)
     session.commit()
     return UserPublic.model_validate(user)
@@ -115,3 +128,56 @@ def update_user(
     """Enable or disable an account (disabling revokes its tokens at once)."""
     user = service.set_active(session, actor=admin, user_id=user_id, is_active=body.is_active)
     return UserPublic.model_validate(user)
+
+
+@router.post(
+    "/account/password/forgot",
+    status_code=202,
+    dependencies=[Public],
+    responses=error_responses(413, 422),
+)
+def forgot_password(
+    body: PasswordForgot, session: SessionDep, settings: SettingsDep, client: ClientDep
+) -> dict[str, str]:
+    """Ask for a reset link by email. The answer is the same whether or not the account exists."""
+    passwords.request_reset(session, email=body.email, settings=settings, client=client)
+    return {"detail": "if an account has this email, a reset link is on its way"}
+
+
+@router.post(
+    "/account/password/set",
+    status_code=204,
+    dependencies=[Public],
+    responses=error_responses(413, 422),
+)
+def set_password(body: PasswordSet, session: SessionDep, client: ClientDep) -> None:
+    """Choose a password with the token of an invitation or reset link (usable once).
+
+    Every session of the account is signed out; sign in with the new password.
+    """
+    passwords.set_with_token(session, token=body.token, password=body.password, client=client)
+
+
+@router.post(
+    "/account/password/change",
+    status_code=204,
+    responses=error_responses(401, 403, 413, 422, 429),
+)
+def change_password(
+    body: PasswordChange,
+    principal: SignedInDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    client: ClientDep,
+    now: NowDep,
+) -> None:
+    """Change your password (the current one is needed); your other sessions are signed out."""
+    passwords.change(
+        session,
+        principal=principal,
+        current=body.current_password,
+        new=body.new_password,
+        client=client,
+        now=now,
+        settings=settings,
+    )

@@ -9,7 +9,7 @@ from fastapi import Form
 from pydantic import BaseModel, ConfigDict, Field
 
 from mentormatch.accounts.models import Role
-from mentormatch.profiles import Email
+from mentormatch.profiles import Email, Flag
 
 
 class SignInForm:
@@ -39,13 +39,40 @@ class UserCreate(BaseModel):
 
     email: Email
     role: Literal["admin", "coordinator"]
+    password: str | None = Field(
+        default=None,
+        min_length=12,
+        max_length=128,
+        description="Leave out to send the person a single-use link to choose their own",
+    )
+
+
+class PasswordForgot(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    email: str = Field(min_length=1, max_length=254)
+
+
+class PasswordSet(BaseModel):
+    """A new password, with the token of the invitation or reset link that allows it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    token: str = Field(min_length=1, max_length=200)
     password: str = Field(min_length=12, max_length=128)
+
+
+class PasswordChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    current_password: str = Field(min_length=1, max_length=128)
+    new_password: str = Field(min_length=12, max_length=128)
 
 
 class UserUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    is_active: bool
+    is_active: Flag
 
 
 class UserPublic(BaseModel):
@@ -56,3 +83,6 @@ class UserPublic(BaseModel):
     role: Role
     is_active: bool
     created_at: datetime
+    invited: bool = Field(
+        default=False, description="Sent a link to choose a password, which is not set yet"
+    )

@@ -15,6 +15,9 @@ _DUMMY_HASH = _hasher.hash("not-a-real-password")
 
 STAFF_TOKEN_PREFIX = "mms_"
 NEWCOMER_TOKEN_PREFIX = "mmn_"
+ACCOUNT_TOKEN_PREFIX = "mma_"  # invitation and reset links (accounts/passwords.py)
+# Stored for an account whose owner has not set a password yet: no password matches it.
+UNUSABLE_PASSWORD = "!unset"
 
 
 def hash_password(password: str) -> str:
@@ -24,8 +27,9 @@ def hash_password(password: str) -> str:
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     """Whether the password matches; constant work whether or not the account exists."""
+    usable = password_hash if password_hash != UNUSABLE_PASSWORD else None
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+        return _hasher.verify(usable or _DUMMY_HASH, password) and usable is not None
     except (VerificationError, InvalidHashError):
         return False
 
@@ -39,8 +43,3 @@ def new_token(prefix: str) -> tuple[str, str]:
 def hash_token(token: str) -> str:
     """The stored form of a bearer token."""
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def new_password() -> str:
-    """A random initial password for a new account."""
-    return secrets.token_urlsafe(12)

@@ -1,41 +1,64 @@
-"""Account rules: creating users, signing in with throttling, revoking tokens."""
+"""Account rules: creating users, signing in (throttled), revoking tokens."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+import math
+from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from mentormatch.accounts.models import AuthSession, Role, User
+from mentormatch.accounts import throttle
+from mentormatch.accounts.models import AuthSession, Role, TokenPurpose, User, normalise_email
+from mentormatch.accounts.passwords import check_strength, send_link
 from mentormatch.accounts.principal import Principal
 from mentormatch.accounts.security import (
     STAFF_TOKEN_PREFIX,
+    UNUSABLE_PASSWORD,
     hash_password,
     new_token,
     verify_password,
 )
-from mentormatch.accounts.throttle import LoginThrottle
 from mentormatch.audit import service as audit
 from mentormatch.config import Settings
 from mentormatch.db import utcnow
 from mentormatch.errors import Conflict, NotFound, TooManyRequests, Unauthorized
 
 
-def normalise_email(email: str) -> str:
-    """The stored form of an email address."""
-    return email.strip().lower()
+def create_user(session: Session, *, email: str, password: str | None, role: Role) -> User:
+    """A new account, the first write of the caller's transaction; 409 when the email is taken.
 
-
-def create_user(session: Session, *, email: str, password: str, role: Role) -> User:
-    """A new account; 409 when the email is taken. The caller commits."""
+    Without a password the account cannot sign in until its owner sets one (an invitation,
+    `passwords.send_link`). The unique constraint answers "taken" in the INSERT itself: no
+    count before it. The caller commits.
+    """
     email = normalise_email(email)
-    if session.scalar(select(func.count()).where(User.email == email)):
-        raise Conflict("an account with this email already exists", field="email")
-    user = User(email=email, password_hash=hash_password(password), role=role)
+    if password is not None:
+        check_strength(password, email=email)
+    digest = hash_password(password) if password is not None else UNUSABLE_PASSWORD
+    user = User(email=email, password_hash=digest, role=role)
     session.add(user)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        session.rollback()
+        if "email" not in str(exc.orig):
+            raise
+        raise Conflict("email: an account with this email already exists", field="email") from exc
     return user
+
+
+def invite(session: Session, *, user: User, settings: Settings) -> datetime:
+    """Send a new account's owner a single-use link to choose their password (no commit);
+    returns when the link expires."""
+    return send_link(
+        session,
+        user_id=user.id,
+        email=user.email,
+        purpose=TokenPurpose.invitation,
+        settings=settings,
+    ).expires_at
 
 
 def authenticate(
@@ -44,42 +67,29 @@ def authenticate(
     email: str,
     password: str,
     client: str,
-    throttle: LoginThrottle,
+    now: datetime,
     settings: Settings,
 ) -> tuple[str, User]:
-    """Check credentials and issue a bearer token; throttled per account and per client."""
-    now = utcnow()
-    if throttle.blocked(client):
-        audit.record_refusal(
-            session,
-            actor=None,
-            action="login",
-            object_type="user",
-            outcome="throttled",
-            client=client,
-        )
-        raise TooManyRequests("too many failed sign-ins from here; try again in a few minutes")
+    """Check credentials and issue a bearer token, throttled per (account, client) and per
+    client; an unknown account is answered exactly like an existing one."""
     user = session.scalar(select(User).where(User.email == normalise_email(email)))
-    if user is not None and user.locked_until_at is not None and user.locked_until_at > now:
+    wait = throttle.attempt(session, email=email, client=client, now=now, settings=settings)
+    if wait is not None:
         audit.record_refusal(
             session,
             actor=None,
             action="login",
             object_type="user",
-            object_id=user.id,
+            object_id=user.id if user else None,
             outcome="throttled",
             client=client,
         )
-        raise TooManyRequests("too many failed sign-ins for this account; try again shortly")
+        raise TooManyRequests(
+            f"too many failed sign-ins; try again in {_spoken(wait)}", retry_after=wait
+        )
+    # An unknown account is checked against a dummy hash: the same work, the same time.
     ok = verify_password(user.password_hash if user else None, password)
     if user is None or not ok or not user.is_active:
-        throttle.failed(client)
-        if user is not None:
-            user.failed_logins += 1
-            if user.failed_logins >= settings.login_max_failures:
-                # A short lock only: an attacker cannot keep a real user out for long.
-                user.locked_until_at = now + timedelta(seconds=settings.login_lockout_seconds)
-                user.failed_logins = 0
         audit.record(
             session,
             actor=None,
@@ -91,9 +101,7 @@ def authenticate(
         )
         session.commit()
         raise Unauthorized("wrong email or password")
-    throttle.succeeded(client)
-    user.failed_logins = 0
-    user.locked_until_at = None
+    throttle.succeeded(session, email=email, client=client, settings=settings)
     token, digest = new_token(STAFF_TOKEN_PREFIX)
     session.add(
         AuthSession(
@@ -112,6 +120,14 @@ def authenticate(
     )
     session.commit()
     return token, user
+
+
+def _spoken(seconds: int) -> str:
+    """A wait as a person reads it: "30 seconds", "1 minute", "15 minutes"."""
+    if seconds < 60:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    minutes = math.ceil(seconds / 60)
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
 
 
 def revoke_session(session: Session, *, principal: Principal) -> None:
@@ -137,6 +153,8 @@ def set_active(session: Session, *, actor: Principal, user_id: int, is_active: b
     user = session.get(User, user_id)
     if user is None:
         raise NotFound("no such user")
+    if not is_active and user_id == actor.user_id:
+        raise Conflict("is_active: you cannot disable your own account", field="is_active")
     user.is_active = is_active
     if not is_active:
         session.execute(

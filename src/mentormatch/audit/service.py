@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from typing import Any, Protocol, cast
 
 from sqlalchemy import Table, insert
@@ -86,32 +87,28 @@ def record_read(
     action: str,
     object_type: str,
     object_id: int | None = None,
+    object_ids: Sequence[int] | None = None,
     client: str | None = None,
 ) -> None:
     """Record a read and return once the record is committed.
 
-    The read's own transaction is committed first (it wrote nothing, or only what it
-    committed on its own, such as overdue requests it expired). In the app the row is then
-    group-committed with the reads of concurrent requests (`ReadAudit`); elsewhere it is
-    added and committed in this session, as `record` would.
+    A read showing several records at once (a mentor's inbox) passes their `object_ids`: one
+    row per record shown, so each person's accounting of accesses holds it; with an empty
+    list, one row without an object. The read's own transaction is committed first (it
+    wrote nothing, or only what it committed on its own, such as overdue requests it
+    expired). In the app the rows are then group-committed with the reads of concurrent
+    requests (`ReadAudit`); elsewhere they are added and committed in this session.
     """
+    ids: Sequence[int | None] = [object_id] if object_ids is None else (object_ids or [None])
+    rows = [_row(actor, action, object_type, i, "ok", client) for i in ids]
     reads: ReadAudit | None = session.info.get(READS)
     if reads is None:
-        record(
-            session,
-            actor=actor,
-            action=action,
-            object_type=object_type,
-            object_id=object_id,
-            client=client,
-        )
+        session.add_all(AuditEvent(**row) for row in rows)
         session.commit()
         return
     session.commit()
-    reads.write(
-        session,
-        {"at": utcnow(), **_row(actor, action, object_type, object_id, "ok", client)},
-    )
+    at = utcnow()
+    reads.write(session, [{"at": at, **row} for row in rows])
 
 
 class AuditNotWritten(RuntimeError):
@@ -119,10 +116,10 @@ class AuditNotWritten(RuntimeError):
 
 
 class _Ticket:
-    __slots__ = ("done", "error", "row")
+    __slots__ = ("done", "error", "rows")
 
-    def __init__(self, row: dict[str, Any]) -> None:
-        self.row = row
+    def __init__(self, rows: list[dict[str, Any]]) -> None:
+        self.rows = rows
         self.done = False
         self.error: BaseException | None = None
 
@@ -133,10 +130,10 @@ class ReadAudit:
     Every read (a profile, a queue page, suggestions…) is audited, and its row must be
     committed before the answer leaves. Committed one by one, each read was a write
     transaction of its own — on SQLite a turn at the database's one write lock, taken
-    between intakes — and an ORM flush. Here each caller queues its row and waits; one
+    between intakes — and an ORM flush. Here each caller queues its rows and waits; one
     of the waiting callers (the leader) inserts every queued row in one statement and
     commits, then wakes the others; rows queued meanwhile go in the next batch. Nobody
-    returns before their own row is committed; if the commit fails, every caller in the
+    returns before their own rows are committed; if the commit fails, every caller in the
     batch raises `AuditNotWritten` and the read fails with it.
     """
 
@@ -145,13 +142,13 @@ class ReadAudit:
         self._queued: list[_Ticket] = []
         self._writing = False
 
-    def write(self, session: Session, row: dict[str, Any]) -> None:
-        """Queue one audit row and return once it is committed.
+    def write(self, session: Session, rows: list[dict[str, Any]]) -> None:
+        """Queue one read's audit rows and return once they are committed.
 
         `session` is the caller's, with nothing uncommitted: if the caller leads the
         batch, it writes through it (no second connection, no second pool check-out).
         """
-        ticket = _Ticket(row)
+        ticket = _Ticket(rows)
         batch: list[_Ticket] = []
         with self._cond:
             self._queued.append(ticket)
@@ -168,7 +165,7 @@ class ReadAudit:
     def _commit(self, session: Session, batch: list[_Ticket]) -> None:
         error: BaseException | None = None
         try:
-            session.execute(_INSERT, [t.row for t in batch])
+            session.execute(_INSERT, [row for t in batch for row in t.rows])
             session.commit()
         except BaseException as exc:  # every waiting read fails with it, then re-raised
             session.rollback()

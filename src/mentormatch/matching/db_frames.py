@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from mentormatch.matching import frames as F
 from mentormatch.mentors.capacity import takes_requests
 from mentormatch.mentors.models import Mentor
+from mentormatch.newcomers.minimal import ensure_matchable
 from mentormatch.newcomers.models import DoNotPair, Newcomer
 from mentormatch.pairings.models import Pairing, PairingStatus
 from mentormatch.profiles import age_in, hours_of_week
@@ -31,6 +32,12 @@ def _nan(value: float | None) -> float:
     return math.nan if value is None else value
 
 
+def _age(birth_year: int | None) -> int:
+    if birth_year is None:  # minimal urgent requests never reach the ranker
+        raise ValueError("a minimal urgent request has no answers to match on")
+    return age_in(birth_year)
+
+
 def _shared_columns(
     people: Sequence[Mentor] | Sequence[Newcomer] | Sequence[Row[Any]],
 ) -> dict[str, list[Any]]:
@@ -39,7 +46,7 @@ def _shared_columns(
         "id": [p.id for p in people],
         "first_name": [p.first_name for p in people],
         "gender": [p.gender for p in people],
-        "age": [age_in(p.birth_year) for p in people],
+        "age": [_age(p.birth_year) for p in people],
         "languages": [p.languages for p in people],
         "timezone": [p.timezone for p in people],
         "availability": [hours_of_week(p.availability) for p in people],
@@ -142,6 +149,7 @@ _NEWCOMER_FIELDS = select(
     Newcomer.wanted_experience,
     Newcomer.hopes,
     Newcomer.waiting_since,
+    Newcomer.minimal,
 )
 
 
@@ -150,7 +158,8 @@ _ONE_NEWCOMER = _NEWCOMER_FIELDS.where(Newcomer.id == bindparam("newcomer_id"))
 
 def one_newcomer_record(session: Session, newcomer_id: int) -> dict[str, Any] | None:
     """One newcomer as a record of `newcomer_frame`'s columns (what the ranker takes for
-    one newcomer), or None when there is no such newcomer.
+    one newcomer), or None when there is no such newcomer; a minimal urgent request, which
+    has no answers to match on, raises `NotMatchable` (409).
 
     A suggestion's path: the frame's columns and the exclusions only (no ORM object),
     through statements built once, and no one-row DataFrame.
@@ -158,5 +167,6 @@ def one_newcomer_record(session: Session, newcomer_id: int) -> dict[str, Any] | 
     row = session.execute(_ONE_NEWCOMER, {"newcomer_id": newcomer_id}).first()
     if row is None:
         return None
+    ensure_matchable(newcomer_id, is_minimal=row.minimal)
     columns = _newcomer_columns([row], exclusions(session, [newcomer_id]))
     return {name: columns[name][0] for name in F.NEWCOMER_COLUMNS}

@@ -38,6 +38,7 @@ from mentormatch.matching.features import encode_newcomers
 from mentormatch.matching.ranker import MentorRanker
 from mentormatch.mentors import capacity as mentor_capacity
 from mentormatch.mentors.models import Mentor, MentorPool
+from mentormatch.newcomers.minimal import NotMatchable
 from mentormatch.newcomers.models import Newcomer
 
 REFIT_AFTER = timedelta(days=1)
@@ -236,8 +237,12 @@ def _newcomer_record(session: Session, newcomer_id: int) -> dict[str, Any]:
 def suggestions(
     session: Session, *, ranker: RankerCache, newcomer_id: int, limit: int = 5
 ) -> list[Suggestion]:
-    """The best feasible mentors for a newcomer, with criterion scores and reasons."""
-    record = _newcomer_record(session, newcomer_id)
+    """The best feasible mentors for a newcomer, with criterion scores and reasons (none
+    for a minimal urgent request: it has no answers to match on yet)."""
+    try:
+        record = _newcomer_record(session, newcomer_id)
+    except NotMatchable:
+        return []
     with ranker.fresh(session) as fitted:
         return [] if fitted is None else fitted.suggestions(record, k=limit)
 

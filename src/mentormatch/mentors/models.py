@@ -18,6 +18,8 @@ class Mentor(Base):
         # Covers the ranker cache's comparison of every mentor's version after a change
         # (`matching.service.RankerCache`): an index-only scan, not the wide mentor rows.
         Index("ix_mentors_pool_state", "id", "version"),
+        # Ids are never reused (the audit trail names them): AUTOINCREMENT on SQLite.
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -48,11 +48,6 @@ CREATED_LINKS = {
         parameters=_THIS_MENTOR,
         body={"version": "$response.body#/version"},
     ),
-    "SignIn": link(
-        "accounts_issue_token",
-        "The mentor signs in with the initial password",
-        body={"username": "$response.body#/email", "password": "$response.body#/initial_password"},
-    ),
 }
 
 
@@ -82,12 +77,14 @@ def to_public(session: Session, mentors: list[Mentor]) -> list[MentorPublic]:
 def create_mentor(
     body: MentorCreate, coordinator: CoordinatorDep, session: SessionDep, settings: SettingsDep
 ) -> MentorCreated:
-    """Register a vetted mentor and create their sign-in; the initial password is shown once."""
-    mentor, password = service.create_mentor(
-        session, actor=coordinator, body=body, min_age=settings.min_age
+    """Register a vetted mentor; they are sent a single-use link to choose their password."""
+    mentor, email, expires_at = service.create_mentor(
+        session, actor=coordinator, body=body, settings=settings
     )
-    public = to_public(session, [mentor])[0]
-    return MentorCreated.model_validate({**public.model_dump(), "initial_password": password})
+    fields = {c: getattr(mentor, c) for c in MentorPublic.model_fields if hasattr(mentor, c)}
+    return MentorCreated.model_validate(
+        {**fields, "email": email, "load": 0, "invitation_expires_at": expires_at}
+    )
 
 
 @router.get("", response_model=MentorPage, responses=error_responses(422))

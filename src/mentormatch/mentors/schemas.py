@@ -42,7 +42,7 @@ class _MentorFields(BaseModel):
     substances: p.SubstanceList
     pathways: p.PathwayList = []
     pathways_ruled_out: p.PathwayList = []
-    medication_affirming: bool = False
+    medication_affirming: p.Flag = False
     meeting_modes: p.ModeList
     latitude: p.Latitude | None = None
     longitude: p.Longitude | None = None
@@ -51,7 +51,7 @@ class _MentorFields(BaseModel):
     interests: p.FreeText = ""
     recovery_start: p.PastDate
     capacity: int = Field(default=2, ge=0, le=10)
-    youth_vetted: bool = False
+    youth_vetted: p.Flag = False
 
 
 class MentorCreate(_MentorFields):
@@ -82,7 +82,7 @@ class _MentorChanges(BaseModel):
     availability: p.Omittable[p.Slots] = None
     pathways: p.Omittable[p.PathwayList] = None
     pathways_ruled_out: p.Omittable[p.PathwayList] = None
-    medication_affirming: p.Omittable[bool] = None
+    medication_affirming: p.Omittable[p.Flag] = None
     meeting_modes: p.Omittable[p.ModeList] = None
     latitude: p.Latitude | None = None
     longitude: p.Longitude | None = None
@@ -90,7 +90,7 @@ class _MentorChanges(BaseModel):
     lived_experience: p.Omittable[p.ExperienceList] = None
     interests: p.Omittable[p.FreeText] = None
     capacity: p.Omittable[int] = Field(default=None, ge=0, le=10)
-    paused: p.Omittable[bool] = Field(default=None, description="Pause new requests")
+    paused: p.Omittable[p.Flag] = Field(default=None, description="Pause new requests")
 
 
 class MentorSelfUpdate(_MentorChanges):
@@ -107,9 +107,9 @@ class MentorUpdate(_MentorChanges):
     birth_year: p.Omittable[p.BirthYear] = None
     substances: p.Omittable[p.SubstanceList] = None
     recovery_start: p.Omittable[p.PastDate] = None
-    vetted: p.Omittable[bool] = None
-    active: p.Omittable[bool] = None
-    youth_vetted: p.Omittable[bool] = None
+    vetted: p.Omittable[p.Flag] = None
+    active: p.Omittable[p.Flag] = None
+    youth_vetted: p.Omittable[p.Flag] = None
 
 
 class MentorPublic(BaseModel):
@@ -150,7 +150,10 @@ class MentorPublic(BaseModel):
 
 
 class MentorCreated(MentorPublic):
-    initial_password: str = Field(description="Shown once: give it to the mentor to sign in")
+    invitation_expires_at: datetime = Field(
+        description="The mentor was sent a single-use link to choose their password "
+        "(through the outbox); it works until then"
+    )
 
 
 class MentorPage(BaseModel):

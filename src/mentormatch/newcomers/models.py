@@ -6,10 +6,11 @@ import enum
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Enum, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Enum, ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mentormatch.db import Base, JSONType, UTCDateTime, utcnow
+from mentormatch.references import LENGTH, new_reference
 
 
 class NewcomerStatus(enum.StrEnum):
@@ -21,18 +22,22 @@ class NewcomerStatus(enum.StrEnum):
 
 class Newcomer(Base):
     __tablename__ = "newcomers"
+    # Ids are never reused (the audit trail names them): AUTOINCREMENT on SQLite.
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(LENGTH), unique=True, default=new_reference)
     first_name: Mapped[str] = mapped_column(String(60))
     email: Mapped[str | None] = mapped_column(String(254))
     phone: Mapped[str | None] = mapped_column(String(40))
     preferred_contact: Mapped[str | None] = mapped_column(String(20))
     share_contact: Mapped[bool] = mapped_column(default=False)
-    gender: Mapped[str] = mapped_column(String(20))
+    # gender, birth year and time zone are empty (and the lists []) only on a minimal record
+    gender: Mapped[str | None] = mapped_column(String(20))
     gender_pref: Mapped[list[str]] = mapped_column(JSONType, default=list)
-    birth_year: Mapped[int]
+    birth_year: Mapped[int | None]
     languages: Mapped[list[str]] = mapped_column(JSONType)
-    timezone: Mapped[str] = mapped_column(String(64))
+    timezone: Mapped[str | None] = mapped_column(String(64))
     availability: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
     substances: Mapped[list[str]] = mapped_column(JSONType)
     pathway: Mapped[str | None] = mapped_column(String(40))
@@ -46,6 +51,9 @@ class Newcomer(Base):
     hopes: Mapped[str] = mapped_column(Text, default="")
     recovery_start: Mapped[date | None]
     urgent: Mapped[bool] = mapped_column(default=False)
+    # A minimal urgent request (a name and maybe a way to reach them): never matched until
+    # the newcomer completes the intake through their private link.
+    minimal: Mapped[bool] = mapped_column(default=False, server_default=false())
     status: Mapped[NewcomerStatus] = mapped_column(
         Enum(NewcomerStatus, name="newcomer_status", native_enum=False, length=20),
         default=NewcomerStatus.waiting,

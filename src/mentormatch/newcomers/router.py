@@ -5,13 +5,17 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
+from pydantic import AwareDatetime
 
 from mentormatch.accounts.dependencies import CoordinatorDep, NewcomerDep, Public
+from mentormatch.config import Settings
 from mentormatch.deps import ClientDep, RowId, SessionDep, SettingsDep
 from mentormatch.errors import error_responses
 from mentormatch.newcomers import service
 from mentormatch.newcomers.models import Newcomer, NewcomerStatus
 from mentormatch.newcomers.schemas import (
+    AccessPage,
+    ConsentPublic,
     DoNotPairCreate,
     DoNotPairPublic,
     NewcomerCoordinatorUpdate,
@@ -21,17 +25,20 @@ from mentormatch.newcomers.schemas import (
     NewcomerIntake,
     NewcomerListItem,
     NewcomerPage,
+    NewcomerProfile,
     NewcomerSelf,
     NewcomerUpdate,
+    UrgentIntake,
 )
 from mentormatch.openapi import link
 from mentormatch.pairings import service as pairings
 from mentormatch.profiles import age_in
+from mentormatch.references import Reference
 
 router = APIRouter(prefix="/api/v1/newcomers", tags=["newcomers"])
 
 _AS_THIS_NEWCOMER = {"header.Authorization": "Bearer {$response.body#/status_token}"}
-_THIS_NEWCOMER = {"path.newcomer_id": "$response.body#/id"}
+_FIRST_LISTED = {"path.newcomer_id": "$response.body#/items/0/id"}
 _SAME_NEWCOMER = {"path.newcomer_id": "$request.path.newcomer_id"}
 _CURRENT_VERSION = {"version": "$response.body#/version"}
 INTAKE_LINKS = {
@@ -48,13 +55,24 @@ INTAKE_LINKS = {
     "EraseOwnRecord": link(
         "newcomers_erase_own", "Withdraw and erase your record", parameters=_AS_THIS_NEWCOMER
     ),
-    "ReadAsCoordinator": link(
-        "newcomers_read_newcomer", "A coordinator opens the record", parameters=_THIS_NEWCOMER
+    "FindAsCoordinator": link(
+        "newcomers_list_newcomers",
+        "A coordinator finds the record by its reference",
+        parameters={
+            "query.reference": "$response.body#/reference",
+            "query.status": "$response.body#/status",
+            "query.offset": 0,
+        },
     ),
-    "SuggestMentors": link(
+}
+LIST_LINKS = {
+    "ReadFirst": link(
+        "newcomers_read_newcomer", "A coordinator opens the first record", parameters=_FIRST_LISTED
+    ),
+    "SuggestMentorsForFirst": link(
         "suggestions_list_suggestions",
-        "A coordinator asks for mentors for this newcomer",
-        parameters=_THIS_NEWCOMER,
+        "A coordinator asks for mentors for the first newcomer listed",
+        parameters=_FIRST_LISTED,
     ),
 }
 EDIT_LINKS = {
@@ -79,6 +97,10 @@ def create_newcomer(
 ) -> NewcomerCreated:
     """Public intake. Keep the returned `status_token`: it is shown only once."""
     newcomer, token = service.intake(session, body=body, settings=settings, client=client)
+    return _created(newcomer, token, settings)
+
+
+def _created(newcomer: Newcomer, token: str, settings: Settings) -> NewcomerCreated:
     crisis = service.crisis_payload() if newcomer.urgent else {}
     return NewcomerCreated.model_validate(
         {
@@ -88,6 +110,27 @@ def create_newcomer(
             **crisis,
         }
     )
+
+
+@router.post(
+    "/urgent",
+    response_model=NewcomerCreated,
+    status_code=201,
+    dependencies=[Public],
+    responses={201: {"links": INTAKE_LINKS}, **error_responses(413, 422)},
+)
+def create_urgent(
+    body: UrgentIntake, session: SessionDep, settings: SettingsDep, client: ClientDep
+) -> NewcomerCreated:
+    """For someone in danger now: a name or alias and, if they wish, a way to reach them.
+
+    Sending it is consent to be contacted urgently. The answer carries the crisis resources
+    and the private status token (shown once). A coordinator sees the request flagged
+    urgent at once; it is not matched with a mentor until the intake is completed
+    (`PATCH /me` with the required answers and `consent`).
+    """
+    newcomer, token = service.urgent_intake(session, body=body, settings=settings, client=client)
+    return _created(newcomer, token, settings)
 
 
 @router.get("/me", response_model=NewcomerSelf, responses=error_responses(401, 403))
@@ -119,9 +162,10 @@ def erase_own(me: NewcomerDep, session: SessionDep) -> Response:
 
 @router.get("/me/export", response_model=NewcomerExport, responses=error_responses(401, 403))
 def export_own(me: NewcomerDep, session: SessionDep) -> Response:
-    """Download everything MentorMatch holds about you, as JSON."""
-    newcomer = service.export_own(session, principal=me)
-    body = NewcomerExport.model_validate(newcomer).model_dump_json(indent=2)
+    """Download everything MentorMatch holds about you, as JSON (`export_format` 2): your
+    answers, consents, every pairing and its transitions, and who read or changed your
+    record."""
+    body = service.export_own(session, principal=me).model_dump_json(indent=2)
     return Response(
         body,
         media_type="application/json",
@@ -129,18 +173,44 @@ def export_own(me: NewcomerDep, session: SessionDep) -> Response:
     )
 
 
-@router.get("", response_model=NewcomerPage, responses=error_responses(401, 403, 422))
+@router.get("/me/accesses", response_model=AccessPage, responses=error_responses(401, 403, 422))
+def accesses_own(
+    me: NewcomerDep,
+    session: SessionDep,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+    as_of: Annotated[
+        AwareDatetime | None,
+        Query(description="Send back the `as_of` of the first page to page through it unmoved"),
+    ] = None,
+) -> AccessPage:
+    """Who read or changed your record: role and time of each, newest first, with the total.
+
+    Staff appear by role only. Reading this list is itself recorded in it."""
+    items, total, as_of = service.accesses_own(
+        session, principal=me, as_of=as_of, limit=limit, offset=offset
+    )
+    return AccessPage(items=items, total=total, limit=limit, offset=offset, as_of=as_of)
+
+
+@router.get(
+    "",
+    response_model=NewcomerPage,
+    responses={200: {"links": LIST_LINKS}, **error_responses(401, 403, 422)},
+)
 def list_newcomers(
     coordinator: CoordinatorDep,
     session: SessionDep,
     settings: SettingsDep,
     status: NewcomerStatus | None = None,
+    reference: Reference | None = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> NewcomerPage:
-    """The queue: urgent first, then those waiting longest."""
+    """The queue: urgent first, then those waiting longest. `reference` finds the newcomer
+    holding that public reference (the one their status page shows them)."""
     rows, total = service.list_newcomers(
-        session, actor=coordinator, status=status, limit=limit, offset=offset
+        session, actor=coordinator, status=status, reference=reference, limit=limit, offset=offset
     )
     items = [NewcomerListItem.model_validate(r) for r in rows]
     return NewcomerPage(items=items, total=total, limit=limit, offset=offset)
@@ -151,8 +221,10 @@ def for_coordinator(session: SessionDep, newcomer: Newcomer) -> NewcomerForCoord
     entries = service.do_not_pair_entries(session, newcomer_id=newcomer.id)
     return NewcomerForCoordinator.model_validate(
         {
-            **NewcomerExport.model_validate(newcomer).model_dump(),
-            "age": age_in(newcomer.birth_year),
+            **NewcomerProfile.model_validate(newcomer).model_dump(),
+            "id": newcomer.id,
+            "consents": [ConsentPublic.model_validate(c) for c in newcomer.consents],
+            "age": None if newcomer.birth_year is None else age_in(newcomer.birth_year),
             "do_not_pair": [DoNotPairPublic.model_validate(e) for e in entries],
         }
     )

@@ -41,9 +41,9 @@ class ConsentIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    agree: Literal[True] = Field(description="I agree that MentorMatch stores my answers")
+    agree: p.Agreed = Field(description="I agree that MentorMatch stores my answers")
     version: str = Field(min_length=1, max_length=20)
-    share_with_mentor: bool = Field(
+    share_with_mentor: p.Flag = Field(
         default=False, description="A proposed mentor may see my first name and matching answers"
     )
 
@@ -55,7 +55,7 @@ class _ProfileFields(BaseModel):
     email: p.Email | None = None
     phone: p.Phone | None = None
     preferred_contact: p.ContactMethod | None = None
-    share_contact: bool = False
+    share_contact: p.Flag = False
     gender: p.Gender
     gender_pref: p.GenderList = []
     birth_year: p.BirthYear
@@ -80,7 +80,7 @@ class NewcomerIntake(_ProfileFields):
 
     model_config = ConfigDict(json_schema_extra={"examples": [INTAKE_EXAMPLE]})
 
-    in_crisis: bool = Field(
+    in_crisis: p.Flag = Field(
         description="Are you in danger right now, or thinking about harming yourself?"
     )
     consent: ConsentIn
@@ -91,8 +91,29 @@ class NewcomerIntake(_ProfileFields):
         return self
 
 
+class UrgentIntake(BaseModel):
+    """A minimal urgent request from someone in danger now: a name or alias and, if they
+    wish, a way to reach them. Sending it is consent to be contacted urgently; the record
+    is flagged urgent and is not matched until the intake is completed (PATCH /me)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        json_schema_extra={"examples": [{"first_name": "Sam", "phone": "+1 555 010 2030"}]},
+    )
+
+    first_name: p.Name = Field(description="A first name or an alias")
+    email: p.Email | None = None
+    phone: p.Phone | None = None
+    preferred_contact: p.ContactMethod | None = None
+
+
 class NewcomerUpdate(BaseModel):
-    """What a newcomer may correct in their own profile; every field optional."""
+    """What a newcomer may correct in their own profile; every field optional.
+
+    A minimal urgent request is completed here: send every required answer (gender,
+    birth_year, languages, timezone, substances, meeting_modes) and `consent` together.
+    """
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -100,7 +121,7 @@ class NewcomerUpdate(BaseModel):
     email: p.Email | None = None
     phone: p.Phone | None = None
     preferred_contact: p.ContactMethod | None = None
-    share_contact: p.Omittable[bool] = None
+    share_contact: p.Omittable[p.Flag] = None
     gender: p.Omittable[p.Gender] = None
     gender_pref: p.Omittable[p.GenderList] = None
     birth_year: p.Omittable[p.BirthYear] = None
@@ -118,6 +139,9 @@ class NewcomerUpdate(BaseModel):
     wanted_experience: p.Omittable[p.ExperienceList] = None
     hopes: p.Omittable[p.FreeText] = None
     recovery_start: p.PastDate | None = None
+    consent: p.Omittable[ConsentIn] = Field(
+        default=None, description="Only to complete a minimal urgent request"
+    )
 
 
 class NewcomerCoordinatorUpdate(BaseModel):
@@ -126,7 +150,7 @@ class NewcomerCoordinatorUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     version: int = Field(ge=1, description="The version you read; a newer one answers 409")
-    urgent: p.Omittable[bool] = None
+    urgent: p.Omittable[p.Flag] = None
     status: p.Omittable[Literal["waiting", "closed"]] = None
 
 
@@ -145,10 +169,16 @@ class DoNotPairPublic(BaseModel):
     created_at: datetime
 
 
+class CrisisLink(BaseModel):
+    label: str
+    href: str = Field(description="A tap-to-call (tel:) or tap-to-text (sms:) link")
+
+
 class CrisisResource(BaseModel):
     name: str
     contact: str
     region: str
+    links: list[CrisisLink] = []
 
 
 class ConsentPublic(BaseModel):
@@ -159,25 +189,29 @@ class ConsentPublic(BaseModel):
     agreed_at: datetime
 
 
-class NewcomerSelf(BaseModel):
-    """A newcomer's own record, as they see it."""
+class NewcomerProfile(BaseModel):
+    """A newcomer's answers and where their request stands: their public reference, never
+    the row id (which counts records)."""
 
     model_config = ConfigDict(from_attributes=True)
 
-    id: int
+    reference: str = Field(description="Your reference, to quote when you talk to a coordinator")
     status: NewcomerStatus
     urgent: bool
+    minimal: bool = Field(
+        description="A minimal urgent request: not matched until the intake is completed"
+    )
     waiting_since: datetime
     first_name: str
     email: str | None
     phone: str | None
     preferred_contact: str | None
     share_contact: bool
-    gender: str
+    gender: str | None
     gender_pref: list[str]
-    birth_year: int
+    birth_year: int | None
     languages: list[str]
-    timezone: str
+    timezone: str | None
     availability: list[p.Slot]
     substances: list[str]
     pathway: str | None
@@ -193,6 +227,11 @@ class NewcomerSelf(BaseModel):
     version: int
     created_at: datetime
     updated_at: datetime
+
+
+class NewcomerSelf(NewcomerProfile):
+    """A newcomer's own record, as they see it."""
+
     mentor: MentorForNewcomer | None = Field(
         default=None, description="Your mentor and how to reach them, once they have accepted"
     )
@@ -207,12 +246,81 @@ class NewcomerCreated(NewcomerSelf):
     crisis_notice: str | None = None
 
 
-class NewcomerExport(NewcomerSelf):
+class Access(BaseModel):
+    """One read or change of a newcomer's record: by which role, when, doing what."""
+
+    at: datetime
+    role: str = Field(description="newcomer, coordinator, mentor, admin or system; never a name")
+    kind: Literal["read", "change"]
+    action: str = Field(description="The audit trail's code for what was done")
+    description: str
+    pairing: int | None = Field(
+        description="The pairing it concerned, if any: its `number` in your export's pairings"
+    )
+    outcome: str
+
+
+class AccessPage(BaseModel):
+    """A page of the accounting of accesses, newest first; `total` counts all up to `as_of`."""
+
+    items: list[Access]
+    total: int
+    limit: int
+    offset: int
+    as_of: datetime = Field(description="Accesses recorded up to this time are counted")
+
+
+class AccessLog(BaseModel):
+    total: int
+    items: list[Access]
+
+
+class PairingTransition(BaseModel):
+    """One move of a pairing: when, from which status to which, by which role, why."""
+
+    at: datetime
+    from_status: str | None
+    to_status: str
+    by_role: str
+    reason: str
+
+
+class PairingHistory(BaseModel):
+    number: int = Field(description="1 for your first pairing, 2 for the next…")
+    status: str
+    created_at: datetime
+    updated_at: datetime
+    mentor_first_name: str | None = Field(
+        description="Shown only for a pairing the mentor accepted, as on the status page"
+    )
+    transitions: list[PairingTransition]
+
+
+class DoNotPairForNewcomer(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    reason: str
+    created_at: datetime
+
+
+EXPORT_FORMAT: Literal[2] = 2
+
+
+class NewcomerExport(BaseModel):
+    """Everything held about a newcomer, machine-readable; `export_format` names the layout."""
+
+    export_format: Literal[2] = EXPORT_FORMAT
+    exported_at: datetime
+    profile: NewcomerProfile
     consents: list[ConsentPublic]
+    pairings: list[PairingHistory]
+    do_not_pair: list[DoNotPairForNewcomer]
+    accesses: AccessLog
 
 
 class NewcomerForCoordinator(NewcomerSelf):
-    age: int
+    id: int
+    age: int | None
     consents: list[ConsentPublic]
     do_not_pair: list[DoNotPairPublic] = []
 
@@ -221,6 +329,7 @@ class NewcomerListItem(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: int
+    reference: str
     first_name: str
     status: NewcomerStatus
     urgent: bool

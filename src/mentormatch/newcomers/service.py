@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -13,14 +14,20 @@ from mentormatch.accounts.principal import Principal
 from mentormatch.accounts.security import NEWCOMER_TOKEN_PREFIX, new_token
 from mentormatch.audit import service as audit
 from mentormatch.config import Settings
+from mentormatch.db import utcnow
 from mentormatch.errors import Conflict, Invalid, NotFound
 from mentormatch.mentors.models import Mentor
+from mentormatch.newcomers import accounting, erasure, export, minimal
+from mentormatch.newcomers.minimal import check_consent_version, consent_scope
 from mentormatch.newcomers.models import Consent, DoNotPair, Newcomer, NewcomerStatus
 from mentormatch.newcomers.schemas import (
+    Access,
     DoNotPairCreate,
     NewcomerCoordinatorUpdate,
+    NewcomerExport,
     NewcomerIntake,
     NewcomerUpdate,
+    UrgentIntake,
 )
 from mentormatch.profiles import OLDEST_AGE, age_in, check_location
 
@@ -40,7 +47,7 @@ CLEARABLE = frozenset(
 )
 
 
-def _check_program_rules(*, birth_year: int, settings: Settings) -> None:
+def check_program_rules(*, birth_year: int, settings: Settings) -> None:
     age = age_in(birth_year)
     if age > OLDEST_AGE:
         raise Invalid("birth_year: please check the year you were born", field="birth_year")
@@ -51,49 +58,56 @@ def _check_program_rules(*, birth_year: int, settings: Settings) -> None:
         )
 
 
-def intake(
-    session: Session, *, body: NewcomerIntake, settings: Settings, client: str | None = None
-) -> tuple[Newcomer, str]:
-    """Record a new newcomer; returns the record and their private status token (once)."""
-    _check_program_rules(birth_year=body.birth_year, settings=settings)
-    if body.consent.version != settings.consent_version:
-        raise Invalid(
-            f"consent.version: the notice has changed; current version is "
-            f"{settings.consent_version}",
-            field="consent.version",
-        )
+def store_new(session: Session, newcomer: Newcomer, *, client: str | None) -> str:
+    """Store a new newcomer (audited, flagged urgent when so); returns the status token."""
     token, digest = new_token(NEWCOMER_TOKEN_PREFIX)
-    fields = body.model_dump(exclude={"in_crisis", "consent"}, mode="json")
-    fields["recovery_start"] = body.recovery_start
-    newcomer = Newcomer(**fields, urgent=body.in_crisis, status_token_hash=digest)
-    scope = ["store_profile", "redisclosure_notice"]
-    if body.consent.share_with_mentor:
-        scope.append("share_with_mentor")
-    if body.share_contact:
-        scope.append("share_contact_after_acceptance")
-    newcomer.consents.append(Consent(scope=scope, version=body.consent.version))
+    newcomer.status_token_hash = digest
     session.add(newcomer)
     session.flush()
     actor = Principal(role=Role.newcomer, newcomer_id=newcomer.id)
-    audit.record(
-        session,
-        actor=actor,
-        action="create",
-        object_type=OBJECT,
-        object_id=newcomer.id,
-        client=client,
-    )
-    if body.in_crisis:
+    actions = ["create", "flag_urgent"] if newcomer.urgent else ["create"]
+    for action in actions:
         audit.record(
             session,
             actor=actor,
-            action="flag_urgent",
+            action=action,
             object_type=OBJECT,
             object_id=newcomer.id,
             client=client,
         )
     session.commit()
-    return newcomer, token
+    return token
+
+
+def intake(
+    session: Session, *, body: NewcomerIntake, settings: Settings, client: str | None = None
+) -> tuple[Newcomer, str]:
+    """Record a new newcomer; returns the record and their private status token (once)."""
+    check_program_rules(birth_year=body.birth_year, settings=settings)
+    check_consent_version(body.consent, settings)
+    fields = body.model_dump(exclude={"in_crisis", "consent"}, mode="json")
+    fields["recovery_start"] = body.recovery_start
+    newcomer = Newcomer(**fields, urgent=body.in_crisis)
+    scope = consent_scope(body.consent, share_contact=body.share_contact)
+    newcomer.consents.append(Consent(scope=scope, version=body.consent.version))
+    return newcomer, store_new(session, newcomer, client=client)
+
+
+def urgent_intake(
+    session: Session, *, body: UrgentIntake, settings: Settings, client: str | None = None
+) -> tuple[Newcomer, str]:
+    """A minimal urgent request: flagged urgent at once, never matched until completed.
+    Sending it is consent to be contacted urgently (recorded as such)."""
+    newcomer = Newcomer(
+        **body.model_dump(mode="json"),
+        **minimal.EMPTY_ANSWERS,
+        urgent=True,
+        minimal=True,
+    )
+    newcomer.consents.append(
+        Consent(scope=[minimal.URGENT_CONTACT], version=settings.consent_version)
+    )
+    return newcomer, store_new(session, newcomer, client=client)
 
 
 def crisis_payload() -> dict[str, Any]:
@@ -132,54 +146,68 @@ def _apply(newcomer: Newcomer, changes: dict[str, Any]) -> None:
 def update_own(
     session: Session, *, principal: Principal, body: NewcomerUpdate, settings: Settings
 ) -> Newcomer:
-    """Correct one's own answers; fields not sent stay as they were."""
+    """Correct one's own answers; fields not sent stay as they were. A minimal urgent
+    request is completed by sending every required answer with the consent."""
     newcomer = get_own(session, principal=principal)
-    changes = body.model_dump(exclude_unset=True, mode="json")
+    changes = body.model_dump(exclude_unset=True, exclude={"consent"}, mode="json")
     if "recovery_start" in changes:
         changes["recovery_start"] = body.recovery_start
     nulls = [k for k, value in changes.items() if value is None and k not in CLEARABLE]
     if nulls:
         raise Invalid(f"{nulls[0]}: cannot be empty", field=nulls[0])
+    completing = minimal.check_completion(newcomer, changes, body.consent, settings=settings)
     if "birth_year" in changes:
-        _check_program_rules(birth_year=changes["birth_year"], settings=settings)
+        check_program_rules(birth_year=changes["birth_year"], settings=settings)
     try:
         _apply(newcomer, changes)
     except ValueError as exc:
         raise Invalid(str(exc), field="meeting_modes") from exc
-    audit.record(
-        session, actor=principal, action="update", object_type=OBJECT, object_id=newcomer.id
-    )
+    action = "update"
+    if completing is not None:
+        minimal.complete(newcomer, completing)
+        action = "complete_intake"
+    audit.record(session, actor=principal, action=action, object_type=OBJECT, object_id=newcomer.id)
     session.commit()
     return newcomer
 
 
 def erase_own(session: Session, *, principal: Principal) -> None:
-    """Withdraw: erase the newcomer's record and everything attached to it."""
+    """Withdraw: erase the newcomer's record, everything attached, and their audit links."""
     newcomer = _load(session, principal.newcomer_id or 0)
-    session.delete(newcomer)
-    audit.record(
-        session,
-        actor=principal,
-        action="erase",
-        object_type=OBJECT,
-        object_id=principal.newcomer_id,
-    )
+    erasure.erase(session, newcomer=newcomer, actor=principal)
     session.commit()
 
 
-def export_own(session: Session, *, principal: Principal) -> Newcomer:
-    """Everything held about the newcomer, for download."""
+def export_own(session: Session, *, principal: Principal) -> NewcomerExport:
+    """Everything held about the newcomer, for download (the export itself is accounted)."""
     newcomer = _load(session, principal.newcomer_id or 0)
     audit.record_read(
         session, actor=principal, action="export", object_type=OBJECT, object_id=newcomer.id
     )
-    return newcomer
+    return export.build(session, newcomer=newcomer)
+
+
+def accesses_own(
+    session: Session, *, principal: Principal, as_of: datetime | None, limit: int, offset: int
+) -> tuple[list[Access], int, datetime]:
+    """A page of who read or changed the newcomer's record up to `as_of` (default: now,
+    this read included), newest first, with the total and the `as_of` used."""
+    newcomer = _load(session, principal.newcomer_id or 0)
+    audit.record_read(
+        session, actor=principal, action="accesses", object_type=OBJECT, object_id=newcomer.id
+    )
+    as_of = as_of or utcnow()
+    rows, total = accounting.accesses(
+        session, newcomer=newcomer, as_of=as_of, limit=limit, offset=offset
+    )
+    return rows, total, as_of
 
 
 # What a queue row shows (the API's NewcomerListItem, the coordinator's queue page): the
 # page loads these columns only, not every answer (JSON lists, hopes…) of 50 newcomers.
 LIST_FIELDS = (
     Newcomer.id,
+    Newcomer.reference,
     Newcomer.first_name,
     Newcomer.status,
     Newcomer.urgent,
@@ -200,6 +228,7 @@ def list_newcomers(
     *,
     actor: Principal,
     status: NewcomerStatus | None,
+    reference: str | None = None,
     limit: int,
     offset: int,
 ) -> tuple[list[Newcomer], int]:
@@ -207,6 +236,8 @@ def list_newcomers(
     query = select(Newcomer)
     if status is not None:
         query = query.where(Newcomer.status == status)
+    if reference is not None:
+        query = query.where(Newcomer.reference == reference)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     # Order the page's ids, then load those rows: sorting whole rows (JSON columns and
     # all) for every page cost the load test's coordinators 2-3x the time.

@@ -10,6 +10,7 @@ from sqlalchemy import Enum, Float, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mentormatch.db import Base, JSONType, UTCDateTime, utcnow
+from mentormatch.references import LENGTH, new_reference
 
 
 class PairingStatus(enum.StrEnum):
@@ -38,9 +39,12 @@ class Pairing(Base):
         Index("ix_pairings_status_id", "status", "id"),
         # The mentors' loads (approved + active per mentor), read before every suggestion.
         Index("ix_pairings_status_mentor", "status", "mentor_id"),
+        # Ids are never reused (the audit trail names them): AUTOINCREMENT on SQLite.
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(LENGTH), unique=True, default=new_reference)
     newcomer_id: Mapped[int] = mapped_column(ForeignKey("newcomers.id", ondelete="CASCADE"))
     mentor_id: Mapped[int] = mapped_column(ForeignKey("mentors.id", ondelete="CASCADE"))
     status: Mapped[PairingStatus] = mapped_column(

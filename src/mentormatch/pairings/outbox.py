@@ -32,6 +32,14 @@ class MessageKind(enum.StrEnum):
     mentor_reminder = "mentor_reminder"
     newcomer_paired = "newcomer_paired"
     pairing_expired = "pairing_expired"
+    invitation = "invitation"
+    reset = "reset"
+
+
+# Messages whose link is a credential (it sets the recipient's password): listings never
+# show their body.
+CREDENTIAL_KINDS = frozenset({MessageKind.invitation, MessageKind.reset})
+HIDDEN_BODY = "(not shown: this message holds a single-use link to set a password)"
 
 
 class OutboxMessage(Base):
@@ -76,6 +84,18 @@ _TEXT = {
         "Hello,\n\nA mentoring request you were asked about has expired and has been "
         "handed back to the coordinator. Nothing more is needed from you.\n\n{link}\n",
     ),
+    MessageKind.invitation: (
+        "You are invited to MentorMatch",
+        "Hello,\n\nAn account has been made for you on MentorMatch. Choose your password "
+        "with this link (it works once, and expires in a few days):\n\n{link}\n\n"
+        "If you did not expect this, you can ignore this message.\n",
+    ),
+    MessageKind.reset: (
+        "Reset your MentorMatch password",
+        "Hello,\n\nSomeone asked to reset the password of your MentorMatch account. "
+        "Choose a new one with this link (it works once, and expires within the hour):"
+        "\n\n{link}\n\nIf it was not you, ignore this message: your password stays as it is.\n",
+    ),
 }
 
 
@@ -99,6 +119,11 @@ def enqueue(
     )
     session.add(message)
     return message
+
+
+def shown_body(message: OutboxMessage) -> str:
+    """The body as a listing may show it: never a link that sets a password."""
+    return HIDDEN_BODY if message.kind in CREDENTIAL_KINDS else message.body
 
 
 def list_messages(

@@ -12,11 +12,12 @@ from mentormatch.accounts.dependencies import (
     NewcomerDep,
     StaffOrMentorDep,
 )
+from mentormatch.accounts.models import Role
 from mentormatch.deps import RowId, SessionDep, SettingsDep
 from mentormatch.errors import error_responses
 from mentormatch.matching.service import RankerDep
 from mentormatch.openapi import link
-from mentormatch.pairings import outbox, service
+from mentormatch.pairings import outbox, service, views
 from mentormatch.pairings.models import Pairing, PairingStatus
 from mentormatch.pairings.schemas import (
     ApproveBody,
@@ -32,6 +33,7 @@ from mentormatch.pairings.schemas import (
     ProposalSummary,
     RejectBody,
 )
+from mentormatch.references import Reference
 
 router = APIRouter(tags=["pairings"], responses=error_responses(401, 403))
 PREFIX = "/api/v1/pairings"
@@ -115,10 +117,12 @@ def list_pairings(
     status: PairingStatus | None = None,
     newcomer_id: RowId | None = None,
     mentor_id: RowId | None = None,
+    reference: Reference | None = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> PairingPage:
-    """Pairings, newest first, filtered by status, newcomer or mentor."""
+    """Pairings, newest first, filtered by status, newcomer, mentor or public reference
+    (the "Newcomer K7QX2MPA" a mentor sees)."""
     rows, total = service.list_pairings(
         session,
         actor=coordinator,
@@ -126,6 +130,7 @@ def list_pairings(
         status=status,
         newcomer_id=newcomer_id,
         mentor_id=mentor_id,
+        reference=reference,
         limit=limit,
         offset=offset,
     )
@@ -198,7 +203,7 @@ def accept(
 ) -> PairingForMentor:
     """Accept a request: you now see the contact details the newcomer agreed to share."""
     pairing = service.accept(session, actor=mentor, settings=settings, pairing_id=pairing_id)
-    return service.for_mentor(session, pairing=pairing)
+    return views.for_mentor(session, pairing=pairing)
 
 
 @router.post(
@@ -222,17 +227,25 @@ def decline(
         reason=body.reason,
         note=body.note,
     )
-    return service.for_mentor(session, pairing=pairing)
+    return views.for_mentor(session, pairing=pairing)
 
 
 @router.post(
-    PREFIX + "/{pairing_id}/end", response_model=PairingPublic, responses=_TRANSITION_ERRORS
+    PREFIX + "/{pairing_id}/end",
+    response_model=PairingPublic | PairingForMentor,
+    responses=_TRANSITION_ERRORS,
 )
-def end(pairing_id: RowId, body: EndBody, who: StaffOrMentorDep, session: SessionDep) -> Pairing:
-    """End an active pairing. `safety` or `boundary` also adds a do-not-pair entry."""
-    return service.end(
+def end(
+    pairing_id: RowId, body: EndBody, who: StaffOrMentorDep, session: SessionDep
+) -> PairingPublic | PairingForMentor:
+    """End an active pairing. `safety` or `boundary` also adds a do-not-pair entry.
+    A mentor gets the pairing as they see it, a coordinator the whole record."""
+    pairing = service.end(
         session, actor=who, pairing_id=pairing_id, reason=body.reason, note=body.note
     )
+    if who.role is Role.mentor:
+        return views.for_mentor(session, pairing=pairing)
+    return PairingPublic.model_validate(pairing)
 
 
 @router.get("/api/v1/mentors/me/pairings", response_model=list[PairingForMentor])
@@ -241,7 +254,7 @@ def my_pairings(
 ) -> list[PairingForMentor]:
     """Your requests and pairings; contact details appear only once you have accepted."""
     rows = service.list_for_mentor(session, actor=mentor, settings=settings)
-    return [service.for_mentor(session, pairing=p) for p in rows]
+    return [views.for_mentor(session, pairing=p) for p in rows]
 
 
 @router.get(
@@ -254,7 +267,7 @@ def my_pairing(
 ) -> PairingForMentor:
     """One of your requests or pairings."""
     pairing = service.get_pairing(session, actor=mentor, settings=settings, pairing_id=pairing_id)
-    return service.for_mentor(session, pairing=pairing)
+    return views.for_mentor(session, pairing=pairing)
 
 
 @router.post("/api/v1/newcomers/me/withdraw", status_code=204, responses=error_responses(409))
@@ -273,5 +286,8 @@ def list_outbox(
 ) -> OutboxPage:
     """Notifications: sent, waiting for SMTP, or kept here when no SMTP server is set."""
     rows, total = outbox.list_messages(session, pending_only=pending, limit=limit, offset=offset)
-    items = [OutboxMessagePublic.model_validate(r) for r in rows]
+    items = [
+        OutboxMessagePublic.model_validate(r).model_copy(update={"body": outbox.shown_body(r)})
+        for r in rows
+    ]
     return OutboxPage(items=items, total=total, limit=limit, offset=offset)

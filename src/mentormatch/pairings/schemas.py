@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from mentormatch.deps import RowId
 from mentormatch.pairings.models import PairingStatus
+from mentormatch.profiles import NoNul, NoNulSchema
 
 Note = Field(default=None, max_length=500, description="Optional note for the coordinator")
+NoteText = Annotated[str, NoNul, NoNulSchema]
 
 RejectReason = Literal["not_a_fit", "newcomer_unavailable", "coordinator_judgement", "other"]
 DeclineReason = Literal[
@@ -37,27 +39,27 @@ class PairingCreate(BaseModel):
 
     newcomer_id: RowId
     mentor_id: RowId
-    note: str | None = Note
+    note: NoteText | None = Note
 
 
 class ApproveBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    note: str | None = Note
+    note: NoteText | None = Note
 
 
 class RejectBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     reason: RejectReason
-    note: str | None = Note
+    note: NoteText | None = Note
 
 
 class DeclineBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     reason: DeclineReason
-    note: str | None = Note
+    note: NoteText | None = Note
 
 
 class EndBody(BaseModel):
@@ -66,7 +68,7 @@ class EndBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     reason: EndReason
-    note: str | None = Note
+    note: NoteText | None = Note
 
 
 class PairingEventPublic(BaseModel):
@@ -87,6 +89,7 @@ class PairingPublic(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: int
+    reference: str
     newcomer_id: int
     mentor_id: int
     status: PairingStatus
@@ -118,24 +121,37 @@ class NewcomerContact(BaseModel):
 
 
 class NewcomerForMentor(BaseModel):
-    """BRIEF §5's minimal view: overlap and preferences; no contact, no free text."""
+    """What a mentor sees of a newcomer (pairings/views.py). Health-related answers are
+    null unless the newcomer agreed that a mentor who is asked may see them."""
 
-    name: str = Field(description="First name, or an alias if the newcomer did not agree")
-    shared_substances: list[str]
-    shared_substance_families: list[str]
-    pathway: str | None
+    name: str = Field(description="First name if the newcomer agreed, else 'Newcomer {reference}'")
+    shares_answers: bool = Field(
+        description="Whether the newcomer agreed to share their first name and matched answers"
+    )
+    shared_substances: list[str] | None = Field(
+        description="Substances you both have experience with (null unless shared)"
+    )
+    shared_substance_families: list[str] | None = Field(
+        description="Substance families you both have experience with (null unless shared)"
+    )
+    pathway: str | None = Field(description="Their recovery pathway (null unless shared)")
     schedule_overlap_hours: int
     schedule_overlap: str = Field(description="When you are both free, in your time zone")
     shared_languages: list[str]
     shared_meeting_modes: list[str]
-    wanted_experience: list[str] = Field(description="Lived experience they hoped to share")
-    gender_pref: list[str]
+    wanted_experience: list[str] | None = Field(
+        description="Lived experience they hoped to share (null unless shared)"
+    )
+    gender_pref: list[str] | None = Field(
+        description="The mentor genders they asked for (null unless shared)"
+    )
 
 
 class PairingForMentor(BaseModel):
     """A request or pairing as the mentor sees it; contact appears only after accepting."""
 
     id: int
+    reference: str = Field(description="The request's public reference")
     status: PairingStatus
     created_at: datetime
     expires_at: datetime | None

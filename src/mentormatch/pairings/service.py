@@ -25,11 +25,11 @@ from mentormatch.audit import service as audit
 from mentormatch.config import Settings
 from mentormatch.db import utcnow
 from mentormatch.errors import Conflict, Invalid, NotFound
-from mentormatch.matching import schedule
 from mentormatch.matching import service as matching
 from mentormatch.mentors import capacity
 from mentormatch.mentors import service as mentors
 from mentormatch.mentors.models import Mentor
+from mentormatch.newcomers import minimal
 from mentormatch.newcomers import service as newcomers
 from mentormatch.newcomers.models import Newcomer, NewcomerStatus
 from mentormatch.pairings import lifecycle, outbox
@@ -38,15 +38,10 @@ from mentormatch.pairings.models import HOLDS_CAPACITY, OPEN, Pairing, PairingSt
 from mentormatch.pairings.outbox import MessageKind
 from mentormatch.pairings.schemas import (
     MentorForNewcomer,
-    NewcomerContact,
-    NewcomerForMentor,
-    PairingForMentor,
     PairingPublic,
     ProposalSummary,
     UnplacedNewcomer,
 )
-from mentormatch.profiles import hours_of_week
-from mentormatch.vocabulary import FAMILY_OF
 
 if TYPE_CHECKING:
     from mentormatch.matching.service import RankerCache
@@ -54,11 +49,6 @@ if TYPE_CHECKING:
 S = PairingStatus
 Row = TypeVar("Row", Pairing, Newcomer)
 OBJECT = "pairing"
-REDISCLOSURE_NOTICE = (
-    "This information has been disclosed to you from records protected by federal "
-    "confidentiality rules (42 CFR part 2). You may not share it further without the "
-    "written consent of the person it is about, or as otherwise permitted by those rules."
-)
 
 
 # --- locking and counting -------------------------------------------------------------
@@ -159,6 +149,7 @@ def _approve(
     note: str | None,
 ) -> Pairing:
     lifecycle.ensure_can(pairing, S.approved)
+    minimal.ensure_matchable(newcomer.id, is_minimal=newcomer.minimal)
     if newcomer.status is NewcomerStatus.closed:
         raise Conflict(f"newcomer {newcomer.id} is closed", field="newcomer_id")
     other = _open_pairing(session, newcomer.id, excluding=pairing.id)
@@ -515,6 +506,7 @@ def list_pairings(
     status: PairingStatus | None,
     newcomer_id: int | None,
     mentor_id: int | None,
+    reference: str | None = None,
     limit: int,
     offset: int,
 ) -> tuple[list[Pairing], int]:
@@ -527,6 +519,8 @@ def list_pairings(
         query = query.where(Pairing.newcomer_id == newcomer_id)
     if mentor_id is not None:
         query = query.where(Pairing.mentor_id == mentor_id)
+    if reference is not None:
+        query = query.where(Pairing.reference == reference)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = list(session.scalars(query.order_by(Pairing.id.desc()).limit(limit).offset(offset)))
     audit.record_read(session, actor=actor, action="list", object_type=OBJECT)
@@ -556,57 +550,11 @@ def list_for_mentor(session: Session, *, actor: Principal, settings: Settings) -
             .order_by(Pairing.id.desc())
         )
     )
-    audit.record_read(session, actor=actor, action="list", object_type=OBJECT)
+    # One row per pairing shown: the inbox discloses each newcomer's answers to the mentor.
+    audit.record_read(
+        session, actor=actor, action="list", object_type=OBJECT, object_ids=[p.id for p in rows]
+    )
     return rows
-
-
-def _consented(newcomer: Newcomer, scope: str) -> bool:
-    return any(scope in consent.scope for consent in newcomer.consents)
-
-
-def for_mentor(session: Session, *, pairing: Pairing) -> PairingForMentor:
-    """BRIEF §5's minimal view; contact details only once active and only if shared."""
-    newcomer = session.get(Newcomer, pairing.newcomer_id)
-    mentor = session.get(Mentor, pairing.mentor_id)
-    assert newcomer is not None and mentor is not None
-    start = schedule.week_start(utcnow())
-    a = schedule.encode([hours_of_week(newcomer.availability)], [newcomer.timezone], start)
-    b = schedule.encode([hours_of_week(mentor.availability)], [mentor.timezone], start)
-    hours = int(schedule.overlap_hours(a, b)[0])
-    phrase = schedule.describe(np.bitwise_and(a, b), mentor.timezone, start) if hours else ""
-    families = {FAMILY_OF.get(s, s) for s in newcomer.substances} & {
-        FAMILY_OF.get(s, s) for s in mentor.substances
-    }
-    view = NewcomerForMentor(
-        name=newcomer.first_name
-        if _consented(newcomer, "share_with_mentor")
-        else f"Newcomer {pairing.id}",
-        shared_substances=[s for s in newcomer.substances if s in mentor.substances],
-        shared_substance_families=sorted(families),
-        pathway=newcomer.pathway,
-        schedule_overlap_hours=hours,
-        schedule_overlap=phrase,
-        shared_languages=[x for x in newcomer.languages if x in mentor.languages],
-        shared_meeting_modes=[x for x in newcomer.meeting_modes if x in mentor.meeting_modes],
-        wanted_experience=list(newcomer.wanted_experience),
-        gender_pref=list(newcomer.gender_pref),
-    )
-    contact = None
-    if pairing.status is S.active and newcomer.share_contact:
-        contact = NewcomerContact(
-            email=newcomer.email,
-            phone=newcomer.phone,
-            preferred_contact=newcomer.preferred_contact,
-        )
-    return PairingForMentor(
-        id=pairing.id,
-        status=pairing.status,
-        created_at=pairing.created_at,
-        expires_at=pairing.expires_at,
-        newcomer=view,
-        contact=contact,
-        redisclosure_notice=REDISCLOSURE_NOTICE,
-    )
 
 
 # --- whole-pool proposal --------------------------------------------------------------
@@ -615,7 +563,8 @@ def for_mentor(session: Session, *, pairing: Pairing) -> PairingForMentor:
 def propose(
     session: Session, *, actor: Principal, ranker: RankerCache, settings: Settings, k: int = 50
 ) -> ProposalSummary:
-    """One exact whole-pool assignment of waiting, non-urgent newcomers, longest waiting first."""
+    """One exact whole-pool assignment of waiting, non-urgent newcomers who completed the
+    intake (never a minimal urgent request), longest waiting first."""
     has_proposal = exists().where(Pairing.newcomer_id == Newcomer.id, Pairing.status == S.proposed)
     pool = list(
         session.execute(
@@ -623,6 +572,7 @@ def propose(
             .where(
                 Newcomer.status == NewcomerStatus.waiting,
                 Newcomer.urgent.is_(False),
+                Newcomer.minimal.is_(False),
                 ~has_proposal,
             )
             .order_by(Newcomer.waiting_since, Newcomer.id)

@@ -5,11 +5,18 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from mentormatch.web import coordinator, mentor, newcomer, staff
+from mentormatch.web import account, admin, coordinator, mentor, newcomer, staff
 from mentormatch.web.core import STATIC_DIR
 
 router = APIRouter()
-for _pages in (newcomer.router, staff.router, coordinator.router, mentor.router):
+for _pages in (
+    newcomer.router,
+    staff.router,
+    account.router,
+    admin.router,
+    coordinator.router,
+    mentor.router,
+):
     router.include_router(_pages)
 
 

@@ -12,13 +12,14 @@ from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from mentormatch.db import utcnow
-from mentormatch.deps import SessionDep, SettingsDep
+from mentormatch.deps import RowId, SessionDep, SettingsDep
 from mentormatch.errors import Invalid, MentorMatchError
 from mentormatch.matching import service as matching
 from mentormatch.matching.service import RankerDep
 from mentormatch.mentors import capacity
 from mentormatch.mentors import service as mentors
 from mentormatch.mentors.models import Mentor
+from mentormatch.newcomers import minimal as newcomer_minimal
 from mentormatch.newcomers import service as newcomers
 from mentormatch.newcomers.models import Newcomer, NewcomerStatus
 from mentormatch.pairings import service as pairings
@@ -79,7 +80,7 @@ def _newcomer_page(
     newcomer = newcomers.get_for_coordinator(session, actor=me, newcomer_id=newcomer_id)
     suggestions = matching.suggestions(session, ranker=ranker, newcomer_id=newcomer_id, limit=5)
     explanation = None
-    if why:
+    if why and not newcomer.minimal:  # a minimal request is not matched: nothing to explain
         explanation = matching.explain(
             session, ranker=ranker, newcomer_id=newcomer_id, mentor_id=why
         )
@@ -108,7 +109,10 @@ def _newcomer_page(
             "history": history,
             "error": error,
             "notice": notice,
-            "can_approve": newcomer.status is NewcomerStatus.waiting,
+            "can_approve": newcomer.status is NewcomerStatus.waiting and not newcomer.minimal,
+            "not_matched": newcomer_minimal.not_matched_reason(newcomer.id)
+            if newcomer.minimal
+            else None,
         },
         status_code=status_code,
     )
@@ -117,13 +121,13 @@ def _newcomer_page(
 @router.get("/newcomers/{newcomer_id}")
 def newcomer_page(
     request: Request,
-    newcomer_id: int,
+    newcomer_id: RowId,
     me: CoordinatorPage,
     session: SessionDep,
     ranker: RankerDep,
     settings: SettingsDep,
-    why: int | None = None,
-    approved: int | None = None,
+    why: RowId | None = None,
+    approved: RowId | None = None,
 ) -> Response:
     """One newcomer: profile, ranked suggestions with reasons, 'why not this mentor?'."""
     notice = (
@@ -137,7 +141,7 @@ def newcomer_page(
 @router.post("/newcomers/{newcomer_id}/approve")
 def approve_for_newcomer(
     request: Request,
-    newcomer_id: int,
+    newcomer_id: RowId,
     form: FormDep,
     me: CoordinatorPage,
     session: SessionDep,
@@ -145,17 +149,14 @@ def approve_for_newcomer(
     settings: SettingsDep,
 ) -> Response:
     """One-click approve of a suggested mentor: the pairing service rechecks every rule."""
-    mentor_id = forms.text(form, "mentor_id")
     try:
-        if not mentor_id or not mentor_id.isdigit():
-            raise Invalid("choose a mentor to approve")
         pairing = pairings.create_approved(
             session,
             actor=me,
             ranker=ranker,
             settings=settings,
             newcomer_id=newcomer_id,
-            mentor_id=int(mentor_id),
+            mentor_id=forms.row_id(form, "mentor_id"),
             note=forms.text(form, "note"),
         )
     except MentorMatchError as exc:
@@ -231,7 +232,7 @@ def decide(
     reason = forms.text(form, "reason") or "coordinator_judgement"
     if reason not in REJECT_REASONS:
         reason = "other"
-    ids = [int(x) for x in forms.many(form, "pairing_id") if x.isdigit()]
+    ids = forms.row_ids(form, "pairing_id")
     done, failed = 0, []
     for pairing_id in ids:
         try:

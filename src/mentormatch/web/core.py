@@ -15,9 +15,12 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import Depends, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
+from sqlalchemy.exc import DataError
 from starlette.datastructures import FormData
+from starlette.exceptions import HTTPException
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from mentormatch import vocabulary as v
@@ -26,7 +29,7 @@ from mentormatch.accounts.models import Role
 from mentormatch.accounts.principal import Principal
 from mentormatch.audit import service as audit
 from mentormatch.deps import ClientDep, SessionDep, SettingsDep
-from mentormatch.errors import Forbidden, MentorMatchError
+from mentormatch.errors import Forbidden, Invalid, MentorMatchError
 from mentormatch.web import csrf
 
 HERE = Path(__file__).resolve().parent
@@ -83,8 +86,10 @@ templates.env.globals.update(vocab=v)
 
 
 def secure(request: Request) -> bool:
-    """Mark cookies Secure when the page is served over HTTPS."""
-    return request.url.scheme == "https"
+    """Mark cookies Secure when the public URL is https, or this request came over HTTPS
+    (directly, or as a trusted proxy's X-Forwarded-Proto says)."""
+    settings = request.app.state.settings
+    return bool(settings.uses_https) or request.url.scheme == "https"
 
 
 def set_cookie(
@@ -136,13 +141,48 @@ class SignInRequired(MentorMatchError):
     type = "unauthorized"
 
 
+class GoTo(MentorMatchError):
+    """Send the browser elsewhere (an admin opening a coordinator page lands on /admin)."""
+
+    status_code = 303
+    type = "see_other"
+
+
 class StatusLinkRequired(MentorMatchError):
     status_code = 401
     type = "unauthorized"
 
 
+def invalid_input(exc: RequestValidationError) -> Invalid:
+    """A page's path or query parameters that failed validation, as one error naming each."""
+    problems = []
+    for error in exc.errors():
+        name = str(error["loc"][-1]) if error["loc"] else "address"
+        message = str(error.get("msg", "")).removeprefix("Value error, ")
+        problems.append(f"{name}: {message[:1].lower()}{message[1:]}")
+    return Invalid("; ".join(dict.fromkeys(problems)), field=problems[0].split(":")[0])
+
+
+def error_page(request: Request, exc: MentorMatchError) -> HTMLResponse:
+    """The HTML page for a domain error, with its status."""
+    return render(
+        request,
+        "error.html",
+        {"status": exc.status_code, "message": exc.message},
+        status_code=exc.status_code,
+    )
+
+
+def status_page(request: Request, status: int, message: str) -> HTMLResponse:
+    """An error page for a status no domain error stands for (405, a malformed form body)."""
+    error = MentorMatchError(message)
+    error.status_code = status
+    return error_page(request, error)
+
+
 class WebRoute(APIRoute):
-    """A page route: domain errors become HTML pages, missing sign-in a redirect to /login."""
+    """A page route: every error an HTML page with its 4xx status (invalid path or query
+    parameters included: 422 naming them), missing sign-in a redirect to /login."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
@@ -153,15 +193,20 @@ class WebRoute(APIRoute):
             except SignInRequired:
                 target = request.url.path
                 return redirect(f"/login?next={quote(target, safe='/')}")
+            except GoTo as exc:
+                return redirect(exc.message)
             except StatusLinkRequired:
                 return render(request, "newcomer/need_link.html", status_code=401)
             except MentorMatchError as exc:
-                return render(
-                    request,
-                    "error.html",
-                    {"status": exc.status_code, "message": exc.message},
-                    status_code=exc.status_code,
-                )
+                return error_page(request, exc)
+            except RequestValidationError as exc:
+                return error_page(request, invalid_input(exc))
+            except DataError:
+                return error_page(request, Invalid("a value sent cannot be stored"))
+            except HTTPException as exc:
+                if exc.status_code >= 500:
+                    raise
+                return status_page(request, exc.status_code, str(exc.detail))
 
         return page_handler
 
@@ -182,6 +227,8 @@ def require_page(*roles: Role) -> Callable[..., Principal]:
             )
             if principal is None:
                 raise SignInRequired("sign in to continue")
+            if principal.role is Role.admin and request.method == "GET":
+                raise GoTo("/admin")  # an admin's pages are their own: never a dead end
             raise Forbidden("your role may not use this page")
         request.state.principal = principal
         return principal
@@ -213,5 +260,6 @@ async def posted_form(request: Request, settings: SettingsDep) -> FormData:
 FormDep = Annotated[FormData, Depends(posted_form)]
 CoordinatorPage = Annotated[Principal, Depends(require_page(Role.coordinator))]
 MentorPage = Annotated[Principal, Depends(require_page(Role.mentor))]
+AdminPage = Annotated[Principal, Depends(require_page(Role.admin))]
 StaffPage = Annotated[Principal, Depends(require_page(Role.coordinator, Role.mentor, Role.admin))]
 NewcomerPage = Annotated[Principal, Depends(newcomer_page)]

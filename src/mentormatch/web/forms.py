@@ -8,7 +8,8 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from starlette.datastructures import FormData
 
-from mentormatch.errors import MentorMatchError
+from mentormatch.deps import ROW_ID_MAX, digits
+from mentormatch.errors import Invalid, MentorMatchError
 
 # The weekly availability picker: a day x part-of-day grid of checkboxes.
 PARTS: tuple[tuple[str, str, str, int, int], ...] = (
@@ -49,9 +50,12 @@ MESSAGES = {
     "capacity": "Please choose a number from 0 to 10.",
     "travel_radius_km": "Please give a distance between 1 and 500 km.",
     "latitude": "Please give a latitude between -90 and 90.",
+    "availability": "Please choose times from the grid.",
     "longitude": "Please give a longitude between -180 and 180.",
 }
 LOCATION_FIELDS = ("latitude", "longitude", "travel_radius_km")
+# Fields whose own rules say more than the message above (a name of invisible characters).
+OWN_WORDS = frozenset({"first_name"})
 
 
 def text(form: FormData, name: str) -> str | None:
@@ -71,15 +75,49 @@ def checked(form: FormData, name: str) -> bool:
     return form.get(name) == "yes"
 
 
-def slots_from_grid(cells: Iterable[str]) -> list[dict[str, int]]:
-    """Grid cells such as '1-evening' as weekly Slot blocks (day 0 = Monday)."""
+def number(value: str | None) -> int | None:
+    """The whole number a form field holds: ASCII digits 0-9 only (the one parser of form
+    numbers); None for anything else, such as '²', '+1' or an empty field."""
+    if value is None or not digits(value) or len(value) > 18:
+        return None
+    return int(value)
+
+
+def row_ids(form: FormData, name: str) -> list[int]:
+    """The ids a form sends under `name`; Invalid (422) naming the field for any other value."""
+    ids = []
+    for value in many(form, name):
+        row = number(value)
+        if row is None or not 1 <= row <= ROW_ID_MAX:
+            raise Invalid(f"{name}: choose from the list on the page", field=name)
+        ids.append(row)
+    return ids
+
+
+def row_id(form: FormData, name: str) -> int:
+    """The one id a form sends under `name`; Invalid (422) naming the field otherwise."""
+    ids = row_ids(form, name)
+    if len(ids) != 1:
+        raise Invalid(f"{name}: choose one from the list on the page", field=name)
+    return ids[0]
+
+
+def slots_from_grid(cells: Iterable[str]) -> list[dict[str, Any]]:
+    """Grid cells such as '1-evening' as weekly Slot blocks (day 0 = Monday).
+
+    A cell the grid does not have is passed on as `{"cell": ...}`, which the Slot schema
+    refuses: the page then names `availability` instead of dropping the cell unseen.
+    """
     bounds = {code: (start, end) for code, _, _, start, end in PARTS}
-    slots = []
+    slots: list[dict[str, Any]] = []
     for cell in sorted(set(cells)):
-        day, _, part = cell.partition("-")
-        if day.isdigit() and int(day) < 7 and part in bounds:
-            start, end = bounds[part]
-            slots.append({"day": int(day), "start_hour": start, "end_hour": end})
+        text_day, _, part = cell.partition("-")
+        day = number(text_day)
+        if day is None or part not in bounds:
+            slots.append({"cell": cell})
+            continue
+        start, end = bounds[part]
+        slots.append({"day": day, "start_hour": start, "end_hour": end})
     return slots
 
 
@@ -118,6 +156,9 @@ def plain_errors(exc: ValidationError) -> dict[str, str]:
     for error in exc.errors():
         message = str(error.get("msg", "")).removeprefix("Value error, ")
         name = field_of(tuple(error["loc"]), message)
+        own = f"{name.replace('_', ' ').capitalize()} {message}."
+        if error["type"] == "value_error" and name in OWN_WORDS:
+            errors.setdefault(name, own)
         errors.setdefault(name, MESSAGES.get(name, message[:1].upper() + message[1:] + "."))
     return errors
 
@@ -174,12 +215,22 @@ def intake_data(form: FormData, *, consent_version: str) -> dict[str, Any]:
     crisis = text(form, "in_crisis")
     if crisis in ("yes", "no"):
         data["in_crisis"] = crisis == "yes"
-    data["consent"] = {
+    data["consent"] = consent_data(form, consent_version=consent_version)
+    return data
+
+
+def consent_data(form: FormData, *, consent_version: str) -> dict[str, Any]:
+    """The ConsentIn body from the consent boxes (intake, and finishing a minimal request)."""
+    return {
         "agree": checked(form, "consent"),
         "version": consent_version,
         "share_with_mentor": checked(form, "share_with_mentor"),
     }
-    return data
+
+
+def urgent_data(form: FormData) -> dict[str, Any]:
+    """The UrgentIntake body from the crisis box's form."""
+    return {name: text(form, name) for name in ("first_name", "phone", "email")}
 
 
 def values_from_record(record: Any, names: Iterable[str]) -> dict[str, Any]:

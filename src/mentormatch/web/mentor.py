@@ -12,6 +12,7 @@ from mentormatch.errors import MentorMatchError
 from mentormatch.mentors import service as mentors
 from mentormatch.mentors.schemas import MentorSelfUpdate
 from mentormatch.pairings import service as pairings
+from mentormatch.pairings import views
 from mentormatch.pairings.models import PairingStatus
 from mentormatch.pairings.schemas import DeclineReason
 from mentormatch.web import forms
@@ -44,15 +45,15 @@ def inbox(
 ) -> Response:
     """Requests waiting for an answer, active pairings with contact details, past ones."""
     rows = pairings.list_for_mentor(session, actor=me, settings=settings)
-    views = [pairings.for_mentor(session, pairing=p) for p in rows]
+    seen = [views.for_mentor(session, pairing=p) for p in rows]
     return render(
         request,
         "mentor/inbox.html",
         {
-            "requests": [v for v in views if v.status is PairingStatus.approved],
-            "active": [v for v in views if v.status is PairingStatus.active],
+            "requests": [v for v in seen if v.status is PairingStatus.approved],
+            "active": [v for v in seen if v.status is PairingStatus.active],
             "past": [
-                v for v in views if v.status not in (PairingStatus.approved, PairingStatus.active)
+                v for v in seen if v.status not in (PairingStatus.approved, PairingStatus.active)
             ],
             "decline_reasons": DECLINE_REASONS,
             "done": done,
@@ -72,13 +73,13 @@ def pairing_page(
     return render(
         request,
         "mentor/pairing.html",
-        {"view": pairings.for_mentor(session, pairing=pairing), "decline_reasons": DECLINE_REASONS},
+        {"view": views.for_mentor(session, pairing=pairing), "decline_reasons": DECLINE_REASONS},
     )
 
 
 @router.post("/pairings/{pairing_id}/accept")
 def accept(
-    pairing_id: int, form: FormDep, me: MentorPage, session: SessionDep, settings: SettingsDep
+    pairing_id: RowId, form: FormDep, me: MentorPage, session: SessionDep, settings: SettingsDep
 ) -> Response:
     """Say yes: capacity is rechecked by the pairing service."""
     pairings.accept(session, actor=me, settings=settings, pairing_id=pairing_id)
@@ -87,7 +88,7 @@ def accept(
 
 @router.post("/pairings/{pairing_id}/decline")
 def decline(
-    pairing_id: int, form: FormDep, me: MentorPage, session: SessionDep, settings: SettingsDep
+    pairing_id: RowId, form: FormDep, me: MentorPage, session: SessionDep, settings: SettingsDep
 ) -> Response:
     """Say no, with a reason; the newcomer goes back to the queue keeping their place."""
     reason = forms.text(form, "reason") or "other"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -9,13 +10,15 @@ from starlette.responses import Response
 
 from mentormatch.accounts.dependencies import Public, principal_for_token
 from mentormatch.accounts.models import Role
+from mentormatch.db import utcnow
 from mentormatch.deps import ClientDep, SessionDep, SettingsDep
-from mentormatch.errors import Invalid, MentorMatchError
-from mentormatch.newcomers import service
+from mentormatch.errors import Invalid, MentorMatchError, NotFound
+from mentormatch.newcomers import accounting, service
 from mentormatch.newcomers.models import Newcomer, NewcomerStatus
 from mentormatch.newcomers.router import export_own
-from mentormatch.newcomers.schemas import NewcomerIntake, NewcomerUpdate
+from mentormatch.newcomers.schemas import NewcomerIntake, NewcomerUpdate, UrgentIntake
 from mentormatch.pairings import service as pairings
+from mentormatch.pairings import views
 from mentormatch.web import forms
 from mentormatch.web.core import (
     NEWCOMER_COOKIE,
@@ -69,6 +72,9 @@ GROUPS = {
     "location",
     "availability",
 }
+# The status page's list of who has seen or changed the record.
+ACCESSES_PER_PAGE = 20
+MAX_PAGE = 1_000_000
 STEPS = (
     ("asked", "Request received"),
     ("matching", "Finding a mentor"),
@@ -77,8 +83,22 @@ STEPS = (
 )
 
 
+# The minimal urgent request on the crisis box: (name, label, input type, attributes).
+URGENT_FIELDS = (
+    ("first_name", "First name or nickname", "text", 'autocomplete="given-name" maxlength="60"'),
+    ("phone", "Phone number", "tel", 'autocomplete="tel" maxlength="40"'),
+    ("email", "Email", "email", 'autocomplete="email" maxlength="254"'),
+)
+
+
 def _form_page(
-    request: Request, name: str, values: dict[str, Any], errors: dict[str, str], **extra: Any
+    request: Request,
+    name: str,
+    values: dict[str, Any],
+    errors: dict[str, str],
+    *,
+    urgent_errors: dict[str, str] | None = None,
+    **extra: Any,
 ) -> Response:
     context = {
         "values": values,
@@ -87,9 +107,14 @@ def _form_page(
         "parts": forms.PARTS,
         "days": forms.DAYS,
         "timezones": forms.TIMEZONES,
+        "mentor_sees_with_consent": views.MENTOR_SEES_WITH_CONSENT,
+        "mentor_sees_without_consent": views.MENTOR_SEES_WITHOUT_CONSENT,
+        "urgent_fields": URGENT_FIELDS,
+        "urgent_errors": urgent_errors or {},
+        **service.crisis_payload(),
         **extra,
     }
-    return render(request, name, context, status_code=422 if errors else 200)
+    return render(request, name, context, status_code=422 if errors or urgent_errors else 200)
 
 
 @router.get("/", dependencies=[Public])
@@ -121,6 +146,21 @@ def intake_submit(
         _, token = service.intake(session, body=body, settings=settings, client=client)
     except Invalid as exc:
         return _form_page(request, "newcomer/intake.html", values, forms.domain_error(exc))
+    response = redirect("/welcome")
+    set_cookie(response, request, NEWCOMER_COOKIE, token)
+    return response
+
+
+@router.post("/intake/urgent", dependencies=[Public])
+def urgent_submit(
+    request: Request, form: FormDep, session: SessionDep, settings: SettingsDep, client: ClientDep
+) -> Response:
+    """The crisis box's minimal request: a name and maybe a way to reach them, sent at once."""
+    values = {**forms.form_values(form), "in_crisis": "yes"}
+    body, errors = forms.validate(UrgentIntake, forms.urgent_data(form))
+    if body is None:
+        return _form_page(request, "newcomer/intake.html", values, {}, urgent_errors=errors)
+    _, token = service.urgent_intake(session, body=body, settings=settings, client=client)
     response = redirect("/welcome")
     set_cookie(response, request, NEWCOMER_COOKIE, token)
     return response
@@ -164,15 +204,58 @@ def _step(newcomer: Newcomer, has_mentor: bool) -> int:
     return 1
 
 
+def _page_number(raw: str | None) -> int:
+    """The `page` query parameter: a whole number from 1 (absent: 1)."""
+    if raw is None:
+        return 1
+    number = forms.number(raw)
+    if number is None or not 1 <= number <= MAX_PAGE:
+        raise Invalid(f"page: a page number from 1 to {MAX_PAGE}", field="page")
+    return number
+
+
+def _as_of(raw: str | None) -> datetime | None:
+    """The `as_of` query parameter: an ISO 8601 time with its zone, as the page links send."""
+    if raw is None:
+        return None
+    try:
+        value = datetime.fromisoformat(raw)
+    except ValueError:
+        value = None
+    if value is None or value.tzinfo is None:
+        raise Invalid("as_of: a date and time with its zone, as in the page's links", field="as_of")
+    return value
+
+
 @router.get("/status")
 def status(
-    request: Request, me: NewcomerPage, session: SessionDep, settings: SettingsDep
+    request: Request,
+    me: NewcomerPage,
+    session: SessionDep,
+    settings: SettingsDep,
+    page: str | None = None,
+    as_of: str | None = None,
 ) -> Response:
-    """Where the newcomer is; their mentor's first name and contact once paired."""
+    """Where the newcomer is; their mentor once paired; who has seen or changed the record.
+
+    The list of accesses is paged; the links carry the first page's time (`as_of`), so the
+    pages do not shift as new accesses, such as these very page views, are recorded."""
+    number, until = _page_number(page), _as_of(as_of)
     newcomer = service.get_own(session, principal=me)
     mentor = pairings.mentor_for_newcomer(
         session, newcomer_id=me.newcomer_id or 0, settings=settings
     )
+    until = until or utcnow()
+    accesses, total = accounting.accesses(
+        session,
+        newcomer=newcomer,
+        as_of=until,
+        limit=ACCESSES_PER_PAGE,
+        offset=(number - 1) * ACCESSES_PER_PAGE,
+    )
+    pages = max(1, -(-total // ACCESSES_PER_PAGE))
+    if number > pages:
+        raise NotFound(f"page: there is no page {number}; the last is {pages}", field="page")
     return render(
         request,
         "newcomer/status.html",
@@ -181,6 +264,13 @@ def status(
             "mentor": mentor,
             "steps": STEPS,
             "step_index": _step(newcomer, mentor is not None),
+            "accesses": accesses,
+            "accesses_total": total,
+            "page": number,
+            "as_of": until.isoformat(),
+            "pages": pages,
+            "first_shown": (number - 1) * ACCESSES_PER_PAGE + 1,
+            "role_labels": accounting.ROLE_LABELS,
             **service.crisis_payload(),
         },
     )
@@ -191,7 +281,11 @@ def edit_form(request: Request, me: NewcomerPage, session: SessionDep) -> Respon
     """The newcomer's answers, ready to correct."""
     newcomer = service.get_own(session, principal=me)
     values = forms.values_from_record(newcomer, PROFILE_FIELDS)
-    return _form_page(request, "newcomer/edit.html", values, {}, saved=False)
+    if newcomer.minimal:
+        values.setdefault("medication", "none")
+    return _form_page(
+        request, "newcomer/edit.html", values, {}, saved=False, minimal=newcomer.minimal
+    )
 
 
 @router.post("/status/edit")
@@ -200,14 +294,23 @@ def edit_submit(
 ) -> Response:
     """Save corrections through the newcomer service."""
     values = forms.form_values(form)
-    body, errors = forms.validate(NewcomerUpdate, forms.profile_data(form))
+    completing = forms.checked(form, "completing")
+    data = forms.profile_data(form)
+    if completing:
+        data["consent"] = forms.consent_data(form, consent_version=settings.consent_version)
+    body, errors = forms.validate(NewcomerUpdate, data)
     if body is None:
-        return _form_page(request, "newcomer/edit.html", values, errors)
+        return _form_page(request, "newcomer/edit.html", values, errors, minimal=completing)
     try:
-        service.update_own(session, principal=me, body=body, settings=settings)
+        newcomer = service.update_own(session, principal=me, body=body, settings=settings)
     except MentorMatchError as exc:
-        return _form_page(request, "newcomer/edit.html", values, forms.domain_error(exc))
-    return _form_page(request, "newcomer/edit.html", values, {}, saved=True)
+        errors = forms.domain_error(exc)
+        return _form_page(request, "newcomer/edit.html", values, errors, minimal=completing)
+    if completing:
+        return redirect("/status")
+    return _form_page(
+        request, "newcomer/edit.html", values, {}, saved=True, minimal=newcomer.minimal
+    )
 
 
 @router.get("/status/export")

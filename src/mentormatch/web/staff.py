@@ -8,7 +8,7 @@ from starlette.responses import Response
 from mentormatch.accounts import service as accounts
 from mentormatch.accounts.dependencies import Public, principal_for_token
 from mentormatch.accounts.models import Role
-from mentormatch.deps import ClientDep, SessionDep, SettingsDep
+from mentormatch.deps import ClientDep, NowDep, SessionDep, SettingsDep
 from mentormatch.errors import TooManyRequests, Unauthorized
 from mentormatch.web import forms
 from mentormatch.web.core import (
@@ -23,7 +23,8 @@ from mentormatch.web.core import (
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 
-HOME = {Role.coordinator: "/coordinator", Role.mentor: "/mentor", Role.admin: "/coordinator"}
+HOME = {Role.coordinator: "/coordinator", Role.mentor: "/mentor", Role.admin: "/admin"}
+PASSWORD_SET = "Your password is set. Sign in with it."
 
 
 def _safe_next(target: str | None, role: Role) -> str:
@@ -34,14 +35,21 @@ def _safe_next(target: str | None, role: Role) -> str:
 
 
 @router.get("/login", dependencies=[Public])
-def login_form(request: Request, next: str = "") -> Response:
+def login_form(request: Request, next: str = "", password: str = "") -> Response:
     """The sign-in form."""
-    return render(request, "staff/login.html", {"next": next, "email": "", "error": None})
+    notice = PASSWORD_SET if password == "set" else None
+    context = {"next": next, "email": "", "error": None, "notice": notice}
+    return render(request, "staff/login.html", context)
 
 
 @router.post("/login", dependencies=[Public])
 def login_submit(
-    request: Request, form: FormDep, session: SessionDep, settings: SettingsDep, client: ClientDep
+    request: Request,
+    form: FormDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    client: ClientDep,
+    now: NowDep,
 ) -> Response:
     """Authenticate with the accounts service (throttled) and set the staff cookie."""
     email = forms.text(form, "email") or ""
@@ -52,7 +60,7 @@ def login_submit(
             email=email,
             password=str(form.get("password") or ""),
             client=client,
-            throttle=request.app.state.login_throttle,
+            now=now,
             settings=settings,
         )
     except (Unauthorized, TooManyRequests) as exc:
@@ -61,7 +69,9 @@ def login_submit(
             "email": email,
             "error": exc.message[:1].upper() + exc.message[1:] + ".",
         }
-        return render(request, "staff/login.html", context, status_code=exc.status_code)
+        page = render(request, "staff/login.html", context, status_code=exc.status_code)
+        page.headers.update(exc.headers)
+        return page
     response = redirect(_safe_next(target, user.role))
     set_cookie(response, request, STAFF_COOKIE, token, max_age=settings.token_ttl_minutes * 60)
     return response

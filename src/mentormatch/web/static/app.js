@@ -1,9 +1,28 @@
 // Small improvements only: every page works without this file.
 (function () {
   "use strict";
-  // After a failed submit, move focus to the error summary so screen readers announce it.
+  // The intake's crisis box: shown at once, at the top, when "Yes, I am in danger" is
+  // ticked (the server shows it too when the form is sent without this file).
+  var crisis = document.getElementById("crisis-first");
+  var crisisTitle = document.getElementById("crisis-title");
+  var inDanger = document.getElementById("in_crisis-yes");
+  function showCrisis() {
+    crisis.hidden = false;
+    window.scrollTo(0, 0);
+    crisisTitle.focus({ preventScroll: true });
+  }
+  if (crisis && inDanger) {
+    var answers = document.querySelectorAll("input[name=in_crisis]");
+    for (var k = 0; k < answers.length; k++) {
+      answers[k].addEventListener("change", function () {
+        if (inDanger.checked) { showCrisis(); } else { crisis.hidden = true; }
+      });
+    }
+  }
+  // After a failed submit, move focus to the error summary so screen readers announce it,
+  // unless the crisis box is showing: it comes first.
   var summary = document.getElementById("error-summary");
-  if (summary) { summary.focus(); }
+  if (crisis && !crisis.hidden) { crisisTitle.focus(); } else if (summary) { summary.focus(); }
   // Preselect the browser's time zone in the intake form when it is one we offer.
   var tz = document.getElementById("timezone");
   if (tz && !tz.value && window.Intl) {

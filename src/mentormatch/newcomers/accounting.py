@@ -1,0 +1,118 @@
+"""The accounting of accesses: who read or changed a newcomer's record, and when.
+
+Built from the audit trail (HIPAA §164.528, 42 CFR §2.24): every audit row about the
+newcomer's record or one of their pairings, newest first, with its true total. Staff
+appear by role only, never by name, email or account id.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from mentormatch.audit.models import AuditEvent
+from mentormatch.newcomers.models import Newcomer
+from mentormatch.newcomers.schemas import Access
+from mentormatch.pairings.models import Pairing
+
+# Audit actions that only read; every other action changed something.
+READ_ACTIONS = frozenset({"read", "list", "export", "suggest", "explain", "accesses"})
+
+# What each role is called on the newcomer's own page.
+ROLE_LABELS = {
+    "newcomer": "You",
+    "coordinator": "A coordinator",
+    "mentor": "A mentor",
+    "admin": "An administrator",
+    "system": "MentorMatch (automatic)",
+}
+
+# What each audit action did, in the newcomer's words. An action missing here is shown by
+# its code, never left out.
+ACTION_LABELS = {
+    ("newcomer", "create"): "created your record",
+    ("newcomer", "flag_urgent"): "marked your request urgent",
+    ("newcomer", "read"): "viewed your record",
+    ("newcomer", "update"): "changed your record",
+    ("newcomer", "export"): "downloaded your data",
+    ("newcomer", "accesses"): "viewed this list of accesses",
+    ("newcomer", "suggest"): "looked for mentors for you",
+    ("newcomer", "explain"): "checked whether a mentor fits you",
+    ("newcomer", "do_not_pair"): "noted a mentor you must not be paired with",
+    ("newcomer", "withdraw"): "withdrew your request",
+    ("pairing", "read"): "viewed a pairing request about you",
+    ("pairing", "list"): "saw a pairing request about you in their inbox",
+    ("pairing", "pairing_proposed"): "proposed a mentor for you",
+    ("pairing", "pairing_approved"): "approved a mentor and asked them",
+    ("pairing", "pairing_rejected"): "set a proposed mentor aside",
+    ("pairing", "pairing_active"): "accepted to be your mentor",
+    ("pairing", "pairing_declined"): "declined the request",
+    ("pairing", "pairing_expired"): "let the request expire unanswered",
+    ("pairing", "pairing_withdrawn"): "withdrew a pairing",
+    ("pairing", "pairing_ended"): "ended a pairing",
+}
+
+
+def about(newcomer: Newcomer) -> ColumnElement[bool]:
+    """Audit rows about this newcomer's record or any of their pairings, since it was created
+    (an id an older, erased record once had never brings that record's rows along)."""
+    pairing_ids = select(Pairing.id).where(Pairing.newcomer_id == newcomer.id)
+    return and_(
+        AuditEvent.at >= newcomer.created_at,
+        or_(
+            and_(AuditEvent.object_type == "newcomer", AuditEvent.object_id == newcomer.id),
+            and_(AuditEvent.object_type == "pairing", AuditEvent.object_id.in_(pairing_ids)),
+        ),
+    )
+
+
+def pairing_numbers(session: Session, *, newcomer: Newcomer) -> dict[int, int]:
+    """Each of the newcomer's pairings by id -> its number in their own history (1, 2…):
+    how the newcomer sees a pairing, without a row id that counts other people's."""
+    ids = session.scalars(
+        select(Pairing.id).where(Pairing.newcomer_id == newcomer.id).order_by(Pairing.id)
+    )
+    return {pairing_id: n for n, pairing_id in enumerate(ids, start=1)}
+
+
+def _access(event: AuditEvent, numbers: dict[int, int]) -> Access:
+    label = ACTION_LABELS.get((event.object_type, event.action), event.action)
+    return Access(
+        at=event.at,
+        role=event.actor_role,
+        kind="read" if event.action in READ_ACTIONS else "change",
+        action=event.action,
+        description=label,
+        pairing=numbers.get(event.object_id or 0) if event.object_type == "pairing" else None,
+        outcome=event.outcome,
+    )
+
+
+def count(session: Session, *, newcomer: Newcomer, as_of: datetime) -> int:
+    """How many reads and changes of the newcomer's record the audit trail holds."""
+    query = select(func.count()).where(about(newcomer), AuditEvent.at <= as_of)
+    return session.scalar(query) or 0
+
+
+def accesses(
+    session: Session, *, newcomer: Newcomer, as_of: datetime, limit: int | None, offset: int = 0
+) -> tuple[list[Access], int]:
+    """A page of the accounting up to `as_of`, newest first, and its total (`limit=None`: all).
+
+    Pages read with the same `as_of` stay put while new accesses (reading the list is one)
+    are recorded.
+    """
+    query = (
+        select(AuditEvent)
+        .where(about(newcomer), AuditEvent.at <= as_of)
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .offset(offset)
+    )
+    numbers = pairing_numbers(session, newcomer=newcomer)
+    if limit is None:
+        rows = [_access(e, numbers) for e in session.scalars(query)]
+        return rows, offset + len(rows)
+    rows = [_access(e, numbers) for e in session.scalars(query.limit(limit))]
+    return rows, count(session, newcomer=newcomer, as_of=as_of)

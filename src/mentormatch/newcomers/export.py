@@ -1,0 +1,73 @@
+"""The newcomer's export: everything held about them, in one versioned JSON document.
+
+Profile, consents (scope, notice version, time), every pairing with each transition (when,
+from and to which status, by which role, why), do-not-pair entries, and the accounting of
+every read and change of the record (`newcomers.accounting`). Mentors stay unnamed unless
+they accepted, as on the status page; staff appear by role only. Notes staff wrote for
+each other about a pairing are not part of the export.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from mentormatch.db import utcnow
+from mentormatch.mentors.models import Mentor
+from mentormatch.newcomers import accounting
+from mentormatch.newcomers.models import DoNotPair, Newcomer
+from mentormatch.newcomers.schemas import (
+    AccessLog,
+    ConsentPublic,
+    DoNotPairForNewcomer,
+    NewcomerExport,
+    NewcomerProfile,
+    PairingHistory,
+    PairingTransition,
+)
+from mentormatch.pairings.models import Pairing, PairingStatus
+
+
+def _history(session: Session, pairing: Pairing, number: int) -> PairingHistory:
+    accepted = any(e.to_status == PairingStatus.active.value for e in pairing.events)
+    mentor = session.get(Mentor, pairing.mentor_id) if accepted else None
+    return PairingHistory(
+        number=number,
+        status=pairing.status.value,
+        created_at=pairing.created_at,
+        updated_at=pairing.updated_at,
+        mentor_first_name=mentor.first_name if mentor else None,
+        transitions=[
+            PairingTransition(
+                at=e.at,
+                from_status=e.from_status,
+                to_status=e.to_status,
+                by_role=e.actor_role,
+                reason=e.reason,
+            )
+            for e in pairing.events
+        ],
+    )
+
+
+def build(session: Session, *, newcomer: Newcomer) -> NewcomerExport:
+    """The export document for this newcomer (the caller audits the read)."""
+    pairings = session.scalars(
+        select(Pairing)
+        .where(Pairing.newcomer_id == newcomer.id)
+        .options(selectinload(Pairing.events))
+        .order_by(Pairing.id)
+    )
+    entries = session.scalars(
+        select(DoNotPair).where(DoNotPair.newcomer_id == newcomer.id).order_by(DoNotPair.id)
+    )
+    now = utcnow()
+    items, total = accounting.accesses(session, newcomer=newcomer, as_of=now, limit=None)
+    return NewcomerExport(
+        exported_at=now,
+        profile=NewcomerProfile.model_validate(newcomer),
+        consents=[ConsentPublic.model_validate(c) for c in newcomer.consents],
+        pairings=[_history(session, p, n) for n, p in enumerate(pairings, start=1)],
+        do_not_pair=[DoNotPairForNewcomer.model_validate(e) for e in entries],
+        accesses=AccessLog(total=total, items=items),
+    )

@@ -212,7 +212,7 @@ PAGE_MATRIX: dict[tuple[str, str, str], int] = {
     ("/mentor/pairings/{pairing_id}", "anonymous", "own"): 303,  # to the sign-in page
     ("/mentor/pairings/{pairing_id}", "newcomer", "own"): 303,
     ("/mentor/pairings/{pairing_id}", "coordinator", "own"): 403,
-    ("/mentor/pairings/{pairing_id}", "admin", "own"): 403,
+    ("/mentor/pairings/{pairing_id}", "admin", "own"): 303,  # to the admin's own pages
     ("/mentor/pairings/{pairing_id}", "mentor", "own"): 200,
     ("/mentor/pairings/{pairing_id}", "mentor", "other"): 404,
     ("/mentor/pairings/{pairing_id}", "mentor", "missing"): 404,

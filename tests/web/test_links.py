@@ -65,7 +65,7 @@ def _client(app: FastAPI) -> TestClient:
 def _path(url: str) -> str:
     parts = urlsplit(url)
     assert f"{parts.scheme}://{parts.netloc}" == BASE, url
-    return parts.path or "/"
+    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
 
 
 def test_every_printed_and_sent_link_resolves_for_its_recipient(demo_app: object) -> None:
@@ -110,7 +110,15 @@ def _follow_everything(app: FastAPI, printed: str) -> None:
         ).json()["access_token"]
         mentor = client.post("/api/v1/mentors", json=mentor_body(), headers=bearer(staff))
         mentor_id = mentor.json()["id"]
-        for newcomer in (made, late):
+        forgot = {"email": demo.COORDINATOR_EMAIL}
+        assert post_form(client, "/account/forgot", "/account/forgot", forgot).status_code == 200
+        for newcomer in (made, late):  # a coordinator finds each by their public reference
+            found = client.get(
+                "/api/v1/newcomers",
+                params={"reference": newcomer["reference"]},
+                headers=bearer(staff),
+            ).json()["items"]
+            newcomer["id"] = found[0]["id"]
             asked = client.post(
                 "/api/v1/pairings",
                 json={"newcomer_id": newcomer["id"], "mentor_id": mentor_id},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -181,7 +182,7 @@ class TestAdminPages:
         response = log_in(client, "boss@example.org", PASSWORD)
         assert response.status_code == 303 and response.headers["location"] == "/admin"
         page = client.get("/admin")
-        assert page.status_code == 200 and "boss@example.org" in page.text
+        assert page.status_code == 200 and "boss@example.org" in page.text, page.text[-1500:]
         coordinator_page = client.get("/coordinator", follow_redirects=False)
         assert coordinator_page.status_code == 303
         assert coordinator_page.headers["location"] == "/admin"
@@ -240,3 +241,67 @@ class TestAdminPages:
         sign_in_as(client, db, make_user(db, Role.admin))
         response = post_form(client, "/admin", "/admin/users/2000000000/active", {"active": "no"})
         assert response.status_code == 404
+
+
+class TestAccountList:
+    """The admin's list of accounts pages with its true total and finds by email and role."""
+
+    def _many(self, db: Session, mentors: int) -> User:
+        for n in range(mentors):
+            make_user(db, Role.mentor, email=f"m{n:03d}@list.example.org")
+        make_user(db, Role.coordinator, email="lead@list.example.org")
+        return make_user(db, Role.admin, email="root@list.example.org")
+
+    def test_the_page_shows_the_true_total_and_pages_through_every_account(
+        self, client: TestClient, db: Session
+    ) -> None:
+        sign_in_as(client, db, self._many(db, 118))
+        first = client.get("/admin")
+        assert "120 accounts; showing 1 to 50." in first.text
+        seen: set[str] = set()
+        page = first
+        for number in (1, 2, 3):
+            assert f"Page {number} of 3" in page.text
+            seen |= {e for e in re.findall(r"<td>([^<]+@list\.example\.org)</td>", page.text)}
+            nxt = re.search(r'rel="next" href="([^"]+)"', page.text)
+            if number < 3:
+                assert nxt is not None
+                page = client.get(nxt.group(1).replace("&amp;", "&"))
+            else:
+                assert nxt is None
+        assert len(seen) == 120
+
+    def test_search_and_role_narrow_the_list(self, client: TestClient, db: Session) -> None:
+        sign_in_as(client, db, self._many(db, 12))
+        found = client.get("/admin", params={"q": "M01", "role": "mentor"})
+        assert "2 accounts found." in found.text  # m010 and m011, in any case
+        assert "m011@list.example.org" in found.text
+        assert "lead@list.example.org" not in found.text
+        coordinators = client.get("/admin", params={"role": "coordinator"})
+        assert "1 account found." in coordinators.text
+
+    @pytest.mark.parametrize(
+        ("params", "field"),
+        [({"page": "²"}, "page"), ({"page": "4"}, "page"), ({"role": "x"}, "role")],
+    )
+    def test_bad_list_parameters_are_a_page_naming_them(
+        self, params: dict[str, str], field: str, client: TestClient, db: Session
+    ) -> None:
+        sign_in_as(client, db, self._many(db, 3))
+        response = client.get("/admin", params=params)
+        assert 400 <= response.status_code < 500
+        assert "text/html" in response.headers["content-type"]
+        assert f"{field.capitalize()}:" in response.text  # the error names the parameter
+
+    def test_the_api_pages_with_a_total(self, client: TestClient, db: Session) -> None:
+        token = sign_in_as(client, db, self._many(db, 60))
+        headers = {"Authorization": f"Bearer {token}"}
+        first = client.get("/api/v1/users", params={"limit": 50}, headers=headers).json()
+        rest = client.get("/api/v1/users", params={"offset": 50}, headers=headers).json()
+        assert first["total"] == rest["total"] == 62
+        assert len(first["items"]) == 50 and len(rest["items"]) == 12
+        assert {u["id"] for u in first["items"]}.isdisjoint(u["id"] for u in rest["items"])
+        mentors = client.get(
+            "/api/v1/users", params={"role": "mentor", "q": "M05"}, headers=headers
+        )
+        assert mentors.json()["total"] == 10

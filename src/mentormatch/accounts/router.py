@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Query
 
 from mentormatch.accounts import passwords, service
 from mentormatch.accounts.dependencies import AdminDep, Public, require
@@ -17,6 +17,7 @@ from mentormatch.accounts.schemas import (
     SignInForm,
     Token,
     UserCreate,
+    UserPage,
     UserPublic,
     UserUpdate,
 )
@@ -111,10 +112,19 @@ def create_user(
     return UserPublic.model_validate(user)
 
 
-@router.get("/users", response_model=list[UserPublic], responses=error_responses(401, 403))
-def list_users(admin: AdminDep, session: SessionDep) -> list[UserPublic]:
-    """Every account."""
-    return [UserPublic.model_validate(u) for u in service.list_users(session)]
+@router.get("/users", response_model=UserPage, responses=error_responses(401, 403, 422))
+def list_users(
+    admin: AdminDep,
+    session: SessionDep,
+    q: Annotated[str | None, Query(max_length=254, description="part of the email")] = None,
+    role: Role | None = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> UserPage:
+    """A page of accounts, oldest first, with how many match in all."""
+    rows, total = service.list_users(session, q=q, role=role, limit=limit, offset=offset)
+    items = [UserPublic.model_validate(u) for u in rows]
+    return UserPage(items=items, total=total, limit=limit, offset=offset)
 
 
 @router.patch(

@@ -86,3 +86,10 @@ class UserPublic(BaseModel):
     invited: bool = Field(
         default=False, description="Sent a link to choose a password, which is not set yet"
     )
+
+
+class UserPage(BaseModel):
+    items: list[UserPublic]
+    total: int
+    limit: int
+    offset: int

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -143,9 +143,19 @@ def revoke_session(session: Session, *, principal: Principal) -> None:
     session.commit()
 
 
-def list_users(session: Session) -> list[User]:
-    """All staff and mentor accounts."""
-    return list(session.scalars(select(User).order_by(User.id)))
+def list_users(
+    session: Session, *, q: str | None, role: Role | None, limit: int, offset: int
+) -> tuple[list[User], int]:
+    """A page of accounts (oldest first) whose email holds `q`, of one role if given, and how
+    many there are in all."""
+    query = select(User)
+    if q:
+        query = query.where(func.lower(User.email).contains(q.strip().lower(), autoescape=True))
+    if role is not None:
+        query = query.where(User.role == role)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(query.order_by(User.id).limit(limit).offset(offset))
+    return list(rows), total
 
 
 def set_active(session: Session, *, actor: Principal, user_id: int, is_active: bool) -> User:

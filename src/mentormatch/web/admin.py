@@ -14,13 +14,22 @@ from mentormatch.accounts.models import Role
 from mentormatch.accounts.schemas import UserCreate
 from mentormatch.audit import service as audit
 from mentormatch.deps import RowId, SessionDep, SettingsDep
-from mentormatch.errors import MentorMatchError
+from mentormatch.errors import Invalid, MentorMatchError
 from mentormatch.web import forms
 from mentormatch.web.core import AdminPage, FormDep, WebRoute, redirect, render
 
 router = APIRouter(prefix="/admin", route_class=WebRoute, include_in_schema=False)
 
 STAFF_ROLES = (Role.coordinator, Role.admin)
+
+
+ACCOUNTS_PER_PAGE = 50
+
+
+def _listing(request: Request) -> dict[str, str]:
+    """The list's search, role filter and page number, as the page's query gave them."""
+    query = request.query_params
+    return {"q": (query.get("q") or "").strip(), "role": query.get("role") or ""}
 
 
 def _page(
@@ -32,8 +41,27 @@ def _page(
     notice: str | None = None,
     status_code: int = 200,
 ) -> Response:
+    listing = _listing(request)
+    page = forms.page_number(request.query_params.get("page"))
+    if len(listing["q"]) > 254:
+        raise Invalid("q: at most 254 characters", field="q")
+    if listing["role"] not in ("", *(r.value for r in Role)):
+        raise Invalid("role: choose mentor, coordinator or admin", field="role")
+    users, total = accounts.list_users(
+        session,
+        q=listing["q"] or None,
+        role=Role(listing["role"]) if listing["role"] else None,
+        limit=ACCOUNTS_PER_PAGE,
+        offset=(page - 1) * ACCOUNTS_PER_PAGE,
+    )
+    pages = forms.page_count(page, total, ACCOUNTS_PER_PAGE)
     context = {
-        "users": accounts.list_users(session),
+        "users": users,
+        "total": total,
+        "page": page,
+        "pages": pages,
+        "first_shown": (page - 1) * ACCOUNTS_PER_PAGE + 1,
+        "listing": listing,
         "errors": errors or {},
         "values": values or {"role": "coordinator"},
         "notice": notice,
@@ -46,7 +74,8 @@ def _page(
 def accounts_page(
     request: Request, me: AdminPage, session: SessionDep, invited: str = "", changed: str = ""
 ) -> Response:
-    """Every account, with a form to invite a coordinator or admin."""
+    """A page of accounts (search by email, filter by role; `q`, `role`, `page`), with a form
+    to invite a coordinator or admin."""
     notice = None
     if invited:
         notice = "Invitation sent: a link to choose a password is on its way (outbox)."

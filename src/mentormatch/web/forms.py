@@ -9,7 +9,7 @@ from pydantic import BaseModel, ValidationError
 from starlette.datastructures import FormData
 
 from mentormatch.deps import ROW_ID_MAX, digits
-from mentormatch.errors import Invalid, MentorMatchError
+from mentormatch.errors import Invalid, MentorMatchError, NotFound
 
 # The weekly availability picker: a day x part-of-day grid of checkboxes.
 PARTS: tuple[tuple[str, str, str, int, int], ...] = (
@@ -81,6 +81,27 @@ def number(value: str | None) -> int | None:
     if value is None or not digits(value) or len(value) > 18:
         return None
     return int(value)
+
+
+MAX_PAGE = 1_000_000
+
+
+def page_number(raw: str | None) -> int:
+    """A list's `page` query parameter: a whole number from 1 (absent: 1)."""
+    if raw is None:
+        return 1
+    value = number(raw)
+    if value is None or not 1 <= value <= MAX_PAGE:
+        raise Invalid(f"page: a page number from 1 to {MAX_PAGE}", field="page")
+    return value
+
+
+def page_count(page: int, total: int, per_page: int) -> int:
+    """How many pages `total` rows fill (at least one); a page past the last is a 404."""
+    pages = max(1, -(-total // per_page))
+    if page > pages:
+        raise NotFound(f"page: there is no page {page}; the last is {pages}", field="page")
+    return pages
 
 
 def row_ids(form: FormData, name: str) -> list[int]:

@@ -12,7 +12,7 @@ from mentormatch.accounts.dependencies import Public, principal_for_token
 from mentormatch.accounts.models import Role
 from mentormatch.db import utcnow
 from mentormatch.deps import ClientDep, SessionDep, SettingsDep
-from mentormatch.errors import Invalid, MentorMatchError, NotFound
+from mentormatch.errors import Invalid, MentorMatchError
 from mentormatch.newcomers import accounting, service
 from mentormatch.newcomers.models import Newcomer, NewcomerStatus
 from mentormatch.newcomers.router import export_own
@@ -74,7 +74,6 @@ GROUPS = {
 }
 # The status page's list of who has seen or changed the record.
 ACCESSES_PER_PAGE = 20
-MAX_PAGE = 1_000_000
 STEPS = (
     ("asked", "Request received"),
     ("matching", "Finding a mentor"),
@@ -204,16 +203,6 @@ def _step(newcomer: Newcomer, has_mentor: bool) -> int:
     return 1
 
 
-def _page_number(raw: str | None) -> int:
-    """The `page` query parameter: a whole number from 1 (absent: 1)."""
-    if raw is None:
-        return 1
-    number = forms.number(raw)
-    if number is None or not 1 <= number <= MAX_PAGE:
-        raise Invalid(f"page: a page number from 1 to {MAX_PAGE}", field="page")
-    return number
-
-
 def _as_of(raw: str | None) -> datetime | None:
     """The `as_of` query parameter: an ISO 8601 time with its zone, as the page links send."""
     if raw is None:
@@ -240,7 +229,7 @@ def status(
 
     The list of accesses is paged; the links carry the first page's time (`as_of`), so the
     pages do not shift as new accesses, such as these very page views, are recorded."""
-    number, until = _page_number(page), _as_of(as_of)
+    number, until = forms.page_number(page), _as_of(as_of)
     newcomer = service.get_own(session, principal=me)
     mentor = pairings.mentor_for_newcomer(
         session, newcomer_id=me.newcomer_id or 0, settings=settings
@@ -253,9 +242,7 @@ def status(
         limit=ACCESSES_PER_PAGE,
         offset=(number - 1) * ACCESSES_PER_PAGE,
     )
-    pages = max(1, -(-total // ACCESSES_PER_PAGE))
-    if number > pages:
-        raise NotFound(f"page: there is no page {number}; the last is {pages}", field="page")
+    pages = forms.page_count(number, total, ACCESSES_PER_PAGE)
     return render(
         request,
         "newcomer/status.html",

@@ -252,6 +252,19 @@ class TestPage:
         html = client.get(done.headers["location"]).text
         assert "Handled" in html and "Talked." in html and "coord@example.org" in html
 
+    def test_only_coordinators_may_send_the_form(self, client: TestClient, db: Session) -> None:
+        kim = crisis_intake(client, db)
+        action = f"/coordinator/newcomers/{kim.newcomer_id}/urgent-contacts"
+        for role, expected in ((Role.mentor, 403), (Role.admin, 403)):
+            sign_in(client, db, make_user(db, role))
+            token = csrf_from(client.get("/account/password").text)
+            answer = client.post(
+                action, data={"csrf_token": token, "outcome": "reached"}, follow_redirects=False
+            )
+            assert answer.status_code in (expected, 303), (role, answer.status_code)
+            assert "text/html" in answer.headers["content-type"]
+        assert db.scalar(select(func.count()).select_from(UrgentContact)) == 0
+
 
 class TestExportAndErasure:
     def test_the_export_holds_the_attempts_and_erasure_removes_them(

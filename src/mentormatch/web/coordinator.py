@@ -22,7 +22,7 @@ from mentormatch.mentors.models import Mentor
 from mentormatch.newcomers import minimal as newcomer_minimal
 from mentormatch.newcomers import service as newcomers
 from mentormatch.newcomers.models import Newcomer, NewcomerStatus
-from mentormatch.pairings import service as pairings
+from mentormatch.pairings import queries, requests, whole_pool
 from mentormatch.pairings.models import PairingEvent, PairingStatus
 from mentormatch.pairings.schemas import RejectReason
 from mentormatch.web import charts, forms
@@ -85,7 +85,7 @@ def _newcomer_page(
             session, ranker=ranker, newcomer_id=newcomer_id, mentor_id=why
         )
     all_mentors, _ = mentors.list_mentors(session, actor=me, limit=500, offset=0)
-    history, _ = pairings.list_pairings(
+    history, _ = queries.list_pairings(
         session,
         actor=me,
         settings=settings,
@@ -150,7 +150,7 @@ def approve_for_newcomer(
 ) -> Response:
     """One-click approve of a suggested mentor: the pairing service rechecks every rule."""
     try:
-        pairing = pairings.create_approved(
+        pairing = requests.create_approved(
             session,
             actor=me,
             ranker=ranker,
@@ -181,7 +181,7 @@ def proposals(
     request: Request, me: CoordinatorPage, session: SessionDep, settings: SettingsDep
 ) -> Response:
     """Open whole-pool proposals to review, approve or reject in bulk."""
-    rows, total = pairings.list_pairings(
+    rows, total = queries.list_pairings(
         session,
         actor=me,
         settings=settings,
@@ -215,7 +215,7 @@ def run_proposal(
     settings: SettingsDep,
 ) -> Response:
     """Propose one exact whole-pool assignment of the waiting newcomers."""
-    summary = pairings.propose(session, actor=me, ranker=ranker, settings=settings)
+    summary = whole_pool.propose(session, actor=me, ranker=ranker, settings=settings)
     return redirect(f"/coordinator/proposals?done=proposed+{summary.placed}")
 
 
@@ -237,11 +237,11 @@ def decide(
     for pairing_id in ids:
         try:
             if action == "approve":
-                pairings.approve(
+                requests.approve(
                     session, actor=me, ranker=ranker, settings=settings, pairing_id=pairing_id
                 )
             elif action == "reject":
-                pairings.reject(
+                requests.reject(
                     session, actor=me, settings=settings, pairing_id=pairing_id, reason=reason
                 )
             else:
@@ -265,7 +265,7 @@ def pairing_list(
 ) -> Response:
     """Pairings by status, each with its history of transitions."""
     chosen = PairingStatus(status) if status in PairingStatus.__members__ else None
-    rows, total = pairings.list_pairings(
+    rows, total = queries.list_pairings(
         session,
         actor=me,
         settings=settings,

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from mentormatch.accounts.principal import Principal
 from mentormatch.audit import service as audit
+from mentormatch.audit.service import Actor
 from mentormatch.errors import Conflict
 from mentormatch.newcomers import service as newcomers
 from mentormatch.newcomers.models import Newcomer, NewcomerStatus
@@ -72,3 +73,40 @@ def withdraw(session: Session, *, actor: Principal) -> Newcomer:
     )
     session.commit()
     return newcomer
+
+
+def mentor_left(session: Session, *, actor: Actor, mentor_id: int, why: str) -> int:
+    """The mentor paused, retired or was deactivated: each of their active pairings ends
+    and each open request is withdrawn, with reason `mentor_left`; the newcomers go back
+    to waiting (their waiting time kept) and show as needing a new mentor. Returns how many
+    pairings moved. The caller commits (with the change that made the mentor leave)."""
+    open_ids = session.scalars(
+        select(Pairing.id)
+        .where(Pairing.mentor_id == mentor_id, Pairing.status.in_(OPEN))
+        .order_by(Pairing.id)
+    ).all()
+    moved = 0
+    for pairing_id in open_ids:
+        pairing = locking.lock_row(session, Pairing, pairing_id)
+        if pairing is None or pairing.status not in OPEN:
+            continue
+        newcomer = locking.lock_newcomer(session, pairing.newcomer_id)
+        lifecycle.move(
+            session,
+            pairing=pairing,
+            newcomer=newcomer,
+            to=S.ended if pairing.status is S.active else S.withdrawn,
+            actor=actor,
+            reason=lifecycle.MENTOR_LEFT,
+            note=f"the mentor {why}",
+        )
+        moved += 1
+    audit.record(
+        session,
+        actor=actor,
+        action=lifecycle.MENTOR_LEFT,
+        object_type="mentor",
+        object_id=mentor_id,
+        outcome=why,
+    )
+    return moved

@@ -10,7 +10,7 @@ from mentormatch.audit import service as audit
 from mentormatch.config import Settings
 from mentormatch.errors import NotFound
 from mentormatch.mentors.models import Mentor
-from mentormatch.pairings import expiry, locking
+from mentormatch.pairings import attention, expiry, locking
 from mentormatch.pairings.models import Pairing, PairingStatus
 from mentormatch.pairings.schemas import (
     MentorForNewcomer,
@@ -47,12 +47,16 @@ def list_pairings(
     newcomer_id: int | None,
     mentor_id: int | None,
     reference: str | None = None,
+    needs_action: bool = False,
     limit: int,
     offset: int,
 ) -> tuple[list[Pairing], int]:
-    """A page of pairings, newest first (overdue requests are expired first)."""
+    """A page of pairings, newest first (overdue requests are expired first); with
+    `needs_action`, only declined or expired requests not yet followed up."""
     expiry.expire_due(session, settings=settings)
     query = select(Pairing)
+    if needs_action:
+        query = attention.needs_action(query)
     if status is not None:
         query = query.where(Pairing.status == status)
     if newcomer_id is not None:

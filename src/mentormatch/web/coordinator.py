@@ -22,15 +22,27 @@ from mentormatch.mentors.models import Mentor
 from mentormatch.newcomers import minimal as newcomer_minimal
 from mentormatch.newcomers import service as newcomers
 from mentormatch.newcomers.models import Newcomer, NewcomerStatus
-from mentormatch.pairings import queries, requests, whole_pool
+from mentormatch.pairings import attention, queries, requests, whole_pool
 from mentormatch.pairings.models import PairingEvent, PairingStatus
-from mentormatch.pairings.schemas import RejectReason
+from mentormatch.pairings.schemas import EndReason, RejectReason
 from mentormatch.web import charts, forms
 from mentormatch.web.core import CoordinatorPage, FormDep, WebRoute, redirect, render
 
 router = APIRouter(prefix="/coordinator", route_class=WebRoute, include_in_schema=False)
 
 REJECT_REASONS = RejectReason.__args__  # type: ignore[attr-defined]
+# Why a coordinator ends a pairing, in the order the page offers them (the API's vocabulary).
+END_REASONS = {
+    "completed": "Completed: the mentoring reached its end (closes the newcomer's request)",
+    "not_a_fit": "Not a good fit",
+    "no_contact": "No contact between them",
+    "newcomer_request": "The newcomer asked for a different mentor",
+    "mentor_unavailable": "The mentor is no longer available",
+    "safety": "Safety concern (never pair these two again)",
+    "boundary": "A boundary was crossed (never pair these two again)",
+    "other": "Other",
+}
+assert set(END_REASONS) == set(EndReason.__args__)  # type: ignore[attr-defined]
 WAIT_BUCKETS = (
     ("<1 day", 1),
     ("1-3 d", 3),
@@ -60,7 +72,13 @@ def queue(
     return render(
         request,
         "coordinator/queue.html",
-        {"rows": rows, "total": total, "status": status, "statuses": list(NewcomerStatus)},
+        {
+            "rows": rows,
+            "total": total,
+            "status": status,
+            "statuses": list(NewcomerStatus),
+            "needs_new_mentor": attention.needing_new_mentor(session, [n.id for n in rows]),
+        },
     )
 
 
@@ -75,6 +93,7 @@ def _newcomer_page(
     why: int | None = None,
     error: str | None = None,
     notice: str | None = None,
+    end_error: str | None = None,
     status_code: int = 200,
 ) -> Response:
     newcomer = newcomers.get_for_coordinator(session, actor=me, newcomer_id=newcomer_id)
@@ -110,6 +129,10 @@ def _newcomer_page(
             "error": error,
             "notice": notice,
             "can_approve": newcomer.status is NewcomerStatus.waiting and not newcomer.minimal,
+            "active": next((p for p in history if p.status is PairingStatus.active), None),
+            "end_reasons": END_REASONS,
+            "end_error": end_error,
+            "needs_new_mentor": newcomer_id in attention.needing_new_mentor(session, [newcomer_id]),
             "not_matched": newcomer_minimal.not_matched_reason(newcomer.id)
             if newcomer.minimal
             else None,
@@ -128,11 +151,14 @@ def newcomer_page(
     settings: SettingsDep,
     why: RowId | None = None,
     approved: RowId | None = None,
+    ended: RowId | None = None,
 ) -> Response:
     """One newcomer: profile, ranked suggestions with reasons, 'why not this mentor?'."""
     notice = (
         "Approved: the mentor has been asked and has a few days to answer." if approved else None
     )
+    if ended:
+        notice = "Pairing ended."
     return _newcomer_page(
         request, me, session, ranker, settings, newcomer_id, why=why, notice=notice
     )
@@ -255,40 +281,6 @@ def decide(
     return redirect(f"/coordinator/proposals?done={verb}+{done}" + (f"&{query}" if query else ""))
 
 
-@router.get("/pairings")
-def pairing_list(
-    request: Request,
-    me: CoordinatorPage,
-    session: SessionDep,
-    settings: SettingsDep,
-    status: str = "active",
-) -> Response:
-    """Pairings by status, each with its history of transitions."""
-    chosen = PairingStatus(status) if status in PairingStatus.__members__ else None
-    rows, total = queries.list_pairings(
-        session,
-        actor=me,
-        settings=settings,
-        status=chosen,
-        newcomer_id=None,
-        mentor_id=None,
-        limit=100,
-        offset=0,
-    )
-    return render(
-        request,
-        "coordinator/pairings.html",
-        {
-            "rows": rows,
-            "total": total,
-            "status": status,
-            "statuses": list(PairingStatus),
-            "newcomer_names": _names(session, Newcomer, {p.newcomer_id for p in rows}),
-            "mentor_names": _names(session, Mentor, {p.mentor_id for p in rows}),
-        },
-    )
-
-
 @router.get("/mentors")
 def mentor_list(request: Request, me: CoordinatorPage, session: SessionDep) -> Response:
     """Mentors with their load and capacity."""
@@ -369,6 +361,8 @@ def dashboard(request: Request, me: CoordinatorPage, session: SessionDep) -> Res
             "week_labels": week_labels,
             "series": series,
             "total_waiting": sum(waiting),
+            "needs_new_mentor": len(attention.needing_new_mentor(session)),
+            "needs_action": attention.tab_counts(session)[attention.NEEDS_ACTION],
             "free_slots": int(capacity.remaining(session, [m.id for m in active]).sum()),
         },
     )

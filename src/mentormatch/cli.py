@@ -129,6 +129,7 @@ def demo(
         )
     typer.echo(
         f"\nMentorMatch demo on http://{host}:{port}  (API docs: /docs)\n"
+        f"  admin:       {demo_data.ADMIN_EMAIL} / {demo_data.ADMIN_PASSWORD}\n"
         f"  coordinator: {demo_data.COORDINATOR_EMAIL} / {demo_data.COORDINATOR_PASSWORD}\n"
         f"  a mentor:    {mentor_email} / {demo_data.MENTOR_PASSWORD}\n"
         f"  newcomers:   fill the intake form at http://{host}:{port}/\n"

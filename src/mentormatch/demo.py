@@ -18,6 +18,8 @@ from mentormatch.newcomers.models import Consent, Newcomer
 
 COORDINATOR_EMAIL = "coordinator@demo.mentormatch.org"
 COORDINATOR_PASSWORD = "demo-coordinator-2026"
+ADMIN_EMAIL = "admin@demo.mentormatch.org"
+ADMIN_PASSWORD = "demo-admin-2026"
 MENTOR_PASSWORD = "demo-mentor-2026"
 CONSENT_SCOPE = ["store_profile", "redisclosure_notice", "share_with_mentor"]
 
@@ -98,7 +100,7 @@ def is_seeded(session: Session) -> bool:
 def seed_demo(
     session: Session, *, seed: int = 7, mentors: int = 100, newcomers: int = 300, min_age: int = 18
 ) -> dict[str, int]:
-    """Create a coordinator, mentors with accounts and waiting newcomers; commit.
+    """Create an admin, a coordinator, mentors with accounts and waiting newcomers; commit.
 
     Rows go in with bulk INSERTs (ids back in parameter order), so a pool of 10k mentors
     seeds in seconds on either back end.
@@ -107,12 +109,15 @@ def seed_demo(
     now = datetime.now(UTC)
     today = now.date()
     shift = now - world.reference
-    session.add(
-        User(
-            email=COORDINATOR_EMAIL,
-            password_hash=hash_password(COORDINATOR_PASSWORD),
-            role=Role.coordinator,
-        )
+    session.add_all(
+        [
+            User(email=ADMIN_EMAIL, password_hash=hash_password(ADMIN_PASSWORD), role=Role.admin),
+            User(
+                email=COORDINATOR_EMAIL,
+                password_hash=hash_password(COORDINATOR_PASSWORD),
+                role=Role.coordinator,
+            ),
+        ]
     )
     mentor_rows = world.mentors.to_dict("records")
     mentor_hash = hash_password(MENTOR_PASSWORD)

@@ -80,6 +80,28 @@ def test_every_printed_and_sent_link_resolves_for_its_recipient(demo_app: object
         app.state.engine.dispose()
 
 
+SIGN_IN = re.compile(r"^\s*(admin|coordinator|a mentor):\s+(\S+@\S+) / (\S+)$", re.MULTILINE)
+LANDING = {"admin": "/admin", "coordinator": "/coordinator", "a mentor": "/mentor"}
+
+
+def test_every_printed_sign_in_works_and_lands_on_its_own_page(demo_app: object) -> None:
+    printed = CliRunner().invoke(cli, ["demo", "--port", "8101", "--no-serve"])
+    assert printed.exit_code == 0, printed.output
+    sign_ins = SIGN_IN.findall(printed.output)
+    assert {role for role, _, _ in sign_ins} == set(LANDING), printed.output
+    app = create_app(get_settings())
+    try:
+        for role, email, password in sign_ins:
+            with _client(app) as person:
+                form = {"email": email, "password": password}
+                signed_in = post_form(person, "/login", "/login", form)
+                assert signed_in.status_code == 303, (role, signed_in.text)  # type: ignore[attr-defined]
+                landed = person.get(signed_in.headers["location"])  # type: ignore[attr-defined]
+                assert landed.status_code == 200 and landed.url.path == LANDING[role], role
+    finally:
+        app.state.engine.dispose()
+
+
 def _follow_everything(app: FastAPI, printed: str) -> None:
     links = URL.findall(printed)
     assert links, printed

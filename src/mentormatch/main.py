@@ -35,6 +35,7 @@ from mentormatch.middleware import (
     SecurityHeadersMiddleware,
 )
 from mentormatch.newcomers.router import router as newcomers_router
+from mentormatch.newcomers.urgent_router import router as urgent_router
 from mentormatch.pairings.router import router as pairings_router
 from mentormatch.web import mount_static
 from mentormatch.web import router as web_router
@@ -137,6 +138,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in (
         meta,
         accounts_router,
+        urgent_router,
         newcomers_router,
         mentors_router,
         matching_router,

@@ -5,6 +5,7 @@ from mentormatch.audit.models import AuditEvent
 from mentormatch.db import Base
 from mentormatch.mentors.models import Mentor, MentorPool
 from mentormatch.newcomers.models import Consent, DoNotPair, Newcomer
+from mentormatch.newcomers.urgent import UrgentContact
 from mentormatch.pairings.models import Pairing, PairingEvent
 from mentormatch.pairings.outbox import OutboxMessage
 
@@ -22,6 +23,7 @@ __all__ = [
     "OutboxMessage",
     "Pairing",
     "PairingEvent",
+    "UrgentContact",
     "User",
     "metadata",
 ]

@@ -96,6 +96,15 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("POST", "/api/v1/newcomers/{newcomer_id}/do-not-pair"): _ANON
     | _STAFF_ONLY
     | {"coordinator": 201, "admin": 403},
+    ("GET", "/api/v1/newcomers/urgent-cases"): _ANON
+    | _STAFF_ONLY
+    | {"coordinator": 200, "admin": 403},
+    ("GET", "/api/v1/newcomers/{newcomer_id}/urgent-contacts"): _ANON
+    | _STAFF_ONLY
+    | {"coordinator": 200, "admin": 403},
+    ("POST", "/api/v1/newcomers/{newcomer_id}/urgent-contacts"): _ANON
+    | _STAFF_ONLY
+    | {"coordinator": 201, "admin": 403},
     ("POST", "/api/v1/mentors"): _ANON | _STAFF_ONLY | {"coordinator": 201, "admin": 403},
     ("GET", "/api/v1/mentors"): _ANON | _STAFF_ONLY | {"coordinator": 200, "admin": 403},
     ("GET", "/api/v1/mentors/me"): _ANON

@@ -149,6 +149,9 @@ BODIES: dict[tuple[str, str], Callable[[Cast], dict[str, Any]]] = {
     ("POST", "/api/v1/newcomers/{newcomer_id}/do-not-pair"): lambda c: {
         "json": {"mentor_id": c.other["coordinator"]["mentor_id"], "reason": "household"}
     },
+    ("POST", "/api/v1/newcomers/{newcomer_id}/urgent-contacts"): lambda c: {
+        "json": {"outcome": "no_answer", "note": "Rang twice"}
+    },
     ("POST", "/api/v1/mentors"): lambda c: {"json": mentor_body()},
     ("PATCH", "/api/v1/mentors/me"): lambda c: {"json": {"interests": "Cooking"}},
     ("PATCH", "/api/v1/mentors/{mentor_id}"): lambda c: {"json": {"version": 1, "capacity": 3}},

@@ -163,13 +163,16 @@ def _discover_forms(
 
 
 def _arrange(client: TestClient, db: Session, cast: Any) -> list[str]:
-    """A waiting newcomer the own mentor suits (approve form), a proposal (decide form), the
-    request the mentor was asked, due in three days (accept and decline forms), a password
-    reset link in the outbox (the set-password form), and an active pairing whose
-    newcomer's page (returned, to be opened too) has the end form."""
+    """A waiting urgent newcomer the own mentor suits (approve and contacted forms), a
+    proposal (decide form), the request the mentor was asked, due in three days (accept and
+    decline forms), a password reset link in the outbox (the set-password form), and an
+    active pairing whose newcomer's page (returned, to be opened too) has the end form."""
     asked = db.get_one(Pairing, cast.own["mentor"]["pairing_id"])
     asked.expires_at = utcnow() + timedelta(days=3)
-    waiting = client.post("/api/v1/newcomers", json=intake_body(first_name="Waiting")).json()
+    # In crisis: its page also carries the "contacted" form.
+    waiting = client.post(
+        "/api/v1/newcomers", json=intake_body(first_name="Waiting", in_crisis=True)
+    ).json()
     waiting_id = newcomer_id(db, waiting)
     mentor_id = cast.own["mentor"]["mentor_id"]
     db.add(Pairing(newcomer_id=waiting_id, mentor_id=mentor_id, status=PairingStatus.proposed))

@@ -126,6 +126,10 @@ def _follow_everything(app: FastAPI, printed: str) -> None:
         late = client.post(
             "/api/v1/newcomers", json=intake_body(first_name="Kit", email="kit@example.org")
         ).json()
+        # Someone in danger: every active coordinator is alerted with a link to their page.
+        assert (
+            client.post("/api/v1/newcomers/urgent", json={"first_name": "Sol"}).status_code == 201
+        )
         staff = client.post(
             "/api/v1/auth/token",
             data={"username": demo.COORDINATOR_EMAIL, "password": demo.COORDINATOR_PASSWORD},
@@ -183,6 +187,8 @@ def _follow_everything(app: FastAPI, printed: str) -> None:
                 recipient.cookies.set(NEWCOMER_COOKIE, made["status_token"])
             answer = recipient.get(path)
             assert answer.status_code == 200, (message.kind, path, answer.status_code)
+        if message.kind is MessageKind.urgent_intake:
+            assert "Sol" in answer.text and 'id="reach"' in answer.text
         if path.startswith("/mentor/pairings/"):
             assert message.recipient == mentor_user.email
             assert any(name in answer.text for name in ("Robin", "Kit", "Newcomer "))

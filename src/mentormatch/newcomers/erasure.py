@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from mentormatch.audit import service as audit
 from mentormatch.audit.models import AuditEvent
 from mentormatch.audit.service import Actor
+from mentormatch.newcomers import urgent
 from mentormatch.newcomers.models import Newcomer
 from mentormatch.pairings.models import Pairing, PairingStatus
 
@@ -80,6 +81,7 @@ def erase(session: Session, *, newcomer: Newcomer, actor: Actor) -> None:
     session.delete(newcomer)
     session.flush()
     forget_in_audit(session, newcomer_id=newcomer_id, pairing_ids=pairing_ids)
+    urgent.forget_alerts(session, newcomer_id=newcomer_id)  # their contacts go by cascade
     # The erasure row names the role only: no account id, no client address.
     role_only = RoleOnly(role=str(actor.role))
     audit.record(session, actor=role_only, action=ERASE, object_type=OBJECT, object_id=newcomer_id)

@@ -4,7 +4,9 @@ Profile, consents (scope, notice version, time), every pairing with each transit
 from and to which status, by which role, why), do-not-pair entries, and the accounting of
 every read and change of the record (`newcomers.accounting`). Mentors stay unnamed unless
 they accepted, as on the status page; staff appear by role only. Notes staff wrote for
-each other about a pairing are not part of the export.
+each other about a pairing are not part of the export; the coordinators' attempts to reach
+the newcomer in an urgent case are, with their notes (written about the person, to them
+too: the contact form says so).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from mentormatch.db import utcnow
 from mentormatch.mentors.models import Mentor
-from mentormatch.newcomers import accounting
+from mentormatch.newcomers import accounting, urgent
 from mentormatch.newcomers.models import DoNotPair, Newcomer
 from mentormatch.newcomers.schemas import (
     AccessLog,
@@ -24,6 +26,7 @@ from mentormatch.newcomers.schemas import (
     NewcomerProfile,
     PairingHistory,
     PairingTransition,
+    UrgentContactForNewcomer,
 )
 from mentormatch.pairings.models import Pairing, PairingStatus
 
@@ -69,5 +72,9 @@ def build(session: Session, *, newcomer: Newcomer) -> NewcomerExport:
         consents=[ConsentPublic.model_validate(c) for c in newcomer.consents],
         pairings=[_history(session, p, n) for n, p in enumerate(pairings, start=1)],
         do_not_pair=[DoNotPairForNewcomer.model_validate(e) for e in entries],
+        urgent_contacts=[
+            UrgentContactForNewcomer.model_validate(c)
+            for c in urgent.contacts_of(session, newcomer.id)
+        ],
         accesses=AccessLog(total=total, items=items),
     )

@@ -306,6 +306,18 @@ class DoNotPairForNewcomer(BaseModel):
 EXPORT_FORMAT: Literal[2] = 2
 
 
+class UrgentContactForNewcomer(BaseModel):
+    """A coordinator's attempt to reach the newcomer in an urgent case, by role only."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    contacted_at: datetime
+    by_role: str = "coordinator"
+    outcome: str
+    handled: bool
+    note: str
+
+
 class NewcomerExport(BaseModel):
     """Everything held about a newcomer, machine-readable; `export_format` names the layout."""
 
@@ -315,6 +327,7 @@ class NewcomerExport(BaseModel):
     consents: list[ConsentPublic]
     pairings: list[PairingHistory]
     do_not_pair: list[DoNotPairForNewcomer]
+    urgent_contacts: list[UrgentContactForNewcomer] = []
     accesses: AccessLog
 
 

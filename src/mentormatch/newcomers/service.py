@@ -17,7 +17,7 @@ from mentormatch.config import Settings
 from mentormatch.db import utcnow
 from mentormatch.errors import Conflict, Invalid, NotFound
 from mentormatch.mentors.models import Mentor
-from mentormatch.newcomers import accounting, erasure, export, minimal
+from mentormatch.newcomers import accounting, erasure, export, minimal, urgent
 from mentormatch.newcomers.minimal import check_consent_version, consent_scope
 from mentormatch.newcomers.models import Consent, DoNotPair, Newcomer, NewcomerStatus
 from mentormatch.newcomers.schemas import (
@@ -58,8 +58,11 @@ def check_program_rules(*, birth_year: int, settings: Settings) -> None:
         )
 
 
-def store_new(session: Session, newcomer: Newcomer, *, client: str | None) -> str:
-    """Store a new newcomer (audited, flagged urgent when so); returns the status token."""
+def store_new(
+    session: Session, newcomer: Newcomer, *, settings: Settings, client: str | None
+) -> str:
+    """Store a new newcomer (audited; when urgent, flagged and every active coordinator
+    alerted in the same transaction); returns the status token."""
     token, digest = new_token(NEWCOMER_TOKEN_PREFIX)
     newcomer.status_token_hash = digest
     session.add(newcomer)
@@ -75,6 +78,8 @@ def store_new(session: Session, newcomer: Newcomer, *, client: str | None) -> st
             object_id=newcomer.id,
             client=client,
         )
+    if newcomer.urgent:
+        urgent.alert_coordinators(session, newcomer=newcomer, settings=settings)
     session.commit()
     return token
 
@@ -90,7 +95,7 @@ def intake(
     newcomer = Newcomer(**fields, urgent=body.in_crisis)
     scope = consent_scope(body.consent, share_contact=body.share_contact)
     newcomer.consents.append(Consent(scope=scope, version=body.consent.version))
-    return newcomer, store_new(session, newcomer, client=client)
+    return newcomer, store_new(session, newcomer, settings=settings, client=client)
 
 
 def urgent_intake(
@@ -107,7 +112,7 @@ def urgent_intake(
     newcomer.consents.append(
         Consent(scope=[minimal.URGENT_CONTACT], version=settings.consent_version)
     )
-    return newcomer, store_new(session, newcomer, client=client)
+    return newcomer, store_new(session, newcomer, settings=settings, client=client)
 
 
 def crisis_payload() -> dict[str, Any]:

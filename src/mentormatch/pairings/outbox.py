@@ -34,6 +34,7 @@ class MessageKind(enum.StrEnum):
     pairing_expired = "pairing_expired"
     invitation = "invitation"
     reset = "reset"
+    urgent_intake = "urgent_intake"
 
 
 # Messages whose link is a credential (it sets the recipient's password): listings never
@@ -95,6 +96,12 @@ _TEXT = {
         "Hello,\n\nSomeone asked to reset the password of your MentorMatch account. "
         "Choose a new one with this link (it works once, and expires within the hour):"
         "\n\n{link}\n\nIf it was not you, ignore this message: your password stays as it is.\n",
+    ),
+    MessageKind.urgent_intake: (
+        "Urgent: a request is waiting for a coordinator",
+        "Hello,\n\nAn urgent request has just reached MentorMatch and is waiting for a "
+        "coordinator. Please sign in and open it as soon as you can:\n\n{link}\n\n"
+        "Record there when you have reached out, so other coordinators know.\n",
     ),
 }
 

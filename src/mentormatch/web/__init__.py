@@ -5,7 +5,16 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from mentormatch.web import account, admin, coordinator, mentor, newcomer, pairing_pages, staff
+from mentormatch.web import (
+    account,
+    admin,
+    coordinator,
+    mentor,
+    newcomer,
+    pairing_pages,
+    staff,
+    urgent,
+)
 from mentormatch.web.core import STATIC_DIR
 
 router = APIRouter()
@@ -16,6 +25,7 @@ for _pages in (
     admin.router,
     coordinator.router,
     pairing_pages.router,
+    urgent.router,
     mentor.router,
 ):
     router.include_router(_pages)

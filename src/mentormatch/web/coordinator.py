@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from mentormatch.db import utcnow
-from mentormatch.deps import RowId, SessionDep, SettingsDep
+from mentormatch.deps import NowDep, RowId, SessionDep, SettingsDep
 from mentormatch.errors import Invalid, MentorMatchError
 from mentormatch.matching import service as matching
 from mentormatch.matching.service import RankerDep
@@ -21,6 +21,7 @@ from mentormatch.mentors import service as mentors
 from mentormatch.mentors.models import Mentor
 from mentormatch.newcomers import minimal as newcomer_minimal
 from mentormatch.newcomers import service as newcomers
+from mentormatch.newcomers import urgent
 from mentormatch.newcomers.models import Newcomer, NewcomerStatus
 from mentormatch.pairings import attention, queries, requests, whole_pool
 from mentormatch.pairings.models import PairingEvent, PairingStatus
@@ -64,7 +65,7 @@ def _names(session: Session, model: type[Newcomer] | type[Mentor], ids: set[int]
 
 @router.get("")
 def queue(
-    request: Request, me: CoordinatorPage, session: SessionDep, status: str = "waiting"
+    request: Request, me: CoordinatorPage, session: SessionDep, now: NowDep, status: str = "waiting"
 ) -> Response:
     """Waiting newcomers: urgent first, then those waiting longest."""
     chosen = NewcomerStatus(status) if status in NewcomerStatus.__members__ else None
@@ -78,6 +79,7 @@ def queue(
             "status": status,
             "statuses": list(NewcomerStatus),
             "needs_new_mentor": attention.needing_new_mentor(session, [n.id for n in rows]),
+            **urgent.open_context(session, now=now),
         },
     )
 
@@ -95,6 +97,7 @@ def _newcomer_page(
     notice: str | None = None,
     end_error: str | None = None,
     status_code: int = 200,
+    extra: dict[str, Any] | None = None,
 ) -> Response:
     newcomer = newcomers.get_for_coordinator(session, actor=me, newcomer_id=newcomer_id)
     suggestions = matching.suggestions(session, ranker=ranker, newcomer_id=newcomer_id, limit=5)
@@ -136,9 +139,15 @@ def _newcomer_page(
             "not_matched": newcomer_minimal.not_matched_reason(newcomer.id)
             if newcomer.minimal
             else None,
+            **urgent.case_context(session, newcomer),
+            **(extra or {}),
         },
         status_code=status_code,
     )
+
+
+# The newcomer's page, re-rendered by other forms on it with their errors (web.urgent).
+newcomer_page_response = _newcomer_page
 
 
 @router.get("/newcomers/{newcomer_id}")
@@ -152,11 +161,13 @@ def newcomer_page(
     why: RowId | None = None,
     approved: RowId | None = None,
     ended: RowId | None = None,
+    contacted: RowId | None = None,
 ) -> Response:
     """One newcomer: profile, ranked suggestions with reasons, 'why not this mentor?'."""
     notice = (
         "Approved: the mentor has been asked and has a few days to answer." if approved else None
     )
+    notice = "Contact recorded." if contacted else notice
     if ended:
         notice = "Pairing ended."
     return _newcomer_page(
@@ -328,7 +339,7 @@ def weekly_outcomes(session: Session, weeks: int = 8) -> tuple[list[str], dict[s
 
 
 @router.get("/dashboard")
-def dashboard(request: Request, me: CoordinatorPage, session: SessionDep) -> Response:
+def dashboard(request: Request, me: CoordinatorPage, session: SessionDep, now: NowDep) -> Response:
     """Waiting time, mentor load against capacity, and pairings per week by outcome."""
     waiting = waiting_histogram(session)
     rows, _ = mentors.list_mentors(session, actor=me, limit=500, offset=0)
@@ -364,5 +375,6 @@ def dashboard(request: Request, me: CoordinatorPage, session: SessionDep) -> Res
             "needs_new_mentor": len(attention.needing_new_mentor(session)),
             "needs_action": attention.tab_counts(session)[attention.NEEDS_ACTION],
             "free_slots": int(capacity.remaining(session, [m.id for m in active]).sum()),
+            **urgent.open_context(session, now=now),
         },
     )

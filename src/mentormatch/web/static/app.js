@@ -31,6 +31,15 @@
       if (tz.options[i].value === zone) { tz.value = zone; break; }
     }
   }
+  // The "contacted" form: "closes the case" follows the outcome (ticked for "Reached
+  // them"); the coordinator can still change it before sending.
+  var handled = document.getElementById("handled");
+  var outcomes = document.querySelectorAll("input[name=outcome]");
+  for (var o = 0; o < outcomes.length && handled; o++) {
+    outcomes[o].addEventListener("change", function (event) {
+      handled.checked = event.target.value === "reached";
+    });
+  }
   // "Select all" helper for bulk proposal review.
   var all = document.getElementById("select-all");
   if (all) {

@@ -1,0 +1,242 @@
+"""Urgent cases: the coordinators' alert, the record of each attempt to reach the person,
+and which cases still wait for someone to reach them.
+
+A crisis intake (the full intake with the danger answer, or the minimal urgent request)
+enqueues one outbox message per active coordinator in the intake's own transaction: a
+link to the newcomer's page and nothing else (no answer, no health detail). A coordinator
+records each attempt to reach the person (`UrgentContact`): who, when, the outcome and an
+optional note. The case is handled once an attempt that reached the person (`reached`,
+`referred` or `other`) is recorded with `handled`; until then it waits, counted from the
+intake — an unanswered call does not restart the clock, since the person is still not
+reached (the last attempt is shown beside it).
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Final
+
+from sqlalchemy import Enum, ForeignKey, Select, Text, delete, exists, func, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from mentormatch.accounts.models import Role, User
+from mentormatch.accounts.principal import Principal
+from mentormatch.audit import service as audit
+from mentormatch.config import Settings
+from mentormatch.db import Base, UTCDateTime, utcnow
+from mentormatch.errors import Invalid, NotFound
+from mentormatch.newcomers.minimal import URGENT_CONTACT
+from mentormatch.newcomers.models import Consent, Newcomer, NewcomerStatus
+from mentormatch.pairings import outbox
+
+OBJECT = "newcomer"
+ACTION = "urgent_contact"
+NOTE_MAX = 2000
+
+
+class Outcome(enum.StrEnum):
+    reached = "reached"  # spoke with them
+    no_answer = "no_answer"
+    left_message = "left_message"
+    referred = "referred"  # referred to a crisis line or emergency services
+    other = "other"
+
+
+OUTCOME_LABELS: Final = {
+    Outcome.reached: "Reached them",
+    Outcome.no_answer: "No answer",
+    Outcome.left_message: "Left a message",
+    Outcome.referred: "Referred to a crisis line or emergency services",
+    Outcome.other: "Other",
+}
+# Attempts that did not reach the person cannot close the case.
+NOT_REACHED: Final = frozenset({Outcome.no_answer, Outcome.left_message})
+
+
+def handled_by_default(outcome: Outcome) -> bool:
+    """The form's checkbox starts ticked for `reached` only: the coordinator decides."""
+    return outcome is Outcome.reached
+
+
+class UrgentContact(Base):
+    """One attempt by a coordinator to reach a newcomer in an urgent case."""
+
+    __tablename__ = "urgent_contacts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    newcomer_id: Mapped[int] = mapped_column(
+        ForeignKey("newcomers.id", ondelete="CASCADE"), index=True
+    )
+    coordinator_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    contacted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    outcome: Mapped[Outcome] = mapped_column(
+        Enum(Outcome, name="urgent_outcome", native_enum=False, length=20)
+    )
+    handled: Mapped[bool] = mapped_column(default=False)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+def alert_coordinators(session: Session, *, newcomer: Newcomer, settings: Settings) -> int:
+    """One message per active coordinator, in the caller's transaction: a link, no answers."""
+    emails = session.scalars(
+        select(User.email)
+        .where(User.role == Role.coordinator, User.is_active.is_(True))
+        .order_by(User.id)
+    ).all()
+    link = f"{settings.public_base_url}/coordinator/newcomers/{newcomer.id}"
+    for email in emails:
+        outbox.enqueue(session, kind=outbox.MessageKind.urgent_intake, recipient=email, link=link)
+    return len(emails)
+
+
+def forget_alerts(session: Session, *, newcomer_id: int) -> None:
+    """Erasure: the alerts naming this newcomer's page go too (they tell the id was urgent)."""
+    session.execute(
+        delete(outbox.OutboxMessage).where(
+            outbox.OutboxMessage.kind == outbox.MessageKind.urgent_intake,
+            outbox.OutboxMessage.body.like(f"%/coordinator/newcomers/{newcomer_id}\n%"),
+        ),
+        execution_options={"synchronize_session": False},
+    )
+
+
+def record_contact(
+    session: Session,
+    *,
+    actor: Principal,
+    newcomer_id: int,
+    outcome: Outcome,
+    note: str,
+    handled: bool | None,
+    now: datetime,
+) -> UrgentContact:
+    """Record an attempt to reach the newcomer (audited; the caller commits)."""
+    if session.get(Newcomer, newcomer_id) is None:
+        raise NotFound("no such newcomer")
+    if handled is None:
+        handled = handled_by_default(outcome)
+    if handled and outcome in NOT_REACHED:
+        raise Invalid(
+            f"handled: a case is handled once the person was reached, not after "
+            f"'{OUTCOME_LABELS[outcome].lower()}'",
+            field="handled",
+        )
+    contact = UrgentContact(
+        newcomer_id=newcomer_id,
+        coordinator_id=actor.user_id,
+        contacted_at=now,
+        outcome=outcome,
+        handled=handled,
+        note=note,
+    )
+    session.add(contact)
+    session.flush()
+    audit.record(session, actor=actor, action=ACTION, object_type=OBJECT, object_id=newcomer_id)
+    return contact
+
+
+def contacts_of(session: Session, newcomer_id: int) -> list[UrgentContact]:
+    """Every recorded attempt for this newcomer, oldest first."""
+    return list(
+        session.scalars(
+            select(UrgentContact)
+            .where(UrgentContact.newcomer_id == newcomer_id)
+            .order_by(UrgentContact.contacted_at, UrgentContact.id)
+        )
+    )
+
+
+def is_handled(contacts: list[UrgentContact]) -> bool:
+    return any(c.handled for c in contacts)
+
+
+def consented_to_urgent_contact(newcomer: Newcomer) -> Consent | None:
+    """The consent to be contacted urgently (sending a minimal request), if given."""
+    return next((c for c in newcomer.consents if URGENT_CONTACT in c.scope), None)
+
+
+def coordinator_names(session: Session, contacts: list[UrgentContact]) -> dict[int, str]:
+    """Who recorded each attempt (their account's email), by account id."""
+    ids = {c.coordinator_id for c in contacts if c.coordinator_id is not None}
+    if not ids:
+        return {}
+    return dict(session.execute(select(User.id, User.email).where(User.id.in_(ids))).all())
+
+
+@dataclass(frozen=True, slots=True)
+class OpenCase:
+    """An urgent newcomer nobody has reached yet, and for how long they have waited."""
+
+    newcomer_id: int
+    reference: str
+    first_name: str
+    since: datetime
+    waited_seconds: int
+    attempts: int
+    last_attempt_at: datetime | None
+    last_outcome: Outcome | None
+
+
+def _open_query() -> Select[Newcomer]:
+    handled = exists().where(
+        UrgentContact.newcomer_id == Newcomer.id, UrgentContact.handled.is_(True)
+    )
+    return select(Newcomer).where(
+        Newcomer.urgent.is_(True), Newcomer.status != NewcomerStatus.closed, ~handled
+    )
+
+
+def open_cases(session: Session, *, now: datetime, limit: int | None = None) -> list[OpenCase]:
+    """Unhandled urgent cases, longest waiting (since intake) first."""
+    query = _open_query().order_by(Newcomer.created_at, Newcomer.id)
+    newcomers = list(session.scalars(query.limit(limit) if limit else query))
+    attempts: dict[int, list[UrgentContact]] = {n.id: [] for n in newcomers}
+    if newcomers:
+        rows = session.scalars(
+            select(UrgentContact)
+            .where(UrgentContact.newcomer_id.in_(attempts))
+            .order_by(UrgentContact.contacted_at, UrgentContact.id)
+        )
+        for contact in rows:
+            attempts[contact.newcomer_id].append(contact)
+    cases = []
+    for n in newcomers:
+        tried = attempts[n.id]
+        cases.append(
+            OpenCase(
+                newcomer_id=n.id,
+                reference=n.reference,
+                first_name=n.first_name,
+                since=n.created_at,
+                waited_seconds=max(int((now - n.created_at).total_seconds()), 0),
+                attempts=len(tried),
+                last_attempt_at=tried[-1].contacted_at if tried else None,
+                last_outcome=tried[-1].outcome if tried else None,
+            )
+        )
+    return cases
+
+
+def count_open(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(_open_query().subquery())) or 0
+
+
+def case_context(session: Session, newcomer: Newcomer) -> dict[str, Any]:
+    """What the newcomer's page shows about reaching them (coordinators only)."""
+    contacts = contacts_of(session, newcomer.id)
+    return {
+        "contacts": contacts,
+        "contact_by": coordinator_names(session, contacts),
+        "handled": is_handled(contacts),
+        "urgent_consent": consented_to_urgent_contact(newcomer),
+        "outcomes": OUTCOME_LABELS,
+    }
+
+
+def open_context(session: Session, *, now: datetime) -> dict[str, Any]:
+    """What the queue and the dashboard show of the open urgent cases (all of them)."""
+    return {"open_cases": open_cases(session, now=now), "now": now, "outcomes": OUTCOME_LABELS}

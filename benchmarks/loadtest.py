@@ -70,7 +70,7 @@ from mentormatch.matching.service import RankerCache  # noqa: E402
 from mentormatch.mentors.models import Mentor  # noqa: E402
 from mentormatch.newcomers.models import Newcomer  # noqa: E402
 from mentormatch.newcomers.schemas import NewcomerIntake  # noqa: E402
-from mentormatch.pairings import service as pairings  # noqa: E402
+from mentormatch.pairings import requests, whole_pool  # noqa: E402
 from mentormatch.pairings.models import Pairing, PairingStatus  # noqa: E402
 
 LOCUSTFILE = Path(__file__).with_name("locustfile.py")
@@ -186,16 +186,16 @@ def seed(url: str, cfg: Config) -> dict[str, Any]:
         ranker = RankerCache(settings)
         # The coordinators' pairings list: whole-pool proposals, some approved (the mentor is
         # asked) and half of those accepted, through the same services the API uses.
-        proposal = pairings.propose(session, actor=actor, ranker=ranker, settings=settings)
+        proposal = whole_pool.propose(session, actor=actor, ranker=ranker, settings=settings)
         for i, p in enumerate(proposal.pairings[: cfg.approved]):
-            pairing = pairings.approve(
+            pairing = requests.approve(
                 session, actor=actor, ranker=ranker, settings=settings, pairing_id=p.id
             )
             if i % 2:
                 mentor = session.get(Mentor, pairing.mentor_id)
                 assert mentor is not None
                 me = Principal(Role.mentor, user_id=mentor.user_id, mentor_id=mentor.id)
-                pairings.accept(session, actor=me, settings=settings, pairing_id=pairing.id)
+                requests.accept(session, actor=me, settings=settings, pairing_id=pairing.id)
         asked = session.scalars(
             select(Pairing.mentor_id)
             .where(Pairing.status.in_((PairingStatus.approved, PairingStatus.active)))

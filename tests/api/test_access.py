@@ -21,7 +21,8 @@ from mentormatch.accounts.dependencies import role_rules
 from mentormatch.config import Settings
 from mentormatch.db import utcnow
 from mentormatch.main import create_app
-from mentormatch.pairings.models import Pairing
+from mentormatch.pairings.models import Pairing, PairingStatus
+from mentormatch.web import csrf
 from mentormatch.web.core import NEWCOMER_COOKIE, STAFF_COOKIE
 from tests.reliability.people import (
     BODIES,
@@ -257,3 +258,37 @@ def test_page_matrix(client: TestClient, db: Session) -> None:
 def _without_csrf(page: str) -> str:
     """A page without its per-visitor CSRF token."""
     return re.sub(r'name="csrf_token" value="[^"]*"', "", page)
+
+
+# Page forms by role (a valid CSRF token, the caller's cookies): (path, role) -> status.
+# The coordinator's post carries no reason, so the form answers 422 naming it.
+FORM_MATRIX: dict[tuple[str, str], int] = {
+    ("/coordinator/pairings/{pairing_id}/end", "anonymous"): 303,  # to the sign-in page
+    ("/coordinator/pairings/{pairing_id}/end", "newcomer"): 303,
+    ("/coordinator/pairings/{pairing_id}/end", "mentor"): 403,
+    ("/coordinator/pairings/{pairing_id}/end", "admin"): 403,
+    ("/coordinator/pairings/{pairing_id}/end", "coordinator"): 422,
+}
+
+
+def test_form_matrix(app: FastAPI, client: TestClient, db: Session) -> None:
+    cast = make_cast(client, db)
+    theirs = db.get(Pairing, cast.own["newcomer"]["pairing_id"])
+    assert theirs is not None
+    theirs.status = PairingStatus.active
+    db.commit()
+    token = csrf.sign(app.state.settings.secret_key, "matrix")
+    for (path, role), expected in FORM_MATRIX.items():
+        client.cookies.clear()
+        client.cookies.set(csrf.COOKIE, "matrix")
+        bearer_token = cast.headers[role].get("Authorization", "").removeprefix("Bearer ")
+        if bearer_token:
+            cookie = NEWCOMER_COOKIE if role == "newcomer" else STAFF_COOKIE
+            client.cookies.set(cookie, bearer_token)
+        url = path.format(pairing_id=theirs.id)
+        response = client.post(url, data={csrf.FIELD: token}, follow_redirects=False)
+        assert response.status_code == expected, (path, role, response.text[:300])
+        assert_nothing_hidden_leaks(role, response, cast)
+    db.refresh(theirs)
+    assert theirs.status is PairingStatus.active
+    client.cookies.clear()

@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 from mentormatch.accounts import passwords
 from mentormatch.accounts.models import TokenPurpose, User
 from mentormatch.db import utcnow
+from mentormatch.newcomers.models import Newcomer, NewcomerStatus
 from mentormatch.pairings.models import Pairing, PairingStatus
 from mentormatch.pairings.outbox import OutboxMessage
 from mentormatch.web import csrf
@@ -137,12 +138,17 @@ def _sent_links(db: Session) -> list[str]:
 
 
 def _discover_forms(
-    client: TestClient, db: Session, actors: Actors, pages: list[Page], cast: Any
+    client: TestClient,
+    db: Session,
+    actors: Actors,
+    pages: list[Page],
+    cast: Any,
+    extra: list[str],
 ) -> None:
-    """Open every GET page (own ids in the path), and every link the service sent, as every
-    role, and read their forms."""
+    """Open every GET page (own ids in the path), every link the service sent and the
+    `extra` addresses, as every role, and read their forms."""
     for role in ROLES:
-        addresses = _sent_links(db)
+        addresses = _sent_links(db) + extra
         for page in pages:
             if page.route.method == "GET":
                 ids = cast.own[role]
@@ -156,10 +162,11 @@ def _discover_forms(
                 read_forms(pages, response.text)
 
 
-def _arrange(client: TestClient, db: Session, cast: Any) -> None:
+def _arrange(client: TestClient, db: Session, cast: Any) -> list[str]:
     """A waiting urgent newcomer the own mentor suits (approve and contacted forms), a
     proposal (decide form), the request the mentor was asked, due in three days (accept and
-    decline forms), and a password reset link in the outbox (the set-password form)."""
+    decline forms), a password reset link in the outbox (the set-password form), and an
+    active pairing whose newcomer's page (returned, to be opened too) has the end form."""
     asked = db.get_one(Pairing, cast.own["mentor"]["pairing_id"])
     asked.expires_at = utcnow() + timedelta(days=3)
     # In crisis: its page also carries the "contacted" form.
@@ -182,6 +189,16 @@ def _arrange(client: TestClient, db: Session, cast: Any) -> None:
     for role in ROLES:
         cast.own[role]["newcomer_id"] = cast.own[role].get("newcomer_id", waiting_id)
     cast.own["coordinator"]["newcomer_id"] = waiting_id
+    paired_id = newcomer_id(
+        db, client.post("/api/v1/newcomers", json=intake_body(first_name="Paired")).json()
+    )
+    paired = Pairing(newcomer_id=paired_id, mentor_id=mentor_id, status=PairingStatus.active)
+    db.add(paired)
+    db.flush()
+    db.get_one(Newcomer, paired_id).status = NewcomerStatus.paired
+    db.commit()
+    cast.own["coordinator"]["pairing_id"] = paired.id
+    return [f"/coordinator/newcomers/{paired_id}"]
 
 
 def fuzz(
@@ -232,10 +249,10 @@ def test_every_page_and_form_as_every_role(
     same_draws_every_run(monkeypatch)
     caplog.set_level(logging.ERROR)
     cast = make_cast(client, db)
-    _arrange(client, db, cast)
+    extra = _arrange(client, db, cast)
     actors = Actors.cast(client, db, cast)
     pages = page_routes(app)
-    _discover_forms(client, db, actors, pages, cast)
+    _discover_forms(client, db, actors, pages, cast, extra)
     without_form = [p.label for p in pages if p.route.method == "POST" and not p.fields]
     assert not without_form, f"no page renders a form for {without_form}"
 

@@ -7,9 +7,13 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mentormatch.db import make_engine
+from mentormatch.mentors.models import Mentor
+from mentormatch.newcomers.models import Newcomer, NewcomerStatus
+from mentormatch.pairings.models import Pairing, PairingStatus
 from tests.factories import PASSWORD, link_sent_to
 from tests.web.conftest import ADMIN_EMAIL, SCREENSHOTS, Live
 
@@ -287,3 +291,42 @@ def test_admin_lands_on_accounts_and_invites_a_coordinator(
     check(laptop, "admin-accounts")
     laptop.goto(live_server.url + "/coordinator")
     expect(laptop).to_have_url(f"{live_server.url}/admin")
+
+
+def test_coordinator_ends_a_pairing_and_sees_fresh_suggestions(
+    live_server: Live, check: Checker, phone: Page, laptop: Page
+) -> None:
+    url = live_server.url
+    phone.goto(url + "/intake")
+    fill_intake(phone, "Casey")
+    phone.click("button:has-text('Send my request')")
+    expect(phone).to_have_url(f"{url}/welcome")
+    engine = make_engine(live_server.settings.database_url)
+    with Session(engine) as session:
+        newcomer = session.scalars(select(Newcomer).where(Newcomer.first_name == "Casey")).one()
+        jordan = session.scalars(select(Mentor).where(Mentor.first_name == "Jordan")).one()
+        session.add(
+            Pairing(newcomer_id=newcomer.id, mentor_id=jordan.id, status=PairingStatus.active)
+        )
+        newcomer.status = NewcomerStatus.paired
+        newcomer_id = newcomer.id
+        session.commit()
+    engine.dispose()
+
+    sign_in(laptop, live_server, live_server.coordinator_email, PASSWORD)
+    laptop.goto(f"{url}/coordinator/newcomers/{newcomer_id}")
+    expect(laptop.locator("#end-title")).to_contain_text("Paired with Jordan")
+    laptop.click("button:has-text('End this pairing')")  # no reason chosen yet
+    expect(laptop.locator("#end-error")).to_contain_text("Reason")
+    check(laptop, "coordinator-end-error")
+    laptop.select_option("#end-reason", "not_a_fit")
+    laptop.fill("#end-note", "Different hours than we thought")
+    laptop.click("button:has-text('End this pairing')")
+    expect(laptop.locator("#notice")).to_contain_text("Casey is back in the queue")
+    check(laptop, "coordinator-pairing-ended")
+    laptop.click("#notice a:has-text('See fresh suggestions')")
+    assert laptop.url.endswith("#suggestions")
+    expect(laptop.locator("#suggestions")).to_be_in_viewport()
+    expect(laptop.locator("#end-pairing")).to_have_count(0)
+    laptop.goto(url + "/coordinator/pairings?status=ended")
+    expect(laptop.locator("table.list")).to_contain_text("Casey")

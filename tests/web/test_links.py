@@ -26,7 +26,7 @@ from mentormatch.db import make_engine, make_sessionmaker, utcnow
 from mentormatch.main import create_app
 from mentormatch.mentors.models import Mentor
 from mentormatch.newcomers.models import Newcomer
-from mentormatch.pairings import service as pairings
+from mentormatch.pairings import expiry
 from mentormatch.pairings.models import Pairing
 from mentormatch.pairings.outbox import MessageKind, OutboxMessage
 from mentormatch.web.core import NEWCOMER_COOKIE, STAFF_COOKIE
@@ -156,7 +156,7 @@ def _follow_everything(app: FastAPI, printed: str) -> None:
     with app.state.sessionmaker() as session:
         settings = app.state.settings
         # Half the answer window later the mentor is reminded; the late request then expires.
-        assert pairings.remind_due(session, settings=settings, now=utcnow() + timedelta(days=2))
+        assert expiry.remind_due(session, settings=settings, now=utcnow() + timedelta(days=2))
     with _client(app) as client:
         mentor_user, other_mentor_user = _mentor_users(app, mentor_id)
         mentor_token = _token(app, mentor_user)
@@ -164,7 +164,7 @@ def _follow_everything(app: FastAPI, printed: str) -> None:
         accepted = client.post(f"/api/v1/pairings/{first}/accept", headers=bearer(mentor_token))
         assert accepted.status_code == 200, accepted.text
     with app.state.sessionmaker() as session:
-        assert pairings.expire_due(
+        assert expiry.expire_due(
             session, settings=app.state.settings, now=utcnow() + timedelta(days=4)
         )
         messages = list(session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))

@@ -264,4 +264,4 @@ class TestJourney:
         bad = client.post("/mentor/profile", data=form)
         assert bad.status_code == 422 and "0 to 10" in bad.text
         good = client.post("/mentor/profile", data={**form, "capacity": "1", "paused": "yes"})
-        assert good.status_code == 200 and "Paused: no new requests" in good.text
+        assert good.status_code == 200 and "Paused: no pairings or requests" in good.text

@@ -159,12 +159,20 @@ def list_users(
 
 
 def set_active(session: Session, *, actor: Principal, user_id: int, is_active: bool) -> User:
-    """Enable or disable an account; disabling revokes its tokens at once."""
+    """Enable or disable an account; disabling revokes its tokens at once, and a mentor's
+    pairings end as when they leave (`pairings.ending.mentor_left`)."""
     user = session.get(User, user_id)
     if user is None:
         raise NotFound("no such user")
     if not is_active and user_id == actor.user_id:
         raise Conflict("is_active: you cannot disable your own account", field="is_active")
+    if not is_active and user.is_active and user.role is Role.mentor:
+        from mentormatch.mentors.models import Mentor  # mentors build on accounts: import late
+        from mentormatch.pairings import ending
+
+        mentor_id = session.scalar(select(Mentor.id).where(Mentor.user_id == user_id))
+        if mentor_id is not None:
+            ending.mentor_left(session, actor=actor, mentor_id=mentor_id, why="was deactivated")
     user.is_active = is_active
     if not is_active:
         session.execute(

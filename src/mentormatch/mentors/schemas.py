@@ -90,7 +90,11 @@ class _MentorChanges(BaseModel):
     lived_experience: p.Omittable[p.ExperienceList] = None
     interests: p.Omittable[p.FreeText] = None
     capacity: p.Omittable[int] = Field(default=None, ge=0, le=10)
-    paused: p.Omittable[p.Flag] = Field(default=None, description="Pause new requests")
+    paused: p.Omittable[p.Flag] = Field(
+        default=None,
+        description="Pause: no new requests; open requests are withdrawn and active pairings"
+        " end (reason `mentor_left`), their newcomers back to waiting",
+    )
 
 
 class MentorSelfUpdate(_MentorChanges):

@@ -71,6 +71,19 @@ def list_mentors(
     return rows, total
 
 
+def _leaving(mentor: Mentor | None, body: MentorUpdate | MentorSelfUpdate) -> str | None:
+    """Why this update takes a mentor out of the pool (paused, retired, no longer vetted)."""
+    if mentor is None:
+        return None
+    if body.paused is True and not mentor.paused:
+        return "paused"
+    if isinstance(body, MentorUpdate) and body.active is False and mentor.active:
+        return "retired"
+    if isinstance(body, MentorUpdate) and body.vetted is False and mentor.vetted:
+        return "is no longer vetted"
+    return None
+
+
 def update_mentor(
     session: Session,
     *,
@@ -79,7 +92,14 @@ def update_mentor(
     body: MentorUpdate | MentorSelfUpdate,
 ) -> Mentor:
     """Apply a partial update under the mentor's lock; 409 when `version` is stale or capacity
-    would go below the current load."""
+    would go below the current load. A mentor who pauses, is retired (`active: false`) or
+    is no longer vetted leaves their pairings first (`pairings.ending.mentor_left`), in the
+    same transaction."""
+    why = _leaving(session.get(Mentor, mentor_id), body)
+    if why is not None:
+        from mentormatch.pairings import ending  # pairings builds on mentors: import late
+
+        ending.mentor_left(session, actor=actor, mentor_id=mentor_id, why=why)
     mentor = capacity.lock(session, mentor_id)
     if body.version is not None and body.version != mentor.version:
         raise Conflict(

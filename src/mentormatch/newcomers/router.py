@@ -31,7 +31,7 @@ from mentormatch.newcomers.schemas import (
     UrgentIntake,
 )
 from mentormatch.openapi import link
-from mentormatch.pairings import service as pairings
+from mentormatch.pairings import queries
 from mentormatch.profiles import age_in
 from mentormatch.references import Reference
 
@@ -136,7 +136,7 @@ def create_urgent(
 @router.get("/me", response_model=NewcomerSelf, responses=error_responses(401, 403))
 def read_own(me: NewcomerDep, session: SessionDep, settings: SettingsDep) -> NewcomerSelf:
     """Your own record, where you are (waiting / pending / paired) and, once paired, your mentor."""
-    mentor = pairings.mentor_for_newcomer(
+    mentor = queries.mentor_for_newcomer(
         session, newcomer_id=me.newcomer_id or 0, settings=settings
     )
     newcomer = service.get_own(session, principal=me)

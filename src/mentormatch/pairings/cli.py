@@ -7,7 +7,7 @@ import typer
 from mentormatch.cli_checks import require_database
 from mentormatch.config import get_settings
 from mentormatch.db import make_engine, make_sessionmaker
-from mentormatch.pairings import outbox, service
+from mentormatch.pairings import expiry, outbox
 
 app = typer.Typer(
     help="Pairing housekeeping: expiry, reminders, notifications.", no_args_is_help=True
@@ -22,8 +22,8 @@ def expire() -> None:
     engine = make_engine(settings.database_url)
     try:
         with make_sessionmaker(engine)() as session:
-            reminded = service.remind_due(session, settings=settings)
-            expired = service.expire_due(session, settings=settings)
+            reminded = expiry.remind_due(session, settings=settings)
+            expired = expiry.expire_due(session, settings=settings)
     finally:
         engine.dispose()
     typer.echo(f"reminded {reminded}, expired {expired}")

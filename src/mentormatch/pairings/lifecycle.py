@@ -32,6 +32,9 @@ ALLOWED: dict[PairingStatus | None, frozenset[PairingStatus]] = {
 
 # End reasons after which the newcomer should not simply wait for the next mentor.
 COMPLETED = "completed"
+# Why a pairing or request ends when its mentor pauses, retires or is deactivated: the
+# newcomer goes back to waiting (never closed) and "needs a new mentor".
+MENTOR_LEFT = "mentor_left"
 # End reasons that put the pair on the do-not-pair list.
 SAFETY_REASONS = frozenset({"safety", "boundary"})
 
@@ -53,9 +56,9 @@ def _newcomer_follows(newcomer: Newcomer, to: PairingStatus, reason: str) -> Non
         newcomer.status = NewcomerStatus.pending
     elif to is S.active:
         newcomer.status = NewcomerStatus.paired
-    elif to is S.withdrawn or (to is S.ended and reason == COMPLETED):
+    elif (to is S.withdrawn and reason != MENTOR_LEFT) or (to is S.ended and reason == COMPLETED):
         newcomer.status = NewcomerStatus.closed
-    elif to in (S.declined, S.expired, S.rejected, S.ended) and newcomer.status in (
+    elif to in (S.declined, S.expired, S.rejected, S.ended, S.withdrawn) and newcomer.status in (
         NewcomerStatus.pending,
         NewcomerStatus.paired,
     ):

@@ -17,7 +17,7 @@ from mentormatch.deps import RowId, SessionDep, SettingsDep
 from mentormatch.errors import error_responses
 from mentormatch.matching.service import RankerDep
 from mentormatch.openapi import link
-from mentormatch.pairings import outbox, service, views
+from mentormatch.pairings import ending, outbox, queries, requests, views, whole_pool
 from mentormatch.pairings.models import Pairing, PairingStatus
 from mentormatch.pairings.schemas import (
     ApproveBody,
@@ -84,7 +84,7 @@ def create_pairing(
 ) -> Pairing:
     """Approve a specific pair now: the mentor is asked. 409 if capacity or state forbids it,
     422 if the pair breaks a hard rule."""
-    return service.create_approved(
+    return requests.create_approved(
         session,
         actor=coordinator,
         ranker=ranker,
@@ -106,7 +106,7 @@ def propose(
 ) -> ProposalSummary:
     """Whole-pool proposal: the best assignment of waiting newcomers under capacity and hard
     rules, longest waiting first. Creates `proposed` pairings to review."""
-    return service.propose(session, actor=coordinator, ranker=ranker, settings=settings)
+    return whole_pool.propose(session, actor=coordinator, ranker=ranker, settings=settings)
 
 
 @router.get(PREFIX, response_model=PairingPage, responses=error_responses(422))
@@ -123,7 +123,7 @@ def list_pairings(
 ) -> PairingPage:
     """Pairings, newest first, filtered by status, newcomer, mentor or public reference
     (the "Newcomer K7QX2MPA" a mentor sees)."""
-    rows, total = service.list_pairings(
+    rows, total = queries.list_pairings(
         session,
         actor=coordinator,
         settings=settings,
@@ -145,7 +145,7 @@ def read_pairing(
     pairing_id: RowId, coordinator: CoordinatorDep, session: SessionDep, settings: SettingsDep
 ) -> Pairing:
     """One pairing with its full history (who, when, why)."""
-    return service.get_pairing(session, actor=coordinator, settings=settings, pairing_id=pairing_id)
+    return queries.get_pairing(session, actor=coordinator, settings=settings, pairing_id=pairing_id)
 
 
 @router.post(
@@ -162,7 +162,7 @@ def approve(
     body: ApproveBody | None = None,
 ) -> Pairing:
     """Approve a proposed pairing: the mentor is asked."""
-    return service.approve(
+    return requests.approve(
         session,
         actor=coordinator,
         ranker=ranker,
@@ -183,7 +183,7 @@ def reject(
     settings: SettingsDep,
 ) -> Pairing:
     """Reject a proposed pairing, or withdraw a request the mentor has not answered."""
-    return service.reject(
+    return requests.reject(
         session,
         actor=coordinator,
         settings=settings,
@@ -202,7 +202,7 @@ def accept(
     pairing_id: RowId, mentor: MentorDep, session: SessionDep, settings: SettingsDep
 ) -> PairingForMentor:
     """Accept a request: you now see the contact details the newcomer agreed to share."""
-    pairing = service.accept(session, actor=mentor, settings=settings, pairing_id=pairing_id)
+    pairing = requests.accept(session, actor=mentor, settings=settings, pairing_id=pairing_id)
     return views.for_mentor(session, pairing=pairing)
 
 
@@ -219,7 +219,7 @@ def decline(
     settings: SettingsDep,
 ) -> PairingForMentor:
     """Decline a request, with a reason; the newcomer keeps their place in the queue."""
-    pairing = service.decline(
+    pairing = requests.decline(
         session,
         actor=mentor,
         settings=settings,
@@ -240,7 +240,7 @@ def end(
 ) -> PairingPublic | PairingForMentor:
     """End an active pairing. `safety` or `boundary` also adds a do-not-pair entry.
     A mentor gets the pairing as they see it, a coordinator the whole record."""
-    pairing = service.end(
+    pairing = ending.end(
         session, actor=who, pairing_id=pairing_id, reason=body.reason, note=body.note
     )
     if who.role is Role.mentor:
@@ -253,7 +253,7 @@ def my_pairings(
     mentor: MentorDep, session: SessionDep, settings: SettingsDep
 ) -> list[PairingForMentor]:
     """Your requests and pairings; contact details appear only once you have accepted."""
-    rows = service.list_for_mentor(session, actor=mentor, settings=settings)
+    rows = queries.list_for_mentor(session, actor=mentor, settings=settings)
     return [views.for_mentor(session, pairing=p) for p in rows]
 
 
@@ -266,14 +266,14 @@ def my_pairing(
     pairing_id: RowId, mentor: MentorDep, session: SessionDep, settings: SettingsDep
 ) -> PairingForMentor:
     """One of your requests or pairings."""
-    pairing = service.get_pairing(session, actor=mentor, settings=settings, pairing_id=pairing_id)
+    pairing = queries.get_pairing(session, actor=mentor, settings=settings, pairing_id=pairing_id)
     return views.for_mentor(session, pairing=pairing)
 
 
 @router.post("/api/v1/newcomers/me/withdraw", status_code=204, responses=error_responses(409))
 def withdraw(me: NewcomerDep, session: SessionDep) -> None:
     """Leave the queue (your record is kept; DELETE /newcomers/me erases it)."""
-    service.withdraw(session, actor=me)
+    ending.withdraw(session, actor=me)
 
 
 @router.get("/api/v1/outbox", response_model=OutboxPage, responses=error_responses(422))

@@ -5,7 +5,16 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from mentormatch.web import account, admin, coordinator, mentor, newcomer, staff, urgent
+from mentormatch.web import (
+    account,
+    admin,
+    coordinator,
+    mentor,
+    newcomer,
+    pairing_pages,
+    staff,
+    urgent,
+)
 from mentormatch.web.core import STATIC_DIR
 
 router = APIRouter()
@@ -15,6 +24,7 @@ for _pages in (
     account.router,
     admin.router,
     coordinator.router,
+    pairing_pages.router,
     urgent.router,
     mentor.router,
 ):

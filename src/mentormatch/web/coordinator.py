@@ -23,15 +23,27 @@ from mentormatch.newcomers import minimal as newcomer_minimal
 from mentormatch.newcomers import service as newcomers
 from mentormatch.newcomers import urgent
 from mentormatch.newcomers.models import Newcomer, NewcomerStatus
-from mentormatch.pairings import service as pairings
+from mentormatch.pairings import attention, queries, requests, whole_pool
 from mentormatch.pairings.models import PairingEvent, PairingStatus
-from mentormatch.pairings.schemas import RejectReason
+from mentormatch.pairings.schemas import EndReason, RejectReason
 from mentormatch.web import charts, forms
 from mentormatch.web.core import CoordinatorPage, FormDep, WebRoute, redirect, render
 
 router = APIRouter(prefix="/coordinator", route_class=WebRoute, include_in_schema=False)
 
 REJECT_REASONS = RejectReason.__args__  # type: ignore[attr-defined]
+# Why a coordinator ends a pairing, in the order the page offers them (the API's vocabulary).
+END_REASONS = {
+    "completed": "Completed: the mentoring reached its end (closes the newcomer's request)",
+    "not_a_fit": "Not a good fit",
+    "no_contact": "No contact between them",
+    "newcomer_request": "The newcomer asked for a different mentor",
+    "mentor_unavailable": "The mentor is no longer available",
+    "safety": "Safety concern (never pair these two again)",
+    "boundary": "A boundary was crossed (never pair these two again)",
+    "other": "Other",
+}
+assert set(END_REASONS) == set(EndReason.__args__)  # type: ignore[attr-defined]
 WAIT_BUCKETS = (
     ("<1 day", 1),
     ("1-3 d", 3),
@@ -66,6 +78,7 @@ def queue(
             "total": total,
             "status": status,
             "statuses": list(NewcomerStatus),
+            "needs_new_mentor": attention.needing_new_mentor(session, [n.id for n in rows]),
             **urgent.open_context(session, now=now),
         },
     )
@@ -82,6 +95,7 @@ def _newcomer_page(
     why: int | None = None,
     error: str | None = None,
     notice: str | None = None,
+    end_error: str | None = None,
     status_code: int = 200,
     extra: dict[str, Any] | None = None,
 ) -> Response:
@@ -93,7 +107,7 @@ def _newcomer_page(
             session, ranker=ranker, newcomer_id=newcomer_id, mentor_id=why
         )
     all_mentors, _ = mentors.list_mentors(session, actor=me, limit=500, offset=0)
-    history, _ = pairings.list_pairings(
+    history, _ = queries.list_pairings(
         session,
         actor=me,
         settings=settings,
@@ -118,6 +132,10 @@ def _newcomer_page(
             "error": error,
             "notice": notice,
             "can_approve": newcomer.status is NewcomerStatus.waiting and not newcomer.minimal,
+            "active": next((p for p in history if p.status is PairingStatus.active), None),
+            "end_reasons": END_REASONS,
+            "end_error": end_error,
+            "needs_new_mentor": newcomer_id in attention.needing_new_mentor(session, [newcomer_id]),
             "not_matched": newcomer_minimal.not_matched_reason(newcomer.id)
             if newcomer.minimal
             else None,
@@ -142,6 +160,7 @@ def newcomer_page(
     settings: SettingsDep,
     why: RowId | None = None,
     approved: RowId | None = None,
+    ended: RowId | None = None,
     contacted: RowId | None = None,
 ) -> Response:
     """One newcomer: profile, ranked suggestions with reasons, 'why not this mentor?'."""
@@ -149,6 +168,8 @@ def newcomer_page(
         "Approved: the mentor has been asked and has a few days to answer." if approved else None
     )
     notice = "Contact recorded." if contacted else notice
+    if ended:
+        notice = "Pairing ended."
     return _newcomer_page(
         request, me, session, ranker, settings, newcomer_id, why=why, notice=notice
     )
@@ -166,7 +187,7 @@ def approve_for_newcomer(
 ) -> Response:
     """One-click approve of a suggested mentor: the pairing service rechecks every rule."""
     try:
-        pairing = pairings.create_approved(
+        pairing = requests.create_approved(
             session,
             actor=me,
             ranker=ranker,
@@ -197,7 +218,7 @@ def proposals(
     request: Request, me: CoordinatorPage, session: SessionDep, settings: SettingsDep
 ) -> Response:
     """Open whole-pool proposals to review, approve or reject in bulk."""
-    rows, total = pairings.list_pairings(
+    rows, total = queries.list_pairings(
         session,
         actor=me,
         settings=settings,
@@ -231,7 +252,7 @@ def run_proposal(
     settings: SettingsDep,
 ) -> Response:
     """Propose one exact whole-pool assignment of the waiting newcomers."""
-    summary = pairings.propose(session, actor=me, ranker=ranker, settings=settings)
+    summary = whole_pool.propose(session, actor=me, ranker=ranker, settings=settings)
     return redirect(f"/coordinator/proposals?done=proposed+{summary.placed}")
 
 
@@ -253,11 +274,11 @@ def decide(
     for pairing_id in ids:
         try:
             if action == "approve":
-                pairings.approve(
+                requests.approve(
                     session, actor=me, ranker=ranker, settings=settings, pairing_id=pairing_id
                 )
             elif action == "reject":
-                pairings.reject(
+                requests.reject(
                     session, actor=me, settings=settings, pairing_id=pairing_id, reason=reason
                 )
             else:
@@ -269,40 +290,6 @@ def decide(
     query = "&".join(f"failed={f.replace(' ', '+')}" for f in failed)
     verb = "approved" if action == "approve" else "rejected"
     return redirect(f"/coordinator/proposals?done={verb}+{done}" + (f"&{query}" if query else ""))
-
-
-@router.get("/pairings")
-def pairing_list(
-    request: Request,
-    me: CoordinatorPage,
-    session: SessionDep,
-    settings: SettingsDep,
-    status: str = "active",
-) -> Response:
-    """Pairings by status, each with its history of transitions."""
-    chosen = PairingStatus(status) if status in PairingStatus.__members__ else None
-    rows, total = pairings.list_pairings(
-        session,
-        actor=me,
-        settings=settings,
-        status=chosen,
-        newcomer_id=None,
-        mentor_id=None,
-        limit=100,
-        offset=0,
-    )
-    return render(
-        request,
-        "coordinator/pairings.html",
-        {
-            "rows": rows,
-            "total": total,
-            "status": status,
-            "statuses": list(PairingStatus),
-            "newcomer_names": _names(session, Newcomer, {p.newcomer_id for p in rows}),
-            "mentor_names": _names(session, Mentor, {p.mentor_id for p in rows}),
-        },
-    )
 
 
 @router.get("/mentors")
@@ -385,6 +372,8 @@ def dashboard(request: Request, me: CoordinatorPage, session: SessionDep, now: N
             "week_labels": week_labels,
             "series": series,
             "total_waiting": sum(waiting),
+            "needs_new_mentor": len(attention.needing_new_mentor(session)),
+            "needs_action": attention.tab_counts(session)[attention.NEEDS_ACTION],
             "free_slots": int(capacity.remaining(session, [m.id for m in active]).sum()),
             **urgent.open_context(session, now=now),
         },

@@ -11,8 +11,7 @@ from mentormatch.deps import RowId, SessionDep, SettingsDep
 from mentormatch.errors import MentorMatchError
 from mentormatch.mentors import service as mentors
 from mentormatch.mentors.schemas import MentorSelfUpdate
-from mentormatch.pairings import service as pairings
-from mentormatch.pairings import views
+from mentormatch.pairings import queries, requests, views
 from mentormatch.pairings.models import PairingStatus
 from mentormatch.pairings.schemas import DeclineReason
 from mentormatch.web import forms
@@ -44,7 +43,7 @@ def inbox(
     done: str | None = None,
 ) -> Response:
     """Requests waiting for an answer, active pairings with contact details, past ones."""
-    rows = pairings.list_for_mentor(session, actor=me, settings=settings)
+    rows = queries.list_for_mentor(session, actor=me, settings=settings)
     seen = [views.for_mentor(session, pairing=p) for p in rows]
     return render(
         request,
@@ -69,7 +68,7 @@ def pairing_page(
 
     Another mentor's pairing answers the same 404 as a missing one.
     """
-    pairing = pairings.get_pairing(session, actor=me, settings=settings, pairing_id=pairing_id)
+    pairing = queries.get_pairing(session, actor=me, settings=settings, pairing_id=pairing_id)
     return render(
         request,
         "mentor/pairing.html",
@@ -82,7 +81,7 @@ def accept(
     pairing_id: RowId, form: FormDep, me: MentorPage, session: SessionDep, settings: SettingsDep
 ) -> Response:
     """Say yes: capacity is rechecked by the pairing service."""
-    pairings.accept(session, actor=me, settings=settings, pairing_id=pairing_id)
+    requests.accept(session, actor=me, settings=settings, pairing_id=pairing_id)
     return redirect("/mentor?done=accepted")
 
 
@@ -94,7 +93,7 @@ def decline(
     reason = forms.text(form, "reason") or "other"
     if reason not in DECLINE_REASONS:
         reason = "other"
-    pairings.decline(
+    requests.decline(
         session,
         actor=me,
         settings=settings,

@@ -17,8 +17,7 @@ from mentormatch.newcomers import accounting, service
 from mentormatch.newcomers.models import Newcomer, NewcomerStatus
 from mentormatch.newcomers.router import export_own
 from mentormatch.newcomers.schemas import NewcomerIntake, NewcomerUpdate, UrgentIntake
-from mentormatch.pairings import service as pairings
-from mentormatch.pairings import views
+from mentormatch.pairings import queries, views
 from mentormatch.web import forms
 from mentormatch.web.core import (
     NEWCOMER_COOKIE,
@@ -231,7 +230,7 @@ def status(
     pages do not shift as new accesses, such as these very page views, are recorded."""
     number, until = forms.page_number(page), _as_of(as_of)
     newcomer = service.get_own(session, principal=me)
-    mentor = pairings.mentor_for_newcomer(
+    mentor = queries.mentor_for_newcomer(
         session, newcomer_id=me.newcomer_id or 0, settings=settings
     )
     until = until or utcnow()

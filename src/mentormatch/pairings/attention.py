@@ -1,0 +1,75 @@
+"""What needs the coordinator's attention: declined or expired requests not yet followed
+up, and newcomers whose mentor left.
+
+Both are read from the pairings themselves, so they clear on their own once the
+coordinator acts: a declined or expired request needs action while it is the newcomer's
+latest pairing and the newcomer is still waiting; a newcomer needs a new mentor while they
+are waiting and their mentor left (`mentor_left`) after their last active pairing began.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, exists, func, select
+from sqlalchemy.orm import Session, aliased
+
+from mentormatch.newcomers.models import Newcomer, NewcomerStatus
+from mentormatch.pairings import lifecycle
+from mentormatch.pairings.models import Pairing, PairingEvent, PairingStatus
+
+S = PairingStatus
+NEEDS_ACTION = "needs_action"
+# The refusals a coordinator follows up by asking another mentor.
+FOLLOW_UP = (S.declined, S.expired)
+
+
+def needs_action(query: Select[Any]) -> Select[Any]:
+    """`query` narrowed to declined or expired requests not yet followed up."""
+    later = aliased(Pairing)
+    newer = exists().where(later.newcomer_id == Pairing.newcomer_id, later.id > Pairing.id)
+    waiting = exists().where(
+        Newcomer.id == Pairing.newcomer_id, Newcomer.status == NewcomerStatus.waiting
+    )
+    return query.where(Pairing.status.in_(FOLLOW_UP), waiting, ~newer)
+
+
+def tab_counts(session: Session) -> dict[str, int]:
+    """How many pairings each tab of the coordinator's list holds, `needs_action` included."""
+    counts = {s.value: 0 for s in PairingStatus}
+    rows = session.execute(select(Pairing.status, func.count()).group_by(Pairing.status))
+    counts.update({status.value: count for status, count in rows})
+    waiting = needs_action(select(Pairing)).subquery()
+    counts[NEEDS_ACTION] = session.scalar(select(func.count()).select_from(waiting)) or 0
+    return counts
+
+
+def needing_new_mentor(session: Session, newcomer_ids: Collection[int] | None = None) -> set[int]:
+    """The waiting newcomers (of `newcomer_ids`, or all) whose mentor left them."""
+    left = (
+        select(Pairing.newcomer_id, func.max(PairingEvent.at))
+        .join(PairingEvent, PairingEvent.pairing_id == Pairing.id)
+        .join(Newcomer, Newcomer.id == Pairing.newcomer_id)
+        .where(
+            PairingEvent.reason == lifecycle.MENTOR_LEFT,
+            Newcomer.status == NewcomerStatus.waiting,
+        )
+        .group_by(Pairing.newcomer_id)
+    )
+    if newcomer_ids is not None:
+        if not newcomer_ids:
+            return set()
+        left = left.where(Pairing.newcomer_id.in_(list(newcomer_ids)))
+    left_at: dict[int, datetime] = {n: at for n, at in session.execute(left)}
+    if not left_at:
+        return set()
+    paired = (
+        select(Pairing.newcomer_id, func.max(PairingEvent.at))
+        .join(PairingEvent, PairingEvent.pairing_id == Pairing.id)
+        .where(PairingEvent.to_status == S.active.value, Pairing.newcomer_id.in_(list(left_at)))
+        .group_by(Pairing.newcomer_id)
+    )
+    paired_at: dict[int, datetime] = {n: at for n, at in session.execute(paired)}
+    return {n for n, at in left_at.items() if n not in paired_at or paired_at[n] <= at}

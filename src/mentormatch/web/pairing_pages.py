@@ -1,0 +1,112 @@
+"""Coordinator pairing pages: the list by status (what needs action first) and ending a
+pairing from the newcomer's page."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from sqlalchemy import select
+from starlette.responses import Response
+
+from mentormatch.deps import RowId, SessionDep, SettingsDep
+from mentormatch.errors import MentorMatchError, NotFound
+from mentormatch.matching.service import RankerDep
+from mentormatch.mentors.models import Mentor
+from mentormatch.newcomers.models import Newcomer
+from mentormatch.pairings import attention, ending, queries
+from mentormatch.pairings.models import Pairing, PairingStatus
+from mentormatch.pairings.schemas import EndBody
+from mentormatch.web import forms
+from mentormatch.web.coordinator import _names, _newcomer_page
+from mentormatch.web.core import CoordinatorPage, FormDep, WebRoute, redirect, render
+
+router = APIRouter(prefix="/coordinator", route_class=WebRoute, include_in_schema=False)
+
+# The tabs in page order: what needs the coordinator first, then the pairings by status.
+TABS = (attention.NEEDS_ACTION, *(s.value for s in PairingStatus))
+TAB_LABELS = {attention.NEEDS_ACTION: "Needs action"}
+
+
+@router.get("/pairings")
+def pairing_list(
+    request: Request,
+    me: CoordinatorPage,
+    session: SessionDep,
+    settings: SettingsDep,
+    status: str = "active",
+) -> Response:
+    """Pairings by status, each with its history; 'Needs action' lists declined or expired
+    requests whose newcomer still waits for another mentor."""
+    chosen = PairingStatus(status) if status in PairingStatus.__members__ else None
+    rows, total = queries.list_pairings(
+        session,
+        actor=me,
+        settings=settings,
+        status=chosen,
+        newcomer_id=None,
+        mentor_id=None,
+        needs_action=status == attention.NEEDS_ACTION,
+        limit=100,
+        offset=0,
+    )
+    return render(
+        request,
+        "coordinator/pairings.html",
+        {
+            "rows": rows,
+            "total": total,
+            "status": status,
+            "tabs": TABS,
+            "tab_labels": TAB_LABELS,
+            "counts": attention.tab_counts(session),
+            "newcomer_names": _names(session, Newcomer, {p.newcomer_id for p in rows}),
+            "mentor_names": _names(session, Mentor, {p.mentor_id for p in rows}),
+        },
+    )
+
+
+@router.post("/pairings/{pairing_id}/end")
+def end_pairing(
+    request: Request,
+    pairing_id: RowId,
+    form: FormDep,
+    me: CoordinatorPage,
+    session: SessionDep,
+    ranker: RankerDep,
+    settings: SettingsDep,
+) -> Response:
+    """End an active pairing with a reason; the newcomer's page follows, with their fresh
+    suggestions when they are back in the queue (their waiting time kept)."""
+    newcomer_id = session.scalar(select(Pairing.newcomer_id).where(Pairing.id == pairing_id))
+    if newcomer_id is None:
+        raise NotFound("no such pairing")
+    body, errors = forms.validate(
+        EndBody, {"reason": forms.text(form, "reason"), "note": forms.text(form, "note")}
+    )
+    twice = [name for name in ("reason", "note") if len(form.getlist(name)) > 1]
+    if twice:  # several values for one field: refused, never one of them picked silently
+        errors = {twice[0]: "choose one value"}
+    error = next(iter(errors.items()), None)
+    if error is None:
+        try:
+            ending.end(session, actor=me, pairing_id=pairing_id, reason=body.reason, note=body.note)
+        except MentorMatchError as exc:
+            if exc.status_code == 404:
+                raise
+            session.rollback()
+            error = ("status", exc.message)
+            status_code = exc.status_code
+    else:
+        status_code = 422
+    if error is not None:
+        name, message = error
+        return _newcomer_page(
+            request,
+            me,
+            session,
+            ranker,
+            settings,
+            newcomer_id,
+            end_error=f"{name.replace('_', ' ').capitalize()}: {message[:1].lower()}{message[1:]}",
+            status_code=status_code,
+        )
+    return redirect(f"/coordinator/newcomers/{newcomer_id}?ended={pairing_id}#suggestions")

@@ -17,7 +17,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import Response
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from mentormatch import __version__, migrate, openapi, vocabulary
+from mentormatch import __version__, api_docs, migrate, openapi, vocabulary
 from mentormatch.accounts.dependencies import Public
 from mentormatch.accounts.router import router as accounts_router
 from mentormatch.audit.service import ReadAudit
@@ -126,6 +126,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         description="Peer-mentor matching for addiction-recovery programs.",
         generate_unique_id_function=openapi.operation_id,
+        docs_url=None,
+        redoc_url=None,
     )
     engine = make_engine(settings.database_url)
     app.state.settings = settings
@@ -146,6 +148,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         web_router,
     ):
         app.include_router(router)
+    api_docs.install(app)
     mount_static(app)
     openapi.install(app, settings)
     app.add_middleware(DatabaseReadyMiddleware, ready=lambda: _schema_ready(app))

@@ -18,11 +18,11 @@ CSP = (
 )
 # Sent when the public URL is https: browsers then refuse plain HTTP to this host for a year.
 HSTS = (b"strict-transport-security", b"max-age=31536000; includeSubDomains")
-# The interactive API docs load Swagger UI from its CDN.
+# The interactive API docs (`api_docs.py`): local assets only; Swagger UI starts from an
+# inline script and ReDoc injects its styles and runs a worker from a blob.
 DOCS_CSP = (
-    "default-src 'self'; img-src 'self' data: https://fastapi.tiangolo.com; "
-    "style-src 'self' https://cdn.jsdelivr.net; script-src 'self' 'unsafe-inline' "
-    "https://cdn.jsdelivr.net; frame-ancestors 'none'"
+    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+    "script-src 'self' 'unsafe-inline'; worker-src 'self' blob:; frame-ancestors 'none'"
 )
 
 

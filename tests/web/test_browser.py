@@ -92,6 +92,7 @@ def fill_intake(page: Page, name: str) -> None:
     page.check("#preferred_contact-text")
     page.fill("#phone", "+1 555 010 2030")
     page.check("#share_contact")
+    page.check("#share_with_mentor")  # opt-in: starts unticked
     page.check("#consent")
 
 

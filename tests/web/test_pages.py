@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -56,6 +57,15 @@ class TestIntake:
         assert "(optional)" in html
         assert 'name="availability" value="0-morning"' in html
         assert "style=" not in html and "<script>" not in html
+
+    def test_every_optional_sharing_box_starts_unticked(self, client: TestClient) -> None:
+        html = client.get("/intake").text
+        for box in ("share_with_mentor", "share_contact"):
+            tag = re.search(rf'<input type="checkbox" name="{box}"[^>]*>', html)
+            assert tag is not None and "checked" not in tag.group(0), box
+        kept = submit_intake(client, share_with_mentor="", first_name="").text
+        tag = re.search(r'<input type="checkbox" name="share_with_mentor"[^>]*>', kept)
+        assert tag is not None and "checked" not in tag.group(0)  # an untick is kept too
 
     def test_bad_input_shows_errors_by_fields_and_keeps_answers(self, client: TestClient) -> None:
         response = submit_intake(client, birth_year="19x0", substances=[], first_name="Sammy")

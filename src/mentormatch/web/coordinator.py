@@ -171,7 +171,15 @@ def newcomer_page(
     if ended:
         notice = "Pairing ended."
     return _newcomer_page(
-        request, me, session, ranker, settings, newcomer_id, why=why, notice=notice
+        request,
+        me,
+        session,
+        ranker,
+        settings,
+        newcomer_id,
+        why=why,
+        notice=notice,
+        extra={"just_ended": bool(ended)},
     )
 
 

@@ -98,7 +98,7 @@ WORKFLOWS = {
                 ("POST /api/v1/mentors", f"PATCH {MENTOR}"),
             ],
         },
-        scenarios=30,
+        scenarios=60,
     ),
     "matching": Workflow(
         operations=(

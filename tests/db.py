@@ -42,7 +42,7 @@ def throwaway_database(backend: str, tmp_dir: Path) -> Iterator[str]:
 
 def truncate_all(engine: Engine) -> None:
     """Empty every table (for tests that commit for real, e.g. concurrency), leaving the
-    mentor pool's version row as the migrations do (the ranker cache reads it)."""
+    mentor pool's version row and the default program as the migrations do."""
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
             names = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
@@ -51,3 +51,12 @@ def truncate_all(engine: Engine) -> None:
             for table in reversed(metadata.sorted_tables):
                 conn.execute(table.delete())
         conn.execute(text("INSERT INTO mentor_pool (id, version) VALUES (1, 1)"))
+        conn.execute(
+            text(
+                "INSERT INTO programs (id, slug, name, settings, settings_version,"
+                " created_at, updated_at) VALUES (1, 'main', 'Main program', '{}', 1,"
+                " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+            )
+        )
+        if engine.dialect.name == "postgresql":
+            conn.execute(text("SELECT setval(pg_get_serial_sequence('programs', 'id'), 1)"))

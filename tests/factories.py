@@ -18,6 +18,7 @@ from mentormatch.mentors.schemas import MENTOR_EXAMPLE
 from mentormatch.newcomers.models import Newcomer
 from mentormatch.newcomers.schemas import INTAKE_EXAMPLE
 from mentormatch.pairings.outbox import MessageKind, OutboxMessage
+from mentormatch.programs.models import DEFAULT_PROGRAM_ID, ProgramCoordinator
 
 PASSWORD = "correct horse battery staple"
 _PASSWORD_HASH = hash_password(PASSWORD)  # hashed once: argon2id is slow on purpose
@@ -57,8 +58,13 @@ def mentor_body(**overrides: Any) -> dict[str, Any]:
 mentor_body.counter = 0  # type: ignore[attr-defined]
 
 
-def make_user(session: Session, role: Role, email: str | None = None) -> User:
-    """An account with the test password."""
+def make_user(
+    session: Session,
+    role: Role,
+    email: str | None = None,
+    programs: tuple[int, ...] = (DEFAULT_PROGRAM_ID,),
+) -> User:
+    """An account with the test password (a coordinator of `programs`: the default one)."""
     user = User(
         email=email or f"{role}-{make_user.counter}@example.org",  # type: ignore[attr-defined]
         password_hash=_PASSWORD_HASH,
@@ -67,6 +73,9 @@ def make_user(session: Session, role: Role, email: str | None = None) -> User:
     make_user.counter += 1  # type: ignore[attr-defined]
     session.add(user)
     session.flush()
+    if role is Role.coordinator:
+        session.add_all(ProgramCoordinator(program_id=p, user_id=user.id) for p in programs)
+        session.flush()
     return user
 
 

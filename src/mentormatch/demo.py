@@ -15,6 +15,7 @@ from mentormatch.accounts.security import NEWCOMER_TOKEN_PREFIX, hash_password, 
 from mentormatch.matching import synthetic
 from mentormatch.mentors.models import Mentor
 from mentormatch.newcomers.models import Consent, Newcomer
+from mentormatch.programs.models import DEFAULT_PROGRAM_ID, ProgramCoordinator
 
 COORDINATOR_EMAIL = "coordinator@demo.mentormatch.org"
 COORDINATOR_PASSWORD = "demo-coordinator-2026"
@@ -119,6 +120,9 @@ def seed_demo(
             ),
         ]
     )
+    session.flush()
+    coordinator = session.scalars(select(User.id).where(User.email == COORDINATOR_EMAIL)).one()
+    session.add(ProgramCoordinator(program_id=DEFAULT_PROGRAM_ID, user_id=coordinator))
     mentor_rows = world.mentors.to_dict("records")
     mentor_hash = hash_password(MENTOR_PASSWORD)
     user_ids = session.scalars(
@@ -135,7 +139,7 @@ def seed_demo(
     session.execute(
         insert(Mentor),
         [
-            {"user_id": user_id, **mentor_fields(row, today)}
+            {"user_id": user_id, "program_id": DEFAULT_PROGRAM_ID, **mentor_fields(row, today)}
             for user_id, row in zip(user_ids, mentor_rows, strict=True)
         ],
     )
@@ -146,6 +150,7 @@ def seed_demo(
             [
                 {
                     **newcomer_fields(row, today),
+                    "program_id": DEFAULT_PROGRAM_ID,
                     "waiting_since": min(row["waiting_since"] + shift, now),
                     "status_token_hash": new_token(NEWCOMER_TOKEN_PREFIX)[1],
                 }

@@ -8,6 +8,7 @@ from mentormatch.newcomers.models import Consent, DoNotPair, Newcomer
 from mentormatch.newcomers.urgent import UrgentContact
 from mentormatch.pairings.models import Pairing, PairingEvent
 from mentormatch.pairings.outbox import OutboxMessage
+from mentormatch.programs.models import Program, ProgramCoordinator, ProgramSettingChange
 
 metadata = Base.metadata
 
@@ -23,6 +24,9 @@ __all__ = [
     "OutboxMessage",
     "Pairing",
     "PairingEvent",
+    "Program",
+    "ProgramCoordinator",
+    "ProgramSettingChange",
     "UrgentContact",
     "User",
     "metadata",

@@ -190,6 +190,13 @@ Phone = Annotated[
         strip_whitespace=True, pattern=r"^\+?[0-9()\-.][0-9 ()\-.]{4,28}[0-9()\-.]$", max_length=40
     ),
 ]
+# A program's address (/p/{slug}/): lower-case letters, digits and inner hyphens.
+ProgramSlug = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, pattern=r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$", max_length=40
+    ),
+]
 FreeText = Annotated[
     str, StringConstraints(strip_whitespace=True, max_length=2000), NoNul, NoNulSchema
 ]

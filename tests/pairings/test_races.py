@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from mentormatch.mentors.models import Mentor
 from mentormatch.newcomers.models import Newcomer, NewcomerStatus
 from mentormatch.pairings.models import HOLDS_CAPACITY, Pairing, PairingStatus
+from mentormatch.programs.models import DEFAULT_PROGRAM_ID
 from tests.pairings.conftest import PAIRINGS, new_mentor, new_newcomers, together
 
 CALLERS = 24
@@ -62,6 +63,7 @@ def test_many_mentors_accepting_the_same_newcomer(live_app: FastAPI, staff: dict
     with live_app.state.sessionmaker() as session:
         pairings = [
             Pairing(
+                program_id=DEFAULT_PROGRAM_ID,
                 newcomer_id=newcomer_id,
                 mentor_id=mentor_id,
                 status=PairingStatus.approved,

@@ -15,6 +15,7 @@ from mentormatch.accounts.dependencies import role_rules
 from mentormatch.accounts.models import Role
 from mentormatch.mentors.models import Mentor
 from mentormatch.pairings.models import Pairing, PairingStatus
+from mentormatch.programs.models import DEFAULT_PROGRAM_ID
 from tests.factories import (
     PASSWORD,
     bearer,
@@ -43,7 +44,7 @@ def insert_mentor(db: Session, **overrides: object) -> Mentor:
     body = mentor_body(**overrides)
     user = make_user(db, Role.mentor, email=body.pop("email"))
     body["recovery_start"] = date.fromisoformat(body["recovery_start"])
-    mentor = Mentor(**body, user_id=user.id)
+    mentor = Mentor(**body, user_id=user.id, program_id=DEFAULT_PROGRAM_ID)
     db.add(mentor)
     db.flush()
     return mentor
@@ -78,8 +79,18 @@ def make_cast(client: TestClient, db: Session) -> Cast:
     other_coordinator = make_user(db, Role.coordinator)
     admin = make_user(db, Role.admin)
     # The mentor has been asked about the other newcomer but has not accepted.
-    asked = Pairing(newcomer_id=other_id, mentor_id=own_mentor.id, status=PairingStatus.approved)
-    theirs = Pairing(newcomer_id=own_id, mentor_id=other_mentor.id, status=PairingStatus.approved)
+    asked = Pairing(
+        program_id=DEFAULT_PROGRAM_ID,
+        newcomer_id=other_id,
+        mentor_id=own_mentor.id,
+        status=PairingStatus.approved,
+    )
+    theirs = Pairing(
+        program_id=DEFAULT_PROGRAM_ID,
+        newcomer_id=own_id,
+        mentor_id=other_mentor.id,
+        status=PairingStatus.approved,
+    )
     db.add_all([asked, theirs])
     db.flush()
     mentor_user = own_mentor.user_id

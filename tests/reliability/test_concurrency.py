@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 
 from mentormatch.accounts.models import Role, User
 from mentormatch.pairings.models import HOLDS_CAPACITY, Pairing, PairingStatus
+from mentormatch.programs.models import DEFAULT_PROGRAM_ID
 from tests.factories import bearer, found_newcomer_id, intake_body, make_user, token_for
 from tests.reliability.people import insert_mentor
 
@@ -120,7 +121,12 @@ def test_concurrent_approvals_and_acceptances_never_exceed_capacity(
             ]
             with live_app.state.sessionmaker() as db:
                 rows = [
-                    Pairing(newcomer_id=n, mentor_id=mentor.id, status=PairingStatus.proposed)
+                    Pairing(
+                        program_id=DEFAULT_PROGRAM_ID,
+                        newcomer_id=n,
+                        mentor_id=mentor.id,
+                        status=PairingStatus.proposed,
+                    )
                     for n in newcomers
                 ]
                 db.add_all(rows)

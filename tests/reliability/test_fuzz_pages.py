@@ -34,6 +34,7 @@ from mentormatch.db import utcnow
 from mentormatch.newcomers.models import Newcomer, NewcomerStatus
 from mentormatch.pairings.models import Pairing, PairingStatus
 from mentormatch.pairings.outbox import OutboxMessage
+from mentormatch.programs.models import DEFAULT_PROGRAM_ID
 from mentormatch.web import csrf
 from mentormatch.web.core import NEWCOMER_COOKIE, STAFF_COOKIE
 from tests.factories import intake_body, newcomer_id
@@ -175,7 +176,14 @@ def _arrange(client: TestClient, db: Session, cast: Any) -> list[str]:
     ).json()
     waiting_id = newcomer_id(db, waiting)
     mentor_id = cast.own["mentor"]["mentor_id"]
-    db.add(Pairing(newcomer_id=waiting_id, mentor_id=mentor_id, status=PairingStatus.proposed))
+    db.add(
+        Pairing(
+            program_id=DEFAULT_PROGRAM_ID,
+            newcomer_id=waiting_id,
+            mentor_id=mentor_id,
+            status=PairingStatus.proposed,
+        )
+    )
     coordinator = db.scalars(select(User).where(User.email == cast.coordinator_email)).one()
     settings = client.app.state.settings  # type: ignore[attr-defined]
     passwords.send_link(
@@ -192,7 +200,12 @@ def _arrange(client: TestClient, db: Session, cast: Any) -> list[str]:
     paired_id = newcomer_id(
         db, client.post("/api/v1/newcomers", json=intake_body(first_name="Paired")).json()
     )
-    paired = Pairing(newcomer_id=paired_id, mentor_id=mentor_id, status=PairingStatus.active)
+    paired = Pairing(
+        program_id=DEFAULT_PROGRAM_ID,
+        newcomer_id=paired_id,
+        mentor_id=mentor_id,
+        status=PairingStatus.active,
+    )
     db.add(paired)
     db.flush()
     db.get_one(Newcomer, paired_id).status = NewcomerStatus.paired

@@ -17,6 +17,7 @@ from mentormatch import migrate
 from mentormatch.db import make_engine
 from mentormatch.newcomers.models import Newcomer
 from mentormatch.pairings.models import Pairing
+from mentormatch.programs.models import DEFAULT_PROGRAM_ID
 from mentormatch.references import is_reference
 from tests.conftest import Actor
 from tests.db import BACKENDS, throwaway_database
@@ -169,9 +170,10 @@ def test_the_migration_keeps_data_backfills_references_and_never_reuses_ids(
                 erased = _arrange(conn)
                 before = _counts(conn)
             schema = _schema(engine)
-            migrate.upgrade(url)
+            migrate.upgrade(url, REVISION)
             engine.dispose()
             assert _schema(engine) == schema  # indexes, foreign keys and checks kept
+            migrate.upgrade(url)  # the models below are today's
             with engine.begin() as conn:
                 assert _counts(conn) == before  # nothing lost, nothing cascaded away
                 for table in ("newcomers", "pairings"):
@@ -184,13 +186,18 @@ def test_the_migration_keeps_data_backfills_references_and_never_reuses_ids(
                 assert conn.execute(text(POOL)).scalar_one() > version
             with Session(engine) as session:
                 newcomer = Newcomer(
-                    first_name="New", gender="man", birth_year=1990, languages=["en"],
+                    program_id=DEFAULT_PROGRAM_ID, first_name="New", gender="man",
+                    birth_year=1990, languages=["en"],
                     timezone="UTC", substances=["alcohol"], meeting_modes=["video"],
                     status_token_hash="f" * 64,
                 )  # fmt: skip
                 session.add(newcomer)
                 session.flush()
-                pairing = Pairing(newcomer_id=newcomer.id, mentor_id=erased["mentor"])
+                pairing = Pairing(
+                    program_id=DEFAULT_PROGRAM_ID,
+                    newcomer_id=newcomer.id,
+                    mentor_id=erased["mentor"],
+                )
                 pairing.status = "proposed"  # type: ignore[assignment]
                 session.add(pairing)
                 session.flush()

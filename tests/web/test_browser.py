@@ -14,6 +14,7 @@ from mentormatch.db import make_engine
 from mentormatch.mentors.models import Mentor
 from mentormatch.newcomers.models import Newcomer, NewcomerStatus
 from mentormatch.pairings.models import Pairing, PairingStatus
+from mentormatch.programs.models import DEFAULT_PROGRAM_ID
 from tests.factories import PASSWORD, link_sent_to
 from tests.web.conftest import ADMIN_EMAIL, SCREENSHOTS, Live
 
@@ -307,7 +308,12 @@ def test_coordinator_ends_a_pairing_and_sees_fresh_suggestions(
         newcomer = session.scalars(select(Newcomer).where(Newcomer.first_name == "Casey")).one()
         jordan = session.scalars(select(Mentor).where(Mentor.first_name == "Jordan")).one()
         session.add(
-            Pairing(newcomer_id=newcomer.id, mentor_id=jordan.id, status=PairingStatus.active)
+            Pairing(
+                program_id=DEFAULT_PROGRAM_ID,
+                newcomer_id=newcomer.id,
+                mentor_id=jordan.id,
+                status=PairingStatus.active,
+            )
         )
         newcomer.status = NewcomerStatus.paired
         newcomer_id = newcomer.id

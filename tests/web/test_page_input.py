@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from mentormatch.accounts.models import User
 from mentormatch.newcomers.models import Newcomer
 from mentormatch.pairings.models import Pairing, PairingStatus
+from mentormatch.programs.models import DEFAULT_PROGRAM_ID
 from mentormatch.web.core import NEWCOMER_COOKIE
 from tests.conftest import Actor
 from tests.web.conftest import post_form
@@ -100,7 +101,10 @@ class TestCoordinatorPages:
     ) -> None:
         mentor = make_mentor()
         proposal = Pairing(
-            newcomer_id=waiting, mentor_id=mentor.mentor_id, status=PairingStatus.proposed
+            program_id=DEFAULT_PROGRAM_ID,
+            newcomer_id=waiting,
+            mentor_id=mentor.mentor_id,
+            status=PairingStatus.proposed,
         )
         db.add(proposal)
         db.commit()

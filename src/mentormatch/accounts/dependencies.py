@@ -24,14 +24,17 @@ from mentormatch.deps import ClientDep, SessionDep
 from mentormatch.errors import Forbidden, Unauthorized
 from mentormatch.mentors.models import Mentor
 from mentormatch.newcomers.models import Newcomer
+from mentormatch.programs.models import ProgramCoordinator
 
 _bearer = HTTPBearer(auto_error=False, description="A staff token or a newcomer status token")
 
 
 # Built once: building the statement anew on every request cost more than running it.
-_NEWCOMER_BY_TOKEN = select(Newcomer.id).where(Newcomer.status_token_hash == bindparam("digest"))
+_NEWCOMER_BY_TOKEN = select(Newcomer.id, Newcomer.program_id).where(
+    Newcomer.status_token_hash == bindparam("digest")
+)
 _STAFF_BY_TOKEN = (
-    select(AuthSession.id, User.id, User.role, Mentor.id)
+    select(AuthSession.id, User.id, User.role, Mentor.id, Mentor.program_id)
     .join(User, User.id == AuthSession.user_id)
     .outerjoin(Mentor, Mentor.user_id == User.id)
     .where(
@@ -42,18 +45,30 @@ _STAFF_BY_TOKEN = (
     )
 )
 
+_MEMBERSHIPS = select(ProgramCoordinator.program_id).where(
+    ProgramCoordinator.user_id == bindparam("user_id")
+)
+
 
 def principal_for_token(session: Session, token: str) -> Principal | None:
     """The principal a bearer token stands for, or None if it is unknown, expired or revoked."""
     digest = hash_token(token)
     if token.startswith(NEWCOMER_TOKEN_PREFIX):
-        newcomer_id = session.scalar(_NEWCOMER_BY_TOKEN, {"digest": digest})
-        return Principal(Role.newcomer, newcomer_id=newcomer_id) if newcomer_id else None
+        found = session.execute(_NEWCOMER_BY_TOKEN, {"digest": digest}).first()
+        if found is None:
+            return None
+        return Principal(Role.newcomer, newcomer_id=found[0], program_ids=frozenset((found[1],)))
     row = session.execute(_STAFF_BY_TOKEN, {"digest": digest, "now": utcnow()}).first()
     if row is None:
         return None
-    session_id, user_id, role, mentor_id = row
-    return Principal(role, user_id=user_id, mentor_id=mentor_id, session_id=session_id)
+    session_id, user_id, role, mentor_id, mentor_program = row
+    if role is Role.coordinator:
+        programs = frozenset(session.scalars(_MEMBERSHIPS, {"user_id": user_id}))
+    else:
+        programs = frozenset((mentor_program,)) if mentor_program is not None else frozenset()
+    return Principal(
+        role, user_id=user_id, mentor_id=mentor_id, session_id=session_id, program_ids=programs
+    )
 
 
 def get_principal(

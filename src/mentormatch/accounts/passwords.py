@@ -84,7 +84,9 @@ def send_link(
         purpose=purpose, user_id=user_id, token_hash=digest, created_at=now, expires_at=now + ttl
     )
     session.add(row)
-    outbox.enqueue(session, kind=_KIND[purpose], recipient=email, link=_link(settings, token))
+    outbox.enqueue(
+        session, kind=_KIND[purpose], recipient=email, link=_link(settings, token), program_id=None
+    )
     return row
 
 

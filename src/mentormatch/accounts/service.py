@@ -24,6 +24,7 @@ from mentormatch.audit import service as audit
 from mentormatch.config import Settings
 from mentormatch.db import utcnow
 from mentormatch.errors import Conflict, NotFound, TooManyRequests, Unauthorized
+from mentormatch.programs import service as programs
 
 
 def create_user(session: Session, *, email: str, password: str | None, role: Role) -> User:
@@ -46,6 +47,8 @@ def create_user(session: Session, *, email: str, password: str | None, role: Rol
         if "email" not in str(exc.orig):
             raise
         raise Conflict("email: an account with this email already exists", field="email") from exc
+    if role is Role.coordinator:
+        programs.join_only_program(session, user.id)
     return user
 
 

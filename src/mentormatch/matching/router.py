@@ -48,7 +48,9 @@ def list_suggestions(
     limit: Annotated[int, Query(ge=1, le=50)] = 5,
 ) -> list[SuggestionOut]:
     """The best feasible mentors for this newcomer, with scores and reasons."""
-    found = service.suggestions(session, ranker=ranker, newcomer_id=newcomer_id, limit=limit)
+    found = service.suggestions(
+        session, actor=coordinator, ranker=ranker, newcomer_id=newcomer_id, limit=limit
+    )
     audit.record_read(
         session, actor=coordinator, action="suggest", object_type="newcomer", object_id=newcomer_id
     )
@@ -77,7 +79,9 @@ def explain_pair(
     ranker: RankerDep,
 ) -> ExplanationOut:
     """Why this mentor is suggested for this newcomer — or which hard rules exclude them."""
-    e = service.explain(session, ranker=ranker, newcomer_id=newcomer_id, mentor_id=mentor_id)
+    e = service.explain(
+        session, ranker=ranker, newcomer_id=newcomer_id, mentor_id=mentor_id, actor=coordinator
+    )
     audit.record_read(
         session, actor=coordinator, action="explain", object_type="newcomer", object_id=newcomer_id
     )

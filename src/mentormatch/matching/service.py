@@ -28,6 +28,7 @@ from fastapi import Depends, Request
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from mentormatch.accounts.principal import Principal
 from mentormatch.config import Settings
 from mentormatch.errors import NotFound
 from mentormatch.matching import frames as F
@@ -40,6 +41,7 @@ from mentormatch.mentors import capacity as mentor_capacity
 from mentormatch.mentors.models import Mentor, MentorPool
 from mentormatch.newcomers.minimal import NotMatchable
 from mentormatch.newcomers.models import Newcomer
+from mentormatch.programs import scope
 
 REFIT_AFTER = timedelta(days=1)
 
@@ -227,7 +229,18 @@ async def get_ranker(request: Request) -> RankerCache:
 RankerDep = Annotated[RankerCache, Depends(get_ranker)]
 
 
-def _newcomer_record(session: Session, newcomer_id: int) -> dict[str, Any]:
+def _program_of(session: Session, newcomer_id: int, actor: Principal | None) -> int:
+    """The newcomer's program; 404 when missing or outside the actor's programs (`actor`
+    None: the caller has checked)."""
+    program_id = session.scalar(select(Newcomer.program_id).where(Newcomer.id == newcomer_id))
+    if program_id is None or scope.hidden(actor, program_id):
+        raise NotFound("no such newcomer")
+    return program_id
+
+
+def _newcomer_record(session: Session, newcomer_id: int, actor: Principal | None) -> dict[str, Any]:
+    """The newcomer's matching record (404 as `_program_of`)."""
+    _program_of(session, newcomer_id, actor)
     record = one_newcomer_record(session, newcomer_id)
     if record is None:
         raise NotFound("no such newcomer")
@@ -235,12 +248,17 @@ def _newcomer_record(session: Session, newcomer_id: int) -> dict[str, Any]:
 
 
 def suggestions(
-    session: Session, *, ranker: RankerCache, newcomer_id: int, limit: int = 5
+    session: Session,
+    *,
+    actor: Principal | None,
+    ranker: RankerCache,
+    newcomer_id: int,
+    limit: int = 5,
 ) -> list[Suggestion]:
     """The best feasible mentors for a newcomer, with criterion scores and reasons (none
     for a minimal urgent request: it has no answers to match on yet)."""
     try:
-        record = _newcomer_record(session, newcomer_id)
+        record = _newcomer_record(session, newcomer_id, actor)
     except NotMatchable:
         return []
     with ranker.fresh(session) as fitted:
@@ -248,11 +266,19 @@ def suggestions(
 
 
 def explain(
-    session: Session, *, ranker: RankerCache, newcomer_id: int, mentor_id: int
+    session: Session,
+    *,
+    ranker: RankerCache,
+    newcomer_id: int,
+    mentor_id: int,
+    actor: Principal | None = None,
 ) -> Explanation:
-    """Why this mentor is, or is not, suggested for this newcomer."""
-    record = _newcomer_record(session, newcomer_id)
-    if session.get(Mentor, mentor_id) is None:
+    """Why this mentor is, or is not, suggested for this newcomer (a mentor of another
+    program is missing: pairings never cross programs)."""
+    program_id = _program_of(session, newcomer_id, actor)
+    record = _newcomer_record(session, newcomer_id, None)
+    mentor = session.get(Mentor, mentor_id)
+    if mentor is None or mentor.program_id != program_id:
         raise NotFound("no such mentor")
     with ranker.fresh(session) as fitted:
         assert fitted is not None  # the mentor exists

@@ -15,15 +15,16 @@ class Mentor(Base):
     __tablename__ = "mentors"
     __table_args__ = (
         CheckConstraint("capacity >= 0 AND capacity <= 10", name="capacity_range"),
-        # Covers the ranker cache's comparison of every mentor's version after a change
+        # Covers the ranker cache's comparison of a program's mentors' versions after a change
         # (`matching.service.RankerCache`): an index-only scan, not the wide mentor rows.
-        Index("ix_mentors_pool_state", "id", "version"),
+        Index("ix_mentors_pool_state", "program_id", "id", "version"),
         # Ids are never reused (the audit trail names them): AUTOINCREMENT on SQLite.
         {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), unique=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id", ondelete="RESTRICT"))
     first_name: Mapped[str] = mapped_column(String(60))
     phone: Mapped[str | None] = mapped_column(String(40))
     gender: Mapped[str] = mapped_column(String(20))

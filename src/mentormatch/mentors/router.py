@@ -72,7 +72,7 @@ def to_public(session: Session, mentors: list[Mentor]) -> list[MentorPublic]:
     "",
     response_model=MentorCreated,
     status_code=201,
-    responses={201: {"links": CREATED_LINKS}, **error_responses(409, 413, 422)},
+    responses={201: {"links": CREATED_LINKS}, **error_responses(404, 409, 413, 422)},
 )
 def create_mentor(
     body: MentorCreate, coordinator: CoordinatorDep, session: SessionDep, settings: SettingsDep

@@ -60,6 +60,12 @@ class MentorCreate(_MentorFields):
     model_config = ConfigDict(json_schema_extra={"examples": [MENTOR_EXAMPLE]})
 
     email: p.Email
+    program: p.ProgramSlug | None = Field(
+        default=None,
+        description="The program the mentor joins (its slug); may be left out by a "
+        "coordinator of one program",
+        examples=["main"],
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> MentorCreate:

@@ -18,6 +18,8 @@ from mentormatch.mentors import capacity
 from mentormatch.mentors.models import Mentor
 from mentormatch.mentors.schemas import MentorCreate, MentorSelfUpdate, MentorUpdate
 from mentormatch.profiles import age_in, check_location
+from mentormatch.programs import scope
+from mentormatch.programs import service as programs
 
 OBJECT = "mentor"
 
@@ -40,10 +42,11 @@ def create_mentor(
         raise Invalid(
             f"birth_year: mentors must be at least {settings.min_age}", field="birth_year"
         )
+    program = programs.for_new_mentor(session, actor, body.program)
     user = accounts.create_user(session, email=body.email, password=None, role=Role.mentor)
-    fields = body.model_dump(exclude={"email"}, mode="json")
+    fields = body.model_dump(exclude={"email", "program"}, mode="json")
     fields["recovery_start"] = body.recovery_start
-    mentor = Mentor(**fields, user_id=user.id)
+    mentor = Mentor(**fields, user_id=user.id, program_id=program.id)
     session.add(mentor)
     session.flush()
     expires_at = accounts.invite(session, user=user, settings=settings)
@@ -57,6 +60,7 @@ def get_mentor(session: Session, *, actor: Principal, mentor_id: int) -> Mentor:
     mentor = session.get(Mentor, mentor_id)
     if mentor is None:
         raise NotFound("no such mentor")
+    scope.ensure_visible(actor, mentor.program_id, "no such mentor")
     audit.record_read(session, actor=actor, action="read", object_type=OBJECT, object_id=mentor_id)
     return mentor
 
@@ -64,9 +68,12 @@ def get_mentor(session: Session, *, actor: Principal, mentor_id: int) -> Mentor:
 def list_mentors(
     session: Session, *, actor: Principal, limit: int, offset: int
 ) -> tuple[list[Mentor], int]:
-    """A page of mentors, by id."""
-    total = session.scalar(select(func.count()).select_from(Mentor)) or 0
-    rows = list(session.scalars(select(Mentor).order_by(Mentor.id).limit(limit).offset(offset)))
+    """A page of the actor's programs' mentors, by id."""
+    mine = scope.where(actor, Mentor.program_id)
+    total = session.scalar(select(func.count()).select_from(Mentor).where(mine)) or 0
+    rows = list(
+        session.scalars(select(Mentor).where(mine).order_by(Mentor.id).limit(limit).offset(offset))
+    )
     audit.record_read(session, actor=actor, action="list", object_type=OBJECT)
     return rows, total
 
@@ -95,7 +102,10 @@ def update_mentor(
     would go below the current load. A mentor who pauses, is retired (`active: false`) or
     is no longer vetted leaves their pairings first (`pairings.ending.mentor_left`), in the
     same transaction."""
-    why = _leaving(session.get(Mentor, mentor_id), body)
+    found = session.get(Mentor, mentor_id)
+    if found is None or scope.hidden(actor, found.program_id):
+        raise NotFound("no such mentor")
+    why = _leaving(found, body)
     if why is not None:
         from mentormatch.pairings import ending  # pairings builds on mentors: import late
 

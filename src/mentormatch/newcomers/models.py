@@ -27,6 +27,7 @@ class Newcomer(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(LENGTH), unique=True, default=new_reference)
+    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id", ondelete="RESTRICT"))
     first_name: Mapped[str] = mapped_column(String(60))
     email: Mapped[str | None] = mapped_column(String(254))
     phone: Mapped[str | None] = mapped_column(String(40))
@@ -71,10 +72,11 @@ class Newcomer(Base):
     __mapper_args__ = {"version_id_col": version}
 
 
-# The coordinators' queue: urgent first, then longest waiting (newcomers.service.queue_order),
+# A program's queue: urgent first, then longest waiting (newcomers.service.queue_order),
 # read straight from the index a page at a time; also counts newcomers by status.
 Index(
     "ix_newcomers_queue_order",
+    Newcomer.program_id,
     Newcomer.status,
     Newcomer.urgent.desc(),
     Newcomer.waiting_since,

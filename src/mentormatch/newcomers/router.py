@@ -90,7 +90,7 @@ EDIT_LINKS = {
     response_model=NewcomerCreated,
     status_code=201,
     dependencies=[Public],
-    responses={201: {"links": INTAKE_LINKS}, **error_responses(413, 422)},
+    responses={201: {"links": INTAKE_LINKS}, **error_responses(404, 413, 422)},
 )
 def create_newcomer(
     body: NewcomerIntake, session: SessionDep, settings: SettingsDep, client: ClientDep
@@ -117,7 +117,7 @@ def _created(newcomer: Newcomer, token: str, settings: Settings) -> NewcomerCrea
     response_model=NewcomerCreated,
     status_code=201,
     dependencies=[Public],
-    responses={201: {"links": INTAKE_LINKS}, **error_responses(413, 422)},
+    responses={201: {"links": INTAKE_LINKS}, **error_responses(404, 413, 422)},
 )
 def create_urgent(
     body: UrgentIntake, session: SessionDep, settings: SettingsDep, client: ClientDep

@@ -84,6 +84,12 @@ class NewcomerIntake(_ProfileFields):
         description="Are you in danger right now, or thinking about harming yourself?"
     )
     consent: ConsentIn
+    program: p.ProgramSlug | None = Field(
+        default=None,
+        description="The program asked to help (its address /p/{slug}/); may be left out "
+        "when the installation runs one program",
+        examples=["main"],
+    )
 
     @model_validator(mode="after")
     def _location_and_contact(self) -> NewcomerIntake:
@@ -106,6 +112,12 @@ class UrgentIntake(BaseModel):
     email: p.Email | None = None
     phone: p.Phone | None = None
     preferred_contact: p.ContactMethod | None = None
+    program: p.ProgramSlug | None = Field(
+        default=None,
+        description="The program asked to help (its address /p/{slug}/); may be left out "
+        "when the installation runs one program",
+        examples=["main"],
+    )
 
 
 class NewcomerUpdate(BaseModel):

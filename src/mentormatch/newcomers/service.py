@@ -30,6 +30,8 @@ from mentormatch.newcomers.schemas import (
     UrgentIntake,
 )
 from mentormatch.profiles import OLDEST_AGE, age_in, check_location
+from mentormatch.programs import scope
+from mentormatch.programs import service as programs
 
 OBJECT = "newcomer"
 # The answers a newcomer may clear with null; every other field cannot be empty.
@@ -67,7 +69,9 @@ def store_new(
     newcomer.status_token_hash = digest
     session.add(newcomer)
     session.flush()
-    actor = Principal(role=Role.newcomer, newcomer_id=newcomer.id)
+    actor = Principal(
+        role=Role.newcomer, newcomer_id=newcomer.id, program_ids=frozenset((newcomer.program_id,))
+    )
     actions = ["create", "flag_urgent"] if newcomer.urgent else ["create"]
     for action in actions:
         audit.record(
@@ -88,11 +92,12 @@ def intake(
     session: Session, *, body: NewcomerIntake, settings: Settings, client: str | None = None
 ) -> tuple[Newcomer, str]:
     """Record a new newcomer; returns the record and their private status token (once)."""
+    program = programs.for_intake(session, body.program)
     check_program_rules(birth_year=body.birth_year, settings=settings)
     check_consent_version(body.consent, settings)
-    fields = body.model_dump(exclude={"in_crisis", "consent"}, mode="json")
+    fields = body.model_dump(exclude={"in_crisis", "consent", "program"}, mode="json")
     fields["recovery_start"] = body.recovery_start
-    newcomer = Newcomer(**fields, urgent=body.in_crisis)
+    newcomer = Newcomer(**fields, program_id=program.id, urgent=body.in_crisis)
     scope = consent_scope(body.consent, share_contact=body.share_contact)
     newcomer.consents.append(Consent(scope=scope, version=body.consent.version))
     return newcomer, store_new(session, newcomer, settings=settings, client=client)
@@ -103,8 +108,10 @@ def urgent_intake(
 ) -> tuple[Newcomer, str]:
     """A minimal urgent request: flagged urgent at once, never matched until completed.
     Sending it is consent to be contacted urgently (recorded as such)."""
+    program = programs.for_intake(session, body.program)
     newcomer = Newcomer(
-        **body.model_dump(mode="json"),
+        **body.model_dump(exclude={"program"}, mode="json"),
+        program_id=program.id,
         **minimal.EMPTY_ANSWERS,
         urgent=True,
         minimal=True,
@@ -237,8 +244,8 @@ def list_newcomers(
     limit: int,
     offset: int,
 ) -> tuple[list[Newcomer], int]:
-    """A page of the coordinator's list, urgent first, then longest waiting."""
-    query = select(Newcomer)
+    """A page of the coordinator's list (their programs), urgent first, then longest waiting."""
+    query = select(Newcomer).where(scope.where(actor, Newcomer.program_id))
     if status is not None:
         query = query.where(Newcomer.status == status)
     if reference is not None:
@@ -255,9 +262,16 @@ def list_newcomers(
     return rows, total
 
 
+def _load_for(session: Session, actor: Principal, newcomer_id: int) -> Newcomer:
+    """A newcomer of the coordinator's programs (404 like a missing one otherwise)."""
+    newcomer = _load(session, newcomer_id)
+    scope.ensure_visible(actor, newcomer.program_id, "no such newcomer")
+    return newcomer
+
+
 def get_for_coordinator(session: Session, *, actor: Principal, newcomer_id: int) -> Newcomer:
     """One newcomer's full record (audited)."""
-    newcomer = _load(session, newcomer_id)
+    newcomer = _load_for(session, actor, newcomer_id)
     audit.record_read(
         session, actor=actor, action="read", object_type=OBJECT, object_id=newcomer_id
     )
@@ -277,7 +291,7 @@ def update_by_coordinator(
     session: Session, *, actor: Principal, newcomer_id: int, body: NewcomerCoordinatorUpdate
 ) -> Newcomer:
     """Change urgency or close/reopen; refused with 409 if someone else changed it first."""
-    newcomer = _load(session, newcomer_id)
+    newcomer = _load_for(session, actor, newcomer_id)
     if newcomer.version != body.version:
         raise Conflict(
             f"this record changed since you read it (now version {newcomer.version}); "
@@ -301,8 +315,9 @@ def add_do_not_pair(
     session: Session, *, actor: Principal, newcomer_id: int, body: DoNotPairCreate
 ) -> DoNotPair:
     """Record that a newcomer and a mentor must never be paired."""
-    _load(session, newcomer_id)
-    if session.get(Mentor, body.mentor_id) is None:
+    newcomer = _load_for(session, actor, newcomer_id)
+    mentor = session.get(Mentor, body.mentor_id)
+    if mentor is None or mentor.program_id != newcomer.program_id:
         raise NotFound("no such mentor")
     entry = ensure_do_not_pair(
         session, newcomer_id=newcomer_id, mentor_id=body.mentor_id, reason=body.reason

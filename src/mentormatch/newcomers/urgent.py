@@ -30,6 +30,8 @@ from mentormatch.errors import Invalid, NotFound
 from mentormatch.newcomers.minimal import URGENT_CONTACT
 from mentormatch.newcomers.models import Consent, Newcomer, NewcomerStatus
 from mentormatch.pairings import outbox
+from mentormatch.programs import scope
+from mentormatch.programs.models import ProgramCoordinator
 
 OBJECT = "newcomer"
 ACTION = "urgent_contact"
@@ -81,15 +83,27 @@ class UrgentContact(Base):
 
 
 def alert_coordinators(session: Session, *, newcomer: Newcomer, settings: Settings) -> int:
-    """One message per active coordinator, in the caller's transaction: a link, no answers."""
+    """One message per active coordinator of the newcomer's program, in the caller's
+    transaction: a link, no answers."""
     emails = session.scalars(
         select(User.email)
-        .where(User.role == Role.coordinator, User.is_active.is_(True))
+        .join(ProgramCoordinator, ProgramCoordinator.user_id == User.id)
+        .where(
+            ProgramCoordinator.program_id == newcomer.program_id,
+            User.role == Role.coordinator,
+            User.is_active.is_(True),
+        )
         .order_by(User.id)
     ).all()
     link = f"{settings.public_base_url}/coordinator/newcomers/{newcomer.id}"
     for email in emails:
-        outbox.enqueue(session, kind=outbox.MessageKind.urgent_intake, recipient=email, link=link)
+        outbox.enqueue(
+            session,
+            kind=outbox.MessageKind.urgent_intake,
+            recipient=email,
+            link=link,
+            program_id=newcomer.program_id,
+        )
     return len(emails)
 
 
@@ -115,8 +129,10 @@ def record_contact(
     now: datetime,
 ) -> UrgentContact:
     """Record an attempt to reach the newcomer (audited; the caller commits)."""
-    if session.get(Newcomer, newcomer_id) is None:
+    newcomer = session.get(Newcomer, newcomer_id)
+    if newcomer is None:
         raise NotFound("no such newcomer")
+    scope.ensure_visible(actor, newcomer.program_id, "no such newcomer")
     if handled is None:
         handled = handled_by_default(outcome)
     if handled and outcome in NOT_REACHED:
@@ -181,18 +197,23 @@ class OpenCase:
     last_outcome: Outcome | None
 
 
-def _open_query() -> Select[Newcomer]:
+def _open_query(actor: Principal) -> Select[Newcomer]:
     handled = exists().where(
         UrgentContact.newcomer_id == Newcomer.id, UrgentContact.handled.is_(True)
     )
     return select(Newcomer).where(
-        Newcomer.urgent.is_(True), Newcomer.status != NewcomerStatus.closed, ~handled
+        scope.where(actor, Newcomer.program_id),
+        Newcomer.urgent.is_(True),
+        Newcomer.status != NewcomerStatus.closed,
+        ~handled,
     )
 
 
-def open_cases(session: Session, *, now: datetime, limit: int | None = None) -> list[OpenCase]:
-    """Unhandled urgent cases, longest waiting (since intake) first."""
-    query = _open_query().order_by(Newcomer.created_at, Newcomer.id)
+def open_cases(
+    session: Session, *, actor: Principal, now: datetime, limit: int | None = None
+) -> list[OpenCase]:
+    """The actor's programs' unhandled urgent cases, longest waiting (since intake) first."""
+    query = _open_query(actor).order_by(Newcomer.created_at, Newcomer.id)
     newcomers = list(session.scalars(query.limit(limit) if limit else query))
     attempts: dict[int, list[UrgentContact]] = {n.id: [] for n in newcomers}
     if newcomers:
@@ -221,8 +242,8 @@ def open_cases(session: Session, *, now: datetime, limit: int | None = None) -> 
     return cases
 
 
-def count_open(session: Session) -> int:
-    return session.scalar(select(func.count()).select_from(_open_query().subquery())) or 0
+def count_open(session: Session, actor: Principal) -> int:
+    return session.scalar(select(func.count()).select_from(_open_query(actor).subquery())) or 0
 
 
 def case_context(session: Session, newcomer: Newcomer) -> dict[str, Any]:
@@ -237,6 +258,10 @@ def case_context(session: Session, newcomer: Newcomer) -> dict[str, Any]:
     }
 
 
-def open_context(session: Session, *, now: datetime) -> dict[str, Any]:
+def open_context(session: Session, *, actor: Principal, now: datetime) -> dict[str, Any]:
     """What the queue and the dashboard show of the open urgent cases (all of them)."""
-    return {"open_cases": open_cases(session, now=now), "now": now, "outcomes": OUTCOME_LABELS}
+    return {
+        "open_cases": open_cases(session, actor=actor, now=now),
+        "now": now,
+        "outcomes": OUTCOME_LABELS,
+    }

@@ -94,7 +94,7 @@ def list_urgent_cases(
 ) -> UrgentCasePage:
     """Every urgent case nobody has reached yet, longest waiting since intake first (all of
     them: the list is never capped)."""
-    cases = urgent.open_cases(session, now=now)
+    cases = urgent.open_cases(session, actor=coordinator, now=now)
     return UrgentCasePage(
         items=[UrgentCase.model_validate(c, from_attributes=True) for c in cases],
         total=len(cases),

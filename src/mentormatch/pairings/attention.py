@@ -16,9 +16,11 @@ from typing import Any
 from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import Session, aliased
 
+from mentormatch.accounts.principal import Principal
 from mentormatch.newcomers.models import Newcomer, NewcomerStatus
 from mentormatch.pairings import lifecycle
 from mentormatch.pairings.models import Pairing, PairingEvent, PairingStatus
+from mentormatch.programs import scope
 
 S = PairingStatus
 NEEDS_ACTION = "needs_action"
@@ -36,18 +38,23 @@ def needs_action(query: Select[Any]) -> Select[Any]:
     return query.where(Pairing.status.in_(FOLLOW_UP), waiting, ~newer)
 
 
-def tab_counts(session: Session) -> dict[str, int]:
+def tab_counts(session: Session, actor: Principal) -> dict[str, int]:
     """How many pairings each tab of the coordinator's list holds, `needs_action` included."""
     counts = {s.value: 0 for s in PairingStatus}
-    rows = session.execute(select(Pairing.status, func.count()).group_by(Pairing.status))
+    mine = scope.where(actor, Pairing.program_id)
+    rows = session.execute(
+        select(Pairing.status, func.count()).where(mine).group_by(Pairing.status)
+    )
     counts.update({status.value: count for status, count in rows})
-    waiting = needs_action(select(Pairing)).subquery()
+    waiting = needs_action(select(Pairing).where(mine)).subquery()
     counts[NEEDS_ACTION] = session.scalar(select(func.count()).select_from(waiting)) or 0
     return counts
 
 
-def needing_new_mentor(session: Session, newcomer_ids: Collection[int] | None = None) -> set[int]:
-    """The waiting newcomers (of `newcomer_ids`, or all) whose mentor left them."""
+def needing_new_mentor(
+    session: Session, actor: Principal, newcomer_ids: Collection[int] | None = None
+) -> set[int]:
+    """The waiting newcomers (of `newcomer_ids`, or all the actor's) whose mentor left them."""
     left = (
         select(Pairing.newcomer_id, func.max(PairingEvent.at))
         .join(PairingEvent, PairingEvent.pairing_id == Pairing.id)
@@ -55,6 +62,7 @@ def needing_new_mentor(session: Session, newcomer_ids: Collection[int] | None = 
         .where(
             PairingEvent.reason == lifecycle.MENTOR_LEFT,
             Newcomer.status == NewcomerStatus.waiting,
+            scope.where(actor, Newcomer.program_id),
         )
         .group_by(Pairing.newcomer_id)
     )

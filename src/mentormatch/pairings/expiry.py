@@ -72,6 +72,7 @@ def expire_due(
             kind=MessageKind.pairing_expired,
             recipient=locking.mentor_email(session, mentor) if mentor else None,
             link=locking.link(settings, f"/mentor/pairings/{pairing.id}"),
+            program_id=pairing.program_id,
             pairing_id=pairing.id,
         )
     if due:
@@ -104,6 +105,7 @@ def remind_due(session: Session, *, settings: Settings, now: datetime | None = N
             kind=MessageKind.mentor_reminder,
             recipient=locking.mentor_email(session, mentor) if mentor else None,
             link=locking.link(settings, f"/mentor/pairings/{pairing.id}"),
+            program_id=pairing.program_id,
             pairing_id=pairing.id,
         )
     session.commit()

@@ -24,6 +24,7 @@ from mentormatch.mentors import service as mentors
 from mentormatch.mentors.models import Mentor
 from mentormatch.newcomers.models import Newcomer
 from mentormatch.pairings.models import HOLDS_CAPACITY, Pairing, PairingStatus
+from mentormatch.programs import scope
 
 Row = TypeVar("Row", Pairing, Newcomer)
 
@@ -38,9 +39,10 @@ def lock_row(session: Session, model: type[Row], row_id: int) -> Row | None:
     )
 
 
-def lock_newcomer(session: Session, newcomer_id: int) -> Newcomer:
+def lock_newcomer(session: Session, newcomer_id: int, *, actor: object = None) -> Newcomer:
+    """The newcomer, locked; 404 if missing or outside the actor's programs."""
     newcomer: Newcomer | None = lock_row(session, Newcomer, newcomer_id)
-    if newcomer is None:
+    if newcomer is None or scope.hidden(actor, newcomer.program_id):
         raise NotFound("no such newcomer")
     return newcomer
 
@@ -51,7 +53,10 @@ def _was_asked(pairing: Pairing) -> bool:
 
 
 def hidden_from(actor: Principal, pairing: Pairing) -> bool:
-    """A mentor sees only their own pairings, and only once they were asked."""
+    """A coordinator sees their programs' pairings; a mentor only their own, and only once
+    they were asked."""
+    if scope.hidden(actor, pairing.program_id):
+        return True
     return actor.role is Role.mentor and (
         pairing.mentor_id != actor.mentor_id or not _was_asked(pairing)
     )

@@ -37,6 +37,8 @@ class Pairing(Base):
         Index("ix_pairings_newcomer_status", "newcomer_id", "status"),
         # A page of pairings by status, newest first; expiring overdue requests.
         Index("ix_pairings_status_id", "status", "id"),
+        # A program's pairings by status, newest first.
+        Index("ix_pairings_program_status_id", "program_id", "status", "id"),
         # The mentors' loads (approved + active per mentor), read before every suggestion.
         Index("ix_pairings_status_mentor", "status", "mentor_id"),
         # Ids are never reused (the audit trail names them): AUTOINCREMENT on SQLite.
@@ -45,6 +47,8 @@ class Pairing(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(LENGTH), unique=True, default=new_reference)
+    # always the newcomer's and the mentor's program: pairings never cross programs
+    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id", ondelete="RESTRICT"))
     newcomer_id: Mapped[int] = mapped_column(ForeignKey("newcomers.id", ondelete="CASCADE"))
     mentor_id: Mapped[int] = mapped_column(ForeignKey("mentors.id", ondelete="CASCADE"))
     status: Mapped[PairingStatus] = mapped_column(

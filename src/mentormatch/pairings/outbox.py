@@ -51,6 +51,10 @@ class OutboxMessage(Base):
     kind: Mapped[MessageKind] = mapped_column(
         Enum(MessageKind, name="message_kind", native_enum=False, length=30)
     )
+    # None only for account messages (invitations, password resets), which are a person's
+    program_id: Mapped[int | None] = mapped_column(
+        ForeignKey("programs.id", ondelete="CASCADE"), index=True
+    )
     pairing_id: Mapped[int | None] = mapped_column(
         ForeignKey("pairings.id", ondelete="CASCADE"), index=True
     )
@@ -112,12 +116,15 @@ def enqueue(
     kind: MessageKind,
     recipient: str | None,
     link: str,
+    program_id: int | None,
     pairing_id: int | None = None,
 ) -> OutboxMessage:
-    """Add a message to the outbox in the caller's transaction (a link, never health data)."""
+    """Add a message to the outbox in the caller's transaction (a link, never health data).
+    `program_id` is the program the message is about; None only for account messages."""
     subject, template = _TEXT[kind]
     message = OutboxMessage(
         kind=kind,
+        program_id=program_id,
         pairing_id=pairing_id,
         recipient=recipient,
         subject=subject,

@@ -15,6 +15,7 @@ from mentormatch.pairings.models import Pairing, PairingStatus
 from mentormatch.pairings.schemas import (
     MentorForNewcomer,
 )
+from mentormatch.programs import scope
 
 S = PairingStatus
 OBJECT = "pairing"
@@ -54,7 +55,7 @@ def list_pairings(
     """A page of pairings, newest first (overdue requests are expired first); with
     `needs_action`, only declined or expired requests not yet followed up."""
     expiry.expire_due(session, settings=settings)
-    query = select(Pairing)
+    query = select(Pairing).where(scope.where(actor, Pairing.program_id))
     if needs_action:
         query = attention.needs_action(query)
     if status is not None:

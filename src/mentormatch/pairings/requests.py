@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from mentormatch.accounts.principal import Principal
 from mentormatch.config import Settings
 from mentormatch.db import utcnow
-from mentormatch.errors import Conflict, Invalid
+from mentormatch.errors import Conflict, Invalid, NotFound
 from mentormatch.matching import service as matching
 from mentormatch.mentors import capacity
 from mentormatch.mentors.models import Mentor
@@ -88,6 +88,7 @@ def _approve(
         kind=MessageKind.mentor_asked,
         recipient=locking.mentor_email(session, mentor),
         link=locking.link(settings, f"/mentor/pairings/{pairing.id}"),
+        program_id=pairing.program_id,
         pairing_id=pairing.id,
     )
     session.commit()
@@ -105,9 +106,17 @@ def create_approved(
     note: str | None = None,
 ) -> Pairing:
     """Approve a specific pair at once: hard rules and capacity rechecked under lock."""
-    newcomer = locking.lock_newcomer(session, newcomer_id)
+    newcomer = locking.lock_newcomer(session, newcomer_id, actor=actor)
     mentor = capacity.lock(session, mentor_id)
-    pairing = Pairing(newcomer_id=newcomer.id, mentor_id=mentor.id, components={}, reasons=[])
+    if mentor.program_id != newcomer.program_id:  # pairings never cross programs
+        raise NotFound("no such mentor")
+    pairing = Pairing(
+        program_id=newcomer.program_id,
+        newcomer_id=newcomer.id,
+        mentor_id=mentor.id,
+        components={},
+        reasons=[],
+    )
     return _approve(
         session,
         pairing=pairing,
@@ -209,6 +218,7 @@ def accept(session: Session, *, actor: Principal, settings: Settings, pairing_id
         kind=MessageKind.newcomer_paired,
         recipient=newcomer.email,
         link=locking.link(settings, "/"),
+        program_id=pairing.program_id,
         pairing_id=pairing.id,
     )
     session.commit()

@@ -22,6 +22,7 @@ from mentormatch.pairings.schemas import (
     ProposalSummary,
     UnplacedNewcomer,
 )
+from mentormatch.programs import scope
 
 if TYPE_CHECKING:
     from mentormatch.matching.service import RankerCache
@@ -40,6 +41,7 @@ def propose(
         session.execute(
             select(Newcomer.id, Newcomer.waiting_since)
             .where(
+                scope.where(actor, Newcomer.program_id),
                 Newcomer.status == NewcomerStatus.waiting,
                 Newcomer.urgent.is_(False),
                 Newcomer.minimal.is_(False),
@@ -77,6 +79,7 @@ def propose(
             newcomer = session.get(Newcomer, int(newcomer_ids[i]))
             assert newcomer is not None
             pairing = Pairing(
+                program_id=newcomer.program_id,
                 newcomer_id=newcomer.id,
                 mentor_id=int(mentor_ids[j]),
                 score=float(score),

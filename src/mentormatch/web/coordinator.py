@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
+from mentormatch.accounts.principal import Principal
 from mentormatch.db import utcnow
 from mentormatch.deps import NowDep, RowId, SessionDep, SettingsDep
 from mentormatch.errors import Invalid, MentorMatchError
@@ -24,8 +25,9 @@ from mentormatch.newcomers import service as newcomers
 from mentormatch.newcomers import urgent
 from mentormatch.newcomers.models import Newcomer, NewcomerStatus
 from mentormatch.pairings import attention, queries, requests, whole_pool
-from mentormatch.pairings.models import PairingEvent, PairingStatus
+from mentormatch.pairings.models import Pairing, PairingEvent, PairingStatus
 from mentormatch.pairings.schemas import EndReason, RejectReason
+from mentormatch.programs import scope
 from mentormatch.web import charts, forms
 from mentormatch.web.core import CoordinatorPage, FormDep, WebRoute, redirect, render
 
@@ -78,8 +80,8 @@ def queue(
             "total": total,
             "status": status,
             "statuses": list(NewcomerStatus),
-            "needs_new_mentor": attention.needing_new_mentor(session, [n.id for n in rows]),
-            **urgent.open_context(session, now=now),
+            "needs_new_mentor": attention.needing_new_mentor(session, me, [n.id for n in rows]),
+            **urgent.open_context(session, actor=me, now=now),
         },
     )
 
@@ -100,11 +102,13 @@ def _newcomer_page(
     extra: dict[str, Any] | None = None,
 ) -> Response:
     newcomer = newcomers.get_for_coordinator(session, actor=me, newcomer_id=newcomer_id)
-    suggestions = matching.suggestions(session, ranker=ranker, newcomer_id=newcomer_id, limit=5)
+    suggestions = matching.suggestions(
+        session, actor=me, ranker=ranker, newcomer_id=newcomer_id, limit=5
+    )
     explanation = None
     if why and not newcomer.minimal:  # a minimal request is not matched: nothing to explain
         explanation = matching.explain(
-            session, ranker=ranker, newcomer_id=newcomer_id, mentor_id=why
+            session, ranker=ranker, newcomer_id=newcomer_id, mentor_id=why, actor=me
         )
     all_mentors, _ = mentors.list_mentors(session, actor=me, limit=500, offset=0)
     history, _ = queries.list_pairings(
@@ -135,7 +139,8 @@ def _newcomer_page(
             "active": next((p for p in history if p.status is PairingStatus.active), None),
             "end_reasons": END_REASONS,
             "end_error": end_error,
-            "needs_new_mentor": newcomer_id in attention.needing_new_mentor(session, [newcomer_id]),
+            "needs_new_mentor": newcomer_id
+            in attention.needing_new_mentor(session, me, [newcomer_id]),
             "not_matched": newcomer_minimal.not_matched_reason(newcomer.id)
             if newcomer.minimal
             else None,
@@ -311,11 +316,13 @@ def mentor_list(request: Request, me: CoordinatorPage, session: SessionDep) -> R
     )
 
 
-def waiting_histogram(session: Session) -> list[int]:
-    """How many waiting newcomers fall in each waiting-time bucket."""
+def waiting_histogram(session: Session, actor: Principal) -> list[int]:
+    """How many of the actor's programs' waiting newcomers fall in each waiting-time bucket."""
     now = utcnow()
     since = session.scalars(
-        select(Newcomer.waiting_since).where(Newcomer.status == NewcomerStatus.waiting)
+        select(Newcomer.waiting_since).where(
+            Newcomer.status == NewcomerStatus.waiting, scope.where(actor, Newcomer.program_id)
+        )
     ).all()
     counts = [0] * len(WAIT_BUCKETS)
     for started in since:
@@ -327,15 +334,22 @@ def waiting_histogram(session: Session) -> list[int]:
     return counts
 
 
-def weekly_outcomes(session: Session, weeks: int = 8) -> tuple[list[str], dict[str, list[int]]]:
-    """Pairing transitions per ISO week (last `weeks`), by the status they moved to."""
+def weekly_outcomes(
+    session: Session, actor: Principal, weeks: int = 8
+) -> tuple[list[str], dict[str, list[int]]]:
+    """The actor's programs' pairing transitions per ISO week (last `weeks`), by the status
+    they moved to."""
     now = utcnow()
     start = (now - timedelta(days=now.weekday(), weeks=weeks - 1)).replace(
         hour=0, minute=0, second=0, microsecond=0
     )
     rows = session.execute(
-        select(PairingEvent.at, PairingEvent.to_status).where(
-            PairingEvent.at >= start, PairingEvent.to_status.in_(OUTCOMES)
+        select(PairingEvent.at, PairingEvent.to_status)
+        .join(Pairing, Pairing.id == PairingEvent.pairing_id)
+        .where(
+            PairingEvent.at >= start,
+            PairingEvent.to_status.in_(OUTCOMES),
+            scope.where(actor, Pairing.program_id),
         )
     ).all()
     counts: Counter[tuple[int, str]] = Counter()
@@ -349,12 +363,12 @@ def weekly_outcomes(session: Session, weeks: int = 8) -> tuple[list[str], dict[s
 @router.get("/dashboard")
 def dashboard(request: Request, me: CoordinatorPage, session: SessionDep, now: NowDep) -> Response:
     """Waiting time, mentor load against capacity, and pairings per week by outcome."""
-    waiting = waiting_histogram(session)
+    waiting = waiting_histogram(session, me)
     rows, _ = mentors.list_mentors(session, actor=me, limit=500, offset=0)
     active = [m for m in rows if m.active and m.vetted]
     loads = capacity.loads(session, [m.id for m in active])
     busiest = sorted(active, key=lambda m: (-loads.get(m.id, 0), m.id))[:16]
-    week_labels, series = weekly_outcomes(session)
+    week_labels, series = weekly_outcomes(session, me)
     labels = [name for name, _ in WAIT_BUCKETS]
     return render(
         request,
@@ -380,9 +394,9 @@ def dashboard(request: Request, me: CoordinatorPage, session: SessionDep, now: N
             "week_labels": week_labels,
             "series": series,
             "total_waiting": sum(waiting),
-            "needs_new_mentor": len(attention.needing_new_mentor(session)),
-            "needs_action": attention.tab_counts(session)[attention.NEEDS_ACTION],
+            "needs_new_mentor": len(attention.needing_new_mentor(session, me)),
+            "needs_action": attention.tab_counts(session, me)[attention.NEEDS_ACTION],
             "free_slots": int(capacity.remaining(session, [m.id for m in active]).sum()),
-            **urgent.open_context(session, now=now),
+            **urgent.open_context(session, actor=me, now=now),
         },
     )

@@ -57,7 +57,7 @@ def pairing_list(
             "status": status,
             "tabs": TABS,
             "tab_labels": TAB_LABELS,
-            "counts": attention.tab_counts(session),
+            "counts": attention.tab_counts(session, me),
             "newcomer_names": _names(session, Newcomer, {p.newcomer_id for p in rows}),
             "mentor_names": _names(session, Mentor, {p.mentor_id for p in rows}),
         },

@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.engine import Connection
 
+from mentormatch import sqlite_tables
 from mentormatch.references import LENGTH, new_reference
 
 revision: str = "20261203_ids_and_references"
@@ -50,19 +51,6 @@ def _primary_key(table: str) -> str:
     return f"CONSTRAINT pk_{table} PRIMARY KEY (id)"
 
 
-def _items(create_sql: str) -> list[str]:
-    """The column and constraint definitions of a CREATE TABLE, split at top-level commas."""
-    body = create_sql[create_sql.index("(") + 1 : create_sql.rindex(")")]
-    items, depth, start = [], 0, 0
-    for i, char in enumerate(body):
-        depth += {"(": 1, ")": -1}.get(char, 0)
-        if char == "," and depth == 0:
-            items.append(body[start:i].strip())
-            start = i + 1
-    items.append(body[start:].strip())
-    return [item for item in items if item]
-
-
 def _references(conn: Connection, table: str) -> list[dict[str, object]]:
     """A distinct new reference for every row of `table`."""
     ids = conn.execute(sa.text(f"SELECT id FROM {table}")).scalars().all()
@@ -86,47 +74,10 @@ def _highest_named(conn: Connection, table: str) -> int:
     return max((conn.execute(sa.text(q)).scalar() or 0) for q in queries)
 
 
-def _rebuild(
-    conn: Connection, table: str, items: list[str], columns: list[str], *, refs: bool = False
-) -> None:
-    """SQLite's table rebuild: a copy with the new definition replaces the table, then its
-    indexes and triggers are created again (foreign keys are off: see migrations/env.py).
-    With `refs`, the copy's `reference` column comes from the temporary table `_refs`."""
-    kept = conn.execute(
-        sa.text(
-            "SELECT sql FROM sqlite_master WHERE tbl_name = :t AND type IN ('index', 'trigger')"
-            " AND sql IS NOT NULL"
-        ),
-        {"t": table},
-    )
-    kept_sql = list(kept.scalars())
-    new = f"_new_{table}"
-    conn.exec_driver_sql(f"CREATE TABLE {new} (\n\t" + ", \n\t".join(items) + "\n)")
-    copied = [f"o.{c}" for c in columns]
-    source = f"FROM {table} o"
-    if refs:
-        columns, copied = [*columns, "reference"], [*copied, "r.reference"]
-        source += " JOIN _refs r ON r.id = o.id"
-    conn.exec_driver_sql(
-        f"INSERT INTO {new} ({', '.join(columns)}) SELECT {', '.join(copied)} {source}"
-    )
-    conn.exec_driver_sql(f"DROP TABLE {table}")
-    conn.exec_driver_sql(f"ALTER TABLE {new} RENAME TO {table}")
-    for sql in kept_sql:
-        conn.exec_driver_sql(sql)
-
-
-def _columns(conn: Connection, table: str) -> list[str]:
-    return [row[1] for row in conn.exec_driver_sql(f"PRAGMA table_info({table})")]
-
-
 def _sqlite_upgrade(conn: Connection) -> None:
     for table in NEVER_REUSED:
-        create_sql = conn.execute(
-            sa.text("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = :t"),
-            {"t": table},
-        ).scalar_one()
-        items = _items(create_sql)
+        create_sql = sqlite_tables.create_sql(conn, table)
+        items = sqlite_tables.items(create_sql)
         if ID_PLAIN not in items or _primary_key(table) not in items:
             raise RuntimeError(f"{table}: unexpected definition, not rebuilt:\n{create_sql}")
         items.remove(_primary_key(table))
@@ -139,7 +90,8 @@ def _sqlite_upgrade(conn: Connection) -> None:
             rows = _references(conn, table)
             if rows:
                 conn.execute(sa.text("INSERT INTO _refs VALUES (:id, :reference)"), rows)
-        _rebuild(conn, table, items, _columns(conn, table), refs=refs)
+        extra = ("reference", "r.reference", "JOIN _refs r ON r.id = o.id") if refs else None
+        sqlite_tables.rebuild(conn, table, items, sqlite_tables.columns(conn, table), extra=extra)
         if refs:
             conn.exec_driver_sql("DROP TABLE _refs")
         conn.execute(sa.text("DELETE FROM sqlite_sequence WHERE name = :t"), {"t": table})
@@ -151,17 +103,14 @@ def _sqlite_upgrade(conn: Connection) -> None:
 
 def _sqlite_downgrade(conn: Connection) -> None:
     for table in NEVER_REUSED:
-        create_sql = conn.execute(
-            sa.text("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = :t"),
-            {"t": table},
-        ).scalar_one()
-        items = _items(create_sql)
+        create_sql = sqlite_tables.create_sql(conn, table)
+        items = sqlite_tables.items(create_sql)
         items[items.index(ID_AUTOINCREMENT)] = ID_PLAIN
         items = [i for i in items if i not in (REFERENCE_COLUMN, _unique(table))]
         constraints = [n for n, item in enumerate(items) if item.startswith("CONSTRAINT")]
         items.insert(constraints[0] if constraints else len(items), _primary_key(table))
-        columns = [c for c in _columns(conn, table) if c != "reference"]
-        _rebuild(conn, table, items, columns)
+        columns = [c for c in sqlite_tables.columns(conn, table) if c != "reference"]
+        sqlite_tables.rebuild(conn, table, items, columns)
 
 
 def upgrade() -> None:

@@ -1,0 +1,65 @@
+"""Finding programs: where a new newcomer or mentor belongs, and a program by its address."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from mentormatch.accounts.principal import Principal
+from mentormatch.errors import Invalid, NotFound
+from mentormatch.programs.models import Program, ProgramCoordinator
+
+
+def open_programs(session: Session) -> list[Program]:
+    """The programs taking requests (not archived), by name."""
+    return list(
+        session.scalars(
+            select(Program).where(Program.archived_at.is_(None)).order_by(Program.name, Program.id)
+        )
+    )
+
+
+def by_slug(session: Session, slug: str) -> Program:
+    """An open program by its address; 404 for an unknown or archived one."""
+    program = session.scalar(select(Program).where(Program.slug == slug))
+    if program is None or program.archived:
+        raise NotFound("no such program")
+    return program
+
+
+def for_intake(session: Session, slug: str | None) -> Program:
+    """The program a public request goes to: the one named, or the only open one."""
+    if slug is not None:
+        program = session.scalar(select(Program).where(Program.slug == slug))
+        if program is None or program.archived:
+            raise NotFound(f"program: no open program is called {slug!r}", field="program")
+        return program
+    found = open_programs(session)
+    if len(found) != 1:
+        names = ", ".join(p.slug for p in found) or "none is open"
+        raise Invalid(f"program: choose the program to ask ({names})", field="program")
+    return found[0]
+
+
+def for_new_mentor(session: Session, actor: Principal, slug: str | None) -> Program:
+    """The program a coordinator registers a mentor in: the one named (among theirs), or
+    their only open program."""
+    mine = [p for p in open_programs(session) if actor.sees(p.id)]
+    if slug is not None:
+        for program in mine:
+            if program.slug == slug:
+                return program
+        raise NotFound(f"program: you coordinate no open program called {slug!r}", field="program")
+    if len(mine) != 1:
+        names = ", ".join(p.slug for p in mine) or "you coordinate none"
+        raise Invalid(f"program: choose the mentor's program ({names})", field="program")
+    return mine[0]
+
+
+def join_only_program(session: Session, user_id: int) -> None:
+    """A new coordinator joins the installation's program when it runs exactly one (an
+    admin assigns them otherwise: `programs.admin`). The caller commits."""
+    found = open_programs(session)
+    if len(found) == 1:
+        session.add(ProgramCoordinator(program_id=found[0].id, user_id=user_id))
+        session.flush()

@@ -1,0 +1,157 @@
+"""A program's settings: what an admin may change while it runs, each with its default.
+
+One definition (`ProgramSettings`) serves the API, the admin page and every reader. A
+program stores only what an admin changed (`Program.settings`); everything else follows
+the installation's defaults, which the environment sets where a variable exists
+(`config.Settings`: MENTORMATCH_MIN_RECOVERY_DAYS, ..._MIN_AGE, ..._SERVES_YOUTH,
+..._PAIRING_EXPIRY_DAYS, ..._MATCH_WEIGHTS). Readers call `effective` on the program row
+they load, so a change is in force in every worker at the next request.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+from mentormatch import vocabulary
+from mentormatch.config import Settings
+from mentormatch.matching.program import resolve_weights
+from mentormatch.pairings.assignment import DEFAULT_WAIT_WEIGHT
+from mentormatch.programs.models import Program
+
+Words = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+# Tap-to-call and tap-to-text links (RFC 3966 tel:, RFC 5724 sms:) or a web page.
+_LINK = re.compile(r"^(tel:\+?[0-9]{2,15}|sms:\+?[0-9]{2,15}|https://[^\s<>\"']{4,200})$")
+
+
+class CrisisLinkSetting(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    label: Words = Field(examples=["Call 988"])
+    href: str = Field(
+        description="tel:NUMBER, sms:NUMBER or an https:// address", examples=["tel:988"]
+    )
+
+    @field_validator("href")
+    @classmethod
+    def _tappable(cls, value: str) -> str:
+        if not _LINK.match(value.strip()):
+            raise ValueError("must be tel:NUMBER, sms:NUMBER or an https:// address")
+        return value.strip()
+
+
+class CrisisResourceSetting(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: Words = Field(examples=["988 Suicide & Crisis Lifeline"])
+    contact: Words = Field(examples=["Call or text 988"])
+    region: Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)] = ""
+    links: list[CrisisLinkSetting] = Field(default_factory=list, max_length=4)
+
+
+class ProgramSettings(BaseModel):
+    """Every setting of a program, with its meaning; all are required once resolved."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    weights: dict[str, float] = Field(
+        description="How much each criterion counts in a suggestion (>= 0; names as in the "
+        "explanations: substance, schedule, pathway, experience, text, age, load, modes)"
+    )
+    min_recovery_days: int = Field(
+        ge=0, le=36500, description="A mentor's shortest time in recovery, in days"
+    )
+    mentor_longer_in_recovery: bool = Field(
+        description="A mentor must have been in recovery longer than the newcomer"
+    )
+    min_age: int = Field(ge=0, le=120, description="The youngest age the program serves")
+    serves_youth: bool = Field(
+        description="The program serves people under 18 (with youth-vetted mentors only)"
+    )
+    same_gender_default: bool = Field(
+        description="The intake starts with 'a mentor of my own gender' ticked"
+    )
+    request_expiry_days: int = Field(
+        ge=1, le=60, description="Days a mentor has to answer a request before it expires"
+    )
+    reminder_after_days: float = Field(
+        gt=0, le=60, description="Days after a request before the mentor is reminded once"
+    )
+    quiet_pairing_days: int = Field(
+        ge=1, le=365, description="Days without a logged contact before the mentor is reminded"
+    )
+    quiet_escalation_days: int = Field(
+        ge=1, le=365, description="Further quiet days before the pairing needs a coordinator"
+    )
+    fit_check_days: int = Field(
+        ge=1, le=365, description="Days after acceptance before both are asked 'a good fit?'"
+    )
+    capacity_cap: int = Field(ge=1, le=10, description="The most mentees a mentor may take")
+    wait_weight: float = Field(
+        ge=0,
+        le=1,
+        description="How much waiting time counts in whole-pool proposals (0: not at all; "
+        "0.05 breaks near-ties in favour of those who waited longest)",
+    )
+    intake_languages: list[str] = Field(
+        min_length=1, description="The languages the intake offers to choose from (codes)"
+    )
+    crisis_resources: list[CrisisResourceSetting] = Field(
+        min_length=1, max_length=6, description="Who to call in a crisis, for the program's country"
+    )
+    crisis_notice: Words = Field(description="The words shown above the crisis resources")
+
+    @field_validator("weights")
+    @classmethod
+    def _known_weights(cls, value: dict[str, float]) -> dict[str, float]:
+        return resolve_weights(value)
+
+    @field_validator("intake_languages")
+    @classmethod
+    def _known_languages(cls, value: list[str]) -> list[str]:
+        unknown = [code for code in value if code not in vocabulary.LANGUAGE_CODES]
+        if unknown:
+            raise ValueError(f"unknown language code {unknown[0]!r}")
+        return list(dict.fromkeys(value))
+
+    @model_validator(mode="after")
+    def _reminder_before_expiry(self) -> ProgramSettings:
+        if self.reminder_after_days >= self.request_expiry_days:
+            raise ValueError("reminder_after_days must be shorter than request_expiry_days")
+        return self
+
+
+def installation_defaults(settings: Settings) -> dict[str, Any]:
+    """What a program follows for every setting its admin has not changed."""
+    return {
+        "weights": resolve_weights(settings.match_weights or None),
+        "min_recovery_days": settings.min_recovery_days,
+        "mentor_longer_in_recovery": False,
+        "min_age": settings.min_age,
+        "serves_youth": settings.serves_youth,
+        "same_gender_default": False,
+        "request_expiry_days": settings.pairing_expiry_days,
+        "reminder_after_days": settings.pairing_expiry_days / 2,
+        "quiet_pairing_days": 14,
+        "quiet_escalation_days": 7,
+        "fit_check_days": 14,
+        "capacity_cap": 10,
+        "wait_weight": DEFAULT_WAIT_WEIGHT,
+        "intake_languages": [t.code for t in vocabulary.LANGUAGES],
+        "crisis_resources": [dict(r) for r in vocabulary.CRISIS_RESOURCES],
+        "crisis_notice": vocabulary.CRISIS_NOTICE,
+    }
+
+
+def effective(program: Program, settings: Settings) -> ProgramSettings:
+    """The program's settings in force: its own changes over the installation's defaults."""
+    return ProgramSettings.model_validate(installation_defaults(settings) | program.settings)

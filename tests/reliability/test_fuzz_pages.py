@@ -167,7 +167,8 @@ def _arrange(client: TestClient, db: Session, cast: Any) -> list[str]:
     """A waiting urgent newcomer the own mentor suits (approve and contacted forms), a
     proposal (decide form), the request the mentor was asked, due in three days (accept and
     decline forms), a password reset link in the outbox (the set-password form), and an
-    active pairing whose newcomer's page (returned, to be opened too) has the end form."""
+    active pairing whose newcomer's page (returned, to be opened too) has the end form;
+    the default program's intake address is returned to be opened too."""
     asked = db.get_one(Pairing, cast.own["mentor"]["pairing_id"])
     asked.expires_at = utcnow() + timedelta(days=3)
     # In crisis: its page also carries the "contacted" form.
@@ -211,7 +212,8 @@ def _arrange(client: TestClient, db: Session, cast: Any) -> list[str]:
     db.get_one(Newcomer, paired_id).status = NewcomerStatus.paired
     db.commit()
     cast.own["coordinator"]["pairing_id"] = paired.id
-    return [f"/coordinator/newcomers/{paired_id}"]
+    # A program's own intake (/p/{slug}/: its forms post there), which no id addresses.
+    return [f"/coordinator/newcomers/{paired_id}", "/p/main/"]
 
 
 def fuzz(

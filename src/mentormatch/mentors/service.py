@@ -20,6 +20,7 @@ from mentormatch.mentors.schemas import MentorCreate, MentorSelfUpdate, MentorUp
 from mentormatch.profiles import age_in, check_location
 from mentormatch.programs import scope
 from mentormatch.programs import service as programs
+from mentormatch.programs.settings import effective
 
 OBJECT = "mentor"
 
@@ -38,11 +39,10 @@ def create_mentor(
     Kept to the fewest statements (issue 13: 1,000 in under 30 s): the account, the
     profile, the invitation's token and its outbox message, the audit row; no hashing.
     """
-    if age_in(body.birth_year) < settings.min_age:
-        raise Invalid(
-            f"birth_year: mentors must be at least {settings.min_age}", field="birth_year"
-        )
     program = programs.for_new_mentor(session, actor, body.program)
+    min_age = effective(program, settings).min_age  # the mentor's program's
+    if age_in(body.birth_year) < min_age:
+        raise Invalid(f"birth_year: mentors must be at least {min_age}", field="birth_year")
     user = accounts.create_user(session, email=body.email, password=None, role=Role.mentor)
     fields = body.model_dump(exclude={"email", "program"}, mode="json")
     fields["recovery_start"] = body.recovery_start

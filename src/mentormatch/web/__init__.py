@@ -9,6 +9,7 @@ from mentormatch.web import (
     account,
     admin,
     coordinator,
+    intake,
     mentor,
     newcomer,
     pairing_pages,
@@ -19,6 +20,7 @@ from mentormatch.web.core import STATIC_DIR
 
 router = APIRouter()
 for _pages in (
+    intake.router,
     newcomer.router,
     staff.router,
     account.router,

@@ -161,6 +161,16 @@ class TestFrontDoor:
         home = client.get("/").text
         assert 'href="/p/puente/"' not in home and 'href="/intake"' in home
 
+    def test_with_no_program_open_the_front_door_says_so_with_crisis_resources(
+        self, client: TestClient, db: Session
+    ) -> None:
+        db.get_one(Program, DEFAULT_PROGRAM_ID).archived_at = utcnow()
+        db.commit()
+        home = client.get("/")
+        assert home.status_code == 200 and "No program is taking requests" in home.text
+        assert MAIN_CRISIS in home.text
+        assert client.get("/intake", follow_redirects=False).headers["location"] == "/"
+
 
 class TestNewcomersOwnProgram:
     def test_status_pages_show_their_programs_name_and_crisis_resources_only(

@@ -101,9 +101,14 @@ def logout(principal: SignedInDep, session: SessionDep) -> None:
 def create_user(
     body: UserCreate, admin: AdminDep, session: SessionDep, settings: SettingsDep
 ) -> UserPublic:
-    """Create a coordinator or admin account; without a password, invite them to choose one."""
+    """Create a coordinator or admin account; without a password, invite them to choose one.
+    A coordinator joins the programs listed in `programs` (slugs)."""
     user = service.create_user(
-        session, email=body.email, password=body.password, role=Role(body.role)
+        session,
+        email=body.email,
+        password=body.password,
+        role=Role(body.role),
+        programs=body.programs,
     )
     if body.password is None:
         service.invite(session, user=user, settings=settings)

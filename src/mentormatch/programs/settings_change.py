@@ -56,15 +56,31 @@ def _field(loc: tuple[Any, ...], message: str) -> str:
     return "reminder_after_days" if "reminder_after_days" in message else "settings"
 
 
+class InvalidSettings(Invalid):
+    """Settings that do not hold together: names the first field; `problems` holds all."""
+
+    def __init__(self, name: str, message: str, problems: dict[str, str]) -> None:
+        super().__init__(f"{name}: {message[:1].lower()}{message[1:]}", field=name)
+        self.problems = problems
+
+
+def problems(exc: ValidationError) -> dict[str, str]:
+    """Each field at fault (dotted) with what is wrong with it, in the order found."""
+    found: dict[str, str] = {}
+    for problem in exc.errors():
+        message = str(problem.get("msg", "")).removeprefix("Value error, ")
+        found.setdefault(_field(tuple(problem["loc"]), message), message)
+    return found
+
+
 def _validated(merged: dict[str, Any]) -> dict[str, Any]:
-    """`merged` checked as a whole; Invalid (422) naming the first field at fault."""
+    """`merged` checked as a whole; InvalidSettings (422) otherwise."""
     try:
         return ProgramSettings.model_validate(merged).model_dump(mode="json")
     except ValidationError as exc:
-        problem = exc.errors()[0]
-        message = str(problem.get("msg", "")).removeprefix("Value error, ")
-        name = _field(tuple(problem["loc"]), message)
-        raise Invalid(f"{name}: {message[:1].lower()}{message[1:]}", field=name) from exc
+        found = problems(exc)
+        name, message = next(iter(found.items()))
+        raise InvalidSettings(name, message, found) from exc
 
 
 def proposed(program: Program, changes: dict[str, Any], settings: Settings) -> dict[str, Any]:

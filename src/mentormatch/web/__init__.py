@@ -12,6 +12,8 @@ from mentormatch.web import (
     mentor,
     newcomer,
     pairing_pages,
+    program_settings,
+    programs,
     staff,
     urgent,
 )
@@ -23,6 +25,8 @@ for _pages in (
     staff.router,
     account.router,
     admin.router,
+    programs.router,
+    program_settings.router,
     coordinator.router,
     pairing_pages.router,
     urgent.router,

@@ -40,12 +40,12 @@ OTHER_MENTOR_INTERESTS = "zq-mentor-interests-7f3a"
 NEVER_SHOWN = ("$argon2", "password_hash", "token_hash", "status_token_hash")
 
 
-def insert_mentor(db: Session, **overrides: object) -> Mentor:
+def insert_mentor(db: Session, program_id: int = DEFAULT_PROGRAM_ID, **overrides: object) -> Mentor:
     """A mentor and their account written directly (no argon2 hashing per mentor)."""
     body = mentor_body(**overrides)
     user = make_user(db, Role.mentor, email=body.pop("email"))
     body["recovery_start"] = date.fromisoformat(body["recovery_start"])
-    mentor = Mentor(**body, user_id=user.id, program_id=DEFAULT_PROGRAM_ID)
+    mentor = Mentor(**body, user_id=user.id, program_id=program_id)
     db.add(mentor)
     db.flush()
     return mentor

@@ -20,6 +20,7 @@ from mentormatch.mentors.schemas import MentorCreate, MentorSelfUpdate, MentorUp
 from mentormatch.profiles import age_in, check_location
 from mentormatch.programs import scope
 from mentormatch.programs import service as programs
+from mentormatch.programs import settings as program_settings
 
 OBJECT = "mentor"
 
@@ -43,6 +44,7 @@ def create_mentor(
             f"birth_year: mentors must be at least {settings.min_age}", field="birth_year"
         )
     program = programs.for_new_mentor(session, actor, body.program)
+    capacity.check_cap(body.capacity, program_settings.effective(program, settings).capacity_cap)
     user = accounts.create_user(session, email=body.email, password=None, role=Role.mentor)
     fields = body.model_dump(exclude={"email", "program"}, mode="json")
     fields["recovery_start"] = body.recovery_start
@@ -97,6 +99,7 @@ def update_mentor(
     actor: Principal,
     mentor_id: int,
     body: MentorUpdate | MentorSelfUpdate,
+    settings: Settings,
 ) -> Mentor:
     """Apply a partial update under the mentor's lock; 409 when `version` is stale or capacity
     would go below the current load. A mentor who pauses, is retired (`active: false`) or
@@ -128,6 +131,8 @@ def update_mentor(
     if nulls:
         raise Invalid(f"{nulls[0]}: cannot be empty", field=nulls[0])
     if "capacity" in changes:
+        rules = program_settings.of_program(session, mentor.program_id, settings)
+        capacity.check_cap(changes["capacity"], rules.capacity_cap)
         capacity.check_new_capacity(session, mentor, changes["capacity"])
     for name, value in changes.items():
         setattr(mentor, name, value)

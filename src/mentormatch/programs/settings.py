@@ -21,6 +21,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from sqlalchemy.orm import Session
 
 from mentormatch import vocabulary
 from mentormatch.config import Settings
@@ -160,3 +161,8 @@ def installation_defaults(settings: Settings) -> dict[str, Any]:
 def effective(program: Program, settings: Settings) -> ProgramSettings:
     """The program's settings in force: its own changes over the installation's defaults."""
     return ProgramSettings.model_validate(installation_defaults(settings) | program.settings)
+
+
+def of_program(session: Session, program_id: int, settings: Settings) -> ProgramSettings:
+    """The settings in force for the program with this id (read from its row now)."""
+    return effective(session.get_one(Program, program_id), settings)

@@ -158,8 +158,13 @@ class TestCoordinators:
     ) -> None:
         body = {"email": "new@example.org", "role": "coordinator", "programs": ["nowhere"]}
         response = client.post("/api/v1/users", json=body, headers=admin.headers)
-        assert response.status_code == 422
+        assert response.status_code == 404
         assert response.json()["field"] == "programs"
+        as_admin = client.post(
+            "/api/v1/users", json=body | {"role": "admin"}, headers=admin.headers
+        )
+        assert as_admin.status_code == 409
+        assert as_admin.json()["field"] == "programs"
         # Nothing half-written: the email is still free.
         body["programs"] = ["main"]
         assert client.post("/api/v1/users", json=body, headers=admin.headers).status_code == 201

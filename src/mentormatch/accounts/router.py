@@ -95,7 +95,7 @@ def logout(principal: SignedInDep, session: SessionDep) -> None:
                 )
             }
         },
-        **error_responses(401, 403, 409, 413, 422),
+        **error_responses(401, 403, 404, 409, 413, 422),
     },
 )
 def create_user(

@@ -23,7 +23,7 @@ from mentormatch.accounts.security import (
 from mentormatch.audit import service as audit
 from mentormatch.config import Settings
 from mentormatch.db import utcnow
-from mentormatch.errors import Conflict, Invalid, NotFound, TooManyRequests, Unauthorized
+from mentormatch.errors import Conflict, NotFound, TooManyRequests, Unauthorized
 from mentormatch.programs import admin as program_admin
 from mentormatch.programs import service as program_service
 
@@ -40,12 +40,15 @@ def create_user(
 
     Without a password the account cannot sign in until its owner sets one (an invitation,
     `passwords.send_link`). The unique constraint answers "taken" in the INSERT itself: no
-    count before it. A coordinator joins the open programs named in `programs` (422 naming
-    it for an unknown one, or for an admin), or without it the only open program. The caller
-    commits.
+    count before it. A coordinator joins the open programs named in `programs` (404 naming
+    it for an unknown one; an admin has none: 409), or without it the only open program. The
+    caller commits.
     """
     if programs is not None and role is not Role.coordinator:
-        raise Invalid("programs: only a coordinator belongs to programs", field="programs")
+        raise Conflict(
+            "programs: only a coordinator belongs to programs (an admin manages them all)",
+            field="programs",
+        )
     email = normalise_email(email)
     if password is not None:
         check_strength(password, email=email)

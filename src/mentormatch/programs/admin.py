@@ -186,12 +186,12 @@ def remove_coordinator(
 
 
 def join_by_slugs(session: Session, *, user_id: int, slugs: Sequence[str]) -> None:
-    """A new coordinator joins the open programs named by slug; 422 naming `programs` for an
-    unknown or archived one. The caller commits."""
+    """A new coordinator joins the open programs named by slug; 404 naming `programs` for an
+    unknown or archived one (as the intake answers). The caller commits."""
     wanted = list(dict.fromkeys(slugs))
     found = {p.slug: p for p in open_programs(session) if p.slug in wanted}
     for slug in wanted:
         if slug not in found:
-            raise Invalid(f"programs: no open program is called {slug!r}", field="programs")
+            raise NotFound(f"programs: no open program is called {slug!r}", field="programs")
     session.add_all(ProgramCoordinator(program_id=found[s].id, user_id=user_id) for s in wanted)
     session.flush()

@@ -165,6 +165,8 @@ def change_settings(
     program = admin.get(session, program_id)
     changes = body.model_dump(exclude_unset=True)
     version = changes.pop("settings_version")
+    if isinstance(changes.get("weights"), dict):  # only the criteria sent
+        changes["weights"] = body.weights.model_dump(exclude_unset=True)  # type: ignore[attr-defined]
     settings_change.change(
         session,
         actor=me,

@@ -8,8 +8,9 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, create_model
 
 from mentormatch.deps import RowId
+from mentormatch.matching.program import CRITERIA
 from mentormatch.profiles import Flag, NoNul, ProgramSlug
-from mentormatch.programs.settings import ProgramSettings
+from mentormatch.programs.settings import ProgramSettings, Weight
 
 ProgramName = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120), NoNul
@@ -85,9 +86,24 @@ class ProgramSettingsPublic(BaseModel):
     )
 
 
+WeightsPatch = create_model(  # type: ignore[call-overload]
+    "WeightsPatch",
+    __config__=ConfigDict(extra="forbid"),
+    __doc__="The criteria whose weight changes (the others keep theirs)",
+    **{c: (Weight | None, Field(default=None, examples=[3.0])) for c in CRITERIA},
+)
+
+
 def _optional(name: str) -> tuple[Any, Any]:
+    """A setting as a PATCH takes it: its bounds, optional, null meaning the default."""
     info = ProgramSettings.model_fields[name]
-    annotation: Any = dict[str, float] if name == "weights" else info.annotation
+    annotation: Any
+    if name == "weights":
+        annotation = WeightsPatch
+    elif info.annotation is bool:
+        annotation = Flag
+    else:
+        annotation = Annotated[(info.annotation, *info.metadata)]
     return (
         annotation | None,
         Field(default=None, description=f"{info.description} (null: back to the default)"),

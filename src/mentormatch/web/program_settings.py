@@ -55,6 +55,8 @@ def shown(value: Any) -> str:
         return ", ".join(value) or "none"
     if isinstance(value, (int, str)):
         return str(value)
+    if isinstance(value, dict) and all(isinstance(v, (int, float)) for v in value.values()):
+        return ", ".join(f"{k} {v:g}" for k, v in value.items())
     return json.dumps(value, ensure_ascii=False)
 
 

@@ -248,3 +248,23 @@ def test_coordinator_pages_of_a_show_nothing_of_b(client: TestClient, db: Sessio
     client.cookies.clear()
     assert _state_of_b(db, b) == before
     assert _reads_of_b(db, _a_coordinator_id(db, cast), b) == []
+
+
+def test_a_coordinator_of_both_programs_sees_which_program_each_belongs_to(
+    client: TestClient, db: Session
+) -> None:
+    cast = make_cast(client, db)
+    b = _program_b(client, db)
+    both = make_user(db, Role.coordinator, programs=(1, b["program"]))
+    cast.headers["coordinator"] = bearer(token_for(db, both))
+    db.commit()
+    queue = _page(client, cast, "/coordinator")
+    assert B_NEWCOMER in queue.text and "Other program" in queue.text
+    page = _page(client, cast, f"/coordinator/newcomers/{b['ids']['newcomer_id']}")
+    assert page.status_code == 200
+    assert re.search(r'id="program">Other program<', page.text)
+    client.cookies.clear()
+    # A coordinator of one program is not told about programs at all.
+    cast.headers["coordinator"] = b["coordinator"]
+    assert "Other program" not in _page(client, cast, "/coordinator").text
+    client.cookies.clear()

@@ -23,6 +23,7 @@ from mentormatch.newcomers.models import Newcomer, NewcomerStatus
 from mentormatch.pairings import attention, queries, requests, whole_pool
 from mentormatch.pairings.models import PairingStatus
 from mentormatch.pairings.schemas import EndReason, RejectReason
+from mentormatch.programs import service as programs
 from mentormatch.web import forms
 from mentormatch.web.core import CoordinatorPage, FormDep, WebRoute, redirect, render
 
@@ -67,6 +68,7 @@ def queue(
             "status": status,
             "statuses": list(NewcomerStatus),
             "needs_new_mentor": attention.needing_new_mentor(session, me, [n.id for n in rows]),
+            "programs": programs.names_when_several(session, me),
             **urgent.open_context(session, actor=me, now=now),
         },
     )
@@ -113,6 +115,7 @@ def _newcomer_page(
         "coordinator/newcomer.html",
         {
             "n": newcomer,
+            "programs": programs.names_when_several(session, me),
             "suggestions": suggestions,
             "explanation": explanation,
             "why": why,

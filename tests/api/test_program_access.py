@@ -39,6 +39,7 @@ from tests.reliability.people import (
 B_NEWCOMER = "Bq-newcomer-9c1e"
 B_MENTOR = "Bq-mentor-9c1e"
 B_HOPES = "bq-hopes-marker-9c1e"
+B_COORDINATOR = "bq-coordinator-9c1e@example.org"  # alerted about B's urgent request
 
 
 def _program_b(client: TestClient, db: Session) -> dict[str, Any]:
@@ -46,6 +47,8 @@ def _program_b(client: TestClient, db: Session) -> dict[str, Any]:
     program = Program(slug="other-program", name="Other program")
     db.add(program)
     db.flush()
+    coordinator_b = make_user(db, Role.coordinator, email=B_COORDINATOR, programs=(program.id,))
+    db.commit()
     created = client.post(
         "/api/v1/newcomers",
         json=intake_body(
@@ -62,7 +65,6 @@ def _program_b(client: TestClient, db: Session) -> dict[str, Any]:
         status=PairingStatus.approved,
     )
     db.add(pairing)
-    coordinator_b = make_user(db, Role.coordinator, programs=(program.id,))
     db.flush()
     db.add(UrgentContact(newcomer_id=newcomer, coordinator_id=coordinator_b.id,
                          outcome="no_answer", handled=False, note="B's note"))  # fmt: skip
@@ -190,7 +192,7 @@ LIST_ROUTES = [
 
 
 def _markers_of_b(b: dict[str, Any]) -> tuple[str, ...]:
-    return (B_NEWCOMER, B_MENTOR, B_HOPES, b["reference"])
+    return (B_NEWCOMER, B_MENTOR, B_HOPES, B_COORDINATOR, b["reference"])
 
 
 def test_no_list_of_a_shows_bs_people(client: TestClient, db: Session) -> None:
@@ -246,3 +248,23 @@ def test_coordinator_pages_of_a_show_nothing_of_b(client: TestClient, db: Sessio
     client.cookies.clear()
     assert _state_of_b(db, b) == before
     assert _reads_of_b(db, _a_coordinator_id(db, cast), b) == []
+
+
+def test_a_coordinator_of_both_programs_sees_which_program_each_belongs_to(
+    client: TestClient, db: Session
+) -> None:
+    cast = make_cast(client, db)
+    b = _program_b(client, db)
+    both = make_user(db, Role.coordinator, programs=(1, b["program"]))
+    cast.headers["coordinator"] = bearer(token_for(db, both))
+    db.commit()
+    queue = _page(client, cast, "/coordinator")
+    assert B_NEWCOMER in queue.text and "Other program" in queue.text
+    page = _page(client, cast, f"/coordinator/newcomers/{b['ids']['newcomer_id']}")
+    assert page.status_code == 200
+    assert re.search(r'id="program">Other program<', page.text)
+    client.cookies.clear()
+    # A coordinator of one program is not told about programs at all.
+    cast.headers["coordinator"] = b["coordinator"]
+    assert "Other program" not in _page(client, cast, "/coordinator").text
+    client.cookies.clear()

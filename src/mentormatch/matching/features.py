@@ -17,6 +17,7 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+from numba.extending import register_jitable
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from mentormatch import vocabulary as vocab
@@ -210,6 +211,19 @@ class MentorArrays:
 
     def __len__(self) -> int:
         return len(self.id)
+
+    @property
+    def s0(self) -> np.ndarray:
+        """Schedule word 0 (UTC hours 0-63), likewise ``s1`` and ``s2``."""
+        return self.schedule[0]
+
+    @property
+    def s1(self) -> np.ndarray:
+        return self.schedule[1]
+
+    @property
+    def s2(self) -> np.ndarray:
+        return self.schedule[2]
 
     def take(self, index: np.ndarray | slice) -> MentorArrays:
         """Rows ``index`` (a slice gives views, an index array gives copies)."""
@@ -509,6 +523,19 @@ class NewcomerArrays:
             schedule=np.stack([q.schedule for q in queries], axis=1).astype(np.uint64),
         )
 
+    @property
+    def s0(self) -> np.ndarray:
+        """Schedule word 0 (UTC hours 0-63), likewise ``s1`` and ``s2``."""
+        return self.schedule[0]
+
+    @property
+    def s1(self) -> np.ndarray:
+        return self.schedule[1]
+
+    @property
+    def s2(self) -> np.ndarray:
+        return self.schedule[2]
+
     def take(self, rows: np.ndarray) -> NewcomerArrays:
         """Rows ``rows`` (for pairs)."""
         out = {}
@@ -518,14 +545,15 @@ class NewcomerArrays:
         return NewcomerArrays(**out)
 
 
-def near_mask(m: MentorArrays, n: NewcomerArrays) -> np.ndarray:
-    """In person possible: both offer it and each is within the other's radius."""
+@register_jitable(inline="always", error_model="numpy", _nrt=False)
+def near(m: Any, n: Any) -> Any:
+    """In person possible: both offer it and each is within the other's radius (squared
+    chord of unit vectors; a missing location or radius is NaN and never near). Arrays
+    broadcast; the compiled kernel calls it on one mentor's scalars."""
     dx = m.ux - n.ux
     d2 = dx * dx
     dy = m.uy - n.uy
     d2 += dy * dy
     dz = m.uz - n.uz
     d2 += dz * dz
-    near = d2 <= np.minimum(m.reach2, n.reach2)
-    near &= (m.modes & n.modes & np.uint8(IN_PERSON)) != 0
-    return near
+    return ((m.modes & n.modes & IN_PERSON) != 0) & (d2 <= np.minimum(m.reach2, n.reach2))

@@ -115,13 +115,7 @@ class MentorRanker(BaseEstimator):
         self.mentor_ids_ = m.id
         self.positions_ = pd.Index(m.id)
         self.text_csc_ = self.text_.tocsc()
-        eligible = (
-            m.active
-            & (m.load < m.capacity)
-            & (p.reference_day - m.recovery_day.astype(np.int64) >= p.min_recovery_days)
-            & (m.age >= p.min_age)
-        )
-        idx = np.flatnonzero(eligible)
+        idx = np.flatnonzero(rules.in_pool(m, p))
         idx = idx[np.lexsort((m.id[idx], kernel.signature_keys(m.take(idx))))]
         self.pool_index_ = idx
         self.pool_ = m.take(idx)
@@ -196,7 +190,7 @@ class MentorRanker(BaseEstimator):
     @staticmethod
     def _criteria_columns(top: kernel.TopK, k: int) -> ScanResult:
         """The top-k with the criterion columns of its pairs (flat, NaN where n/a)."""
-        keep = np.arange(k)[None, :] < top.count[:, None]
+        keep = np.arange(k)[None, :] < top.found[:, None]
         applies = np.broadcast_to(top.applies[:, None, :], top.values.shape)[keep]
         flat = np.where(applies, top.values[keep].astype(np.float64), np.nan)
         return top, {c: flat[:, i] for i, c in enumerate(CRITERIA)}
@@ -241,7 +235,7 @@ class MentorRanker(BaseEstimator):
     def _top(self, row: Newcomers, k: int) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
         """Pool positions, scores and criterion values of one newcomer's top-k feasible mentors."""
         top, parts = self._scan(row, k)
-        c = top.count[0]
+        c = top.found[0]
         return top.position[0, :c], top.score[0, :c], parts
 
     def rank(self, newcomers: pd.DataFrame, k: int = 10) -> pd.DataFrame:
@@ -251,8 +245,8 @@ class MentorRanker(BaseEstimator):
         cols: dict[str, list[np.ndarray]] = {c: [] for c in names}
         for chunk, scanned in self._scanned(newcomers, k):
             top, parts = self._criteria_columns(scanned, k)
-            keep = np.arange(k)[None, :] < top.count[:, None]
-            cols["newcomer_id"].append(np.repeat(chunk.id, top.count))
+            keep = np.arange(k)[None, :] < top.found[:, None]
+            cols["newcomer_id"].append(np.repeat(chunk.id, top.found))
             cols["mentor_id"].append(self.pool_.id[top.position[keep]])
             cols["rank"].append(np.nonzero(keep)[1] + 1)
             cols["score"].append(top.score[keep].astype(np.float64))
@@ -280,11 +274,11 @@ class MentorRanker(BaseEstimator):
         lists = kernel.MentorLists(len(self.pool_), mentor_k) if mentor_k else None
         offset = 0
         for chunk, top in self._scanned(newcomers, k, lists):
-            keep = np.arange(k)[None, :] < top.count[:, None]
+            keep = np.arange(k)[None, :] < top.found[:, None]
             rows.append(np.nonzero(keep)[0] + offset)
             cols.append(top.position[keep])
             vals.append(top.score[keep])
-            last.append((top.count, top.score[:, k - 1], top.position[:, k - 1]))
+            last.append((top.found, top.score[:, k - 1], top.position[:, k - 1]))
             ids.extend(chunk.id.tolist())
             offset += len(chunk)
         if lists is not None and last:  # each mentor's picks not in the row's own top-k
@@ -358,9 +352,7 @@ class MentorRanker(BaseEstimator):
         pair = rules.Pair(m, q, self.program_)
         ok = rules.feasible(pair)
         text = criteria.text_scores(self.text_csc_, q)
-        values, applies = criteria.components(m, pair.side, self.program_, text=text,
-                                              near=pair.near)  # fmt: skip
-        score = criteria.total(values, applies, self.program_.weights)
+        values, applies, score = criteria.components(m, pair.side, self.program_, text=text)
         parts = criteria.as_columns(values, applies, np.array([position]))
         comp = {c: float(v[0]) for c, v in parts.items() if not np.isnan(v[0])}
         s, mid = score[position], m.id[position]

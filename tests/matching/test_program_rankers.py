@@ -213,3 +213,31 @@ def test_the_default_program_keeps_its_suggestions_when_another_program_is_added
     first = _suggestions(client, staff, a.newcomers[0])
     _side(client, staff, db, "second", mentors=5, newcomers=0)
     assert _suggestions(client, staff, a.newcomers[0]) == first
+
+
+def test_a_program_may_let_mentors_be_shorter_in_recovery_than_the_newcomer(
+    client: TestClient, db: Session, staff: dict[str, str]
+) -> None:
+    a = _side(client, staff, db, "main", mentors=1, newcomers=0)
+    b = _side(client, staff, db, "second", mentors=1, newcomers=0)
+    earlier = intake_body(recovery_start="2015-06-01")  # before the mentors' (2018)
+    newcomer = {}
+    for side in (a, b):
+        created = client.post("/api/v1/newcomers", json=earlier | {"program": side.slug})
+        assert created.status_code == 201, created.text
+        newcomer[side.slug] = found_newcomer_id(client, staff, created.json())
+    assert _suggested(client, staff, newcomer["main"]) == set()  # the installation's default
+    why = client.get(
+        f"/api/v1/newcomers/{newcomer['main']}/suggestions/{a.mentors[0]}", headers=staff
+    ).json()
+    assert why["failed_rules"] == [
+        {
+            "code": "recovery_time",
+            "message": "Mentor's recovery did not start before the newcomer's.",
+        }
+    ]
+
+    _change_settings(db, a.program_id, mentor_longer_in_recovery=False)
+
+    assert _suggested(client, staff, newcomer["main"]) == set(a.mentors)
+    assert _suggested(client, staff, newcomer["second"]) == set()

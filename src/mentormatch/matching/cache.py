@@ -56,6 +56,7 @@ def ranker_params(program: ProgramSettings, settings: Settings) -> dict[str, Any
         "weights": dict(program.weights),
         "overlap_saturation_hours": settings.overlap_saturation_hours,
         "min_recovery_days": program.min_recovery_days,
+        "mentor_longer_in_recovery": program.mentor_longer_in_recovery,
         "min_age": program.min_age,
         "serves_youth": program.serves_youth,
     }

@@ -22,6 +22,7 @@ from numba.extending import register_jitable
 _HERE = Path(__file__).parent
 SOURCES: Final = (
     *(_HERE / name for name in ("compiled.py", "criteria.py", "features.py", "kernel.py",
+                                "newcomer_rows.py", "pool.py", "program.py",
                                 "rules.py", "topk.py")),
     _HERE.parent / "vocabulary.py",
     _HERE.parent / "mentors" / "capacity.py",

@@ -38,10 +38,9 @@ from mentormatch.matching.features import (
     REMOTE_MODES,
     SUBSTANCE_CODES,
     MentorArrays,
-    NewcomerArrays,
-    Query,
     near,
 )
+from mentormatch.matching.newcomer_rows import Newcomer, Query
 from mentormatch.matching.program import CRITERIA, Params, Program
 from mentormatch.vocabulary import FAMILY_OF
 
@@ -149,7 +148,7 @@ def text_scores(X: sp.csc_matrix, q: Query) -> np.ndarray:
 
 
 def components(
-    m: MentorArrays, n: NewcomerArrays, p: Program, *, text: np.ndarray
+    m: MentorArrays, n: Newcomer, p: Program, *, text: np.ndarray
 ) -> tuple[dict[str, np.ndarray], dict[str, bool], np.ndarray]:
     """Every criterion for mentor rows ``m`` against one newcomer ``n`` (shape-(1,) arrays).
 

@@ -5,10 +5,9 @@ categorical hard rules read (``RUN_FIELDS``), skipping a failing run whole. Adja
 passing runs form a span, scored in straight branch-free loops that the compiler
 vectorises (per-mentor rules, the eight criteria, the weighted mean); the k best are
 kept as packed keys (``topk``), and a kept mentor's criteria are recomputed from the same
-function at the end. The rules are ``rules.RULES``' own run and per-mentor parts,
-compiled in; the arithmetic repeats ``criteria.components`` and ``criteria.total``
-operation by operation in float32, so a score from here is bit-identical to the one
-``explain`` computes with numpy (a test checks this). The free-text cosine is
+function at the end. The rules are ``rules.RULES``' own run and per-mentor parts and the
+criteria ``criteria.py``'s own functions, compiled in: a score from here is the one
+``explain`` computes with numpy, bit for bit (a test checks this). The free-text cosine is
 accumulated from the pool's CSC posting lists of the newcomer's terms only.
 
 The same loop serves one newcomer (``suggestions``) and many (``rank``,
@@ -17,8 +16,9 @@ whole-pool assignment needs those edges so that a mentor nobody ranks highly can
 be used. Calls release the GIL, so ``scan`` splits large batches over threads.
 
 Everything the compiled code reads is a named tuple of arrays (numba reads a field of
-one as cheaply as a positional argument): ``Pool`` (``Runs``, ``Mentors``, ``Postings``),
-``Batch`` (newcomer rows), ``Params`` (the program), ``TopK`` (the output).
+one as cheaply as a positional argument): ``pool.Pool``, ``Batch`` (newcomer rows,
+``newcomer_rows.Newcomer``), ``program.Params``, ``TopK`` (the output). The parts of the
+loop are inlined by numba and compiled without reference counts (``compiled.part``).
 """
 
 from __future__ import annotations
@@ -29,7 +29,6 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Final, NamedTuple
 
 import numpy as np
-import scipy.sparse as sp
 
 from mentormatch.matching import rules
 from mentormatch.matching.compiled import all_of, jit, part
@@ -42,11 +41,9 @@ from mentormatch.matching.criteria import (
     substance_credit,
     weighted,
 )
-from mentormatch.matching.features import (
-    F32,
-    MentorArrays,
-    Newcomers,
-)
+from mentormatch.matching.features import F32
+from mentormatch.matching.newcomer_rows import Newcomer, Newcomers
+from mentormatch.matching.pool import Mentor, Pool, RunCode, signature_keys
 from mentormatch.matching.program import CRITERIA, Params, Program
 from mentormatch.matching.topk import (
     THREADS,
@@ -62,137 +59,6 @@ __all__ = ["THREADS", "Batch", "MentorLists", "Pool", "TopK", "scan", "signature
 
 MIN_ROWS_PER_THREAD: Final = 64
 BLOCK_ROWS: Final = 32  # rows a thread takes at a time, so that neither waits long for the other
-
-
-class RunCode(NamedTuple):
-    """The codes a run of pool mentors shares (what ``Rule.run`` parts may read)."""
-
-    gender: Any
-    accepts: Any
-    languages: Any
-    modes: Any
-    ruled_out: Any
-    affirming: Any
-    youth_vetted: Any
-
-
-RUN_FIELDS: Final = RunCode._fields
-
-
-class Runs(NamedTuple):
-    """Per run: its first pool position (and the pool size last), then its codes."""
-
-    start: np.ndarray
-    codes: RunCode
-
-
-class Mentor(NamedTuple):
-    """What the kernel reads per pool mentor (``Rule.each`` parts and the criteria)."""
-
-    recovery_day: Any
-    age: Any
-    ux: Any
-    uy: Any
-    uz: Any
-    reach2: Any
-    modes: Any
-    experience: Any
-    pathways: Any
-    load_score: Any
-    substances: Any
-    families: Any
-    s0: Any
-    s1: Any
-    s2: Any
-
-
-class Postings(NamedTuple):
-    """The pool's TF-IDF matrix as CSC posting lists (term -> mentor rows, weights)."""
-
-    indptr: np.ndarray
-    rows: np.ndarray
-    data: np.ndarray
-
-
-class Pool(NamedTuple):
-    """The kernel's view of a signature-sorted pool."""
-
-    runs: Runs
-    mentors: Mentor  # of arrays
-    text: Postings
-    ids: np.ndarray
-    id_rank: np.ndarray  # each position's rank in id order
-    by_rank: np.ndarray  # its inverse
-
-    @classmethod
-    def of(cls, m: MentorArrays, text: sp.csc_matrix) -> Pool:
-        """Run boundaries with their codes, and the columns the kernel reads per mentor."""
-        keys = signature_keys(m)
-        first = np.concatenate([[0], np.flatnonzero(np.diff(keys)) + 1]).astype(np.int64)
-        if not len(m):
-            first = first[:0]
-        c = np.ascontiguousarray
-        codes = RunCode(*(c(getattr(m, f)[first]) for f in RUN_FIELDS))
-        s0, s1, s2 = m.schedule
-        fields = {**{f: getattr(m, f) for f in Mentor._fields[:12]}, "s0": s0, "s1": s1, "s2": s2}
-        return cls(
-            runs=Runs(np.append(first, len(m)).astype(np.int64), codes),
-            mentors=Mentor(**{f: c(v) for f, v in fields.items()}),
-            text=Postings(
-                text.indptr.astype(np.int64),
-                text.indices.astype(np.int64),
-                text.data.astype(np.float32),
-            ),
-            ids=c(m.id),
-            id_rank=_ranks(m.id),
-            by_rank=np.argsort(m.id, kind="stable").astype(np.int64),
-        )
-
-    def run_bounds(self, positions: np.ndarray) -> np.ndarray:
-        """Run indices of pool positions that fall on run boundaries."""
-        return np.searchsorted(self.runs.start, positions).astype(np.int64)
-
-
-def signature_keys(m: MentorArrays) -> np.ndarray:
-    """A sortable key of the run codes (``RUN_FIELDS``), gender first.
-
-    The ranker sorts its pool by this key, so mentors with the same codes form runs
-    that the kernel accepts or skips whole, and a single gender preference reads one
-    contiguous slice.
-    """
-    if m.languages.dtype.itemsize > 4:
-        raise ValueError("the kernel supports up to 32 languages")
-    key = m.gender.astype(np.uint64) << np.uint64(56)
-    key |= m.accepts.astype(np.uint64) << np.uint64(52)
-    key |= m.modes.astype(np.uint64) << np.uint64(48)
-    key |= m.ruled_out.astype(np.uint64) << np.uint64(40)
-    key |= m.affirming.astype(np.uint64) << np.uint64(39)
-    key |= m.youth_vetted.astype(np.uint64) << np.uint64(38)
-    return key | m.languages.astype(np.uint64)
-
-
-class Newcomer(NamedTuple):
-    """One newcomer row as the rules and criteria read it (``Batch`` holds arrays)."""
-
-    gender: Any
-    pref: Any
-    languages: Any
-    modes: Any
-    pathway: Any
-    on_medication: Any
-    age: Any
-    recovery_day: Any
-    substances: Any  # bitmask of SUBSTANCE_CODES
-    n_substances: Any
-    wanted: Any
-    has_text: Any
-    ux: Any
-    uy: Any
-    uz: Any
-    reach2: Any
-    s0: Any
-    s1: Any
-    s2: Any
 
 
 class Batch(NamedTuple):
@@ -211,25 +77,9 @@ class Batch(NamedTuple):
     @classmethod
     def of(cls, rows: Newcomers, *, bounds: np.ndarray, excluded: list[np.ndarray]) -> Batch:
         """Encode newcomer rows with the runs and exclusions of each row."""
-        n = len(rows)
-        count = lambda values: np.fromiter(values, dtype=np.int64, count=n)  # noqa: E731
-        i64 = lambda values: np.ascontiguousarray(values, dtype=np.int64)  # noqa: E731
-        unit = np.asarray(rows.unit, dtype=F32).reshape(-1, 3)
-        sched = np.ascontiguousarray(rows.schedule, dtype=np.uint64).reshape(-1, 3)
         bounds = np.asarray(bounds, dtype=np.int64).reshape(-1, 2)
         return cls(
-            rows=Newcomer(
-                gender=i64(rows.gender), pref=i64(rows.pref), languages=i64(rows.languages),
-                modes=i64(rows.modes), pathway=i64(rows.pathway),
-                on_medication=np.ascontiguousarray(rows.on_medication, dtype=np.bool_),
-                age=i64(rows.age), recovery_day=i64(rows.recovery_day),
-                substances=count(sum(s) for s in rows.substances),
-                n_substances=count(len(s) for s in rows.substances), wanted=i64(rows.wanted),
-                has_text=np.diff(rows.text.indptr) > 0,
-                ux=unit[:, 0].copy(), uy=unit[:, 1].copy(), uz=unit[:, 2].copy(),
-                reach2=np.ascontiguousarray(rows.reach2, dtype=F32),
-                s0=sched[:, 0].copy(), s1=sched[:, 1].copy(), s2=sched[:, 2].copy(),
-            ),
+            rows=rows.columns(),
             first_run=bounds[:, 0].copy(),
             last_run=bounds[:, 1].copy(),
             term_ptr=rows.text.indptr.astype(np.int64),
@@ -271,13 +121,6 @@ class Lists(NamedTuple):
 
 
 _NO_ROWS = np.empty(0, dtype=np.int64)
-
-
-def _ranks(ids: np.ndarray) -> np.ndarray:
-    """Each position's rank in ascending id order (ties cannot occur: ids are unique)."""
-    rank = np.empty(ids.size, dtype=np.uint64)
-    rank[np.argsort(ids, kind="stable")] = np.arange(ids.size, dtype=np.uint64)
-    return rank
 
 
 def _offsets(parts: list[np.ndarray]) -> np.ndarray:

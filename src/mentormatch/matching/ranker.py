@@ -19,14 +19,17 @@ from mentormatch.matching.explain import Explanation, Suggestion, reasons, share
 from mentormatch.matching.features import (
     ALL_GENDERS,
     MentorArrays,
-    Newcomers,
-    Query,
     encode_mentors,
-    encode_newcomer_columns,
-    encode_newcomer_rows,
     encode_text,
     make_encoders,
 )
+from mentormatch.matching.newcomer_rows import (
+    Newcomers,
+    Query,
+    encode_newcomer_columns,
+    encode_newcomer_rows,
+)
+from mentormatch.matching.pool import Pool, signature_keys
 from mentormatch.matching.program import CRITERIA, Program, resolve_weights
 
 _EMPTY = np.empty(0, dtype=np.int64)
@@ -121,7 +124,7 @@ class MentorRanker(BaseEstimator):
         self.positions_ = pd.Index(m.id)
         self.text_csc_ = self.text_.tocsc()
         idx = np.flatnonzero(rules.in_pool(m, p))
-        idx = idx[np.lexsort((m.id[idx], kernel.signature_keys(m.take(idx))))]
+        idx = idx[np.lexsort((m.id[idx], signature_keys(m.take(idx))))]
         self.pool_index_ = idx
         self.pool_ = m.take(idx)
         self.pool_text_ = self.text_[idx].tocsc()
@@ -131,7 +134,7 @@ class MentorRanker(BaseEstimator):
         lo = np.searchsorted(self.pool_.gender, bits, side="left")
         hi = np.searchsorted(self.pool_.gender, bits, side="right")
         self.pool_bounds_ = {b: (int(a), int(c)) for b, a, c in zip(bits, lo, hi, strict=True)}
-        self.kernel_pool_ = kernel.Pool.of(self.pool_, self.pool_text_)
+        self.kernel_pool_ = Pool.of(self.pool_, self.pool_text_)
 
     def new_words(self, X: pd.DataFrame) -> bool:
         """Whether the mentors' interests hold a word the fitted text vocabulary lacks."""

@@ -27,11 +27,10 @@ from mentormatch.matching.features import (
     REMOTE_MODES,
     Encoders,
     MentorArrays,
-    NewcomerArrays,
-    Query,
     haversine_km,
     near,
 )
+from mentormatch.matching.newcomer_rows import Newcomer, Query
 from mentormatch.matching.program import Program
 from mentormatch.mentors.capacity import has_room
 
@@ -51,9 +50,9 @@ class Pair:
         return self.m.modes & np.uint8(self.q.modes)
 
     @cached_property
-    def side(self) -> NewcomerArrays:
-        """The newcomer as broadcastable shape-(1,) arrays."""
-        return NewcomerArrays.of([self.q], self.m.languages.dtype)
+    def side(self) -> Newcomer:
+        """The newcomer as the rules read it (shape-(1,) arrays that broadcast)."""
+        return self.q.columns
 
     @cached_property
     def near(self) -> np.ndarray | None:

@@ -25,7 +25,7 @@ from mentormatch.matching import rules, synthetic
 from mentormatch.matching.cache import RankerCache
 from mentormatch.matching.db_frames import newcomer_frame, one_newcomer_record
 from mentormatch.matching.explain import Explanation, Suggestion
-from mentormatch.matching.features import encode_newcomers
+from mentormatch.matching.newcomer_rows import encode_newcomers
 from mentormatch.matching.ranker import MentorRanker
 from mentormatch.mentors import capacity as mentor_capacity
 from mentormatch.mentors.models import Mentor

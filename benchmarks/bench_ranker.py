@@ -29,9 +29,9 @@ import pandas as pd
 from sklearn.neighbors import NearestNeighbors
 
 from mentormatch.matching import MentorRanker
-from mentormatch.matching.features import encode_newcomer_rows
 from mentormatch.matching.frames import check_newcomers
 from mentormatch.matching.kernel import THREADS
+from mentormatch.matching.newcomer_rows import encode_newcomer_rows
 from mentormatch.matching.reference import score, utc_hours, violations
 from mentormatch.matching.schedule import unpack
 from mentormatch.matching.synthetic import generate

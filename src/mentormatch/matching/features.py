@@ -1,22 +1,23 @@
-"""Compact feature arrays for mentors and newcomers.
+"""Compact feature arrays: the shared encoders, the mentors' arrays, geometry.
 
 Every list column becomes a small integer bitmask (one bit per code, classes fixed by
 :mod:`mentormatch.vocabulary`), schedules become 168-bit UTC words (:mod:`.schedule`),
 free text becomes an L2-normalised TF-IDF row of a scikit-learn ``TfidfVectorizer``
 fitted on mentor interests. The arrays are struct-of-arrays so the ranking path reads
-narrow, contiguous columns.
+narrow, contiguous columns. Newcomers are encoded in ``newcomer_rows``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, fields, replace
+from collections.abc import Callable
+from dataclasses import dataclass, fields
 from datetime import date, datetime
 from typing import Any, Final
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+from numba.extending import register_jitable
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from mentormatch import vocabulary as vocab
@@ -114,7 +115,7 @@ def make_encoders(interests: list[str], *, reference: datetime) -> Encoders:
     )
 
 
-def _days(cells: list[Any]) -> np.ndarray:
+def as_days(cells: list[Any]) -> np.ndarray:
     """Dates (or None) as int32 days since 1970-01-01; None -> NO_RECOVERY_DAY.
 
     Straight to day resolution: nanosecond timestamps end in 1677 and 2262, and a date
@@ -131,7 +132,7 @@ def _days(cells: list[Any]) -> np.ndarray:
     return np.where(np.isnat(days), NO_RECOVERY_DAY, days.astype(np.int64)).astype(np.int32)
 
 
-def _numbers(cells: list[Any]) -> np.ndarray:
+def as_numbers(cells: list[Any]) -> np.ndarray:
     """Numbers (None/NaN allowed) as float64; unreadable values as NaN."""
     try:
         return np.array(cells, dtype=np.float64).reshape(-1)
@@ -139,9 +140,9 @@ def _numbers(cells: list[Any]) -> np.ndarray:
         return pd.to_numeric(pd.Series(cells, dtype=object), errors="coerce").to_numpy(np.float64)
 
 
-def _radians(cells: list[Any]) -> np.ndarray:
+def as_radians(cells: list[Any]) -> np.ndarray:
     """Degrees (None/NaN allowed) as float64 radians."""
-    return np.radians(_numbers(cells))
+    return np.radians(as_numbers(cells))
 
 
 def _families(substances: list[list[str]]) -> list[list[str]]:
@@ -211,6 +212,19 @@ class MentorArrays:
     def __len__(self) -> int:
         return len(self.id)
 
+    @property
+    def s0(self) -> np.ndarray:
+        """Schedule word 0 (UTC hours 0-63), likewise ``s1`` and ``s2``."""
+        return self.schedule[0]
+
+    @property
+    def s1(self) -> np.ndarray:
+        return self.schedule[1]
+
+    @property
+    def s2(self) -> np.ndarray:
+        return self.schedule[2]
+
     def take(self, index: np.ndarray | slice) -> MentorArrays:
         """Rows ``index`` (a slice gives views, an index array gives copies)."""
         parts = {f.name: getattr(self, f.name) for f in fields(self)}
@@ -249,8 +263,8 @@ def encode_mentors(df: pd.DataFrame, enc: Encoders) -> MentorArrays:
     load = pd.to_numeric(df[F.LOAD]).to_numpy(dtype=np.int32)
     with np.errstate(divide="ignore", invalid="ignore"):
         load_score = np.clip(1.0 - load / np.maximum(capacity, 1), 0.0, 1.0)
-    lat, lon = _radians(df[F.LATITUDE].tolist()), _radians(df[F.LONGITUDE].tolist())
-    radius = _numbers(df[F.TRAVEL_RADIUS_KM].tolist())
+    lat, lon = as_radians(df[F.LATITUDE].tolist()), as_radians(df[F.LONGITUDE].tolist())
+    radius = as_numbers(df[F.TRAVEL_RADIUS_KM].tolist())
     ux, uy, uz = unit_vectors(lat, lon)
     return MentorArrays(
         id=df[F.ID].to_numpy(dtype=np.int64),
@@ -262,7 +276,7 @@ def encode_mentors(df: pd.DataFrame, enc: Encoders) -> MentorArrays:
         ruled_out=enc.pathway.transform(df[F.PATHWAYS_RULED_OUT].tolist()),
         affirming=df[F.MEDICATION_AFFIRMING].fillna(False).to_numpy(dtype=bool),
         youth_vetted=df[F.YOUTH_VETTED].fillna(False).to_numpy(dtype=bool),
-        recovery_day=_days(df[F.RECOVERY_START].tolist()),
+        recovery_day=as_days(df[F.RECOVERY_START].tolist()),
         age=pd.to_numeric(df[F.AGE]).to_numpy(dtype=np.int16),
         lat=lat,
         lon=lon,
@@ -282,163 +296,6 @@ def encode_mentors(df: pd.DataFrame, enc: Encoders) -> MentorArrays:
             df[F.AVAILABILITY].tolist(), df[F.TIMEZONE].tolist(), enc.week_start
         ),
     )
-
-
-@dataclass(frozen=True, slots=True)
-class Query:
-    """One newcomer, encoded for a query against the mentor arrays."""
-
-    id: int
-    gender: int
-    pref: int
-    languages: int
-    modes: int
-    pathway: int
-    on_medication: bool
-    medication: str
-    age: int
-    recovery_day: int
-    lat: float
-    lon: float
-    radius: float
-    unit: tuple[float, float, float]
-    reach2: float
-    substances: tuple[int, ...]
-    families: tuple[int, ...]
-    wanted: int
-    schedule: np.ndarray
-    terms: np.ndarray
-    weights: np.ndarray
-    excluded: np.ndarray
-    timezone: str
-
-    def with_(self, **changes: Any) -> Query:
-        """A copy with some fields changed (used by tests)."""
-        return replace(self, **changes)
-
-
-@dataclass(frozen=True, slots=True)
-class Newcomers:
-    """Checked newcomer rows encoded column by column (the batch form of ``Query``)."""
-
-    id: np.ndarray
-    gender: np.ndarray
-    pref: np.ndarray
-    languages: np.ndarray
-    modes: np.ndarray
-    pathway: np.ndarray
-    medication: list[str]
-    on_medication: np.ndarray
-    age: np.ndarray
-    recovery_day: np.ndarray
-    lat: np.ndarray
-    lon: np.ndarray
-    radius: np.ndarray
-    unit: np.ndarray  # (n, 3) float32
-    reach2: np.ndarray
-    substances: list[tuple[int, ...]]
-    families: list[tuple[int, ...]]
-    wanted: np.ndarray
-    schedule: np.ndarray  # (n, 3) uint64
-    text: sp.csr_matrix
-    excluded: list[np.ndarray]
-    timezone: list[str]
-
-    def __len__(self) -> int:
-        return len(self.id)
-
-    def queries(self) -> list[Query]:
-        """One ``Query`` per row."""
-        text, out = self.text, []
-        cols = zip(
-            self.id.tolist(), self.gender.tolist(), self.pref.tolist(), self.languages.tolist(),
-            self.modes.tolist(), self.pathway.tolist(), self.medication, self.age.tolist(),
-            self.recovery_day.tolist(), self.lat.tolist(), self.lon.tolist(),
-            self.radius.tolist(), self.unit.tolist(), self.reach2.tolist(), self.substances,
-            self.families, self.wanted.tolist(), self.excluded, self.timezone, strict=True,
-        )  # fmt: skip
-        for i, (id_, g, pf, lang, mode, path, med, age, day, la, lo_, rad, unit, rr, subs, fams,
-                want, excl, tz) in enumerate(cols):  # fmt: skip
-            a, b = text.indptr[i], text.indptr[i + 1]
-            out.append(
-                Query(
-                    id=id_,
-                    gender=g,
-                    pref=pf,
-                    languages=lang,
-                    modes=mode,
-                    pathway=path,
-                    on_medication=med != F.NO_MEDICATION,
-                    medication=med,
-                    age=age,
-                    recovery_day=day,
-                    lat=la,
-                    lon=lo_,
-                    radius=rad,
-                    unit=tuple(unit),
-                    reach2=rr,
-                    substances=subs,
-                    families=fams,
-                    wanted=want,
-                    schedule=self.schedule[i],
-                    terms=text.indices[a:b].astype(np.int64),
-                    weights=text.data[a:b],
-                    excluded=excl,
-                    timezone=tz,
-                )
-            )
-        return out
-
-
-def encode_newcomer_rows(df: pd.DataFrame, enc: Encoders) -> Newcomers:
-    """Encode a checked newcomers frame column by column."""
-    return encode_newcomer_columns({name: df[name].tolist() for name in F.NEWCOMER_COLUMNS}, enc)
-
-
-def encode_newcomer_columns(cols: Mapping[str, list[Any]], enc: Encoders) -> Newcomers:
-    """Encode checked newcomer columns (``frames.check_newcomer_record``'s, or a frame's)."""
-    sched = schedule.encode(cols[F.AVAILABILITY], cols[F.TIMEZONE], enc.week_start)
-    lat, lon = _radians(cols[F.LATITUDE]), _radians(cols[F.LONGITUDE])
-    radius = _numbers(cols[F.TRAVEL_RADIUS_KM])
-    pref = enc.gender.transform(cols[F.GENDER_PREF]).astype(np.int64)
-    other = enc.gender.bit["other"]
-    medication = [v if isinstance(v, str) else F.NO_MEDICATION for v in cols[F.MEDICATION]]
-    sub_bit, fam_bit = enc.substance.bit, enc.family.bit
-    substances = [[s for s in dict.fromkeys(row) if s in sub_bit] for row in cols[F.SUBSTANCES]]
-    pathway = [
-        enc.pathway.bit.get(v, 0) if isinstance(v, str) and v != F.NOT_CHOSEN_PATHWAY else 0
-        for v in cols[F.PATHWAY]
-    ]
-    ints = lambda values: np.array(values, dtype=np.int64).reshape(-1)  # noqa: E731
-    return Newcomers(
-        id=ints(cols[F.ID]),
-        gender=ints([enc.gender.bit.get(g, other) for g in cols[F.GENDER]]),
-        pref=np.where(pref == 0, ALL_GENDERS, pref),
-        languages=enc.language.transform(cols[F.LANGUAGES]).astype(np.int64),
-        modes=enc.mode.transform(cols[F.MEETING_MODES]).astype(np.int64),
-        pathway=ints(pathway),
-        medication=medication,
-        on_medication=np.array([m != F.NO_MEDICATION for m in medication], dtype=bool),
-        age=ints(cols[F.AGE]),
-        recovery_day=_days(cols[F.RECOVERY_START]).astype(np.int64),
-        lat=lat,
-        lon=lon,
-        radius=radius,
-        unit=np.column_stack(unit_vectors(lat, lon)).reshape(-1, 3),
-        reach2=reach2(radius),
-        substances=[tuple(sub_bit[s] for s in row) for row in substances],
-        families=[tuple(fam_bit[vocab.FAMILY_OF[s]] for s in row) for row in substances],
-        wanted=enc.experience.transform(cols[F.WANTED_EXPERIENCE]).astype(np.int64),
-        schedule=np.ascontiguousarray(sched.T),
-        text=encode_text(enc, cols[F.HOPES]),
-        excluded=[np.asarray(x, dtype=np.int64) for x in cols[F.EXCLUDED_MENTOR_IDS]],
-        timezone=cols[F.TIMEZONE],
-    )
-
-
-def encode_newcomers(df: pd.DataFrame, enc: Encoders) -> list[Query]:
-    """Encode a checked newcomers frame into one ``Query`` per row."""
-    return encode_newcomer_rows(df, enc).queries()
 
 
 def haversine_km(lat1: Any, lon1: Any, lat2: Any, lon2: Any) -> Any:
@@ -462,70 +319,15 @@ def reach2(radius_km: np.ndarray) -> np.ndarray:
     return (chord * chord).astype(np.float32)
 
 
-@dataclass(slots=True)
-class NewcomerArrays:
-    """Struct-of-arrays newcomer side; rows broadcast against mentor rows (pairs)."""
-
-    gender: np.ndarray
-    pref: np.ndarray
-    languages: np.ndarray
-    modes: np.ndarray
-    pathway: np.ndarray
-    on_medication: np.ndarray
-    age: np.ndarray
-    recovery_day: np.ndarray
-    ux: np.ndarray
-    uy: np.ndarray
-    uz: np.ndarray
-    reach2: np.ndarray
-    substances: np.ndarray
-    n_substances: np.ndarray
-    wanted: np.ndarray
-    has_text: np.ndarray
-    schedule: np.ndarray
-
-    @classmethod
-    def of(cls, queries: list[Query], language_dtype: Any) -> NewcomerArrays:
-        """Stack queries (a single query gives shape-(1,) arrays that broadcast)."""
-        col = lambda name, dtype: np.array([getattr(q, name) for q in queries], dtype=dtype)  # noqa: E731
-        subs = np.array([sum(q.substances) for q in queries], dtype=np.uint16)
-        return cls(
-            gender=col("gender", np.uint8),
-            pref=col("pref", np.uint8),
-            languages=col("languages", language_dtype),
-            modes=col("modes", np.uint8),
-            pathway=col("pathway", np.uint8),
-            on_medication=col("on_medication", bool),
-            age=col("age", np.int16),
-            recovery_day=col("recovery_day", np.int32),
-            ux=np.array([q.unit[0] for q in queries], dtype=np.float32),
-            uy=np.array([q.unit[1] for q in queries], dtype=np.float32),
-            uz=np.array([q.unit[2] for q in queries], dtype=np.float32),
-            reach2=col("reach2", np.float32),
-            substances=subs,
-            n_substances=np.array([len(q.substances) for q in queries], dtype=np.float32),
-            wanted=col("wanted", np.uint8),
-            has_text=np.array([q.terms.size > 0 for q in queries], dtype=bool),
-            schedule=np.stack([q.schedule for q in queries], axis=1).astype(np.uint64),
-        )
-
-    def take(self, rows: np.ndarray) -> NewcomerArrays:
-        """Rows ``rows`` (for pairs)."""
-        out = {}
-        for f in fields(self):
-            v = getattr(self, f.name)
-            out[f.name] = v[:, rows] if f.name == "schedule" else v[rows]
-        return NewcomerArrays(**out)
-
-
-def near_mask(m: MentorArrays, n: NewcomerArrays) -> np.ndarray:
-    """In person possible: both offer it and each is within the other's radius."""
+@register_jitable(inline="always", error_model="numpy", _nrt=False)
+def near(m: Any, n: Any) -> Any:
+    """In person possible: both offer it and each is within the other's radius (squared
+    chord of unit vectors; a missing location or radius is NaN and never near). Arrays
+    broadcast; the compiled kernel calls it on one mentor's scalars."""
     dx = m.ux - n.ux
     d2 = dx * dx
     dy = m.uy - n.uy
     d2 += dy * dy
     dz = m.uz - n.uz
     d2 += dz * dz
-    near = d2 <= np.minimum(m.reach2, n.reach2)
-    near &= (m.modes & n.modes & np.uint8(IN_PERSON)) != 0
-    return near
+    return ((m.modes & n.modes & IN_PERSON) != 0) & (d2 <= np.minimum(m.reach2, n.reach2))

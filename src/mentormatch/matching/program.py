@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Final
+from typing import Final, NamedTuple
+
+import numpy as np
 
 CRITERIA: Final = (
     "substance",
@@ -43,12 +45,17 @@ class Program:
     family_credit: float
     overlap_saturation_hours: float
     min_recovery_days: int
+    mentor_longer_in_recovery: bool
     min_age: int
     serves_youth: bool
     age_span_years: float
     reference: datetime
     week_start: datetime
     reference_day: int
+
+    def weight_vector(self) -> np.ndarray:
+        """The criteria's weights in CRITERIA order (float64)."""
+        return np.array([self.weights[c] for c in CRITERIA], dtype=np.float64)
 
 
 def resolve_weights(weights: dict[str, float] | None) -> dict[str, float]:
@@ -63,3 +70,29 @@ def resolve_weights(weights: dict[str, float] | None) -> dict[str, float]:
     if sum(out.values()) <= 0:
         raise ValueError("at least one criterion weight must be positive")
     return out
+
+
+class Params(NamedTuple):
+    """A program's options as the compiled kernel and the criteria read them (scalars only:
+    a named tuple holding an array costs a reference count per compiled call)."""
+
+    min_age: int
+    serves_youth: bool
+    mentor_longer_in_recovery: bool
+    family_credit: np.float32
+    rest: np.float32  # 1 - family_credit
+    inv_sat: np.float32  # 1 / overlap_saturation_hours
+    inv_span: np.float32  # 1 / age_span_years
+
+    @classmethod
+    def of(cls, p: Program) -> Params:
+        """The kernel's view of ``p``."""
+        return cls(
+            min_age=int(p.min_age),
+            serves_youth=bool(p.serves_youth),
+            mentor_longer_in_recovery=bool(p.mentor_longer_in_recovery),
+            family_credit=np.float32(p.family_credit),
+            rest=np.float32(1.0 - p.family_credit),
+            inv_sat=np.float32(1.0 / p.overlap_saturation_hours),
+            inv_span=np.float32(1.0 / p.age_span_years),
+        )

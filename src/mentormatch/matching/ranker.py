@@ -19,14 +19,17 @@ from mentormatch.matching.explain import Explanation, Suggestion, reasons, share
 from mentormatch.matching.features import (
     ALL_GENDERS,
     MentorArrays,
-    Newcomers,
-    Query,
     encode_mentors,
-    encode_newcomer_columns,
-    encode_newcomer_rows,
     encode_text,
     make_encoders,
 )
+from mentormatch.matching.newcomer_rows import (
+    Newcomers,
+    Query,
+    encode_newcomer_columns,
+    encode_newcomer_rows,
+)
+from mentormatch.matching.pool import Pool, signature_keys
 from mentormatch.matching.program import CRITERIA, Program, resolve_weights
 
 _EMPTY = np.empty(0, dtype=np.int64)
@@ -49,6 +52,8 @@ class MentorRanker(BaseEstimator):
         family_credit: substance credit when only the family is shared (0..1).
         overlap_saturation_hours: weekly shared hours that count as a full schedule match.
         min_recovery_days: minimum continuous recovery of a mentor at ``reference_time``.
+        mentor_longer_in_recovery: a mentor's recovery must have begun before the
+            newcomer's (when the newcomer gave a date).
         min_age: adult age; mentors must reach it, younger newcomers need a youth program.
         serves_youth: the program pairs minors with youth-vetted mentors.
         age_span_years: age difference at which age proximity reaches 0.
@@ -64,6 +69,7 @@ class MentorRanker(BaseEstimator):
         family_credit: float = 0.5,
         overlap_saturation_hours: float = 3.0,
         min_recovery_days: int = 365,
+        mentor_longer_in_recovery: bool = True,
         min_age: int = 18,
         serves_youth: bool = False,
         age_span_years: float = 25.0,
@@ -74,6 +80,7 @@ class MentorRanker(BaseEstimator):
         self.family_credit = family_credit
         self.overlap_saturation_hours = overlap_saturation_hours
         self.min_recovery_days = min_recovery_days
+        self.mentor_longer_in_recovery = mentor_longer_in_recovery
         self.min_age = min_age
         self.serves_youth = serves_youth
         self.age_span_years = age_span_years
@@ -95,6 +102,7 @@ class MentorRanker(BaseEstimator):
             family_credit=float(self.family_credit),
             overlap_saturation_hours=float(self.overlap_saturation_hours),
             min_recovery_days=int(self.min_recovery_days),
+            mentor_longer_in_recovery=bool(self.mentor_longer_in_recovery),
             min_age=int(self.min_age),
             serves_youth=bool(self.serves_youth),
             age_span_years=float(self.age_span_years),
@@ -115,14 +123,8 @@ class MentorRanker(BaseEstimator):
         self.mentor_ids_ = m.id
         self.positions_ = pd.Index(m.id)
         self.text_csc_ = self.text_.tocsc()
-        eligible = (
-            m.active
-            & (m.load < m.capacity)
-            & (p.reference_day - m.recovery_day.astype(np.int64) >= p.min_recovery_days)
-            & (m.age >= p.min_age)
-        )
-        idx = np.flatnonzero(eligible)
-        idx = idx[np.lexsort((m.id[idx], kernel.signature_keys(m.take(idx))))]
+        idx = np.flatnonzero(rules.in_pool(m, p))
+        idx = idx[np.lexsort((m.id[idx], signature_keys(m.take(idx))))]
         self.pool_index_ = idx
         self.pool_ = m.take(idx)
         self.pool_text_ = self.text_[idx].tocsc()
@@ -132,7 +134,7 @@ class MentorRanker(BaseEstimator):
         lo = np.searchsorted(self.pool_.gender, bits, side="left")
         hi = np.searchsorted(self.pool_.gender, bits, side="right")
         self.pool_bounds_ = {b: (int(a), int(c)) for b, a, c in zip(bits, lo, hi, strict=True)}
-        self.kernel_pool_ = kernel.Pool.of(self.pool_, self.pool_text_)
+        self.kernel_pool_ = Pool.of(self.pool_, self.pool_text_)
 
     def new_words(self, X: pd.DataFrame) -> bool:
         """Whether the mentors' interests hold a word the fitted text vocabulary lacks."""
@@ -196,7 +198,7 @@ class MentorRanker(BaseEstimator):
     @staticmethod
     def _criteria_columns(top: kernel.TopK, k: int) -> ScanResult:
         """The top-k with the criterion columns of its pairs (flat, NaN where n/a)."""
-        keep = np.arange(k)[None, :] < top.count[:, None]
+        keep = np.arange(k)[None, :] < top.found[:, None]
         applies = np.broadcast_to(top.applies[:, None, :], top.values.shape)[keep]
         flat = np.where(applies, top.values[keep].astype(np.float64), np.nan)
         return top, {c: flat[:, i] for i, c in enumerate(CRITERIA)}
@@ -241,7 +243,7 @@ class MentorRanker(BaseEstimator):
     def _top(self, row: Newcomers, k: int) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
         """Pool positions, scores and criterion values of one newcomer's top-k feasible mentors."""
         top, parts = self._scan(row, k)
-        c = top.count[0]
+        c = top.found[0]
         return top.position[0, :c], top.score[0, :c], parts
 
     def rank(self, newcomers: pd.DataFrame, k: int = 10) -> pd.DataFrame:
@@ -251,8 +253,8 @@ class MentorRanker(BaseEstimator):
         cols: dict[str, list[np.ndarray]] = {c: [] for c in names}
         for chunk, scanned in self._scanned(newcomers, k):
             top, parts = self._criteria_columns(scanned, k)
-            keep = np.arange(k)[None, :] < top.count[:, None]
-            cols["newcomer_id"].append(np.repeat(chunk.id, top.count))
+            keep = np.arange(k)[None, :] < top.found[:, None]
+            cols["newcomer_id"].append(np.repeat(chunk.id, top.found))
             cols["mentor_id"].append(self.pool_.id[top.position[keep]])
             cols["rank"].append(np.nonzero(keep)[1] + 1)
             cols["score"].append(top.score[keep].astype(np.float64))
@@ -280,11 +282,11 @@ class MentorRanker(BaseEstimator):
         lists = kernel.MentorLists(len(self.pool_), mentor_k) if mentor_k else None
         offset = 0
         for chunk, top in self._scanned(newcomers, k, lists):
-            keep = np.arange(k)[None, :] < top.count[:, None]
+            keep = np.arange(k)[None, :] < top.found[:, None]
             rows.append(np.nonzero(keep)[0] + offset)
             cols.append(top.position[keep])
             vals.append(top.score[keep])
-            last.append((top.count, top.score[:, k - 1], top.position[:, k - 1]))
+            last.append((top.found, top.score[:, k - 1], top.position[:, k - 1]))
             ids.extend(chunk.id.tolist())
             offset += len(chunk)
         if lists is not None and last:  # each mentor's picks not in the row's own top-k
@@ -358,9 +360,7 @@ class MentorRanker(BaseEstimator):
         pair = rules.Pair(m, q, self.program_)
         ok = rules.feasible(pair)
         text = criteria.text_scores(self.text_csc_, q)
-        values, applies = criteria.components(m, pair.side, self.program_, text=text,
-                                              near=pair.near)  # fmt: skip
-        score = criteria.total(values, applies, self.program_.weights)
+        values, applies, score = criteria.components(m, pair.side, self.program_, text=text)
         parts = criteria.as_columns(values, applies, np.array([position]))
         comp = {c: float(v[0]) for c, v in parts.items() if not np.isnan(v[0])}
         s, mid = score[position], m.id[position]

@@ -1,10 +1,13 @@
-"""Hard rules (BRIEF §3) as boolean masks, each with a stable code and a sentence.
+"""Hard rules (BRIEF §3): the one definition of each, with its code and sentences.
 
-A rule returns a bool array over the mentor rows it is given (True = allowed), or
-``None`` when it cannot exclude anyone for this newcomer. ``detail`` turns a failure
-into a specific sentence for one mentor. These masks serve ``explain`` and the
-reference checks; the ranking path applies the same rules inside the compiled kernel
-(``kernel.py``), whose results a test compares with these.
+A rule's computation is written once, in parts (``Rule``), as functions over named
+fields that numpy applies to arrays and numba compiles for scalars. ``Rule.check``
+gives a bool mask over mentor rows (True = allowed) for ``explain``, the blocking-rule
+count and the tests; the ranker forms its pool with the mentor parts (``in_pool``) and
+the compiled kernel (``kernel.py``) calls the run and per-mentor parts itself.
+``detail`` turns a failure into a specific sentence for one mentor.
+``reference.py`` checks all of this independently. docs/architecture.md shows how to
+add a rule.
 """
 
 from __future__ import annotations
@@ -12,23 +15,24 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 
 from mentormatch import vocabulary as vocab
 from mentormatch.matching.features import (
+    ALL_GENDERS,
     IN_PERSON,
     NO_RECOVERY_DAY,
     REMOTE_MODES,
     Encoders,
     MentorArrays,
-    NewcomerArrays,
-    Query,
     haversine_km,
-    near_mask,
+    near,
 )
+from mentormatch.matching.newcomer_rows import Newcomer, Query
 from mentormatch.matching.program import Program
+from mentormatch.mentors.capacity import has_room
 
 _LABEL = {t.code: t.label for group in (vocab.GENDERS, vocab.PATHWAYS, vocab.MEDICATIONS)
           for t in group}  # fmt: skip
@@ -46,31 +50,113 @@ class Pair:
         return self.m.modes & np.uint8(self.q.modes)
 
     @cached_property
-    def side(self) -> NewcomerArrays:
-        """The newcomer as broadcastable shape-(1,) arrays."""
-        return NewcomerArrays.of([self.q], self.m.languages.dtype)
+    def side(self) -> Newcomer:
+        """The newcomer as the rules read it (shape-(1,) arrays that broadcast)."""
+        return self.q.columns
 
     @cached_property
     def near(self) -> np.ndarray | None:
         """In person possible: both offer it and each is within the other's radius."""
         if not self.q.modes & IN_PERSON or not self.q.reach2 >= 0:
             return None
-        return near_mask(self.m, self.side)
+        result: np.ndarray = near(self.m, self.side)
+        return result
+
+
+Mask = Callable[..., Any]  # bool scalar or array: numba-compatible, see the module doc
 
 
 @dataclass(frozen=True, slots=True)
 class Rule:
-    """A hard rule: code, generic sentence, mask function, specific sentence."""
+    """A hard rule: its code, its sentence, its computation in parts, its specific sentence.
+
+    The parts are ANDed. ``mentor(m, p)`` reads the mentor alone: the ranker applies it
+    once, when it forms the pool. ``run(m, n, p)`` reads only the pool's run codes
+    (``RUN_FIELDS``): the kernel applies it once per run of mentors with equal codes.
+    ``each(m, n, p)`` reads per-mentor fields: the kernel applies it mentor by mentor.
+    ``excluded`` rules read the newcomer's list of excluded mentor ids.
+    """
 
     code: str
     sentence: str
-    check: Callable[[Pair], np.ndarray | None]
     detail: Callable[[Pair, Encoders], str]
+    mentor: Mask | None = None
+    run: Mask | None = None
+    each: Mask | None = None
+    excluded: bool = False
+
+    def check(self, pr: Pair) -> np.ndarray:
+        """True where the mentor rows of ``pr`` keep this rule (one bool per row)."""
+        m, n, p = pr.m, pr.side, pr.p
+        ok = np.ones(len(m), dtype=bool)
+        if self.mentor is not None:
+            ok &= self.mentor(m, p)
+        if self.run is not None:
+            ok &= self.run(m, n, p)
+        if self.each is not None:
+            ok &= self.each(m, n, p)
+        if self.excluded:
+            ok &= ~np.isin(m.id, pr.q.excluded)
+        return ok
 
 
-def _capacity(pr: Pair) -> np.ndarray | None:
-    m = pr.m
-    return m.active & (m.load < m.capacity)
+# The rules' computations. Each reads named fields of ``m`` (mentor rows), ``n`` (newcomer
+# rows) and ``p`` (program) with operators numpy and numba both apply (``&``, ``|``,
+# comparisons, numpy ufuncs): numpy over arrays for masks and explanations, the compiled
+# kernel over scalars. No ``and``/``or``/``not``/``~`` (they do not broadcast or, on a
+# bool, give an int in numba).
+
+
+def _has_room(m: Any, p: Any) -> Any:
+    return has_room(takes=m.active, load=m.load, capacity=m.capacity)
+
+
+def _recovered_long_enough(m: Any, p: Any) -> Any:
+    return (p.reference_day - m.recovery_day.astype(np.int64)) >= p.min_recovery_days
+
+
+def _recovered_before(m: Any, n: Any, p: Any) -> Any:
+    """Where the program asks it and the newcomer gave a date: the mentor's recovery began
+    first."""
+    return (
+        np.logical_not(p.mentor_longer_in_recovery)
+        | (n.recovery_day == NO_RECOVERY_DAY)
+        | (m.recovery_day < n.recovery_day)
+    )
+
+
+def _genders(m: Any, n: Any, p: Any) -> Any:
+    return ((m.accepts & n.gender) != 0) & ((n.pref == ALL_GENDERS) | ((m.gender & n.pref) != 0))
+
+
+def _shared_language(m: Any, n: Any, p: Any) -> Any:
+    return (m.languages & n.languages) != 0
+
+
+def _may_share_mode(m: Any, n: Any, p: Any) -> Any:
+    """A necessary condition for ``_shares_mode`` on run codes alone (skips whole runs)."""
+    shared = m.modes & n.modes
+    return ((shared & REMOTE_MODES) != 0) | (((shared & IN_PERSON) != 0) & (n.reach2 >= 0))
+
+
+def _shares_mode(m: Any, n: Any, p: Any) -> Any:
+    return ((m.modes & n.modes & REMOTE_MODES) != 0) | near(m, n)
+
+
+def _medication_affirmed(m: Any, n: Any, p: Any) -> Any:
+    return np.logical_or(m.affirming, np.logical_not(n.on_medication))
+
+
+def _pathway_allowed(m: Any, n: Any, p: Any) -> Any:
+    return (m.ruled_out & n.pathway) == 0
+
+
+def _adult(m: Any, p: Any) -> Any:
+    return m.age >= p.min_age
+
+
+def _youth_allowed(m: Any, n: Any, p: Any) -> Any:
+    return (n.age >= p.min_age) | (p.serves_youth & m.youth_vetted)
 
 
 def _capacity_detail(pr: Pair, enc: Encoders) -> str:
@@ -78,14 +164,6 @@ def _capacity_detail(pr: Pair, enc: Encoders) -> str:
     if not m.active[0]:
         return "Mentor is paused, inactive or not yet vetted."
     return f"Mentor has no free capacity ({m.load[0]} of {m.capacity[0]} places taken)."
-
-
-def _recovery(pr: Pair) -> np.ndarray | None:
-    m, q, p = pr.m, pr.q, pr.p
-    ok = (p.reference_day - m.recovery_day.astype(np.int64)) >= p.min_recovery_days
-    if q.recovery_day != NO_RECOVERY_DAY:
-        ok &= m.recovery_day < q.recovery_day
-    return ok
 
 
 def _recovery_detail(pr: Pair, enc: Encoders) -> str:
@@ -99,14 +177,6 @@ def _recovery_detail(pr: Pair, enc: Encoders) -> str:
     return "Mentor's recovery did not start before the newcomer's."
 
 
-def _gender(pr: Pair) -> np.ndarray | None:
-    m, q = pr.m, pr.q
-    ok = (m.accepts & np.uint8(q.gender)) != 0
-    if q.pref != (1 << len(vocab.GENDERS)) - 1:
-        ok &= (m.gender & np.uint8(q.pref)) != 0
-    return ok
-
-
 def _gender_detail(pr: Pair, enc: Encoders) -> str:
     m, q = pr.m, pr.q
     if not m.gender[0] & q.pref:
@@ -116,19 +186,8 @@ def _gender_detail(pr: Pair, enc: Encoders) -> str:
     return f"Mentor only mentors people who are: {accepted}."
 
 
-def _language(pr: Pair) -> np.ndarray | None:
-    return (pr.m.languages & pr.m.languages.dtype.type(pr.q.languages)) != 0
-
-
 def _language_detail(pr: Pair, enc: Encoders) -> str:
     return "No shared language."
-
-
-def _mode(pr: Pair) -> np.ndarray | None:
-    ok = (pr.shared_modes & np.uint8(REMOTE_MODES)) != 0
-    if pr.near is not None:
-        ok |= pr.near
-    return ok
 
 
 def _mode_detail(pr: Pair, enc: Encoders) -> str:
@@ -144,19 +203,9 @@ def _mode_detail(pr: Pair, enc: Encoders) -> str:
     return "No shared meeting mode."
 
 
-def _medication(pr: Pair) -> np.ndarray | None:
-    return pr.m.affirming if pr.q.on_medication else None
-
-
 def _medication_detail(pr: Pair, enc: Encoders) -> str:
     label = _LABEL.get(pr.q.medication, pr.q.medication).lower()
     return f"Newcomer takes {label} and the mentor is not medication-affirming."
-
-
-def _pathway(pr: Pair) -> np.ndarray | None:
-    if not pr.q.pathway:
-        return None
-    return (pr.m.ruled_out & np.uint8(pr.q.pathway)) == 0
 
 
 def _pathway_detail(pr: Pair, enc: Encoders) -> str:
@@ -164,22 +213,8 @@ def _pathway_detail(pr: Pair, enc: Encoders) -> str:
     return f"Mentor rules out the newcomer's chosen pathway ({_LABEL[code]})."
 
 
-def _do_not_pair(pr: Pair) -> np.ndarray | None:
-    if not pr.q.excluded.size:
-        return None
-    return ~np.isin(pr.m.id, pr.q.excluded)
-
-
 def _do_not_pair_detail(pr: Pair, enc: Encoders) -> str:
     return "On the newcomer's do-not-pair list, or declined or let a request expire before."
-
-
-def _age(pr: Pair) -> np.ndarray | None:
-    m, q, p = pr.m, pr.q, pr.p
-    ok = m.age >= p.min_age
-    if q.age < p.min_age:
-        ok &= m.youth_vetted if p.serves_youth else np.zeros(len(m), dtype=bool)
-    return ok
 
 
 def _age_detail(pr: Pair, enc: Encoders) -> str:
@@ -192,41 +227,46 @@ def _age_detail(pr: Pair, enc: Encoders) -> str:
 
 
 RULES: Final[tuple[Rule, ...]] = (
-    Rule("capacity", "Mentor is active, vetted and has free capacity.", _capacity,
-         _capacity_detail),
-    Rule("recovery_time", "Mentor has the program's minimum recovery time, and more than "
-         "the newcomer.", _recovery, _recovery_detail),
-    Rule("gender", "Both people's gender preferences are respected.", _gender, _gender_detail),
-    Rule("language", "They share at least one language.", _language, _language_detail),
+    Rule("capacity", "Mentor is active, vetted and has free capacity.", _capacity_detail,
+         mentor=_has_room),
+    Rule("recovery_time", "Mentor has the program's minimum recovery time and, where the "
+         "program asks it, more than the newcomer.", _recovery_detail,
+         mentor=_recovered_long_enough, each=_recovered_before),
+    Rule("gender", "Both people's gender preferences are respected.", _gender_detail,
+         run=_genders),
+    Rule("language", "They share at least one language.", _language_detail,
+         run=_shared_language),
     Rule("meeting_mode", "They share a meeting mode; in person only within both travel "
-         "radii.", _mode, _mode_detail),
+         "radii.", _mode_detail, run=_may_share_mode, each=_shares_mode),
     Rule("medication", "A newcomer on medication gets a medication-affirming mentor.",
-         _medication, _medication_detail),
-    Rule("pathway", "The mentor does not rule out the newcomer's chosen pathway.", _pathway,
-         _pathway_detail),
-    Rule("do_not_pair", "Not on the newcomer's do-not-pair or declined list.", _do_not_pair,
-         _do_not_pair_detail),
+         _medication_detail, run=_medication_affirmed),
+    Rule("pathway", "The mentor does not rule out the newcomer's chosen pathway.",
+         _pathway_detail, run=_pathway_allowed),
+    Rule("do_not_pair", "Not on the newcomer's do-not-pair or declined list.",
+         _do_not_pair_detail, excluded=True),
     Rule("age", "Mentors are adults; minors only with youth-vetted mentors in youth "
-         "programs.", _age, _age_detail),
+         "programs.", _age_detail, mentor=_adult, run=_youth_allowed),
 )  # fmt: skip
 RULE_CODES: Final = tuple(r.code for r in RULES)
+
+
+def in_pool(m: MentorArrays, p: Program) -> np.ndarray:
+    """The mentors who may be suggested to anyone: every rule's mentor part."""
+    ok = np.ones(len(m), dtype=bool)
+    for rule in RULES:
+        if rule.mentor is not None:
+            ok &= rule.mentor(m, p)
+    return ok
 
 
 def feasible(pair: Pair) -> np.ndarray:
     """All rules combined: True where the mentor may be suggested."""
     ok = np.ones(len(pair.m), dtype=bool)
     for rule in RULES:
-        mask = rule.check(pair)
-        if mask is not None:
-            ok &= mask
+        ok &= rule.check(pair)
     return ok
 
 
 def failures(pair: Pair, enc: Encoders) -> list[tuple[str, str]]:
     """(code, specific sentence) for every rule a single mentor row breaks."""
-    out = []
-    for rule in RULES:
-        mask = rule.check(pair)
-        if mask is not None and not bool(mask[0]):
-            out.append((rule.code, rule.detail(pair, enc)))
-    return out
+    return [(r.code, r.detail(pair, enc)) for r in RULES if not bool(r.check(pair)[0])]

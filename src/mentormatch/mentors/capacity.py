@@ -3,7 +3,8 @@
 A mentor's *load* is their approved + active pairings. A mentor *takes new requests* when
 active, vetted and not paused; their *free places* are then capacity - load (never below
 0), otherwise none. Approvals, acceptances, capacity changes and the whole-pool assignment
-all read these functions.
+all read these functions, and so does the ranker's capacity rule
+(`matching/rules.py`).
 
 Whoever compares load with capacity and then writes holds the mentor's lock from the count
 to the commit (`lock`): ``SELECT … FOR UPDATE`` on PostgreSQL; on SQLite that locking read
@@ -12,6 +13,8 @@ cut never both pass their check against a load the other is about to change.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import numpy as np
 from sqlalchemy import func, select
@@ -62,6 +65,11 @@ def takes_requests(*, active: bool, vetted: bool, paused: bool) -> bool:
     return active and vetted and not paused
 
 
+def has_room(*, takes: Any, load: Any, capacity: Any) -> Any:
+    """Whether a place is free for a new request (bools or numpy arrays alike)."""
+    return takes & (load < capacity)
+
+
 def free_places(*, capacity: int, load: int, takes: bool) -> int:
     """Places left for new requests."""
     return max(capacity - load, 0) if takes else 0
@@ -98,7 +106,7 @@ def check_room(
     if new_request and mentor.paused:
         raise Conflict(f"mentor {mentor.id} has paused new requests", field="mentor_id")
     held = load(session, mentor.id, excluding=excluding)
-    if held >= mentor.capacity:
+    if not has_room(takes=True, load=held, capacity=mentor.capacity):
         raise Conflict(
             f"mentor {mentor.id} has no free capacity ({held} of {mentor.capacity} taken)",
             field="mentor_id",

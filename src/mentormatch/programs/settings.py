@@ -77,7 +77,8 @@ class ProgramSettings(BaseModel):
         ge=0, le=36500, description="A mentor's shortest time in recovery, in days"
     )
     mentor_longer_in_recovery: bool = Field(
-        description="A mentor must have been in recovery longer than the newcomer"
+        description="A mentor must have been in recovery longer than the newcomer (when "
+        "the newcomer gave the date their recovery began)"
     )
     min_age: int = Field(ge=0, le=120, description="The youngest age the program serves")
     serves_youth: bool = Field(
@@ -141,7 +142,9 @@ def installation_defaults(settings: Settings) -> dict[str, Any]:
     return {
         "weights": resolve_weights(settings.match_weights or None),
         "min_recovery_days": settings.min_recovery_days,
-        "mentor_longer_in_recovery": False,
+        # True: the ranker has always required it (the recovery_time rule); a program
+        # turns it off, never silently an installation
+        "mentor_longer_in_recovery": True,
         "min_age": settings.min_age,
         "serves_youth": settings.serves_youth,
         "same_gender_default": False,

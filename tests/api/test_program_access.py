@@ -72,7 +72,12 @@ def _program_b(client: TestClient, db: Session) -> dict[str, Any]:
     return {
         "program": program.id,
         "reference": created.json()["reference"],
-        "ids": {"newcomer_id": newcomer, "mentor_id": mentor.id, "pairing_id": pairing.id},
+        "ids": {
+            "newcomer_id": newcomer,
+            "mentor_id": mentor.id,
+            "pairing_id": pairing.id,
+            "program_id": program.id,
+        },
         "coordinator": bearer(token_for(db, coordinator_b)),
     }
 

@@ -117,6 +117,30 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("PATCH", "/api/v1/mentors/{mentor_id}"): _ANON
     | _STAFF_ONLY
     | {"coordinator": 200, "admin": 403},
+    ("GET", "/api/v1/programs"): _ANON | _STAFF_ONLY | {"coordinator": 403, "admin": 200},
+    ("POST", "/api/v1/programs"): _ANON | _STAFF_ONLY | {"coordinator": 403, "admin": 201},
+    ("GET", "/api/v1/programs/{program_id}"): _ANON
+    | _STAFF_ONLY
+    | {"coordinator": 403, "admin": 200},
+    ("PATCH", "/api/v1/programs/{program_id}"): _ANON
+    | _STAFF_ONLY
+    | {"coordinator": 403, "admin": 200},
+    ("GET", "/api/v1/programs/{program_id}/coordinators"): _ANON
+    | _STAFF_ONLY
+    | {"coordinator": 403, "admin": 200},
+    ("PUT", "/api/v1/programs/{program_id}/coordinators"): _ANON
+    | _STAFF_ONLY
+    | {"coordinator": 403, "admin": 200},
+    # A coordinator reads their own programs' settings (another's: 404, test_programs.py).
+    ("GET", "/api/v1/programs/{program_id}/settings"): _ANON
+    | _STAFF_ONLY
+    | {"coordinator": 200, "admin": 200},
+    ("PATCH", "/api/v1/programs/{program_id}/settings"): _ANON
+    | _STAFF_ONLY
+    | {"coordinator": 403, "admin": 200},
+    ("GET", "/api/v1/programs/{program_id}/settings/changes"): _ANON
+    | _STAFF_ONLY
+    | {"coordinator": 403, "admin": 200},
 }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from mentormatch.matching.service import ReadWriteLock
+from mentormatch.matching.cache import ReadWriteLock
 
 TIMEOUT_S = 10
 

@@ -14,10 +14,12 @@ from tests.matching.profiles import fitted, frame, mentor, newcomer, world
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(seed=st.integers(0, 10_000), serves_youth=st.booleans())
-def test_rank_returns_exactly_the_feasible_mentors(seed: int, serves_youth: bool) -> None:
+@given(seed=st.integers(0, 10_000), serves_youth=st.booleans(), longer=st.booleans())
+def test_rank_returns_exactly_the_feasible_mentors(
+    seed: int, serves_youth: bool, longer: bool
+) -> None:
     w = world(seed)
-    ranker = fitted(w.mentors, serves_youth=serves_youth)
+    ranker = fitted(w.mentors, serves_youth=serves_youth, mentor_longer_in_recovery=longer)
     ranked = ranker.rank(w.newcomers, k=len(w.mentors))
     mentors = {r["id"]: r for r in w.mentors.to_dict("records")}
     for n in w.newcomers.to_dict("records"):
@@ -88,6 +90,14 @@ def test_mentor_recovery_must_predate_newcomer() -> None:
     ranker = fitted(frame(mentor(recovery_start=date(2020, 1, 1))))
     assert ranker.rank(frame(newcomer(recovery_start=date(2019, 6, 1)))).empty
     assert len(ranker.rank(frame(newcomer(recovery_start=date(2021, 6, 1))))) == 1
+
+
+def test_a_program_may_let_a_mentor_be_shorter_in_recovery_than_the_newcomer() -> None:
+    mentors = frame(mentor(recovery_start=date(2020, 1, 1)))
+    earlier = frame(newcomer(recovery_start=date(2019, 6, 1)))
+    assert list(fitted(mentors, mentor_longer_in_recovery=False).rank(earlier).mentor_id) == [1]
+    no_date = frame(newcomer(recovery_start=None))
+    assert list(fitted(mentors, mentor_longer_in_recovery=True).rank(no_date).mentor_id) == [1]
 
 
 def test_recovery_dates_before_1677_are_not_wrapped_around() -> None:

@@ -91,7 +91,9 @@ def _seed(settings: Settings) -> tuple[str, str, str]:
         accounts.create_user(session, email=ADMIN_EMAIL, password=PASSWORD, role=Role.admin)
         session.commit()
         actor = Principal(
-            Role.coordinator, user_id=coordinator.id, program_ids=frozenset({DEFAULT_PROGRAM_ID})
+            Role.coordinator,
+            user_id=coordinator.id,
+            program_ids=frozenset((DEFAULT_PROGRAM_ID,)),
         )
         body = MentorCreate.model_validate(
             mentor_body(email="alex@example.org", first_name="Alex", phone="+1 555 010 9999")

@@ -45,6 +45,7 @@ class Program:
     family_credit: float
     overlap_saturation_hours: float
     min_recovery_days: int
+    mentor_longer_in_recovery: bool
     min_age: int
     serves_youth: bool
     age_span_years: float
@@ -77,6 +78,7 @@ class Params(NamedTuple):
 
     min_age: int
     serves_youth: bool
+    mentor_longer_in_recovery: bool
     family_credit: np.float32
     rest: np.float32  # 1 - family_credit
     inv_sat: np.float32  # 1 / overlap_saturation_hours
@@ -88,6 +90,7 @@ class Params(NamedTuple):
         return cls(
             min_age=int(p.min_age),
             serves_youth=bool(p.serves_youth),
+            mentor_longer_in_recovery=bool(p.mentor_longer_in_recovery),
             family_credit=np.float32(p.family_credit),
             rest=np.float32(1.0 - p.family_credit),
             inv_sat=np.float32(1.0 / p.overlap_saturation_hours),

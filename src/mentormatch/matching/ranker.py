@@ -52,6 +52,8 @@ class MentorRanker(BaseEstimator):
         family_credit: substance credit when only the family is shared (0..1).
         overlap_saturation_hours: weekly shared hours that count as a full schedule match.
         min_recovery_days: minimum continuous recovery of a mentor at ``reference_time``.
+        mentor_longer_in_recovery: a mentor's recovery must have begun before the
+            newcomer's (when the newcomer gave a date).
         min_age: adult age; mentors must reach it, younger newcomers need a youth program.
         serves_youth: the program pairs minors with youth-vetted mentors.
         age_span_years: age difference at which age proximity reaches 0.
@@ -67,6 +69,7 @@ class MentorRanker(BaseEstimator):
         family_credit: float = 0.5,
         overlap_saturation_hours: float = 3.0,
         min_recovery_days: int = 365,
+        mentor_longer_in_recovery: bool = True,
         min_age: int = 18,
         serves_youth: bool = False,
         age_span_years: float = 25.0,
@@ -77,6 +80,7 @@ class MentorRanker(BaseEstimator):
         self.family_credit = family_credit
         self.overlap_saturation_hours = overlap_saturation_hours
         self.min_recovery_days = min_recovery_days
+        self.mentor_longer_in_recovery = mentor_longer_in_recovery
         self.min_age = min_age
         self.serves_youth = serves_youth
         self.age_span_years = age_span_years
@@ -98,6 +102,7 @@ class MentorRanker(BaseEstimator):
             family_credit=float(self.family_credit),
             overlap_saturation_hours=float(self.overlap_saturation_hours),
             min_recovery_days=int(self.min_recovery_days),
+            mentor_longer_in_recovery=bool(self.mentor_longer_in_recovery),
             min_age=int(self.min_age),
             serves_youth=bool(self.serves_youth),
             age_span_years=float(self.age_span_years),

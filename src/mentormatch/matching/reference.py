@@ -60,7 +60,7 @@ def violations(m: Row, n: Row, p: Program) -> set[str]:
     if (
         m_day is None
         or p.reference_day - m_day < p.min_recovery_days
-        or (n_day is not None and not m_day < n_day)
+        or (p.mentor_longer_in_recovery and n_day is not None and not m_day < n_day)
     ):
         out.add("recovery_time")
     pref, accepts = as_list(n["gender_pref"]), as_list(m["mentee_genders"])

@@ -116,7 +116,13 @@ def _recovered_long_enough(m: Any, p: Any) -> Any:
 
 
 def _recovered_before(m: Any, n: Any, p: Any) -> Any:
-    return (n.recovery_day == NO_RECOVERY_DAY) | (m.recovery_day < n.recovery_day)
+    """Where the program asks it and the newcomer gave a date: the mentor's recovery began
+    first."""
+    return (
+        np.logical_not(p.mentor_longer_in_recovery)
+        | (n.recovery_day == NO_RECOVERY_DAY)
+        | (m.recovery_day < n.recovery_day)
+    )
 
 
 def _genders(m: Any, n: Any, p: Any) -> Any:
@@ -223,9 +229,9 @@ def _age_detail(pr: Pair, enc: Encoders) -> str:
 RULES: Final[tuple[Rule, ...]] = (
     Rule("capacity", "Mentor is active, vetted and has free capacity.", _capacity_detail,
          mentor=_has_room),
-    Rule("recovery_time", "Mentor has the program's minimum recovery time, and more than "
-         "the newcomer.", _recovery_detail, mentor=_recovered_long_enough,
-         each=_recovered_before),
+    Rule("recovery_time", "Mentor has the program's minimum recovery time and, where the "
+         "program asks it, more than the newcomer.", _recovery_detail,
+         mentor=_recovered_long_enough, each=_recovered_before),
     Rule("gender", "Both people's gender preferences are respected.", _gender_detail,
          run=_genders),
     Rule("language", "They share at least one language.", _language_detail,

@@ -16,7 +16,7 @@ class Mentor(Base):
     __table_args__ = (
         CheckConstraint("capacity >= 0 AND capacity <= 10", name="capacity_range"),
         # Covers the ranker cache's comparison of a program's mentors' versions after a change
-        # (`matching.service.RankerCache`): an index-only scan, not the wide mentor rows.
+        # (`matching.cache.RankerCache`): an index-only scan, not the wide mentor rows.
         Index("ix_mentors_pool_state", "program_id", "id", "version"),
         # Ids are never reused (the audit trail names them): AUTOINCREMENT on SQLite.
         {"sqlite_autoincrement": True},
@@ -59,7 +59,7 @@ class Mentor(Base):
 class MentorPool(Base):
     """One row (id 1) whose `version` rises with every committed change the ranker reflects.
 
-    The ranker cache reads it before every use (`matching.service.pool_version`). Database
+    The ranker cache reads it before every use (`matching.cache.pool_version`). Database
     triggers (migration `20261122_mentor_pool_version`) raise it in the writing transaction
     itself: any insert, update or delete of a mentor, and any pairing entering or leaving a
     status that holds capacity (approved, active) — every write path, the ORM's or plain

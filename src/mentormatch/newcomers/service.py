@@ -244,6 +244,7 @@ def accesses_own(
 # page loads these columns only, not every answer (JSON lists, hopes…) of 50 newcomers.
 LIST_FIELDS = (
     Newcomer.id,
+    Newcomer.program_id,
     Newcomer.reference,
     Newcomer.first_name,
     Newcomer.status,

@@ -29,7 +29,7 @@ class Program(Base):
     # (environment variables) — `programs.settings.effective`.
     settings: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     # Rises with every settings change: each worker's ranker for the program compares it
-    # before use and refits when it moved (`matching.service`).
+    # before use and refits when it moved (`matching.cache`).
     settings_version: Mapped[int] = mapped_column(default=1)
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -72,3 +72,14 @@ def join_only_program(session: Session, user_id: int) -> None:
     if len(found) == 1:
         session.add(ProgramCoordinator(program_id=found[0].id, user_id=user_id))
         session.flush()
+
+
+def names_when_several(session: Session, actor: Principal) -> dict[int, str]:
+    """The actor's programs' names by id, when they see more than one (pages then say
+    which program each person belongs to); empty otherwise."""
+    if len(actor.program_ids) < 2:
+        return {}
+    rows = session.execute(
+        select(Program.id, Program.name).where(Program.id.in_(actor.program_ids))
+    )
+    return dict(rows.tuples().all())

@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 from pydantic import ValidationError
+from sqlalchemy import select
 
 from mentormatch import backup as backups
 from mentormatch import demo as demo_data
@@ -23,6 +24,7 @@ from mentormatch.db import make_engine, make_sessionmaker
 from mentormatch.errors import MentorMatchError
 from mentormatch.matching import evaluation
 from mentormatch.pairings.cli import app as pairings_app
+from mentormatch.programs.models import Program, ProgramCoordinator
 
 app = typer.Typer(
     help="MentorMatch: peer-mentor matching for recovery programs.", no_args_is_help=True
@@ -73,6 +75,14 @@ def users_create(
         bool,
         typer.Option("--invite", help="Send a single-use link to choose a password (outbox)"),
     ] = False,
+    program: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--program",
+            help="A coordinator's program (its slug); repeat for several. Default: the "
+            "installation's program when it runs one",
+        ),
+    ] = None,
 ) -> None:
     """Create an admin or coordinator account: with a password (prompted, or read from stdin),
     or `--invite`d to choose their own through a link sent by the outbox."""
@@ -94,14 +104,25 @@ def users_create(
     factory = make_sessionmaker(make_engine(settings.database_url))
     with factory() as session:
         try:
-            user = accounts.create_user(session, email=email, password=password, role=Role(role))
+            user = accounts.create_user(
+                session, email=email, password=password, role=Role(role), programs=program or None
+            )
             if invite:
                 accounts.invite(session, user=user, settings=settings)
             session.commit()
+            member_of = session.scalars(
+                select(Program.slug)
+                .join(ProgramCoordinator, ProgramCoordinator.program_id == Program.id)
+                .where(ProgramCoordinator.user_id == user.id)
+                .order_by(Program.slug)
+            ).all()
         except MentorMatchError as exc:
             fail(exc.message)
     how = "; invitation link queued in the outbox" if invite else ""
-    typer.echo(f"created {role} {user.email} (id {user.id}){how}")
+    joined = f" in {', '.join(member_of)}" if member_of else ""
+    typer.echo(f"created {role} {user.email} (id {user.id}){joined}{how}")
+    if role == "coordinator" and not member_of:
+        typer.echo("not in any program yet: name one with --program, or an admin assigns it")
 
 
 @app.command()

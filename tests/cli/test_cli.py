@@ -22,6 +22,7 @@ from mentormatch.main import create_app
 from mentormatch.mentors.models import Mentor
 from mentormatch.migrate import NOT_SET_UP
 from mentormatch.newcomers.models import Newcomer
+from mentormatch.programs.models import Program, ProgramCoordinator
 from tests.db import BACKENDS, throwaway_database
 from tests.factories import link_sent_to
 
@@ -96,6 +97,36 @@ class TestUsersCreate:
             user = session.scalar(select(User).where(User.email == "inv@example.org"))
             assert user is not None and user.invited
             assert "/account/set-password?token=mma_" in link_sent_to(session, "inv@example.org")
+
+    def test_a_coordinator_joins_the_programs_named(self, sqlite_url: str) -> None:
+        with make_sessionmaker(make_engine(sqlite_url))() as session:
+            session.add(Program(slug="evening", name="Evening circle"))
+            session.commit()
+        args = ["users", "create", "--email", "two@example.org", "--password-stdin"]
+        both = [*args, "--program", "main", "--program", "evening"]
+        result = runner.invoke(app, both, input="a-long-enough-password\n")
+        assert result.exit_code == 0, result.output
+        assert "in evening, main" in result.output
+        unknown = ["users", "create", "--email", "x@example.org", "--program", "nowhere"]
+        refused = runner.invoke(
+            app, [*unknown, "--password-stdin"], input="a-long-enough-password\n"
+        )
+        assert refused.exit_code == 2 and "nowhere" in refused.output
+        # Without --program on an installation of two programs: an account in none yet.
+        alone = ["users", "create", "--email", "none@example.org", "--password-stdin"]
+        lonely = runner.invoke(app, alone, input="a-long-enough-password\n")
+        assert lonely.exit_code == 0 and "not in any program yet" in lonely.output
+        with make_sessionmaker(make_engine(sqlite_url))() as session:
+            members = session.execute(
+                select(User.email, Program.slug)
+                .join(ProgramCoordinator, ProgramCoordinator.user_id == User.id)
+                .join(Program, Program.id == ProgramCoordinator.program_id)
+                .order_by(Program.slug)
+            ).all()
+            assert [tuple(m) for m in members] == [
+                ("two@example.org", "evening"),
+                ("two@example.org", "main"),
+            ]
 
     def test_a_common_password_is_refused(self, sqlite_url: str) -> None:
         args = ["users", "create", "--email", "weak@example.org", "--password-stdin"]

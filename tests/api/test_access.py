@@ -250,6 +250,8 @@ PAGE_MATRIX: dict[tuple[str, str, str], int] = {
     ("/mentor/pairings/{pairing_id}", "mentor", "own"): 200,
     ("/mentor/pairings/{pairing_id}", "mentor", "other"): 404,
     ("/mentor/pairings/{pairing_id}", "mentor", "missing"): 404,
+    # A program's public intake: the same form for everyone, signed in or not.
+    **{("/p/{slug}/", role, "own"): 200 for role in ROLES},
 }
 
 
@@ -262,7 +264,7 @@ def test_page_matrix(client: TestClient, db: Session) -> None:
     answers: dict[tuple[str, str, str], httpx.Response] = {}
     for (path, role, whose), expected in PAGE_MATRIX.items():
         ids = {"own": cast.own[role], "other": cast.other[role], "missing": {}}[whose]
-        url = path.format(pairing_id=ids.get("pairing_id", MISSING_ID))
+        url = path.format(pairing_id=ids.get("pairing_id", MISSING_ID), slug="main")
         token = cast.headers[role].get("Authorization", "").removeprefix("Bearer ")
         client.cookies.clear()
         if token:

@@ -39,12 +39,11 @@ def create_mentor(
     Kept to the fewest statements (issue 13: 1,000 in under 30 s): the account, the
     profile, the invitation's token and its outbox message, the audit row; no hashing.
     """
-    if age_in(body.birth_year) < settings.min_age:
-        raise Invalid(
-            f"birth_year: mentors must be at least {settings.min_age}", field="birth_year"
-        )
     program = programs.for_new_mentor(session, actor, body.program)
-    capacity.check_cap(body.capacity, program_settings.effective(program, settings).capacity_cap)
+    rules = program_settings.effective(program, settings)  # the mentor's program's
+    if age_in(body.birth_year) < rules.min_age:
+        raise Invalid(f"birth_year: mentors must be at least {rules.min_age}", field="birth_year")
+    capacity.check_cap(body.capacity, rules.capacity_cap)
     user = accounts.create_user(session, email=body.email, password=None, role=Role.mentor)
     fields = body.model_dump(exclude={"email", "program"}, mode="json")
     fields["recovery_start"] = body.recovery_start

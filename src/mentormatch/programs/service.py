@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mentormatch.accounts.principal import Principal
 from mentormatch.errors import Invalid, NotFound
-from mentormatch.programs.models import Program, ProgramCoordinator
+from mentormatch.programs.models import SLUG_PATTERN, Program, ProgramCoordinator
 
 
 def open_programs(session: Session) -> list[Program]:
@@ -17,6 +19,13 @@ def open_programs(session: Session) -> list[Program]:
             select(Program).where(Program.archived_at.is_(None)).order_by(Program.name, Program.id)
         )
     )
+
+
+def find(session: Session, slug: str) -> Program | None:
+    """A program by its address, archived or not; None for an address no program has."""
+    if re.fullmatch(SLUG_PATTERN, slug) is None:
+        return None  # not even a possible address: no query
+    return session.scalar(select(Program).where(Program.slug == slug))
 
 
 def by_slug(session: Session, slug: str) -> Program:

@@ -10,6 +10,7 @@ from mentormatch.web import (
     admin,
     coordinator,
     dashboard,
+    intake,
     mentor,
     newcomer,
     pairing_pages,
@@ -22,6 +23,7 @@ from mentormatch.web.core import STATIC_DIR
 
 router = APIRouter()
 for _pages in (
+    intake.router,
     newcomer.router,
     staff.router,
     account.router,

@@ -141,7 +141,13 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         factory = make_sessionmaker(engine)
         say(f"seeding {total:,} mentors")
         with factory() as session:
-            demo.seed_demo(session, seed=11, mentors=total, newcomers=max(300, 8 * programs))
+            demo.seed_demo(  # one program first: `spread` then makes the many
+                session,
+                seed=11,
+                mentors=total,
+                newcomers=max(300, 8 * programs),
+                two_programs=False,
+            )
         service.warm_up()
 
         with factory() as session:

@@ -180,7 +180,13 @@ def seed(url: str, cfg: Config) -> dict[str, Any]:
     engine = make_engine(url)
     factory = make_sessionmaker(engine)
     with factory() as session:
-        demo.seed_demo(session, seed=cfg.seed, mentors=cfg.mentors, newcomers=cfg.newcomers)
+        demo.seed_demo(
+            session,
+            seed=cfg.seed,
+            mentors=cfg.mentors,
+            newcomers=cfg.newcomers,
+            two_programs=False,  # one program: figures comparable with earlier runs
+        )
         coordinator = session.scalar(select(User).where(User.email == demo.COORDINATOR_EMAIL))
         assert coordinator is not None
         actor = Principal(

@@ -10,13 +10,12 @@ from typing import Annotated
 
 import typer
 from pydantic import ValidationError
-from sqlalchemy import select
 
 from mentormatch import backup as backups
 from mentormatch import demo as demo_data
 from mentormatch import migrate
 from mentormatch.accounts import service as accounts
-from mentormatch.accounts.models import Role, User
+from mentormatch.accounts.models import Role
 from mentormatch.accounts.schemas import UserCreate
 from mentormatch.cli_checks import fail, require_database
 from mentormatch.config import get_settings
@@ -124,16 +123,21 @@ def demo(
         else:
             counts = demo_data.seed_demo(session, min_age=settings.min_age)
             typer.echo(f"seeded {counts['mentors']} mentors and {counts['newcomers']} newcomers")
-        mentor_email = session.scalar(
-            select(User.email).where(User.role == Role.mentor).order_by(User.id)
-        )
-    typer.echo(
-        f"\nMentorMatch demo on http://{host}:{port}  (API docs: /docs)\n"
-        f"  admin:       {demo_data.ADMIN_EMAIL} / {demo_data.ADMIN_PASSWORD}\n"
-        f"  coordinator: {demo_data.COORDINATOR_EMAIL} / {demo_data.COORDINATOR_PASSWORD}\n"
-        f"  a mentor:    {mentor_email} / {demo_data.MENTOR_PASSWORD}\n"
-        f"  newcomers:   fill the intake form at http://{host}:{port}/\n"
-    )
+        programs = demo_data.sign_ins(session)
+    site = f"http://{host}:{port}"
+    lines = [
+        f"\nMentorMatch demo on {site}  (API docs: /docs)",
+        f"  admin:       {demo_data.ADMIN_EMAIL} / {demo_data.ADMIN_PASSWORD}",
+    ]
+    for shown in programs:
+        lines += [
+            f"\n  {shown.program.name} ({shown.highlight}): {site}/p/{shown.program.slug}/",
+            f"  coordinator: {shown.coordinator_email} / {shown.coordinator_password}",
+        ]
+        if shown.mentor_email is not None:
+            lines.append(f"  a mentor:    {shown.mentor_email} / {demo_data.MENTOR_PASSWORD}")
+    lines.append(f"\n  newcomers:   choose a program and ask for a mentor at {site}/\n")
+    typer.echo("\n".join(lines))
     if serve_app:
         serve(host=host, port=port, workers=1)
 

@@ -37,6 +37,7 @@ from mentormatch.middleware import (
 from mentormatch.newcomers.router import router as newcomers_router
 from mentormatch.newcomers.urgent_router import router as urgent_router
 from mentormatch.pairings.router import router as pairings_router
+from mentormatch.programs.router import router as programs_router
 from mentormatch.web import mount_static
 from mentormatch.web import router as web_router
 from mentormatch.web.core import status_page
@@ -145,6 +146,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         mentors_router,
         matching_router,
         pairings_router,
+        programs_router,
         web_router,
     ):
         app.include_router(router)

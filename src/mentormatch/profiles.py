@@ -26,6 +26,7 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
 
 from mentormatch import vocabulary as v
+from mentormatch.programs.models import SLUG_PATTERN
 
 
 class Codes:
@@ -193,9 +194,8 @@ Phone = Annotated[
 # A program's address (/p/{slug}/): lower-case letters, digits and inner hyphens.
 ProgramSlug = Annotated[
     str,
-    StringConstraints(
-        strip_whitespace=True, pattern=r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$", max_length=40
-    ),
+    StringConstraints(strip_whitespace=True, pattern=SLUG_PATTERN, max_length=40),
+    _SchemaExtra(format="program-slug"),
 ]
 FreeText = Annotated[
     str, StringConstraints(strip_whitespace=True, max_length=2000), NoNul, NoNulSchema

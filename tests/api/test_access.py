@@ -117,6 +117,30 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("PATCH", "/api/v1/mentors/{mentor_id}"): _ANON
     | _STAFF_ONLY
     | {"coordinator": 200, "admin": 403},
+    ("GET", "/api/v1/programs"): _ANON | _STAFF_ONLY | {"coordinator": 403, "admin": 200},
+    ("POST", "/api/v1/programs"): _ANON | _STAFF_ONLY | {"coordinator": 403, "admin": 201},
+    ("GET", "/api/v1/programs/{program_id}"): _ANON
+    | _STAFF_ONLY
+    | {"coordinator": 403, "admin": 200},
+    ("PATCH", "/api/v1/programs/{program_id}"): _ANON
+    | _STAFF_ONLY
+    | {"coordinator": 403, "admin": 200},
+    ("GET", "/api/v1/programs/{program_id}/coordinators"): _ANON
+    | _STAFF_ONLY
+    | {"coordinator": 403, "admin": 200},
+    ("PUT", "/api/v1/programs/{program_id}/coordinators"): _ANON
+    | _STAFF_ONLY
+    | {"coordinator": 403, "admin": 200},
+    # A coordinator reads their own programs' settings (another's: 404, test_programs.py).
+    ("GET", "/api/v1/programs/{program_id}/settings"): _ANON
+    | _STAFF_ONLY
+    | {"coordinator": 200, "admin": 200},
+    ("PATCH", "/api/v1/programs/{program_id}/settings"): _ANON
+    | _STAFF_ONLY
+    | {"coordinator": 403, "admin": 200},
+    ("GET", "/api/v1/programs/{program_id}/settings/changes"): _ANON
+    | _STAFF_ONLY
+    | {"coordinator": 403, "admin": 200},
 }
 
 
@@ -226,6 +250,8 @@ PAGE_MATRIX: dict[tuple[str, str, str], int] = {
     ("/mentor/pairings/{pairing_id}", "mentor", "own"): 200,
     ("/mentor/pairings/{pairing_id}", "mentor", "other"): 404,
     ("/mentor/pairings/{pairing_id}", "mentor", "missing"): 404,
+    # A program's public intake: the same form for everyone, signed in or not.
+    **{("/p/{slug}/", role, "own"): 200 for role in ROLES},
 }
 
 
@@ -238,7 +264,7 @@ def test_page_matrix(client: TestClient, db: Session) -> None:
     answers: dict[tuple[str, str, str], httpx.Response] = {}
     for (path, role, whose), expected in PAGE_MATRIX.items():
         ids = {"own": cast.own[role], "other": cast.other[role], "missing": {}}[whose]
-        url = path.format(pairing_id=ids.get("pairing_id", MISSING_ID))
+        url = path.format(pairing_id=ids.get("pairing_id", MISSING_ID), slug="main")
         token = cast.headers[role].get("Authorization", "").removeprefix("Bearer ")
         client.cookies.clear()
         if token:

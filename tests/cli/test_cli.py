@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -125,7 +126,47 @@ class TestDemoSeed:
         result = runner.invoke(app, ["demo", "--no-serve"])
         assert result.exit_code == 0, result.output
         assert "already seeded" in result.output
-        assert demo.COORDINATOR_EMAIL in result.output
+        for email in (demo.COORDINATOR_EMAIL, demo.PUENTE_COORDINATOR_EMAIL):
+            assert email in result.output
+        assert "Recovery Partners" in result.output and "/p/puente/" in result.output
+
+    def test_two_programs_with_visibly_different_settings(self, sqlite_url: str) -> None:
+        with make_sessionmaker(make_engine(sqlite_url))() as session:
+            demo.seed_demo(session, mentors=30, newcomers=40)
+        web = create_app(Settings(environment="test", database_url=sqlite_url, _env_file=None))  # type: ignore[call-arg]
+        try:
+            with TestClient(web) as client:
+                home = client.get("/").text
+                assert 'href="/p/main/"' in home and 'href="/p/puente/"' in home
+                assert "Recovery Partners" in home and "Puente" in home
+                puente = client.get("/p/puente/").text
+                assert re.findall(r'name="languages" value="(\w+)"', puente) == ["es", "en"]
+                assert 'id="same_gender" checked' in puente
+                assert "Línea Nacional de Ayuda de SAMHSA" in puente
+                partners = client.get("/p/main/").text
+                assert len(re.findall(r'name="languages" value="(\w+)"', partners)) > 2
+                assert 'id="same_gender" checked' not in partners
+                seen = {}
+                for email, password in (
+                    (demo.COORDINATOR_EMAIL, demo.COORDINATOR_PASSWORD),
+                    (demo.PUENTE_COORDINATOR_EMAIL, demo.PUENTE_COORDINATOR_PASSWORD),
+                ):
+                    token = client.post(
+                        "/api/v1/auth/token", data={"username": email, "password": password}
+                    ).json()["access_token"]
+                    staff = {"Authorization": f"Bearer {token}"}
+                    mentors = client.get("/api/v1/mentors?limit=100", headers=staff).json()
+                    queue = client.get("/api/v1/newcomers?limit=100", headers=staff).json()
+                    seen[email] = (mentors["items"], queue["items"])
+        finally:
+            web.state.engine.dispose()
+        partners_mentors, partners_queue = seen[demo.COORDINATOR_EMAIL]
+        puente_mentors, puente_queue = seen[demo.PUENTE_COORDINATOR_EMAIL]
+        assert partners_mentors and partners_queue and puente_mentors and puente_queue
+        # Each coordinator sees only their program's people; Puente's all speak Spanish.
+        assert not {m["id"] for m in partners_mentors} & {m["id"] for m in puente_mentors}
+        assert all("es" in m["languages"] for m in puente_mentors)
+        assert all("es" in n["languages"] for n in puente_queue)
 
     def test_slots_round_trip_hours(self) -> None:
         hours = [24 + 18, 24 + 19, 24 + 20, 3 * 24 + 7]

@@ -13,9 +13,10 @@ from sqlalchemy.orm import Session
 
 from mentormatch.accounts.dependencies import role_rules
 from mentormatch.accounts.models import Role
+from mentormatch.db import utcnow
 from mentormatch.mentors.models import Mentor
 from mentormatch.pairings.models import Pairing, PairingStatus
-from mentormatch.programs.models import DEFAULT_PROGRAM_ID
+from mentormatch.programs.models import DEFAULT_PROGRAM_ID, Program
 from tests.factories import (
     PASSWORD,
     bearer,
@@ -39,12 +40,12 @@ OTHER_MENTOR_INTERESTS = "zq-mentor-interests-7f3a"
 NEVER_SHOWN = ("$argon2", "password_hash", "token_hash", "status_token_hash")
 
 
-def insert_mentor(db: Session, **overrides: object) -> Mentor:
+def insert_mentor(db: Session, program_id: int = DEFAULT_PROGRAM_ID, **overrides: object) -> Mentor:
     """A mentor and their account written directly (no argon2 hashing per mentor)."""
     body = mentor_body(**overrides)
     user = make_user(db, Role.mentor, email=body.pop("email"))
     body["recovery_start"] = date.fromisoformat(body["recovery_start"])
-    mentor = Mentor(**body, user_id=user.id, program_id=DEFAULT_PROGRAM_ID)
+    mentor = Mentor(**body, user_id=user.id, program_id=program_id)
     db.add(mentor)
     db.flush()
     return mentor
@@ -91,7 +92,9 @@ def make_cast(client: TestClient, db: Session) -> Cast:
         mentor_id=other_mentor.id,
         status=PairingStatus.approved,
     )
-    db.add_all([asked, theirs])
+    # Another program, archived so that public requests still have one place to go.
+    elsewhere = Program(slug="elsewhere", name="Elsewhere", archived_at=utcnow())
+    db.add_all([asked, theirs, elsewhere])
     db.flush()
     mentor_user = own_mentor.user_id
     headers = {
@@ -107,6 +110,7 @@ def make_cast(client: TestClient, db: Session) -> Cast:
         "mentor_id": other_mentor.id,
         "user_id": other_coordinator.id,
         "pairing_id": theirs.id,
+        "program_id": elsewhere.id,
     }
     cast = Cast(
         headers=headers,
@@ -119,6 +123,8 @@ def make_cast(client: TestClient, db: Session) -> Cast:
     cast.other["newcomer"]["pairing_id"] = asked.id
     cast.own["newcomer"] |= {"newcomer_id": own_id, "pairing_id": theirs.id}
     cast.own["mentor"] |= {"mentor_id": own_mentor.id, "pairing_id": asked.id}
+    for role in ROLES:
+        cast.own[role]["program_id"] = DEFAULT_PROGRAM_ID
     return cast
 
 
@@ -175,4 +181,12 @@ BODIES: dict[tuple[str, str], Callable[[Cast], dict[str, Any]]] = {
     ("POST", "/api/v1/pairings/{pairing_id}/reject"): lambda c: {"json": {"reason": "other"}},
     ("POST", "/api/v1/pairings/{pairing_id}/decline"): lambda c: {"json": {"reason": "personal"}},
     ("POST", "/api/v1/pairings/{pairing_id}/end"): lambda c: {"json": {"reason": "completed"}},
+    ("POST", "/api/v1/programs"): lambda c: {
+        "json": {"slug": f"program-{next(_counter)}", "name": "A program"}
+    },
+    ("PATCH", "/api/v1/programs/{program_id}"): lambda c: {"json": {"name": "Main program"}},
+    ("PUT", "/api/v1/programs/{program_id}/coordinators"): lambda c: {"json": {"user_ids": []}},
+    ("PATCH", "/api/v1/programs/{program_id}/settings"): lambda c: {
+        "json": {"settings_version": 1, "capacity_cap": 3}
+    },
 }

@@ -167,7 +167,9 @@ def _arrange(client: TestClient, db: Session, cast: Any) -> list[str]:
     """A waiting urgent newcomer the own mentor suits (approve and contacted forms), a
     proposal (decide form), the request the mentor was asked, due in three days (accept and
     decline forms), a password reset link in the outbox (the set-password form), and an
-    active pairing whose newcomer's page (returned, to be opened too) has the end form."""
+    active pairing whose newcomer's page (returned, to be opened too) has the end form, a
+    program without coordinators (its page has the form adding one), and the default
+    program's own intake address (its forms post there; no id addresses it)."""
     asked = db.get_one(Pairing, cast.own["mentor"]["pairing_id"])
     asked.expires_at = utcnow() + timedelta(days=3)
     # In crisis: its page also carries the "contacted" form.
@@ -211,7 +213,12 @@ def _arrange(client: TestClient, db: Session, cast: Any) -> list[str]:
     db.get_one(Newcomer, paired_id).status = NewcomerStatus.paired
     db.commit()
     cast.own["coordinator"]["pairing_id"] = paired.id
-    return [f"/coordinator/newcomers/{paired_id}"]
+    # A program without coordinators: its page offers the form adding one.
+    return [
+        f"/coordinator/newcomers/{paired_id}",
+        f"/admin/programs/{cast.other['admin']['program_id']}",
+        "/p/main/",  # a program's own intake
+    ]
 
 
 def fuzz(

@@ -25,6 +25,7 @@ from mentormatch.config import Settings
 from mentormatch.main import create_app
 from mentormatch.mentors import service as mentors
 from mentormatch.mentors.schemas import MentorCreate
+from mentormatch.programs.models import DEFAULT_PROGRAM_ID
 from tests.factories import PASSWORD, accept_invitation, mentor_body
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -89,7 +90,11 @@ def _seed(settings: Settings) -> tuple[str, str, str]:
         )
         accounts.create_user(session, email=ADMIN_EMAIL, password=PASSWORD, role=Role.admin)
         session.commit()
-        actor = Principal(Role.coordinator, user_id=coordinator.id)
+        actor = Principal(
+            Role.coordinator,
+            user_id=coordinator.id,
+            program_ids=frozenset((DEFAULT_PROGRAM_ID,)),
+        )
         body = MentorCreate.model_validate(
             mentor_body(email="alex@example.org", first_name="Alex", phone="+1 555 010 9999")
         )

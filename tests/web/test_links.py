@@ -113,7 +113,7 @@ def _follow_everything(app: FastAPI, printed: str) -> None:
 
     # The newcomer's private link, on the confirmation page (web) and in the API's answer.
     with _client(app) as newcomer:
-        post_form(newcomer, "/intake", "/intake", INTAKE)
+        post_form(newcomer, "/p/main/", "/p/main/", INTAKE)  # the demo runs two programs
         page = newcomer.get("/welcome").text
         (status_url,) = {u for u in URL.findall(page) if "/s/" in u}
     with _client(app) as newcomer:
@@ -121,15 +121,15 @@ def _follow_everything(app: FastAPI, printed: str) -> None:
         assert opened.status_code == 200 and opened.url.path == "/status"
 
     with _client(app) as client:
-        body = intake_body(first_name="Robin", email="robin@example.org")
+        body = intake_body(first_name="Robin", email="robin@example.org", program="main")
         made = client.post("/api/v1/newcomers", json=body).json()
         late = client.post(
-            "/api/v1/newcomers", json=intake_body(first_name="Kit", email="kit@example.org")
+            "/api/v1/newcomers",
+            json=intake_body(first_name="Kit", email="kit@example.org", program="main"),
         ).json()
-        # Someone in danger: every active coordinator is alerted with a link to their page.
-        assert (
-            client.post("/api/v1/newcomers/urgent", json={"first_name": "Sol"}).status_code == 201
-        )
+        # Someone in danger: the program's coordinators are alerted with a link to their page.
+        sol = {"first_name": "Sol", "program": "puente"}
+        assert client.post("/api/v1/newcomers/urgent", json=sol).status_code == 201
         staff = client.post(
             "/api/v1/auth/token",
             data={"username": demo.COORDINATOR_EMAIL, "password": demo.COORDINATOR_PASSWORD},

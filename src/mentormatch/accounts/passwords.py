@@ -30,6 +30,7 @@ from mentormatch.audit import service as audit
 from mentormatch.config import Settings
 from mentormatch.db import utcnow
 from mentormatch.errors import Invalid, TooManyRequests
+from mentormatch.mentors.models import Mentor
 from mentormatch.pairings import outbox
 from mentormatch.pairings.outbox import MessageKind
 
@@ -84,8 +85,15 @@ def send_link(
         purpose=purpose, user_id=user_id, token_hash=digest, created_at=now, expires_at=now + ttl
     )
     session.add(row)
+    # A mentor's link belongs to their program (its coordinators see it was sent); a staff
+    # account's to none.
+    program_id = session.scalar(select(Mentor.program_id).where(Mentor.user_id == user_id))
     outbox.enqueue(
-        session, kind=_KIND[purpose], recipient=email, link=_link(settings, token), program_id=None
+        session,
+        kind=_KIND[purpose],
+        recipient=email,
+        link=_link(settings, token),
+        program_id=program_id,
     )
     return row
 

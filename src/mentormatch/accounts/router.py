@@ -95,15 +95,20 @@ def logout(principal: SignedInDep, session: SessionDep) -> None:
                 )
             }
         },
-        **error_responses(401, 403, 409, 413, 422),
+        **error_responses(401, 403, 404, 409, 413, 422),
     },
 )
 def create_user(
     body: UserCreate, admin: AdminDep, session: SessionDep, settings: SettingsDep
 ) -> UserPublic:
-    """Create a coordinator or admin account; without a password, invite them to choose one."""
+    """Create a coordinator or admin account; without a password, invite them to choose one.
+    A coordinator joins the programs listed in `programs` (slugs)."""
     user = service.create_user(
-        session, email=body.email, password=body.password, role=Role(body.role)
+        session,
+        email=body.email,
+        password=body.password,
+        role=Role(body.role),
+        programs=body.programs,
     )
     if body.password is None:
         service.invite(session, user=user, settings=settings)

@@ -9,7 +9,7 @@ from fastapi import Form
 from pydantic import BaseModel, ConfigDict, Field
 
 from mentormatch.accounts.models import Role
-from mentormatch.profiles import Email, Flag
+from mentormatch.profiles import Email, Flag, ProgramSlug
 
 
 class SignInForm:
@@ -44,6 +44,13 @@ class UserCreate(BaseModel):
         min_length=12,
         max_length=128,
         description="Leave out to send the person a single-use link to choose their own",
+    )
+    programs: list[ProgramSlug] | None = Field(
+        default=None,
+        max_length=100,
+        description="A coordinator's programs (open programs' slugs). Left out: they join the "
+        "installation's program when exactly one is open, none otherwise",
+        examples=[["main"]],
     )
 
 

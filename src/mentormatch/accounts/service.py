@@ -24,16 +24,31 @@ from mentormatch.audit import service as audit
 from mentormatch.config import Settings
 from mentormatch.db import utcnow
 from mentormatch.errors import Conflict, NotFound, TooManyRequests, Unauthorized
-from mentormatch.programs import service as programs
+from mentormatch.programs import admin as program_admin
+from mentormatch.programs import service as program_service
 
 
-def create_user(session: Session, *, email: str, password: str | None, role: Role) -> User:
+def create_user(
+    session: Session,
+    *,
+    email: str,
+    password: str | None,
+    role: Role,
+    programs: list[str] | None = None,
+) -> User:
     """A new account, the first write of the caller's transaction; 409 when the email is taken.
 
     Without a password the account cannot sign in until its owner sets one (an invitation,
     `passwords.send_link`). The unique constraint answers "taken" in the INSERT itself: no
-    count before it. The caller commits.
+    count before it. A coordinator joins the open programs named in `programs` (404 naming
+    it for an unknown one; an admin has none: 409), or without it the only open program. The
+    caller commits.
     """
+    if programs is not None and role is not Role.coordinator:
+        raise Conflict(
+            "programs: only a coordinator belongs to programs (an admin manages them all)",
+            field="programs",
+        )
     email = normalise_email(email)
     if password is not None:
         check_strength(password, email=email)
@@ -47,8 +62,10 @@ def create_user(session: Session, *, email: str, password: str | None, role: Rol
         if "email" not in str(exc.orig):
             raise
         raise Conflict("email: an account with this email already exists", field="email") from exc
-    if role is Role.coordinator:
-        programs.join_only_program(session, user.id)
+    if role is Role.coordinator and programs is None:
+        program_service.join_only_program(session, user.id)
+    elif role is Role.coordinator and programs is not None:
+        program_admin.join_by_slugs(session, user_id=user.id, slugs=programs)
     return user
 
 

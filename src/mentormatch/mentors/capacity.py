@@ -20,7 +20,7 @@ import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from mentormatch.errors import Conflict, NotFound
+from mentormatch.errors import Conflict, Invalid, NotFound
 from mentormatch.mentors.models import Mentor
 from mentormatch.pairings.models import HOLDS_CAPACITY, Pairing
 
@@ -110,6 +110,14 @@ def check_room(
         raise Conflict(
             f"mentor {mentor.id} has no free capacity ({held} of {mentor.capacity} taken)",
             field="mentor_id",
+        )
+
+
+def check_cap(capacity: int, cap: int) -> None:
+    """422 naming `capacity` above the program's cap (its `capacity_cap` setting)."""
+    if capacity > cap:
+        raise Invalid(
+            f"capacity: this program lets a mentor take at most {cap} mentees", field="capacity"
         )
 
 

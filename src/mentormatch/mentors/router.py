@@ -107,9 +107,13 @@ def read_own(me: MentorDep, session: SessionDep) -> MentorPublic:
 
 
 @router.patch("/me", response_model=MentorPublic, responses=error_responses(409, 413, 422))
-def update_own(body: MentorSelfUpdate, me: MentorDep, session: SessionDep) -> MentorPublic:
+def update_own(
+    body: MentorSelfUpdate, me: MentorDep, session: SessionDep, settings: SettingsDep
+) -> MentorPublic:
     """Change your availability, capacity, preferences, or pause new requests."""
-    mentor = service.update_mentor(session, actor=me, mentor_id=me.mentor_id or 0, body=body)
+    mentor = service.update_mentor(
+        session, actor=me, mentor_id=me.mentor_id or 0, body=body, settings=settings
+    )
     return to_public(session, [mentor])[0]
 
 
@@ -131,8 +135,14 @@ def read_mentor(mentor_id: RowId, coordinator: CoordinatorDep, session: SessionD
     responses={200: {"links": EDIT_LINKS}, **error_responses(404, 409, 413, 422)},
 )
 def update_mentor(
-    mentor_id: RowId, body: MentorUpdate, coordinator: CoordinatorDep, session: SessionDep
+    mentor_id: RowId,
+    body: MentorUpdate,
+    coordinator: CoordinatorDep,
+    session: SessionDep,
+    settings: SettingsDep,
 ) -> MentorPublic:
     """Edit a mentor's profile or status. Send the `version` you read."""
-    mentor = service.update_mentor(session, actor=coordinator, mentor_id=mentor_id, body=body)
+    mentor = service.update_mentor(
+        session, actor=coordinator, mentor_id=mentor_id, body=body, settings=settings
+    )
     return to_public(session, [mentor])[0]

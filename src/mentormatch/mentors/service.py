@@ -20,6 +20,7 @@ from mentormatch.mentors.schemas import MentorCreate, MentorSelfUpdate, MentorUp
 from mentormatch.profiles import age_in, check_location
 from mentormatch.programs import scope
 from mentormatch.programs import service as programs
+from mentormatch.programs import settings as program_settings
 
 OBJECT = "mentor"
 
@@ -38,11 +39,11 @@ def create_mentor(
     Kept to the fewest statements (issue 13: 1,000 in under 30 s): the account, the
     profile, the invitation's token and its outbox message, the audit row; no hashing.
     """
-    if age_in(body.birth_year) < settings.min_age:
-        raise Invalid(
-            f"birth_year: mentors must be at least {settings.min_age}", field="birth_year"
-        )
     program = programs.for_new_mentor(session, actor, body.program)
+    rules = program_settings.effective(program, settings)  # the mentor's program's
+    if age_in(body.birth_year) < rules.min_age:
+        raise Invalid(f"birth_year: mentors must be at least {rules.min_age}", field="birth_year")
+    capacity.check_cap(body.capacity, rules.capacity_cap)
     user = accounts.create_user(session, email=body.email, password=None, role=Role.mentor)
     fields = body.model_dump(exclude={"email", "program"}, mode="json")
     fields["recovery_start"] = body.recovery_start
@@ -97,6 +98,7 @@ def update_mentor(
     actor: Principal,
     mentor_id: int,
     body: MentorUpdate | MentorSelfUpdate,
+    settings: Settings,
 ) -> Mentor:
     """Apply a partial update under the mentor's lock; 409 when `version` is stale or capacity
     would go below the current load. A mentor who pauses, is retired (`active: false`) or
@@ -128,6 +130,8 @@ def update_mentor(
     if nulls:
         raise Invalid(f"{nulls[0]}: cannot be empty", field=nulls[0])
     if "capacity" in changes:
+        rules = program_settings.of_program(session, mentor.program_id, settings)
+        capacity.check_cap(changes["capacity"], rules.capacity_cap)
         capacity.check_new_capacity(session, mentor, changes["capacity"])
     for name, value in changes.items():
         setattr(mentor, name, value)

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 from pydantic import AwareDatetime
+from sqlalchemy.orm import Session
 
 from mentormatch.accounts.dependencies import CoordinatorDep, NewcomerDep, Public
 from mentormatch.config import Settings
@@ -97,11 +98,15 @@ def create_newcomer(
 ) -> NewcomerCreated:
     """Public intake. Keep the returned `status_token`: it is shown only once."""
     newcomer, token = service.intake(session, body=body, settings=settings, client=client)
-    return _created(newcomer, token, settings)
+    return _created(session, newcomer, token, settings)
 
 
-def _created(newcomer: Newcomer, token: str, settings: Settings) -> NewcomerCreated:
-    crisis = service.crisis_payload() if newcomer.urgent else {}
+def _created(
+    session: Session, newcomer: Newcomer, token: str, settings: Settings
+) -> NewcomerCreated:
+    crisis = {}
+    if newcomer.urgent:  # the resources of the newcomer's program
+        crisis = service.crisis_payload(service.program_of(session, newcomer, settings)[1])
     return NewcomerCreated.model_validate(
         {
             **NewcomerSelf.model_validate(newcomer).model_dump(),
@@ -130,7 +135,7 @@ def create_urgent(
     (`PATCH /me` with the required answers and `consent`).
     """
     newcomer, token = service.urgent_intake(session, body=body, settings=settings, client=client)
-    return _created(newcomer, token, settings)
+    return _created(session, newcomer, token, settings)
 
 
 @router.get("/me", response_model=NewcomerSelf, responses=error_responses(401, 403))

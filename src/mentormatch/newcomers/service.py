@@ -8,7 +8,6 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, load_only, selectinload
 
-from mentormatch import vocabulary
 from mentormatch.accounts.models import Role
 from mentormatch.accounts.principal import Principal
 from mentormatch.accounts.security import NEWCOMER_TOKEN_PREFIX, new_token
@@ -32,6 +31,8 @@ from mentormatch.newcomers.schemas import (
 from mentormatch.profiles import OLDEST_AGE, age_in, check_location
 from mentormatch.programs import scope
 from mentormatch.programs import service as programs
+from mentormatch.programs.models import Program
+from mentormatch.programs.settings import ProgramSettings, effective
 
 OBJECT = "newcomer"
 # The answers a newcomer may clear with null; every other field cannot be empty.
@@ -49,15 +50,37 @@ CLEARABLE = frozenset(
 )
 
 
-def check_program_rules(*, birth_year: int, settings: Settings) -> None:
+def check_program_rules(*, birth_year: int, rules: ProgramSettings) -> None:
+    """The age the newcomer's program serves (`rules`: its settings in force)."""
     age = age_in(birth_year)
     if age > OLDEST_AGE:
         raise Invalid("birth_year: please check the year you were born", field="birth_year")
-    if age < settings.min_age and not settings.serves_youth:
+    if age < rules.min_age and not rules.serves_youth:
         raise Invalid(
-            f"birth_year: this program serves people aged {settings.min_age} and over",
+            f"birth_year: this program serves people aged {rules.min_age} and over",
             field="birth_year",
         )
+
+
+def program_of(
+    session: Session, newcomer: Newcomer, settings: Settings
+) -> tuple[Program, ProgramSettings]:
+    """The newcomer's program and its settings in force."""
+    program = session.get_one(Program, newcomer.program_id)
+    return program, effective(program, settings)
+
+
+def own_program(
+    session: Session, *, principal: Principal, settings: Settings
+) -> tuple[Program, ProgramSettings]:
+    """The signed-in newcomer's program and its settings (not an access to their record)."""
+    program_id = session.scalar(
+        select(Newcomer.program_id).where(Newcomer.id == principal.newcomer_id)
+    )
+    if program_id is None:
+        raise NotFound("no such newcomer")
+    program = session.get_one(Program, program_id)
+    return program, effective(program, settings)
 
 
 def store_new(
@@ -93,7 +116,7 @@ def intake(
 ) -> tuple[Newcomer, str]:
     """Record a new newcomer; returns the record and their private status token (once)."""
     program = programs.for_intake(session, body.program)
-    check_program_rules(birth_year=body.birth_year, settings=settings)
+    check_program_rules(birth_year=body.birth_year, rules=effective(program, settings))
     check_consent_version(body.consent, settings)
     fields = body.model_dump(exclude={"in_crisis", "consent", "program"}, mode="json")
     fields["recovery_start"] = body.recovery_start
@@ -122,11 +145,12 @@ def urgent_intake(
     return newcomer, store_new(session, newcomer, settings=settings, client=client)
 
 
-def crisis_payload() -> dict[str, Any]:
-    """The crisis resources shown at once to a newcomer who reports being in danger."""
+def crisis_payload(rules: ProgramSettings) -> dict[str, Any]:
+    """The crisis resources shown at once to a newcomer who reports being in danger: those
+    of their program (`rules`: its settings in force)."""
     return {
-        "crisis_resources": list(vocabulary.CRISIS_RESOURCES),
-        "crisis_notice": vocabulary.CRISIS_NOTICE,
+        "crisis_resources": [r.model_dump() for r in rules.crisis_resources],
+        "crisis_notice": rules.crisis_notice,
     }
 
 
@@ -169,7 +193,8 @@ def update_own(
         raise Invalid(f"{nulls[0]}: cannot be empty", field=nulls[0])
     completing = minimal.check_completion(newcomer, changes, body.consent, settings=settings)
     if "birth_year" in changes:
-        check_program_rules(birth_year=changes["birth_year"], settings=settings)
+        _, rules = program_of(session, newcomer, settings)
+        check_program_rules(birth_year=changes["birth_year"], rules=rules)
     try:
         _apply(newcomer, changes)
     except ValueError as exc:
@@ -219,6 +244,7 @@ def accesses_own(
 # page loads these columns only, not every answer (JSON lists, hopes…) of 50 newcomers.
 LIST_FIELDS = (
     Newcomer.id,
+    Newcomer.program_id,
     Newcomer.reference,
     Newcomer.first_name,
     Newcomer.status,

@@ -1,4 +1,5 @@
-"""Requests the mentor did not answer: reminders at half time, expiry when due."""
+"""Requests the mentor did not answer: one reminder, expiry when due (per program:
+`request_expiry_days`, `reminder_after_days`)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from mentormatch.mentors.models import Mentor
 from mentormatch.pairings import lifecycle, locking, outbox
 from mentormatch.pairings.models import Pairing, PairingStatus
 from mentormatch.pairings.outbox import MessageKind
+from mentormatch.programs import settings as program_settings
 
 S = PairingStatus
 OBJECT = "pairing"
@@ -81,23 +83,25 @@ def expire_due(
 
 
 def remind_due(session: Session, *, settings: Settings, now: datetime | None = None) -> int:
-    """Remind mentors once when half the answer window has passed; returns how many."""
+    """Remind mentors once, `reminder_after_days` after they were asked (their program's
+    setting); returns how many."""
     now = now or utcnow()
-    half = timedelta(days=settings.pairing_expiry_days) / 2
     already = exists().where(
         outbox.OutboxMessage.pairing_id == Pairing.id,
         outbox.OutboxMessage.kind == MessageKind.mentor_reminder,
     )
     due = list(
         session.scalars(
-            select(Pairing).where(
-                Pairing.status == S.approved,
-                Pairing.expires_at > now,
-                Pairing.expires_at <= now + half,
-                ~already,
-            )
+            select(Pairing)
+            .where(Pairing.status == S.approved, Pairing.expires_at > now, ~already)
+            .order_by(Pairing.id)
         )
     )
+    windows: dict[int, timedelta] = {}
+    for program_id in {p.program_id for p in due}:
+        rules = program_settings.of_program(session, program_id, settings)
+        windows[program_id] = timedelta(days=rules.request_expiry_days - rules.reminder_after_days)
+    due = [p for p in due if p.expires_at and p.expires_at <= now + windows[p.program_id]]
     for pairing in due:
         mentor = session.get(Mentor, pairing.mentor_id)
         outbox.enqueue(

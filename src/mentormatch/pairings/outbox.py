@@ -21,8 +21,10 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from sqlalchemy import Enum, ForeignKey, Index, String, Text, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from mentormatch.accounts.principal import Principal
 from mentormatch.config import Settings
 from mentormatch.db import Base, UTCDateTime, utcnow
+from mentormatch.programs import scope
 
 MAX_ATTEMPTS = 6
 
@@ -141,10 +143,10 @@ def shown_body(message: OutboxMessage) -> str:
 
 
 def list_messages(
-    session: Session, *, pending_only: bool, limit: int, offset: int
+    session: Session, *, actor: Principal, pending_only: bool, limit: int, offset: int
 ) -> tuple[list[OutboxMessage], int]:
-    """A page of the outbox, newest first."""
-    query = select(OutboxMessage)
+    """A page of the outbox messages of the actor's programs, newest first."""
+    query = select(OutboxMessage).where(scope.where(actor, OutboxMessage.program_id))
     if pending_only:
         query = query.where(OutboxMessage.sent_at.is_(None))
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0

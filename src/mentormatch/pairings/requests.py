@@ -19,6 +19,7 @@ from mentormatch.newcomers.models import Newcomer, NewcomerStatus
 from mentormatch.pairings import expiry, lifecycle, locking, outbox
 from mentormatch.pairings.models import Pairing, PairingStatus
 from mentormatch.pairings.outbox import MessageKind
+from mentormatch.programs import settings as program_settings
 
 if TYPE_CHECKING:
     from mentormatch.matching.service import RankerCache
@@ -82,7 +83,8 @@ def _approve(
         note=note,
         at=now,
     )
-    pairing.expires_at = now + timedelta(days=settings.pairing_expiry_days)
+    rules = program_settings.of_program(session, pairing.program_id, settings)
+    pairing.expires_at = now + timedelta(days=rules.request_expiry_days)
     outbox.enqueue(
         session,
         kind=MessageKind.mentor_asked,

@@ -285,7 +285,9 @@ def list_outbox(
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> OutboxPage:
     """Notifications: sent, waiting for SMTP, or kept here when no SMTP server is set."""
-    rows, total = outbox.list_messages(session, pending_only=pending, limit=limit, offset=offset)
+    rows, total = outbox.list_messages(
+        session, actor=coordinator, pending_only=pending, limit=limit, offset=offset
+    )
     items = [
         OutboxMessagePublic.model_validate(r).model_copy(update={"body": outbox.shown_body(r)})
         for r in rows

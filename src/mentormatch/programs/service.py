@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mentormatch.accounts.principal import Principal
 from mentormatch.errors import Invalid, NotFound
-from mentormatch.programs.models import Program, ProgramCoordinator
+from mentormatch.programs.models import SLUG_PATTERN, Program, ProgramCoordinator
 
 
 def open_programs(session: Session) -> list[Program]:
@@ -17,6 +19,13 @@ def open_programs(session: Session) -> list[Program]:
             select(Program).where(Program.archived_at.is_(None)).order_by(Program.name, Program.id)
         )
     )
+
+
+def find(session: Session, slug: str) -> Program | None:
+    """A program by its address, archived or not; None for an address no program has."""
+    if re.fullmatch(SLUG_PATTERN, slug) is None:
+        return None  # not even a possible address: no query
+    return session.scalar(select(Program).where(Program.slug == slug))
 
 
 def by_slug(session: Session, slug: str) -> Program:
@@ -63,3 +72,14 @@ def join_only_program(session: Session, user_id: int) -> None:
     if len(found) == 1:
         session.add(ProgramCoordinator(program_id=found[0].id, user_id=user_id))
         session.flush()
+
+
+def names_when_several(session: Session, actor: Principal) -> dict[int, str]:
+    """The actor's programs' names by id, when they see more than one (pages then say
+    which program each person belongs to); empty otherwise."""
+    if len(actor.program_ids) < 2:
+        return {}
+    rows = session.execute(
+        select(Program.id, Program.name).where(Program.id.in_(actor.program_ids))
+    )
+    return dict(rows.tuples().all())

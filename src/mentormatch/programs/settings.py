@@ -21,14 +21,20 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from sqlalchemy.orm import Session
 
 from mentormatch import vocabulary
 from mentormatch.config import Settings
 from mentormatch.matching.program import resolve_weights
 from mentormatch.pairings.assignment import DEFAULT_WAIT_WEIGHT
+from mentormatch.profiles import NoNul
 from mentormatch.programs.models import Program
 
-Words = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Words = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), NoNul
+]
+# One criterion's weight: finite, from 0 to 100 (the defaults run from 0.5 to 3).
+Weight = Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]
 # Tap-to-call and tap-to-text links (RFC 3966 tel:, RFC 5724 sms:) or a web page.
 _LINK = re.compile(r"^(tel:\+?[0-9]{2,15}|sms:\+?[0-9]{2,15}|https://[^\s<>\"']{4,200})$")
 
@@ -54,7 +60,7 @@ class CrisisResourceSetting(BaseModel):
 
     name: Words = Field(examples=["988 Suicide & Crisis Lifeline"])
     contact: Words = Field(examples=["Call or text 988"])
-    region: Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)] = ""
+    region: Annotated[str, StringConstraints(strip_whitespace=True, max_length=40), NoNul] = ""
     links: list[CrisisLinkSetting] = Field(default_factory=list, max_length=4)
 
 
@@ -63,7 +69,7 @@ class ProgramSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    weights: dict[str, float] = Field(
+    weights: dict[str, Weight] = Field(
         description="How much each criterion counts in a suggestion (>= 0; names as in the "
         "explanations: substance, schedule, pathway, experience, text, age, load, modes)"
     )
@@ -158,3 +164,8 @@ def installation_defaults(settings: Settings) -> dict[str, Any]:
 def effective(program: Program, settings: Settings) -> ProgramSettings:
     """The program's settings in force: its own changes over the installation's defaults."""
     return ProgramSettings.model_validate(installation_defaults(settings) | program.settings)
+
+
+def of_program(session: Session, program_id: int, settings: Settings) -> ProgramSettings:
+    """The settings in force for the program with this id (read from its row now)."""
+    return effective(session.get_one(Program, program_id), settings)

@@ -9,9 +9,13 @@ from mentormatch.web import (
     account,
     admin,
     coordinator,
+    dashboard,
+    intake,
     mentor,
     newcomer,
     pairing_pages,
+    program_settings,
+    programs,
     staff,
     urgent,
 )
@@ -19,11 +23,15 @@ from mentormatch.web.core import STATIC_DIR
 
 router = APIRouter()
 for _pages in (
+    intake.router,
     newcomer.router,
     staff.router,
     account.router,
     admin.router,
+    programs.router,
+    program_settings.router,
     coordinator.router,
+    dashboard.router,
     pairing_pages.router,
     urgent.router,
     mentor.router,

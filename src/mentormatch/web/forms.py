@@ -10,6 +10,7 @@ from starlette.datastructures import FormData
 
 from mentormatch.deps import ROW_ID_MAX, digits
 from mentormatch.errors import Invalid, MentorMatchError, NotFound
+from mentormatch.vocabulary import GENDER_CODES
 
 # The weekly availability picker: a day x part-of-day grid of checkboxes.
 PARTS: tuple[tuple[str, str, str, int, int], ...] = (
@@ -233,6 +234,9 @@ def profile_data(form: FormData) -> dict[str, Any]:
 def intake_data(form: FormData, *, consent_version: str) -> dict[str, Any]:
     """The NewcomerIntake body from the intake form."""
     data = profile_data(form)
+    if checked(form, "same_gender") and data["gender"] in GENDER_CODES:
+        # "A mentor of my own gender": the gender just given joins the preferred ones.
+        data["gender_pref"] = list(dict.fromkeys([*data["gender_pref"], data["gender"]]))
     crisis = text(form, "in_crisis")
     if crisis in ("yes", "no"):
         data["in_crisis"] = crisis == "yes"

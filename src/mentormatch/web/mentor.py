@@ -133,7 +133,7 @@ def profile(request: Request, me: MentorPage, session: SessionDep) -> Response:
 
 @router.post("/profile")
 def profile_submit(
-    request: Request, form: FormDep, me: MentorPage, session: SessionDep
+    request: Request, form: FormDep, me: MentorPage, session: SessionDep, settings: SettingsDep
 ) -> Response:
     """Save through the mentor service (which refuses capacity below current load)."""
     values = forms.form_values(form)
@@ -156,7 +156,7 @@ def profile_submit(
     if body is not None:
         try:
             mentor = mentors.update_mentor(
-                session, actor=me, mentor_id=me.mentor_id or 0, body=body
+                session, actor=me, mentor_id=me.mentor_id or 0, body=body, settings=settings
             )
         except MentorMatchError as exc:
             session.rollback()

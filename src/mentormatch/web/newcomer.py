@@ -1,9 +1,12 @@
-"""Newcomer pages (public, no account): intake, the private link, status and own data."""
+"""Newcomer pages (public, no account): the private link, status and own data.
+
+The intake itself is `web.intake`. Every page shows the newcomer's own program: its name
+and its crisis resources (`programs.settings.effective`), never another program's.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from fastapi import APIRouter, Request
 from starlette.responses import Response
@@ -11,13 +14,13 @@ from starlette.responses import Response
 from mentormatch.accounts.dependencies import Public, principal_for_token
 from mentormatch.accounts.models import Role
 from mentormatch.db import utcnow
-from mentormatch.deps import ClientDep, SessionDep, SettingsDep
+from mentormatch.deps import SessionDep, SettingsDep
 from mentormatch.errors import Invalid, MentorMatchError
 from mentormatch.newcomers import accounting, service
 from mentormatch.newcomers.models import Newcomer, NewcomerStatus
 from mentormatch.newcomers.router import export_own
-from mentormatch.newcomers.schemas import NewcomerIntake, NewcomerUpdate, UrgentIntake
-from mentormatch.pairings import queries, views
+from mentormatch.newcomers.schemas import NewcomerUpdate
+from mentormatch.pairings import queries
 from mentormatch.web import forms
 from mentormatch.web.core import (
     NEWCOMER_COOKIE,
@@ -29,6 +32,7 @@ from mentormatch.web.core import (
     render,
     set_cookie,
 )
+from mentormatch.web.intake import form_page
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 
@@ -55,22 +59,7 @@ PROFILE_FIELDS = (
     "hopes",
     "recovery_start",
 )
-GROUPS = {
-    "gender",
-    "languages",
-    "substances",
-    "pathway",
-    "medication",
-    "meeting_modes",
-    "in_crisis",
-    "consent",
-    "gender_pref",
-    "wanted_experience",
-    "lived_experience",
-    "preferred_contact",
-    "location",
-    "availability",
-}
+EDIT_PAGE = "newcomer/edit.html"
 # The status page's list of who has seen or changed the record.
 ACCESSES_PER_PAGE = 20
 STEPS = (
@@ -81,104 +70,23 @@ STEPS = (
 )
 
 
-# The minimal urgent request on the crisis box: (name, label, input type, attributes).
-URGENT_FIELDS = (
-    ("first_name", "First name or nickname", "text", 'autocomplete="given-name" maxlength="60"'),
-    ("phone", "Phone number", "tel", 'autocomplete="tel" maxlength="40"'),
-    ("email", "Email", "email", 'autocomplete="email" maxlength="254"'),
-)
-
-
-def _form_page(
-    request: Request,
-    name: str,
-    values: dict[str, Any],
-    errors: dict[str, str],
-    *,
-    urgent_errors: dict[str, str] | None = None,
-    **extra: Any,
-) -> Response:
-    context = {
-        "values": values,
-        "errors": errors,
-        "groups": GROUPS,
-        "parts": forms.PARTS,
-        "days": forms.DAYS,
-        "timezones": forms.TIMEZONES,
-        "mentor_sees_with_consent": views.MENTOR_SEES_WITH_CONSENT,
-        "mentor_sees_without_consent": views.MENTOR_SEES_WITHOUT_CONSENT,
-        "urgent_fields": URGENT_FIELDS,
-        "urgent_errors": urgent_errors or {},
-        **service.crisis_payload(),
-        **extra,
-    }
-    return render(request, name, context, status_code=422 if errors or urgent_errors else 200)
-
-
-@router.get("/", dependencies=[Public])
-def home(request: Request) -> Response:
-    """The front door: ask for a mentor, or sign in."""
-    return render(request, "home.html")
-
-
-@router.get("/intake", dependencies=[Public])
-def intake_form(request: Request) -> Response:
-    """The intake form, phone first."""
-    return _form_page(
-        request, "newcomer/intake.html", {"languages": ["en"], "medication": "none"}, {}
-    )
-
-
-@router.post("/intake", dependencies=[Public])
-def intake_submit(
-    request: Request, form: FormDep, session: SessionDep, settings: SettingsDep, client: ClientDep
-) -> Response:
-    """Validate with the API's schema, store through the newcomer service, then confirm."""
-    values = forms.form_values(form)
-    body, errors = forms.validate(
-        NewcomerIntake, forms.intake_data(form, consent_version=settings.consent_version)
-    )
-    if body is None:
-        return _form_page(request, "newcomer/intake.html", values, errors)
-    try:
-        _, token = service.intake(session, body=body, settings=settings, client=client)
-    except Invalid as exc:
-        return _form_page(request, "newcomer/intake.html", values, forms.domain_error(exc))
-    response = redirect("/welcome")
-    set_cookie(response, request, NEWCOMER_COOKIE, token)
-    return response
-
-
-@router.post("/intake/urgent", dependencies=[Public])
-def urgent_submit(
-    request: Request, form: FormDep, session: SessionDep, settings: SettingsDep, client: ClientDep
-) -> Response:
-    """The crisis box's minimal request: a name and maybe a way to reach them, sent at once."""
-    values = {**forms.form_values(form), "in_crisis": "yes"}
-    body, errors = forms.validate(UrgentIntake, forms.urgent_data(form))
-    if body is None:
-        return _form_page(request, "newcomer/intake.html", values, {}, urgent_errors=errors)
-    _, token = service.urgent_intake(session, body=body, settings=settings, client=client)
-    response = redirect("/welcome")
-    set_cookie(response, request, NEWCOMER_COOKIE, token)
-    return response
-
-
 @router.get("/welcome")
 def welcome(
     request: Request, me: NewcomerPage, session: SessionDep, settings: SettingsDep
 ) -> Response:
     """The confirmation: crisis resources first when needed, then the private link."""
     newcomer = service.get_own(session, principal=me)
+    program, rules = service.program_of(session, newcomer, settings)
     token = request.cookies[NEWCOMER_COOKIE]
     return render(
         request,
         "newcomer/welcome.html",
         {
             "newcomer": newcomer,
+            "program": program,
             "urgent": newcomer.urgent,
             "status_url": f"{settings.public_base_url}/s/{token}",
-            **service.crisis_payload(),
+            **service.crisis_payload(rules),
         },
     )
 
@@ -230,6 +138,7 @@ def status(
     pages do not shift as new accesses, such as these very page views, are recorded."""
     number, until = forms.page_number(page), _as_of(as_of)
     newcomer = service.get_own(session, principal=me)
+    program, rules = service.program_of(session, newcomer, settings)
     mentor = queries.mentor_for_newcomer(
         session, newcomer_id=me.newcomer_id or 0, settings=settings
     )
@@ -247,6 +156,7 @@ def status(
         "newcomer/status.html",
         {
             "newcomer": newcomer,
+            "program": program,
             "mentor": mentor,
             "steps": STEPS,
             "step_index": _step(newcomer, mentor is not None),
@@ -257,20 +167,30 @@ def status(
             "pages": pages,
             "first_shown": (number - 1) * ACCESSES_PER_PAGE + 1,
             "role_labels": accounting.ROLE_LABELS,
-            **service.crisis_payload(),
+            **service.crisis_payload(rules),
         },
     )
 
 
 @router.get("/status/edit")
-def edit_form(request: Request, me: NewcomerPage, session: SessionDep) -> Response:
+def edit_form(
+    request: Request, me: NewcomerPage, session: SessionDep, settings: SettingsDep
+) -> Response:
     """The newcomer's answers, ready to correct."""
     newcomer = service.get_own(session, principal=me)
+    program, rules = service.program_of(session, newcomer, settings)
     values = forms.values_from_record(newcomer, PROFILE_FIELDS)
     if newcomer.minimal:
         values.setdefault("medication", "none")
-    return _form_page(
-        request, "newcomer/edit.html", values, {}, saved=False, minimal=newcomer.minimal
+    return form_page(
+        request,
+        EDIT_PAGE,
+        values,
+        {},
+        program=program,
+        rules=rules,
+        saved=False,
+        minimal=newcomer.minimal,
     )
 
 
@@ -281,21 +201,33 @@ def edit_submit(
     """Save corrections through the newcomer service."""
     values = forms.form_values(form)
     completing = forms.checked(form, "completing")
+    program, rules = service.own_program(session, principal=me, settings=settings)
     data = forms.profile_data(form)
     if completing:
         data["consent"] = forms.consent_data(form, consent_version=settings.consent_version)
     body, errors = forms.validate(NewcomerUpdate, data)
     if body is None:
-        return _form_page(request, "newcomer/edit.html", values, errors, minimal=completing)
+        return form_page(
+            request, EDIT_PAGE, values, errors, program=program, rules=rules, minimal=completing
+        )
     try:
         newcomer = service.update_own(session, principal=me, body=body, settings=settings)
     except MentorMatchError as exc:
         errors = forms.domain_error(exc)
-        return _form_page(request, "newcomer/edit.html", values, errors, minimal=completing)
+        return form_page(
+            request, EDIT_PAGE, values, errors, program=program, rules=rules, minimal=completing
+        )
     if completing:
         return redirect("/status")
-    return _form_page(
-        request, "newcomer/edit.html", values, {}, saved=True, minimal=newcomer.minimal
+    return form_page(
+        request,
+        EDIT_PAGE,
+        values,
+        {},
+        program=program,
+        rules=rules,
+        saved=True,
+        minimal=newcomer.minimal,
     )
 
 

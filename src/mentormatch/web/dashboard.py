@@ -1,0 +1,123 @@
+"""The coordinator's dashboard: waiting time, mentor load, pairing outcomes per week and
+what needs attention — for the coordinator's programs only."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import timedelta
+
+from fastapi import APIRouter, Request
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from starlette.responses import Response
+
+from mentormatch.accounts.principal import Principal
+from mentormatch.db import utcnow
+from mentormatch.deps import NowDep, SessionDep
+from mentormatch.mentors import capacity
+from mentormatch.mentors import service as mentors
+from mentormatch.newcomers import urgent
+from mentormatch.newcomers.models import Newcomer, NewcomerStatus
+from mentormatch.pairings import attention
+from mentormatch.pairings.models import Pairing, PairingEvent
+from mentormatch.programs import scope
+from mentormatch.web import charts
+from mentormatch.web.core import CoordinatorPage, WebRoute, render
+
+router = APIRouter(prefix="/coordinator", route_class=WebRoute, include_in_schema=False)
+
+WAIT_BUCKETS = (
+    ("<1 day", 1),
+    ("1-3 d", 3),
+    ("3-7 d", 7),
+    ("1-2 wk", 14),
+    ("2-4 wk", 28),
+    ("4+ wk", None),
+)
+OUTCOMES = ("active", "declined", "expired", "rejected", "ended", "withdrawn")
+
+
+def waiting_histogram(session: Session, actor: Principal) -> list[int]:
+    """How many of the actor's programs' waiting newcomers fall in each waiting-time bucket."""
+    now = utcnow()
+    since = session.scalars(
+        select(Newcomer.waiting_since).where(
+            Newcomer.status == NewcomerStatus.waiting, scope.where(actor, Newcomer.program_id)
+        )
+    ).all()
+    counts = [0] * len(WAIT_BUCKETS)
+    for started in since:
+        days = (now - started).total_seconds() / 86400
+        index = next(
+            i for i, (_, upper) in enumerate(WAIT_BUCKETS) if upper is None or days < upper
+        )
+        counts[index] += 1
+    return counts
+
+
+def weekly_outcomes(
+    session: Session, actor: Principal, weeks: int = 8
+) -> tuple[list[str], dict[str, list[int]]]:
+    """The actor's programs' pairing transitions per ISO week (last `weeks`), by the status
+    they moved to."""
+    now = utcnow()
+    start = (now - timedelta(days=now.weekday(), weeks=weeks - 1)).replace(
+        hour=0, minute=0, second=0, microsecond=0
+    )
+    rows = session.execute(
+        select(PairingEvent.at, PairingEvent.to_status)
+        .join(Pairing, Pairing.id == PairingEvent.pairing_id)
+        .where(
+            PairingEvent.at >= start,
+            PairingEvent.to_status.in_(OUTCOMES),
+            scope.where(actor, Pairing.program_id),
+        )
+    ).all()
+    counts: Counter[tuple[int, str]] = Counter()
+    for at, to in rows:
+        counts[((at - start).days // 7, to)] += 1
+    labels = [(start + timedelta(weeks=i)).strftime("%d %b") for i in range(weeks)]
+    series = {s: [counts[(i, s)] for i in range(weeks)] for s in OUTCOMES}
+    return labels, series
+
+
+@router.get("/dashboard")
+def dashboard(request: Request, me: CoordinatorPage, session: SessionDep, now: NowDep) -> Response:
+    """Waiting time, mentor load against capacity, and pairings per week by outcome."""
+    waiting = waiting_histogram(session, me)
+    rows, _ = mentors.list_mentors(session, actor=me, limit=500, offset=0)
+    active = [m for m in rows if m.active and m.vetted]
+    loads = capacity.loads(session, [m.id for m in active])
+    busiest = sorted(active, key=lambda m: (-loads.get(m.id, 0), m.id))[:16]
+    week_labels, series = weekly_outcomes(session, me)
+    labels = [name for name, _ in WAIT_BUCKETS]
+    return render(
+        request,
+        "coordinator/dashboard.html",
+        {
+            "wait_chart": charts.bars(
+                "chart-wait", "Newcomers waiting, by time waited", labels, waiting
+            ),
+            "wait_rows": list(zip(labels, waiting, strict=True)),
+            "load_chart": charts.load_vs_capacity(
+                "chart-load",
+                "Mentor load against capacity",
+                [m.first_name for m in busiest],
+                [loads.get(m.id, 0) for m in busiest],
+                [m.capacity for m in busiest],
+            ),
+            "load_rows": [
+                (m.first_name, loads.get(m.id, 0), m.capacity, m.paused) for m in busiest
+            ],
+            "week_chart": charts.stacked(
+                "chart-weeks", "Pairing outcomes per week", week_labels, series
+            ),
+            "week_labels": week_labels,
+            "series": series,
+            "total_waiting": sum(waiting),
+            "needs_new_mentor": len(attention.needing_new_mentor(session, me)),
+            "needs_action": attention.tab_counts(session, me)[attention.NEEDS_ACTION],
+            "free_slots": int(capacity.remaining(session, [m.id for m in active]).sum()),
+            **urgent.open_context(session, actor=me, now=now),
+        },
+    )

@@ -1,0 +1,169 @@
+"""The admin's page of a program's settings: every setting with its meaning, value and
+whether it is the default; saving records each change; the history of changes, paged."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from mentormatch import vocabulary
+from mentormatch.deps import RowId, SessionDep, SettingsDep
+from mentormatch.errors import MentorMatchError
+from mentormatch.matching.program import CRITERIA
+from mentormatch.programs import admin as programs
+from mentormatch.programs import settings_change
+from mentormatch.programs.settings import ProgramSettings
+from mentormatch.web import forms, settings_form
+from mentormatch.web.core import AdminPage, FormDep, WebRoute, redirect, render, templates
+
+router = APIRouter(prefix="/admin/programs", route_class=WebRoute, include_in_schema=False)
+
+CHANGES_PER_PAGE = 20
+DESCRIPTIONS = {
+    name: field.description or "" for name, field in ProgramSettings.model_fields.items()
+}
+LABELS = {
+    "weights": "Criterion weights",
+    "min_recovery_days": "Minimum recovery time (days)",
+    "mentor_longer_in_recovery": "Mentor longer in recovery than the newcomer",
+    "min_age": "Youngest age served",
+    "serves_youth": "Serves youth",
+    "same_gender_default": "Same-gender mentor ticked by default",
+    "request_expiry_days": "Request expiry (days)",
+    "reminder_after_days": "Reminder after (days)",
+    "quiet_pairing_days": "Quiet pairing reminder (days)",
+    "quiet_escalation_days": "Quiet pairing escalation (further days)",
+    "fit_check_days": "Fit check after (days)",
+    "capacity_cap": "Mentor capacity cap",
+    "wait_weight": "Waiting time in whole-pool proposals",
+    "intake_languages": "Intake languages",
+    "crisis_resources": "Crisis resources",
+    "crisis_notice": "Crisis notice",
+} | {f"weights.{c}": f"Weight: {c}" for c in CRITERIA}
+
+
+def shown(value: Any) -> str:
+    """A setting's value as the history shows it."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return ", ".join(value) or "none"
+    if isinstance(value, (int, str)):
+        return str(value)
+    if isinstance(value, dict) and all(isinstance(v, (int, float)) for v in value.values()):
+        return ", ".join(f"{k} {v:g}" for k, v in value.items())
+    return json.dumps(value, ensure_ascii=False)
+
+
+templates.env.filters.update(setting_value=shown)
+
+
+def _page(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    program_id: int,
+    *,
+    values: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None,
+    version: int | None = None,
+    status_code: int = 200,
+) -> Response:
+    program = programs.get(session, program_id)
+    page = forms.page_number(request.query_params.get("page"))
+    rows, total = settings_change.history(
+        session, program_id=program_id, limit=CHANGES_PER_PAGE, offset=(page - 1) * CHANGES_PER_PAGE
+    )
+    current = settings_change.current(program, settings)
+    values = values if values is not None else settings_form.values_of(current)
+    saved = request.query_params.get("saved")
+    context = {
+        "program": program,
+        "current": current,
+        "defaults": settings_change.defaults(settings),
+        "own": set(settings_change.own_names(program, settings)),
+        "descriptions": DESCRIPTIONS,
+        "labels": LABELS,
+        "criteria": CRITERIA,
+        "languages": vocabulary.LANGUAGES,
+        "values": values,
+        "errors": errors or {},
+        "version": version if version is not None else program.settings_version,
+        "resource_rows": settings_form.layout(values),
+        "changes": rows,
+        "total": total,
+        "page": page,
+        "pages": forms.page_count(page, total, CHANGES_PER_PAGE),
+        "first_shown": (page - 1) * CHANGES_PER_PAGE + 1,
+        "notice": _notice(saved),
+    }
+    return render(request, "admin/program_settings.html", context, status_code=status_code)
+
+
+def _notice(saved: str | None) -> str | None:
+    count = forms.number(saved)
+    if count is None:
+        return None
+    if count == 0:
+        return "Nothing changed."
+    return f"Saved: {count} change{'' if count == 1 else 's'} recorded, in force at once."
+
+
+@router.get("/{program_id}/settings")
+def settings_page(
+    program_id: RowId, request: Request, me: AdminPage, session: SessionDep, settings: SettingsDep
+) -> Response:
+    """The program's settings form and the history of its changes (`page`)."""
+    return _page(request, session, settings, program_id)
+
+
+@router.post("/{program_id}/settings")
+def save_settings(
+    program_id: RowId,
+    request: Request,
+    form: FormDep,
+    me: AdminPage,
+    session: SessionDep,
+    settings: SettingsDep,
+) -> Response:
+    """Save the form: each changed setting is recorded, the version rises by one."""
+    program = programs.get(session, program_id)
+    values = forms.form_values(form)
+    version = forms.number(forms.text(form, "settings_version"))
+    changes, errors, rows = settings_form.read(form)
+    if version is None or not 1 <= version <= 2**31 - 1:
+        errors["settings_version"] = "Reload the page and try again."
+    if errors:
+        return _page(
+            request, session, settings, program_id, values=values, errors=errors, status_code=422
+        )
+    assert version is not None
+    try:
+        written = settings_change.change(
+            session,
+            actor=me,
+            program=program,
+            changes=changes,
+            settings_version=version,
+            settings=settings,
+        )
+    except settings_change.InvalidSettings as exc:
+        session.rollback()
+        errors = settings_form.placed(exc.problems, rows)
+        return _page(
+            request, session, settings, program_id, values=values, errors=errors,
+            version=version, status_code=422,
+        )  # fmt: skip
+    except MentorMatchError as exc:
+        session.rollback()
+        errors = settings_form.placed({exc.field or "form": exc.message.split(": ", 1)[-1]}, rows)
+        return _page(
+            request, session, settings, program_id, values=values, errors=errors,
+            version=version, status_code=exc.status_code,
+        )  # fmt: skip
+    return redirect(f"/admin/programs/{program_id}/settings?saved={len(written)}")

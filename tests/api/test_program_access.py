@@ -1,0 +1,275 @@
+"""The access matrix's program dimension: a coordinator of program A against program B.
+
+Program B holds a newcomer (urgent, with a recorded contact), a mentor and a pairing.
+A coordinator of A calls every API route and every coordinator page that takes an id with
+B's ids: each answer is identical to the answer for a missing object, nothing of B is
+read (no audit row of A's coordinator names B's objects) or changed (B's rows are as
+before), and no list, count or page of A's shows B's people. Both back ends.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from mentormatch.accounts.models import Role
+from mentormatch.audit.models import AuditEvent
+from mentormatch.mentors.models import Mentor
+from mentormatch.newcomers.models import Newcomer
+from mentormatch.newcomers.urgent import UrgentContact
+from mentormatch.pairings.models import Pairing, PairingStatus
+from mentormatch.programs.models import Program
+from mentormatch.web.core import STAFF_COOKIE
+from tests.api.test_access import ROUTES, _routes, call
+from tests.factories import bearer, intake_body, make_user, newcomer_id, token_for
+from tests.reliability.people import (
+    MISSING_ID,
+    Cast,
+    allowed_roles,
+    insert_mentor,
+    make_cast,
+)
+
+B_NEWCOMER = "Bq-newcomer-9c1e"
+B_MENTOR = "Bq-mentor-9c1e"
+B_HOPES = "bq-hopes-marker-9c1e"
+B_COORDINATOR = "bq-coordinator-9c1e@example.org"  # alerted about B's urgent request
+
+
+def _program_b(client: TestClient, db: Session) -> dict[str, Any]:
+    """Program B with one of everything, and B's own coordinator."""
+    program = Program(slug="other-program", name="Other program")
+    db.add(program)
+    db.flush()
+    coordinator_b = make_user(db, Role.coordinator, email=B_COORDINATOR, programs=(program.id,))
+    db.commit()
+    created = client.post(
+        "/api/v1/newcomers",
+        json=intake_body(
+            first_name=B_NEWCOMER, hopes=B_HOPES, in_crisis=True, program="other-program"
+        ),
+    )
+    assert created.status_code == 201, created.text
+    newcomer = newcomer_id(db, created.json())
+    mentor = insert_mentor(db, program_id=program.id, first_name=B_MENTOR)
+    pairing = Pairing(
+        program_id=program.id,
+        newcomer_id=newcomer,
+        mentor_id=mentor.id,
+        status=PairingStatus.approved,
+    )
+    db.add(pairing)
+    db.flush()
+    db.add(UrgentContact(newcomer_id=newcomer, coordinator_id=coordinator_b.id,
+                         outcome="no_answer", handled=False, note="B's note"))  # fmt: skip
+    db.commit()
+    return {
+        "program": program.id,
+        "reference": created.json()["reference"],
+        "ids": {
+            "newcomer_id": newcomer,
+            "mentor_id": mentor.id,
+            "pairing_id": pairing.id,
+            "program_id": program.id,
+        },
+        "coordinator": bearer(token_for(db, coordinator_b)),
+    }
+
+
+def _state_of_b(db: Session, b: dict[str, Any]) -> tuple[Any, ...]:
+    """Everything a change to B's objects would move."""
+    db.expire_all()
+    ids = b["ids"]
+    newcomer = db.get_one(Newcomer, ids["newcomer_id"])
+    mentor = db.get_one(Mentor, ids["mentor_id"])
+    pairing = db.get_one(Pairing, ids["pairing_id"])
+    contacts = db.scalars(
+        select(UrgentContact.id).where(UrgentContact.newcomer_id == ids["newcomer_id"])
+    ).all()
+    return (
+        (newcomer.version, newcomer.status, newcomer.urgent),
+        (mentor.version, mentor.capacity, mentor.paused, mentor.active),
+        (pairing.status, pairing.updated_at),
+        tuple(contacts),
+        db.scalar(select(Pairing.id).where(Pairing.newcomer_id == ids["newcomer_id"]).limit(2)),
+    )
+
+
+def _reads_of_b(db: Session, user_id: int, b: dict[str, Any]) -> list[tuple[str, int | None]]:
+    """Audit rows of A's coordinator that name one of B's objects as read or changed."""
+    named = {"newcomer": "newcomer_id", "mentor": "mentor_id", "pairing": "pairing_id"}
+    rows = db.execute(
+        select(AuditEvent.object_type, AuditEvent.object_id, AuditEvent.outcome).where(
+            AuditEvent.actor_id == user_id, AuditEvent.actor_role == "coordinator"
+        )
+    ).all()
+    return [
+        (kind, object_id)
+        for kind, object_id, outcome in rows
+        if kind in named and object_id == b["ids"][named[kind]] and outcome == "ok"
+    ]
+
+
+def _a_coordinator_id(db: Session, cast: Cast) -> int:
+    from mentormatch.accounts.models import User
+
+    return db.scalars(select(User.id).where(User.email == cast.coordinator_email)).one()
+
+
+COORDINATOR_ID_ROUTES = [r for r in ROUTES if r.id_params and "coordinator" in allowed_roles(r)]
+
+
+def test_a_coordinator_of_a_gets_nothing_of_b_from_the_api(client: TestClient, db: Session) -> None:
+    cast = make_cast(client, db)
+    b = _program_b(client, db)
+    before = _state_of_b(db, b)
+    for route in COORDINATOR_ID_ROUTES:
+        b_ids = {**cast.own["coordinator"], **b["ids"]}
+        other = call(client, route, cast, "coordinator", b_ids)
+        missing = call(client, route, cast, "coordinator", {})
+        assert other.status_code < 500, (route.path, other.text)
+        assert (other.status_code, other.json()) == (missing.status_code, missing.json()), (
+            route.method,
+            route.path,
+        )
+    assert _state_of_b(db, b) == before  # 0 changes
+    assert _reads_of_b(db, _a_coordinator_id(db, cast), b) == []  # 0 reads
+
+
+@pytest.mark.parametrize(
+    ("body_ids", "missing_ids"),
+    [
+        ({"newcomer_id": "b", "mentor_id": "a"}, {"newcomer_id": MISSING_ID, "mentor_id": "a"}),
+        ({"newcomer_id": "a", "mentor_id": "b"}, {"newcomer_id": "a", "mentor_id": MISSING_ID}),
+    ],
+    ids=["b-newcomer", "b-mentor"],
+)
+def test_a_pairing_across_programs_answers_like_a_missing_person(
+    client: TestClient, db: Session, body_ids: dict[str, Any], missing_ids: dict[str, Any]
+) -> None:
+    cast = make_cast(client, db)
+    b = _program_b(client, db)
+    before = _state_of_b(db, b)
+    a = {
+        "newcomer_id": cast.own["newcomer"]["newcomer_id"],
+        "mentor_id": cast.own["mentor"]["mentor_id"],
+    }
+
+    def body(choice: dict[str, Any]) -> dict[str, Any]:
+        return {
+            k: (a[k] if v == "a" else b["ids"][k] if v == "b" else v) for k, v in choice.items()
+        }
+
+    headers = cast.headers["coordinator"]
+    crossed = client.post("/api/v1/pairings", json=body(body_ids), headers=headers)
+    missing = client.post("/api/v1/pairings", json=body(missing_ids), headers=headers)
+    assert crossed.status_code == 404, crossed.text
+    assert crossed.json() == missing.json()
+    # B's own coordinator cannot pair across either: the other program's person is missing.
+    crossed_b = client.post("/api/v1/pairings", json=body(body_ids), headers=b["coordinator"])
+    assert crossed_b.status_code == 404, crossed_b.text
+    assert _state_of_b(db, b) == before
+
+
+def test_a_do_not_pair_entry_cannot_name_bs_mentor(client: TestClient, db: Session) -> None:
+    cast = make_cast(client, db)
+    b = _program_b(client, db)
+    own = cast.own["newcomer"]["newcomer_id"]
+    url = f"/api/v1/newcomers/{own}/do-not-pair"
+    headers = cast.headers["coordinator"]
+    crossed = client.post(url, json={"mentor_id": b["ids"]["mentor_id"], "reason": "household"},
+                          headers=headers)  # fmt: skip
+    missing = client.post(url, json={"mentor_id": MISSING_ID, "reason": "household"},
+                          headers=headers)  # fmt: skip
+    assert crossed.status_code == 404
+    assert crossed.json() == missing.json()
+
+
+LIST_ROUTES = [
+    r for r in ROUTES if r.method == "GET" and not r.id_params and "coordinator" in allowed_roles(r)
+]
+
+
+def _markers_of_b(b: dict[str, Any]) -> tuple[str, ...]:
+    return (B_NEWCOMER, B_MENTOR, B_HOPES, B_COORDINATOR, b["reference"])
+
+
+def test_no_list_of_a_shows_bs_people(client: TestClient, db: Session) -> None:
+    cast = make_cast(client, db)
+    b = _program_b(client, db)
+    assert LIST_ROUTES, "the coordinator has list routes"
+    for route in LIST_ROUTES:
+        response = call(client, route, cast, "coordinator", cast.own["coordinator"])
+        assert response.status_code == 200, (route.path, response.text)
+        for marker in _markers_of_b(b):
+            assert marker not in response.text, (route.path, marker)
+    # B's own coordinator does see them: the markers are not simply absent everywhere.
+    seen = client.get("/api/v1/newcomers/urgent-cases", headers=b["coordinator"])
+    assert B_NEWCOMER in seen.text
+
+
+COORDINATOR_PAGES = [
+    r
+    for r in _routes()
+    if r.method == "GET" and r.path.startswith("/coordinator") and r.dependant is not None
+]
+
+
+def _page(client: TestClient, cast: Cast, url: str) -> httpx.Response:
+    client.cookies.clear()
+    token = cast.headers["coordinator"]["Authorization"].removeprefix("Bearer ")
+    client.cookies.set(STAFF_COOKIE, token)
+    return client.get(url, follow_redirects=False)
+
+
+def _without_csrf(page: str) -> str:
+    return re.sub(r'name="csrf_token" value="[^"]*"', "", page)
+
+
+def test_coordinator_pages_of_a_show_nothing_of_b(client: TestClient, db: Session) -> None:
+    cast = make_cast(client, db)
+    b = _program_b(client, db)
+    before = _state_of_b(db, b)
+    assert COORDINATOR_PAGES
+    for route in COORDINATOR_PAGES:
+        if route.id_params:
+            other = _page(client, cast, route.path.format(**b["ids"]))
+            missing = _page(
+                client, cast, route.path.format(**dict.fromkeys(route.id_params, MISSING_ID))
+            )
+            assert other.status_code == missing.status_code == 404, (route.path, other.status_code)
+            assert _without_csrf(other.text) == _without_csrf(missing.text), route.path
+        else:
+            page = _page(client, cast, route.path)
+            assert page.status_code == 200, (route.path, page.status_code)
+            for marker in _markers_of_b(b):
+                assert marker not in page.text, (route.path, marker)
+    client.cookies.clear()
+    assert _state_of_b(db, b) == before
+    assert _reads_of_b(db, _a_coordinator_id(db, cast), b) == []
+
+
+def test_a_coordinator_of_both_programs_sees_which_program_each_belongs_to(
+    client: TestClient, db: Session
+) -> None:
+    cast = make_cast(client, db)
+    b = _program_b(client, db)
+    both = make_user(db, Role.coordinator, programs=(1, b["program"]))
+    cast.headers["coordinator"] = bearer(token_for(db, both))
+    db.commit()
+    queue = _page(client, cast, "/coordinator")
+    assert B_NEWCOMER in queue.text and "Other program" in queue.text
+    page = _page(client, cast, f"/coordinator/newcomers/{b['ids']['newcomer_id']}")
+    assert page.status_code == 200
+    assert re.search(r'id="program">Other program<', page.text)
+    client.cookies.clear()
+    # A coordinator of one program is not told about programs at all.
+    cast.headers["coordinator"] = b["coordinator"]
+    assert "Other program" not in _page(client, cast, "/coordinator").text
+    client.cookies.clear()

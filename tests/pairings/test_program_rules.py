@@ -104,3 +104,36 @@ def test_an_urgent_request_alerts_only_its_programs_coordinators(
     assert sorted(m.recipient or "" for m in alerts) == sorted([theirs.email, both.email] * 2)
     assert {m.program_id for m in alerts} == {other.id}
     assert ours.email not in {m.recipient for m in alerts}
+
+
+def test_a_lowered_cap_holds_at_once_and_drops_nobody(
+    client: TestClient,
+    db: Session,
+    admin: Actor,
+    coordinator: Actor,
+    make_newcomer: Callable[..., Actor],
+    make_mentor: Callable[..., Actor],
+    approve: Callable[..., Response],
+) -> None:
+    roomy, busy = make_mentor(capacity=4), make_mentor(capacity=3)
+    drop_invitations(db)
+    for _ in range(2):
+        assert approve(make_newcomer(), busy).status_code == 201
+    url = f"/api/v1/programs/{DEFAULT_PROGRAM_ID}/settings"
+    version = client.get(url, headers=admin.headers).json()["settings_version"]
+    lowered = client.patch(
+        url, json={"settings_version": version, "capacity_cap": 1}, headers=admin.headers
+    )
+    assert lowered.status_code == 200, lowered.text
+
+    def capacity_of(mentor: Actor) -> int:
+        found = client.get(f"/api/v1/mentors/{mentor.mentor_id}", headers=coordinator.headers)
+        return int(found.json()["capacity"])
+
+    assert capacity_of(roomy) == 1  # down to the cap
+    assert capacity_of(busy) == 2  # down to their two requests: nobody is dropped
+    newcomer = make_newcomer()
+    suggested = client.get(
+        f"/api/v1/newcomers/{newcomer.newcomer_id}/suggestions", headers=coordinator.headers
+    ).json()
+    assert [s["mentor"]["id"] for s in suggested] == [roomy.mentor_id]

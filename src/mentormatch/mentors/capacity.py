@@ -130,3 +130,26 @@ def check_new_capacity(session: Session, mentor: Mentor, capacity: int) -> None:
             f"capacity cannot be set below {held}",
             field="capacity",
         )
+
+
+def clamp_to_cap(session: Session, program_id: int, cap: int) -> list[int]:
+    """A lowered cap in force at once: each of the program's mentors above it is brought
+    down to it, or to their current load when that is higher (nobody is dropped; they are
+    asked for no one new). Returns the mentors changed; the caller audits and commits."""
+    over = list(
+        session.scalars(
+            select(Mentor)
+            .where(Mentor.program_id == program_id, Mentor.capacity > cap)
+            .order_by(Mentor.id)
+            .with_for_update()
+        )
+    )
+    held = loads(session, [m.id for m in over])
+    changed = []
+    for mentor in over:
+        lowered = max(cap, held.get(mentor.id, 0))
+        if lowered < mentor.capacity:
+            mentor.capacity = lowered
+            changed.append(mentor.id)
+    session.flush()
+    return changed

@@ -26,6 +26,7 @@ from mentormatch.config import Settings
 from mentormatch.db import utcnow
 from mentormatch.errors import Conflict, Invalid
 from mentormatch.matching.program import CRITERIA
+from mentormatch.mentors import capacity
 from mentormatch.programs.models import Program, ProgramSettingChange
 from mentormatch.programs.settings import ProgramSettings, effective, installation_defaults
 
@@ -167,6 +168,12 @@ def change(
     audit.record(
         session, actor=actor, action="update_settings", object_type="program", object_id=program.id
     )
+    if after["capacity_cap"] < before["capacity_cap"]:
+        for mentor_id in capacity.clamp_to_cap(session, program.id, after["capacity_cap"]):
+            audit.record(
+                session, actor=actor, action="cap_capacity", object_type="mentor",
+                object_id=mentor_id,
+            )  # fmt: skip
     session.commit()
     session.refresh(program)
     return written

@@ -72,6 +72,7 @@ from mentormatch.newcomers.models import Newcomer  # noqa: E402
 from mentormatch.newcomers.schemas import NewcomerIntake  # noqa: E402
 from mentormatch.pairings import requests, whole_pool  # noqa: E402
 from mentormatch.pairings.models import Pairing, PairingStatus  # noqa: E402
+from mentormatch.programs.models import DEFAULT_PROGRAM_ID  # noqa: E402
 
 LOCUSTFILE = Path(__file__).with_name("locustfile.py")
 BIN = Path(sys.executable).parent
@@ -188,7 +189,9 @@ def seed(url: str, cfg: Config) -> dict[str, Any]:
         )
         coordinator = session.scalar(select(User).where(User.email == demo.COORDINATOR_EMAIL))
         assert coordinator is not None
-        actor = Principal(Role.coordinator, user_id=coordinator.id)
+        actor = Principal(
+            Role.coordinator, user_id=coordinator.id, program_ids=frozenset({DEFAULT_PROGRAM_ID})
+        )
         ranker = RankerCache(settings)
         # The coordinators' pairings list: whole-pool proposals, some approved (the mentor is
         # asked) and half of those accepted, through the same services the API uses.
@@ -200,7 +203,12 @@ def seed(url: str, cfg: Config) -> dict[str, Any]:
             if i % 2:
                 mentor = session.get(Mentor, pairing.mentor_id)
                 assert mentor is not None
-                me = Principal(Role.mentor, user_id=mentor.user_id, mentor_id=mentor.id)
+                me = Principal(
+                    Role.mentor,
+                    user_id=mentor.user_id,
+                    mentor_id=mentor.id,
+                    program_ids=frozenset({mentor.program_id}),
+                )
                 requests.accept(session, actor=me, settings=settings, pairing_id=pairing.id)
         asked = session.scalars(
             select(Pairing.mentor_id)

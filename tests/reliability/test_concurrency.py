@@ -1,7 +1,8 @@
 """Integrity under concurrency, with real commits on both back ends.
 
 Two coordinators editing one profile with the same version: one wins, one gets 409.
-Concurrent approvals and acceptances never push a mentor over capacity.
+Concurrent approvals and acceptances never push a mentor over capacity. Two admins saving
+one program's settings from the same version: one wins, one gets 409.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from mentormatch.accounts.models import Role, User
+from mentormatch.db import utcnow
 from mentormatch.pairings.models import HOLDS_CAPACITY, Pairing, PairingStatus
-from mentormatch.programs.models import DEFAULT_PROGRAM_ID
+from mentormatch.programs.models import DEFAULT_PROGRAM_ID, Program
 from tests.factories import bearer, found_newcomer_id, intake_body, make_user, token_for
 from tests.reliability.people import insert_mentor
 
@@ -155,3 +157,30 @@ def test_concurrent_approvals_and_acceptances_never_exceed_capacity(
             )
             assert statuses == [200, 409]
             assert _load(live_app, mentor.id) == 1
+
+
+def test_two_admins_saving_one_programs_settings_never_lose_a_change(
+    live_app: FastAPI,
+) -> None:
+    with live_app.state.sessionmaker() as db:
+        tokens = [token_for(db, make_user(db, Role.admin)) for _ in range(2)]
+        # Archived: the other tests' public requests still have one open program to go to.
+        program = Program(slug="race", name="Race", archived_at=utcnow())
+        db.add(program)
+        db.commit()
+        program_id = program.id
+    first, second = bearer(tokens[0]), bearer(tokens[1])
+    url = f"/api/v1/programs/{program_id}/settings"
+    with TestClient(live_app, raise_server_exceptions=False) as client:
+        for n in range(ROUNDS):
+            version = client.get(url, headers=first).json()["settings_version"]
+            statuses = race(
+                client,
+                ("PATCH", url, {"settings_version": version, "capacity_cap": 1 + n}, first),
+                ("PATCH", url, {"settings_version": version, "min_age": 20 + n}, second),
+            )
+            assert statuses == [200, 409]
+            after = client.get(url, headers=first).json()
+            assert after["settings_version"] == version + 1
+            changes = client.get(f"{url}/changes", headers=first).json()
+            assert changes["total"] == n + 1  # one setting changed per round, one row each

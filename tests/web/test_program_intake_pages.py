@@ -17,6 +17,7 @@ from mentormatch.accounts.models import Role
 from mentormatch.db import utcnow
 from mentormatch.newcomers.models import Newcomer
 from mentormatch.programs.models import DEFAULT_PROGRAM_ID, Program
+from tests.conftest import Actor
 from tests.factories import bearer, intake_body, make_user, mentor_body, token_for
 from tests.web.conftest import post_form
 from tests.web.test_pages import INTAKE
@@ -215,6 +216,16 @@ class TestSettingsAtTheNextRequest:
         assert len(offered_languages(client.get("/p/main/").text)) > 2  # the other program's
         change(db, program, intake_languages=["es", "pt"])
         assert offered_languages(client.get("/p/puente/").text) == ["es", "pt"]
+
+    def test_an_admins_change_through_the_api(
+        self, client: TestClient, db: Session, admin: Actor
+    ) -> None:
+        program = open_program(db)
+        path = f"/api/v1/programs/{program.id}/settings"
+        read = client.get(path, headers=admin.headers).json()
+        body = {"settings_version": read["settings_version"], "intake_languages": ["es", "ht"]}
+        assert client.patch(path, json=body, headers=admin.headers).status_code == 200
+        assert offered_languages(client.get("/p/puente/").text) == ["es", "ht"]
 
     def test_a_stored_language_no_longer_offered_is_kept_on_the_edit_form(
         self, client: TestClient, db: Session

@@ -241,3 +241,21 @@ def test_a_program_may_let_mentors_be_shorter_in_recovery_than_the_newcomer(
 
     assert _suggested(client, staff, newcomer["main"]) == set(a.mentors)
     assert _suggested(client, staff, newcomer["second"]) == set()
+
+
+def test_an_admins_settings_change_through_the_api_steers_that_programs_next_suggestion(
+    client: TestClient, db: Session, staff: dict[str, str], admin: Any
+) -> None:
+    a = _side(client, staff, db, "main", mentors=1, newcomers=1)
+    b = _side(client, staff, db, "second", mentors=1, newcomers=1)
+    assert _suggested(client, staff, a.newcomers[0]) == set(a.mentors)
+
+    changed = client.patch(
+        f"/api/v1/programs/{a.program_id}/settings",
+        json={"settings_version": 1, "min_recovery_days": LONGER_THAN_ANY_MENTOR},
+        headers=admin.headers,
+    )
+    assert changed.status_code == 200, changed.text
+
+    assert _suggested(client, staff, a.newcomers[0]) == set()
+    assert _suggested(client, staff, b.newcomers[0]) == set(b.mentors)

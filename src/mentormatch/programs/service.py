@@ -28,18 +28,10 @@ def find(session: Session, slug: str) -> Program | None:
     return session.scalar(select(Program).where(Program.slug == slug))
 
 
-def by_slug(session: Session, slug: str) -> Program:
-    """An open program by its address; 404 for an unknown or archived one."""
-    program = session.scalar(select(Program).where(Program.slug == slug))
-    if program is None or program.archived:
-        raise NotFound("no such program")
-    return program
-
-
 def for_intake(session: Session, slug: str | None) -> Program:
     """The program a public request goes to: the one named, or the only open one."""
     if slug is not None:
-        program = session.scalar(select(Program).where(Program.slug == slug))
+        program = find(session, slug)
         if program is None or program.archived:
             raise NotFound(f"program: no open program is called {slug!r}", field="program")
         return program

@@ -74,4 +74,4 @@ def names_when_several(session: Session, actor: Principal) -> dict[int, str]:
     rows = session.execute(
         select(Program.id, Program.name).where(Program.id.in_(actor.program_ids))
     )
-    return dict(rows.tuples().all())
+    return {program_id: name for program_id, name in rows}

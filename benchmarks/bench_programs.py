@@ -23,8 +23,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -38,6 +36,7 @@ from typing import Any
 from sqlalchemy import insert, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from bench_ranker import machine  # the same machine line as the ranker's table
 from mentormatch import demo, migrate
 from mentormatch.config import Settings
 from mentormatch.db import make_engine, make_sessionmaker
@@ -103,15 +102,6 @@ def spread(session: Session, programs: int) -> None:
     for table in ("mentors", "newcomers"):
         session.execute(text(f"UPDATE {table} SET program_id = 1 + id % :n"), {"n": programs})
     session.commit()
-
-
-def machine() -> str:
-    try:
-        out = subprocess.run(["lscpu"], capture_output=True, text=True, check=True).stdout
-        model = next(x.split(":", 1)[1].strip() for x in out.splitlines() if "Model name" in x)
-    except (OSError, StopIteration, subprocess.CalledProcessError):
-        model = platform.processor() or "unknown"
-    return f"{model}, {os.cpu_count()} cores, Python {platform.python_version()}"
 
 
 def commit() -> str:

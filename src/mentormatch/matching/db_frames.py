@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import pandas as pd
@@ -153,20 +153,25 @@ _NEWCOMER_FIELDS = select(
 )
 
 
-_ONE_NEWCOMER = _NEWCOMER_FIELDS.where(Newcomer.id == bindparam("newcomer_id"))
+_ONE_NEWCOMER = _NEWCOMER_FIELDS.add_columns(Newcomer.program_id).where(
+    Newcomer.id == bindparam("newcomer_id")
+)
 
 
-def one_newcomer_record(session: Session, newcomer_id: int) -> dict[str, Any] | None:
-    """One newcomer as a record of `newcomer_frame`'s columns (what the ranker takes for
-    one newcomer), or None when there is no such newcomer; a minimal urgent request, which
-    has no answers to match on, raises `NotMatchable` (409).
+def one_newcomer_record(
+    session: Session, newcomer_id: int, admits: Callable[[int], bool]
+) -> tuple[int, dict[str, Any]] | None:
+    """One newcomer's program and record of `newcomer_frame`'s columns (what the ranker
+    takes for one newcomer), or None when there is no such newcomer or `admits` refuses
+    their program (asked first, so a refused caller learns nothing more); a minimal urgent
+    request, which has no answers to match on, raises `NotMatchable` (409).
 
     A suggestion's path: the frame's columns and the exclusions only (no ORM object),
     through statements built once, and no one-row DataFrame.
     """
     row = session.execute(_ONE_NEWCOMER, {"newcomer_id": newcomer_id}).first()
-    if row is None:
+    if row is None or not admits(row.program_id):
         return None
     ensure_matchable(newcomer_id, is_minimal=row.minimal)
     columns = _newcomer_columns([row], exclusions(session, [newcomer_id]))
-    return {name: columns[name][0] for name in F.NEWCOMER_COLUMNS}
+    return row.program_id, {name: columns[name][0] for name in F.NEWCOMER_COLUMNS}

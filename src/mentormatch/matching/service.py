@@ -60,24 +60,17 @@ async def get_ranker(request: Request) -> RankerCache:
 RankerDep = Annotated[RankerCache, Depends(get_ranker)]
 
 
-def _program_of(session: Session, newcomer_id: int, actor: Principal | None) -> int:
-    """The newcomer's program; 404 when missing or outside the actor's programs (`actor`
-    None: the caller has checked)."""
-    program_id = session.scalar(select(Newcomer.program_id).where(Newcomer.id == newcomer_id))
-    if program_id is None or scope.hidden(actor, program_id):
-        raise NotFound("no such newcomer")
-    return program_id
-
-
 def _newcomer_record(
     session: Session, newcomer_id: int, actor: Principal | None
 ) -> tuple[int, dict[str, Any]]:
-    """The newcomer's program and matching record (404 as `_program_of`)."""
-    program_id = _program_of(session, newcomer_id, actor)
-    record = one_newcomer_record(session, newcomer_id)
-    if record is None:
+    """The newcomer's program and matching record, in one read; 404 when missing or
+    outside the actor's programs (`actor` None: the caller has checked)."""
+    found = one_newcomer_record(
+        session, newcomer_id, admits=lambda program_id: not scope.hidden(actor, program_id)
+    )
+    if found is None:
         raise NotFound("no such newcomer")
-    return program_id, record
+    return found
 
 
 def suggestions(

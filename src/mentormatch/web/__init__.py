@@ -8,6 +8,7 @@ from fastapi.staticfiles import StaticFiles
 from mentormatch.web import (
     account,
     admin,
+    admin_audit,
     coordinator,
     dashboard,
     intake,
@@ -17,6 +18,7 @@ from mentormatch.web import (
     program_settings,
     programs,
     staff,
+    trail,
     urgent,
 )
 from mentormatch.web.core import STATIC_DIR
@@ -28,12 +30,14 @@ for _pages in (
     staff.router,
     account.router,
     admin.router,
+    admin_audit.router,
     programs.router,
     program_settings.router,
     coordinator.router,
     dashboard.router,
     pairing_pages.router,
     urgent.router,
+    trail.router,
     mentor.router,
 ):
     router.include_router(_pages)

@@ -141,6 +141,10 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "/api/v1/programs/{program_id}/settings/changes"): _ANON
     | _STAFF_ONLY
     | {"coordinator": 403, "admin": 200},
+    ("GET", "/api/v1/audit"): _ANON | _STAFF_ONLY | {"coordinator": 403, "admin": 200},
+    ("POST", "/api/v1/users/{user_id}/password-reset"): _ANON
+    | _STAFF_ONLY
+    | {"coordinator": 403, "admin": 202},
 }
 
 
@@ -252,6 +256,36 @@ PAGE_MATRIX: dict[tuple[str, str, str], int] = {
     ("/mentor/pairings/{pairing_id}", "mentor", "missing"): 404,
     # A program's public intake: the same form for everyone, signed in or not.
     **{("/p/{slug}/", role, "own"): 200 for role in ROLES},
+    # A record's trail: its program's coordinators (another program's: test_program_access).
+    **{
+        (trail, role, "own"): status
+        for trail in (
+            "/coordinator/newcomers/{newcomer_id}/trail",
+            "/coordinator/mentors/{mentor_id}/trail",
+            "/coordinator/pairings/{pairing_id}/trail",
+        )
+        for role, status in (
+            ("anonymous", 303),
+            ("newcomer", 303),
+            ("mentor", 403),
+            ("admin", 303),  # to the admin's own pages, where the whole trail is searched
+            ("coordinator", 200),
+        )
+    },
+    ("/coordinator/newcomers/{newcomer_id}/trail", "coordinator", "missing"): 404,
+    ("/coordinator/pairings/{pairing_id}/trail", "coordinator", "missing"): 404,
+    # The whole trail and its export: admins only.
+    **{
+        (path, role, "own"): status
+        for path in ("/admin/audit", "/admin/audit/export")
+        for role, status in (
+            ("anonymous", 303),
+            ("newcomer", 303),
+            ("mentor", 403),
+            ("coordinator", 403),
+            ("admin", 200),
+        )
+    },
 }
 
 
@@ -264,7 +298,11 @@ def test_page_matrix(client: TestClient, db: Session) -> None:
     answers: dict[tuple[str, str, str], httpx.Response] = {}
     for (path, role, whose), expected in PAGE_MATRIX.items():
         ids = {"own": cast.own[role], "other": cast.other[role], "missing": {}}[whose]
-        url = path.format(pairing_id=ids.get("pairing_id", MISSING_ID), slug="main")
+        url = path.format(
+            **{name: ids.get(name, MISSING_ID) for name in ("newcomer_id", "mentor_id")},
+            pairing_id=ids.get("pairing_id", MISSING_ID),
+            slug="main",
+        )
         token = cast.headers[role].get("Authorization", "").removeprefix("Bearer ")
         client.cookies.clear()
         if token:
@@ -294,6 +332,12 @@ FORM_MATRIX: dict[tuple[str, str], int] = {
     ("/coordinator/pairings/{pairing_id}/end", "mentor"): 403,
     ("/coordinator/pairings/{pairing_id}/end", "admin"): 403,
     ("/coordinator/pairings/{pairing_id}/end", "coordinator"): 422,
+    # Sending a reset link to an account (another coordinator's): admins only.
+    ("/admin/users/{user_id}/reset", "anonymous"): 303,
+    ("/admin/users/{user_id}/reset", "newcomer"): 303,
+    ("/admin/users/{user_id}/reset", "mentor"): 403,
+    ("/admin/users/{user_id}/reset", "coordinator"): 403,
+    ("/admin/users/{user_id}/reset", "admin"): 303,  # sent; back to the accounts page
 }
 
 
@@ -311,7 +355,7 @@ def test_form_matrix(app: FastAPI, client: TestClient, db: Session) -> None:
         if bearer_token:
             cookie = NEWCOMER_COOKIE if role == "newcomer" else STAFF_COOKIE
             client.cookies.set(cookie, bearer_token)
-        url = path.format(pairing_id=theirs.id)
+        url = path.format(pairing_id=theirs.id, user_id=cast.other["admin"]["user_id"])
         response = client.post(url, data={csrf.FIELD: token}, follow_redirects=False)
         assert response.status_code == expected, (path, role, response.text[:300])
         assert_nothing_hidden_leaks(role, response, cast)

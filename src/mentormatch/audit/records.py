@@ -60,7 +60,7 @@ def _subject(session: Session, kind: Kind, record_id: int) -> tuple[int, ColumnE
         newcomer = session.get(Newcomer, record_id)
         if newcomer is None:
             raise NotFound("no such newcomer")
-        return newcomer.program_id, accounting.about(newcomer)
+        return newcomer.program_id, accounting.about(session, newcomer)
     if kind == "pairing":
         pairing = session.get(Pairing, record_id)
         if pairing is None:
@@ -70,7 +70,7 @@ def _subject(session: Session, kind: Kind, record_id: int) -> tuple[int, ColumnE
     mentor = session.get(Mentor, record_id)
     if mentor is None:
         raise NotFound("no such mentor")
-    theirs = select(Pairing.id).where(Pairing.mentor_id == record_id)
+    theirs = list(session.scalars(select(Pairing.id).where(Pairing.mentor_id == record_id)))
     own = and_(AuditEvent.object_type == "mentor", AuditEvent.object_id == record_id)
     pairings = and_(AuditEvent.object_type == "pairing", AuditEvent.object_id.in_(theirs))
     return mentor.program_id, and_(AuditEvent.at >= mentor.created_at, or_(own, pairings))

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, Row, select
 from sqlalchemy.orm import Session
 
 from mentormatch.accounts.models import User, normalise_email
@@ -162,7 +162,7 @@ def csv_lines(session: Session, *, where: ColumnElement[bool], as_of: datetime) 
 
     writer.writerow(CSV_COLUMNS)
     yield take()
-    batch: list[AuditEvent] = []
+    batch: list[Row[Any]] = []
     for event in trail.stream(session, where=where, as_of=as_of):
         batch.append(event)
         if len(batch) == trail.STREAM_BATCH:
@@ -172,7 +172,7 @@ def csv_lines(session: Session, *, where: ColumnElement[bool], as_of: datetime) 
         yield _write(session, writer, batch, take)
 
 
-def _write(session: Session, writer: Any, batch: list[AuditEvent], take: Callable[[], str]) -> str:
+def _write(session: Session, writer: Any, batch: list[Row[Any]], take: Callable[[], str]) -> str:
     found = words.emails(session, batch)
     for e in batch:
         email = found.get(e.actor_id or 0) if e.actor_role in words.ACCOUNT_ROLES else None

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -134,9 +135,10 @@ class Entry:
 
 
 def emails(
-    session: Session, rows: Iterable[AuditEvent], roles: Iterable[str] = ACCOUNT_ROLES
+    session: Session, rows: Iterable[Any], roles: Iterable[str] = ACCOUNT_ROLES
 ) -> dict[int, str]:
-    """The email of each account acting in `rows` (of the given roles), by account id."""
+    """The email of each account acting in `rows` (events or their rows, of the given
+    roles), by account id."""
     wanted = frozenset(roles)
     ids = {e.actor_id for e in rows if e.actor_id and e.actor_role in wanted}
     if not ids:

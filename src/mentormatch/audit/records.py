@@ -41,6 +41,7 @@ class RecordTrail:
 
     kind: Kind
     record_id: int
+    title: str  # the record as its page names it: "Sam (K7QM2XPA)", "Robin"
     entries: list[Entry]
     total: int
     as_of: datetime
@@ -53,33 +54,45 @@ class RecordTrail:
         return (self.page - 1) * self.per_page + 1
 
 
-def _subject(session: Session, kind: Kind, record_id: int) -> tuple[int, ColumnElement[bool]]:
-    """The record's program and the condition selecting its events (since it was created:
-    an id an erased record once had never brings that record's events along)."""
+def _subject(session: Session, kind: Kind, record_id: int) -> tuple[int, str, ColumnElement[bool]]:
+    """The record's program, its title, and the condition selecting its events (since it
+    was created: an id an erased record once had never brings that record's events along)."""
     if kind == "newcomer":
         newcomer = session.get(Newcomer, record_id)
         if newcomer is None:
             raise NotFound("no such newcomer")
-        return newcomer.program_id, accounting.about(session, newcomer)
+        title = f"{newcomer.first_name} ({newcomer.reference})"
+        return newcomer.program_id, title, accounting.about(session, newcomer)
     if kind == "pairing":
         pairing = session.get(Pairing, record_id)
         if pairing is None:
             raise NotFound("no such pairing")
+        names = (
+            session.scalar(select(Newcomer.first_name).where(Newcomer.id == pairing.newcomer_id)),
+            session.scalar(select(Mentor.first_name).where(Mentor.id == pairing.mentor_id)),
+        )
         own = and_(AuditEvent.object_type == "pairing", AuditEvent.object_id == record_id)
-        return pairing.program_id, and_(AuditEvent.at >= pairing.created_at, own)
+        title = f"the pairing of {names[0]} with {names[1]}"
+        return pairing.program_id, title, and_(AuditEvent.at >= pairing.created_at, own)
     mentor = session.get(Mentor, record_id)
     if mentor is None:
         raise NotFound("no such mentor")
     theirs = list(session.scalars(select(Pairing.id).where(Pairing.mentor_id == record_id)))
     own = and_(AuditEvent.object_type == "mentor", AuditEvent.object_id == record_id)
     pairings = and_(AuditEvent.object_type == "pairing", AuditEvent.object_id.in_(theirs))
-    return mentor.program_id, and_(AuditEvent.at >= mentor.created_at, or_(own, pairings))
+    return (
+        mentor.program_id,
+        mentor.first_name,
+        and_(AuditEvent.at >= mentor.created_at, or_(own, pairings)),
+    )
 
 
-def _visible(session: Session, actor: Principal, kind: Kind, record_id: int) -> ColumnElement[bool]:
-    program_id, where = _subject(session, kind, record_id)
+def _visible(
+    session: Session, actor: Principal, kind: Kind, record_id: int
+) -> tuple[str, ColumnElement[bool]]:
+    program_id, title, where = _subject(session, kind, record_id)
     scope.ensure_visible(actor, program_id, f"no such {kind}")
-    return where
+    return title, where
 
 
 def page(
@@ -94,7 +107,7 @@ def page(
 ) -> RecordTrail:
     """A page of the record's trail up to `as_of` (default: now, this view included);
     recorded as the actor viewing the trail. A page past the last is a 404 naming `page`."""
-    where = _visible(session, actor, kind, record_id)
+    title, where = _visible(session, actor, kind, record_id)
     audit.record_read(session, actor=actor, action=TRAIL, object_type=kind, object_id=record_id)
     as_of = as_of or utcnow()
     rows, total = trail.page(
@@ -106,6 +119,7 @@ def page(
     return RecordTrail(
         kind=kind,
         record_id=record_id,
+        title=title,
         entries=entries(session, rows, viewer_id=actor.user_id),
         total=total,
         as_of=as_of,
@@ -118,12 +132,13 @@ def page(
 def recent(session: Session, *, actor: Principal, kind: Kind, record_id: int) -> RecordTrail:
     """The newest events of a record whose page the actor is reading (that read is recorded
     by the page itself), for the record's page: `{"trail": recent(...)}`."""
-    where = _visible(session, actor, kind, record_id)
+    title, where = _visible(session, actor, kind, record_id)
     as_of = utcnow()
     rows, total = trail.page(session, where=where, as_of=as_of, limit=RECENT)
     return RecordTrail(
         kind=kind,
         record_id=record_id,
+        title=title,
         entries=entries(session, rows, viewer_id=actor.user_id),
         total=total,
         as_of=as_of,

@@ -20,10 +20,10 @@ from mentormatch.web.core import CoordinatorPage, WebRoute, render
 
 router = APIRouter(prefix="/coordinator", route_class=WebRoute, include_in_schema=False)
 
-# Where each kind of record is shown.
+# Where each kind of record is shown, and the link's words.
 RECORD_PAGES = {
-    "newcomer": "/coordinator/newcomers/{id}",
-    "mentor": "/coordinator/mentors/{id}",
+    "newcomer": ("/coordinator/newcomers/{id}", "Back to the newcomer"),
+    "mentor": ("/coordinator/mentors", "Back to the mentors"),  # until a mentor has a page
 }
 
 
@@ -46,9 +46,11 @@ def _trail_page(
     )
     if kind == "pairing":  # a pairing is shown on its newcomer's page
         newcomer_id = session.scalar(select(Pairing.newcomer_id).where(Pairing.id == record_id))
-        back = RECORD_PAGES["newcomer"].format(id=newcomer_id)
+        url, words = RECORD_PAGES["newcomer"]
+        back = (url.format(id=newcomer_id), words)
     else:
-        back = RECORD_PAGES[kind].format(id=record_id)
+        url, words = RECORD_PAGES[kind]
+        back = (url.format(id=record_id), words)
     return render(request, "coordinator/trail.html", {"trail": shown, "back": back})
 
 

@@ -222,6 +222,7 @@ def test_evaluate_prints_ranker_and_baseline_with_no_violations() -> None:
 DB_COMMANDS = [
     ["users", "create", "--email", "lee@example.org", "--password-stdin"],
     ["pairings", "expire"],
+    ["pairings", "quiet"],
     ["pairings", "deliver"],
     ["backup", "backup.dump"],
     ["serve", "--port", "8101"],

@@ -211,3 +211,26 @@ def test_the_command_sends_nothing_twice(
         ).all()
         assert kinds.count(MessageKind.quiet_reminder) == 1
         assert len(session.scalars(select(Nudge).where(Nudge.pairing_id == pairing_id)).all()) == 2
+
+
+def test_another_pairings_contact_does_not_clear_a_quiet_one(
+    app: FastAPI,
+    client: TestClient,
+    db: Session,
+    settings: Settings,
+    coordinator: Actor,
+    make_newcomer: Any,
+    make_mentor: Any,
+    approve: Any,
+    quiet_pair: Trio,
+) -> None:
+    _newcomer, _mentor, pairing_id = quiet_pair
+    other_mentor = make_mentor()
+    other = approve(make_newcomer(first_name="Kai"), other_mentor).json()["id"]
+    accepted = client.post(f"{PAIRINGS}/{other}/accept", headers=other_mentor.headers)
+    assert accepted.status_code == 200, accepted.text
+    log(client, app, other_mentor, other, "2026-12-30")
+    assert run(db, settings, day(11, 23))[1] == 1
+    listed = needs_action(client, db, coordinator)
+    assert f"/coordinator/pairings/{pairing_id}/contacts" in listed
+    assert f"/coordinator/pairings/{other}/contacts" not in listed

@@ -45,7 +45,7 @@ def _not_followed_up() -> ColumnElement[bool]:
 def _quiet() -> ColumnElement[bool]:
     """An active pairing escalated as quiet, with no contact logged after the silence began."""
     broken = exists().where(
-        Contact.pairing_id == Pairing.id, Contact.contacted_on > Nudge.quiet_since
+        Contact.pairing_id == Nudge.pairing_id, Contact.contacted_on > Nudge.quiet_since
     )
     escalated = exists().where(
         Nudge.pairing_id == Pairing.id, Nudge.kind == NudgeKind.quiet_escalation, ~broken

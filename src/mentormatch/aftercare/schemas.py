@@ -8,7 +8,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from mentormatch.aftercare.models import ContactMode
-from mentormatch.profiles import NoNul, NoNulSchema
+from mentormatch.profiles import Date, NoNul, NoNulSchema
 
 NOTE_MAX = 2000
 MINUTES_MAX = 600
@@ -27,7 +27,7 @@ class ContactCreate(BaseModel):
         },
     )
 
-    contacted_on: date = Field(
+    contacted_on: Date = Field(
         description="The day of the contact: not in the future (the mentor's time zone), "
         "not before the pairing began"
     )

@@ -53,6 +53,8 @@ ACTIONS: dict[str, str] = {
     "pairing_withdrawn": "withdrew the pairing",
     "pairing_ended": "ended the pairing",
     "mentor_left": "ended it as the mentor left",
+    "contacts": "read the contacts logged",
+    "contact_logged": "logged a contact",
     "propose": "ran a whole-pool proposal",
     "assign": "assigned mentors from a proposal",
     "cap_capacity": "lowered a mentor's capacity",
@@ -189,5 +191,5 @@ def entries(session: Session, rows: list[AuditEvent], *, viewer_id: int | None) 
 
 # Actions that only read; every other action changed something (or tried to).
 READS = frozenset(
-    {"read", "list", "export", "suggest", "explain", "accesses", TRAIL, SEARCH, EXPORT}
+    {"read", "list", "export", "suggest", "explain", "accesses", "contacts", TRAIL, SEARCH, EXPORT}
 )

@@ -36,6 +36,7 @@ NEUTRAL_ACTIONS = frozenset(
         "update",
         "export",
         "accesses",
+        "contacts",
         TRAIL,
         "suggest",
         "explain",

@@ -9,6 +9,7 @@ from mentormatch.web import (
     account,
     admin,
     admin_audit,
+    contacts,
     coordinator,
     dashboard,
     intake,
@@ -38,6 +39,7 @@ for _pages in (
     pairing_pages.router,
     urgent.router,
     trail.router,
+    contacts.router,
     mentor.router,
 ):
     router.include_router(_pages)

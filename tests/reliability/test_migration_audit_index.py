@@ -17,7 +17,7 @@ from mentormatch import migrate
 from mentormatch.db import make_engine
 from tests.db import BACKENDS, throwaway_database
 
-BEFORE = "20261203_programs"
+BEFORE = "20261204_quiet"
 REVISION = "20261204_audit_index"
 NOW = datetime(2026, 12, 4, tzinfo=UTC)
 INDEXES = {"ix_audit_events_actor", "ix_audit_events_action"}

@@ -1,7 +1,7 @@
 """audit indexes: the admin's search of the trail by who and by action
 
 Revision ID: 20261204_audit_index
-Revises: 20261203_programs
+Revises: 20261204_quiet
 Create Date: 2026-12-04 00:00:00
 
 The admin's audit page filters by actor (role and account) and by action, newest first:
@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "20261204_audit_index"
-down_revision: str | None = "20261203_programs"
+down_revision: str | None = "20261204_quiet"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

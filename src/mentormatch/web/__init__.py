@@ -8,8 +8,6 @@ from fastapi.staticfiles import StaticFiles
 from mentormatch.web import (
     account,
     admin,
-    admin_audit,
-    contacts,
     coordinator,
     dashboard,
     intake,
@@ -19,7 +17,6 @@ from mentormatch.web import (
     program_settings,
     programs,
     staff,
-    trail,
     urgent,
 )
 from mentormatch.web.core import STATIC_DIR
@@ -31,15 +28,12 @@ for _pages in (
     staff.router,
     account.router,
     admin.router,
-    admin_audit.router,
     programs.router,
     program_settings.router,
     coordinator.router,
     dashboard.router,
     pairing_pages.router,
     urgent.router,
-    trail.router,
-    contacts.router,
     mentor.router,
 ):
     router.include_router(_pages)

@@ -1,1 +1,0 @@
-"""The life of a pairing after the mentor accepts: contacts, their rhythm, quiet pairings."""

@@ -34,6 +34,13 @@ TIMEZONES = (
     ("Europe/London", "UK (London)"),
     ("UTC", "UTC"),
 )
+_ZONE_NAMES = dict(TIMEZONES)
+
+
+def zone_name(zone: str) -> str:
+    """A time zone as people say it: 'Eastern (New York)', else its IANA name in words."""
+    return _ZONE_NAMES.get(zone) or zone.replace("_", " ")
+
 
 MESSAGES = {
     "first_name": "Please tell us a first name or a nickname.",

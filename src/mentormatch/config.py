@@ -30,6 +30,10 @@ class Settings(BaseSettings):
     min_age: int = Field(default=18, ge=0)
     serves_youth: bool = False
     consent_version: str = "2026-11"
+    # The country the installation's programs serve (ISO 3166-1 alpha-2): phone numbers
+    # without a +country code are read as its numbers, places are its ZIP codes and towns,
+    # and distances are shown in its unit (miles in the US).
+    country: str = Field(default="US", pattern=r"^[A-Z]{2}$")
     pairing_expiry_days: int = Field(default=3, ge=1)
     overlap_saturation_hours: float = Field(default=3.0, gt=0)
     match_weights: dict[str, float] = Field(default_factory=dict)

@@ -68,6 +68,13 @@ def _error(status: int, type_: str, detail: Any, field: str | None = None) -> JS
     return JSONResponse(body, status_code=status)
 
 
+def _wants_json(request: Request) -> bool:
+    """An API client outside /api/: it asks for JSON and not for HTML (a browser asks for
+    text/html; anything else, */* included, gets the page as before)."""
+    accept = request.headers.get("accept", "").lower()
+    return "application/json" in accept and "text/html" not in accept
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """One handler per error family; no stack trace or input echo ever reaches a client."""
 
@@ -88,8 +95,11 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _http(request: Request, exc: HTTPException) -> Response:
         # FastAPI answers 400 to a body it cannot decode at all (e.g. not UTF-8), but 422 to
         # one that is not JSON; both are the same mistake, so both are a validation_error.
-        if not is_api(request.url.path):  # no such page, or a page's malformed form body
+        if not is_api(request.url.path) and not _wants_json(request):
+            # no such page, or a page's malformed form body: a page for a browser
             return status_page(request, exc.status_code, str(exc.detail).lower())
+        if exc.status_code == 404:
+            return _error(404, "not_found", "there is nothing at this address")
         if exc.status_code == 400 and exc.detail == "There was an error parsing the body":
             issue = {"loc": ["body"], "msg": "the body is not valid JSON", "type": "json_invalid"}
             return _error(422, "validation_error", [issue])

@@ -25,6 +25,7 @@ from pydantic import (
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
 
+from mentormatch import phones
 from mentormatch import vocabulary as v
 from mentormatch.programs.models import SLUG_PATTERN
 
@@ -185,11 +186,20 @@ Name = Annotated[
     AfterValidator(_readable),
     _SchemaExtra(pattern=_NAME_PATTERN),
 ]
+# A phone number: libphonenumber's check (`phones.py`, with a message saying what to give);
+# the pattern states its outline in the schema.
 Phone = Annotated[
     str,
-    StringConstraints(
-        strip_whitespace=True, pattern=r"^\+?[0-9()\-.][0-9 ()\-.]{4,28}[0-9()\-.]$", max_length=40
-    ),
+    StringConstraints(strip_whitespace=True, max_length=40),
+    AfterValidator(phones.check),
+    _SchemaExtra(pattern=r"^\+?[0-9()\-.][0-9 ()\-.]{4,28}[0-9()\-.]$"),
+]
+# A place as people write it: a ZIP code or a town with its state (`places.py`).
+PostalCode = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=80),
+    NoNul,
+    NoNulSchema,
 ]
 # A program's address (/p/{slug}/): lower-case letters, digits and inner hyphens.
 ProgramSlug = Annotated[

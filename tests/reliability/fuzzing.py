@@ -98,6 +98,25 @@ EXCUSED: tuple[Excuse, ...] = (
         "in_person in meeting_modes makes latitude, longitude and travel_radius_km required",
     ),
     Excuse(
+        "is not a phone number we can call",
+        PROFILE_WRITES | {"POST /api/v1/newcomers/urgent"},
+        "whether digits make a real number is libphonenumber's metadata (area codes, lengths)",
+    ),
+    *(
+        Excuse(
+            fragment,
+            frozenset({"POST /api/v1/newcomers", "PATCH /api/v1/newcomers/me"}),
+            "whether a postal code or town exists is the shipped ZIP data, not a pattern",
+        )
+        for fragment in (
+            "is not a ZIP code we know",
+            "we do not know",
+            "in several states",
+            "give a 5-digit ZIP code",
+            "send a postal_code or latitude and longitude, not both",
+        )
+    ),
+    Excuse(
         "pathways_ruled_out overlaps pathways",
         frozenset({"POST /api/v1/mentors"}) | MENTOR_EDITS,
         "two lists that must not share a code",

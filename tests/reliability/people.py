@@ -34,8 +34,8 @@ MISSING_ID = 2_000_000_000  # fits a 32-bit integer column on both back ends
 # Strings only the people they belong to (and coordinators) may ever see.
 OTHER_HOPES = "zq-hopes-marker-7f3a"
 OTHER_EMAIL = "zq-other-newcomer-7f3a@example.org"
-OTHER_PHONE = "+1 555 777 3311"
-OTHER_MENTOR_PHONE = "+1 555 888 4422"
+OTHER_PHONE = "+1 312 555 3311"
+OTHER_MENTOR_PHONE = "+1 312 555 4422"
 OTHER_MENTOR_INTERESTS = "zq-mentor-interests-7f3a"
 NEVER_SHOWN = ("$argon2", "password_hash", "token_hash", "status_token_hash")
 

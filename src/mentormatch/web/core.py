@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 from fastapi import Depends, Request
 from fastapi.exceptions import RequestValidationError
@@ -30,37 +31,13 @@ from mentormatch.accounts.principal import Principal
 from mentormatch.audit import service as audit
 from mentormatch.deps import ClientDep, SessionDep, SettingsDep
 from mentormatch.errors import Forbidden, Invalid, MentorMatchError
-from mentormatch.web import csrf
+from mentormatch.web import csrf, forms
+from mentormatch.web.labels import label, labels
 
 HERE = Path(__file__).resolve().parent
 STATIC_DIR = HERE / "static"
 STAFF_COOKIE = "mm_staff"
 NEWCOMER_COOKIE = "mm_newcomer"
-
-LABELS: dict[str, str] = {
-    t.code: t.label
-    for group in (
-        v.SUBSTANCES,
-        v.PATHWAYS,
-        v.MEDICATIONS,
-        v.MEETING_MODES,
-        v.GENDERS,
-        v.LIVED_EXPERIENCE,
-        v.LANGUAGES,
-        v.CONTACT_METHODS,
-    )
-    for t in group
-}
-
-
-def label(code: str | None) -> str:
-    """The human label of a vocabulary code."""
-    return LABELS.get(code or "", code or "")
-
-
-def labels(codes: list[str] | None) -> str:
-    """Human labels of several codes, comma separated."""
-    return ", ".join(label(c) for c in codes or []) or "—"
 
 
 def waited(since: datetime | None, now: datetime | None = None) -> str:
@@ -80,8 +57,18 @@ def day_date(value: datetime | None) -> str:
     return value.strftime("%d %b %Y, %H:%M UTC") if value else ""
 
 
+def zoned(value: datetime | None, zone: str) -> str:
+    """'Thu 12 Nov 2026, 09:05 (Eastern (New York) time)': a moment in someone's own zone."""
+    if value is None:
+        return ""
+    local = value.astimezone(ZoneInfo(zone))
+    return f"{local.strftime('%a %d %b %Y, %H:%M')} ({forms.zone_name(zone)} time)"
+
+
 templates = Jinja2Templates(directory=str(HERE / "templates"))
-templates.env.filters.update(label=label, labels=labels, waited=waited, day_date=day_date)
+templates.env.filters.update(
+    label=label, labels=labels, waited=waited, day_date=day_date, zoned=zoned
+)
 templates.env.globals.update(vocab=v)
 
 

@@ -23,6 +23,7 @@ from mentormatch.pairings.models import Pairing, PairingEvent
 from mentormatch.programs import scope
 from mentormatch.web import charts
 from mentormatch.web.core import CoordinatorPage, WebRoute, render
+from mentormatch.web.labels import label
 
 router = APIRouter(prefix="/coordinator", route_class=WebRoute, include_in_schema=False)
 
@@ -103,7 +104,11 @@ def dashboard(request: Request, me: CoordinatorPage, session: SessionDep, now: N
         "coordinator/dashboard.html",
         {
             "wait_chart": charts.bars(
-                "chart-wait", "Newcomers waiting, by time waited", labels, waiting
+                "chart-wait",
+                "Newcomers waiting, by time waited",
+                labels,
+                waiting,
+                empty="Nobody is waiting for a mentor",
             ),
             "wait_rows": list(zip(labels, waiting, strict=True)),
             "load_chart": charts.load_vs_capacity(
@@ -112,12 +117,18 @@ def dashboard(request: Request, me: CoordinatorPage, session: SessionDep, now: N
                 [m.first_name for m in busiest],
                 [loads.get(m.id, 0) for m in busiest],
                 [m.capacity for m in busiest],
+                empty="No mentor is taking requests yet",
             ),
             "load_rows": [
                 (m.first_name, loads.get(m.id, 0), m.capacity, m.paused) for m in busiest
             ],
             "week_chart": charts.stacked(
-                "chart-weeks", "Pairing outcomes per week", week_labels, series
+                "chart-weeks",
+                "Pairing outcomes per week",
+                week_labels,
+                series,
+                names={s: label(s, "pairing_status") for s in series},
+                empty="No pairing started, ended or was turned down in the last 8 weeks",
             ),
             "week_labels": week_labels,
             "series": series,

@@ -5,7 +5,14 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
 from mentormatch import profiles as p
 
@@ -179,6 +186,9 @@ def _blank_is_none(value: Any) -> Any:
 
 
 Blank = BeforeValidator(_blank_is_none)
+SearchText = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=254), p.NoNul, p.NoNulSchema
+]
 MentorState = Literal["taking", "paused", "retired", "not_vetted"]
 MentorSort = Literal["name", "newest", "free"]
 
@@ -188,13 +198,7 @@ class MentorFilters(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
 
-    q: Annotated[
-        str | None,
-        Blank,
-        StringConstraints(strip_whitespace=True, max_length=254),
-        p.NoNul,
-        p.NoNulSchema,
-    ] = Field(
+    q: Annotated[SearchText | None, Blank] = Field(
         default=None,
         description="Part of the mentor's first name or account email, or the digits of "
         "their phone number (any case)",

@@ -93,11 +93,15 @@ STATES: dict[str, Any] = {
 ORDERS: dict[str, Any] = {
     "name": lambda: (func.lower(Mentor.first_name), Mentor.id),
     "newest": lambda: (Mentor.id.desc(),),
-    "free": lambda: (capacity.free_places_column().desc(), func.lower(Mentor.first_name), Mentor.id),
+    "free": lambda: (
+        capacity.free_places_column().desc(),
+        func.lower(Mentor.first_name),
+        Mentor.id,
+    ),
 }
 
 
-def matching(actor: Principal, filters: MentorFilters) -> Select[tuple[int]]:
+def matching(actor: Principal, filters: MentorFilters) -> Select[Any]:
     """The ids of the actor's programs' mentors that `filters` finds, in its order: the one
     query behind the coordinator's mentor list, page and API alike."""
     query = select(Mentor.id).where(scope.where(actor, Mentor.program_id))

@@ -103,7 +103,13 @@ def list_for_mentor(session: Session, *, actor: Principal, settings: Settings) -
 
 
 def of_mentor(
-    session: Session, *, actor: Principal, settings: Settings, mentor_id: int, limit: int, offset: int
+    session: Session,
+    *,
+    actor: Principal,
+    settings: Settings,
+    mentor_id: int,
+    limit: int,
+    offset: int,
 ) -> tuple[list[Pairing], list[Pairing], int]:
     """A mentor's open requests and pairings (all of them), then a page of their past ones
     with its total, newest first: for the coordinator's mentor page (audited; overdue
@@ -114,9 +120,13 @@ def of_mentor(
     expiry.expire_due(
         session,
         settings=settings,
-        pairing_ids=list(session.scalars(mine.with_only_columns(Pairing.id).where(Pairing.status.in_(OPEN)))),
+        pairing_ids=list(
+            session.scalars(mine.with_only_columns(Pairing.id).where(Pairing.status.in_(OPEN)))
+        ),
     )
-    current = list(session.scalars(mine.where(Pairing.status.in_(OPEN)).order_by(Pairing.id.desc())))
+    current = list(
+        session.scalars(mine.where(Pairing.status.in_(OPEN)).order_by(Pairing.id.desc()))
+    )
     past = mine.where(Pairing.status.not_in(OPEN))
     total = session.scalar(select(func.count()).select_from(past.subquery())) or 0
     rows = list(session.scalars(past.order_by(Pairing.id.desc()).limit(limit).offset(offset)))

@@ -1,11 +1,11 @@
 """Coordinator mentor pages: the mentor list (search, filters and paging with the true
 total, the same query as GET /api/v1/mentors) and one mentor's page — profile, load
-against capacity, requests and pairings with their history — with vet / pause / retire and
-the profile form, all through the mentor service the API uses."""
+against capacity, requests and pairings with their history — with vet / pause / retire,
+through the mentor service the API uses. The profile form: `coordinator_mentor_edit`."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from sqlalchemy import select
@@ -50,26 +50,6 @@ ACTIONS: dict[str, tuple[dict[str, bool], str]] = {
     "reactivate": ({"active": True}, "active again"),
 }
 LEAVING = {"unvet": "Withdraw vetting for", "pause": "Pause", "retire": "Retire"}
-# The fields of the profile form, as the coordinator's API update names them.
-EDIT_FIELDS = (
-    "first_name",
-    "phone",
-    "gender",
-    "birth_year",
-    "recovery_start",
-    "capacity",
-    "timezone",
-    "languages",
-    "meeting_modes",
-    "substances",
-    "pathways",
-    "pathways_ruled_out",
-    "mentee_genders",
-    "lived_experience",
-    "medication_affirming",
-    "youth_vetted",
-    "interests",
-)
 
 
 def state_of(mentor: Mentor) -> str:
@@ -244,16 +224,9 @@ def mentor_page(
     return _mentor_page(request, me, session, settings, mentor_id, page=page, notice=notice)
 
 
-def _one(form: FormData, name: str) -> str | None:
-    """A field sent once; several values for one field are refused, never one picked."""
-    if len(form.getlist(name)) > 1:
-        raise Invalid(f"{name}: choose one value", field=name)
-    return forms.text(form, name)
-
-
 def _version(form: FormData) -> int:
     """The profile version the form was read at (422 naming `version` otherwise)."""
-    version = forms.number(_one(form, "version"))
+    version = forms.number(forms.one(form, "version"))
     if version is None or not 1 <= version <= 2**31 - 1:
         raise Invalid("version: reload the page and try again", field="version")
     return version
@@ -272,11 +245,11 @@ def change_status(
     mentor's pairings and open requests (`pairings.ending.mentor_left`): the page asks to
     confirm first and names the newcomers who will need a new mentor."""
     mentors.get_mentor(session, actor=me, mentor_id=mentor_id)  # 404 first, like the API
-    action = _one(form, "action")
+    action = forms.one(form, "action")
     if action not in ACTIONS:
         raise Invalid("action: choose one of the buttons on the mentor's page", field="action")
     version = _version(form)
-    confirmed = _one(form, "confirmed")
+    confirmed = forms.one(form, "confirmed")
     if action in LEAVING and confirmed != "yes":
         return _mentor_page(
             request, me, session, settings, mentor_id, confirm=action, version=version
@@ -298,102 +271,3 @@ def change_status(
             status_code=exc.status_code,
         )
     return redirect(f"/coordinator/mentors/{mentor_id}?done={action}")
-
-
-def _edit_page(
-    request: Request,
-    mentor: Mentor,
-    values: dict[str, Any],
-    errors: dict[str, str],
-    status_code: int = 200,
-) -> Response:
-    return render(
-        request,
-        "coordinator/mentor_edit.html",
-        {
-            "mentor": mentor,
-            "values": values,
-            "errors": errors,
-            "parts": forms.PARTS,
-            "days": forms.DAYS,
-            # The mentor's own zone stays offered when the short list lacks it.
-            "timezones": forms.TIMEZONES
-            + tuple((z, z) for z in {mentor.timezone} - {z for z, _ in forms.TIMEZONES}),
-        },
-        status_code=status_code,
-    )
-
-
-@router.get("/{mentor_id}/edit")
-def edit_page(
-    request: Request, mentor_id: RowId, me: CoordinatorPage, session: SessionDep
-) -> Response:
-    """The profile fields a coordinator may change, as stored."""
-    mentor = mentors.get_mentor(session, actor=me, mentor_id=mentor_id)
-    values = forms.values_from_record(mentor, EDIT_FIELDS)
-    return _edit_page(request, mentor, values, {})
-
-
-def _edit_data(form: FormData) -> dict[str, Any]:
-    """The coordinator's update (MentorUpdate) from the profile form."""
-    data: dict[str, Any] = {
-        name: _one(form, name)
-        for name in ("first_name", "phone", "gender", "birth_year", "recovery_start")
-    }
-    data |= {
-        "version": _one(form, "version"),
-        "capacity": _one(form, "capacity"),
-        "timezone": _one(form, "timezone"),
-        "availability": forms.slots_from_grid(forms.many(form, "availability")),
-        "interests": _one(form, "interests") or "",
-        "medication_affirming": forms.checked(form, "medication_affirming"),
-        "youth_vetted": forms.checked(form, "youth_vetted"),
-    }
-    for name in (
-        "languages",
-        "meeting_modes",
-        "substances",
-        "pathways",
-        "pathways_ruled_out",
-        "mentee_genders",
-        "lived_experience",
-    ):
-        data[name] = forms.many(form, name)
-    return data
-
-
-@router.post("/{mentor_id}/edit")
-def edit_submit(
-    request: Request,
-    mentor_id: RowId,
-    form: FormDep,
-    me: CoordinatorPage,
-    session: SessionDep,
-    settings: SettingsDep,
-) -> Response:
-    """Save through the mentor service: a mistake is shown by its field (422, or 409 for a
-    stale version or a capacity below the current load) and nothing is written."""
-    mentor = mentors.get_mentor(session, actor=me, mentor_id=mentor_id)
-    values = forms.form_values(form)
-    try:
-        data = _edit_data(form)
-    except Invalid as exc:
-        return _edit_page(request, mentor, values, forms.domain_error(exc), status_code=422)
-    body, errors = forms.validate(MentorUpdate, data)
-    status_code = 422
-    if body is not None:
-        try:
-            mentors.update_mentor(
-                session, actor=me, mentor_id=mentor_id, body=body, settings=settings
-            )
-        except MentorMatchError as exc:
-            if exc.status_code == 404:
-                raise
-            session.rollback()
-            errors, status_code = forms.domain_error(exc), exc.status_code
-            mentor = mentors.get_mentor(session, actor=me, mentor_id=mentor_id)
-    if errors:
-        if "location" in errors:  # the form has no location: adding in-person needs one
-            errors = {"meeting_modes": errors.pop("location"), **errors}
-        return _edit_page(request, mentor, values, errors, status_code=status_code)
-    return redirect(f"/coordinator/mentors/{mentor_id}?done=edited")

@@ -23,6 +23,7 @@ from mentormatch.aftercare.models import Contact
 from mentormatch.config import Settings
 from mentormatch.db import utcnow
 from mentormatch.main import create_app
+from mentormatch.mentors.models import Mentor
 from mentormatch.pairings.models import Pairing, PairingStatus
 from mentormatch.web import csrf
 from mentormatch.web.core import NEWCOMER_COOKIE, STAFF_COOKIE
@@ -272,6 +273,19 @@ PAGE_MATRIX: dict[tuple[str, str, str], int] = {
     ("/coordinator/pairings/{pairing_id}/contacts", "coordinator", "missing"): 404,
     # A program's public intake: the same form for everyone, signed in or not.
     **{("/p/{slug}/", role, "own"): 200 for role in ROLES},
+    # A mentor's page and profile form: coordinators only; any mentor of their program.
+    **{
+        (path, role, whose): status
+        for path in ("/coordinator/mentors/{mentor_id}", "/coordinator/mentors/{mentor_id}/edit")
+        for role, whose, status in (
+            ("anonymous", "own", 303),
+            ("newcomer", "own", 303),
+            ("mentor", "own", 403),
+            ("admin", "own", 303),
+            ("coordinator", "own", 200),
+            ("coordinator", "missing", 404),
+        )
+    },
 }
 
 
@@ -284,7 +298,11 @@ def test_page_matrix(client: TestClient, db: Session) -> None:
     answers: dict[tuple[str, str, str], httpx.Response] = {}
     for (path, role, whose), expected in PAGE_MATRIX.items():
         ids = {"own": cast.own[role], "other": cast.other[role], "missing": {}}[whose]
-        url = path.format(pairing_id=ids.get("pairing_id", MISSING_ID), slug="main")
+        url = path.format(
+            pairing_id=ids.get("pairing_id", MISSING_ID),
+            mentor_id=ids.get("mentor_id", MISSING_ID),
+            slug="main",
+        )
         token = cast.headers[role].get("Authorization", "").removeprefix("Bearer ")
         client.cookies.clear()
         if token:
@@ -307,13 +325,24 @@ def _without_csrf(page: str) -> str:
 
 
 # Page forms by role (a valid CSRF token, the caller's cookies): (path, role) -> status.
-# The coordinator's post carries no reason, so the form answers 422 naming it.
+# The coordinator's post carries no reason (no action, no profile), so the form answers 422
+# naming it.
 FORM_MATRIX: dict[tuple[str, str], int] = {
-    ("/coordinator/pairings/{pairing_id}/end", "anonymous"): 303,  # to the sign-in page
-    ("/coordinator/pairings/{pairing_id}/end", "newcomer"): 303,
-    ("/coordinator/pairings/{pairing_id}/end", "mentor"): 403,
-    ("/coordinator/pairings/{pairing_id}/end", "admin"): 403,
-    ("/coordinator/pairings/{pairing_id}/end", "coordinator"): 422,
+    **{
+        (path, role): status
+        for path in (
+            "/coordinator/pairings/{pairing_id}/end",
+            "/coordinator/mentors/{mentor_id}/status",
+            "/coordinator/mentors/{mentor_id}/edit",
+        )
+        for role, status in (
+            ("anonymous", 303),  # to the sign-in page
+            ("newcomer", 303),
+            ("mentor", 403),
+            ("admin", 403),
+            ("coordinator", 422),
+        )
+    },
     # The pairing is another mentor's: the cast's mentor gets the missing pairing's 404.
     ("/mentor/pairings/{pairing_id}/contacts", "anonymous"): 303,
     ("/mentor/pairings/{pairing_id}/contacts", "newcomer"): 303,
@@ -337,11 +366,13 @@ def test_form_matrix(app: FastAPI, client: TestClient, db: Session) -> None:
         if bearer_token:
             cookie = NEWCOMER_COOKIE if role == "newcomer" else STAFF_COOKIE
             client.cookies.set(cookie, bearer_token)
-        url = path.format(pairing_id=theirs.id)
+        url = path.format(pairing_id=theirs.id, mentor_id=theirs.mentor_id)
         response = client.post(url, data={csrf.FIELD: token}, follow_redirects=False)
         assert response.status_code == expected, (path, role, response.text[:300])
         assert_nothing_hidden_leaks(role, response, cast)
     db.refresh(theirs)
     assert theirs.status is PairingStatus.active
     assert db.scalar(select(func.count()).select_from(Contact)) == 0
+    mentor = db.get_one(Mentor, theirs.mentor_id)
+    assert (mentor.version, mentor.paused, mentor.active) == (1, False, True)
     client.cookies.clear()

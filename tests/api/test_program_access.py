@@ -15,6 +15,7 @@ from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -27,6 +28,7 @@ from mentormatch.newcomers.models import Newcomer
 from mentormatch.newcomers.urgent import UrgentContact
 from mentormatch.pairings.models import Pairing, PairingStatus
 from mentormatch.programs.models import Program
+from mentormatch.web import csrf
 from mentormatch.web.core import STAFF_COOKIE
 from tests.api.test_access import ROUTES, _routes, call
 from tests.factories import bearer, intake_body, make_user, newcomer_id, token_for
@@ -259,6 +261,50 @@ def test_coordinator_pages_of_a_show_nothing_of_b(client: TestClient, db: Sessio
     client.cookies.clear()
     assert _state_of_b(db, b) == before
     assert _reads_of_b(db, _a_coordinator_id(db, cast), b) == []
+
+
+MENTOR_FORMS = ("/coordinator/mentors/{mentor_id}/status", "/coordinator/mentors/{mentor_id}/edit")
+
+
+def test_mentor_forms_and_search_of_a_never_reach_b(
+    app: FastAPI, client: TestClient, db: Session
+) -> None:
+    cast = make_cast(client, db)
+    b = _program_b(client, db)
+    before = _state_of_b(db, b)
+    token = csrf.sign(app.state.settings.secret_key, "program-b")
+    pause = {"action": "pause", "version": "1", "confirmed": "yes", "capacity": "3"}
+    for path in MENTOR_FORMS:
+        answers = []
+        for mentor_id in (b["ids"]["mentor_id"], MISSING_ID):
+            client.cookies.clear()
+            client.cookies.set(csrf.COOKIE, "program-b")
+            staff = cast.headers["coordinator"]["Authorization"].removeprefix("Bearer ")
+            client.cookies.set(STAFF_COOKIE, staff)
+            answers.append(
+                client.post(
+                    path.format(mentor_id=mentor_id),
+                    data={csrf.FIELD: token, **pause},
+                    follow_redirects=False,
+                )
+            )
+        other, missing = answers
+        assert other.status_code == missing.status_code == 404, (path, other.text[:300])
+        assert _without_csrf(other.text) == _without_csrf(missing.text), path
+    b_link = f'href="/coordinator/mentors/{b["ids"]["mentor_id"]}"'
+    for query in (f"q={B_MENTOR}", "q=bq-mentor", "q=bq&status=taking&free=true"):
+        found = _page(client, cast, f"/coordinator/mentors?{query}")
+        assert found.status_code == 200, query
+        assert re.search(r'id="mentors-total" role="status">0 mentors found', found.text), query
+        assert b_link not in found.text, query
+        api = client.get(f"/api/v1/mentors?{query}", headers=cast.headers["coordinator"])
+        assert B_MENTOR not in api.text, query
+    client.cookies.clear()
+    assert _state_of_b(db, b) == before
+    assert _reads_of_b(db, _a_coordinator_id(db, cast), b) == []
+    # B's own coordinator finds B's mentor by the same search.
+    theirs = client.get(f"/api/v1/mentors?q={B_MENTOR}", headers=b["coordinator"])
+    assert theirs.json()["total"] == 1
 
 
 def test_a_coordinator_of_both_programs_sees_which_program_each_belongs_to(

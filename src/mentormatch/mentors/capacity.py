@@ -4,7 +4,9 @@ A mentor's *load* is their approved + active pairings. A mentor *takes new reque
 active, vetted and not paused; their *free places* are then capacity - load (never below
 0), otherwise none. Approvals, acceptances, capacity changes and the whole-pool assignment
 all read these functions, and so does the ranker's capacity rule
-(`matching/rules.py`).
+(`matching/rules.py`). The mentor list filters and sorts by the same rules written as SQL
+(`load_column`, `taking_requests`, `free_places_column`), so a page of mentors "with a free
+place" holds exactly those `remaining` counts above zero.
 
 Whoever compares load with capacity and then writes holds the mentor's lock from the count
 to the commit (`lock`): ``SELECT … FOR UPDATE`` on PostgreSQL; on SQLite that locking read
@@ -17,7 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import Session
 
 from mentormatch.errors import Conflict, Invalid, NotFound
@@ -73,6 +75,29 @@ def has_room(*, takes: Any, load: Any, capacity: Any) -> Any:
 def free_places(*, capacity: int, load: int, takes: bool) -> int:
     """Places left for new requests."""
     return max(capacity - load, 0) if takes else 0
+
+
+def load_column() -> ColumnElement[int]:
+    """`load` per row of a query over mentors: a correlated count of their pairings."""
+    return (
+        select(func.count())
+        .where(Pairing.mentor_id == Mentor.id, Pairing.status.in_(HOLDS_CAPACITY))
+        .correlate(Mentor)
+        .scalar_subquery()
+    )
+
+
+def taking_requests() -> ColumnElement[bool]:
+    """`takes_requests` over the mentors table."""
+    return and_(Mentor.active.is_(True), Mentor.vetted.is_(True), Mentor.paused.is_(False))
+
+
+def free_places_column() -> ColumnElement[int]:
+    """`free_places` per row of a query over mentors."""
+    return case(
+        (and_(taking_requests(), Mentor.capacity > load_column()), Mentor.capacity - load_column()),
+        else_=0,
+    )
 
 
 def remaining(session: Session, mentor_ids: list[int]) -> np.ndarray:

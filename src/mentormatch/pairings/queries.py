@@ -11,7 +11,7 @@ from mentormatch.config import Settings
 from mentormatch.errors import NotFound
 from mentormatch.mentors.models import Mentor
 from mentormatch.pairings import attention, expiry, locking
-from mentormatch.pairings.models import Pairing, PairingStatus
+from mentormatch.pairings.models import OPEN, Pairing, PairingStatus
 from mentormatch.pairings.schemas import (
     MentorForNewcomer,
 )
@@ -100,3 +100,35 @@ def list_for_mentor(session: Session, *, actor: Principal, settings: Settings) -
         session, actor=actor, action="list", object_type=OBJECT, object_ids=[p.id for p in rows]
     )
     return rows
+
+
+def of_mentor(
+    session: Session,
+    *,
+    actor: Principal,
+    settings: Settings,
+    mentor_id: int,
+    limit: int,
+    offset: int,
+) -> tuple[list[Pairing], list[Pairing], int]:
+    """A mentor's open requests and pairings (all of them), then a page of their past ones
+    with its total, newest first: for the coordinator's mentor page (audited; overdue
+    requests are expired first). The caller has checked that the actor sees the mentor."""
+    mine = select(Pairing).where(
+        Pairing.mentor_id == mentor_id, scope.where(actor, Pairing.program_id)
+    )
+    expiry.expire_due(
+        session,
+        settings=settings,
+        pairing_ids=list(
+            session.scalars(mine.with_only_columns(Pairing.id).where(Pairing.status.in_(OPEN)))
+        ),
+    )
+    current = list(
+        session.scalars(mine.where(Pairing.status.in_(OPEN)).order_by(Pairing.id.desc()))
+    )
+    past = mine.where(Pairing.status.not_in(OPEN))
+    total = session.scalar(select(func.count()).select_from(past.subquery())) or 0
+    rows = list(session.scalars(past.order_by(Pairing.id.desc()).limit(limit).offset(offset)))
+    audit.record_read(session, actor=actor, action="list", object_type=OBJECT)
+    return current, rows, total

@@ -13,7 +13,6 @@ from mentormatch.deps import NowDep, RowId, SessionDep, SettingsDep
 from mentormatch.errors import Invalid, MentorMatchError
 from mentormatch.matching import service as matching
 from mentormatch.matching.service import RankerDep
-from mentormatch.mentors import capacity
 from mentormatch.mentors import service as mentors
 from mentormatch.mentors.models import Mentor
 from mentormatch.newcomers import minimal as newcomer_minimal
@@ -292,14 +291,3 @@ def decide(
     query = "&".join(f"failed={f.replace(' ', '+')}" for f in failed)
     verb = "approved" if action == "approve" else "rejected"
     return redirect(f"/coordinator/proposals?done={verb}+{done}" + (f"&{query}" if query else ""))
-
-
-@router.get("/mentors")
-def mentor_list(request: Request, me: CoordinatorPage, session: SessionDep) -> Response:
-    """Mentors with their load and capacity."""
-    rows, total = mentors.list_mentors(session, actor=me, limit=500, offset=0)
-    return render(
-        request,
-        "coordinator/mentors.html",
-        {"rows": rows, "total": total, "loads": capacity.loads(session, [m.id for m in rows])},
-    )

@@ -80,6 +80,14 @@ def text(form: FormData, name: str) -> str | None:
     return value.strip() or None
 
 
+def one(form: FormData, name: str) -> str | None:
+    """A trimmed field sent at most once: several values are refused (Invalid, 422 naming
+    the field), never one of them picked silently."""
+    if len(form.getlist(name)) > 1:
+        raise Invalid(f"{name}: choose one value", field=name)
+    return text(form, name)
+
+
 def many(form: FormData, name: str) -> list[str]:
     """All values of a checkbox group."""
     return [v for v in form.getlist(name) if isinstance(v, str) and v]

@@ -13,6 +13,7 @@ from mentormatch.web import (
     intake,
     mentor,
     newcomer,
+    notes,
     pairing_pages,
     program_settings,
     programs,
@@ -34,6 +35,7 @@ for _pages in (
     dashboard.router,
     pairing_pages.router,
     urgent.router,
+    notes.router,
     mentor.router,
 ):
     router.include_router(_pages)

@@ -15,12 +15,14 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from mentormatch.accounts.dependencies import role_rules
 from mentormatch.config import Settings
 from mentormatch.db import utcnow
 from mentormatch.main import create_app
+from mentormatch.newcomers.notes import CaseNote
 from mentormatch.pairings.models import Pairing, PairingStatus
 from mentormatch.web import csrf
 from mentormatch.web.core import NEWCOMER_COOKIE, STAFF_COOKIE
@@ -103,6 +105,19 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     | _STAFF_ONLY
     | {"coordinator": 200, "admin": 403},
     ("POST", "/api/v1/newcomers/{newcomer_id}/urgent-contacts"): _ANON
+    | _STAFF_ONLY
+    | {"coordinator": 201, "admin": 403},
+    # Case notes: coordinators only; never mentors (nor admins, who see no newcomer records).
+    ("GET", "/api/v1/newcomers/{newcomer_id}/notes"): _ANON
+    | _STAFF_ONLY
+    | {"coordinator": 200, "admin": 403},
+    ("POST", "/api/v1/newcomers/{newcomer_id}/notes"): _ANON
+    | _STAFF_ONLY
+    | {"coordinator": 201, "admin": 403},
+    ("GET", "/api/v1/pairings/{pairing_id}/notes"): _ANON
+    | _STAFF_ONLY
+    | {"coordinator": 200, "admin": 403},
+    ("POST", "/api/v1/pairings/{pairing_id}/notes"): _ANON
     | _STAFF_ONLY
     | {"coordinator": 201, "admin": 403},
     ("POST", "/api/v1/mentors"): _ANON | _STAFF_ONLY | {"coordinator": 201, "admin": 403},
@@ -250,6 +265,23 @@ PAGE_MATRIX: dict[tuple[str, str, str], int] = {
     ("/mentor/pairings/{pairing_id}", "mentor", "own"): 200,
     ("/mentor/pairings/{pairing_id}", "mentor", "other"): 404,
     ("/mentor/pairings/{pairing_id}", "mentor", "missing"): 404,
+    # Case notes, a newcomer's and a pairing's: coordinators only, never mentors.
+    **{
+        (path, role, "own"): status
+        for path in (
+            "/coordinator/newcomers/{newcomer_id}/notes",
+            "/coordinator/pairings/{pairing_id}/notes",
+        )
+        for role, status in (
+            ("anonymous", 303),
+            ("newcomer", 303),
+            ("mentor", 403),
+            ("admin", 303),
+            ("coordinator", 200),
+        )
+    },
+    ("/coordinator/newcomers/{newcomer_id}/notes", "coordinator", "missing"): 404,
+    ("/coordinator/pairings/{pairing_id}/notes", "coordinator", "missing"): 404,
     # A program's public intake: the same form for everyone, signed in or not.
     **{("/p/{slug}/", role, "own"): 200 for role in ROLES},
 }
@@ -264,7 +296,11 @@ def test_page_matrix(client: TestClient, db: Session) -> None:
     answers: dict[tuple[str, str, str], httpx.Response] = {}
     for (path, role, whose), expected in PAGE_MATRIX.items():
         ids = {"own": cast.own[role], "other": cast.other[role], "missing": {}}[whose]
-        url = path.format(pairing_id=ids.get("pairing_id", MISSING_ID), slug="main")
+        url = path.format(
+            pairing_id=ids.get("pairing_id", MISSING_ID),
+            newcomer_id=ids.get("newcomer_id", MISSING_ID),
+            slug="main",
+        )
         token = cast.headers[role].get("Authorization", "").removeprefix("Bearer ")
         client.cookies.clear()
         if token:
@@ -294,6 +330,12 @@ FORM_MATRIX: dict[tuple[str, str], int] = {
     ("/coordinator/pairings/{pairing_id}/end", "mentor"): 403,
     ("/coordinator/pairings/{pairing_id}/end", "admin"): 403,
     ("/coordinator/pairings/{pairing_id}/end", "coordinator"): 422,
+    # A note without text: 422 naming it; nobody else may write one.
+    ("/coordinator/newcomers/{newcomer_id}/notes", "anonymous"): 303,
+    ("/coordinator/newcomers/{newcomer_id}/notes", "newcomer"): 303,
+    ("/coordinator/newcomers/{newcomer_id}/notes", "mentor"): 403,
+    ("/coordinator/newcomers/{newcomer_id}/notes", "admin"): 403,
+    ("/coordinator/newcomers/{newcomer_id}/notes", "coordinator"): 422,
 }
 
 
@@ -311,10 +353,11 @@ def test_form_matrix(app: FastAPI, client: TestClient, db: Session) -> None:
         if bearer_token:
             cookie = NEWCOMER_COOKIE if role == "newcomer" else STAFF_COOKIE
             client.cookies.set(cookie, bearer_token)
-        url = path.format(pairing_id=theirs.id)
+        url = path.format(pairing_id=theirs.id, newcomer_id=theirs.newcomer_id)
         response = client.post(url, data={csrf.FIELD: token}, follow_redirects=False)
         assert response.status_code == expected, (path, role, response.text[:300])
         assert_nothing_hidden_leaks(role, response, cast)
     db.refresh(theirs)
     assert theirs.status is PairingStatus.active
+    assert db.scalar(select(func.count()).select_from(CaseNote)) == 0
     client.cookies.clear()

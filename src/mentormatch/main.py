@@ -35,6 +35,7 @@ from mentormatch.middleware import (
     DatabaseReadyMiddleware,
     SecurityHeadersMiddleware,
 )
+from mentormatch.newcomers.notes_router import router as notes_router
 from mentormatch.newcomers.router import router as newcomers_router
 from mentormatch.newcomers.urgent_router import router as urgent_router
 from mentormatch.pairings.router import router as pairings_router
@@ -154,6 +155,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         accounts_router,
         urgent_router,
         newcomers_router,
+        notes_router,
         mentors_router,
         matching_router,
         pairings_router,

@@ -6,6 +6,7 @@ from mentormatch.audit.models import AuditEvent
 from mentormatch.db import Base
 from mentormatch.mentors.models import Mentor, MentorPool
 from mentormatch.newcomers.models import Consent, DoNotPair, Newcomer
+from mentormatch.newcomers.notes import CaseNote
 from mentormatch.newcomers.urgent import UrgentContact
 from mentormatch.pairings.models import Pairing, PairingEvent
 from mentormatch.pairings.outbox import OutboxMessage
@@ -17,6 +18,7 @@ __all__ = [
     "AccountToken",
     "AuditEvent",
     "AuthSession",
+    "CaseNote",
     "Consent",
     "Contact",
     "DoNotPair",

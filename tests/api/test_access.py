@@ -24,6 +24,7 @@ from mentormatch.config import Settings
 from mentormatch.db import utcnow
 from mentormatch.main import create_app
 from mentormatch.mentors.models import Mentor
+from mentormatch.newcomers.notes import CaseNote
 from mentormatch.pairings.models import Pairing, PairingStatus
 from mentormatch.web import csrf
 from mentormatch.web.core import NEWCOMER_COOKIE, STAFF_COOKIE
@@ -106,6 +107,19 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     | _STAFF_ONLY
     | {"coordinator": 200, "admin": 403},
     ("POST", "/api/v1/newcomers/{newcomer_id}/urgent-contacts"): _ANON
+    | _STAFF_ONLY
+    | {"coordinator": 201, "admin": 403},
+    # Case notes: coordinators only; never mentors (nor admins, who see no newcomer records).
+    ("GET", "/api/v1/newcomers/{newcomer_id}/notes"): _ANON
+    | _STAFF_ONLY
+    | {"coordinator": 200, "admin": 403},
+    ("POST", "/api/v1/newcomers/{newcomer_id}/notes"): _ANON
+    | _STAFF_ONLY
+    | {"coordinator": 201, "admin": 403},
+    ("GET", "/api/v1/pairings/{pairing_id}/notes"): _ANON
+    | _STAFF_ONLY
+    | {"coordinator": 200, "admin": 403},
+    ("POST", "/api/v1/pairings/{pairing_id}/notes"): _ANON
     | _STAFF_ONLY
     | {"coordinator": 201, "admin": 403},
     ("POST", "/api/v1/mentors"): _ANON | _STAFF_ONLY | {"coordinator": 201, "admin": 403},
@@ -271,6 +285,23 @@ PAGE_MATRIX: dict[tuple[str, str, str], int] = {
     ("/coordinator/pairings/{pairing_id}/contacts", "mentor", "own"): 403,
     ("/coordinator/pairings/{pairing_id}/contacts", "coordinator", "own"): 200,
     ("/coordinator/pairings/{pairing_id}/contacts", "coordinator", "missing"): 404,
+    # Case notes, a newcomer's and a pairing's: coordinators only, never mentors.
+    **{
+        (path, role, "own"): status
+        for path in (
+            "/coordinator/newcomers/{newcomer_id}/notes",
+            "/coordinator/pairings/{pairing_id}/notes",
+        )
+        for role, status in (
+            ("anonymous", 303),
+            ("newcomer", 303),
+            ("mentor", 403),
+            ("admin", 303),
+            ("coordinator", 200),
+        )
+    },
+    ("/coordinator/newcomers/{newcomer_id}/notes", "coordinator", "missing"): 404,
+    ("/coordinator/pairings/{pairing_id}/notes", "coordinator", "missing"): 404,
     # A program's public intake: the same form for everyone, signed in or not.
     **{("/p/{slug}/", role, "own"): 200 for role in ROLES},
     # A mentor's page and profile form: coordinators only; any mentor of their program.
@@ -301,6 +332,7 @@ def test_page_matrix(client: TestClient, db: Session) -> None:
         url = path.format(
             pairing_id=ids.get("pairing_id", MISSING_ID),
             mentor_id=ids.get("mentor_id", MISSING_ID),
+            newcomer_id=ids.get("newcomer_id", MISSING_ID),
             slug="main",
         )
         token = cast.headers[role].get("Authorization", "").removeprefix("Bearer ")
@@ -341,7 +373,6 @@ FORM_MATRIX: dict[tuple[str, str], int] = {
             ("mentor", 403),
             ("admin", 403),
             ("coordinator", 422),
-        )
     },
     # The pairing is another mentor's: the cast's mentor gets the missing pairing's 404.
     ("/mentor/pairings/{pairing_id}/contacts", "anonymous"): 303,
@@ -349,6 +380,12 @@ FORM_MATRIX: dict[tuple[str, str], int] = {
     ("/mentor/pairings/{pairing_id}/contacts", "mentor"): 404,
     ("/mentor/pairings/{pairing_id}/contacts", "coordinator"): 403,
     ("/mentor/pairings/{pairing_id}/contacts", "admin"): 403,
+    # A note without text: 422 naming it; nobody else may write one.
+    ("/coordinator/newcomers/{newcomer_id}/notes", "anonymous"): 303,
+    ("/coordinator/newcomers/{newcomer_id}/notes", "newcomer"): 303,
+    ("/coordinator/newcomers/{newcomer_id}/notes", "mentor"): 403,
+    ("/coordinator/newcomers/{newcomer_id}/notes", "admin"): 403,
+    ("/coordinator/newcomers/{newcomer_id}/notes", "coordinator"): 422,
 }
 
 
@@ -366,7 +403,9 @@ def test_form_matrix(app: FastAPI, client: TestClient, db: Session) -> None:
         if bearer_token:
             cookie = NEWCOMER_COOKIE if role == "newcomer" else STAFF_COOKIE
             client.cookies.set(cookie, bearer_token)
-        url = path.format(pairing_id=theirs.id, mentor_id=theirs.mentor_id)
+        url = path.format(
+            pairing_id=theirs.id, mentor_id=theirs.mentor_id, newcomer_id=theirs.newcomer_id
+        )
         response = client.post(url, data={csrf.FIELD: token}, follow_redirects=False)
         assert response.status_code == expected, (path, role, response.text[:300])
         assert_nothing_hidden_leaks(role, response, cast)
@@ -375,4 +414,5 @@ def test_form_matrix(app: FastAPI, client: TestClient, db: Session) -> None:
     assert db.scalar(select(func.count()).select_from(Contact)) == 0
     mentor = db.get_one(Mentor, theirs.mentor_id)
     assert (mentor.version, mentor.paused, mentor.active) == (1, False, True)
+    assert db.scalar(select(func.count()).select_from(CaseNote)) == 0
     client.cookies.clear()

@@ -23,8 +23,10 @@ from sqlalchemy.orm import Session
 from mentormatch.accounts.models import Role
 from mentormatch.aftercare.models import Contact
 from mentormatch.audit.models import AuditEvent
+from mentormatch.db import utcnow
 from mentormatch.mentors.models import Mentor
 from mentormatch.newcomers.models import Newcomer
+from mentormatch.newcomers.notes import CaseNote
 from mentormatch.newcomers.urgent import UrgentContact
 from mentormatch.pairings.models import Pairing, PairingStatus
 from mentormatch.programs.models import Program
@@ -45,6 +47,7 @@ B_MENTOR = "Bq-mentor-9c1e"
 B_HOPES = "bq-hopes-marker-9c1e"
 B_COORDINATOR = "bq-coordinator-9c1e@example.org"  # alerted about B's urgent request
 B_CONTACT_NOTE = "bq-contact-note-9c1e"  # a mentor's note on B's pairing
+B_NOTE = "bq-case-note-9c1e"
 
 
 def _program_b(client: TestClient, db: Session) -> dict[str, Any]:
@@ -75,6 +78,8 @@ def _program_b(client: TestClient, db: Session) -> dict[str, Any]:
                          outcome="no_answer", handled=False, note="B's note"))  # fmt: skip
     db.add(Contact(pairing_id=pairing.id, program_id=program.id, contacted_on=date(2026, 12, 1),
                    mode="phone", minutes=30, note=B_CONTACT_NOTE))  # fmt: skip
+    db.add(CaseNote(newcomer_id=newcomer, pairing_id=pairing.id, author_id=coordinator_b.id,
+                    author_role="coordinator", written_at=utcnow(), text=B_NOTE))  # fmt: skip
     db.commit()
     return {
         "program": program.id,
@@ -99,12 +104,14 @@ def _state_of_b(db: Session, b: dict[str, Any]) -> tuple[Any, ...]:
     contacts = db.scalars(
         select(UrgentContact.id).where(UrgentContact.newcomer_id == ids["newcomer_id"])
     ).all()
+    notes = db.scalars(select(CaseNote.id).where(CaseNote.newcomer_id == ids["newcomer_id"])).all()
     return (
         (newcomer.version, newcomer.status, newcomer.urgent),
         (mentor.version, mentor.capacity, mentor.paused, mentor.active),
         (pairing.status, pairing.updated_at),
         tuple(contacts),
         tuple(db.scalars(select(Contact.id).where(Contact.pairing_id == ids["pairing_id"]))),
+        tuple(notes),
         db.scalar(select(Pairing.id).where(Pairing.newcomer_id == ids["newcomer_id"]).limit(2)),
     )
 
@@ -205,7 +212,7 @@ LIST_ROUTES = [
 
 
 def _markers_of_b(b: dict[str, Any]) -> tuple[str, ...]:
-    return (B_NEWCOMER, B_MENTOR, B_HOPES, B_COORDINATOR, B_CONTACT_NOTE, b["reference"])
+    return (B_NEWCOMER, B_MENTOR, B_HOPES, B_COORDINATOR, B_CONTACT_NOTE, B_NOTE, b["reference"])
 
 
 def test_no_list_of_a_shows_bs_people(client: TestClient, db: Session) -> None:

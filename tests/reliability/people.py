@@ -169,6 +169,12 @@ BODIES: dict[tuple[str, str], Callable[[Cast], dict[str, Any]]] = {
     ("POST", "/api/v1/newcomers/{newcomer_id}/urgent-contacts"): lambda c: {
         "json": {"outcome": "no_answer", "note": "Rang twice"}
     },
+    ("POST", "/api/v1/newcomers/{newcomer_id}/notes"): lambda c: {
+        "json": {"text": "Prefers calls after six"}
+    },
+    ("POST", "/api/v1/pairings/{pairing_id}/notes"): lambda c: {
+        "json": {"text": "First meeting went well"}
+    },
     ("POST", "/api/v1/mentors"): lambda c: {"json": mentor_body()},
     ("PATCH", "/api/v1/mentors/me"): lambda c: {"json": {"interests": "Cooking"}},
     ("PATCH", "/api/v1/mentors/{mentor_id}"): lambda c: {"json": {"version": 1, "capacity": 3}},

@@ -18,7 +18,7 @@ from mentormatch.newcomers.schemas import Access
 from mentormatch.pairings.models import Pairing
 
 # Audit actions that only read; every other action changed something.
-READ_ACTIONS = frozenset({"read", "list", "export", "suggest", "explain", "accesses", "contacts"})
+READ_ACTIONS = frozenset({"read", "list", "export", "suggest", "explain", "accesses", "contacts", "read_notes"})
 
 # What each role is called on the newcomer's own page.
 ROLE_LABELS = {
@@ -42,6 +42,8 @@ ACTION_LABELS = {
     ("newcomer", "explain"): "checked whether a mentor fits you",
     ("newcomer", "do_not_pair"): "noted a mentor you must not be paired with",
     ("newcomer", "withdraw"): "withdrew your request",
+    ("newcomer", "case_note"): "wrote a note on your case",
+    ("newcomer", "read_notes"): "read the notes on your case",
     ("pairing", "read"): "viewed a pairing request about you",
     ("pairing", "list"): "saw a pairing request about you in their inbox",
     ("pairing", "pairing_proposed"): "proposed a mentor for you",

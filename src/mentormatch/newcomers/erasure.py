@@ -40,6 +40,8 @@ NEUTRAL_ACTIONS = frozenset(
         "explain",
         "withdraw",
         "do_not_pair",
+        "case_note",  # the notes themselves go with the record (cascade)
+        "read_notes",
         ERASE,
         *(f"pairing_{status.value}" for status in PairingStatus),
     }
@@ -82,7 +84,8 @@ def erase(session: Session, *, newcomer: Newcomer, actor: Actor) -> None:
     session.delete(newcomer)
     session.flush()
     forget_in_audit(session, newcomer_id=newcomer_id, pairing_ids=pairing_ids)
-    urgent.forget_alerts(session, newcomer_id=newcomer_id)  # their contacts go by cascade
+    # Their urgent contacts and case notes go by cascade.
+    urgent.forget_alerts(session, newcomer_id=newcomer_id)
     # The erasure row names the role only: no account id, no client address.
     role_only = RoleOnly(role=str(actor.role))
     audit.record(session, actor=role_only, action=ERASE, object_type=OBJECT, object_id=newcomer_id)

@@ -258,10 +258,13 @@ def update_newcomer(
     body: NewcomerCoordinatorUpdate,
     coordinator: CoordinatorDep,
     session: SessionDep,
+    settings: SettingsDep,
 ) -> NewcomerForCoordinator:
-    """Mark urgent, close or reopen. Send the `version` you read."""
+    """Mark urgent, close or reopen. Send the `version` you read. Marking a newcomer urgent
+    (or reopening an urgent one) alerts the program's coordinators through the outbox, as
+    a crisis intake does, once per case it opens."""
     newcomer = service.update_by_coordinator(
-        session, actor=coordinator, newcomer_id=newcomer_id, body=body
+        session, actor=coordinator, newcomer_id=newcomer_id, body=body, settings=settings
     )
     return for_coordinator(session, newcomer)
 

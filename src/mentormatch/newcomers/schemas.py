@@ -373,6 +373,17 @@ class UrgentContactForNewcomer(BaseModel):
     note: str
 
 
+class CaseNoteForNewcomer(BaseModel):
+    """A coordinator's note on the newcomer's case: when, by which role, about which pairing."""
+
+    written_at: datetime
+    by_role: str = Field(description="The author's role; never a name or an email")
+    pairing: int | None = Field(
+        description="The pairing it is about, if any: its `number` in your export's pairings"
+    )
+    text: str
+
+
 class NewcomerExport(BaseModel):
     """Everything held about a newcomer, machine-readable; `export_format` names the layout."""
 
@@ -383,6 +394,9 @@ class NewcomerExport(BaseModel):
     pairings: list[PairingHistory]
     do_not_pair: list[DoNotPairForNewcomer]
     urgent_contacts: list[UrgentContactForNewcomer] = []
+    case_notes: list[CaseNoteForNewcomer] = Field(
+        default=[], description="What coordinators wrote about your case, oldest first"
+    )
     accesses: AccessLog
 
 

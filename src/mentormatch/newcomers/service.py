@@ -314,9 +314,15 @@ def do_not_pair_entries(session: Session, *, newcomer_id: int) -> list[DoNotPair
 
 
 def update_by_coordinator(
-    session: Session, *, actor: Principal, newcomer_id: int, body: NewcomerCoordinatorUpdate
+    session: Session,
+    *,
+    actor: Principal,
+    newcomer_id: int,
+    body: NewcomerCoordinatorUpdate,
+    settings: Settings,
 ) -> Newcomer:
-    """Change urgency or close/reopen; refused with 409 if someone else changed it first."""
+    """Change urgency or close/reopen; refused with 409 if someone else changed it first.
+    A change opening an urgent case alerts the program's coordinators, as a crisis intake."""
     newcomer = _load_for(session, actor, newcomer_id)
     if newcomer.version != body.version:
         raise Conflict(
@@ -330,9 +336,16 @@ def update_by_coordinator(
         raise Invalid(f"{nulls[0]}: cannot be empty", field=nulls[0])
     if "status" in changes and newcomer.status in (NewcomerStatus.pending, NewcomerStatus.paired):
         raise Conflict(f"newcomer is {newcomer.status}; end the pairing first", field="status")
+    was_open = urgent.case_open(session, newcomer_id)
+    flagged = changes.get("urgent") is True and not newcomer.urgent
     for name, value in changes.items():
         setattr(newcomer, name, NewcomerStatus(value) if name == "status" else value)
     audit.record(session, actor=actor, action="update", object_type=OBJECT, object_id=newcomer_id)
+    if flagged:
+        audit.record(
+            session, actor=actor, action="flag_urgent", object_type=OBJECT, object_id=newcomer_id
+        )
+    urgent.alert_if_opened(session, newcomer=newcomer, was_open=was_open, settings=settings)
     session.commit()
     return newcomer
 

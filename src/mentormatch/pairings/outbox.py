@@ -106,8 +106,8 @@ _TEXT = {
     ),
     MessageKind.urgent_intake: (
         "Urgent: a request is waiting for a coordinator",
-        "Hello,\n\nAn urgent request has just reached MentorMatch and is waiting for a "
-        "coordinator. Please sign in and open it as soon as you can:\n\n{link}\n\n"
+        "Hello,\n\nA request on MentorMatch has just been marked urgent and is waiting for "
+        "a coordinator. Please sign in and open it as soon as you can:\n\n{link}\n\n"
         "Record there when you have reached out, so other coordinators know.\n",
     ),
     MessageKind.quiet_reminder: (

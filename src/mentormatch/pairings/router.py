@@ -118,11 +118,19 @@ def list_pairings(
     newcomer_id: RowId | None = None,
     mentor_id: RowId | None = None,
     reference: Reference | None = None,
+    needs_action: Annotated[
+        bool,
+        Query(
+            description="Only declined or expired requests not yet followed up: the newcomer "
+            "still waits and asked nobody since (the web's 'Needs action' tab)"
+        ),
+    ] = False,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> PairingPage:
     """Pairings, newest first, filtered by status, newcomer, mentor or public reference
-    (the "Newcomer K7QX2MPA" a mentor sees)."""
+    (the "Newcomer K7QX2MPA" a mentor sees); `needs_action=true` keeps the requests a
+    coordinator must follow up. `total` counts every pairing the filters keep."""
     rows, total = queries.list_pairings(
         session,
         actor=coordinator,
@@ -131,6 +139,7 @@ def list_pairings(
         newcomer_id=newcomer_id,
         mentor_id=mentor_id,
         reference=reference,
+        needs_action=needs_action,
         limit=limit,
         offset=offset,
     )

@@ -16,6 +16,7 @@ from mentormatch.web import (
     intake,
     mentor,
     newcomer,
+    notes,
     pairing_pages,
     program_settings,
     programs,
@@ -40,6 +41,7 @@ for _pages in (
     pairing_pages.router,
     urgent.router,
     contacts.router,
+    notes.router,
     mentor.router,
 ):
     router.include_router(_pages)

@@ -23,7 +23,7 @@ from mentormatch.pairings import attention, queries, requests, whole_pool
 from mentormatch.pairings.models import PairingStatus
 from mentormatch.pairings.schemas import EndReason, RejectReason
 from mentormatch.programs import service as programs
-from mentormatch.web import forms
+from mentormatch.web import forms, notes
 from mentormatch.web.core import CoordinatorPage, FormDep, WebRoute, redirect, render
 
 router = APIRouter(prefix="/coordinator", route_class=WebRoute, include_in_schema=False)
@@ -133,6 +133,7 @@ def _newcomer_page(
             if newcomer.minimal
             else None,
             **urgent.case_context(session, newcomer),
+            **notes.section(session, me, newcomer),
             **(extra or {}),
         },
         status_code=status_code,

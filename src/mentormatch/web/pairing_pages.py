@@ -11,6 +11,7 @@ from mentormatch.deps import RowId, SessionDep, SettingsDep
 from mentormatch.errors import MentorMatchError, NotFound
 from mentormatch.matching.service import RankerDep
 from mentormatch.mentors.models import Mentor
+from mentormatch.newcomers import notes
 from mentormatch.newcomers.models import Newcomer
 from mentormatch.pairings import attention, ending, queries
 from mentormatch.pairings.models import Pairing, PairingStatus
@@ -60,6 +61,7 @@ def pairing_list(
             "counts": attention.tab_counts(session, me),
             "newcomer_names": _names(session, Newcomer, {p.newcomer_id for p in rows}),
             "mentor_names": _names(session, Mentor, {p.mentor_id for p in rows}),
+            "note_counts": notes.counts_by_pairing(session, [p.id for p in rows]),
         },
     )
 

@@ -30,7 +30,7 @@ from mentormatch.accounts.principal import Principal
 from mentormatch.audit import service as audit
 from mentormatch.deps import ClientDep, SessionDep, SettingsDep
 from mentormatch.errors import Forbidden, Invalid, MentorMatchError
-from mentormatch.web import csrf
+from mentormatch.web import csrf, people
 
 HERE = Path(__file__).resolve().parent
 STATIC_DIR = HERE / "static"
@@ -82,7 +82,7 @@ def day_date(value: datetime | None) -> str:
 
 templates = Jinja2Templates(directory=str(HERE / "templates"))
 templates.env.filters.update(label=label, labels=labels, waited=waited, day_date=day_date)
-templates.env.globals.update(vocab=v)
+templates.env.globals.update(vocab=v, newcomer_person=people.named_newcomer)
 
 
 def secure(request: Request) -> bool:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 import pytest
@@ -332,3 +333,30 @@ def test_a_coordinator_of_both_programs_sees_which_program_each_belongs_to(
     cast.headers["coordinator"] = b["coordinator"]
     assert "Other program" not in _page(client, cast, "/coordinator").text
     client.cookies.clear()
+
+
+def test_a_search_of_a_never_finds_bs_newcomer(client: TestClient, db: Session) -> None:
+    """By B's exact name, the start of it, phone, email or reference: A's coordinator finds
+    nobody of B's (API and queue page), while B's own coordinator finds them each time."""
+    cast = make_cast(client, db)
+    b = _program_b(client, db)
+    theirs = db.get_one(Newcomer, b["ids"]["newcomer_id"])
+    searches = (B_NEWCOMER, B_NEWCOMER[:6].lower(), theirs.phone, theirs.email, b["reference"])
+    for q in searches:
+        assert q
+        found = client.get(
+            "/api/v1/newcomers", params={"q": q}, headers=cast.headers["coordinator"]
+        )
+        assert found.status_code == 200, found.text
+        assert theirs.id not in [item["id"] for item in found.json()["items"]], q
+        assert B_NEWCOMER not in found.text, q
+        page = _page(client, cast, "/coordinator?" + urlencode({"q": q, "status": ""}))
+        assert page.status_code == 200, q
+        table = re.search(r'<table class="list" id="queue">.*?</table>', page.text, re.DOTALL)
+        listed = table.group(0) if table else ""  # (the search form echoes what was typed)
+        assert f"/coordinator/newcomers/{theirs.id}" not in page.text, q
+        assert B_NEWCOMER not in listed and b["reference"] not in listed, q
+        client.cookies.clear()
+        own = client.get("/api/v1/newcomers", params={"q": q}, headers=b["coordinator"])
+        assert theirs.id in [item["id"] for item in own.json()["items"]], q
+    assert _reads_of_b(db, _a_coordinator_id(db, cast), b) == []

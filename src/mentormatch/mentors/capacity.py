@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from sqlalchemy import ColumnElement, and_, case, func, select
+from sqlalchemy import ColumnElement, Subquery, and_, case, func, select
 from sqlalchemy.orm import Session
 
 from mentormatch.errors import Conflict, Invalid, NotFound
@@ -117,6 +117,22 @@ def remaining(session: Session, mentor_ids: list[int]) -> np.ndarray:
         for mid, cap, active, vetted, paused in rows
     }
     return np.asarray([free.get(mid, 0) for mid in mentor_ids], dtype=np.int64)
+
+
+def load_by_mentor() -> Subquery:
+    """`loads` as a subquery (`mentor_id`, `load`) to join, for whole-program figures."""
+    return (
+        select(Pairing.mentor_id, func.count().label("load"))
+        .where(Pairing.status.in_(HOLDS_CAPACITY))
+        .group_by(Pairing.mentor_id)
+        .subquery()
+    )
+
+
+def free_places_sql(load: Any) -> ColumnElement[int]:
+    """`free_places` as SQL over `Mentor` and its `load`, to add up in the database."""
+    takes = and_(Mentor.active, Mentor.vetted, Mentor.paused.is_(False))
+    return case((and_(takes, Mentor.capacity > load), Mentor.capacity - load), else_=0)
 
 
 def check_room(

@@ -7,9 +7,10 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Enum, ForeignKey, Index, String, Text, UniqueConstraint, false
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from mentormatch.db import Base, JSONType, UTCDateTime, utcnow
+from mentormatch.newcomers import keys
 from mentormatch.references import LENGTH, new_reference
 
 
@@ -65,14 +66,36 @@ class Newcomer(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
+    # What the queue's search compares (newcomers.keys), kept in step by `_keep_keys`.
+    name_key: Mapped[str] = mapped_column(
+        keys.key_type(keys.NAME_LENGTH), default=keys.NAME_DEFAULT
+    )
+    email_key: Mapped[str | None] = mapped_column(
+        keys.key_type(keys.EMAIL_LENGTH), default=keys.EMAIL_DEFAULT
+    )
+    phone_key: Mapped[str | None] = mapped_column(
+        keys.key_type(keys.PHONE_LENGTH), default=keys.PHONE_DEFAULT
+    )
+
     consents: Mapped[list[Consent]] = relationship(
         back_populates="newcomer", cascade="all, delete-orphan", order_by="Consent.id"
     )
 
     __mapper_args__ = {"version_id_col": version}
 
+    @validates("first_name", "email", "phone")
+    def _keep_keys(self, name: str, value: str | None) -> str | None:
+        """Each answer's search key changes with it."""
+        if name == "first_name":
+            self.name_key = keys.name_key(value)
+        elif name == "email":
+            self.email_key = keys.email_key(value)
+        else:
+            self.phone_key = keys.phone_key(value)
+        return value
 
-# A program's queue: urgent first, then longest waiting (newcomers.service.queue_order),
+
+# A program's queue: urgent first, then longest waiting (newcomers.search.order),
 # read straight from the index a page at a time; also counts newcomers by status.
 Index(
     "ix_newcomers_queue_order",
@@ -82,6 +105,11 @@ Index(
     Newcomer.waiting_since,
     Newcomer.id,
 )
+
+# The search's keys, each a range within the coordinator's programs (newcomers.search).
+Index("ix_newcomers_name_key", Newcomer.program_id, Newcomer.name_key)
+Index("ix_newcomers_email_key", Newcomer.program_id, Newcomer.email_key)
+Index("ix_newcomers_phone_key", Newcomer.program_id, Newcomer.phone_key)
 
 
 class Consent(Base):

@@ -2,28 +2,30 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import replace
+from typing import Annotated, Any
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, Request
-from sqlalchemy import select
+from fastapi import APIRouter, Depends, Request
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
+from mentormatch import vocabulary
 from mentormatch.deps import NowDep, RowId, SessionDep, SettingsDep
 from mentormatch.errors import Invalid, MentorMatchError
 from mentormatch.matching import service as matching
 from mentormatch.matching.service import RankerDep
 from mentormatch.mentors import service as mentors
-from mentormatch.mentors.models import Mentor
 from mentormatch.newcomers import minimal as newcomer_minimal
+from mentormatch.newcomers import search, urgent
 from mentormatch.newcomers import service as newcomers
-from mentormatch.newcomers import urgent
-from mentormatch.newcomers.models import Newcomer, NewcomerStatus
+from mentormatch.newcomers.models import NewcomerStatus
+from mentormatch.newcomers.search import NewcomerFilters
 from mentormatch.pairings import attention, queries, requests, whole_pool
 from mentormatch.pairings.models import PairingStatus
 from mentormatch.pairings.schemas import EndReason, RejectReason
 from mentormatch.programs import service as programs
-from mentormatch.web import forms, notes
+from mentormatch.web import forms, notes, people
 from mentormatch.web.core import CoordinatorPage, FormDep, WebRoute, redirect, render
 
 router = APIRouter(prefix="/coordinator", route_class=WebRoute, include_in_schema=False)
@@ -43,29 +45,70 @@ END_REASONS = {
 assert set(END_REASONS) == set(EndReason.__args__)  # type: ignore[attr-defined]
 
 
-def _names(session: Session, model: type[Newcomer] | type[Mentor], ids: set[int]) -> dict[int, str]:
-    """First names by id, for labelling lists."""
-    if not ids:
-        return {}
-    rows = session.execute(select(model.id, model.first_name).where(model.id.in_(ids)))
-    return {row_id: name for row_id, name in rows}
+QUEUE_PAGE = 50
+
+
+def _listing(chosen: NewcomerFilters) -> dict[str, str]:
+    """The queue's search and filters as its form shows them and its page links carry
+    (status "" is "any status": absent, the queue shows those waiting)."""
+    values = {
+        "q": chosen.q or "",
+        "status": chosen.status.value if chosen.status else "",
+        "urgent": "" if chosen.urgent is None else str(chosen.urgent).lower(),
+        "substance_family": chosen.substance_family or "",
+        "language": chosen.language or "",
+        "pathway": chosen.pathway or "",
+        "meeting_mode": chosen.meeting_mode or "",
+        "waited_days": "" if chosen.waited_days is None else str(chosen.waited_days),
+        "sort": chosen.sort,
+    }
+    return values
 
 
 @router.get("")
 def queue(
-    request: Request, me: CoordinatorPage, session: SessionDep, now: NowDep, status: str = "waiting"
+    request: Request,
+    me: CoordinatorPage,
+    session: SessionDep,
+    now: NowDep,
+    chosen: Annotated[NewcomerFilters, Depends(search.filters)],
+    page: str | None = None,
 ) -> Response:
-    """Waiting newcomers: urgent first, then those waiting longest."""
-    chosen = NewcomerStatus(status) if status in NewcomerStatus.__members__ else None
-    rows, total = newcomers.list_newcomers(session, actor=me, status=chosen, limit=100, offset=0)
+    """The newcomers of the coordinator's programs, 50 a page with the true total: found by
+    name, email, phone or reference (`q`) and filtered; those waiting unless a status is
+    chosen; urgent first, then waiting longest, unless sorted otherwise."""
+    if "status" not in request.query_params:
+        chosen = replace(chosen, status=NewcomerStatus.waiting)
+    number = forms.page_number(page)
+    rows, total = newcomers.list_newcomers(
+        session,
+        actor=me,
+        chosen=chosen,
+        now=now,
+        limit=QUEUE_PAGE,
+        offset=(number - 1) * QUEUE_PAGE,
+    )
+    pages = forms.page_count(number, total, QUEUE_PAGE)
+    listing = _listing(chosen)
     return render(
         request,
         "coordinator/queue.html",
         {
             "rows": rows,
+            "people": {n.id: people.newcomer(n) for n in rows},
             "total": total,
-            "status": status,
-            "statuses": list(NewcomerStatus),
+            "page": number,
+            "pages": pages,
+            "first_shown": (number - 1) * QUEUE_PAGE + 1,
+            "listing": listing,
+            "link": urlencode(listing),
+            "narrowed": any(v for k, v in listing.items() if k not in ("status", "sort")),
+            "statuses": [(s.value, s.value.capitalize()) for s in NewcomerStatus],
+            "sorts": search.SORTS,
+            "families": [(t.code, t.label) for t in vocabulary.SUBSTANCE_FAMILIES],
+            "languages": [(t.code, t.label) for t in vocabulary.LANGUAGES],
+            "pathways": [(t.code, t.label) for t in vocabulary.PATHWAYS],
+            "modes": [(t.code, t.label) for t in vocabulary.MEETING_MODES],
             "needs_new_mentor": attention.needing_new_mentor(session, me, [n.id for n in rows]),
             "programs": programs.names_when_several(session, me),
             **urgent.open_context(session, actor=me, now=now),
@@ -97,7 +140,6 @@ def _newcomer_page(
         explanation = matching.explain(
             session, ranker=ranker, newcomer_id=newcomer_id, mentor_id=why, actor=me
         )
-    all_mentors, _ = mentors.list_mentors(session, actor=me, limit=500, offset=0)
     history, _ = queries.list_pairings(
         session,
         actor=me,
@@ -108,7 +150,12 @@ def _newcomer_page(
         limit=50,
         offset=0,
     )
-    mentor_names = {m.id: m.first_name for m in all_mentors}
+    named = people.mentors(
+        session,
+        [p.mentor_id for p in history]
+        + [s.mentor_id for s in suggestions]
+        + ([why] if why else []),
+    )
     return render(
         request,
         "coordinator/newcomer.html",
@@ -118,8 +165,8 @@ def _newcomer_page(
             "suggestions": suggestions,
             "explanation": explanation,
             "why": why,
-            "mentors": all_mentors,
-            "mentor_names": mentor_names,
+            "mentors": people.mentors_of_program(session, newcomer.program_id),
+            "named": named,
             "history": history,
             "error": error,
             "notice": notice,
@@ -236,8 +283,8 @@ def proposals(
         {
             "rows": rows,
             "total": total,
-            "newcomer_names": _names(session, Newcomer, {p.newcomer_id for p in rows}),
-            "mentor_names": _names(session, Mentor, {p.mentor_id for p in rows}),
+            "newcomer_people": people.newcomers(session, [p.newcomer_id for p in rows]),
+            "mentor_people": people.mentors(session, [p.mentor_id for p in rows]),
             "reject_reasons": REJECT_REASONS,
             "results": request.query_params.get("done"),
             "failed": request.query_params.getlist("failed"),

@@ -31,7 +31,7 @@ from mentormatch.accounts.principal import Principal
 from mentormatch.audit import service as audit
 from mentormatch.deps import ClientDep, SessionDep, SettingsDep
 from mentormatch.errors import Forbidden, Invalid, MentorMatchError
-from mentormatch.web import csrf, forms
+from mentormatch.web import csrf, forms, people
 from mentormatch.web.labels import label, labels
 
 HERE = Path(__file__).resolve().parent
@@ -69,7 +69,7 @@ templates = Jinja2Templates(directory=str(HERE / "templates"))
 templates.env.filters.update(
     label=label, labels=labels, waited=waited, day_date=day_date, zoned=zoned
 )
-templates.env.globals.update(vocab=v)
+templates.env.globals.update(vocab=v, newcomer_person=people.named_newcomer)
 
 
 def secure(request: Request) -> bool:

@@ -10,14 +10,12 @@ from starlette.responses import Response
 from mentormatch.deps import RowId, SessionDep, SettingsDep
 from mentormatch.errors import MentorMatchError, NotFound
 from mentormatch.matching.service import RankerDep
-from mentormatch.mentors.models import Mentor
 from mentormatch.newcomers import notes
-from mentormatch.newcomers.models import Newcomer
 from mentormatch.pairings import attention, ending, queries
 from mentormatch.pairings.models import Pairing, PairingStatus
 from mentormatch.pairings.schemas import EndBody
-from mentormatch.web import forms
-from mentormatch.web.coordinator import _names, _newcomer_page
+from mentormatch.web import forms, people
+from mentormatch.web.coordinator import _newcomer_page
 from mentormatch.web.core import CoordinatorPage, FormDep, WebRoute, redirect, render
 
 router = APIRouter(prefix="/coordinator", route_class=WebRoute, include_in_schema=False)
@@ -59,8 +57,8 @@ def pairing_list(
             "tabs": TABS,
             "tab_labels": TAB_LABELS,
             "counts": attention.tab_counts(session, me),
-            "newcomer_names": _names(session, Newcomer, {p.newcomer_id for p in rows}),
-            "mentor_names": _names(session, Mentor, {p.mentor_id for p in rows}),
+            "newcomer_people": people.newcomers(session, [p.newcomer_id for p in rows]),
+            "mentor_people": people.mentors(session, [p.mentor_id for p in rows]),
             "note_counts": notes.counts_by_pairing(session, [p.id for p in rows]),
         },
     )

@@ -16,6 +16,7 @@ from mentormatch.web import (
     pairing_pages,
     program_settings,
     programs,
+    proposals,
     staff,
     urgent,
 )
@@ -31,6 +32,7 @@ for _pages in (
     programs.router,
     program_settings.router,
     coordinator.router,
+    proposals.router,
     dashboard.router,
     pairing_pages.router,
     urgent.router,

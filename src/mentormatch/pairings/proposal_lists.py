@@ -73,7 +73,7 @@ def open_proposals(
         for p, name, ref, since, mentor in rows
     ]
     audit.record_read(
-        session, actor=actor, action="list", object_type=OBJECT,
+        session, actor=actor, action="list_proposals", object_type=OBJECT,
         object_ids=[r.pairing.id for r in shown],
     )  # fmt: skip
     return shown, total
@@ -127,7 +127,7 @@ def withdrawn(
         why = stale.withdrawn_words(reason, note, newcomer=newcomer, mentor=mentor_name)
         shown.append(WithdrawnRow(pairing_id, newcomer_id, newcomer, mentor_name, at, why))
     audit.record_read(
-        session, actor=actor, action="list", object_type=OBJECT,
+        session, actor=actor, action="list_proposals", object_type=OBJECT,
         object_ids=[r.pairing_id for r in shown],
     )  # fmt: skip
     return shown, total

@@ -77,10 +77,19 @@ def proposals(
         session, actor=me, program_id=program_id, now=now, limit=PER_PAGE,
         offset=(lost_page - 1) * PER_PAGE,
     )  # fmt: skip
-    just_withdrawn, _ = proposal_lists.withdrawn(
-        session, actor=me, program_id=None, now=now, limit=len(withdrawn) or 1, offset=0,
-        pairing_ids=withdrawn,
-    )  # fmt: skip
+    just_withdrawn, _ = (
+        proposal_lists.withdrawn(
+            session,
+            actor=me,
+            program_id=None,
+            now=now,
+            limit=len(withdrawn),
+            offset=0,
+            pairing_ids=withdrawn,
+        )
+        if withdrawn
+        else ([], 0)
+    )
     left = whole_pool.left_out_now(session, actor=me, ranker=ranker, program_id=program_id, now=now)
     left_page = forms.page_number(request.query_params.get("left_page"))
     return render(

@@ -78,7 +78,7 @@ def test_run_read_reasons_and_approve_with_one_withdrawn(
     # longest waiting first, as the page says
     order = laptop.locator("tbody tr td:nth-child(2)").all_inner_texts()
     assert order.index(f"Ines ({ines_ref})") < order.index(f"Pablo ({pablo_ref})")
-    check(laptop, "coordinator-proposals")
+    check(laptop, "coordinator-proposals-run")
 
     for row in rows.values():
         row.locator("input[name=pairing_id]").check()

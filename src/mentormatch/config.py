@@ -52,6 +52,9 @@ class Settings(BaseSettings):
     # Single-use links to set a password (accounts/passwords.py).
     invitation_ttl_hours: int = Field(default=7 * 24, ge=1)
     reset_ttl_minutes: int = Field(default=60, ge=1)
+    # Before serving: compile the ranking kernel (or load it from numba's disk cache) and
+    # fit each open program's ranker, so that no request pays for either.
+    warm_up: bool = True
 
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> Settings:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gc
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
@@ -13,6 +15,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import text
 from sqlalchemy.exc import DataError, SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
@@ -26,10 +29,11 @@ from mentormatch.config import Settings, get_settings
 from mentormatch.db import make_engine, make_sessionmaker, utcnow
 from mentormatch.deps import SessionDep
 from mentormatch.errors import MentorMatchError
+from mentormatch.matching import service as matching_service
 from mentormatch.matching.router import router as matching_router
 from mentormatch.matching.service import RankerCache
 from mentormatch.mentors.router import router as mentors_router
-from mentormatch.methods import MethodsMiddleware, is_api
+from mentormatch.methods import MethodsMiddleware, RouteMethods, is_api
 from mentormatch.middleware import (
     BodyLimitMiddleware,
     DatabaseReadyMiddleware,
@@ -39,6 +43,7 @@ from mentormatch.newcomers.notes_router import router as notes_router
 from mentormatch.newcomers.router import router as newcomers_router
 from mentormatch.newcomers.urgent_router import router as urgent_router
 from mentormatch.pairings.router import router as pairings_router
+from mentormatch.programs import service as programs_service
 from mentormatch.programs.router import router as programs_router
 from mentormatch.web import mount_static
 from mentormatch.web import router as web_router
@@ -123,12 +128,41 @@ def install_error_handlers(app: FastAPI) -> None:
 
 
 def _schema_ready(app: FastAPI) -> bool:
-    """Whether the app's database is migrated to the newest revision (False if unreachable)."""
+    """Whether the app's database is migrated to the newest revision (False if unreachable);
+    once it is, never asked again (reading the migrations takes a while)."""
+    if app.state.schema_ready:
+        return True
     try:
         with app.state.sessionmaker() as session:
-            return migrate.is_current(session.connection())
+            app.state.schema_ready = migrate.is_current(session.connection())
     except SQLAlchemyError:
         return False
+    return bool(app.state.schema_ready)
+
+
+def warm(app: FastAPI) -> None:
+    """Compile the ranking kernel (once per process), check the schema and fit each open
+    program's ranker (unless the database is not ready: the first request then fits it).
+    FastAPI prepares each route when the route table is first read (1-4 s for ours):
+    the methods table reads it now."""
+    RouteMethods(list(app.routes))
+    matching_service.warm_up()
+    if not _schema_ready(app):
+        return
+    try:
+        with app.state.sessionmaker() as session:
+            ids = [p.id for p in programs_service.open_programs(session)]
+            matching_service.prefit(session, app.state.ranker, ids)
+    except SQLAlchemyError as exc:
+        log.warning("rankers not fitted at start-up: %s", type(exc).__name__)
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Start-up: warm (`Settings.warm_up`) before the first request is let in."""
+    if app.state.settings.warm_up:
+        await run_in_threadpool(warm, app)
+    yield
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -141,6 +175,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         generate_unique_id_function=openapi.operation_id,
         docs_url=None,
         redoc_url=None,
+        lifespan=lifespan,
     )
     engine = make_engine(settings.database_url)
     app.state.settings = settings
@@ -149,6 +184,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.audit_reads = ReadAudit()
     app.state.clock = utcnow
     app.state.ranker = RankerCache(settings)
+    app.state.schema_ready = False
     install_error_handlers(app)
     for router in (
         meta,

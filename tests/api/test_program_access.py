@@ -359,4 +359,28 @@ def test_a_search_of_a_never_finds_bs_newcomer(client: TestClient, db: Session) 
         client.cookies.clear()
         own = client.get("/api/v1/newcomers", params={"q": q}, headers=b["coordinator"])
         assert theirs.id in [item["id"] for item in own.json()["items"]], q
+def test_proposals_of_b_answer_like_a_missing_program(client: TestClient, db: Session) -> None:
+    """A whole-pool proposal, a list of proposals and the proposals page for program B:
+    exactly what a program that does not exist gets, and nothing of B moves."""
+    cast = make_cast(client, db)
+    b = _program_b(client, db)
+    before = _state_of_b(db, b)
+    headers = cast.headers["coordinator"]
+    for ask in (
+        lambda program: client.post(
+            "/api/v1/pairings/proposals", params={"program_id": program}, headers=headers
+        ),
+        lambda program: client.get(
+            "/api/v1/pairings", params={"program_id": program}, headers=headers
+        ),
+    ):
+        other, missing = ask(b["program"]), ask(MISSING_ID)
+        assert other.status_code == missing.status_code == 404, other.text
+        assert other.json() == missing.json()
+    other = _page(client, cast, f"/coordinator/proposals?program={b['program']}")
+    missing = _page(client, cast, f"/coordinator/proposals?program={MISSING_ID}")
+    assert other.status_code == missing.status_code == 404
+    assert _without_csrf(other.text) == _without_csrf(missing.text)
+    client.cookies.clear()
+    assert _state_of_b(db, b) == before
     assert _reads_of_b(db, _a_coordinator_id(db, cast), b) == []

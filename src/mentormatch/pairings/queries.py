@@ -10,7 +10,7 @@ from mentormatch.audit import service as audit
 from mentormatch.config import Settings
 from mentormatch.errors import NotFound
 from mentormatch.mentors.models import Mentor
-from mentormatch.pairings import attention, expiry, locking
+from mentormatch.pairings import attention, expiry, locking, stale
 from mentormatch.pairings.models import OPEN, Pairing, PairingStatus
 from mentormatch.pairings.schemas import (
     MentorForNewcomer,
@@ -48,14 +48,22 @@ def list_pairings(
     newcomer_id: int | None,
     mentor_id: int | None,
     reference: str | None = None,
+    program_id: int | None = None,
     needs_action: bool = False,
     limit: int,
     offset: int,
 ) -> tuple[list[Pairing], int]:
-    """A page of pairings, newest first (overdue requests are expired first); with
-    `needs_action`, only declined or expired requests not yet followed up."""
+    """A page of pairings, newest first (overdue requests are expired first, proposals
+    that no longer hold withdrawn first); with `needs_action`, only declined or expired
+    requests not yet followed up; `program_id` outside the actor's programs is missing."""
     expiry.expire_due(session, settings=settings)
+    if program_id is not None:
+        scope.ensure_visible(actor, program_id, "no such program")
     query = select(Pairing).where(scope.where(actor, Pairing.program_id))
+    if program_id is not None:
+        query = query.where(Pairing.program_id == program_id)
+    if status is S.proposed:
+        stale.sweep(session, where=query.whereclause)
     if needs_action:
         query = attention.needs_action(query)
     if status is not None:

@@ -20,6 +20,7 @@ from mentormatch.web import (
     pairing_pages,
     program_settings,
     programs,
+    proposals,
     staff,
     urgent,
 )
@@ -37,6 +38,7 @@ for _pages in (
     coordinator.router,
     coordinator_mentors.router,
     coordinator_mentor_edit.router,
+    proposals.router,
     dashboard.router,
     pairing_pages.router,
     urgent.router,

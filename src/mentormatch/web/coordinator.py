@@ -1,4 +1,4 @@
-"""Coordinator pages: queue, newcomer with suggestions, proposals, pairings, dashboard."""
+"""Coordinator pages: queue, newcomer with suggestions, mentors (proposals: web.proposals)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from starlette.responses import Response
 
 from mentormatch import vocabulary
 from mentormatch.deps import NowDep, RowId, SessionDep, SettingsDep
-from mentormatch.errors import Invalid, MentorMatchError
+from mentormatch.errors import MentorMatchError
 from mentormatch.matching import service as matching
 from mentormatch.matching.service import RankerDep
 from mentormatch.mentors import service as mentors
@@ -21,16 +21,15 @@ from mentormatch.newcomers import search, urgent
 from mentormatch.newcomers import service as newcomers
 from mentormatch.newcomers.models import NewcomerStatus
 from mentormatch.newcomers.search import NewcomerFilters
-from mentormatch.pairings import attention, queries, requests, whole_pool
+from mentormatch.pairings import attention, queries, requests
 from mentormatch.pairings.models import PairingStatus
-from mentormatch.pairings.schemas import EndReason, RejectReason
+from mentormatch.pairings.schemas import EndReason
 from mentormatch.programs import service as programs
 from mentormatch.web import forms, notes, people
 from mentormatch.web.core import CoordinatorPage, FormDep, WebRoute, redirect, render
 
 router = APIRouter(prefix="/coordinator", route_class=WebRoute, include_in_schema=False)
 
-REJECT_REASONS = RejectReason.__args__  # type: ignore[attr-defined]
 # Why a coordinator ends a pairing, in the order the page offers them (the API's vocabulary).
 END_REASONS = {
     "completed": "Completed: the mentoring reached its end (closes the newcomer's request)",
@@ -262,80 +261,3 @@ def approve_for_newcomer(
     return redirect(f"/coordinator/newcomers/{newcomer_id}?approved={pairing.id}")
 
 
-@router.get("/proposals")
-def proposals(
-    request: Request, me: CoordinatorPage, session: SessionDep, settings: SettingsDep
-) -> Response:
-    """Open whole-pool proposals to review, approve or reject in bulk."""
-    rows, total = queries.list_pairings(
-        session,
-        actor=me,
-        settings=settings,
-        status=PairingStatus.proposed,
-        newcomer_id=None,
-        mentor_id=None,
-        limit=200,
-        offset=0,
-    )
-    return render(
-        request,
-        "coordinator/proposals.html",
-        {
-            "rows": rows,
-            "total": total,
-            "newcomer_people": people.newcomers(session, [p.newcomer_id for p in rows]),
-            "mentor_people": people.mentors(session, [p.mentor_id for p in rows]),
-            "reject_reasons": REJECT_REASONS,
-            "results": request.query_params.get("done"),
-            "failed": request.query_params.getlist("failed"),
-        },
-    )
-
-
-@router.post("/proposals/run")
-def run_proposal(
-    form: FormDep,
-    me: CoordinatorPage,
-    session: SessionDep,
-    ranker: RankerDep,
-    settings: SettingsDep,
-) -> Response:
-    """Propose one exact whole-pool assignment of the waiting newcomers."""
-    summary = whole_pool.propose(session, actor=me, ranker=ranker, settings=settings)
-    return redirect(f"/coordinator/proposals?done=proposed+{summary.placed}")
-
-
-@router.post("/proposals/decide")
-def decide(
-    form: FormDep,
-    me: CoordinatorPage,
-    session: SessionDep,
-    ranker: RankerDep,
-    settings: SettingsDep,
-) -> Response:
-    """Approve or reject the ticked proposals; each one is checked by the pairing service."""
-    action = forms.text(form, "action")
-    reason = forms.text(form, "reason") or "coordinator_judgement"
-    if reason not in REJECT_REASONS:
-        reason = "other"
-    ids = forms.row_ids(form, "pairing_id")
-    done, failed = 0, []
-    for pairing_id in ids:
-        try:
-            if action == "approve":
-                requests.approve(
-                    session, actor=me, ranker=ranker, settings=settings, pairing_id=pairing_id
-                )
-            elif action == "reject":
-                requests.reject(
-                    session, actor=me, settings=settings, pairing_id=pairing_id, reason=reason
-                )
-            else:
-                raise Invalid("choose approve or reject")
-            done += 1
-        except MentorMatchError as exc:
-            session.rollback()
-            failed.append(f"{pairing_id}: {exc.message}")
-    query = "&".join(f"failed={f.replace(' ', '+')}" for f in failed)
-    verb = "approved" if action == "approve" else "rejected"
-    return redirect(f"/coordinator/proposals?done={verb}+{done}" + (f"&{query}" if query else ""))

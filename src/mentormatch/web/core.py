@@ -144,7 +144,8 @@ def invalid_input(exc: RequestValidationError) -> Invalid:
     """A page's path or query parameters that failed validation, as one error naming each."""
     problems = []
     for error in exc.errors():
-        name = str(error["loc"][-1]) if error["loc"] else "address"
+        # a list's item is named by the list (loc ends in its index)
+        name = next((str(p) for p in reversed(error["loc"]) if not isinstance(p, int)), "address")
         message = str(error.get("msg", "")).removeprefix("Value error, ")
         problems.append(f"{name}: {message[:1].lower()}{message[1:]}")
     return Invalid("; ".join(dict.fromkeys(problems)), field=problems[0].split(":")[0])

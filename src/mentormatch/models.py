@@ -9,6 +9,7 @@ from mentormatch.newcomers.urgent import UrgentContact
 from mentormatch.pairings.models import Pairing, PairingEvent
 from mentormatch.pairings.outbox import OutboxMessage
 from mentormatch.programs.models import Program, ProgramCoordinator, ProgramSettingChange
+from mentormatch.spreadsheets.models import ImportUpload
 
 metadata = Base.metadata
 
@@ -18,6 +19,7 @@ __all__ = [
     "AuthSession",
     "Consent",
     "DoNotPair",
+    "ImportUpload",
     "Mentor",
     "MentorPool",
     "Newcomer",

@@ -10,6 +10,8 @@ from mentormatch.web import (
     admin,
     coordinator,
     dashboard,
+    exports,
+    imports,
     intake,
     mentor,
     newcomer,
@@ -35,6 +37,8 @@ for _pages in (
     pairing_pages.router,
     urgent.router,
     mentor.router,
+    exports.router,
+    imports.router,
 ):
     router.include_router(_pages)
 

@@ -80,6 +80,7 @@ class Plan:
     program: Program
     headers: list[str]
     fields: list[str | None]  # the field each column is read as
+    read: int = 0  # rows read (blank rows aside)
     rows: list[Row] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
@@ -128,7 +129,7 @@ def file_problems(kind: str, headers: list[str], fields: list[str | None]) -> li
             )
         seen[name] = header
     for f in columns.FIELDS[kind]:
-        if f.required and f.name not in seen:
+        if f.name in columns.required(kind) and f.name not in seen:
             problems.append(
                 Problem(
                     None,

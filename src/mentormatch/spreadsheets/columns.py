@@ -15,6 +15,10 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
+from pydantic.fields import FieldInfo
+
+from mentormatch.mentors.schemas import MentorCreate
+from mentormatch.newcomers.schemas import NewcomerIntake
 from mentormatch.spreadsheets import cells
 
 
@@ -24,7 +28,6 @@ class Field:
     label: str
     read: Callable[[str], Any]
     synonyms: tuple[str, ...] = ()
-    required: bool = False
 
 
 def _text(raw: str) -> str:
@@ -47,20 +50,19 @@ _SHARED = (
     Field("external_id", "Your own id for the person", _text,
           ("id", "member id", "program id", "record id", "external id", "person id")),
     Field("first_name", "First name", _text,
-          ("first", "firstname", "given name", "name", "first name or alias"), required=True),
+          ("first", "firstname", "given name", "name", "first name or alias")),
     Field("phone", "Phone", _text, ("phone number", "mobile", "cell", "telephone", "tel")),
-    Field("gender", "Gender", partial(_code, "gender"), ("sex",), required=True),
-    Field("birth_year", "Birth year", _year, ("year of birth", "yob", "born"), required=True),
+    Field("gender", "Gender", partial(_code, "gender"), ("sex",)),
+    Field("birth_year", "Birth year", _year, ("year of birth", "yob", "born")),
     Field("languages", "Languages", _common("language"),
-          ("language", "languages spoken", "speaks"), required=True),
-    Field("timezone", "Time zone", _text, ("time zone", "tz"), required=True),
+          ("language", "languages spoken", "speaks")),
+    Field("timezone", "Time zone", _text, ("time zone", "tz")),
     Field("availability", "Weekly availability", cells.slots,
           ("available", "schedule", "weekly availability", "hours")),
     Field("substances", "Substances", _common("substance"),
-          ("substance", "substance history", "drugs", "drug of choice"), required=True),
+          ("substance", "substance history", "drugs", "drug of choice")),
     Field("meeting_modes", "Ways of meeting", _common("mode"),
-          ("meeting mode", "modes", "how to meet", "meeting preference", "ways of meeting"),
-          required=True),
+          ("meeting mode", "modes", "how to meet", "meeting preference", "ways of meeting")),
     Field("latitude", "Latitude", cells.number, ("lat",)),
     Field("longitude", "Longitude", cells.number, ("lon", "lng", "long")),
     Field("travel_radius_km", "Travel radius (km)", cells.number,
@@ -73,7 +75,7 @@ _SHARED = (
 )  # fmt: skip
 
 MENTOR_FIELDS: tuple[Field, ...] = (
-    Field("email", "Email", _text, ("e mail", "email address", "mail"), required=True),
+    Field("email", "Email", _text, ("e mail", "email address", "mail")),
     *_SHARED,
     Field("mentee_genders", "Mentee genders", _common("gender"),
           ("mentee gender", "mentee gender preference", "mentors genders")),
@@ -126,3 +128,12 @@ def recognise(kind: str, header: str) -> str | None:
 
 def by_name(kind: str) -> dict[str, Field]:
     return {f.name: f for f in FIELDS[kind]}
+
+
+def required(kind: str) -> list[str]:
+    """The fields a row must fill: those the schema itself requires (one rule, the API's)."""
+    model = MentorCreate if kind == "mentors" else NewcomerIntake
+    return [f.name for f in FIELDS[kind] if model.model_fields.get(f.name, _OPTIONAL).is_required()]
+
+
+_OPTIONAL = FieldInfo(default=None)

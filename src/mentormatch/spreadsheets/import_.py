@@ -89,12 +89,10 @@ def check(
         max((len(r) for _, r in table.rows), default=0) - len(table.header)
     )
     fields = choose_fields(kind, headers, chosen)
-    plan = Plan(kind=kind, program=program, headers=headers, fields=fields)
+    plan = Plan(kind=kind, program=program, headers=headers, fields=fields, read=len(table.rows))
     plan.problems += file_problems(kind, headers, fields)
     if not table.rows:
         plan.problems.append(Problem(None, None, "the file has no rows below its header"))
-    if plan.problems:
-        return plan
     read_rows(plan, table, settings)
     match_existing(session, plan)
     if kind == "mentors":

@@ -8,6 +8,7 @@ any upload is deleted a day after it was made (checked at every new upload).
 
 from __future__ import annotations
 
+import contextlib
 from datetime import timedelta
 
 from sqlalchemy import delete, select
@@ -75,3 +76,10 @@ def find(session: Session, *, actor: Principal, key: str) -> ImportUpload:
 def forget(session: Session, upload: ImportUpload) -> None:
     """Delete an imported file (the caller commits)."""
     session.delete(upload)
+
+
+def replace(session: Session, *, actor: Principal, key: str | None) -> None:
+    """Drop the upload a corrected file replaces (if it is still the actor's); no commit."""
+    if key:
+        with contextlib.suppress(NotFound):
+            forget(session, find(session, actor=actor, key=key))

@@ -10,7 +10,7 @@ from starlette.responses import Response
 from mentormatch.deps import ClientDep, SessionDep, SettingsDep
 from mentormatch.programs.models import SLUG_PATTERN
 from mentormatch.spreadsheets import export as exports
-from mentormatch.spreadsheets.columns import FIELDS
+from mentormatch.spreadsheets.columns import FIELDS, required
 from mentormatch.spreadsheets.router import download as file_download
 from mentormatch.web.core import CoordinatorPage, WebRoute, render
 
@@ -36,6 +36,7 @@ def page_context(
         "exports": EXPORTS,
         "programs": programs,
         "fields": FIELDS,
+        "required": {kind: required(kind) for kind in FIELDS},
         "max_mb": settings.import_max_bytes // (1024 * 1024),  # type: ignore[attr-defined]
         "max_rows": settings.import_max_rows,  # type: ignore[attr-defined]
         "error": None,

@@ -71,6 +71,7 @@ def upload(
         return render(
             request, "coordinator/spreadsheets.html", context, status_code=exc.status_code
         )
+    uploads.replace(session, actor=me, key=forms.text(form, "replaces"))
     key_ = uploads.store(
         session, actor=me, kind=kind, program=program, filename=filename, content=content
     )

@@ -24,7 +24,7 @@ from mentormatch.newcomers.models import Newcomer
 from mentormatch.newcomers.schemas import NewcomerIntake
 from mentormatch.pairings.views import shares_with_mentor
 from mentormatch.programs.models import Program
-from mentormatch.programs.settings import effective
+from mentormatch.programs.settings import ProgramSettings, effective
 from mentormatch.spreadsheets import cells, columns
 from mentormatch.spreadsheets.files import Table
 
@@ -81,8 +81,15 @@ class Plan:
     headers: list[str]
     fields: list[str | None]  # the field each column is read as
     read: int = 0  # rows read (blank rows aside)
+    _rules: ProgramSettings | None = None
     rows: list[Row] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+
+    def rules(self, settings: Settings) -> ProgramSettings:
+        """The program's settings in force (worked out once per check)."""
+        if self._rules is None:
+            self._rules = effective(self.program, settings)
+        return self._rules
 
     @property
     def creates(self) -> list[Row]:
@@ -171,7 +178,7 @@ def _validate(
         data |= {"in_crisis": False, "consent": consent}
     try:
         body = model.model_validate(data)
-        rules = effective(plan.program, settings)
+        rules = plan.rules(settings)
         if isinstance(body, MentorCreate):
             mentor_rules.check_program_rules(body, rules)
         elif isinstance(body, NewcomerIntake):

@@ -179,8 +179,11 @@ def _create_mentors(
         )
     session.add_all(mentors)
     session.flush()
-    for user in users:
-        accounts.invite(session, user=user, settings=settings)
+    # The invitations' tokens and messages go in at the end in one batch: without this,
+    # each invitation's lookup of the mentor's program flushed the previous one alone.
+    with session.no_autoflush:
+        for user in users:
+            accounts.invite(session, user=user, settings=settings)
     return [m.id for m in mentors]
 
 

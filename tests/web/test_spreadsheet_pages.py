@@ -161,3 +161,32 @@ def test_an_upload_over_the_limit_is_refused(signed_in: TestClient, db: Session)
     page = upload(signed_in, b"a,b\n" + b"1,2\n" * (limit // 4 + 1))
     assert page.status_code == 422  # type: ignore[attr-defined]
     assert "the most one import takes is 10 MB" in page.text  # type: ignore[attr-defined]
+
+
+def test_imported_newcomers_carry_a_consent_entered_on_their_behalf(
+    client: TestClient, db: Session
+) -> None:
+    user = make_user(db, Role.coordinator)
+    token = token_for(db, user)
+    db.commit()
+    client.cookies.set("mm_staff", token)
+    header = ["first_name", "EMAIL", "gender", "birth year", "Languages", "Time Zone",
+              "Substances", "Ways of meeting", "Consent to share", "Member ID"]  # fmt: skip
+    rows = [["Dana", "dana@example.org", "F", "1992", "en", "America/Chicago", "alcohol",
+             "video", "Y", "N-7"]]  # fmt: skip
+    html = upload(client, to_csv(header, rows, delimiter=","), "intake.csv", "newcomers").text  # type: ignore[attr-defined]
+    assert "1 new newcomer" in html, html
+    key = re.search(r'name="upload" value="([^"]+)"', html)
+    assert key
+    done = client.post(f"{PAGE}/run", data={"csrf_token": csrf_from(html), "upload": key[1]})
+    assert "1 newcomer added" in done.text
+    headers = {"Authorization": f"Bearer {token}"}
+    (item,) = client.get("/api/v1/newcomers", headers=headers).json()["items"]
+    record = client.get(f"/api/v1/newcomers/{item['id']}", headers=headers).json()
+    (consent,) = record["consents"]
+    assert consent["on_behalf"] is True
+    assert consent["source"] == "spreadsheet import: intake.csv"
+    assert "share_with_mentor" in consent["scope"]
+    exported = client.get("/api/v1/exports/newcomers", headers=headers).content.decode()
+    assert "entered by a coordinator on the person's behalf" in exported
+    assert "N-7" in exported  # the program's own id, which a re-import matches on

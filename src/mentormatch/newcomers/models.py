@@ -109,6 +109,11 @@ class Consent(Base):
 
     newcomer: Mapped[Newcomer] = relationship(back_populates="consents")
 
+    @property
+    def on_behalf(self) -> bool:
+        """Whether a coordinator entered it on the person's behalf."""
+        return self.entered_by is not None
+
 
 class DoNotPair(Base):
     """A pair that must never be matched (household, workplace, cohort, a bad past pairing)."""

@@ -95,7 +95,7 @@ def consent_words(consents: Sequence[Consent]) -> str:
     if not consents:
         return ""
     latest = consents[-1]
-    how = ENTERED_FOR if latest.entered_by is not None else "given by the person"
+    how = ENTERED_FOR if latest.on_behalf else "given by the person"
     return f"{how}, notice {latest.version}, {latest.agreed_at:%Y-%m-%d}"
 
 

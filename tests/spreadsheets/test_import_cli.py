@@ -184,3 +184,32 @@ def test_bad_files_are_refused_with_one_line_and_write_nothing(
     assert code == 2, out + err
     assert says in err and len(err.strip().splitlines()) == 1, err
     assert counts(db) == before
+
+
+NEWCOMER_HEADER = ["ID", "First name", "Email", "Gender", "Birth year", "Languages",
+                   "Time zone", "Substances", "Meeting modes"]  # fmt: skip
+
+
+def newcomer(ident: str, email: str, name: str = "Eli") -> list[str]:
+    return [ident, name, email, "man", "1988", "en", "UTC", "cannabis", "phone"]
+
+
+def test_a_newcomer_is_matched_by_id_then_email_or_not_added_twice(
+    db: Session, tmp_path: Path
+) -> None:
+    first = [newcomer("N-1", "eli@example.org"), newcomer("", "", "Fay")]
+    code, _, err = run("newcomers", write(tmp_path, "a.csv", to_csv(NEWCOMER_HEADER, first)))
+    assert code == 1
+    assert err.splitlines()[0].startswith(
+        "Row 3, column “Email”: a newcomer needs an email or an id of yours"
+    )
+    assert db.scalar(select(func.count()).select_from(Newcomer)) == 0
+    ok = [newcomer("N-1", "eli@example.org"), newcomer("", "fay@example.org", "Fay")]
+    assert run("newcomers", write(tmp_path, "b.csv", to_csv(NEWCOMER_HEADER, ok)))[0] == 0
+    # A new email for N-1 is an edit of the same person, not a new one.
+    moved = [newcomer("N-1", "eli@new.example.org"), newcomer("", "fay@example.org", "Fay")]
+    code, out, _ = run("newcomers", write(tmp_path, "c.csv", to_csv(NEWCOMER_HEADER, moved)))
+    assert code == 0 and "0 added, 1 updated, 1 unchanged" in out
+    db.expire_all()
+    eli = db.scalars(select(Newcomer).where(Newcomer.external_id == "N-1")).one()
+    assert eli.email == "eli@new.example.org"

@@ -49,7 +49,12 @@ NOT_IMPORTED = frozenset(
 VOCABULARY_OF = {"meeting mode": "mode", "lived-experience": "experience",
                  "contact method": "contact"}  # fmt: skip
 # Fields compared when a row matches someone already in the program.
-NOT_COMPARED = frozenset({"email", "external_id", "program", "shares_with_mentor"})
+# (A mentor's email is their sign-in: never changed by an import; a newcomer's may be.)
+NOT_COMPARED = {
+    "mentors": frozenset({"email", "external_id", "program"}),
+    "newcomers": frozenset({"external_id", "program", "shares_with_mentor"}),
+}
+SEVERAL = object()  # more than one newcomer of the program has this email
 
 
 @dataclass(frozen=True)
@@ -279,12 +284,13 @@ def match_existing(session: Session, plan: Plan) -> None:
             .options(selectinload(Newcomer.consents))
         ):
             if newcomer.email:
-                by_email.setdefault(newcomer.email.casefold(), newcomer)
+                known = newcomer.email.casefold()
+                by_email[known] = SEVERAL if known in by_email else newcomer
             if newcomer.external_id:
                 by_id[newcomer.external_id] = newcomer
         taken = set()
     column_of = {f: h for h, f in zip(plan.headers, plan.fields, strict=True) if f}
-    present = set(column_of) - NOT_COMPARED
+    present = set(column_of) - NOT_COMPARED[plan.kind]
     kept = []
     for row in plan.rows:
         email = cast(str | None, getattr(row.body, "email", None))
@@ -314,6 +320,23 @@ def _match_problem(
     taken: set[str],
     accounts: dict[int, str],
 ) -> str | None:
+    if found is None and other is SEVERAL:
+        return (
+            "several newcomers of the program have this email: add the program's own id "
+            "for this person (a Member ID column) so the import knows which one"
+        )
+    if other is SEVERAL:
+        other = None
+    if (
+        plan.kind == "newcomers"
+        and found is None
+        and other is None
+        and not (email or row.external_id)
+    ):
+        return (
+            "a newcomer needs an email or an id of yours (a Member ID column), so that "
+            "importing the file again does not add them twice"
+        )
     if found is not None and other is not None and found is not other:
         return "this id and this email belong to two different people already in the program"
     existing = found or other

@@ -56,7 +56,7 @@ def paired(
                            longitude=-87.63, travel_radius_km=10,
                            meeting_modes=["in_person", "video"])  # fmt: skip
     private = make_intake_without_sharing(make_newcomer)
-    mentor = make_mentor(first_name=FORMULA, interests="-2+3 cooking")
+    mentor = make_mentor(first_name=FORMULA, interests="-2+3 cooking\x01")
     approved = client.post(
         "/api/v1/pairings",
         json={"newcomer_id": private.newcomer_id, "mentor_id": mentor.mentor_id},
@@ -117,11 +117,12 @@ def test_mentors_export_neutralises_formulas_in_both_formats(
     as_csv = rows_of_csv(client.get(f"{URL}/mentors", headers=coordinator.headers).content)
     (mentor,) = as_csv
     assert mentor["First name"] == "'" + FORMULA
-    assert mentor["Interests"] == "'-2+3 cooking"
+    assert mentor["Interests"] == "'-2+3 cooking\x01"  # CSV keeps what was typed
     assert mentor["Load"] == "1" and mentor["Capacity"] == "2"
     book = load_workbook(io.BytesIO(client.get(f"{URL}/mentors?format=xlsx",
                                                headers=coordinator.headers).content))  # fmt: skip
     sheet = book["Mentors"]
+    assert sheet["T2"].value == "'-2+3 cooking"  # a workbook cannot hold control characters
     formulas = [c.coordinate for row in sheet.iter_rows() for c in row if c.data_type == "f"]
     assert formulas == []
 

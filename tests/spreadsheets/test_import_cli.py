@@ -213,3 +213,18 @@ def test_a_newcomer_is_matched_by_id_then_email_or_not_added_twice(
     db.expire_all()
     eli = db.scalars(select(Newcomer).where(Newcomer.external_id == "N-1")).one()
     assert eli.email == "eli@new.example.org"
+
+
+def test_hostile_cells_are_problems_not_crashes(db: Session, tmp_path: Path) -> None:
+    rows = fixed_rows()
+    rows[0][0] = "M-\x01001"  # an id with a control character
+    rows[1][2] = "\u202eBea"  # a name that reverses the text after it
+    rows[2][12] = "=1+1"  # a formula typed as text
+    content = to_csv(MESSY_HEADER, rows)
+    code, _, err = run("mentors", write(tmp_path, "hostile.csv", content))
+    assert code == 1, err
+    lines = err.splitlines()
+    assert lines[0].startswith("Row 2, column “Member ID”: an id is at most 64")
+    assert lines[1].startswith("Row 3, column “FIRST NAME”: ")
+    assert lines[2] == "Row 4, column “Max mentees”: '=1+1' is not a number"
+    assert counts(db)[0] == 0

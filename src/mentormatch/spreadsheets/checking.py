@@ -225,9 +225,13 @@ def read_rows(plan: Plan, table: Table, settings: Settings) -> None:
         if plan.kind == "newcomers":
             data["_shares"] = shares
         external = data.get("external_id")
-        if external is not None and len(str(external)) > 64:
+        if external is not None and (len(external) > 64 or not external.isprintable()):
             plan.problems.append(
-                Problem(number, column_of.get("external_id"), "an id may be at most 64 characters")
+                Problem(
+                    number,
+                    column_of.get("external_id"),
+                    "an id is at most 64 letters, digits or signs, without control characters",
+                )
             )
             ok = False
         body = _validate(plan, settings, number, data, column_of) if ok else None

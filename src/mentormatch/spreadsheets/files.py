@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from mentormatch.errors import Invalid
 
@@ -52,10 +53,16 @@ def to_xlsx(sheets: Sequence[Sheet]) -> bytes:
         tab = book.create_sheet(sheet.name[:31])
         tab.append(list(sheet.columns))
         for row in sheet.rows:
-            tab.append(list(row))
+            tab.append([_storable(value) for value in row])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _storable(value: Any) -> Any:
+    """A value a workbook can hold: control characters (which a text answer may contain and
+    the .xlsx format cannot) dropped; the CSV keeps them."""
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
 
 
 # ---- reading -------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from mentormatch.errors import MentorMatchError
 from mentormatch.matching import evaluation
 from mentormatch.pairings.cli import app as pairings_app
 from mentormatch.programs.models import Program, ProgramCoordinator
+from mentormatch.spreadsheets.cli import app as import_app
 
 app = typer.Typer(
     help="MentorMatch: peer-mentor matching for recovery programs.", no_args_is_help=True
@@ -35,6 +36,7 @@ users_app = typer.Typer(help="Staff accounts.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 app.add_typer(pairings_app, name="pairings")
+app.add_typer(import_app, name="import")
 
 
 def _links_to(host: str, port: int) -> None:

@@ -23,6 +23,9 @@ class Settings(BaseSettings):
     secret_key: str = DEFAULT_SECRET
     database_url: str = f"sqlite:///{PROJECT_DATA / 'mentormatch.db'}"
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
+    # Spreadsheet imports (docs/spreadsheets.md): the largest file and the most rows taken.
+    import_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
+    import_max_rows: int = Field(default=20_000, ge=1)
     token_ttl_minutes: int = Field(default=8 * 60, ge=1)
     page_size_max: int = Field(default=100, ge=1)
     # Program rules (BRIEF §3): per-program settings with the brief's defaults.

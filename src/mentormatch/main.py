@@ -45,9 +45,11 @@ from mentormatch.newcomers.urgent_router import router as urgent_router
 from mentormatch.pairings.router import router as pairings_router
 from mentormatch.programs import service as programs_service
 from mentormatch.programs.router import router as programs_router
+from mentormatch.spreadsheets.router import router as spreadsheets_router
 from mentormatch.web import mount_static
 from mentormatch.web import router as web_router
 from mentormatch.web.core import status_page
+from mentormatch.web.imports import IMPORT_PATH
 
 log = logging.getLogger("mentormatch")
 
@@ -197,6 +199,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         pairings_router,
         aftercare_router,
         programs_router,
+        spreadsheets_router,
         web_router,
     ):
         app.include_router(router)
@@ -205,7 +208,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     openapi.install(app, settings)
     app.add_middleware(DatabaseReadyMiddleware, ready=lambda: _schema_ready(app))
     app.add_middleware(MethodsMiddleware, page_error=status_page)
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    # An import's upload form takes a file of up to `import_max_bytes` (and its form fields).
+    upload_limit = {IMPORT_PATH: settings.import_max_bytes + settings.max_body_bytes}
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes, larger=upload_limit)
     app.add_middleware(SecurityHeadersMiddleware, hsts=settings.uses_https)
     # Outermost: every layer sees the client and scheme a trusted proxy forwarded, and
     # only those (uvicorn's own proxy handling is off in `mentormatch serve`).

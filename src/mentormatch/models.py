@@ -11,6 +11,7 @@ from mentormatch.newcomers.urgent import UrgentContact
 from mentormatch.pairings.models import Pairing, PairingEvent
 from mentormatch.pairings.outbox import OutboxMessage
 from mentormatch.programs.models import Program, ProgramCoordinator, ProgramSettingChange
+from mentormatch.spreadsheets.models import ImportUpload
 
 metadata = Base.metadata
 
@@ -22,6 +23,7 @@ __all__ = [
     "Consent",
     "Contact",
     "DoNotPair",
+    "ImportUpload",
     "Mentor",
     "MentorPool",
     "Newcomer",

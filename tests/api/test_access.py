@@ -166,6 +166,10 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "/api/v1/programs/{program_id}/settings/changes"): _ANON
     | _STAFF_ONLY
     | {"coordinator": 403, "admin": 200},
+    # Spreadsheet exports: coordinators only (an admin sees no newcomer or mentor records).
+    ("GET", "/api/v1/exports/newcomers"): _ANON | _STAFF_ONLY | {"coordinator": 200, "admin": 403},
+    ("GET", "/api/v1/exports/mentors"): _ANON | _STAFF_ONLY | {"coordinator": 200, "admin": 403},
+    ("GET", "/api/v1/exports/pairings"): _ANON | _STAFF_ONLY | {"coordinator": 200, "admin": 403},
 }
 
 
@@ -302,6 +306,18 @@ PAGE_MATRIX: dict[tuple[str, str, str], int] = {
     },
     ("/coordinator/newcomers/{newcomer_id}/notes", "coordinator", "missing"): 404,
     ("/coordinator/pairings/{pairing_id}/notes", "coordinator", "missing"): 404,
+    # The spreadsheets page (exports and import) and a download: coordinators only.
+    **{
+        (path, role, "own"): status
+        for path in ("/coordinator/spreadsheets", "/coordinator/spreadsheets/download")
+        for role, status in (
+            ("anonymous", 303),
+            ("newcomer", 303),
+            ("mentor", 403),
+            ("admin", 303),
+            ("coordinator", 200),
+        )
+    },
     # A program's public intake: the same form for everyone, signed in or not.
     **{("/p/{slug}/", role, "own"): 200 for role in ROLES},
     # A mentor's page and profile form: coordinators only; any mentor of their program.
@@ -373,6 +389,7 @@ FORM_MATRIX: dict[tuple[str, str], int] = {
             ("mentor", 403),
             ("admin", 403),
             ("coordinator", 422),
+        )
     },
     # The pairing is another mentor's: the cast's mentor gets the missing pairing's 404.
     ("/mentor/pairings/{pairing_id}/contacts", "anonymous"): 303,
@@ -386,6 +403,15 @@ FORM_MATRIX: dict[tuple[str, str], int] = {
     ("/coordinator/newcomers/{newcomer_id}/notes", "mentor"): 403,
     ("/coordinator/newcomers/{newcomer_id}/notes", "admin"): 403,
     ("/coordinator/newcomers/{newcomer_id}/notes", "coordinator"): 422,
+    # Importing: no upload key is a missing upload (404) for a coordinator.
+    ("/coordinator/spreadsheets/run", "anonymous"): 303,
+    ("/coordinator/spreadsheets/run", "newcomer"): 303,
+    ("/coordinator/spreadsheets/run", "mentor"): 403,
+    ("/coordinator/spreadsheets/run", "admin"): 403,
+    ("/coordinator/spreadsheets/run", "coordinator"): 404,
+    ("/coordinator/spreadsheets/import", "mentor"): 403,
+    ("/coordinator/spreadsheets/import", "admin"): 403,
+    ("/coordinator/spreadsheets/import", "coordinator"): 422,  # no file chosen
 }
 
 

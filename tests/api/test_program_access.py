@@ -384,3 +384,26 @@ def test_proposals_of_b_answer_like_a_missing_program(client: TestClient, db: Se
     client.cookies.clear()
     assert _state_of_b(db, b) == before
     assert _reads_of_b(db, _a_coordinator_id(db, cast), b) == []
+def test_an_export_naming_bs_program_answers_like_a_missing_program(
+    client: TestClient, db: Session
+) -> None:
+    cast = make_cast(client, db)
+    b = _program_b(client, db)
+    headers = cast.headers["coordinator"]
+    for kind in ("newcomers", "mentors", "pairings"):
+        named = client.get(f"/api/v1/exports/{kind}?program=other-program", headers=headers)
+        missing = client.get(f"/api/v1/exports/{kind}?program=no-program", headers=headers)
+        assert named.status_code == missing.status_code == 404, named.text
+        assert named.json()["detail"].replace("other-program", "?") == missing.json()[
+            "detail"
+        ].replace("no-program", "?")
+        page = _page(client, cast, f"/coordinator/spreadsheets/download?kind={kind}"
+                     "&program=other-program")  # fmt: skip
+        assert page.status_code == 404
+        for marker in _markers_of_b(b):
+            assert marker not in named.text + page.text
+    client.cookies.clear()
+    assert _reads_of_b(db, _a_coordinator_id(db, cast), b) == []
+    # B's own coordinator exports B's people.
+    theirs = client.get("/api/v1/exports/newcomers?program=other-program", headers=b["coordinator"])
+    assert B_NEWCOMER in theirs.text

@@ -29,18 +29,21 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mentormatch.accounts import passwords
-from mentormatch.accounts.models import TokenPurpose, User
+from mentormatch.accounts.models import Role, TokenPurpose, User
+from mentormatch.accounts.principal import Principal
 from mentormatch.db import utcnow
 from mentormatch.newcomers.models import Newcomer, NewcomerStatus
 from mentormatch.pairings.models import Pairing, PairingStatus
 from mentormatch.pairings.outbox import OutboxMessage
-from mentormatch.programs.models import DEFAULT_PROGRAM_ID
+from mentormatch.programs.models import DEFAULT_PROGRAM_ID, Program
+from mentormatch.spreadsheets import uploads
 from mentormatch.web import csrf
 from mentormatch.web.core import NEWCOMER_COOKIE, STAFF_COOKIE
 from tests.factories import intake_body, newcomer_id
 from tests.reliability.fuzzing import Actors, same_draws_every_run
 from tests.reliability.pages import Page, page_routes, read_forms
 from tests.reliability.people import ROLES, make_cast
+from tests.spreadsheets.sheets import MESSY_HEADER, fixed_rows, to_csv
 
 MAX_EXAMPLES = 5
 # Sign-in checks a password with argon2id, slow on purpose (≈0.1 s a try): fewer tries there.
@@ -221,7 +224,19 @@ def _arrange(client: TestClient, db: Session, cast: Any) -> list[str]:
         f"/mentor/pairings/{paired.id}",  # the mentor's contact form
         f"/admin/programs/{cast.other['admin']['program_id']}",
         "/p/main/",  # a program's own intake
+        _checked_upload(db, coordinator),  # the import's column and run forms
     ]
+
+
+def _checked_upload(db: Session, coordinator: User) -> str:
+    """The coordinator's upload of a valid mentors file, as its check page's address (the
+    key in it opens it for them only)."""
+    me = Principal(Role.coordinator, user_id=coordinator.id,
+                   program_ids=frozenset((DEFAULT_PROGRAM_ID,)))  # fmt: skip
+    content = to_csv(MESSY_HEADER, fixed_rows())
+    key = uploads.store(db, actor=me, kind="mentors", program=db.get_one(Program, 1),
+                        filename="mentors.csv", content=content)  # fmt: skip
+    return f"/coordinator/spreadsheets/review?upload={key}"
 
 
 def fuzz(

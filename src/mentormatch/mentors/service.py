@@ -36,6 +36,13 @@ def emails(session: Session, user_ids: list[int]) -> dict[int, str]:
     return {user_id: email for user_id, email in rows}
 
 
+def check_program_rules(body: MentorCreate, rules: program_settings.ProgramSettings) -> None:
+    """The rules of the mentor's program (`rules`: its settings in force): age, capacity cap."""
+    if age_in(body.birth_year) < rules.min_age:
+        raise Invalid(f"birth_year: mentors must be at least {rules.min_age}", field="birth_year")
+    capacity.check_cap(body.capacity, rules.capacity_cap)
+
+
 def create_mentor(
     session: Session, *, actor: Principal, body: MentorCreate, settings: Settings
 ) -> tuple[Mentor, str, datetime]:
@@ -45,10 +52,7 @@ def create_mentor(
     profile, the invitation's token and its outbox message, the audit row; no hashing.
     """
     program = programs.for_new_mentor(session, actor, body.program)
-    rules = program_settings.effective(program, settings)  # the mentor's program's
-    if age_in(body.birth_year) < rules.min_age:
-        raise Invalid(f"birth_year: mentors must be at least {rules.min_age}", field="birth_year")
-    capacity.check_cap(body.capacity, rules.capacity_cap)
+    check_program_rules(body, program_settings.effective(program, settings))
     user = accounts.create_user(session, email=body.email, password=None, role=Role.mentor)
     fields = body.model_dump(exclude={"email", "program"}, mode="json")
     fields["recovery_start"] = body.recovery_start

@@ -23,12 +23,17 @@ class NewcomerStatus(enum.StrEnum):
 
 class Newcomer(Base):
     __tablename__ = "newcomers"
-    # Ids are never reused (the audit trail names them): AUTOINCREMENT on SQLite.
-    __table_args__ = {"sqlite_autoincrement": True}
+    __table_args__ = (
+        # The program's own id for the newcomer (a spreadsheet import matches rows by it).
+        Index("uq_newcomers_external_id", "program_id", "external_id", unique=True),
+        # Ids are never reused (the audit trail names them): AUTOINCREMENT on SQLite.
+        {"sqlite_autoincrement": True},
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(LENGTH), unique=True, default=new_reference)
     program_id: Mapped[int] = mapped_column(ForeignKey("programs.id", ondelete="RESTRICT"))
+    external_id: Mapped[str | None] = mapped_column(String(64))
     first_name: Mapped[str] = mapped_column(String(60))
     email: Mapped[str | None] = mapped_column(String(254))
     phone: Mapped[str | None] = mapped_column(String(40))
@@ -124,8 +129,18 @@ class Consent(Base):
     scope: Mapped[list[str]] = mapped_column(JSONType)
     version: Mapped[str] = mapped_column(String(20))
     agreed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Set when a coordinator entered the consent on the person's behalf (a spreadsheet
+    # import): who did, and from which file. Empty when the person gave it themself.
+    # (an account id, like the audit trail's: never reused, accounts are never deleted)
+    entered_by: Mapped[int | None]
+    source: Mapped[str | None] = mapped_column(String(200))
 
     newcomer: Mapped[Newcomer] = relationship(back_populates="consents")
+
+    @property
+    def on_behalf(self) -> bool:
+        """Whether a coordinator entered it on the person's behalf."""
+        return self.entered_by is not None
 
 
 class DoNotPair(Base):

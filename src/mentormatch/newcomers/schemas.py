@@ -242,6 +242,11 @@ class ConsentPublic(BaseModel):
     scope: list[str]
     version: str
     agreed_at: datetime
+    on_behalf: bool = Field(
+        default=False,
+        description="Entered by a coordinator on the person's behalf (a spreadsheet import)",
+    )
+    source: str | None = Field(default=None, description="Where it was entered from, if so")
 
 
 class NewcomerProfile(BaseModel):

@@ -13,6 +13,8 @@ from mentormatch.web import (
     coordinator_mentor_edit,
     coordinator_mentors,
     dashboard,
+    exports,
+    imports,
     intake,
     mentor,
     newcomer,
@@ -45,6 +47,8 @@ for _pages in (
     contacts.router,
     notes.router,
     mentor.router,
+    exports.router,
+    imports.router,
 ):
     router.include_router(_pages)
 

@@ -27,7 +27,7 @@ BEFORE = "20261203_urgent_contacts"
 REVISION = "20261203_programs"
 NOW = datetime(2026, 12, 3, tzinfo=UTC)
 PROGRAM_TABLES = ("programs", "program_coordinators", "program_setting_changes")
-LATER_TABLES = ("case_notes",)  # added by later migrations
+LATER_TABLES = ("pairing_contacts", "pairing_nudges", "case_notes", "import_uploads")  # later migrations
 POOL = "SELECT version FROM mentor_pool WHERE id = 1"
 
 

@@ -359,6 +359,8 @@ def test_a_search_of_a_never_finds_bs_newcomer(client: TestClient, db: Session) 
         client.cookies.clear()
         own = client.get("/api/v1/newcomers", params={"q": q}, headers=b["coordinator"])
         assert theirs.id in [item["id"] for item in own.json()["items"]], q
+
+
 def test_proposals_of_b_answer_like_a_missing_program(client: TestClient, db: Session) -> None:
     """A whole-pool proposal, a list of proposals and the proposals page for program B:
     exactly what a program that does not exist gets, and nothing of B moves."""
@@ -384,6 +386,8 @@ def test_proposals_of_b_answer_like_a_missing_program(client: TestClient, db: Se
     client.cookies.clear()
     assert _state_of_b(db, b) == before
     assert _reads_of_b(db, _a_coordinator_id(db, cast), b) == []
+
+
 def test_an_export_naming_bs_program_answers_like_a_missing_program(
     client: TestClient, db: Session
 ) -> None:

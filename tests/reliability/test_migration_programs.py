@@ -27,7 +27,8 @@ BEFORE = "20261203_urgent_contacts"
 REVISION = "20261203_programs"
 NOW = datetime(2026, 12, 3, tzinfo=UTC)
 PROGRAM_TABLES = ("programs", "program_coordinators", "program_setting_changes")
-LATER_TABLES = ("pairing_contacts", "pairing_nudges", "case_notes", "import_uploads")  # later migrations
+# Tables later migrations add
+LATER_TABLES = ("pairing_contacts", "pairing_nudges", "case_notes", "import_uploads")
 POOL = "SELECT version FROM mentor_pool WHERE id = 1"
 
 

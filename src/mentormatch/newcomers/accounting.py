@@ -18,7 +18,9 @@ from mentormatch.newcomers.schemas import Access
 from mentormatch.pairings.models import Pairing
 
 # Audit actions that only read; every other action changed something.
-READ_ACTIONS = frozenset({"read", "list", "export", "suggest", "explain", "accesses", "contacts", "read_notes", "search"})
+READ_ACTIONS = frozenset(
+    {"read", "list", "export", "suggest", "explain", "accesses", "contacts", "read_notes", "search"}
+)
 
 # What each role is called on the newcomer's own page.
 ROLE_LABELS = {

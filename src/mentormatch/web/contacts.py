@@ -13,8 +13,7 @@ from mentormatch.errors import MentorMatchError
 from mentormatch.mentors.models import Mentor
 from mentormatch.newcomers.models import Newcomer
 from mentormatch.pairings import views
-from mentormatch.web import forms, life
-from mentormatch.web.coordinator import _names
+from mentormatch.web import forms, life, people
 from mentormatch.web.core import CoordinatorPage, FormDep, MentorPage, WebRoute, redirect, render
 from mentormatch.web.mentor import DECLINE_REASONS
 
@@ -129,8 +128,10 @@ def coordinator_log(
         "coordinator/pairing_contacts.html",
         {
             "pairing": pairing,
-            "newcomer_name": _names(session, Newcomer, {pairing.newcomer_id})[pairing.newcomer_id],
-            "mentor_name": _names(session, Mentor, {pairing.mentor_id})[pairing.mentor_id],
+            "newcomer_name": people.newcomers(session, [pairing.newcomer_id])[
+                pairing.newcomer_id
+            ].first_name,
+            "mentor_name": people.mentors(session, [pairing.mentor_id])[pairing.mentor_id].first_name,
             "rows": rows,
             "total": total,
             "page": number,

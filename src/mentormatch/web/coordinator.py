@@ -15,7 +15,6 @@ from mentormatch.deps import NowDep, RowId, SessionDep, SettingsDep
 from mentormatch.errors import MentorMatchError
 from mentormatch.matching import service as matching
 from mentormatch.matching.service import RankerDep
-from mentormatch.mentors import service as mentors
 from mentormatch.newcomers import minimal as newcomer_minimal
 from mentormatch.newcomers import search, urgent
 from mentormatch.newcomers import service as newcomers
@@ -259,5 +258,3 @@ def approve_for_newcomer(
             status_code=exc.status_code,
         )
     return redirect(f"/coordinator/newcomers/{newcomer_id}?approved={pairing.id}")
-
-

@@ -88,6 +88,8 @@ def _attention(session: Session, actor: Principal) -> dict[str, int]:
     counts = attention.tab_counts(session, actor)
     quiet = counts[attention.QUIET]
     return {"needs_action": counts[attention.NEEDS_ACTION] - quiet, "quiet": quiet}
+
+
 BUSIEST = 16  # mentors drawn in the load chart; the page says of how many
 
 

@@ -15,7 +15,7 @@ from mentormatch.newcomers.models import Newcomer
 from mentormatch.pairings import views
 from mentormatch.web import forms, life, people
 from mentormatch.web.core import CoordinatorPage, FormDep, MentorPage, WebRoute, redirect, render
-from mentormatch.web.mentor import DECLINE_REASONS
+from mentormatch.web.mentor import own_context
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 
@@ -68,7 +68,7 @@ def log_contact(
         "mentor/pairing.html",
         {
             "view": views.for_mentor(session, pairing=pairing),
-            "decline_reasons": DECLINE_REASONS,
+            **own_context(session, me),
             **life.mentor_context(request, session, pairing, values=values, errors=errors),
         },
         status_code=status_code,

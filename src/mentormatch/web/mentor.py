@@ -40,7 +40,7 @@ PROFILE_FIELDS = (
 )
 
 
-def _mine(session: Session, me: Principal) -> dict[str, Any]:
+def own_context(session: Session, me: Principal) -> dict[str, Any]:
     """The mentor's own time zone and load against capacity, shown on each of their pages."""
     mentor = session.get_one(Mentor, me.mentor_id)
     return {
@@ -73,7 +73,7 @@ def inbox(
                 v for v in seen if v.status not in (PairingStatus.approved, PairingStatus.active)
             ],
             "done": done,
-            **_mine(session, me),
+            **own_context(session, me),
         },
     )
 
@@ -92,7 +92,7 @@ def pairing_page(
         "mentor/pairing.html",
         {
             "view": views.for_mentor(session, pairing=pairing),
-            **_mine(session, me),
+            **own_context(session, me),
             **life.mentor_context(request, session, pairing),
         },
     )
@@ -127,7 +127,7 @@ def decline(
         view = views.for_mentor(session, pairing=pairing)
         if view.status is not PairingStatus.approved:
             raise Conflict(f"this request is {label(view.status, 'pairing_status').lower()}")
-        context = {"view": view, "reason": reason, "note": note or "", **_mine(session, me)}
+        context = {"view": view, "reason": reason, "note": note or "", **own_context(session, me)}
         return render(request, DECLINE_PAGE, context)
     requests.decline(
         session, actor=me, settings=settings, pairing_id=pairing_id, reason=reason, note=note
@@ -148,7 +148,7 @@ def _profile_page(
         request,
         "mentor/profile.html",
         {
-            **_mine(session, me),
+            **own_context(session, me),
             "mentor": mentor,
             "values": values,
             "errors": errors,

@@ -15,9 +15,11 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from mentormatch.accounts.dependencies import role_rules
+from mentormatch.aftercare.models import Contact
 from mentormatch.config import Settings
 from mentormatch.db import utcnow
 from mentormatch.main import create_app
@@ -136,6 +138,14 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "/api/v1/programs/{program_id}/settings"): _ANON
     | _STAFF_ONLY
     | {"coordinator": 200, "admin": 200},
+    # The cast's mentor was asked but has not accepted: contacts are for active pairings
+    # (409), and the mentor's own route rules (404 until asked) are in tests/pairings.
+    ("POST", "/api/v1/pairings/{pairing_id}/contacts"): _ANON
+    | {"newcomer": 403, "coordinator": 403, "admin": 403},
+    ("GET", "/api/v1/pairings/{pairing_id}/contacts"): _ANON
+    | {"newcomer": 403, "coordinator": 200, "admin": 403},
+    ("GET", "/api/v1/newcomers/me/rhythm"): _ANON
+    | {"newcomer": 200, "mentor": 403, "coordinator": 403, "admin": 403},
     ("PATCH", "/api/v1/programs/{program_id}/settings"): _ANON
     | _STAFF_ONLY
     | {"coordinator": 403, "admin": 200},
@@ -251,6 +261,16 @@ PAGE_MATRIX: dict[tuple[str, str, str], int] = {
     ("/mentor/pairings/{pairing_id}", "mentor", "own"): 200,
     ("/mentor/pairings/{pairing_id}", "mentor", "other"): 404,
     ("/mentor/pairings/{pairing_id}", "mentor", "missing"): 404,
+    ("/mentor/pairings/{pairing_id}/contacts", "anonymous", "own"): 303,
+    ("/mentor/pairings/{pairing_id}/contacts", "coordinator", "own"): 403,
+    ("/mentor/pairings/{pairing_id}/contacts", "mentor", "own"): 200,
+    ("/mentor/pairings/{pairing_id}/contacts", "mentor", "other"): 404,
+    ("/mentor/pairings/{pairing_id}/contacts", "mentor", "missing"): 404,
+    ("/coordinator/pairings/{pairing_id}/contacts", "anonymous", "own"): 303,
+    ("/coordinator/pairings/{pairing_id}/contacts", "newcomer", "own"): 303,
+    ("/coordinator/pairings/{pairing_id}/contacts", "mentor", "own"): 403,
+    ("/coordinator/pairings/{pairing_id}/contacts", "coordinator", "own"): 200,
+    ("/coordinator/pairings/{pairing_id}/contacts", "coordinator", "missing"): 404,
     # A program's public intake: the same form for everyone, signed in or not.
     **{("/p/{slug}/", role, "own"): 200 for role in ROLES},
     # A mentor's page and profile form: coordinators only; any mentor of their program.
@@ -293,9 +313,9 @@ def test_page_matrix(client: TestClient, db: Session) -> None:
         assert response.status_code == expected, (path, role, whose, response.text)
         assert_nothing_hidden_leaks(role, response, cast)
     # Another mentor's pairing answers exactly like a missing one.
-    other = answers["/mentor/pairings/{pairing_id}", "mentor", "other"]
-    missing = answers["/mentor/pairings/{pairing_id}", "mentor", "missing"]
-    assert _without_csrf(other.text) == _without_csrf(missing.text)
+    for page in ("/mentor/pairings/{pairing_id}", "/mentor/pairings/{pairing_id}/contacts"):
+        other, missing = answers[page, "mentor", "other"], answers[page, "mentor", "missing"]
+        assert _without_csrf(other.text) == _without_csrf(missing.text), page
     client.cookies.clear()
 
 
@@ -308,19 +328,27 @@ def _without_csrf(page: str) -> str:
 # The coordinator's post carries no reason (no action, no profile), so the form answers 422
 # naming it.
 FORM_MATRIX: dict[tuple[str, str], int] = {
-    (path, role): status
-    for path in (
-        "/coordinator/pairings/{pairing_id}/end",
-        "/coordinator/mentors/{mentor_id}/status",
-        "/coordinator/mentors/{mentor_id}/edit",
-    )
-    for role, status in (
-        ("anonymous", 303),  # to the sign-in page
-        ("newcomer", 303),
-        ("mentor", 403),
-        ("admin", 403),
-        ("coordinator", 422),
-    )
+    **{
+        (path, role): status
+        for path in (
+            "/coordinator/pairings/{pairing_id}/end",
+            "/coordinator/mentors/{mentor_id}/status",
+            "/coordinator/mentors/{mentor_id}/edit",
+        )
+        for role, status in (
+            ("anonymous", 303),  # to the sign-in page
+            ("newcomer", 303),
+            ("mentor", 403),
+            ("admin", 403),
+            ("coordinator", 422),
+        )
+    },
+    # The pairing is another mentor's: the cast's mentor gets the missing pairing's 404.
+    ("/mentor/pairings/{pairing_id}/contacts", "anonymous"): 303,
+    ("/mentor/pairings/{pairing_id}/contacts", "newcomer"): 303,
+    ("/mentor/pairings/{pairing_id}/contacts", "mentor"): 404,
+    ("/mentor/pairings/{pairing_id}/contacts", "coordinator"): 403,
+    ("/mentor/pairings/{pairing_id}/contacts", "admin"): 403,
 }
 
 
@@ -346,4 +374,5 @@ def test_form_matrix(app: FastAPI, client: TestClient, db: Session) -> None:
     assert theirs.status is PairingStatus.active
     mentor = db.get_one(Mentor, theirs.mentor_id)
     assert (mentor.version, mentor.paused, mentor.active) == (1, False, True)
+    assert db.scalar(select(func.count()).select_from(Contact)) == 0
     client.cookies.clear()

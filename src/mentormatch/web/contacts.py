@@ -10,8 +10,6 @@ from mentormatch.aftercare import contacts
 from mentormatch.aftercare.schemas import ContactCreate
 from mentormatch.deps import RowId, SessionDep
 from mentormatch.errors import MentorMatchError
-from mentormatch.mentors.models import Mentor
-from mentormatch.newcomers.models import Newcomer
 from mentormatch.pairings import views
 from mentormatch.web import forms, life, people
 from mentormatch.web.core import CoordinatorPage, FormDep, MentorPage, WebRoute, redirect, render
@@ -123,15 +121,15 @@ def coordinator_log(
         session, actor=me, pairing_id=pairing_id, limit=PER_PAGE, offset=(number - 1) * PER_PAGE
     )
     pages = forms.page_count(number, total, PER_PAGE)
+    newcomer = people.newcomers(session, [pairing.newcomer_id])[pairing.newcomer_id]
+    mentor = people.mentors(session, [pairing.mentor_id])[pairing.mentor_id]
     return render(
         request,
         "coordinator/pairing_contacts.html",
         {
             "pairing": pairing,
-            "newcomer_name": people.newcomers(session, [pairing.newcomer_id])[
-                pairing.newcomer_id
-            ].first_name,
-            "mentor_name": people.mentors(session, [pairing.mentor_id])[pairing.mentor_id].first_name,
+            "newcomer_name": newcomer.first_name,
+            "mentor_name": mentor.first_name,
             "rows": rows,
             "total": total,
             "page": number,

@@ -20,7 +20,7 @@ from tests.db import BACKENDS, throwaway_database
 from tests.reliability.test_migration_programs import _insert, newcomers_now
 from tests.reliability.test_minimal_intake_migration import row as newcomer_row
 
-BEFORE = "20261204_quiet"
+BEFORE = "20261204_audit_index"
 REVISION = "20261204_case_notes"
 NOW = datetime(2026, 12, 4, tzinfo=UTC)
 MENTOR = {

@@ -8,6 +8,7 @@ from fastapi.staticfiles import StaticFiles
 from mentormatch.web import (
     account,
     admin,
+    admin_audit,
     contacts,
     coordinator,
     coordinator_mentor_edit,
@@ -24,6 +25,7 @@ from mentormatch.web import (
     programs,
     proposals,
     staff,
+    trail,
     urgent,
 )
 from mentormatch.web.core import STATIC_DIR
@@ -35,6 +37,7 @@ for _pages in (
     staff.router,
     account.router,
     admin.router,
+    admin_audit.router,
     programs.router,
     program_settings.router,
     coordinator.router,
@@ -44,6 +47,7 @@ for _pages in (
     dashboard.router,
     pairing_pages.router,
     urgent.router,
+    trail.router,
     contacts.router,
     notes.router,
     mentor.router,

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from mentormatch import vocabulary
+from mentormatch.audit import records
 from mentormatch.deps import NowDep, RowId, SessionDep, SettingsDep
 from mentormatch.errors import MentorMatchError
 from mentormatch.matching import service as matching
@@ -179,6 +180,7 @@ def _newcomer_page(
             else None,
             **urgent.case_context(session, newcomer),
             **notes.section(session, me, newcomer),
+            "trail": records.recent(session, actor=me, kind="newcomer", record_id=newcomer_id),
             **(extra or {}),
         },
         status_code=status_code,

@@ -1,7 +1,7 @@
 """case notes: coordinators' notes on a newcomer's case, optionally about one of their pairings
 
 Revision ID: 20261204_case_notes
-Revises: 20261204_quiet
+Revises: 20261204_audit_index
 Create Date: 2026-12-04 00:00:00
 
 A new table only (newcomer, pairing, author and their role, time, text). A newcomer's notes
@@ -17,7 +17,7 @@ from alembic import op
 import mentormatch.db
 
 revision: str = "20261204_case_notes"
-down_revision: str | None = "20261204_quiet"
+down_revision: str | None = "20261204_audit_index"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from mentormatch.accounts.dependencies import role_rules
-from mentormatch.aftercare.models import Contact
+from mentormatch.aftercare.models import Contact, FitCheck
 from mentormatch.config import Settings
 from mentormatch.db import utcnow
 from mentormatch.main import create_app
@@ -143,6 +143,13 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     | {"newcomer": 403, "coordinator": 403, "admin": 403},
     ("GET", "/api/v1/pairings/{pairing_id}/contacts"): _ANON
     | {"newcomer": 403, "coordinator": 200, "admin": 403},
+    ("POST", "/api/v1/pairings/{pairing_id}/fit-check"): _ANON
+    | {"newcomer": 403, "coordinator": 403, "admin": 403},
+    ("GET", "/api/v1/pairings/{pairing_id}/fit-checks"): _ANON
+    | {"newcomer": 403, "mentor": 403, "coordinator": 200, "admin": 403},
+    # The cast's newcomer has no active pairing: nothing to answer about.
+    ("POST", "/api/v1/newcomers/me/fit-check"): _ANON
+    | {"newcomer": 404, "mentor": 403, "coordinator": 403, "admin": 403},
     ("GET", "/api/v1/newcomers/me/rhythm"): _ANON
     | {"newcomer": 200, "mentor": 403, "coordinator": 403, "admin": 403},
     ("PATCH", "/api/v1/programs/{program_id}/settings"): _ANON
@@ -320,6 +327,17 @@ FORM_MATRIX: dict[tuple[str, str], int] = {
     ("/mentor/pairings/{pairing_id}/contacts", "mentor"): 404,
     ("/mentor/pairings/{pairing_id}/contacts", "coordinator"): 403,
     ("/mentor/pairings/{pairing_id}/contacts", "admin"): 403,
+    ("/mentor/pairings/{pairing_id}/fit-check", "anonymous"): 303,
+    ("/mentor/pairings/{pairing_id}/fit-check", "newcomer"): 303,
+    ("/mentor/pairings/{pairing_id}/fit-check", "mentor"): 404,
+    ("/mentor/pairings/{pairing_id}/fit-check", "coordinator"): 403,
+    ("/mentor/pairings/{pairing_id}/fit-check", "admin"): 403,
+    # The newcomer's own pairing is active here; the post carries no answer: 422 naming it.
+    ("/status/fit-check", "anonymous"): 401,
+    ("/status/fit-check", "newcomer"): 422,
+    ("/status/fit-check", "mentor"): 401,
+    ("/status/fit-check", "coordinator"): 401,
+    ("/status/fit-check", "admin"): 401,
 }
 
 
@@ -344,4 +362,5 @@ def test_form_matrix(app: FastAPI, client: TestClient, db: Session) -> None:
     db.refresh(theirs)
     assert theirs.status is PairingStatus.active
     assert db.scalar(select(func.count()).select_from(Contact)) == 0
+    assert db.scalar(select(func.count()).select_from(FitCheck)) == 0
     client.cookies.clear()

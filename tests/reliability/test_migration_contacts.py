@@ -1,9 +1,10 @@
-"""Migrations 20261204_contacts and 20261204_quiet with data in them, on both back ends.
+"""Migrations 20261204_contacts, 20261204_quiet and 20261204_fit_checks with data in them,
+on both back ends.
 
 Every table holds rows before; after the upgrades nothing is lost, contacts and nudges
-follow their pairing (cascade, so with the newcomer too), a contact for no pairing and a
-second nudge for the same silence are refused. Downgrading drops the two tables and keeps
-everything else.
+and fit answers follow their pairing (cascade, so with the newcomer too); a contact for no
+pairing, a second nudge for the same silence and a second answer from the same side are
+refused. Downgrading drops the three tables and keeps everything else.
 """
 
 from __future__ import annotations
@@ -23,8 +24,13 @@ from tests.reliability.test_migration_programs import _arrange, _counts
 BEFORE_PROGRAMS = "20261203_urgent_contacts"
 CONTACTS = "20261204_contacts"
 QUIET = "20261204_quiet"
+FIT = "20261204_fit_checks"
 NOW = datetime(2026, 12, 4, tzinfo=UTC)
-NEW_TABLES = ("pairing_contacts", "pairing_nudges")
+NEW_TABLES = ("pairing_contacts", "pairing_nudges", "fit_checks")
+FIT_ANSWER = sa.text(
+    "INSERT INTO fit_checks (pairing_id, program_id, side, answer, word, answered_at) "
+    "VALUES (:p, 1, :side, :answer, NULL, :at)"
+)
 
 CONTACT = sa.text(
     "INSERT INTO pairing_contacts (pairing_id, program_id, logged_by, contacted_on, mode, "
@@ -82,6 +88,14 @@ def test_contacts_and_nudges_follow_their_pairing(backend: str, tmp_path: Path) 
                     conn.execute(NUDGE, nudge)  # the same silence, twice
                 conn.execute(NUDGE, nudge | {"since": date(2026, 12, 2)})  # a new silence
                 conn.execute(NUDGE, nudge | {"p": 2})
+            engine.dispose()
+            migrate.upgrade(url, FIT)
+            engine.dispose()
+            with engine.begin() as conn:
+                said = {"p": 1, "side": "mentor", "answer": "good_fit", "at": NOW}
+                conn.execute(FIT_ANSWER, [said, said | {"side": "newcomer"}, said | {"p": 2}])
+                with pytest.raises(sa.exc.IntegrityError), conn.begin_nested():
+                    conn.execute(FIT_ANSWER, said | {"answer": "not_a_fit"})  # asked once
                 # The second newcomer is erased: their pairing goes, and its rows with it.
                 conn.execute(sa.text("DELETE FROM newcomers WHERE id = 2"))
             with engine.connect() as conn:
@@ -97,6 +111,10 @@ def test_contacts_and_nudges_follow_their_pairing(backend: str, tmp_path: Path) 
                     (1, "quiet_escalation"),
                     (1, "quiet_reminder"),
                 ]
+                fits = conn.execute(
+                    sa.text("SELECT pairing_id, side FROM fit_checks ORDER BY id")
+                ).all()
+                assert [tuple(r) for r in fits] == [(1, "mentor"), (1, "newcomer")]
                 after = _without_new(conn)
             engine.dispose()
 

@@ -18,7 +18,9 @@ from mentormatch.newcomers.schemas import Access
 from mentormatch.pairings.models import Pairing
 
 # Audit actions that only read; every other action changed something.
-READ_ACTIONS = frozenset({"read", "list", "export", "suggest", "explain", "accesses", "contacts"})
+READ_ACTIONS = frozenset(
+    {"read", "list", "export", "suggest", "explain", "accesses", "contacts", "fit_checks"}
+)
 
 # What each role is called on the newcomer's own page.
 ROLE_LABELS = {
@@ -56,6 +58,8 @@ ACTION_LABELS = {
     ("pairing", "contacts"): "looked at the days you and your mentor were in touch",
     ("pairing", "quiet_reminder"): "reminded your mentor to keep in touch",
     ("pairing", "quiet_escalation"): "asked a coordinator to check in on your pairing",
+    ("pairing", "fit_check"): "answered whether the pairing is a good fit",
+    ("pairing", "fit_checks"): "read the answers to whether the pairing is a good fit",
 }
 
 

@@ -36,6 +36,7 @@ NEUTRAL_ACTIONS = frozenset(
         "export",
         "accesses",
         "contacts",
+        "fit_checks",
         "suggest",
         "explain",
         "withdraw",

@@ -11,6 +11,7 @@ from mentormatch.web import (
     contacts,
     coordinator,
     dashboard,
+    fit_pages,
     intake,
     mentor,
     newcomer,
@@ -36,6 +37,7 @@ for _pages in (
     pairing_pages.router,
     urgent.router,
     contacts.router,
+    fit_pages.router,
     mentor.router,
 ):
     router.include_router(_pages)

@@ -6,7 +6,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from mentormatch.aftercare import contacts
+from mentormatch.aftercare import contacts, fit
+from mentormatch.aftercare.models import FIT_LABELS
 from mentormatch.aftercare.schemas import ContactCreate
 from mentormatch.deps import RowId, SessionDep
 from mentormatch.errors import MentorMatchError
@@ -28,6 +29,7 @@ MESSAGES = {
     "note": "Please keep the note under 2,000 characters.",
 }
 PER_PAGE = 25
+FIT_CHOICES = tuple((answer.value, label) for answer, label in FIT_LABELS.items())
 
 
 def _errors(raw: dict[str, str]) -> dict[str, str]:
@@ -139,5 +141,7 @@ def coordinator_log(
             "rhythm": contacts.rhythm(session, pairing=pairing, now=life.now_of(request)),
             "mode_labels": dict(life.MODES),
             "minutes_label": life.minutes_label,
+            "fit_checks": fit.for_coordinator(session, pairing_id=pairing.id),
+            "fit_labels": dict(FIT_CHOICES),
         },
     )

@@ -58,6 +58,9 @@ def pairing_list(
             "tabs": TABS,
             "tab_labels": TAB_LABELS,
             "counts": attention.tab_counts(session, me),
+            "flags": attention.flags(
+                session, [p.id for p in rows if p.status is PairingStatus.active]
+            ),
             "newcomer_names": _names(session, Newcomer, {p.newcomer_id for p in rows}),
             "mentor_names": _names(session, Mentor, {p.mentor_id for p in rows}),
         },

@@ -20,6 +20,8 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from mentormatch import __version__, api_docs, migrate, openapi, vocabulary
 from mentormatch.accounts.dependencies import Public
 from mentormatch.accounts.router import router as accounts_router
+from mentormatch.aftercare.router import router as aftercare_router
+from mentormatch.audit.router import router as audit_router
 from mentormatch.audit.service import ReadAudit
 from mentormatch.config import Settings, get_settings
 from mentormatch.db import make_engine, make_sessionmaker, utcnow
@@ -148,8 +150,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         mentors_router,
         matching_router,
         pairings_router,
+        aftercare_router,
         programs_router,
         spreadsheets_router,
+        audit_router,
         web_router,
     ):
         app.include_router(router)

@@ -15,9 +15,11 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from mentormatch.accounts.dependencies import role_rules
+from mentormatch.aftercare.models import Contact
 from mentormatch.config import Settings
 from mentormatch.db import utcnow
 from mentormatch.main import create_app
@@ -135,6 +137,14 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "/api/v1/programs/{program_id}/settings"): _ANON
     | _STAFF_ONLY
     | {"coordinator": 200, "admin": 200},
+    # The cast's mentor was asked but has not accepted: contacts are for active pairings
+    # (409), and the mentor's own route rules (404 until asked) are in tests/pairings.
+    ("POST", "/api/v1/pairings/{pairing_id}/contacts"): _ANON
+    | {"newcomer": 403, "coordinator": 403, "admin": 403},
+    ("GET", "/api/v1/pairings/{pairing_id}/contacts"): _ANON
+    | {"newcomer": 403, "coordinator": 200, "admin": 403},
+    ("GET", "/api/v1/newcomers/me/rhythm"): _ANON
+    | {"newcomer": 200, "mentor": 403, "coordinator": 403, "admin": 403},
     ("PATCH", "/api/v1/programs/{program_id}/settings"): _ANON
     | _STAFF_ONLY
     | {"coordinator": 403, "admin": 200},
@@ -145,6 +155,10 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "/api/v1/exports/newcomers"): _ANON | _STAFF_ONLY | {"coordinator": 200, "admin": 403},
     ("GET", "/api/v1/exports/mentors"): _ANON | _STAFF_ONLY | {"coordinator": 200, "admin": 403},
     ("GET", "/api/v1/exports/pairings"): _ANON | _STAFF_ONLY | {"coordinator": 200, "admin": 403},
+    ("GET", "/api/v1/audit"): _ANON | _STAFF_ONLY | {"coordinator": 403, "admin": 200},
+    ("POST", "/api/v1/users/{user_id}/password-reset"): _ANON
+    | _STAFF_ONLY
+    | {"coordinator": 403, "admin": 202},
 }
 
 
@@ -266,8 +280,48 @@ PAGE_MATRIX: dict[tuple[str, str, str], int] = {
             ("coordinator", 200),
         )
     },
+    ("/mentor/pairings/{pairing_id}/contacts", "anonymous", "own"): 303,
+    ("/mentor/pairings/{pairing_id}/contacts", "coordinator", "own"): 403,
+    ("/mentor/pairings/{pairing_id}/contacts", "mentor", "own"): 200,
+    ("/mentor/pairings/{pairing_id}/contacts", "mentor", "other"): 404,
+    ("/mentor/pairings/{pairing_id}/contacts", "mentor", "missing"): 404,
+    ("/coordinator/pairings/{pairing_id}/contacts", "anonymous", "own"): 303,
+    ("/coordinator/pairings/{pairing_id}/contacts", "newcomer", "own"): 303,
+    ("/coordinator/pairings/{pairing_id}/contacts", "mentor", "own"): 403,
+    ("/coordinator/pairings/{pairing_id}/contacts", "coordinator", "own"): 200,
+    ("/coordinator/pairings/{pairing_id}/contacts", "coordinator", "missing"): 404,
     # A program's public intake: the same form for everyone, signed in or not.
     **{("/p/{slug}/", role, "own"): 200 for role in ROLES},
+    # A record's trail: its program's coordinators (another program's: test_program_access).
+    **{
+        (trail, role, "own"): status
+        for trail in (
+            "/coordinator/newcomers/{newcomer_id}/trail",
+            "/coordinator/mentors/{mentor_id}/trail",
+            "/coordinator/pairings/{pairing_id}/trail",
+        )
+        for role, status in (
+            ("anonymous", 303),
+            ("newcomer", 303),
+            ("mentor", 403),
+            ("admin", 303),  # to the admin's own pages, where the whole trail is searched
+            ("coordinator", 200),
+        )
+    },
+    ("/coordinator/newcomers/{newcomer_id}/trail", "coordinator", "missing"): 404,
+    ("/coordinator/pairings/{pairing_id}/trail", "coordinator", "missing"): 404,
+    # The whole trail and its export: admins only.
+    **{
+        (path, role, "own"): status
+        for path in ("/admin/audit", "/admin/audit/export")
+        for role, status in (
+            ("anonymous", 303),
+            ("newcomer", 303),
+            ("mentor", 403),
+            ("coordinator", 403),
+            ("admin", 200),
+        )
+    },
 }
 
 
@@ -280,7 +334,11 @@ def test_page_matrix(client: TestClient, db: Session) -> None:
     answers: dict[tuple[str, str, str], httpx.Response] = {}
     for (path, role, whose), expected in PAGE_MATRIX.items():
         ids = {"own": cast.own[role], "other": cast.other[role], "missing": {}}[whose]
-        url = path.format(pairing_id=ids.get("pairing_id", MISSING_ID), slug="main")
+        url = path.format(
+            **{name: ids.get(name, MISSING_ID) for name in ("newcomer_id", "mentor_id")},
+            pairing_id=ids.get("pairing_id", MISSING_ID),
+            slug="main",
+        )
         token = cast.headers[role].get("Authorization", "").removeprefix("Bearer ")
         client.cookies.clear()
         if token:
@@ -291,9 +349,9 @@ def test_page_matrix(client: TestClient, db: Session) -> None:
         assert response.status_code == expected, (path, role, whose, response.text)
         assert_nothing_hidden_leaks(role, response, cast)
     # Another mentor's pairing answers exactly like a missing one.
-    other = answers["/mentor/pairings/{pairing_id}", "mentor", "other"]
-    missing = answers["/mentor/pairings/{pairing_id}", "mentor", "missing"]
-    assert _without_csrf(other.text) == _without_csrf(missing.text)
+    for page in ("/mentor/pairings/{pairing_id}", "/mentor/pairings/{pairing_id}/contacts"):
+        other, missing = answers[page, "mentor", "other"], answers[page, "mentor", "missing"]
+        assert _without_csrf(other.text) == _without_csrf(missing.text), page
     client.cookies.clear()
 
 
@@ -319,6 +377,18 @@ FORM_MATRIX: dict[tuple[str, str], int] = {
     ("/coordinator/spreadsheets/import", "mentor"): 403,
     ("/coordinator/spreadsheets/import", "admin"): 403,
     ("/coordinator/spreadsheets/import", "coordinator"): 422,  # no file chosen
+    # Sending a reset link to an account (another coordinator's): admins only.
+    ("/admin/users/{user_id}/reset", "anonymous"): 303,
+    ("/admin/users/{user_id}/reset", "newcomer"): 303,
+    ("/admin/users/{user_id}/reset", "mentor"): 403,
+    ("/admin/users/{user_id}/reset", "coordinator"): 403,
+    ("/admin/users/{user_id}/reset", "admin"): 303,  # sent; back to the accounts page
+    # The pairing is another mentor's: the cast's mentor gets the missing pairing's 404.
+    ("/mentor/pairings/{pairing_id}/contacts", "anonymous"): 303,
+    ("/mentor/pairings/{pairing_id}/contacts", "newcomer"): 303,
+    ("/mentor/pairings/{pairing_id}/contacts", "mentor"): 404,
+    ("/mentor/pairings/{pairing_id}/contacts", "coordinator"): 403,
+    ("/mentor/pairings/{pairing_id}/contacts", "admin"): 403,
 }
 
 
@@ -336,10 +406,11 @@ def test_form_matrix(app: FastAPI, client: TestClient, db: Session) -> None:
         if bearer_token:
             cookie = NEWCOMER_COOKIE if role == "newcomer" else STAFF_COOKIE
             client.cookies.set(cookie, bearer_token)
-        url = path.format(pairing_id=theirs.id)
+        url = path.format(pairing_id=theirs.id, user_id=cast.other["admin"]["user_id"])
         response = client.post(url, data={csrf.FIELD: token}, follow_redirects=False)
         assert response.status_code == expected, (path, role, response.text[:300])
         assert_nothing_hidden_leaks(role, response, cast)
     db.refresh(theirs)
     assert theirs.status is PairingStatus.active
+    assert db.scalar(select(func.count()).select_from(Contact)) == 0
     client.cookies.clear()

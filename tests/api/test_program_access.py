@@ -10,6 +10,7 @@ before), and no list, count or page of A's shows B's people. Both back ends.
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 
 import httpx
@@ -19,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mentormatch.accounts.models import Role
+from mentormatch.aftercare.models import Contact
 from mentormatch.audit.models import AuditEvent
 from mentormatch.mentors.models import Mentor
 from mentormatch.newcomers.models import Newcomer
@@ -40,6 +42,7 @@ B_NEWCOMER = "Bq-newcomer-9c1e"
 B_MENTOR = "Bq-mentor-9c1e"
 B_HOPES = "bq-hopes-marker-9c1e"
 B_COORDINATOR = "bq-coordinator-9c1e@example.org"  # alerted about B's urgent request
+B_CONTACT_NOTE = "bq-contact-note-9c1e"  # a mentor's note on B's pairing
 
 
 def _program_b(client: TestClient, db: Session) -> dict[str, Any]:
@@ -68,6 +71,8 @@ def _program_b(client: TestClient, db: Session) -> dict[str, Any]:
     db.flush()
     db.add(UrgentContact(newcomer_id=newcomer, coordinator_id=coordinator_b.id,
                          outcome="no_answer", handled=False, note="B's note"))  # fmt: skip
+    db.add(Contact(pairing_id=pairing.id, program_id=program.id, contacted_on=date(2026, 12, 1),
+                   mode="phone", minutes=30, note=B_CONTACT_NOTE))  # fmt: skip
     db.commit()
     return {
         "program": program.id,
@@ -97,6 +102,7 @@ def _state_of_b(db: Session, b: dict[str, Any]) -> tuple[Any, ...]:
         (mentor.version, mentor.capacity, mentor.paused, mentor.active),
         (pairing.status, pairing.updated_at),
         tuple(contacts),
+        tuple(db.scalars(select(Contact.id).where(Contact.pairing_id == ids["pairing_id"]))),
         db.scalar(select(Pairing.id).where(Pairing.newcomer_id == ids["newcomer_id"]).limit(2)),
     )
 
@@ -197,7 +203,7 @@ LIST_ROUTES = [
 
 
 def _markers_of_b(b: dict[str, Any]) -> tuple[str, ...]:
-    return (B_NEWCOMER, B_MENTOR, B_HOPES, B_COORDINATOR, b["reference"])
+    return (B_NEWCOMER, B_MENTOR, B_HOPES, B_COORDINATOR, B_CONTACT_NOTE, b["reference"])
 
 
 def test_no_list_of_a_shows_bs_people(client: TestClient, db: Session) -> None:
@@ -272,6 +278,32 @@ def test_a_coordinator_of_both_programs_sees_which_program_each_belongs_to(
     # A coordinator of one program is not told about programs at all.
     cast.headers["coordinator"] = b["coordinator"]
     assert "Other program" not in _page(client, cast, "/coordinator").text
+    client.cookies.clear()
+
+
+TRAILS = (
+    "/coordinator/newcomers/{newcomer_id}/trail",
+    "/coordinator/mentors/{mentor_id}/trail",
+    "/coordinator/pairings/{pairing_id}/trail",
+)
+
+
+def test_a_records_trail_is_for_the_coordinators_of_its_program(
+    client: TestClient, db: Session
+) -> None:
+    cast = make_cast(client, db)
+    b = _program_b(client, db)
+    for path in TRAILS:
+        other = _page(client, cast, path.format(**b["ids"]))
+        missing = _page(client, cast, path.format(**dict.fromkeys(b["ids"], MISSING_ID)))
+        assert other.status_code == missing.status_code == 404, path
+        assert _without_csrf(other.text) == _without_csrf(missing.text), path
+    assert _reads_of_b(db, _a_coordinator_id(db, cast), b) == []  # not even the trail's view
+    cast.headers["coordinator"] = b["coordinator"]
+    for path in TRAILS:
+        own = _page(client, cast, path.format(**b["ids"]))
+        assert own.status_code == 200, path
+        assert "You</td>" in own.text and "viewed this trail" in own.text, path
     client.cookies.clear()
 
 

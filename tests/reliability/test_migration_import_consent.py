@@ -20,7 +20,7 @@ from tests.db import BACKENDS, throwaway_database
 from tests.reliability.test_migration_programs import POOL, _arrange, _counts, _insert
 
 OLDER = "20261203_urgent_contacts"  # where `_arrange` fills every table
-BEFORE = "20261203_programs"
+BEFORE = "20261204_audit_index"
 REVISION = "20261204_import_consent"
 NOW = datetime(2026, 12, 4, tzinfo=UTC)
 

@@ -8,6 +8,8 @@ from fastapi.staticfiles import StaticFiles
 from mentormatch.web import (
     account,
     admin,
+    admin_audit,
+    contacts,
     coordinator,
     dashboard,
     exports,
@@ -19,6 +21,7 @@ from mentormatch.web import (
     program_settings,
     programs,
     staff,
+    trail,
     urgent,
 )
 from mentormatch.web.core import STATIC_DIR
@@ -30,12 +33,15 @@ for _pages in (
     staff.router,
     account.router,
     admin.router,
+    admin_audit.router,
     programs.router,
     program_settings.router,
     coordinator.router,
     dashboard.router,
     pairing_pages.router,
     urgent.router,
+    trail.router,
+    contacts.router,
     mentor.router,
     exports.router,
     imports.router,

@@ -81,6 +81,13 @@ def weekly_outcomes(
     return labels, series
 
 
+def _attention(session: Session, actor: Principal) -> dict[str, int]:
+    """The 'needs action' count, split: requests to follow up, and quiet pairings."""
+    counts = attention.tab_counts(session, actor)
+    quiet = counts[attention.QUIET]
+    return {"needs_action": counts[attention.NEEDS_ACTION] - quiet, "quiet": quiet}
+
+
 @router.get("/dashboard")
 def dashboard(request: Request, me: CoordinatorPage, session: SessionDep, now: NowDep) -> Response:
     """Waiting time, mentor load against capacity, and pairings per week by outcome."""
@@ -116,7 +123,7 @@ def dashboard(request: Request, me: CoordinatorPage, session: SessionDep, now: N
             "series": series,
             "total_waiting": sum(waiting),
             "needs_new_mentor": len(attention.needing_new_mentor(session, me)),
-            "needs_action": attention.tab_counts(session, me)[attention.NEEDS_ACTION],
+            **_attention(session, me),
             "free_slots": int(capacity.remaining(session, [m.id for m in active]).sum()),
             **urgent.open_context(session, actor=me, now=now),
         },

@@ -2,7 +2,7 @@
 uploads kept between preview and import
 
 Revision ID: 20261204_import_consent
-Revises: 20261203_programs
+Revises: 20261204_audit_index
 Create Date: 2026-12-04 00:00:00
 
 A consent gains who entered it on the person's behalf (an account id) and from which
@@ -21,7 +21,7 @@ from alembic import op
 import mentormatch.db
 
 revision: str = "20261204_import_consent"
-down_revision: str | None = "20261203_programs"
+down_revision: str | None = "20261204_audit_index"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

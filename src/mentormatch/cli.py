@@ -18,9 +18,10 @@ from mentormatch import migrate
 from mentormatch.accounts import service as accounts
 from mentormatch.accounts.models import Role
 from mentormatch.accounts.schemas import UserCreate
+from mentormatch.aftercare import demo as demo_life
 from mentormatch.cli_checks import fail, require_database
 from mentormatch.config import get_settings
-from mentormatch.db import make_engine, make_sessionmaker
+from mentormatch.db import make_engine, make_sessionmaker, utcnow
 from mentormatch.errors import MentorMatchError
 from mentormatch.matching import evaluation
 from mentormatch.pairings.cli import app as pairings_app
@@ -144,6 +145,8 @@ def demo(
         else:
             counts = demo_data.seed_demo(session, min_age=settings.min_age)
             typer.echo(f"seeded {counts['mentors']} mentors and {counts['newcomers']} newcomers")
+            paired = demo_life.seed(session, settings=settings, now=utcnow())
+            typer.echo(f"paired {paired}: contacts logged on some, others gone quiet")
         programs = demo_data.sign_ins(session)
     site = f"http://{host}:{port}"
     lines = [

@@ -20,6 +20,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from mentormatch import __version__, api_docs, migrate, openapi, vocabulary
 from mentormatch.accounts.dependencies import Public
 from mentormatch.accounts.router import router as accounts_router
+from mentormatch.aftercare.router import router as aftercare_router
 from mentormatch.audit.service import ReadAudit
 from mentormatch.config import Settings, get_settings
 from mentormatch.db import make_engine, make_sessionmaker, utcnow
@@ -146,6 +147,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         mentors_router,
         matching_router,
         pairings_router,
+        aftercare_router,
         programs_router,
         web_router,
     ):

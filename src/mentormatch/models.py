@@ -1,6 +1,7 @@
 """Every table, imported in one place so Alembic and the tests see the whole schema."""
 
 from mentormatch.accounts.models import AccountToken, AuthSession, User
+from mentormatch.aftercare.models import Contact
 from mentormatch.audit.models import AuditEvent
 from mentormatch.db import Base
 from mentormatch.mentors.models import Mentor, MentorPool
@@ -17,6 +18,7 @@ __all__ = [
     "AuditEvent",
     "AuthSession",
     "Consent",
+    "Contact",
     "DoNotPair",
     "Mentor",
     "MentorPool",

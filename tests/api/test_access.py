@@ -15,9 +15,11 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from mentormatch.accounts.dependencies import role_rules
+from mentormatch.aftercare.models import Contact
 from mentormatch.config import Settings
 from mentormatch.db import utcnow
 from mentormatch.main import create_app
@@ -135,6 +137,14 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "/api/v1/programs/{program_id}/settings"): _ANON
     | _STAFF_ONLY
     | {"coordinator": 200, "admin": 200},
+    # The cast's mentor was asked but has not accepted: contacts are for active pairings
+    # (409), and the mentor's own route rules (404 until asked) are in tests/pairings.
+    ("POST", "/api/v1/pairings/{pairing_id}/contacts"): _ANON
+    | {"newcomer": 403, "coordinator": 403, "admin": 403},
+    ("GET", "/api/v1/pairings/{pairing_id}/contacts"): _ANON
+    | {"newcomer": 403, "coordinator": 200, "admin": 403},
+    ("GET", "/api/v1/newcomers/me/rhythm"): _ANON
+    | {"newcomer": 200, "mentor": 403, "coordinator": 403, "admin": 403},
     ("PATCH", "/api/v1/programs/{program_id}/settings"): _ANON
     | _STAFF_ONLY
     | {"coordinator": 403, "admin": 200},
@@ -250,6 +260,16 @@ PAGE_MATRIX: dict[tuple[str, str, str], int] = {
     ("/mentor/pairings/{pairing_id}", "mentor", "own"): 200,
     ("/mentor/pairings/{pairing_id}", "mentor", "other"): 404,
     ("/mentor/pairings/{pairing_id}", "mentor", "missing"): 404,
+    ("/mentor/pairings/{pairing_id}/contacts", "anonymous", "own"): 303,
+    ("/mentor/pairings/{pairing_id}/contacts", "coordinator", "own"): 403,
+    ("/mentor/pairings/{pairing_id}/contacts", "mentor", "own"): 200,
+    ("/mentor/pairings/{pairing_id}/contacts", "mentor", "other"): 404,
+    ("/mentor/pairings/{pairing_id}/contacts", "mentor", "missing"): 404,
+    ("/coordinator/pairings/{pairing_id}/contacts", "anonymous", "own"): 303,
+    ("/coordinator/pairings/{pairing_id}/contacts", "newcomer", "own"): 303,
+    ("/coordinator/pairings/{pairing_id}/contacts", "mentor", "own"): 403,
+    ("/coordinator/pairings/{pairing_id}/contacts", "coordinator", "own"): 200,
+    ("/coordinator/pairings/{pairing_id}/contacts", "coordinator", "missing"): 404,
     # A program's public intake: the same form for everyone, signed in or not.
     **{("/p/{slug}/", role, "own"): 200 for role in ROLES},
 }
@@ -275,9 +295,9 @@ def test_page_matrix(client: TestClient, db: Session) -> None:
         assert response.status_code == expected, (path, role, whose, response.text)
         assert_nothing_hidden_leaks(role, response, cast)
     # Another mentor's pairing answers exactly like a missing one.
-    other = answers["/mentor/pairings/{pairing_id}", "mentor", "other"]
-    missing = answers["/mentor/pairings/{pairing_id}", "mentor", "missing"]
-    assert _without_csrf(other.text) == _without_csrf(missing.text)
+    for page in ("/mentor/pairings/{pairing_id}", "/mentor/pairings/{pairing_id}/contacts"):
+        other, missing = answers[page, "mentor", "other"], answers[page, "mentor", "missing"]
+        assert _without_csrf(other.text) == _without_csrf(missing.text), page
     client.cookies.clear()
 
 
@@ -294,6 +314,12 @@ FORM_MATRIX: dict[tuple[str, str], int] = {
     ("/coordinator/pairings/{pairing_id}/end", "mentor"): 403,
     ("/coordinator/pairings/{pairing_id}/end", "admin"): 403,
     ("/coordinator/pairings/{pairing_id}/end", "coordinator"): 422,
+    # The pairing is another mentor's: the cast's mentor gets the missing pairing's 404.
+    ("/mentor/pairings/{pairing_id}/contacts", "anonymous"): 303,
+    ("/mentor/pairings/{pairing_id}/contacts", "newcomer"): 303,
+    ("/mentor/pairings/{pairing_id}/contacts", "mentor"): 404,
+    ("/mentor/pairings/{pairing_id}/contacts", "coordinator"): 403,
+    ("/mentor/pairings/{pairing_id}/contacts", "admin"): 403,
 }
 
 
@@ -317,4 +343,5 @@ def test_form_matrix(app: FastAPI, client: TestClient, db: Session) -> None:
         assert_nothing_hidden_leaks(role, response, cast)
     db.refresh(theirs)
     assert theirs.status is PairingStatus.active
+    assert db.scalar(select(func.count()).select_from(Contact)) == 0
     client.cookies.clear()

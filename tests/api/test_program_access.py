@@ -10,6 +10,7 @@ before), and no list, count or page of A's shows B's people. Both back ends.
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
@@ -20,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mentormatch.accounts.models import Role
+from mentormatch.aftercare.models import Contact
 from mentormatch.audit.models import AuditEvent
 from mentormatch.mentors.models import Mentor
 from mentormatch.newcomers.models import Newcomer
@@ -41,6 +43,7 @@ B_NEWCOMER = "Bq-newcomer-9c1e"
 B_MENTOR = "Bq-mentor-9c1e"
 B_HOPES = "bq-hopes-marker-9c1e"
 B_COORDINATOR = "bq-coordinator-9c1e@example.org"  # alerted about B's urgent request
+B_CONTACT_NOTE = "bq-contact-note-9c1e"  # a mentor's note on B's pairing
 
 
 def _program_b(client: TestClient, db: Session) -> dict[str, Any]:
@@ -69,6 +72,8 @@ def _program_b(client: TestClient, db: Session) -> dict[str, Any]:
     db.flush()
     db.add(UrgentContact(newcomer_id=newcomer, coordinator_id=coordinator_b.id,
                          outcome="no_answer", handled=False, note="B's note"))  # fmt: skip
+    db.add(Contact(pairing_id=pairing.id, program_id=program.id, contacted_on=date(2026, 12, 1),
+                   mode="phone", minutes=30, note=B_CONTACT_NOTE))  # fmt: skip
     db.commit()
     return {
         "program": program.id,
@@ -98,6 +103,7 @@ def _state_of_b(db: Session, b: dict[str, Any]) -> tuple[Any, ...]:
         (mentor.version, mentor.capacity, mentor.paused, mentor.active),
         (pairing.status, pairing.updated_at),
         tuple(contacts),
+        tuple(db.scalars(select(Contact.id).where(Contact.pairing_id == ids["pairing_id"]))),
         db.scalar(select(Pairing.id).where(Pairing.newcomer_id == ids["newcomer_id"]).limit(2)),
     )
 
@@ -198,7 +204,7 @@ LIST_ROUTES = [
 
 
 def _markers_of_b(b: dict[str, Any]) -> tuple[str, ...]:
-    return (B_NEWCOMER, B_MENTOR, B_HOPES, B_COORDINATOR, b["reference"])
+    return (B_NEWCOMER, B_MENTOR, B_HOPES, B_COORDINATOR, B_CONTACT_NOTE, b["reference"])
 
 
 def test_no_list_of_a_shows_bs_people(client: TestClient, db: Session) -> None:

@@ -167,7 +167,8 @@ def _arrange(client: TestClient, db: Session, cast: Any) -> list[str]:
     """A waiting urgent newcomer the own mentor suits (approve and contacted forms), a
     proposal (decide form), the request the mentor was asked, due in three days (accept and
     decline forms), a password reset link in the outbox (the set-password form), and an
-    active pairing whose newcomer's page (returned, to be opened too) has the end form, a
+    active pairing whose newcomer's page (returned, to be opened too) has the end form and
+    whose mentor's page (returned too) has the contact form, a
     program without coordinators (its page has the form adding one), and the default
     program's own intake address (its forms post there; no id addresses it)."""
     asked = db.get_one(Pairing, cast.own["mentor"]["pairing_id"])
@@ -207,6 +208,7 @@ def _arrange(client: TestClient, db: Session, cast: Any) -> list[str]:
         newcomer_id=paired_id,
         mentor_id=mentor_id,
         status=PairingStatus.active,
+        expires_at=utcnow(),  # set when the mentor was asked: the mentor's page shows it
     )
     db.add(paired)
     db.flush()
@@ -216,6 +218,7 @@ def _arrange(client: TestClient, db: Session, cast: Any) -> list[str]:
     # A program without coordinators: its page offers the form adding one.
     return [
         f"/coordinator/newcomers/{paired_id}",
+        f"/mentor/pairings/{paired.id}",  # the mentor's contact form
         f"/admin/programs/{cast.other['admin']['program_id']}",
         "/p/main/",  # a program's own intake
     ]

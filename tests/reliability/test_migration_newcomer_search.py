@@ -25,7 +25,7 @@ from tests.reliability.test_minimal_intake_migration import NOW
 from tests.reliability.test_minimal_intake_migration import newcomers as _before_references
 from tests.reliability.test_minimal_intake_migration import row as _row
 
-BEFORE = "20261203_programs"
+BEFORE = "20261204_quiet"
 REVISION = "20261204_newcomer_search"
 KEYS = {"name_key", "email_key", "phone_key"}
 newcomers = sa.table(

@@ -18,7 +18,9 @@ from mentormatch.newcomers.schemas import Access
 from mentormatch.pairings.models import Pairing
 
 # Audit actions that only read; every other action changed something.
-READ_ACTIONS = frozenset({"read", "list", "search", "export", "suggest", "explain", "accesses"})
+READ_ACTIONS = frozenset(
+    {"read", "list", "search", "export", "suggest", "explain", "accesses", "contacts"}
+)
 
 # What each role is called on the newcomer's own page.
 ROLE_LABELS = {
@@ -52,6 +54,10 @@ ACTION_LABELS = {
     ("pairing", "pairing_expired"): "let the request expire unanswered",
     ("pairing", "pairing_withdrawn"): "withdrew a pairing",
     ("pairing", "pairing_ended"): "ended a pairing",
+    ("pairing", "contact_logged"): "noted a day you and your mentor were in touch",
+    ("pairing", "contacts"): "looked at the days you and your mentor were in touch",
+    ("pairing", "quiet_reminder"): "reminded your mentor to keep in touch",
+    ("pairing", "quiet_escalation"): "asked a coordinator to check in on your pairing",
 }
 
 

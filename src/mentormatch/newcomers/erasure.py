@@ -35,6 +35,7 @@ NEUTRAL_ACTIONS = frozenset(
         "update",
         "export",
         "accesses",
+        "contacts",
         "suggest",
         "explain",
         "withdraw",

@@ -8,6 +8,7 @@ from fastapi.staticfiles import StaticFiles
 from mentormatch.web import (
     account,
     admin,
+    contacts,
     coordinator,
     dashboard,
     intake,
@@ -34,6 +35,7 @@ for _pages in (
     dashboard.router,
     pairing_pages.router,
     urgent.router,
+    contacts.router,
     mentor.router,
 ):
     router.include_router(_pages)

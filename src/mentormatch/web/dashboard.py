@@ -110,6 +110,13 @@ def mentor_loads(session: Session, actor: Principal) -> tuple[list[Any], int, in
     return list(busiest), int(count), int(free)
 
 
+def _attention(session: Session, actor: Principal) -> dict[str, int]:
+    """The 'needs action' count, split: requests to follow up, and quiet pairings."""
+    counts = attention.tab_counts(session, actor)
+    quiet = counts[attention.QUIET]
+    return {"needs_action": counts[attention.NEEDS_ACTION] - quiet, "quiet": quiet}
+
+
 @router.get("/dashboard")
 def dashboard(request: Request, me: CoordinatorPage, session: SessionDep, now: NowDep) -> Response:
     """Waiting time, mentor load against capacity, and pairings per week by outcome."""
@@ -144,7 +151,7 @@ def dashboard(request: Request, me: CoordinatorPage, session: SessionDep, now: N
             "series": series,
             "total_waiting": sum(waiting),
             "needs_new_mentor": len(attention.needing_new_mentor(session, me)),
-            "needs_action": attention.tab_counts(session, me)[attention.NEEDS_ACTION],
+            **_attention(session, me),
             "free_slots": free_slots,
             **urgent.open_context(session, actor=me, now=now),
         },

@@ -14,7 +14,7 @@ from mentormatch.mentors.schemas import MentorSelfUpdate
 from mentormatch.pairings import queries, requests, views
 from mentormatch.pairings.models import PairingStatus
 from mentormatch.pairings.schemas import DeclineReason
-from mentormatch.web import forms
+from mentormatch.web import forms, life
 from mentormatch.web.core import FormDep, MentorPage, WebRoute, redirect, render
 
 router = APIRouter(prefix="/mentor", route_class=WebRoute, include_in_schema=False)
@@ -72,7 +72,11 @@ def pairing_page(
     return render(
         request,
         "mentor/pairing.html",
-        {"view": views.for_mentor(session, pairing=pairing), "decline_reasons": DECLINE_REASONS},
+        {
+            "view": views.for_mentor(session, pairing=pairing),
+            "decline_reasons": DECLINE_REASONS,
+            **life.mentor_context(request, session, pairing),
+        },
     )
 
 

@@ -21,7 +21,7 @@ from mentormatch.newcomers.models import Newcomer, NewcomerStatus
 from mentormatch.newcomers.router import export_own
 from mentormatch.newcomers.schemas import NewcomerUpdate
 from mentormatch.pairings import queries
-from mentormatch.web import forms
+from mentormatch.web import forms, life
 from mentormatch.web.core import (
     NEWCOMER_COOKIE,
     FormDep,
@@ -168,6 +168,7 @@ def status(
             "first_shown": (number - 1) * ACCESSES_PER_PAGE + 1,
             "role_labels": accounting.ROLE_LABELS,
             **service.crisis_payload(rules),
+            **life.newcomer_context(request, session, me),
         },
     )
 

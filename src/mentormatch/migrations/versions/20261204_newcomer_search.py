@@ -1,7 +1,7 @@
 """newcomer search: stored search keys for the queue's search, each with its index
 
 Revision ID: 20261204_newcomer_search
-Revises: 20261203_programs
+Revises: 20261204_quiet
 Create Date: 2026-12-04 00:00:00
 
 `newcomers.name_key`, `email_key` and `phone_key` hold the first name, email and phone as
@@ -19,7 +19,7 @@ from alembic import op
 from mentormatch.newcomers import keys
 
 revision: str = "20261204_newcomer_search"
-down_revision: str | None = "20261203_programs"
+down_revision: str | None = "20261204_quiet"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

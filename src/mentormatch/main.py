@@ -21,6 +21,7 @@ from mentormatch import __version__, api_docs, migrate, openapi, vocabulary
 from mentormatch.accounts.dependencies import Public
 from mentormatch.accounts.router import router as accounts_router
 from mentormatch.aftercare.router import router as aftercare_router
+from mentormatch.audit.router import router as audit_router
 from mentormatch.audit.service import ReadAudit
 from mentormatch.config import Settings, get_settings
 from mentormatch.db import make_engine, make_sessionmaker, utcnow
@@ -149,6 +150,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         pairings_router,
         aftercare_router,
         programs_router,
+        audit_router,
         web_router,
     ):
         app.include_router(router)

@@ -152,6 +152,10 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "/api/v1/programs/{program_id}/settings/changes"): _ANON
     | _STAFF_ONLY
     | {"coordinator": 403, "admin": 200},
+    ("GET", "/api/v1/audit"): _ANON | _STAFF_ONLY | {"coordinator": 403, "admin": 200},
+    ("POST", "/api/v1/users/{user_id}/password-reset"): _ANON
+    | _STAFF_ONLY
+    | {"coordinator": 403, "admin": 202},
 }
 
 
@@ -286,6 +290,36 @@ PAGE_MATRIX: dict[tuple[str, str, str], int] = {
             ("coordinator", "missing", 404),
         )
     },
+    # A record's trail: its program's coordinators (another program's: test_program_access).
+    **{
+        (trail, role, "own"): status
+        for trail in (
+            "/coordinator/newcomers/{newcomer_id}/trail",
+            "/coordinator/mentors/{mentor_id}/trail",
+            "/coordinator/pairings/{pairing_id}/trail",
+        )
+        for role, status in (
+            ("anonymous", 303),
+            ("newcomer", 303),
+            ("mentor", 403),
+            ("admin", 303),  # to the admin's own pages, where the whole trail is searched
+            ("coordinator", 200),
+        )
+    },
+    ("/coordinator/newcomers/{newcomer_id}/trail", "coordinator", "missing"): 404,
+    ("/coordinator/pairings/{pairing_id}/trail", "coordinator", "missing"): 404,
+    # The whole trail and its export: admins only.
+    **{
+        (path, role, "own"): status
+        for path in ("/admin/audit", "/admin/audit/export")
+        for role, status in (
+            ("anonymous", 303),
+            ("newcomer", 303),
+            ("mentor", 403),
+            ("coordinator", 403),
+            ("admin", 200),
+        )
+    },
 }
 
 
@@ -299,8 +333,8 @@ def test_page_matrix(client: TestClient, db: Session) -> None:
     for (path, role, whose), expected in PAGE_MATRIX.items():
         ids = {"own": cast.own[role], "other": cast.other[role], "missing": {}}[whose]
         url = path.format(
+            **{name: ids.get(name, MISSING_ID) for name in ("newcomer_id", "mentor_id")},
             pairing_id=ids.get("pairing_id", MISSING_ID),
-            mentor_id=ids.get("mentor_id", MISSING_ID),
             slug="main",
         )
         token = cast.headers[role].get("Authorization", "").removeprefix("Bearer ")
@@ -343,6 +377,12 @@ FORM_MATRIX: dict[tuple[str, str], int] = {
             ("coordinator", 422),
         )
     },
+    # Sending a reset link to an account (another coordinator's): admins only.
+    ("/admin/users/{user_id}/reset", "anonymous"): 303,
+    ("/admin/users/{user_id}/reset", "newcomer"): 303,
+    ("/admin/users/{user_id}/reset", "mentor"): 403,
+    ("/admin/users/{user_id}/reset", "coordinator"): 403,
+    ("/admin/users/{user_id}/reset", "admin"): 303,  # sent; back to the accounts page
     # The pairing is another mentor's: the cast's mentor gets the missing pairing's 404.
     ("/mentor/pairings/{pairing_id}/contacts", "anonymous"): 303,
     ("/mentor/pairings/{pairing_id}/contacts", "newcomer"): 303,
@@ -366,7 +406,11 @@ def test_form_matrix(app: FastAPI, client: TestClient, db: Session) -> None:
         if bearer_token:
             cookie = NEWCOMER_COOKIE if role == "newcomer" else STAFF_COOKIE
             client.cookies.set(cookie, bearer_token)
-        url = path.format(pairing_id=theirs.id, mentor_id=theirs.mentor_id)
+        url = path.format(
+            pairing_id=theirs.id,
+            mentor_id=theirs.mentor_id,
+            user_id=cast.other["admin"]["user_id"],
+        )
         response = client.post(url, data={csrf.FIELD: token}, follow_redirects=False)
         assert response.status_code == expected, (path, role, response.text[:300])
         assert_nothing_hidden_leaks(role, response, cast)

@@ -325,3 +325,29 @@ def test_a_coordinator_of_both_programs_sees_which_program_each_belongs_to(
     cast.headers["coordinator"] = b["coordinator"]
     assert "Other program" not in _page(client, cast, "/coordinator").text
     client.cookies.clear()
+
+
+TRAILS = (
+    "/coordinator/newcomers/{newcomer_id}/trail",
+    "/coordinator/mentors/{mentor_id}/trail",
+    "/coordinator/pairings/{pairing_id}/trail",
+)
+
+
+def test_a_records_trail_is_for_the_coordinators_of_its_program(
+    client: TestClient, db: Session
+) -> None:
+    cast = make_cast(client, db)
+    b = _program_b(client, db)
+    for path in TRAILS:
+        other = _page(client, cast, path.format(**b["ids"]))
+        missing = _page(client, cast, path.format(**dict.fromkeys(b["ids"], MISSING_ID)))
+        assert other.status_code == missing.status_code == 404, path
+        assert _without_csrf(other.text) == _without_csrf(missing.text), path
+    assert _reads_of_b(db, _a_coordinator_id(db, cast), b) == []  # not even the trail's view
+    cast.headers["coordinator"] = b["coordinator"]
+    for path in TRAILS:
+        own = _page(client, cast, path.format(**b["ids"]))
+        assert own.status_code == 200, path
+        assert "You</td>" in own.text and "viewed this trail" in own.text, path
+    client.cookies.clear()

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from mentormatch.audit import service as audit
 from mentormatch.audit.models import AuditEvent
 from mentormatch.audit.service import Actor
+from mentormatch.audit.words import TRAIL
 from mentormatch.newcomers import urgent
 from mentormatch.newcomers.models import Newcomer
 from mentormatch.pairings.models import Pairing, PairingStatus
@@ -36,6 +37,7 @@ NEUTRAL_ACTIONS = frozenset(
         "export",
         "accesses",
         "contacts",
+        TRAIL,
         "suggest",
         "explain",
         "withdraw",

@@ -8,6 +8,7 @@ from fastapi.staticfiles import StaticFiles
 from mentormatch.web import (
     account,
     admin,
+    admin_audit,
     contacts,
     coordinator,
     coordinator_mentor_edit,
@@ -20,6 +21,7 @@ from mentormatch.web import (
     program_settings,
     programs,
     staff,
+    trail,
     urgent,
 )
 from mentormatch.web.core import STATIC_DIR
@@ -31,6 +33,7 @@ for _pages in (
     staff.router,
     account.router,
     admin.router,
+    admin_audit.router,
     programs.router,
     program_settings.router,
     coordinator.router,
@@ -39,6 +42,7 @@ for _pages in (
     dashboard.router,
     pairing_pages.router,
     urgent.router,
+    trail.router,
     contacts.router,
     mentor.router,
 ):

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
+from mentormatch.audit import records
 from mentormatch.deps import NowDep, RowId, SessionDep, SettingsDep
 from mentormatch.errors import Invalid, MentorMatchError
 from mentormatch.matching import service as matching
@@ -133,6 +134,7 @@ def _newcomer_page(
             if newcomer.minimal
             else None,
             **urgent.case_context(session, newcomer),
+            "trail": records.recent(session, actor=me, kind="newcomer", record_id=newcomer_id),
             **(extra or {}),
         },
         status_code=status_code,

@@ -109,7 +109,9 @@ class TestSearch:
         before = db.scalar(select(AuditEvent.id).order_by(AuditEvent.id.desc()).limit(1))
         response = client.get("/api/v1/audit", params=params, headers=admin.headers)
         assert response.status_code == 422, response.text
-        assert response.json()["field"] == field
+        body = response.json()  # a rule's refusal names `field`; the schema's, each `loc`
+        named = [body["field"]] if "field" in body else [i["loc"][-1] for i in body["detail"]]
+        assert named == [field]
         newest = db.scalar(select(AuditEvent.id).order_by(AuditEvent.id.desc()).limit(1))
         assert newest == before  # a refused search is not recorded as a search
 

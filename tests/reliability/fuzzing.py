@@ -159,6 +159,31 @@ EXCUSED: tuple[Excuse, ...] = (
         "consent is sent again only to complete a minimal urgent request (stored data)",
     ),
     Excuse(
+        "no account has this email",
+        frozenset({"GET /api/v1/audit"}),
+        "whether an account has the email searched for is stored data",
+    ),
+    Excuse(
+        "the account chosen is a",
+        frozenset({"GET /api/v1/audit"}),
+        "the role searched for compared with the stored role of the account searched for",
+    ),
+    Excuse(
+        "no such action",
+        frozenset({"GET /api/v1/audit"}),
+        "an action is known if listed or ever recorded: stored data (a typo is refused)",
+    ),
+    Excuse(
+        "no such kind of record",
+        frozenset({"GET /api/v1/audit"}),
+        "a kind of record is known if listed or ever recorded: stored data",
+    ),
+    Excuse(
+        "the first day comes after the last day",
+        frozenset({"GET /api/v1/audit"}),
+        "one date compared with another",
+    ),
+    Excuse(
         "this pair breaks a hard rule",
         frozenset({"POST /api/v1/pairings", "POST /api/v1/pairings/{pairing_id}/approve"}),
         "whether two stored profiles may be paired depends on both profiles, not the request",

@@ -308,10 +308,11 @@ class TestResetLink:
         assert response.status_code == 409  # type: ignore[attr-defined]
         assert "enable it before sending a link" in response.text  # type: ignore[attr-defined]
 
-    def test_the_program_settings_are_one_click_from_the_programs_list(
+    def test_the_program_settings_are_reached_from_the_admin_nav(
         self, client: TestClient, db: Session, admin_user: User
     ) -> None:
         sign_in(client, db, admin_user)
         assert 'href="/admin/audit"' in client.get("/admin").text
-        programs = client.get("/admin/programs").text
-        assert f'href="/admin/programs/{DEFAULT_PROGRAM_ID}/settings"' in programs
+        assert f'href="/admin/programs/{DEFAULT_PROGRAM_ID}"' in client.get("/admin/programs").text
+        program = client.get(f"/admin/programs/{DEFAULT_PROGRAM_ID}").text
+        assert f'href="/admin/programs/{DEFAULT_PROGRAM_ID}/settings"' in program

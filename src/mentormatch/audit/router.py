@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from datetime import date
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 from pydantic import AwareDatetime
@@ -11,10 +12,14 @@ from mentormatch.accounts.dependencies import AdminDep
 from mentormatch.audit import search, service, trail, words
 from mentormatch.audit.schemas import AuditEventPublic, AuditPage
 from mentormatch.db import utcnow
-from mentormatch.deps import SessionDep
+from mentormatch.deps import RowId, SessionDep
 from mentormatch.errors import error_responses
 
 router = APIRouter(prefix="/api/v1", tags=["audit"])
+
+# The filters' closed lists, as the schema states them (one definition each: audit.words).
+ActorRole = Literal["admin", "coordinator", "mentor", "newcomer", "system", "anonymous"]
+Outcome = Literal["ok", "denied", "failed", "throttled", "sent", "unknown"]
 
 
 @router.get("/audit", response_model=AuditPage, responses=error_responses(401, 403, 422))
@@ -22,13 +27,13 @@ def search_trail(
     admin: AdminDep,
     session: SessionDep,
     actor: Annotated[str, Query(max_length=254, description="An account's email")] = "",
-    role: Annotated[str, Query(max_length=20, description="The actor's role")] = "",
+    role: Annotated[ActorRole | None, Query(description="The actor's role")] = None,
     action: Annotated[str, Query(max_length=120, description="e.g. read, pairing_ended")] = "",
     object_type: Annotated[str, Query(max_length=40, description="e.g. newcomer")] = "",
-    object_id: Annotated[str, Query(max_length=20, description="The record's id")] = "",
-    outcome: Annotated[str, Query(max_length=20, description="e.g. ok, denied")] = "",
-    since: Annotated[str, Query(max_length=20, description="First day, YYYY-MM-DD (UTC)")] = "",
-    until: Annotated[str, Query(max_length=20, description="Last day, YYYY-MM-DD (UTC)")] = "",
+    object_id: Annotated[RowId | None, Query(description="The record's id")] = None,
+    outcome: Annotated[Outcome | None, Query(description="How it ended")] = None,
+    since: Annotated[date | None, Query(description="First day, YYYY-MM-DD (UTC)")] = None,
+    until: Annotated[date | None, Query(description="Last day, YYYY-MM-DD (UTC)")] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = search.PER_PAGE,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
     as_of: Annotated[
@@ -42,13 +47,13 @@ def search_trail(
     chosen = search.filters(
         session,
         actor=actor,
-        role=role,
+        role=role or "",
         action=action,
         object_type=object_type,
-        object_id=object_id,
-        outcome=outcome,
-        since=since,
-        until=until,
+        object_id=str(object_id or ""),
+        outcome=outcome or "",
+        since=since.isoformat() if since else "",
+        until=until.isoformat() if until else "",
     )
     service.record_read(session, actor=admin, action=words.SEARCH, object_type="audit")
     moment = as_of or utcnow()
@@ -65,3 +70,7 @@ def search_trail(
         for e in rows
     ]
     return AuditPage(items=items, total=total, limit=limit, offset=offset, as_of=moment)
+
+
+assert set(ActorRole.__args__) == set(words.ROLES)  # type: ignore[attr-defined]
+assert set(Outcome.__args__) == set(words.OUTCOMES)  # type: ignore[attr-defined]

@@ -112,6 +112,8 @@ class TestMentorPage:
         pool = seed_pool(client, db)
         signed_in(client, db)
         page = page_of(client, pool["Alex"])
+        assert "<title>Alex (mentor) · MentorMatch</title>" in page
+        assert '<body class="wide">' in page and page.count('id="profile"') == 1
         assert re.search(r'id="load"><strong>2 of 3</strong>', page)
         assert "1 free for new requests" in page
         assert "alex.s@example.org" in page and "SMART Recovery" in page
@@ -201,6 +203,10 @@ class TestMentorPage:
             )
         ).all()
         assert {"read", "update", "mentor_left"} <= set(actions)
+        trail = page_of(client, alex)
+        assert 'id="trail"' in trail and f'href="{LIST}/{alex.id}/trail"' in trail
+        back = client.get(f"{LIST}/{alex.id}/trail").text
+        assert f'href="{LIST}/{alex.id}">Back to the mentor' in back
 
 
 class TestEditForm:

@@ -14,6 +14,7 @@ from starlette.datastructures import FormData
 from starlette.responses import Response
 
 from mentormatch.accounts.principal import Principal
+from mentormatch.audit import records
 from mentormatch.config import Settings
 from mentormatch.deps import RowId, SessionDep, SettingsDep
 from mentormatch.errors import Invalid, MentorMatchError
@@ -189,6 +190,7 @@ def _mentor_page(
             "confirm": confirm,
             "version": version or mentor.version,
             "leaving": LEAVING,
+            "trail": records.recent(session, actor=me, kind="mentor", record_id=mentor_id),
         },
         status_code=status_code,
     )

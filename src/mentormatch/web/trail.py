@@ -23,7 +23,7 @@ router = APIRouter(prefix="/coordinator", route_class=WebRoute, include_in_schem
 # Where each kind of record is shown, and the link's words.
 RECORD_PAGES = {
     "newcomer": ("/coordinator/newcomers/{id}", "Back to the newcomer"),
-    "mentor": ("/coordinator/mentors", "Back to the mentors"),  # until a mentor has a page
+    "mentor": ("/coordinator/mentors/{id}", "Back to the mentor"),
 }
 
 

@@ -121,15 +121,13 @@ def coordinator_log(
         session, actor=me, pairing_id=pairing_id, limit=PER_PAGE, offset=(number - 1) * PER_PAGE
     )
     pages = forms.page_count(number, total, PER_PAGE)
-    newcomer = people.newcomers(session, [pairing.newcomer_id])[pairing.newcomer_id]
-    mentor = people.mentors(session, [pairing.mentor_id])[pairing.mentor_id]
     return render(
         request,
         "coordinator/pairing_contacts.html",
         {
             "pairing": pairing,
-            "newcomer_name": newcomer.first_name,
-            "mentor_name": mentor.first_name,
+            "newcomer": people.newcomers(session, [pairing.newcomer_id])[pairing.newcomer_id],
+            "mentor": people.mentors(session, [pairing.mentor_id])[pairing.mentor_id],
             "rows": rows,
             "total": total,
             "page": number,

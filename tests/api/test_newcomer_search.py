@@ -52,9 +52,9 @@ class TestSearch:
     def test_a_phone_however_it_is_typed(
         self, client: TestClient, coordinator: Actor, make_newcomer
     ) -> None:
-        make_newcomer(first_name="Phoned", phone="+1 (555) 010-7788")
-        make_newcomer(first_name="Other", phone="+1 555 010 2030")
-        for typed in ("555 010 7788", "5550107788", "010-7788", "7788", "+1 555 010 7788"):
+        make_newcomer(first_name="Phoned", phone="+1 (312) 555-0178")
+        make_newcomer(first_name="Other", phone="+1 312 555 0123")
+        for typed in ("312 555 0178", "3125550178", "555-0178", "0178", "+1 312 555 0178"):
             assert names(find(client, coordinator, q=typed)) == ["Phoned"], typed
 
     def test_an_email_from_its_start_in_any_case(

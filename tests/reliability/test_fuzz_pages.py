@@ -32,6 +32,7 @@ from mentormatch.accounts import passwords
 from mentormatch.accounts.models import Role, TokenPurpose, User
 from mentormatch.accounts.principal import Principal
 from mentormatch.db import utcnow
+from mentormatch.mentors.models import Mentor
 from mentormatch.newcomers.models import Newcomer, NewcomerStatus
 from mentormatch.pairings.models import Pairing, PairingStatus
 from mentormatch.pairings.outbox import OutboxMessage
@@ -182,6 +183,9 @@ def _arrange(client: TestClient, db: Session, cast: Any) -> list[str]:
     ).json()
     waiting_id = newcomer_id(db, waiting)
     mentor_id = cast.own["mentor"]["mentor_id"]
+    # Room for the request, the active pairing and the proposal: a full mentor's proposal
+    # would be withdrawn as stale before its page renders the decide form.
+    db.get_one(Mentor, mentor_id).capacity = 3
     db.add(
         Pairing(
             program_id=DEFAULT_PROGRAM_ID,

@@ -143,9 +143,11 @@ def page(
     pairing_id: int | None = None,
     limit: int,
     offset: int,
+    audited: bool = True,
 ) -> tuple[list[CaseNote], int]:
     """A page of a newcomer's notes (or one pairing's), newest first, and their total. The
-    read is audited on the newcomer's record before it is answered."""
+    read is audited on the newcomer's record before it is answered (`audited=False` only
+    where the read is part of one already audited: the newcomer's own page)."""
     if pairing_id is not None:
         pairing = pairing_of(session, actor, pairing_id)
         newcomer_id = pairing.newcomer_id
@@ -157,7 +159,10 @@ def page(
     total = session.scalar(select(func.count()).where(where)) or 0
     query = select(CaseNote).where(where).order_by(CaseNote.written_at.desc(), CaseNote.id.desc())
     rows = list(session.scalars(query.limit(limit).offset(offset)))
-    audit.record_read(session, actor=actor, action=READ, object_type=OBJECT, object_id=newcomer_id)
+    if audited:
+        audit.record_read(
+            session, actor=actor, action=READ, object_type=OBJECT, object_id=newcomer_id
+        )
     return rows, total
 
 

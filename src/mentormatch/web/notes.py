@@ -66,9 +66,15 @@ def _context(
 
 
 def section(session: Session, actor: Principal, newcomer: Newcomer) -> dict[str, Any]:
-    """What the newcomer's page shows of their notes: the newest few, the total, the form."""
+    """What the newcomer's page shows of their notes: the newest few, the total, the form.
+    The page's own read of the newcomer's record covers them: one view, one audit event."""
     rows, total = notes.page(
-        session, actor=actor, newcomer_id=newcomer.id, limit=ON_NEWCOMER_PAGE, offset=0
+        session,
+        actor=actor,
+        newcomer_id=newcomer.id,
+        limit=ON_NEWCOMER_PAGE,
+        offset=0,
+        audited=False,
     )
     return _context(session, newcomer, rows, total)
 

@@ -61,6 +61,7 @@ INTAKE = "POST /api/v1/newcomers"
 FIND = "GET /api/v1/newcomers"  # a coordinator finds the intake by its reference
 NEWCOMER = "/api/v1/newcomers/{newcomer_id}"
 MENTOR = "/api/v1/mentors/{mentor_id}"
+LOOK_UP = frozenset({"reference", "status", "limit", "offset"})  # FIND by reference
 
 
 @dataclass(frozen=True)
@@ -243,6 +244,13 @@ def test_linked_requests_as_each_role(
             self.savepoint = connection.begin_nested()
             app.state.ranker = RankerCache(settings)
             actors.headers = dict(signed_in)
+
+        def before_call(self, case: schemathesis.Case) -> None:
+            # A coordinator looking a record up by its reference narrows by nothing else:
+            # the fuzzer's drawn filters (a language, "waiting 109 days") would hide it.
+            query = case.query or {}
+            if case.operation.label == FIND and isinstance(query.get("reference"), str):
+                case.query = {k: v for k, v in query.items() if k in LOOK_UP}
 
         def get_call_kwargs(self, case: schemathesis.Case) -> dict[str, Any]:
             allowed = roles[case.operation.label]

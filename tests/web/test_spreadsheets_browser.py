@@ -15,9 +15,11 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from mentormatch.accounts.models import User
 from mentormatch.db import make_engine
 from mentormatch.mentors.models import Mentor
 from mentormatch.pairings.models import Pairing
+from mentormatch.programs.models import ProgramCoordinator
 from tests.factories import PASSWORD
 from tests.spreadsheets.sheets import MESSY_HEADER, MESSY_ROWS, fixed_rows, to_csv
 from tests.web.conftest import Live
@@ -52,6 +54,23 @@ def _count(live: Live, model: type) -> int:
     try:
         with Session(engine) as session:
             return session.scalar(select(func.count()).select_from(model)) or 0
+    finally:
+        engine.dispose()
+
+
+def _pairings_seen_by(live: Live, email: str) -> int:
+    """How many pairings the programs this coordinator runs hold (other tests sharing the
+    live server may have paired people in programs of their own)."""
+    engine = make_engine(live.settings.database_url)
+    try:
+        with Session(engine) as session:
+            mine = (
+                select(ProgramCoordinator.program_id)
+                .join(User, User.id == ProgramCoordinator.user_id)
+                .where(User.email == email)
+            )
+            query = select(func.count()).where(Pairing.program_id.in_(mine))
+            return session.scalar(query) or 0
     finally:
         engine.dispose()
 
@@ -105,4 +124,4 @@ def test_coordinator_imports_a_messy_file_fixes_it_and_exports_pairings(
     sheet = book["Pairings"]
     header = [c.value for c in next(sheet.iter_rows(max_row=1))]
     assert header[:3] == ["Reference", "Program", "Status"]
-    assert sheet.max_row - 1 == _count(live_server, Pairing)
+    assert sheet.max_row - 1 == _pairings_seen_by(live_server, live_server.coordinator_email)

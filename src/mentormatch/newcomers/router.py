@@ -59,11 +59,12 @@ INTAKE_LINKS = {
     ),
     "FindAsCoordinator": link(
         "newcomers_list_newcomers",
-        "A coordinator finds the record by its reference",
+        "A coordinator finds the record by its reference, with no other filter",
         parameters={
             "query.reference": "$response.body#/reference",
             "query.status": "$response.body#/status",
             "query.offset": 0,
+            **dict.fromkeys((f"query.{name}" for name in search.FILTERS_BESIDE_STATUS), ""),
         },
     ),
 }

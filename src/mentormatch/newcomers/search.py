@@ -13,7 +13,7 @@ starts with the program (`ix_newcomers_*_key`), on PostgreSQL and SQLite alike.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from typing import Annotated, Any, Literal
 
@@ -74,6 +74,13 @@ class NewcomerFilters:
     meeting_mode: str | None = None
     waited_days: int | None = None
     sort: Sort = "queue"
+
+
+# The filters that narrow the queue beyond its status (a look-up by its reference sends
+# them empty: the OpenAPI link from an intake to finding the record).
+FILTERS_BESIDE_STATUS = tuple(
+    f.name for f in fields(NewcomerFilters) if f.name not in {"status", "sort"}
+)
 
 
 def filters(

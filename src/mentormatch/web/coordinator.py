@@ -45,6 +45,7 @@ assert set(END_REASONS) == set(EndReason.__args__)  # type: ignore[attr-defined]
 
 
 QUEUE_PAGE = 50
+HISTORY_SHOWN = 50  # the newcomer page's pairing history: the latest, and the true total
 
 
 def _listing(chosen: NewcomerFilters) -> dict[str, str]:
@@ -139,14 +140,14 @@ def _newcomer_page(
         explanation = matching.explain(
             session, ranker=ranker, newcomer_id=newcomer_id, mentor_id=why, actor=me
         )
-    history, _ = queries.list_pairings(
+    history, history_total = queries.list_pairings(
         session,
         actor=me,
         settings=settings,
         status=None,
         newcomer_id=newcomer_id,
         mentor_id=None,
-        limit=50,
+        limit=HISTORY_SHOWN,
         offset=0,
     )
     named = people.mentors(
@@ -167,6 +168,7 @@ def _newcomer_page(
             "mentors": people.mentors_of_program(session, newcomer.program_id),
             "named": named,
             "history": history,
+            "history_total": history_total,
             "error": error,
             "notice": notice,
             "can_approve": newcomer.status is NewcomerStatus.waiting and not newcomer.minimal,

@@ -92,12 +92,12 @@ def taking_requests() -> ColumnElement[bool]:
     return and_(Mentor.active.is_(True), Mentor.vetted.is_(True), Mentor.paused.is_(False))
 
 
-def free_places_column() -> ColumnElement[int]:
-    """`free_places` per row of a query over mentors."""
-    return case(
-        (and_(taking_requests(), Mentor.capacity > load_column()), Mentor.capacity - load_column()),
-        else_=0,
-    )
+def free_places_column(load: Any = None) -> ColumnElement[int]:
+    """`free_places` per row of a query over mentors. `load` is their load as SQL: by
+    default `load_column()`; a whole-program figure joins `load_by_mentor()` and passes
+    its (coalesced) count instead."""
+    held = load_column() if load is None else load
+    return case((and_(taking_requests(), Mentor.capacity > held), Mentor.capacity - held), else_=0)
 
 
 def remaining(session: Session, mentor_ids: list[int]) -> np.ndarray:
@@ -127,12 +127,6 @@ def load_by_mentor() -> Subquery:
         .group_by(Pairing.mentor_id)
         .subquery()
     )
-
-
-def free_places_sql(load: Any) -> ColumnElement[int]:
-    """`free_places` as SQL over `Mentor` and its `load`, to add up in the database."""
-    takes = and_(Mentor.active, Mentor.vetted, Mentor.paused.is_(False))
-    return case((and_(takes, Mentor.capacity > load), Mentor.capacity - load), else_=0)
 
 
 def check_room(

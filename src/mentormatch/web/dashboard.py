@@ -112,7 +112,7 @@ def mentor_loads(session: Session, actor: Principal) -> tuple[list[Any], int, in
     ).all()
     count, free = session.execute(
         pool.with_only_columns(
-            func.count(), func.coalesce(func.sum(capacity.free_places_sql(load)), 0)
+            func.count(), func.coalesce(func.sum(capacity.free_places_column(load)), 0)
         )
     ).one()
     return list(busiest), int(count), int(free)

@@ -39,12 +39,19 @@ def _ask(phone: Page, live: Live, name: str) -> str:
 
 
 def _paired(live: Live, newcomer: str, mentor: str, days_ago: int) -> tuple[int, int]:
-    """The newcomer paired with the mentor, accepted `days_ago` days ago: (pairing, newcomer)."""
+    """The newcomer paired with the mentor, accepted `days_ago` days ago: (pairing, newcomer).
+    Other journeys share the live server and may use the same first names: the newcomer is
+    the newest of that name (the one just asked), the mentor the first (the seeded one)."""
     engine = make_engine(live.settings.database_url)
     try:
         with Session(engine) as session:
-            person = session.scalars(select(Newcomer).where(Newcomer.first_name == newcomer)).one()
-            who = session.scalars(select(Mentor).where(Mentor.first_name == mentor)).one()
+            person = session.scalars(
+                select(Newcomer).where(Newcomer.first_name == newcomer).order_by(Newcomer.id.desc())
+            ).first()
+            who = session.scalars(
+                select(Mentor).where(Mentor.first_name == mentor).order_by(Mentor.id)
+            ).first()
+            assert person is not None and who is not None, (newcomer, mentor)
             at = utcnow() - timedelta(days=days_ago)
             pairing = Pairing(
                 program_id=DEFAULT_PROGRAM_ID,

@@ -13,7 +13,7 @@ help:
 	@echo "make demo      set up, migrate, seed and serve on http://127.0.0.1:8000"
 	@echo "make test      set up and run the whole suite (SQLite + PostgreSQL + browser)"
 	@echo "make lint      ruff check, ruff format --check, mypy"
-	@echo "make bench     ranker, assignment, mentor-creation and per-program benchmarks (docs/benchmarks.md)"
+	@echo "make bench     ranker, assignment, mentor-creation, per-program, start-up and import benchmarks (docs/benchmarks.md)"
 	@echo "make loadtest  load test, SQLite + PostgreSQL, 50 clients, ~16 min (docs/reliability.md)"
 
 $(STAMP): pyproject.toml
@@ -54,6 +54,8 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_assignment.py
 	$(BIN)/python benchmarks/bench_mentor_create.py
 	$(BIN)/python benchmarks/bench_programs.py
+	$(BIN)/python benchmarks/bench_cold_start.py
+	$(BIN)/python benchmarks/bench_import.py
 
 # The production server (2 workers) under a realistic mix, driven by locust from a second
 # process: per back end 10k mentors, 50 clients; /healthz alone for 60 s (the ceiling),

@@ -15,8 +15,9 @@ from mentormatch.accounts import passwords
 from mentormatch.accounts.models import AuthSession, Role, User
 from mentormatch.accounts.security import STAFF_TOKEN_PREFIX, hash_password, new_token
 from mentormatch.mentors.schemas import MENTOR_EXAMPLE
-from mentormatch.newcomers.models import Newcomer
+from mentormatch.newcomers.models import Newcomer, NewcomerStatus
 from mentormatch.newcomers.schemas import INTAKE_EXAMPLE
+from mentormatch.pairings.models import Pairing, PairingStatus
 from mentormatch.pairings.outbox import MessageKind, OutboxMessage
 from mentormatch.programs.models import DEFAULT_PROGRAM_ID, ProgramCoordinator
 
@@ -123,3 +124,21 @@ def drop_invitations(session: Session) -> None:
     notifications only (invitations have their own tests: tests/api/test_passwords.py)."""
     session.execute(delete(OutboxMessage).where(OutboxMessage.kind == MessageKind.invitation))
     session.commit()
+
+
+def active_pairing(client: Any, db: Session, mentor_id: int, **intake: Any) -> tuple[int, int]:
+    """A new newcomer (through the intake) in an active pairing with the mentor, written
+    directly as an accepted request leaves it; returns (newcomer id, pairing id)."""
+    created = client.post("/api/v1/newcomers", json=intake_body(**intake))
+    assert created.status_code == 201, created.text
+    newcomer = db.get_one(Newcomer, newcomer_id(db, created.json()))
+    newcomer.status = NewcomerStatus.paired
+    pairing = Pairing(
+        program_id=newcomer.program_id,
+        newcomer_id=newcomer.id,
+        mentor_id=mentor_id,
+        status=PairingStatus.active,
+    )
+    db.add(pairing)
+    db.commit()
+    return newcomer.id, pairing.id

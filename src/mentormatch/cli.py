@@ -18,13 +18,15 @@ from mentormatch import migrate
 from mentormatch.accounts import service as accounts
 from mentormatch.accounts.models import Role
 from mentormatch.accounts.schemas import UserCreate
+from mentormatch.aftercare import demo as demo_life
 from mentormatch.cli_checks import fail, require_database
 from mentormatch.config import get_settings
-from mentormatch.db import make_engine, make_sessionmaker
+from mentormatch.db import make_engine, make_sessionmaker, utcnow
 from mentormatch.errors import MentorMatchError
 from mentormatch.matching import evaluation
 from mentormatch.pairings.cli import app as pairings_app
 from mentormatch.programs.models import Program, ProgramCoordinator
+from mentormatch.spreadsheets.cli import app as import_app
 
 app = typer.Typer(
     help="MentorMatch: peer-mentor matching for recovery programs.", no_args_is_help=True
@@ -34,6 +36,7 @@ users_app = typer.Typer(help="Staff accounts.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 app.add_typer(pairings_app, name="pairings")
+app.add_typer(import_app, name="import")
 
 
 def _links_to(host: str, port: int) -> None:
@@ -144,6 +147,8 @@ def demo(
         else:
             counts = demo_data.seed_demo(session, min_age=settings.min_age)
             typer.echo(f"seeded {counts['mentors']} mentors and {counts['newcomers']} newcomers")
+            paired = demo_life.seed(session, settings=settings, now=utcnow())
+            typer.echo(f"paired {paired}: contacts logged on some, others gone quiet")
         programs = demo_data.sign_ins(session)
     site = f"http://{host}:{port}"
     lines = [

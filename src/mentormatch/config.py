@@ -23,6 +23,9 @@ class Settings(BaseSettings):
     secret_key: str = DEFAULT_SECRET
     database_url: str = f"sqlite:///{PROJECT_DATA / 'mentormatch.db'}"
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
+    # Spreadsheet imports (docs/spreadsheets.md): the largest file and the most rows taken.
+    import_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
+    import_max_rows: int = Field(default=20_000, ge=1)
     token_ttl_minutes: int = Field(default=8 * 60, ge=1)
     page_size_max: int = Field(default=100, ge=1)
     # Program rules (BRIEF §3): per-program settings with the brief's defaults.
@@ -30,6 +33,10 @@ class Settings(BaseSettings):
     min_age: int = Field(default=18, ge=0)
     serves_youth: bool = False
     consent_version: str = "2026-11"
+    # The country the installation's programs serve (ISO 3166-1 alpha-2): phone numbers
+    # without a +country code are read as its numbers, places are its ZIP codes and towns,
+    # and distances are shown in its unit (miles in the US).
+    country: str = Field(default="US", pattern=r"^[A-Z]{2}$")
     pairing_expiry_days: int = Field(default=3, ge=1)
     overlap_saturation_hours: float = Field(default=3.0, gt=0)
     match_weights: dict[str, float] = Field(default_factory=dict)
@@ -48,6 +55,9 @@ class Settings(BaseSettings):
     # Single-use links to set a password (accounts/passwords.py).
     invitation_ttl_hours: int = Field(default=7 * 24, ge=1)
     reset_ttl_minutes: int = Field(default=60, ge=1)
+    # Before serving: compile the ranking kernel (or load it from numba's disk cache) and
+    # fit each open program's ranker, so that no request pays for either.
+    warm_up: bool = True
 
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> Settings:

@@ -103,7 +103,7 @@ def mentor_fields(row: Mapping[Any, Any], today: date) -> dict[str, Any]:
     """A mentor's profile columns from a synthetic mentors-frame row (no account)."""
     return {
         **_shared_fields(row, today),
-        "phone": f"+1 555 01{row['id'] % 100:02d}",
+        "phone": f"+1 312 555 01{row['id'] % 100:02d}",
         "mentee_genders": list(row["mentee_genders"]),
         "pathways": list(row["pathways"]),
         "pathways_ruled_out": list(row["pathways_ruled_out"]),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gc
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
@@ -13,6 +15,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import text
 from sqlalchemy.exc import DataError, SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
@@ -20,27 +23,34 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from mentormatch import __version__, api_docs, migrate, openapi, vocabulary
 from mentormatch.accounts.dependencies import Public
 from mentormatch.accounts.router import router as accounts_router
+from mentormatch.aftercare.router import router as aftercare_router
+from mentormatch.audit.router import router as audit_router
 from mentormatch.audit.service import ReadAudit
 from mentormatch.config import Settings, get_settings
 from mentormatch.db import make_engine, make_sessionmaker, utcnow
 from mentormatch.deps import SessionDep
 from mentormatch.errors import MentorMatchError
+from mentormatch.matching import service as matching_service
 from mentormatch.matching.router import router as matching_router
 from mentormatch.matching.service import RankerCache
 from mentormatch.mentors.router import router as mentors_router
-from mentormatch.methods import MethodsMiddleware, is_api
+from mentormatch.methods import MethodsMiddleware, RouteMethods, is_api
 from mentormatch.middleware import (
     BodyLimitMiddleware,
     DatabaseReadyMiddleware,
     SecurityHeadersMiddleware,
 )
+from mentormatch.newcomers.notes_router import router as notes_router
 from mentormatch.newcomers.router import router as newcomers_router
 from mentormatch.newcomers.urgent_router import router as urgent_router
 from mentormatch.pairings.router import router as pairings_router
+from mentormatch.programs import service as programs_service
 from mentormatch.programs.router import router as programs_router
+from mentormatch.spreadsheets.router import router as spreadsheets_router
 from mentormatch.web import mount_static
 from mentormatch.web import router as web_router
 from mentormatch.web.core import status_page
+from mentormatch.web.imports import IMPORT_PATH
 
 log = logging.getLogger("mentormatch")
 
@@ -67,6 +77,13 @@ def _error(status: int, type_: str, detail: Any, field: str | None = None) -> JS
     return JSONResponse(body, status_code=status)
 
 
+def _wants_json(request: Request) -> bool:
+    """An API client outside /api/: it asks for JSON and not for HTML (a browser asks for
+    text/html; anything else, */* included, gets the page as before)."""
+    accept = request.headers.get("accept", "").lower()
+    return "application/json" in accept and "text/html" not in accept
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """One handler per error family; no stack trace or input echo ever reaches a client."""
 
@@ -87,8 +104,11 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _http(request: Request, exc: HTTPException) -> Response:
         # FastAPI answers 400 to a body it cannot decode at all (e.g. not UTF-8), but 422 to
         # one that is not JSON; both are the same mistake, so both are a validation_error.
-        if not is_api(request.url.path):  # no such page, or a page's malformed form body
+        if not is_api(request.url.path) and not _wants_json(request):
+            # no such page, or a page's malformed form body: a page for a browser
             return status_page(request, exc.status_code, str(exc.detail).lower())
+        if exc.status_code == 404:
+            return _error(404, "not_found", "there is nothing at this address")
         if exc.status_code == 400 and exc.detail == "There was an error parsing the body":
             issue = {"loc": ["body"], "msg": "the body is not valid JSON", "type": "json_invalid"}
             return _error(422, "validation_error", [issue])
@@ -111,12 +131,41 @@ def install_error_handlers(app: FastAPI) -> None:
 
 
 def _schema_ready(app: FastAPI) -> bool:
-    """Whether the app's database is migrated to the newest revision (False if unreachable)."""
+    """Whether the app's database is migrated to the newest revision (False if unreachable);
+    once it is, never asked again (reading the migrations takes a while)."""
+    if app.state.schema_ready:
+        return True
     try:
         with app.state.sessionmaker() as session:
-            return migrate.is_current(session.connection())
+            app.state.schema_ready = migrate.is_current(session.connection())
     except SQLAlchemyError:
         return False
+    return bool(app.state.schema_ready)
+
+
+def warm(app: FastAPI) -> None:
+    """Compile the ranking kernel (once per process), check the schema and fit each open
+    program's ranker (unless the database is not ready: the first request then fits it).
+    FastAPI prepares each route when the route table is first read (1-4 s for ours):
+    the methods table reads it now."""
+    RouteMethods(list(app.routes))
+    matching_service.warm_up()
+    if not _schema_ready(app):
+        return
+    try:
+        with app.state.sessionmaker() as session:
+            ids = [p.id for p in programs_service.open_programs(session)]
+            matching_service.prefit(session, app.state.ranker, ids)
+    except SQLAlchemyError as exc:
+        log.warning("rankers not fitted at start-up: %s", type(exc).__name__)
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Start-up: warm (`Settings.warm_up`) before the first request is let in."""
+    if app.state.settings.warm_up:
+        await run_in_threadpool(warm, app)
+    yield
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -129,6 +178,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         generate_unique_id_function=openapi.operation_id,
         docs_url=None,
         redoc_url=None,
+        lifespan=lifespan,
     )
     engine = make_engine(settings.database_url)
     app.state.settings = settings
@@ -137,16 +187,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.audit_reads = ReadAudit()
     app.state.clock = utcnow
     app.state.ranker = RankerCache(settings)
+    app.state.schema_ready = False
     install_error_handlers(app)
     for router in (
         meta,
         accounts_router,
         urgent_router,
         newcomers_router,
+        notes_router,
         mentors_router,
         matching_router,
         pairings_router,
+        aftercare_router,
         programs_router,
+        spreadsheets_router,
+        audit_router,
         web_router,
     ):
         app.include_router(router)
@@ -155,7 +210,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     openapi.install(app, settings)
     app.add_middleware(DatabaseReadyMiddleware, ready=lambda: _schema_ready(app))
     app.add_middleware(MethodsMiddleware, page_error=status_page)
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    # An import's upload form takes a file of up to `import_max_bytes` (and its form fields).
+    upload_limit = {IMPORT_PATH: settings.import_max_bytes + settings.max_body_bytes}
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes, larger=upload_limit)
     app.add_middleware(SecurityHeadersMiddleware, hsts=settings.uses_https)
     # Outermost: every layer sees the client and scheme a trusted proxy forwarded, and
     # only those (uvicorn's own proxy handling is off in `mentormatch serve`).

@@ -29,22 +29,27 @@ DOCS_CSP = (
 class BodyLimitMiddleware:
     """Answer 413 to any request body over `max_bytes`, declared or streamed.
 
-    The body is read (at most `max_bytes`) before the app sees it, then replayed.
+    The body is read (at most `max_bytes`) before the app sees it, then replayed. Paths in
+    `larger` (an upload form) take the larger limit given for them.
     """
 
-    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+    def __init__(
+        self, app: ASGIApp, *, max_bytes: int, larger: dict[str, int] | None = None
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.larger = larger or {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        max_bytes = self.larger.get(scope["path"], self.max_bytes)
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and (
-            not declared.isdigit() or len(declared) > 18 or int(declared) > self.max_bytes
+            not declared.isdigit() or len(declared) > 18 or int(declared) > max_bytes
         ):
-            await _too_large(send, self.max_bytes)
+            await _too_large(send, max_bytes)
             return
         chunks: list[bytes] = []
         size = 0
@@ -54,8 +59,8 @@ class BodyLimitMiddleware:
                 return
             chunk = message.get("body", b"")
             size += len(chunk)
-            if size > self.max_bytes:
-                await _too_large(send, self.max_bytes)
+            if size > max_bytes:
+                await _too_large(send, max_bytes)
                 return
             chunks.append(chunk)
             if not message.get("more_body", False):

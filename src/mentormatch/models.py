@@ -1,14 +1,17 @@
 """Every table, imported in one place so Alembic and the tests see the whole schema."""
 
 from mentormatch.accounts.models import AccountToken, AuthSession, User
+from mentormatch.aftercare.models import Contact
 from mentormatch.audit.models import AuditEvent
 from mentormatch.db import Base
 from mentormatch.mentors.models import Mentor, MentorPool
 from mentormatch.newcomers.models import Consent, DoNotPair, Newcomer
+from mentormatch.newcomers.notes import CaseNote
 from mentormatch.newcomers.urgent import UrgentContact
 from mentormatch.pairings.models import Pairing, PairingEvent
 from mentormatch.pairings.outbox import OutboxMessage
 from mentormatch.programs.models import Program, ProgramCoordinator, ProgramSettingChange
+from mentormatch.spreadsheets.models import ImportUpload
 
 metadata = Base.metadata
 
@@ -16,8 +19,11 @@ __all__ = [
     "AccountToken",
     "AuditEvent",
     "AuthSession",
+    "CaseNote",
     "Consent",
+    "Contact",
     "DoNotPair",
+    "ImportUpload",
     "Mentor",
     "MentorPool",
     "Newcomer",

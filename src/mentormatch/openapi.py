@@ -16,6 +16,7 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
 from mentormatch.config import Settings
+from mentormatch.openapi_fields import describe
 from mentormatch.profiles import OLDEST_AGE
 
 
@@ -71,7 +72,7 @@ def install(app: FastAPI, settings: Settings) -> None:
         if year not in by_year:
             by_year.clear()
             base = copy.deepcopy(FastAPI.openapi(app))
-            by_year[year] = with_program_rules(base, settings, year)
+            by_year[year] = describe(with_program_rules(base, settings, year))
         return by_year[year]
 
     app.openapi = openapi  # type: ignore[method-assign]

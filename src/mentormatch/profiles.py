@@ -25,6 +25,7 @@ from pydantic import (
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
 
+from mentormatch import phones
 from mentormatch import vocabulary as v
 from mentormatch.programs.models import SLUG_PATTERN
 
@@ -141,7 +142,7 @@ Date = Annotated[date, BeforeValidator(_date_as_written)]
 # Whitespace (what stripping removes) and the Unicode format characters (category Cf: soft
 # hyphen, zero-width space and joiners, direction marks, word joiner, tags…), as ranges of
 # code points; a test checks FORMAT against Python's unicodedata.
-_BLANK = ((0x09, 0x0D), (0x20, 0x20), (0x85, 0x85), (0xA0, 0xA0), (0x1680, 0x1680),
+_BLANK = ((0x09, 0x0D), (0x1C, 0x20), (0x85, 0x85), (0xA0, 0xA0), (0x1680, 0x1680),
           (0x2000, 0x200A), (0x2028, 0x2029), (0x202F, 0x202F), (0x205F, 0x205F),
           (0x3000, 0x3000))  # fmt: skip
 FORMAT = ((0xAD, 0xAD), (0x600, 0x605), (0x61C, 0x61C), (0x6DD, 0x6DD), (0x70F, 0x70F),
@@ -185,11 +186,21 @@ Name = Annotated[
     AfterValidator(_readable),
     _SchemaExtra(pattern=_NAME_PATTERN),
 ]
+# A phone number: libphonenumber's check (`phones.py`, with a message saying what to give);
+# the pattern states its outline in the schema.
 Phone = Annotated[
     str,
-    StringConstraints(
-        strip_whitespace=True, pattern=r"^\+?[0-9()\-.][0-9 ()\-.]{4,28}[0-9()\-.]$", max_length=40
-    ),
+    StringConstraints(strip_whitespace=True, max_length=40),
+    AfterValidator(phones.check),
+    _SchemaExtra(pattern=r"^\+?[0-9()\-.][0-9 ()\-.]{4,28}[0-9()\-.]$"),
+]
+# A place as people write it: a ZIP code or a town with its state (`places.py`). Stripped,
+# it must hold something: the pattern says so in the schema (no NUL, one non-blank).
+PostalCode = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=80),
+    NoNul,
+    _SchemaExtra(pattern=f"^[^\\x{{0}}]*[^\\x{{0}}{_char_class(_BLANK)}][^\\x{{0}}]*$"),
 ]
 # A program's address (/p/{slug}/): lower-case letters, digits and inner hyphens.
 ProgramSlug = Annotated[

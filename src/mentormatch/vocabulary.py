@@ -88,7 +88,7 @@ LIVED_EXPERIENCE: Final[tuple[Term, ...]] = (
     Term("parent", "Parent"),
     Term("justice_involved", "Justice involvement"),
     Term("co_occurring", "Co-occurring mental health"),
-    Term("faith", "Faith is important to me"),
+    Term("faith", "Faith is an important part of life"),
 )
 
 LANGUAGES: Final[tuple[Term, ...]] = (

@@ -15,12 +15,16 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from mentormatch.accounts.dependencies import role_rules
+from mentormatch.aftercare.models import Contact
 from mentormatch.config import Settings
 from mentormatch.db import utcnow
 from mentormatch.main import create_app
+from mentormatch.mentors.models import Mentor
+from mentormatch.newcomers.notes import CaseNote
 from mentormatch.pairings.models import Pairing, PairingStatus
 from mentormatch.web import csrf
 from mentormatch.web.core import NEWCOMER_COOKIE, STAFF_COOKIE
@@ -105,6 +109,19 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("POST", "/api/v1/newcomers/{newcomer_id}/urgent-contacts"): _ANON
     | _STAFF_ONLY
     | {"coordinator": 201, "admin": 403},
+    # Case notes: coordinators only; never mentors (nor admins, who see no newcomer records).
+    ("GET", "/api/v1/newcomers/{newcomer_id}/notes"): _ANON
+    | _STAFF_ONLY
+    | {"coordinator": 200, "admin": 403},
+    ("POST", "/api/v1/newcomers/{newcomer_id}/notes"): _ANON
+    | _STAFF_ONLY
+    | {"coordinator": 201, "admin": 403},
+    ("GET", "/api/v1/pairings/{pairing_id}/notes"): _ANON
+    | _STAFF_ONLY
+    | {"coordinator": 200, "admin": 403},
+    ("POST", "/api/v1/pairings/{pairing_id}/notes"): _ANON
+    | _STAFF_ONLY
+    | {"coordinator": 201, "admin": 403},
     ("POST", "/api/v1/mentors"): _ANON | _STAFF_ONLY | {"coordinator": 201, "admin": 403},
     ("GET", "/api/v1/mentors"): _ANON | _STAFF_ONLY | {"coordinator": 200, "admin": 403},
     ("GET", "/api/v1/mentors/me"): _ANON
@@ -135,12 +152,28 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "/api/v1/programs/{program_id}/settings"): _ANON
     | _STAFF_ONLY
     | {"coordinator": 200, "admin": 200},
+    # The cast's mentor was asked but has not accepted: contacts are for active pairings
+    # (409), and the mentor's own route rules (404 until asked) are in tests/pairings.
+    ("POST", "/api/v1/pairings/{pairing_id}/contacts"): _ANON
+    | {"newcomer": 403, "coordinator": 403, "admin": 403},
+    ("GET", "/api/v1/pairings/{pairing_id}/contacts"): _ANON
+    | {"newcomer": 403, "coordinator": 200, "admin": 403},
+    ("GET", "/api/v1/newcomers/me/rhythm"): _ANON
+    | {"newcomer": 200, "mentor": 403, "coordinator": 403, "admin": 403},
     ("PATCH", "/api/v1/programs/{program_id}/settings"): _ANON
     | _STAFF_ONLY
     | {"coordinator": 403, "admin": 200},
     ("GET", "/api/v1/programs/{program_id}/settings/changes"): _ANON
     | _STAFF_ONLY
     | {"coordinator": 403, "admin": 200},
+    # Spreadsheet exports: coordinators only (an admin sees no newcomer or mentor records).
+    ("GET", "/api/v1/exports/newcomers"): _ANON | _STAFF_ONLY | {"coordinator": 200, "admin": 403},
+    ("GET", "/api/v1/exports/mentors"): _ANON | _STAFF_ONLY | {"coordinator": 200, "admin": 403},
+    ("GET", "/api/v1/exports/pairings"): _ANON | _STAFF_ONLY | {"coordinator": 200, "admin": 403},
+    ("GET", "/api/v1/audit"): _ANON | _STAFF_ONLY | {"coordinator": 403, "admin": 200},
+    ("POST", "/api/v1/users/{user_id}/password-reset"): _ANON
+    | _STAFF_ONLY
+    | {"coordinator": 403, "admin": 202},
 }
 
 
@@ -250,8 +283,90 @@ PAGE_MATRIX: dict[tuple[str, str, str], int] = {
     ("/mentor/pairings/{pairing_id}", "mentor", "own"): 200,
     ("/mentor/pairings/{pairing_id}", "mentor", "other"): 404,
     ("/mentor/pairings/{pairing_id}", "mentor", "missing"): 404,
+    ("/mentor/pairings/{pairing_id}/contacts", "anonymous", "own"): 303,
+    ("/mentor/pairings/{pairing_id}/contacts", "coordinator", "own"): 403,
+    ("/mentor/pairings/{pairing_id}/contacts", "mentor", "own"): 200,
+    ("/mentor/pairings/{pairing_id}/contacts", "mentor", "other"): 404,
+    ("/mentor/pairings/{pairing_id}/contacts", "mentor", "missing"): 404,
+    ("/coordinator/pairings/{pairing_id}/contacts", "anonymous", "own"): 303,
+    ("/coordinator/pairings/{pairing_id}/contacts", "newcomer", "own"): 303,
+    ("/coordinator/pairings/{pairing_id}/contacts", "mentor", "own"): 403,
+    ("/coordinator/pairings/{pairing_id}/contacts", "coordinator", "own"): 200,
+    ("/coordinator/pairings/{pairing_id}/contacts", "coordinator", "missing"): 404,
+    # Case notes, a newcomer's and a pairing's: coordinators only, never mentors.
+    **{
+        (path, role, "own"): status
+        for path in (
+            "/coordinator/newcomers/{newcomer_id}/notes",
+            "/coordinator/pairings/{pairing_id}/notes",
+        )
+        for role, status in (
+            ("anonymous", 303),
+            ("newcomer", 303),
+            ("mentor", 403),
+            ("admin", 303),
+            ("coordinator", 200),
+        )
+    },
+    ("/coordinator/newcomers/{newcomer_id}/notes", "coordinator", "missing"): 404,
+    ("/coordinator/pairings/{pairing_id}/notes", "coordinator", "missing"): 404,
+    # The spreadsheets page (exports and import) and a download: coordinators only.
+    **{
+        (path, role, "own"): status
+        for path in ("/coordinator/spreadsheets", "/coordinator/spreadsheets/download")
+        for role, status in (
+            ("anonymous", 303),
+            ("newcomer", 303),
+            ("mentor", 403),
+            ("admin", 303),
+            ("coordinator", 200),
+        )
+    },
     # A program's public intake: the same form for everyone, signed in or not.
     **{("/p/{slug}/", role, "own"): 200 for role in ROLES},
+    # A mentor's page and profile form: coordinators only; any mentor of their program.
+    **{
+        (path, role, whose): status
+        for path in ("/coordinator/mentors/{mentor_id}", "/coordinator/mentors/{mentor_id}/edit")
+        for role, whose, status in (
+            ("anonymous", "own", 303),
+            ("newcomer", "own", 303),
+            ("mentor", "own", 403),
+            ("admin", "own", 303),
+            ("coordinator", "own", 200),
+            ("coordinator", "missing", 404),
+        )
+    },
+    # A record's trail: its program's coordinators (another program's: test_program_access).
+    **{
+        (trail, role, "own"): status
+        for trail in (
+            "/coordinator/newcomers/{newcomer_id}/trail",
+            "/coordinator/mentors/{mentor_id}/trail",
+            "/coordinator/pairings/{pairing_id}/trail",
+        )
+        for role, status in (
+            ("anonymous", 303),
+            ("newcomer", 303),
+            ("mentor", 403),
+            ("admin", 303),  # to the admin's own pages, where the whole trail is searched
+            ("coordinator", 200),
+        )
+    },
+    ("/coordinator/newcomers/{newcomer_id}/trail", "coordinator", "missing"): 404,
+    ("/coordinator/pairings/{pairing_id}/trail", "coordinator", "missing"): 404,
+    # The whole trail and its export: admins only.
+    **{
+        (path, role, "own"): status
+        for path in ("/admin/audit", "/admin/audit/export")
+        for role, status in (
+            ("anonymous", 303),
+            ("newcomer", 303),
+            ("mentor", 403),
+            ("coordinator", 403),
+            ("admin", 200),
+        )
+    },
 }
 
 
@@ -264,7 +379,11 @@ def test_page_matrix(client: TestClient, db: Session) -> None:
     answers: dict[tuple[str, str, str], httpx.Response] = {}
     for (path, role, whose), expected in PAGE_MATRIX.items():
         ids = {"own": cast.own[role], "other": cast.other[role], "missing": {}}[whose]
-        url = path.format(pairing_id=ids.get("pairing_id", MISSING_ID), slug="main")
+        url = path.format(
+            **{name: ids.get(name, MISSING_ID) for name in ("newcomer_id", "mentor_id")},
+            pairing_id=ids.get("pairing_id", MISSING_ID),
+            slug="main",
+        )
         token = cast.headers[role].get("Authorization", "").removeprefix("Bearer ")
         client.cookies.clear()
         if token:
@@ -275,9 +394,9 @@ def test_page_matrix(client: TestClient, db: Session) -> None:
         assert response.status_code == expected, (path, role, whose, response.text)
         assert_nothing_hidden_leaks(role, response, cast)
     # Another mentor's pairing answers exactly like a missing one.
-    other = answers["/mentor/pairings/{pairing_id}", "mentor", "other"]
-    missing = answers["/mentor/pairings/{pairing_id}", "mentor", "missing"]
-    assert _without_csrf(other.text) == _without_csrf(missing.text)
+    for page in ("/mentor/pairings/{pairing_id}", "/mentor/pairings/{pairing_id}/contacts"):
+        other, missing = answers[page, "mentor", "other"], answers[page, "mentor", "missing"]
+        assert _without_csrf(other.text) == _without_csrf(missing.text), page
     client.cookies.clear()
 
 
@@ -287,13 +406,51 @@ def _without_csrf(page: str) -> str:
 
 
 # Page forms by role (a valid CSRF token, the caller's cookies): (path, role) -> status.
-# The coordinator's post carries no reason, so the form answers 422 naming it.
+# The coordinator's post carries no reason (no action, no profile), so the form answers 422
+# naming it.
 FORM_MATRIX: dict[tuple[str, str], int] = {
-    ("/coordinator/pairings/{pairing_id}/end", "anonymous"): 303,  # to the sign-in page
-    ("/coordinator/pairings/{pairing_id}/end", "newcomer"): 303,
-    ("/coordinator/pairings/{pairing_id}/end", "mentor"): 403,
-    ("/coordinator/pairings/{pairing_id}/end", "admin"): 403,
-    ("/coordinator/pairings/{pairing_id}/end", "coordinator"): 422,
+    **{
+        (path, role): status
+        for path in (
+            "/coordinator/pairings/{pairing_id}/end",
+            "/coordinator/mentors/{mentor_id}/status",
+            "/coordinator/mentors/{mentor_id}/edit",
+        )
+        for role, status in (
+            ("anonymous", 303),  # to the sign-in page
+            ("newcomer", 303),
+            ("mentor", 403),
+            ("admin", 403),
+            ("coordinator", 422),
+        )
+    },
+    # Sending a reset link to an account (another coordinator's): admins only.
+    ("/admin/users/{user_id}/reset", "anonymous"): 303,
+    ("/admin/users/{user_id}/reset", "newcomer"): 303,
+    ("/admin/users/{user_id}/reset", "mentor"): 403,
+    ("/admin/users/{user_id}/reset", "coordinator"): 403,
+    ("/admin/users/{user_id}/reset", "admin"): 303,  # sent; back to the accounts page
+    # The pairing is another mentor's: the cast's mentor gets the missing pairing's 404.
+    ("/mentor/pairings/{pairing_id}/contacts", "anonymous"): 303,
+    ("/mentor/pairings/{pairing_id}/contacts", "newcomer"): 303,
+    ("/mentor/pairings/{pairing_id}/contacts", "mentor"): 404,
+    ("/mentor/pairings/{pairing_id}/contacts", "coordinator"): 403,
+    ("/mentor/pairings/{pairing_id}/contacts", "admin"): 403,
+    # A note without text: 422 naming it; nobody else may write one.
+    ("/coordinator/newcomers/{newcomer_id}/notes", "anonymous"): 303,
+    ("/coordinator/newcomers/{newcomer_id}/notes", "newcomer"): 303,
+    ("/coordinator/newcomers/{newcomer_id}/notes", "mentor"): 403,
+    ("/coordinator/newcomers/{newcomer_id}/notes", "admin"): 403,
+    ("/coordinator/newcomers/{newcomer_id}/notes", "coordinator"): 422,
+    # Importing: no upload key is a missing upload (404) for a coordinator.
+    ("/coordinator/spreadsheets/run", "anonymous"): 303,
+    ("/coordinator/spreadsheets/run", "newcomer"): 303,
+    ("/coordinator/spreadsheets/run", "mentor"): 403,
+    ("/coordinator/spreadsheets/run", "admin"): 403,
+    ("/coordinator/spreadsheets/run", "coordinator"): 404,
+    ("/coordinator/spreadsheets/import", "mentor"): 403,
+    ("/coordinator/spreadsheets/import", "admin"): 403,
+    ("/coordinator/spreadsheets/import", "coordinator"): 422,  # no file chosen
 }
 
 
@@ -311,10 +468,19 @@ def test_form_matrix(app: FastAPI, client: TestClient, db: Session) -> None:
         if bearer_token:
             cookie = NEWCOMER_COOKIE if role == "newcomer" else STAFF_COOKIE
             client.cookies.set(cookie, bearer_token)
-        url = path.format(pairing_id=theirs.id)
+        url = path.format(
+            pairing_id=theirs.id,
+            mentor_id=theirs.mentor_id,
+            newcomer_id=theirs.newcomer_id,
+            user_id=cast.other["admin"]["user_id"],
+        )
         response = client.post(url, data={csrf.FIELD: token}, follow_redirects=False)
         assert response.status_code == expected, (path, role, response.text[:300])
         assert_nothing_hidden_leaks(role, response, cast)
     db.refresh(theirs)
     assert theirs.status is PairingStatus.active
+    assert db.scalar(select(func.count()).select_from(Contact)) == 0
+    mentor = db.get_one(Mentor, theirs.mentor_id)
+    assert (mentor.version, mentor.paused, mentor.active) == (1, False, True)
+    assert db.scalar(select(func.count()).select_from(CaseNote)) == 0
     client.cookies.clear()

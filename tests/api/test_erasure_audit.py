@@ -20,7 +20,7 @@ COLUMNS = [c.name for c in AuditEvent.__table__.columns]
 SAM = {
     "first_name": "Zqsamwise",
     "email": "zq-sam-erased@example.org",
-    "phone": "+1 555 123 9876",
+    "phone": "+1 312 555 9876",
     "hopes": "zq-free-text-about-my-worst-night",
     "substances": ["methamphetamine", "benzodiazepines"],
     "pathway": "recovery_dharma",

@@ -10,21 +10,28 @@ before), and no list, count or page of A's shows B's people. Both back ends.
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mentormatch.accounts.models import Role
+from mentormatch.aftercare.models import Contact
 from mentormatch.audit.models import AuditEvent
+from mentormatch.db import utcnow
 from mentormatch.mentors.models import Mentor
 from mentormatch.newcomers.models import Newcomer
+from mentormatch.newcomers.notes import CaseNote
 from mentormatch.newcomers.urgent import UrgentContact
 from mentormatch.pairings.models import Pairing, PairingStatus
 from mentormatch.programs.models import Program
+from mentormatch.web import csrf
 from mentormatch.web.core import STAFF_COOKIE
 from tests.api.test_access import ROUTES, _routes, call
 from tests.factories import bearer, intake_body, make_user, newcomer_id, token_for
@@ -40,6 +47,8 @@ B_NEWCOMER = "Bq-newcomer-9c1e"
 B_MENTOR = "Bq-mentor-9c1e"
 B_HOPES = "bq-hopes-marker-9c1e"
 B_COORDINATOR = "bq-coordinator-9c1e@example.org"  # alerted about B's urgent request
+B_CONTACT_NOTE = "bq-contact-note-9c1e"  # a mentor's note on B's pairing
+B_NOTE = "bq-case-note-9c1e"
 
 
 def _program_b(client: TestClient, db: Session) -> dict[str, Any]:
@@ -68,6 +77,10 @@ def _program_b(client: TestClient, db: Session) -> dict[str, Any]:
     db.flush()
     db.add(UrgentContact(newcomer_id=newcomer, coordinator_id=coordinator_b.id,
                          outcome="no_answer", handled=False, note="B's note"))  # fmt: skip
+    db.add(Contact(pairing_id=pairing.id, program_id=program.id, contacted_on=date(2026, 12, 1),
+                   mode="phone", minutes=30, note=B_CONTACT_NOTE))  # fmt: skip
+    db.add(CaseNote(newcomer_id=newcomer, pairing_id=pairing.id, author_id=coordinator_b.id,
+                    author_role="coordinator", written_at=utcnow(), text=B_NOTE))  # fmt: skip
     db.commit()
     return {
         "program": program.id,
@@ -92,11 +105,14 @@ def _state_of_b(db: Session, b: dict[str, Any]) -> tuple[Any, ...]:
     contacts = db.scalars(
         select(UrgentContact.id).where(UrgentContact.newcomer_id == ids["newcomer_id"])
     ).all()
+    notes = db.scalars(select(CaseNote.id).where(CaseNote.newcomer_id == ids["newcomer_id"])).all()
     return (
         (newcomer.version, newcomer.status, newcomer.urgent),
         (mentor.version, mentor.capacity, mentor.paused, mentor.active),
         (pairing.status, pairing.updated_at),
         tuple(contacts),
+        tuple(db.scalars(select(Contact.id).where(Contact.pairing_id == ids["pairing_id"]))),
+        tuple(notes),
         db.scalar(select(Pairing.id).where(Pairing.newcomer_id == ids["newcomer_id"]).limit(2)),
     )
 
@@ -197,7 +213,7 @@ LIST_ROUTES = [
 
 
 def _markers_of_b(b: dict[str, Any]) -> tuple[str, ...]:
-    return (B_NEWCOMER, B_MENTOR, B_HOPES, B_COORDINATOR, b["reference"])
+    return (B_NEWCOMER, B_MENTOR, B_HOPES, B_COORDINATOR, B_CONTACT_NOTE, B_NOTE, b["reference"])
 
 
 def test_no_list_of_a_shows_bs_people(client: TestClient, db: Session) -> None:
@@ -255,6 +271,50 @@ def test_coordinator_pages_of_a_show_nothing_of_b(client: TestClient, db: Sessio
     assert _reads_of_b(db, _a_coordinator_id(db, cast), b) == []
 
 
+MENTOR_FORMS = ("/coordinator/mentors/{mentor_id}/status", "/coordinator/mentors/{mentor_id}/edit")
+
+
+def test_mentor_forms_and_search_of_a_never_reach_b(
+    app: FastAPI, client: TestClient, db: Session
+) -> None:
+    cast = make_cast(client, db)
+    b = _program_b(client, db)
+    before = _state_of_b(db, b)
+    token = csrf.sign(app.state.settings.secret_key, "program-b")
+    pause = {"action": "pause", "version": "1", "confirmed": "yes", "capacity": "3"}
+    for path in MENTOR_FORMS:
+        answers = []
+        for mentor_id in (b["ids"]["mentor_id"], MISSING_ID):
+            client.cookies.clear()
+            client.cookies.set(csrf.COOKIE, "program-b")
+            staff = cast.headers["coordinator"]["Authorization"].removeprefix("Bearer ")
+            client.cookies.set(STAFF_COOKIE, staff)
+            answers.append(
+                client.post(
+                    path.format(mentor_id=mentor_id),
+                    data={csrf.FIELD: token, **pause},
+                    follow_redirects=False,
+                )
+            )
+        other, missing = answers
+        assert other.status_code == missing.status_code == 404, (path, other.text[:300])
+        assert _without_csrf(other.text) == _without_csrf(missing.text), path
+    b_link = f'href="/coordinator/mentors/{b["ids"]["mentor_id"]}"'
+    for query in (f"q={B_MENTOR}", "q=bq-mentor", "q=bq&status=taking&free=true"):
+        found = _page(client, cast, f"/coordinator/mentors?{query}")
+        assert found.status_code == 200, query
+        assert re.search(r'id="mentors-total" role="status">0 mentors found', found.text), query
+        assert b_link not in found.text, query
+        api = client.get(f"/api/v1/mentors?{query}", headers=cast.headers["coordinator"])
+        assert B_MENTOR not in api.text, query
+    client.cookies.clear()
+    assert _state_of_b(db, b) == before
+    assert _reads_of_b(db, _a_coordinator_id(db, cast), b) == []
+    # B's own coordinator finds B's mentor by the same search.
+    theirs = client.get(f"/api/v1/mentors?q={B_MENTOR}", headers=b["coordinator"])
+    assert theirs.json()["total"] == 1
+
+
 def test_a_coordinator_of_both_programs_sees_which_program_each_belongs_to(
     client: TestClient, db: Session
 ) -> None:
@@ -272,4 +332,108 @@ def test_a_coordinator_of_both_programs_sees_which_program_each_belongs_to(
     # A coordinator of one program is not told about programs at all.
     cast.headers["coordinator"] = b["coordinator"]
     assert "Other program" not in _page(client, cast, "/coordinator").text
+    client.cookies.clear()
+
+
+def test_a_search_of_a_never_finds_bs_newcomer(client: TestClient, db: Session) -> None:
+    """By B's exact name, the start of it, phone, email or reference: A's coordinator finds
+    nobody of B's (API and queue page), while B's own coordinator finds them each time."""
+    cast = make_cast(client, db)
+    b = _program_b(client, db)
+    theirs = db.get_one(Newcomer, b["ids"]["newcomer_id"])
+    searches = (B_NEWCOMER, B_NEWCOMER[:6].lower(), theirs.phone, theirs.email, b["reference"])
+    for q in searches:
+        assert q
+        found = client.get(
+            "/api/v1/newcomers", params={"q": q}, headers=cast.headers["coordinator"]
+        )
+        assert found.status_code == 200, found.text
+        assert theirs.id not in [item["id"] for item in found.json()["items"]], q
+        assert B_NEWCOMER not in found.text, q
+        page = _page(client, cast, "/coordinator?" + urlencode({"q": q, "status": ""}))
+        assert page.status_code == 200, q
+        table = re.search(r'<table class="list" id="queue">.*?</table>', page.text, re.DOTALL)
+        listed = table.group(0) if table else ""  # (the search form echoes what was typed)
+        assert f"/coordinator/newcomers/{theirs.id}" not in page.text, q
+        assert B_NEWCOMER not in listed and b["reference"] not in listed, q
+        client.cookies.clear()
+        own = client.get("/api/v1/newcomers", params={"q": q}, headers=b["coordinator"])
+        assert theirs.id in [item["id"] for item in own.json()["items"]], q
+
+
+def test_proposals_of_b_answer_like_a_missing_program(client: TestClient, db: Session) -> None:
+    """A whole-pool proposal, a list of proposals and the proposals page for program B:
+    exactly what a program that does not exist gets, and nothing of B moves."""
+    cast = make_cast(client, db)
+    b = _program_b(client, db)
+    before = _state_of_b(db, b)
+    headers = cast.headers["coordinator"]
+    for ask in (
+        lambda program: client.post(
+            "/api/v1/pairings/proposals", params={"program_id": program}, headers=headers
+        ),
+        lambda program: client.get(
+            "/api/v1/pairings", params={"program_id": program}, headers=headers
+        ),
+    ):
+        other, missing = ask(b["program"]), ask(MISSING_ID)
+        assert other.status_code == missing.status_code == 404, other.text
+        assert other.json() == missing.json()
+    other = _page(client, cast, f"/coordinator/proposals?program={b['program']}")
+    missing = _page(client, cast, f"/coordinator/proposals?program={MISSING_ID}")
+    assert other.status_code == missing.status_code == 404
+    assert _without_csrf(other.text) == _without_csrf(missing.text)
+    client.cookies.clear()
+    assert _state_of_b(db, b) == before
+    assert _reads_of_b(db, _a_coordinator_id(db, cast), b) == []
+
+
+def test_an_export_naming_bs_program_answers_like_a_missing_program(
+    client: TestClient, db: Session
+) -> None:
+    cast = make_cast(client, db)
+    b = _program_b(client, db)
+    headers = cast.headers["coordinator"]
+    for kind in ("newcomers", "mentors", "pairings"):
+        named = client.get(f"/api/v1/exports/{kind}?program=other-program", headers=headers)
+        missing = client.get(f"/api/v1/exports/{kind}?program=no-program", headers=headers)
+        assert named.status_code == missing.status_code == 404, named.text
+        assert named.json()["detail"].replace("other-program", "?") == missing.json()[
+            "detail"
+        ].replace("no-program", "?")
+        page = _page(client, cast, f"/coordinator/spreadsheets/download?kind={kind}"
+                     "&program=other-program")  # fmt: skip
+        assert page.status_code == 404
+        for marker in _markers_of_b(b):
+            assert marker not in named.text + page.text
+    client.cookies.clear()
+    assert _reads_of_b(db, _a_coordinator_id(db, cast), b) == []
+    # B's own coordinator exports B's people.
+    theirs = client.get("/api/v1/exports/newcomers?program=other-program", headers=b["coordinator"])
+    assert B_NEWCOMER in theirs.text
+
+
+TRAILS = (
+    "/coordinator/newcomers/{newcomer_id}/trail",
+    "/coordinator/mentors/{mentor_id}/trail",
+    "/coordinator/pairings/{pairing_id}/trail",
+)
+
+
+def test_a_records_trail_is_for_the_coordinators_of_its_program(
+    client: TestClient, db: Session
+) -> None:
+    cast = make_cast(client, db)
+    b = _program_b(client, db)
+    for path in TRAILS:
+        other = _page(client, cast, path.format(**b["ids"]))
+        missing = _page(client, cast, path.format(**dict.fromkeys(b["ids"], MISSING_ID)))
+        assert other.status_code == missing.status_code == 404, path
+        assert _without_csrf(other.text) == _without_csrf(missing.text), path
+    assert _reads_of_b(db, _a_coordinator_id(db, cast), b) == []  # not even the trail's view
+    cast.headers["coordinator"] = b["coordinator"]
+    for path in TRAILS:
+        own = _page(client, cast, path.format(**b["ids"]))
+        assert own.status_code == 200, path
+        assert "You</td>" in own.text and "viewed this trail" in own.text, path
     client.cookies.clear()

@@ -111,7 +111,7 @@ class TestContacts:
     def test_record_and_read_attempts_with_how_to_reach_them(
         self, client: TestClient, db: Session, coordinator: Actor
     ) -> None:
-        kim = crisis_intake(client, db, phone="+1 555 010 7070")
+        kim = crisis_intake(client, db, phone="+1 312 555 7070")
         assert contact(client, coordinator, kim.newcomer_id or 0, outcome="no_answer")[0] == 201
         status, body = contact(
             client, coordinator, kim.newcomer_id or 0, outcome="reached", note="Safe tonight."
@@ -120,7 +120,7 @@ class TestContacts:
         read = client.get(
             f"/api/v1/newcomers/{kim.newcomer_id}/urgent-contacts", headers=coordinator.headers
         ).json()
-        assert read["phone"] == "+1 555 010 7070" and read["handled"] is True
+        assert read["phone"] == "+1 312 555 7070" and read["handled"] is True
         assert [(c["outcome"], c["handled"], c["note"]) for c in read["items"]] == [
             ("no_answer", False, ""),
             ("reached", True, "Safe tonight."),
@@ -223,12 +223,12 @@ class TestPage:
     def test_the_contacted_form_records_and_closes_the_case(
         self, client: TestClient, db: Session
     ) -> None:
-        kim = crisis_intake(client, db, first_name="Kim", phone="+1 555 010 7070")
+        kim = crisis_intake(client, db, first_name="Kim", phone="+1 312 555 7070")
         user = make_user(db, Role.coordinator, email="coord@example.org")
         sign_in(client, db, user)
         page = f"/coordinator/newcomers/{kim.newcomer_id}"
         html = client.get(page).text
-        assert 'href="tel:+1 555 010 7070"' in html and "Not reached yet" in html
+        assert 'href="tel:+1 312 555 7070"' in html and "Not reached yet" in html
         action = f"{page}/urgent-contacts"
         token = csrf_from(html)
         bad = client.post(action, data={"csrf_token": token, "note": "hi"})

@@ -74,10 +74,10 @@ class TestSending:
         assert "988" in body["crisis_notice"]
 
     def test_a_way_to_reach_them_is_kept(self, client: TestClient, db: Session) -> None:
-        kim = send(client, phone="+1 555 010 4040", email="kim@example.org")
+        kim = send(client, phone="+1 312 555 4040", email="kim@example.org")
         stored = db.get(Newcomer, kim.newcomer_id)
         assert stored is not None
-        assert (stored.phone, stored.email) == ("+1 555 010 4040", "kim@example.org")
+        assert (stored.phone, stored.email) == ("+1 312 555 4040", "kim@example.org")
 
     def test_sending_is_recorded_as_consent_to_urgent_contact(
         self, client: TestClient, db: Session
@@ -112,13 +112,13 @@ class TestCoordinatorsSeeItAtOnce:
         self, client: TestClient, coordinator: Actor, make_newcomer: Any, db: Session
     ) -> None:
         make_newcomer()
-        kim = send(client, phone="+1 555 010 4040")
+        kim = send(client, phone="+1 312 555 4040")
         queue = client.get("/api/v1/newcomers", headers=coordinator.headers).json()["items"]
         assert queue[0]["id"] == kim.newcomer_id and queue[0]["urgent"] is True
         record = client.get(
             f"/api/v1/newcomers/{kim.newcomer_id}", headers=coordinator.headers
         ).json()
-        assert record["phone"] == "+1 555 010 4040" and record["age"] is None
+        assert record["phone"] == "+1 312 555 4040" and record["age"] is None
         flagged = db.scalar(
             select(func.count()).where(
                 AuditEvent.action == "flag_urgent", AuditEvent.object_id == kim.newcomer_id
@@ -177,7 +177,7 @@ class TestCompleting:
     def test_a_name_or_contact_correction_keeps_it_minimal(self, client: TestClient) -> None:
         kim = send(client)
         response = client.patch(
-            "/api/v1/newcomers/me", json={"phone": "+1 555 010 5050"}, headers=kim.headers
+            "/api/v1/newcomers/me", json={"phone": "+1 312 555 5050"}, headers=kim.headers
         )
         assert response.status_code == 200, response.text
         assert response.json()["minimal"] is True

@@ -15,13 +15,16 @@ from typer.testing import CliRunner
 from mentormatch import demo, migrate
 from mentormatch.accounts.models import User
 from mentormatch.accounts.security import verify_password
+from mentormatch.aftercare import demo as demo_life
+from mentormatch.aftercare.models import Contact, Nudge
 from mentormatch.cli import app
 from mentormatch.config import Settings, get_settings
-from mentormatch.db import make_engine, make_sessionmaker
+from mentormatch.db import make_engine, make_sessionmaker, utcnow
 from mentormatch.main import create_app
 from mentormatch.mentors.models import Mentor
 from mentormatch.migrate import NOT_SET_UP
 from mentormatch.newcomers.models import Newcomer
+from mentormatch.pairings.models import Pairing
 from mentormatch.programs.models import Program, ProgramCoordinator
 from tests.db import BACKENDS, throwaway_database
 from tests.factories import link_sent_to
@@ -161,6 +164,47 @@ class TestDemoSeed:
             assert email in result.output
         assert "Recovery Partners" in result.output and "/p/puente/" in result.output
 
+    def test_the_demo_shows_contacts_and_a_quiet_pairing_in_each_program(
+        self, sqlite_url: str
+    ) -> None:
+        settings = Settings(environment="test", database_url=sqlite_url, _env_file=None)  # type: ignore[call-arg]
+        with make_sessionmaker(make_engine(sqlite_url))() as session:
+            demo.seed_demo(session, mentors=30, newcomers=60)
+            assert demo_life.seed(session, settings=settings, now=utcnow()) == 4
+            pairings = session.scalars(select(Pairing).where(Pairing.status == "active")).all()
+            assert len({p.program_id for p in pairings}) == 2
+            logged = session.scalars(select(Contact.pairing_id).distinct()).all()
+            quiet = session.scalars(
+                select(Nudge.pairing_id).where(Nudge.kind == "quiet_escalation")
+            ).all()
+            assert len(logged) == len(quiet) == 2 and not set(logged) & set(quiet)
+            first = session.scalar(
+                select(User.email).where(User.role == "mentor").order_by(User.id)
+            )
+        web = create_app(settings)
+        try:
+            with TestClient(web) as client:
+                token = client.post(
+                    "/api/v1/auth/token",
+                    data={
+                        "username": demo.COORDINATOR_EMAIL,
+                        "password": demo.COORDINATOR_PASSWORD,
+                    },
+                ).json()["access_token"]
+                client.cookies.set("mm_staff", token)
+                assert "1 quiet pairing needs a look" in client.get("/coordinator/dashboard").text
+                mentor = client.post(
+                    "/api/v1/auth/token", data={"username": first, "password": demo.MENTOR_PASSWORD}
+                ).json()["access_token"]
+                client.cookies.set("mm_staff", mentor)
+                inbox = client.get("/mentor").text
+                pairing = re.search(r'href="/mentor/pairings/(\d+)#contacts"', inbox)
+                assert pairing, inbox
+                page = client.get(f"/mentor/pairings/{pairing.group(1)}").text
+                assert "7 contacts logged in the last 8 weeks" in page
+        finally:
+            web.state.engine.dispose()
+
     def test_two_programs_with_visibly_different_settings(self, sqlite_url: str) -> None:
         with make_sessionmaker(make_engine(sqlite_url))() as session:
             demo.seed_demo(session, mentors=30, newcomers=40)
@@ -222,6 +266,7 @@ def test_evaluate_prints_ranker_and_baseline_with_no_violations() -> None:
 DB_COMMANDS = [
     ["users", "create", "--email", "lee@example.org", "--password-stdin"],
     ["pairings", "expire"],
+    ["pairings", "quiet"],
     ["pairings", "deliver"],
     ["backup", "backup.dump"],
     ["serve", "--port", "8101"],

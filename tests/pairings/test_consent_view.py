@@ -28,7 +28,7 @@ PAIRINGS = "/api/v1/pairings"
 NEWCOMER = {
     "first_name": "Zephyrine",
     "email": "z.contact@example.org",
-    "phone": "+1 555 010 7788",
+    "phone": "+1 312 555 7788",
     "preferred_contact": "email",
     "gender": "woman",
     "gender_pref": ["woman"],

@@ -15,13 +15,13 @@ from tests.factories import INTAKE_EXAMPLE, found_newcomer_id
 from tests.pairings.conftest import PAIRINGS
 
 Pair = tuple[Actor, Actor, int]
-PRIVATE = ("sam@example.org", "555 010 2030", INTAKE_EXAMPLE["hopes"], "buprenorphine")
+PRIVATE = ("sam@example.org", "312 555 2030", INTAKE_EXAMPLE["hopes"], "buprenorphine")
 
 
 def test_intake_to_paired_through_the_api(
     client: TestClient, coordinator: Actor, make_mentor: Callable[..., Actor]
 ) -> None:
-    mentor = make_mentor(first_name="Alex", phone="+1 555 777 8888")
+    mentor = make_mentor(first_name="Alex", phone="+1 312 555 8888")
     intake = client.post("/api/v1/newcomers", json=INTAKE_EXAMPLE).json()
     intake_id = found_newcomer_id(client, coordinator.headers, intake)
     newcomer = {"Authorization": f"Bearer {intake['status_token']}"}
@@ -48,7 +48,7 @@ def test_intake_to_paired_through_the_api(
     me = client.get("/api/v1/newcomers/me", headers=newcomer).json()
     assert me["status"] == "paired"
     assert me["mentor"]["first_name"] == "Alex"
-    assert me["mentor"]["phone"] == "+1 555 777 8888"
+    assert me["mentor"]["phone"] == "+1 312 555 8888"
     assert me["mentor"]["email"].endswith("@example.org")
 
 

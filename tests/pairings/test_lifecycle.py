@@ -175,7 +175,7 @@ class TestAccept:
         assert body["status"] == "active"
         assert body["contact"] == {
             "email": "sam@example.org",
-            "phone": "+1 555 010 2030",
+            "phone": "+1 312 555 2030",
             "preferred_contact": "text",
         }
         assert "42 CFR part 2" in body["redisclosure_notice"]

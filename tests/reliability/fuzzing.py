@@ -98,6 +98,25 @@ EXCUSED: tuple[Excuse, ...] = (
         "in_person in meeting_modes makes latitude, longitude and travel_radius_km required",
     ),
     Excuse(
+        "is not a phone number we can call",
+        PROFILE_WRITES | {"POST /api/v1/newcomers/urgent"},
+        "whether digits make a real number is libphonenumber's metadata (area codes, lengths)",
+    ),
+    *(
+        Excuse(
+            fragment,
+            frozenset({"POST /api/v1/newcomers", "PATCH /api/v1/newcomers/me"}),
+            "whether a postal code or town exists is the shipped ZIP data, not a pattern",
+        )
+        for fragment in (
+            "is not a ZIP code we know",
+            "we do not know",
+            "in several states",
+            "give a 5-digit ZIP code",
+            "send a postal_code or latitude and longitude, not both",
+        )
+    ),
+    Excuse(
         "pathways_ruled_out overlaps pathways",
         frozenset({"POST /api/v1/mentors"}) | MENTOR_EDITS,
         "two lists that must not share a code",
@@ -138,6 +157,31 @@ EXCUSED: tuple[Excuse, ...] = (
         "it is sent here only to complete a minimal urgent request",
         frozenset({"PATCH /api/v1/newcomers/me"}),
         "consent is sent again only to complete a minimal urgent request (stored data)",
+    ),
+    Excuse(
+        "no account has this email",
+        frozenset({"GET /api/v1/audit"}),
+        "whether an account has the email searched for is stored data",
+    ),
+    Excuse(
+        "the account chosen is a",
+        frozenset({"GET /api/v1/audit"}),
+        "the role searched for compared with the stored role of the account searched for",
+    ),
+    Excuse(
+        "no such action",
+        frozenset({"GET /api/v1/audit"}),
+        "an action is known if listed or ever recorded: stored data (a typo is refused)",
+    ),
+    Excuse(
+        "no such kind of record",
+        frozenset({"GET /api/v1/audit"}),
+        "a kind of record is known if listed or ever recorded: stored data",
+    ),
+    Excuse(
+        "the first day comes after the last day",
+        frozenset({"GET /api/v1/audit"}),
+        "one date compared with another",
     ),
     Excuse(
         "this pair breaks a hard rule",

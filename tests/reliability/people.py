@@ -34,8 +34,8 @@ MISSING_ID = 2_000_000_000  # fits a 32-bit integer column on both back ends
 # Strings only the people they belong to (and coordinators) may ever see.
 OTHER_HOPES = "zq-hopes-marker-7f3a"
 OTHER_EMAIL = "zq-other-newcomer-7f3a@example.org"
-OTHER_PHONE = "+1 555 777 3311"
-OTHER_MENTOR_PHONE = "+1 555 888 4422"
+OTHER_PHONE = "+1 312 555 3311"
+OTHER_MENTOR_PHONE = "+1 312 555 4422"
 OTHER_MENTOR_INTERESTS = "zq-mentor-interests-7f3a"
 NEVER_SHOWN = ("$argon2", "password_hash", "token_hash", "status_token_hash")
 
@@ -169,6 +169,12 @@ BODIES: dict[tuple[str, str], Callable[[Cast], dict[str, Any]]] = {
     ("POST", "/api/v1/newcomers/{newcomer_id}/urgent-contacts"): lambda c: {
         "json": {"outcome": "no_answer", "note": "Rang twice"}
     },
+    ("POST", "/api/v1/newcomers/{newcomer_id}/notes"): lambda c: {
+        "json": {"text": "Prefers calls after six"}
+    },
+    ("POST", "/api/v1/pairings/{pairing_id}/notes"): lambda c: {
+        "json": {"text": "First meeting went well"}
+    },
     ("POST", "/api/v1/mentors"): lambda c: {"json": mentor_body()},
     ("PATCH", "/api/v1/mentors/me"): lambda c: {"json": {"interests": "Cooking"}},
     ("PATCH", "/api/v1/mentors/{mentor_id}"): lambda c: {"json": {"version": 1, "capacity": 3}},
@@ -181,6 +187,9 @@ BODIES: dict[tuple[str, str], Callable[[Cast], dict[str, Any]]] = {
     ("POST", "/api/v1/pairings/{pairing_id}/reject"): lambda c: {"json": {"reason": "other"}},
     ("POST", "/api/v1/pairings/{pairing_id}/decline"): lambda c: {"json": {"reason": "personal"}},
     ("POST", "/api/v1/pairings/{pairing_id}/end"): lambda c: {"json": {"reason": "completed"}},
+    ("POST", "/api/v1/pairings/{pairing_id}/contacts"): lambda c: {
+        "json": {"contacted_on": "2026-12-01", "mode": "phone", "minutes": 30}
+    },
     ("POST", "/api/v1/programs"): lambda c: {
         "json": {"slug": f"program-{next(_counter)}", "name": "A program"}
     },

@@ -29,18 +29,22 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mentormatch.accounts import passwords
-from mentormatch.accounts.models import TokenPurpose, User
+from mentormatch.accounts.models import Role, TokenPurpose, User
+from mentormatch.accounts.principal import Principal
 from mentormatch.db import utcnow
+from mentormatch.mentors.models import Mentor
 from mentormatch.newcomers.models import Newcomer, NewcomerStatus
 from mentormatch.pairings.models import Pairing, PairingStatus
 from mentormatch.pairings.outbox import OutboxMessage
-from mentormatch.programs.models import DEFAULT_PROGRAM_ID
+from mentormatch.programs.models import DEFAULT_PROGRAM_ID, Program
+from mentormatch.spreadsheets import uploads
 from mentormatch.web import csrf
 from mentormatch.web.core import NEWCOMER_COOKIE, STAFF_COOKIE
 from tests.factories import intake_body, newcomer_id
 from tests.reliability.fuzzing import Actors, same_draws_every_run
 from tests.reliability.pages import Page, page_routes, read_forms
 from tests.reliability.people import ROLES, make_cast
+from tests.spreadsheets.sheets import MESSY_HEADER, fixed_rows, to_csv
 
 MAX_EXAMPLES = 5
 # Sign-in checks a password with argon2id, slow on purpose (≈0.1 s a try): fewer tries there.
@@ -167,7 +171,8 @@ def _arrange(client: TestClient, db: Session, cast: Any) -> list[str]:
     """A waiting urgent newcomer the own mentor suits (approve and contacted forms), a
     proposal (decide form), the request the mentor was asked, due in three days (accept and
     decline forms), a password reset link in the outbox (the set-password form), and an
-    active pairing whose newcomer's page (returned, to be opened too) has the end form, a
+    active pairing whose newcomer's page (returned, to be opened too) has the end form and
+    whose mentor's page (returned too) has the contact form, a
     program without coordinators (its page has the form adding one), and the default
     program's own intake address (its forms post there; no id addresses it)."""
     asked = db.get_one(Pairing, cast.own["mentor"]["pairing_id"])
@@ -178,6 +183,9 @@ def _arrange(client: TestClient, db: Session, cast: Any) -> list[str]:
     ).json()
     waiting_id = newcomer_id(db, waiting)
     mentor_id = cast.own["mentor"]["mentor_id"]
+    # Room for the request, the active pairing and the proposal: a full mentor's proposal
+    # would be withdrawn as stale before its page renders the decide form.
+    db.get_one(Mentor, mentor_id).capacity = 3
     db.add(
         Pairing(
             program_id=DEFAULT_PROGRAM_ID,
@@ -207,6 +215,7 @@ def _arrange(client: TestClient, db: Session, cast: Any) -> list[str]:
         newcomer_id=paired_id,
         mentor_id=mentor_id,
         status=PairingStatus.active,
+        expires_at=utcnow(),  # set when the mentor was asked: the mentor's page shows it
     )
     db.add(paired)
     db.flush()
@@ -216,9 +225,22 @@ def _arrange(client: TestClient, db: Session, cast: Any) -> list[str]:
     # A program without coordinators: its page offers the form adding one.
     return [
         f"/coordinator/newcomers/{paired_id}",
+        f"/mentor/pairings/{paired.id}",  # the mentor's contact form
         f"/admin/programs/{cast.other['admin']['program_id']}",
         "/p/main/",  # a program's own intake
+        _checked_upload(db, coordinator),  # the import's column and run forms
     ]
+
+
+def _checked_upload(db: Session, coordinator: User) -> str:
+    """The coordinator's upload of a valid mentors file, as its check page's address (the
+    key in it opens it for them only)."""
+    me = Principal(Role.coordinator, user_id=coordinator.id,
+                   program_ids=frozenset((DEFAULT_PROGRAM_ID,)))  # fmt: skip
+    content = to_csv(MESSY_HEADER, fixed_rows())
+    key = uploads.store(db, actor=me, kind="mentors", program=db.get_one(Program, 1),
+                        filename="mentors.csv", content=content)  # fmt: skip
+    return f"/coordinator/spreadsheets/review?upload={key}"
 
 
 def fuzz(

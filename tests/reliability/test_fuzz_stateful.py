@@ -35,6 +35,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck
 from schemathesis.config._phases import InferenceConfig
+from schemathesis.specs.openapi import stateful as openapi_stateful
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
@@ -61,6 +62,8 @@ INTAKE = "POST /api/v1/newcomers"
 FIND = "GET /api/v1/newcomers"  # a coordinator finds the intake by its reference
 NEWCOMER = "/api/v1/newcomers/{newcomer_id}"
 MENTOR = "/api/v1/mentors/{mentor_id}"
+LINK_EXPLORATION_RATE = 0.05
+LOOK_UP = frozenset({"reference", "status", "limit", "offset"})  # FIND by reference
 
 
 @dataclass(frozen=True)
@@ -218,6 +221,11 @@ def test_linked_requests_as_each_role(
     cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1, type=Type.ID)
     monkeypatch.setattr(security, "_hasher", cheap)
     same_draws_every_run(monkeypatch)
+    # Schemathesis leaves a link's value out, to explore, 15 % of the time per parameter
+    # (45 % for an optional one such as the look-up's `reference`): a five-step chain then
+    # rarely holds together in 100 scenarios. Follow the documented links more faithfully;
+    # unlinked requests still explore. (A private name: should it move, this fails loudly.)
+    monkeypatch.setattr(openapi_stateful, "BASE_EXPLORATION_RATE", LINK_EXPLORATION_RATE)
     excused.clear()
     actors = Actors.cast(client, db)
     universal_mentors(db)
@@ -243,6 +251,13 @@ def test_linked_requests_as_each_role(
             self.savepoint = connection.begin_nested()
             app.state.ranker = RankerCache(settings)
             actors.headers = dict(signed_in)
+
+        def before_call(self, case: schemathesis.Case) -> None:
+            # A coordinator looking a record up by its reference narrows by nothing else:
+            # the fuzzer's drawn filters (a language, "waiting 109 days") would hide it.
+            query = case.query or {}
+            if case.operation.label == FIND and isinstance(query.get("reference"), str):
+                case.query = {k: v for k, v in query.items() if k in LOOK_UP}
 
         def get_call_kwargs(self, case: schemathesis.Case) -> dict[str, Any]:
             allowed = roles[case.operation.label]

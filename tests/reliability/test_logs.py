@@ -31,10 +31,10 @@ MARK = "qx9marker"
 NEWCOMER = intake_body(
     first_name=f"Name{MARK}",
     email=f"{MARK}@example.org",
-    phone="+1 555 919 4242",
+    phone="+1 312 555 4242",
     hopes=f"Hopes {MARK} about my drinking",
 )
-MARKERS = (MARK, "555 919 4242")
+MARKERS = (MARK, "312 555 4242")
 _runs = itertools.count()
 
 

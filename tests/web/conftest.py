@@ -96,7 +96,7 @@ def _seed(settings: Settings) -> tuple[str, str, str]:
             program_ids=frozenset((DEFAULT_PROGRAM_ID,)),
         )
         body = MentorCreate.model_validate(
-            mentor_body(email="alex@example.org", first_name="Alex", phone="+1 555 010 9999")
+            mentor_body(email="alex@example.org", first_name="Alex", phone="+1 312 555 9999")
         )
         mentors.create_mentor(session, actor=actor, body=body, settings=settings)
         accept_invitation(session, "alex@example.org", PASSWORD)

@@ -68,14 +68,14 @@ class TestMinimalRequest:
     def test_a_name_is_enough_and_the_confirmation_shows_crisis_then_the_link(
         self, client: TestClient, db: Session
     ) -> None:
-        response = urgent(client, first_name="Kim", phone="+1 555 010 4040")
+        response = urgent(client, first_name="Kim", phone="+1 312 555 4040")
         assert response.status_code == 303 and response.headers["location"] == "/welcome"
         assert f"{NEWCOMER_COOKIE}=" in response.headers["set-cookie"]
         page = client.get("/welcome").text
         assert page.index('href="tel:988"') < page.index("Your private link")
         assert "/s/mmn_" in page and "finish your request" in page
         [kim] = newcomers_named(db, "Kim")
-        assert kim.urgent and kim.minimal and kim.phone == "+1 555 010 4040"
+        assert kim.urgent and kim.minimal and kim.phone == "+1 312 555 4040"
 
     def test_bad_contact_answers_422_by_the_field_with_the_box_still_first(
         self, client: TestClient, db: Session
@@ -120,14 +120,14 @@ class TestFinishingAndTheCoordinator:
         self, client: TestClient, db: Session, make_mentor: Any
     ) -> None:
         mentor: Actor = make_mentor()
-        urgent(client, first_name="Kim", phone="+1 555 010 4040")
+        urgent(client, first_name="Kim", phone="+1 312 555 4040")
         [kim] = newcomers_named(db, "Kim")
         client.cookies.clear()
         sign_in(client, db, make_user(db, Role.coordinator))
         page = client.get(f"/coordinator/newcomers/{kim.id}?why={mentor.mentor_id}")
         assert page.status_code == 200
         html = page.text
-        assert "Minimal urgent request" in html and 'href="tel:+1 555 010 4040"' in html
+        assert "Minimal urgent request" in html and 'href="tel:+1 312 555 4040"' in html
         assert "Approve " not in html
         refused = post_form(
             client,

@@ -20,6 +20,7 @@ from typer.testing import CliRunner
 
 from mentormatch import demo
 from mentormatch.accounts.models import User
+from mentormatch.aftercare import quiet
 from mentormatch.cli import app as cli
 from mentormatch.config import get_settings
 from mentormatch.db import make_engine, make_sessionmaker, utcnow
@@ -167,6 +168,9 @@ def _follow_everything(app: FastAPI, printed: str) -> None:
         assert expiry.expire_due(
             session, settings=app.state.settings, now=utcnow() + timedelta(days=4)
         )
+        # Weeks with no contact logged: the mentor is reminded to keep in touch.
+        late = utcnow() + timedelta(days=20)
+        assert quiet.run(session, settings=app.state.settings, now=late).reminded
         messages = list(session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
     assert {m.kind for m in messages} == set(MessageKind)
 

@@ -30,7 +30,7 @@ INTAKE: dict[str, Any] = {
     "meeting_modes": ["video", "phone"],
     "availability": ["1-evening", "3-evening"],
     "preferred_contact": "text",
-    "phone": "+1 555 010 2030",
+    "phone": "+1 312 555 2030",
     "share_contact": "yes",
     "consent": "yes",
     "share_with_mentor": "yes",
@@ -191,7 +191,7 @@ class TestJourney:
     def test_approve_accept_and_newcomer_sees_mentor(
         self, client: TestClient, db: Session, coordinator: Actor, make_mentor: Any
     ) -> None:
-        mentor = make_mentor(first_name="Alex", phone="+1 555 010 9999")
+        mentor = make_mentor(first_name="Alex", phone="+1 312 555 9999")
         submit_intake(client)
         newcomer_cookie = client.cookies.get(NEWCOMER_COOKIE)
         newcomer_id = db.scalar(select(Newcomer.id).where(Newcomer.first_name == "Sam"))
@@ -217,15 +217,15 @@ class TestJourney:
         assert mentor_user is not None
         sign_in(client, db, mentor_user)
         inbox = client.get("/mentor").text
-        assert "Accept Sam" in inbox and "+1 555 010 2030" not in inbox
+        assert "Accept Sam" in inbox and "+1 312 555 2030" not in inbox
         pairing_id = inbox.split("/mentor/pairings/")[1].split("/")[0]
         response = post_form(client, "/mentor", f"/mentor/pairings/{pairing_id}/accept")
         assert response.status_code == 303
-        assert "+1 555 010 2030" in client.get("/mentor").text
+        assert "+1 312 555 2030" in client.get("/mentor").text
         client.cookies.delete(STAFF_COOKIE)
         client.cookies.set(NEWCOMER_COOKIE, newcomer_cookie or "")
         status = client.get("/status").text
-        assert "Your mentor is" in status and "Alex" in status and "+1 555 010 9999" in status
+        assert "Your mentor is" in status and "Alex" in status and "+1 312 555 9999" in status
 
     @pytest.mark.parametrize(
         "path",

@@ -26,7 +26,7 @@ def test_crisis_request_to_a_handled_case(
     phone.goto(url + "/intake")
     phone.check("#in_crisis-yes")
     phone.fill("#urgent-first_name", "Quinn")
-    phone.fill("#urgent-phone", "+1 555 010 6060")
+    phone.fill("#urgent-phone", "+1 312 555 6060")
     phone.click("button:has-text('Send: please contact me')")
     expect(phone).to_have_url(f"{url}/welcome")
 
@@ -46,7 +46,7 @@ def test_crisis_request_to_a_handled_case(
 
     laptop.goto(alert)
     reach = laptop.locator("#reach")
-    expect(reach.locator("a[href='tel:+1 555 010 6060']")).to_be_visible()
+    expect(reach.locator("a[href='tel:+1 312 555 6060']")).to_be_visible()
     expect(reach).to_contain_text("Agreed to be contacted urgently")
     expect(reach).to_contain_text("Not reached yet")
     check(laptop, "newcomer-urgent")

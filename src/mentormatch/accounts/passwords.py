@@ -72,8 +72,10 @@ def send_link(
     purpose: TokenPurpose,
     settings: Settings,
     now: datetime | None = None,
+    mentor_program_id: int | None = None,
 ) -> AccountToken:
-    """Store a new single-use token and queue its link for the account's email (no commit)."""
+    """Store a new single-use token and queue its link for the account's email (no commit).
+    A caller inviting many new mentors of one program passes their `mentor_program_id`."""
     now = now or utcnow()
     ttl = (
         timedelta(hours=settings.invitation_ttl_hours)
@@ -87,7 +89,9 @@ def send_link(
     session.add(row)
     # A mentor's link belongs to their program (its coordinators see it was sent); a staff
     # account's to none.
-    program_id = session.scalar(select(Mentor.program_id).where(Mentor.user_id == user_id))
+    program_id = mentor_program_id or session.scalar(
+        select(Mentor.program_id).where(Mentor.user_id == user_id)
+    )
     outbox.enqueue(
         session,
         kind=_KIND[purpose],

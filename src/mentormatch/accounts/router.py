@@ -146,6 +146,20 @@ def update_user(
 
 
 @router.post(
+    "/users/{user_id}/password-reset",
+    status_code=202,
+    responses=error_responses(401, 403, 404, 409, 422),
+)
+def send_password_reset(
+    user_id: RowId, admin: AdminDep, session: SessionDep, settings: SettingsDep
+) -> dict[str, str]:
+    """Send an account's owner a link to choose a new password (a new invitation if they
+    never chose one), through the outbox. Refused (409) for a disabled account."""
+    service.send_reset(session, actor=admin, user_id=user_id, settings=settings)
+    return {"detail": "a link to choose a new password is on its way"}
+
+
+@router.post(
     "/account/password/forgot",
     status_code=202,
     dependencies=[Public],

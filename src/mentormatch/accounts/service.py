@@ -178,6 +178,26 @@ def list_users(
     return list(rows), total
 
 
+def send_reset(session: Session, *, actor: Principal, user_id: int, settings: Settings) -> User:
+    """Send an account's owner a link to choose a new password, through the outbox (an admin
+    helping someone locked out); the old password keeps working until the link is used."""
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound("no such user")
+    if not user.is_active:
+        raise Conflict(
+            "is_active: this account is disabled; enable it before sending a link",
+            field="is_active",
+        )
+    purpose = TokenPurpose.invitation if user.invited else TokenPurpose.reset
+    send_link(session, user_id=user.id, email=user.email, purpose=purpose, settings=settings)
+    audit.record(
+        session, actor=actor, action="password_reset_sent", object_type="user", object_id=user_id
+    )
+    session.commit()
+    return user
+
+
 def set_active(session: Session, *, actor: Principal, user_id: int, is_active: bool) -> User:
     """Enable or disable an account; disabling revokes its tokens at once, and a mentor's
     pairings end as when they leave (`pairings.ending.mentor_left`)."""

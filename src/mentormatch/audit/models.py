@@ -12,7 +12,12 @@ from mentormatch.db import Base, UTCDateTime, utcnow
 
 class AuditEvent(Base):
     __tablename__ = "audit_events"
-    __table_args__ = (Index("ix_audit_events_object", "object_type", "object_id"),)
+    __table_args__ = (
+        Index("ix_audit_events_object", "object_type", "object_id"),
+        # The admin's search by who and by action, newest first (20261204_audit_index).
+        Index("ix_audit_events_actor", "actor_role", "actor_id", "at"),
+        Index("ix_audit_events_action", "action", "at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)

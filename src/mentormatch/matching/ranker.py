@@ -381,6 +381,34 @@ class MentorRanker(BaseEstimator):
             rank=rank,
         )
 
+    def describe(
+        self, newcomers: pd.DataFrame, mentor_ids: np.ndarray
+    ) -> list[tuple[dict[str, float], list[str]]]:
+        """Criterion scores and reasons of given pairs (row i of ``newcomers`` with
+        ``mentor_ids[i]``), worded as ``explain`` words them; for pairs the kernel already
+        found feasible (the rules and the rank are not computed again)."""
+        positions = self.positions_.get_indexer(np.asarray(mentor_ids, dtype=np.int64))
+        if (positions < 0).any():
+            raise UnknownMentorError(int(np.asarray(mentor_ids)[positions < 0][0]))
+        at = iter(positions.tolist())
+        out = []
+        for rows in self._chunks(newcomers):
+            for q in rows.queries():
+                position = next(at)
+                m = self.mentors_.take(slice(position, position + 1))
+                a, b = self.text_.indptr[position], self.text_.indptr[position + 1]
+                _, qi, mi = np.intersect1d(q.terms, self.text_.indices[a:b],
+                                           assume_unique=True, return_indices=True)  # fmt: skip
+                text = self.text_.data[a:b][mi] * q.weights[qi].astype(np.float32)
+                cosine = np.array([text.astype(np.float64).sum()])
+                values, said, _ = criteria.components(
+                    m, rules.Pair(m, q, self.program_).side, self.program_, text=cosine
+                )
+                parts = criteria.as_columns(values, said, np.zeros(1, dtype=np.int64))
+                comp = {c: float(v[0]) for c, v in parts.items() if not np.isnan(v[0])}
+                out.append((comp, self._describe(q, position, comp)))
+        return out
+
     def matrix_bytes(self) -> int:
         """Bytes of the pool matrices the ranking path reads (for the benchmark floor)."""
         check_is_fitted(self, "mentors_")

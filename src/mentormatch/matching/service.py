@@ -7,6 +7,7 @@ its settings in force), so suggestions, explanations and proposals never cross p
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -31,6 +32,7 @@ from mentormatch.mentors import capacity as mentor_capacity
 from mentormatch.mentors.models import Mentor
 from mentormatch.newcomers.minimal import NotMatchable
 from mentormatch.newcomers.models import Newcomer
+from mentormatch.pairings.assignment import assign
 from mentormatch.programs import scope
 
 
@@ -49,6 +51,7 @@ class CandidateGraph:
     mentor_ids: np.ndarray
     remaining_capacity: np.ndarray  # per mentor column
     blocking_rule: dict[int, str]  # newcomer id -> rule excluding most mentors, if none feasible
+    newcomers: pd.DataFrame  # the newcomers frame, rows in the order of newcomer_ids
 
 
 async def get_ranker(request: Request) -> RankerCache:
@@ -157,19 +160,37 @@ def candidate_graph(
                 np.empty(0, dtype=np.int64),
                 np.empty(0),
                 {int(i): "capacity" for i in ids},
+                frame,
             )
         scores, ids, mentor_ids = fitted.candidates(frame, k=k, mentor_k=mentor_k)
         capacity = mentor_capacity.remaining(session, [int(m) for m in mentor_ids])
         blocked = np.flatnonzero(np.diff(scores.indptr) == 0)
         blocking = blocking_rules(fitted, frame.iloc[blocked]) if blocked.size else {}
-    return CandidateGraph(scores, ids, mentor_ids, capacity, blocking)
+    return CandidateGraph(scores, ids, mentor_ids, capacity, blocking, frame)
+
+
+def describe_pairs(
+    session: Session, *, ranker: RankerCache, program_id: int, graph: CandidateGraph,
+    pairs: list[tuple[int, int]],
+) -> list[tuple[dict[str, float], list[str]]]:  # fmt: skip
+    """Criterion scores and reasons (as suggestions word them) of chosen (row, column)
+    pairs of a program's candidate graph."""
+    if not pairs:
+        return []
+    rows, cols = (np.asarray(x, dtype=np.int64) for x in zip(*pairs, strict=True))
+    with ranker.fresh(session, program_id) as fitted:
+        assert fitted is not None  # the graph has these mentors
+        return fitted.describe(graph.newcomers.iloc[rows], graph.mentor_ids[cols])
 
 
 def blocking_rules(fitted: MentorRanker, newcomers: pd.DataFrame) -> dict[int, str]:
-    """For newcomers with no feasible mentor: the hard rule that excludes the most mentors."""
+    """For newcomers with no feasible mentor: the hard rule that excludes the most of the
+    mentors who have a free place ("capacity" when none has)."""
     out: dict[int, str] = {}
+    if not len(fitted.pool_):
+        return {int(i): "capacity" for i in F.check_newcomers(newcomers)[F.ID].tolist()}
     for q in encode_newcomers(F.check_newcomers(newcomers), fitted.encoders_):
-        pair = rules.Pair(fitted.mentors_, q, fitted.program_)
+        pair = rules.Pair(fitted.pool_, q, fitted.program_)
         failing: Counter[str] = Counter()
         for rule in rules.RULES:
             mask = rule.check(pair)
@@ -179,11 +200,36 @@ def blocking_rules(fitted: MentorRanker, newcomers: pd.DataFrame) -> dict[int, s
     return out
 
 
-def warm_up() -> None:
-    """Compile the ranking kernel, or load it from numba's disk cache, before serving.
+_warmed = threading.Event()
+_warming = threading.Lock()
 
-    A first compile takes several seconds; without this the first suggestion a
-    coordinator asks for after a fresh install would wait for it.
+
+def warm_up() -> None:
+    """Compile every compiled function a request can reach, or load it from numba's disk
+    cache, before serving: the ranking kernel (one newcomer and many), each mentor's best
+    newcomers and their merge (whole-pool proposals), the assignment solver and the
+    reasons of proposed pairs. Once per process; later calls return at once.
+
+    A first compile takes several seconds (docs/benchmarks.md, "Start-up"); without this
+    the first suggestion or proposal after a fresh install would wait for it.
     """
-    world = synthetic.generate(0, mentors=40, newcomers=4)
-    MentorRanker(reference_time=world.reference).fit(world.mentors).rank(world.newcomers, k=1)
+    with _warming:
+        if _warmed.is_set():
+            return
+        world = synthetic.generate(0, mentors=40, newcomers=4)
+        ranker = MentorRanker(reference_time=world.reference).fit(world.mentors)
+        ranker.rank(world.newcomers, k=1)
+        ranker.suggestions(world.newcomers.iloc[:1], k=1)
+        scores, _, mentor_ids = ranker.candidates(world.newcomers, k=5, mentor_k=5)
+        if scores.nnz:
+            row, col = scores.nonzero()
+            ranker.describe(world.newcomers.iloc[row[:1]], mentor_ids[col[:1]])
+        assign(scores, np.ones(len(mentor_ids), dtype=np.int64))
+        _warmed.set()
+
+
+def prefit(session: Session, ranker: RankerCache, program_ids: list[int]) -> None:
+    """Fit each program's ranker now, so that its first suggestion or proposal does not."""
+    for program_id in program_ids:
+        with ranker.fresh(session, program_id):
+            pass

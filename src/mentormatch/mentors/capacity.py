@@ -4,7 +4,9 @@ A mentor's *load* is their approved + active pairings. A mentor *takes new reque
 active, vetted and not paused; their *free places* are then capacity - load (never below
 0), otherwise none. Approvals, acceptances, capacity changes and the whole-pool assignment
 all read these functions, and so does the ranker's capacity rule
-(`matching/rules.py`).
+(`matching/rules.py`). The mentor list filters and sorts by the same rules written as SQL
+(`load_column`, `taking_requests`, `free_places_column`), so a page of mentors "with a free
+place" holds exactly those `remaining` counts above zero.
 
 Whoever compares load with capacity and then writes holds the mentor's lock from the count
 to the commit (`lock`): ``SELECT … FOR UPDATE`` on PostgreSQL; on SQLite that locking read
@@ -17,7 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, Subquery, and_, case, func, select
 from sqlalchemy.orm import Session
 
 from mentormatch.errors import Conflict, Invalid, NotFound
@@ -75,6 +77,29 @@ def free_places(*, capacity: int, load: int, takes: bool) -> int:
     return max(capacity - load, 0) if takes else 0
 
 
+def load_column() -> ColumnElement[int]:
+    """`load` per row of a query over mentors: a correlated count of their pairings."""
+    return (
+        select(func.count())
+        .where(Pairing.mentor_id == Mentor.id, Pairing.status.in_(HOLDS_CAPACITY))
+        .correlate(Mentor)
+        .scalar_subquery()
+    )
+
+
+def taking_requests() -> ColumnElement[bool]:
+    """`takes_requests` over the mentors table."""
+    return and_(Mentor.active.is_(True), Mentor.vetted.is_(True), Mentor.paused.is_(False))
+
+
+def free_places_column(load: Any = None) -> ColumnElement[int]:
+    """`free_places` per row of a query over mentors. `load` is their load as SQL: by
+    default `load_column()`; a whole-program figure joins `load_by_mentor()` and passes
+    its (coalesced) count instead."""
+    held = load_column() if load is None else load
+    return case((and_(taking_requests(), Mentor.capacity > held), Mentor.capacity - held), else_=0)
+
+
 def remaining(session: Session, mentor_ids: list[int]) -> np.ndarray:
     """Free places per mentor, in the order given (0 for unknown mentors)."""
     rows = session.execute(
@@ -92,6 +117,16 @@ def remaining(session: Session, mentor_ids: list[int]) -> np.ndarray:
         for mid, cap, active, vetted, paused in rows
     }
     return np.asarray([free.get(mid, 0) for mid in mentor_ids], dtype=np.int64)
+
+
+def load_by_mentor() -> Subquery:
+    """`loads` as a subquery (`mentor_id`, `load`) to join, for whole-program figures."""
+    return (
+        select(Pairing.mentor_id, func.count().label("load"))
+        .where(Pairing.status.in_(HOLDS_CAPACITY))
+        .group_by(Pairing.mentor_id)
+        .subquery()
+    )
 
 
 def check_room(

@@ -18,6 +18,8 @@ class Mentor(Base):
         # Covers the ranker cache's comparison of a program's mentors' versions after a change
         # (`matching.cache.RankerCache`): an index-only scan, not the wide mentor rows.
         Index("ix_mentors_pool_state", "program_id", "id", "version"),
+        # The program's own id for the mentor (a spreadsheet import matches rows by it).
+        Index("uq_mentors_external_id", "program_id", "external_id", unique=True),
         # Ids are never reused (the audit trail names them): AUTOINCREMENT on SQLite.
         {"sqlite_autoincrement": True},
     )
@@ -25,6 +27,7 @@ class Mentor(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), unique=True)
     program_id: Mapped[int] = mapped_column(ForeignKey("programs.id", ondelete="RESTRICT"))
+    external_id: Mapped[str | None] = mapped_column(String(64))
     first_name: Mapped[str] = mapped_column(String(60))
     phone: Mapped[str | None] = mapped_column(String(40))
     gender: Mapped[str] = mapped_column(String(20))

@@ -15,6 +15,7 @@ from mentormatch.mentors.models import Mentor
 from mentormatch.mentors.schemas import (
     MentorCreate,
     MentorCreated,
+    MentorFilters,
     MentorPage,
     MentorPublic,
     MentorSelfUpdate,
@@ -91,11 +92,16 @@ def create_mentor(
 def list_mentors(
     coordinator: CoordinatorDep,
     session: SessionDep,
+    filters: Annotated[MentorFilters, Query()],
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> MentorPage:
-    """A page of mentors with their load."""
-    rows, total = service.list_mentors(session, actor=coordinator, limit=limit, offset=offset)
+    """A page of mentors with their load, and how many the search and filters find in all
+    (`total`): search by name, email or phone (`q`), filter by free place, language,
+    pathway, substance and status, sort by name, newest or most free places."""
+    rows, total = service.list_mentors(
+        session, actor=coordinator, filters=filters, limit=limit, offset=offset
+    )
     return MentorPage(items=to_public(session, rows), total=total, limit=limit, offset=offset)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, Select, String, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from mentormatch.accounts import service as accounts
@@ -16,7 +16,12 @@ from mentormatch.config import Settings
 from mentormatch.errors import Conflict, Invalid, NotFound
 from mentormatch.mentors import capacity
 from mentormatch.mentors.models import Mentor
-from mentormatch.mentors.schemas import MentorCreate, MentorSelfUpdate, MentorUpdate
+from mentormatch.mentors.schemas import (
+    MentorCreate,
+    MentorFilters,
+    MentorSelfUpdate,
+    MentorUpdate,
+)
 from mentormatch.profiles import age_in, check_location
 from mentormatch.programs import scope
 from mentormatch.programs import service as programs
@@ -31,6 +36,13 @@ def emails(session: Session, user_ids: list[int]) -> dict[int, str]:
     return {user_id: email for user_id, email in rows}
 
 
+def check_program_rules(body: MentorCreate, rules: program_settings.ProgramSettings) -> None:
+    """The rules of the mentor's program (`rules`: its settings in force): age, capacity cap."""
+    if age_in(body.birth_year) < rules.min_age:
+        raise Invalid(f"birth_year: mentors must be at least {rules.min_age}", field="birth_year")
+    capacity.check_cap(body.capacity, rules.capacity_cap)
+
+
 def create_mentor(
     session: Session, *, actor: Principal, body: MentorCreate, settings: Settings
 ) -> tuple[Mentor, str, datetime]:
@@ -40,10 +52,7 @@ def create_mentor(
     profile, the invitation's token and its outbox message, the audit row; no hashing.
     """
     program = programs.for_new_mentor(session, actor, body.program)
-    rules = program_settings.effective(program, settings)  # the mentor's program's
-    if age_in(body.birth_year) < rules.min_age:
-        raise Invalid(f"birth_year: mentors must be at least {rules.min_age}", field="birth_year")
-    capacity.check_cap(body.capacity, rules.capacity_cap)
+    check_program_rules(body, program_settings.effective(program, settings))
     user = accounts.create_user(session, email=body.email, password=None, role=Role.mentor)
     fields = body.model_dump(exclude={"email", "program"}, mode="json")
     fields["recovery_start"] = body.recovery_start
@@ -66,15 +75,85 @@ def get_mentor(session: Session, *, actor: Principal, mentor_id: int) -> Mentor:
     return mentor
 
 
+def _lists(column: Any, code: str) -> ColumnElement[bool]:
+    """Whether a JSON list of vocabulary codes holds `code` (its text holds `"code"`: codes
+    have no quotes), alike on SQLite's JSON text and PostgreSQL's JSONB."""
+    return cast(column, String).contains(f'"{code}"', autoescape=True)
+
+
+def _digits(column: Any) -> Any:
+    """A phone column without the separators people type: only its digits (and a '+')."""
+    for mark in (" ", "-", "(", ")", ".", "+"):
+        column = func.replace(column, mark, "")
+    return column
+
+
+STATES: dict[str, Any] = {
+    "taking": capacity.taking_requests,
+    "paused": lambda: (Mentor.active.is_(True)) & Mentor.paused.is_(True),
+    "retired": lambda: Mentor.active.is_(False),
+    "not_vetted": lambda: (Mentor.active.is_(True)) & Mentor.vetted.is_(False),
+}
+ORDERS: dict[str, Any] = {
+    "name": lambda: (func.lower(Mentor.first_name), Mentor.id),
+    "newest": lambda: (Mentor.id.desc(),),
+    "free": lambda: (
+        capacity.free_places_column().desc(),
+        func.lower(Mentor.first_name),
+        Mentor.id,
+    ),
+}
+
+
+def matching(actor: Principal, filters: MentorFilters) -> Select[Any]:
+    """The ids of the actor's programs' mentors that `filters` finds, in its order: the one
+    query behind the coordinator's mentor list, page and API alike."""
+    query = select(Mentor.id).where(scope.where(actor, Mentor.program_id))
+    if filters.q:
+        words = filters.q.lower()
+        found = [
+            func.lower(Mentor.first_name).contains(words, autoescape=True),
+            Mentor.user_id.in_(
+                select(User.id).where(func.lower(User.email).contains(words, autoescape=True))
+            ),
+        ]
+        typed = "".join(ch for ch in filters.q if ch.isascii() and ch.isdigit())
+        if len(typed) >= 3 and len(typed) * 2 >= len(filters.q.replace(" ", "")):
+            found.append(_digits(Mentor.phone).contains(typed, autoescape=True))
+        query = query.where(or_(*found))
+    if filters.free is not None:
+        room = capacity.has_room(
+            takes=capacity.taking_requests(),
+            load=capacity.load_column(),
+            capacity=Mentor.capacity,
+        )
+        query = query.where(room if filters.free else ~room)
+    for column, code in (
+        (Mentor.languages, filters.language),
+        (Mentor.pathways, filters.pathway),
+        (Mentor.substances, filters.substance),
+    ):
+        if code is not None:
+            query = query.where(_lists(column, code))
+    if filters.status is not None:
+        query = query.where(STATES[filters.status]())
+    return query.order_by(*ORDERS[filters.sort]())
+
+
 def list_mentors(
-    session: Session, *, actor: Principal, limit: int, offset: int
+    session: Session,
+    *,
+    actor: Principal,
+    filters: MentorFilters | None = None,
+    limit: int,
+    offset: int,
 ) -> tuple[list[Mentor], int]:
-    """A page of the actor's programs' mentors, by id."""
-    mine = scope.where(actor, Mentor.program_id)
-    total = session.scalar(select(func.count()).select_from(Mentor).where(mine)) or 0
-    rows = list(
-        session.scalars(select(Mentor).where(mine).order_by(Mentor.id).limit(limit).offset(offset))
-    )
+    """A page of the actor's programs' mentors that `filters` finds, with their true total."""
+    query = matching(actor, filters or MentorFilters())
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    ids = list(session.scalars(query.limit(limit).offset(offset)))
+    by_id = {m.id: m for m in session.scalars(select(Mentor).where(Mentor.id.in_(ids)))}
+    rows = [by_id[i] for i in ids if i in by_id]
     audit.record_read(session, actor=actor, action="list", object_type=OBJECT)
     return rows, total
 

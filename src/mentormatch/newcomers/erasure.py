@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from mentormatch.audit import service as audit
 from mentormatch.audit.models import AuditEvent
 from mentormatch.audit.service import Actor
+from mentormatch.audit.words import TRAIL
 from mentormatch.newcomers import urgent
 from mentormatch.newcomers.models import Newcomer
 from mentormatch.pairings.models import Pairing, PairingStatus
@@ -35,10 +36,14 @@ NEUTRAL_ACTIONS = frozenset(
         "update",
         "export",
         "accesses",
+        "contacts",
+        TRAIL,
         "suggest",
         "explain",
         "withdraw",
         "do_not_pair",
+        "case_note",  # the notes themselves go with the record (cascade)
+        "read_notes",
         ERASE,
         *(f"pairing_{status.value}" for status in PairingStatus),
     }
@@ -81,7 +86,8 @@ def erase(session: Session, *, newcomer: Newcomer, actor: Actor) -> None:
     session.delete(newcomer)
     session.flush()
     forget_in_audit(session, newcomer_id=newcomer_id, pairing_ids=pairing_ids)
-    urgent.forget_alerts(session, newcomer_id=newcomer_id)  # their contacts go by cascade
+    # Their urgent contacts and case notes go by cascade.
+    urgent.forget_alerts(session, newcomer_id=newcomer_id)
     # The erasure row names the role only: no account id, no client address.
     role_only = RoleOnly(role=str(actor.role))
     audit.record(session, actor=role_only, action=ERASE, object_type=OBJECT, object_id=newcomer_id)

@@ -4,9 +4,10 @@ Profile, consents (scope, notice version, time), every pairing with each transit
 from and to which status, by which role, why), do-not-pair entries, and the accounting of
 every read and change of the record (`newcomers.accounting`). Mentors stay unnamed unless
 they accepted, as on the status page; staff appear by role only. Notes staff wrote for
-each other about a pairing are not part of the export; the coordinators' attempts to reach
-the newcomer in an urgent case are, with their notes (written about the person, to them
-too: the contact form says so).
+each other on a pairing's transitions are not part of the export; the coordinators' attempts
+to reach the newcomer in an urgent case are, with their notes (written about the person, to
+them too: the contact form says so), and so are the case notes (`newcomers.notes`), each
+with its date, the author's role and the number of the pairing it is about.
 """
 
 from __future__ import annotations
@@ -16,10 +17,11 @@ from sqlalchemy.orm import Session, selectinload
 
 from mentormatch.db import utcnow
 from mentormatch.mentors.models import Mentor
-from mentormatch.newcomers import accounting, urgent
+from mentormatch.newcomers import accounting, notes, urgent
 from mentormatch.newcomers.models import DoNotPair, Newcomer
 from mentormatch.newcomers.schemas import (
     AccessLog,
+    CaseNoteForNewcomer,
     ConsentPublic,
     DoNotPairForNewcomer,
     NewcomerExport,
@@ -66,6 +68,7 @@ def build(session: Session, *, newcomer: Newcomer) -> NewcomerExport:
     )
     now = utcnow()
     items, total = accounting.accesses(session, newcomer=newcomer, as_of=now, limit=None)
+    numbers = accounting.pairing_numbers(session, newcomer=newcomer)
     return NewcomerExport(
         exported_at=now,
         profile=NewcomerProfile.model_validate(newcomer),
@@ -75,6 +78,15 @@ def build(session: Session, *, newcomer: Newcomer) -> NewcomerExport:
         urgent_contacts=[
             UrgentContactForNewcomer.model_validate(c)
             for c in urgent.contacts_of(session, newcomer.id)
+        ],
+        case_notes=[
+            CaseNoteForNewcomer(
+                written_at=n.written_at,
+                by_role=n.author_role,
+                pairing=numbers.get(n.pairing_id) if n.pairing_id is not None else None,
+                text=n.text,
+            )
+            for n in notes.of_newcomer(session, newcomer.id)
         ],
         accesses=AccessLog(total=total, items=items),
     )

@@ -7,9 +7,10 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Enum, ForeignKey, Index, String, Text, UniqueConstraint, false
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from mentormatch.db import Base, JSONType, UTCDateTime, utcnow
+from mentormatch.newcomers import keys
 from mentormatch.references import LENGTH, new_reference
 
 
@@ -22,12 +23,17 @@ class NewcomerStatus(enum.StrEnum):
 
 class Newcomer(Base):
     __tablename__ = "newcomers"
-    # Ids are never reused (the audit trail names them): AUTOINCREMENT on SQLite.
-    __table_args__ = {"sqlite_autoincrement": True}
+    __table_args__ = (
+        # The program's own id for the newcomer (a spreadsheet import matches rows by it).
+        Index("uq_newcomers_external_id", "program_id", "external_id", unique=True),
+        # Ids are never reused (the audit trail names them): AUTOINCREMENT on SQLite.
+        {"sqlite_autoincrement": True},
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(LENGTH), unique=True, default=new_reference)
     program_id: Mapped[int] = mapped_column(ForeignKey("programs.id", ondelete="RESTRICT"))
+    external_id: Mapped[str | None] = mapped_column(String(64))
     first_name: Mapped[str] = mapped_column(String(60))
     email: Mapped[str | None] = mapped_column(String(254))
     phone: Mapped[str | None] = mapped_column(String(40))
@@ -65,14 +71,36 @@ class Newcomer(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
+    # What the queue's search compares (newcomers.keys), kept in step by `_keep_keys`.
+    name_key: Mapped[str] = mapped_column(
+        keys.key_type(keys.NAME_LENGTH), default=keys.NAME_DEFAULT
+    )
+    email_key: Mapped[str | None] = mapped_column(
+        keys.key_type(keys.EMAIL_LENGTH), default=keys.EMAIL_DEFAULT
+    )
+    phone_key: Mapped[str | None] = mapped_column(
+        keys.key_type(keys.PHONE_LENGTH), default=keys.PHONE_DEFAULT
+    )
+
     consents: Mapped[list[Consent]] = relationship(
         back_populates="newcomer", cascade="all, delete-orphan", order_by="Consent.id"
     )
 
     __mapper_args__ = {"version_id_col": version}
 
+    @validates("first_name", "email", "phone")
+    def _keep_keys(self, name: str, value: str | None) -> str | None:
+        """Each answer's search key changes with it."""
+        if name == "first_name":
+            self.name_key = keys.name_key(value)
+        elif name == "email":
+            self.email_key = keys.email_key(value)
+        else:
+            self.phone_key = keys.phone_key(value)
+        return value
 
-# A program's queue: urgent first, then longest waiting (newcomers.service.queue_order),
+
+# A program's queue: urgent first, then longest waiting (newcomers.search.order),
 # read straight from the index a page at a time; also counts newcomers by status.
 Index(
     "ix_newcomers_queue_order",
@@ -82,6 +110,11 @@ Index(
     Newcomer.waiting_since,
     Newcomer.id,
 )
+
+# The search's keys, each a range within the coordinator's programs (newcomers.search).
+Index("ix_newcomers_name_key", Newcomer.program_id, Newcomer.name_key)
+Index("ix_newcomers_email_key", Newcomer.program_id, Newcomer.email_key)
+Index("ix_newcomers_phone_key", Newcomer.program_id, Newcomer.phone_key)
 
 
 class Consent(Base):
@@ -96,8 +129,18 @@ class Consent(Base):
     scope: Mapped[list[str]] = mapped_column(JSONType)
     version: Mapped[str] = mapped_column(String(20))
     agreed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Set when a coordinator entered the consent on the person's behalf (a spreadsheet
+    # import): who did, and from which file. Empty when the person gave it themself.
+    # (an account id, like the audit trail's: never reused, accounts are never deleted)
+    entered_by: Mapped[int | None]
+    source: Mapped[str | None] = mapped_column(String(200))
 
     newcomer: Mapped[Newcomer] = relationship(back_populates="consents")
+
+    @property
+    def on_behalf(self) -> bool:
+        """Whether a coordinator entered it on the person's behalf."""
+        return self.entered_by is not None
 
 
 class DoNotPair(Base):

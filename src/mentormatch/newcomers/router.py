@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Depends, Query, Response
 from pydantic import AwareDatetime
 from sqlalchemy.orm import Session
 
 from mentormatch.accounts.dependencies import CoordinatorDep, NewcomerDep, Public
 from mentormatch.config import Settings
-from mentormatch.deps import ClientDep, RowId, SessionDep, SettingsDep
+from mentormatch.deps import ClientDep, NowDep, RowId, SessionDep, SettingsDep
 from mentormatch.errors import error_responses
-from mentormatch.newcomers import service
-from mentormatch.newcomers.models import Newcomer, NewcomerStatus
+from mentormatch.newcomers import search, service
+from mentormatch.newcomers.models import Newcomer
 from mentormatch.newcomers.schemas import (
     AccessPage,
     ConsentPublic,
@@ -31,6 +31,7 @@ from mentormatch.newcomers.schemas import (
     NewcomerUpdate,
     UrgentIntake,
 )
+from mentormatch.newcomers.search import NewcomerFilters
 from mentormatch.openapi import link
 from mentormatch.pairings import queries
 from mentormatch.profiles import age_in
@@ -58,11 +59,12 @@ INTAKE_LINKS = {
     ),
     "FindAsCoordinator": link(
         "newcomers_list_newcomers",
-        "A coordinator finds the record by its reference",
+        "A coordinator finds the record by its reference, with no other filter",
         parameters={
             "query.reference": "$response.body#/reference",
             "query.status": "$response.body#/status",
             "query.offset": 0,
+            **dict.fromkeys((f"query.{name}" for name in search.FILTERS_BESIDE_STATUS), ""),
         },
     ),
 }
@@ -206,16 +208,27 @@ def accesses_own(
 def list_newcomers(
     coordinator: CoordinatorDep,
     session: SessionDep,
-    settings: SettingsDep,
-    status: NewcomerStatus | None = None,
+    chosen: Annotated[NewcomerFilters, Depends(search.filters)],
+    now: NowDep,
     reference: Reference | None = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> NewcomerPage:
-    """The queue: urgent first, then those waiting longest. `reference` finds the newcomer
-    holding that public reference (the one their status page shows them)."""
+    """The queue of your programs: urgent first, then those waiting longest (`sort` for
+    newest first or by name), a page at a time with the `total` found.
+
+    `q` finds a newcomer by the start of their first name or alias or email, the last
+    digits of their phone, or their public reference; the filters narrow the list and
+    combine with it. `reference` finds exactly the newcomer holding that public reference
+    (the one their status page shows them)."""
     rows, total = service.list_newcomers(
-        session, actor=coordinator, status=status, reference=reference, limit=limit, offset=offset
+        session,
+        actor=coordinator,
+        chosen=chosen,
+        now=now,
+        reference=reference,
+        limit=limit,
+        offset=offset,
     )
     items = [NewcomerListItem.model_validate(r) for r in rows]
     return NewcomerPage(items=items, total=total, limit=limit, offset=offset)
@@ -258,10 +271,13 @@ def update_newcomer(
     body: NewcomerCoordinatorUpdate,
     coordinator: CoordinatorDep,
     session: SessionDep,
+    settings: SettingsDep,
 ) -> NewcomerForCoordinator:
-    """Mark urgent, close or reopen. Send the `version` you read."""
+    """Mark urgent, close or reopen. Send the `version` you read. Marking a newcomer urgent
+    (or reopening an urgent one) alerts the program's coordinators through the outbox, as
+    a crisis intake does, once per case it opens."""
     newcomer = service.update_by_coordinator(
-        session, actor=coordinator, newcomer_id=newcomer_id, body=body
+        session, actor=coordinator, newcomer_id=newcomer_id, body=body, settings=settings
     )
     return for_coordinator(session, newcomer)
 

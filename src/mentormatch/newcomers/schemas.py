@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from mentormatch import places
 from mentormatch import profiles as p
+from mentormatch.config import get_settings
 from mentormatch.deps import RowId
 from mentormatch.newcomers.models import NewcomerStatus
 from mentormatch.pairings.schemas import MentorForNewcomer
@@ -16,7 +18,7 @@ INTAKE_EXAMPLE: dict[str, Any] = {
     "first_name": "Sam",
     "email": "sam@example.org",
     "preferred_contact": "text",
-    "phone": "+1 555 010 2030",
+    "phone": "+1 312 555 2030",
     "share_contact": True,
     "gender": "man",
     "gender_pref": ["man"],
@@ -36,6 +38,45 @@ INTAKE_EXAMPLE: dict[str, Any] = {
 }
 
 
+POSTAL_CODE = Field(
+    default=None,
+    exclude=True,
+    description="Where you are, for in-person meetings: a ZIP code (60614) or a town and "
+    "state ('Chicago, IL'), looked up offline and stored as latitude and longitude; send "
+    "this or latitude and longitude, not both",
+    examples=["60614"],
+)
+LATITUDE = Field(default=None, description="Where you are (instead of postal_code)")
+LONGITUDE = Field(default=None, description="Where you are (instead of postal_code)")
+RADIUS = Field(default=None, description="How far you can travel to meet in person, in km")
+
+
+class _Place(BaseModel):
+    """A postal code or town, resolved to the latitude and longitude the ranker reads
+    (for models with `postal_code`, `latitude` and `longitude` fields)."""
+
+    if TYPE_CHECKING:  # the fields themselves are the subclasses' (with their order)
+        postal_code: str | None
+        latitude: float | None
+        longitude: float | None
+
+    @field_validator("postal_code", check_fields=False)
+    @classmethod
+    def _known_place(cls, value: str | None) -> str | None:
+        if value is not None:
+            places.resolve(value, get_settings().country)
+        return value
+
+    @model_validator(mode="after")
+    def _coordinates(self) -> Any:
+        if self.postal_code is None:
+            return self
+        if self.latitude is not None or self.longitude is not None:
+            raise ValueError("send a postal_code or latitude and longitude, not both")
+        self.latitude, self.longitude = places.resolve(self.postal_code, get_settings().country)
+        return self
+
+
 class ConsentIn(BaseModel):
     """The consent the intake form asks for; storing a profile requires `agree`."""
 
@@ -48,7 +89,7 @@ class ConsentIn(BaseModel):
     )
 
 
-class _ProfileFields(BaseModel):
+class _ProfileFields(_Place):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     first_name: p.Name
@@ -66,9 +107,10 @@ class _ProfileFields(BaseModel):
     pathway: p.Pathway | None = None
     medication: p.Medication = "none"
     meeting_modes: p.ModeList
-    latitude: p.Latitude | None = None
-    longitude: p.Longitude | None = None
-    travel_radius_km: p.RadiusKm | None = None
+    postal_code: p.PostalCode | None = POSTAL_CODE
+    latitude: p.Latitude | None = LATITUDE
+    longitude: p.Longitude | None = LONGITUDE
+    travel_radius_km: p.RadiusKm | None = RADIUS
     lived_experience: p.ExperienceList = []
     wanted_experience: p.ExperienceList = []
     hopes: p.FreeText = ""
@@ -105,7 +147,7 @@ class UrgentIntake(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
         str_strip_whitespace=True,
-        json_schema_extra={"examples": [{"first_name": "Sam", "phone": "+1 555 010 2030"}]},
+        json_schema_extra={"examples": [{"first_name": "Sam", "phone": "+1 312 555 2030"}]},
     )
 
     first_name: p.Name = Field(description="A first name or an alias")
@@ -120,7 +162,7 @@ class UrgentIntake(BaseModel):
     )
 
 
-class NewcomerUpdate(BaseModel):
+class NewcomerUpdate(_Place):
     """What a newcomer may correct in their own profile; every field optional.
 
     A minimal urgent request is completed here: send every required answer (gender,
@@ -144,9 +186,10 @@ class NewcomerUpdate(BaseModel):
     pathway: p.Pathway | None = None
     medication: p.Omittable[p.Medication] = None
     meeting_modes: p.Omittable[p.ModeList] = None
-    latitude: p.Latitude | None = None
-    longitude: p.Longitude | None = None
-    travel_radius_km: p.RadiusKm | None = None
+    postal_code: p.PostalCode | None = POSTAL_CODE
+    latitude: p.Latitude | None = LATITUDE
+    longitude: p.Longitude | None = LONGITUDE
+    travel_radius_km: p.RadiusKm | None = RADIUS
     lived_experience: p.Omittable[p.ExperienceList] = None
     wanted_experience: p.Omittable[p.ExperienceList] = None
     hopes: p.Omittable[p.FreeText] = None
@@ -199,6 +242,11 @@ class ConsentPublic(BaseModel):
     scope: list[str]
     version: str
     agreed_at: datetime
+    on_behalf: bool = Field(
+        default=False,
+        description="Entered by a coordinator on the person's behalf (a spreadsheet import)",
+    )
+    source: str | None = Field(default=None, description="Where it was entered from, if so")
 
 
 class NewcomerProfile(BaseModel):
@@ -330,6 +378,17 @@ class UrgentContactForNewcomer(BaseModel):
     note: str
 
 
+class CaseNoteForNewcomer(BaseModel):
+    """A coordinator's note on the newcomer's case: when, by which role, about which pairing."""
+
+    written_at: datetime
+    by_role: str = Field(description="The author's role; never a name or an email")
+    pairing: int | None = Field(
+        description="The pairing it is about, if any: its `number` in your export's pairings"
+    )
+    text: str
+
+
 class NewcomerExport(BaseModel):
     """Everything held about a newcomer, machine-readable; `export_format` names the layout."""
 
@@ -340,6 +399,9 @@ class NewcomerExport(BaseModel):
     pairings: list[PairingHistory]
     do_not_pair: list[DoNotPairForNewcomer]
     urgent_contacts: list[UrgentContactForNewcomer] = []
+    case_notes: list[CaseNoteForNewcomer] = Field(
+        default=[], description="What coordinators wrote about your case, oldest first"
+    )
     accesses: AccessLog
 
 

@@ -16,7 +16,7 @@ from mentormatch.config import Settings
 from mentormatch.db import utcnow
 from mentormatch.errors import Conflict, Invalid, NotFound
 from mentormatch.mentors.models import Mentor
-from mentormatch.newcomers import accounting, erasure, export, minimal, urgent
+from mentormatch.newcomers import accounting, erasure, export, minimal, search, urgent
 from mentormatch.newcomers.minimal import check_consent_version, consent_scope
 from mentormatch.newcomers.models import Consent, DoNotPair, Newcomer, NewcomerStatus
 from mentormatch.newcomers.schemas import (
@@ -28,6 +28,7 @@ from mentormatch.newcomers.schemas import (
     NewcomerUpdate,
     UrgentIntake,
 )
+from mentormatch.newcomers.search import NewcomerFilters
 from mentormatch.profiles import OLDEST_AGE, age_in, check_location
 from mentormatch.programs import scope
 from mentormatch.programs import service as programs
@@ -256,35 +257,33 @@ LIST_FIELDS = (
 )
 
 
-def queue_order() -> tuple[Any, ...]:
-    """Urgent first, then those waiting longest (the order of `ix_newcomers_queue_order`)."""
-    return (Newcomer.urgent.desc(), Newcomer.waiting_since, Newcomer.id)
-
-
 def list_newcomers(
     session: Session,
     *,
     actor: Principal,
-    status: NewcomerStatus | None,
+    chosen: NewcomerFilters,
+    now: datetime,
     reference: str | None = None,
     limit: int,
     offset: int,
 ) -> tuple[list[Newcomer], int]:
-    """A page of the coordinator's list (their programs), urgent first, then longest waiting."""
-    query = select(Newcomer).where(scope.where(actor, Newcomer.program_id))
-    if status is not None:
-        query = query.where(Newcomer.status == status)
+    """A page of the newcomers of the coordinator's programs that `chosen` finds, in its
+    order, and how many it finds in all (a search is audited as one, a list as the other)."""
+    query = select(Newcomer).where(
+        scope.where(actor, Newcomer.program_id), *search.conditions(chosen, now=now)
+    )
     if reference is not None:
         query = query.where(Newcomer.reference == reference)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     # Order the page's ids, then load those rows: sorting whole rows (JSON columns and
     # all) for every page cost the load test's coordinators 2-3x the time.
-    page = query.with_only_columns(Newcomer.id).order_by(*queue_order())
+    page = query.with_only_columns(Newcomer.id).order_by(*search.order(chosen.sort))
     ids = list(session.scalars(page.limit(limit).offset(offset)))
     rows_query = select(Newcomer).options(load_only(*LIST_FIELDS)).where(Newcomer.id.in_(ids))
     by_id = {n.id: n for n in session.scalars(rows_query)}
     rows = [by_id[i] for i in ids if i in by_id]  # one erased in between is simply gone
-    audit.record_read(session, actor=actor, action="list", object_type=OBJECT)
+    action = "search" if chosen.q or reference else "list"
+    audit.record_read(session, actor=actor, action=action, object_type=OBJECT)
     return rows, total
 
 
@@ -314,9 +313,15 @@ def do_not_pair_entries(session: Session, *, newcomer_id: int) -> list[DoNotPair
 
 
 def update_by_coordinator(
-    session: Session, *, actor: Principal, newcomer_id: int, body: NewcomerCoordinatorUpdate
+    session: Session,
+    *,
+    actor: Principal,
+    newcomer_id: int,
+    body: NewcomerCoordinatorUpdate,
+    settings: Settings,
 ) -> Newcomer:
-    """Change urgency or close/reopen; refused with 409 if someone else changed it first."""
+    """Change urgency or close/reopen; refused with 409 if someone else changed it first.
+    A change opening an urgent case alerts the program's coordinators, as a crisis intake."""
     newcomer = _load_for(session, actor, newcomer_id)
     if newcomer.version != body.version:
         raise Conflict(
@@ -330,9 +335,16 @@ def update_by_coordinator(
         raise Invalid(f"{nulls[0]}: cannot be empty", field=nulls[0])
     if "status" in changes and newcomer.status in (NewcomerStatus.pending, NewcomerStatus.paired):
         raise Conflict(f"newcomer is {newcomer.status}; end the pairing first", field="status")
+    was_open = urgent.case_open(session, newcomer_id)
+    flagged = changes.get("urgent") is True and not newcomer.urgent
     for name, value in changes.items():
         setattr(newcomer, name, NewcomerStatus(value) if name == "status" else value)
     audit.record(session, actor=actor, action="update", object_type=OBJECT, object_id=newcomer_id)
+    if flagged:
+        audit.record(
+            session, actor=actor, action="flag_urgent", object_type=OBJECT, object_id=newcomer_id
+        )
+    urgent.alert_if_opened(session, newcomer=newcomer, was_open=was_open, settings=settings)
     session.commit()
     return newcomer
 

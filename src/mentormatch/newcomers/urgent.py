@@ -3,7 +3,9 @@ and which cases still wait for someone to reach them.
 
 A crisis intake (the full intake with the danger answer, or the minimal urgent request)
 enqueues one outbox message per active coordinator in the intake's own transaction: a
-link to the newcomer's page and nothing else (no answer, no health detail). A coordinator
+link to the newcomer's page and nothing else (no answer, no health detail). So does a
+later change that opens a case (a coordinator marks an existing newcomer urgent, or
+reopens an urgent one), once per case opened. A coordinator
 records each attempt to reach the person (`UrgentContact`): who, when, the outcome and an
 optional note. The case is handled once an attempt that reached the person (`reached`,
 `referred` or `other`) is recorded with `handled`; until then it waits, counted from the
@@ -18,7 +20,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final
 
-from sqlalchemy import Enum, ForeignKey, Select, Text, delete, exists, func, select
+from sqlalchemy import (
+    ColumnElement,
+    Enum,
+    ForeignKey,
+    Select,
+    Text,
+    delete,
+    exists,
+    func,
+    select,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from mentormatch.accounts.models import Role, User
@@ -197,16 +209,33 @@ class OpenCase:
     last_outcome: Outcome | None
 
 
-def _open_query(actor: Principal) -> Select[Newcomer]:
+def _is_open() -> tuple[ColumnElement[bool], ...]:
+    """The one definition of an open case: urgent, not closed, no attempt handled it."""
     handled = exists().where(
         UrgentContact.newcomer_id == Newcomer.id, UrgentContact.handled.is_(True)
     )
-    return select(Newcomer).where(
-        scope.where(actor, Newcomer.program_id),
-        Newcomer.urgent.is_(True),
-        Newcomer.status != NewcomerStatus.closed,
-        ~handled,
-    )
+    return (Newcomer.urgent.is_(True), Newcomer.status != NewcomerStatus.closed, ~handled)
+
+
+def _open_query(actor: Principal) -> Select[Newcomer]:
+    return select(Newcomer).where(scope.where(actor, Newcomer.program_id), *_is_open())
+
+
+def case_open(session: Session, newcomer_id: int) -> bool:
+    """Whether this newcomer's urgent case is open now (pending changes flushed first)."""
+    query = select(Newcomer.id).where(Newcomer.id == newcomer_id, *_is_open())
+    return session.scalar(query) is not None
+
+
+def alert_if_opened(
+    session: Session, *, newcomer: Newcomer, was_open: bool, settings: Settings
+) -> bool:
+    """After a change to an existing newcomer (flagged urgent, or reopened while urgent):
+    the intake's alert, once, when the change opened a case that was not open before."""
+    if was_open or not case_open(session, newcomer.id):
+        return False
+    alert_coordinators(session, newcomer=newcomer, settings=settings)
+    return True
 
 
 def open_cases(

@@ -41,18 +41,26 @@ from ortools.graph.python import min_cost_flow
 from scipy.optimize import linear_sum_assignment
 
 __all__ = [
+    "DEFAULT_WAIT_POINTS",
     "DEFAULT_WAIT_WEIGHT",
     "SCORE_SCALE",
+    "WAIT_PERIOD_DAYS",
     "Assignment",
     "assign",
     "assign_exact_dense",
     "assign_greedy",
     "objective_value",
+    "wait_weight_for",
 ]
 
 DEFAULT_WAIT_WEIGHT = 0.05
 SCORE_SCALE = 1_000_000
 DEFAULT_MAX_DENSE_CELLS = 200_000_000
+# A program's setting (`wait_weight` in programs/settings.py): score points that each
+# WAIT_PERIOD_DAYS of waiting are worth. The default 1 makes a month's wait outweigh any
+# difference in match score (scores run from 0 to 1).
+WAIT_PERIOD_DAYS = 30
+DEFAULT_WAIT_POINTS = 1.0
 
 
 @dataclass(frozen=True, eq=False)
@@ -255,6 +263,15 @@ def assign_exact_dense(
     order = np.argsort(keys)
     wanted = r[hit] * prob.m + copies[c[hit]]
     return _result(prob, order[np.searchsorted(keys, wanted, sorter=order)])
+
+
+def wait_weight_for(points_per_period: float, waited_days: np.ndarray) -> float:
+    """The ``wait_weight`` under which :func:`assign` gives each placed newcomer
+    ``points_per_period`` score points per ``WAIT_PERIOD_DAYS`` waited beyond the shortest
+    wait among ``waited_days``, whoever else is waiting (a program's setting)."""
+    days = np.asarray(waited_days, dtype=np.float64)
+    spread = float(days.max() - days.min()) if days.size else 0.0
+    return float(points_per_period) * spread / WAIT_PERIOD_DAYS
 
 
 def objective_value(

@@ -1,10 +1,12 @@
 """What needs the coordinator's attention: declined or expired requests not yet followed
-up, and newcomers whose mentor left.
+up, active pairings gone quiet, and newcomers whose mentor left.
 
-Both are read from the pairings themselves, so they clear on their own once the
-coordinator acts: a declined or expired request needs action while it is the newcomer's
-latest pairing and the newcomer is still waiting; a newcomer needs a new mentor while they
-are waiting and their mentor left (`mentor_left`) after their last active pairing began.
+All are read from the pairings themselves, so they clear on their own once someone acts:
+a declined or expired request needs action while it is the newcomer's latest pairing and
+the newcomer is still waiting; an active pairing needs action once it was escalated as
+quiet (`aftercare.quiet`) until a contact after the silence began is logged; a newcomer
+needs a new mentor while they are waiting and their mentor left (`mentor_left`) after
+their last active pairing began.
 """
 
 from __future__ import annotations
@@ -13,10 +15,11 @@ from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, exists, func, select
+from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from mentormatch.accounts.principal import Principal
+from mentormatch.aftercare.models import Contact, Nudge, NudgeKind
 from mentormatch.newcomers.models import Newcomer, NewcomerStatus
 from mentormatch.pairings import lifecycle
 from mentormatch.pairings.models import Pairing, PairingEvent, PairingStatus
@@ -24,22 +27,46 @@ from mentormatch.programs import scope
 
 S = PairingStatus
 NEEDS_ACTION = "needs_action"
+QUIET = "quiet"
 # The refusals a coordinator follows up by asking another mentor.
 FOLLOW_UP = (S.declined, S.expired)
 
 
-def needs_action(query: Select[Any]) -> Select[Any]:
-    """`query` narrowed to declined or expired requests not yet followed up."""
+def _not_followed_up() -> ColumnElement[bool]:
+    """A declined or expired request, the newcomer's latest, while they still wait."""
     later = aliased(Pairing)
     newer = exists().where(later.newcomer_id == Pairing.newcomer_id, later.id > Pairing.id)
     waiting = exists().where(
         Newcomer.id == Pairing.newcomer_id, Newcomer.status == NewcomerStatus.waiting
     )
-    return query.where(Pairing.status.in_(FOLLOW_UP), waiting, ~newer)
+    return and_(Pairing.status.in_(FOLLOW_UP), waiting, ~newer)
+
+
+def _quiet() -> ColumnElement[bool]:
+    """An active pairing escalated as quiet, with no contact logged after the silence began."""
+    broken = exists().where(
+        Contact.pairing_id == Nudge.pairing_id, Contact.contacted_on > Nudge.quiet_since
+    )
+    escalated = exists().where(
+        Nudge.pairing_id == Pairing.id, Nudge.kind == NudgeKind.quiet_escalation, ~broken
+    )
+    return and_(Pairing.status == S.active, escalated)
+
+
+def needs_action(query: Select[Any]) -> Select[Any]:
+    """`query` narrowed to declined or expired requests not yet followed up, and active
+    pairings gone quiet."""
+    return query.where(or_(_not_followed_up(), _quiet()))
+
+
+def quiet(query: Select[Any]) -> Select[Any]:
+    """`query` narrowed to the active pairings gone quiet (part of `needs_action`)."""
+    return query.where(_quiet())
 
 
 def tab_counts(session: Session, actor: Principal) -> dict[str, int]:
-    """How many pairings each tab of the coordinator's list holds, `needs_action` included."""
+    """How many pairings each tab of the coordinator's list holds, `needs_action` included
+    (and `quiet`, the part of it that is active pairings gone quiet)."""
     counts = {s.value: 0 for s in PairingStatus}
     mine = scope.where(actor, Pairing.program_id)
     rows = session.execute(
@@ -48,6 +75,8 @@ def tab_counts(session: Session, actor: Principal) -> dict[str, int]:
     counts.update({status.value: count for status, count in rows})
     waiting = needs_action(select(Pairing).where(mine)).subquery()
     counts[NEEDS_ACTION] = session.scalar(select(func.count()).select_from(waiting)) or 0
+    silent = quiet(select(Pairing).where(mine)).subquery()
+    counts[QUIET] = session.scalar(select(func.count()).select_from(silent)) or 0
     return counts
 
 

@@ -1,12 +1,14 @@
-"""`mentormatch pairings …`: expire unanswered requests and deliver the outbox (cron-able)."""
+"""`mentormatch pairings …`: expire unanswered requests, remind and escalate quiet pairings,
+deliver the outbox (cron-able)."""
 
 from __future__ import annotations
 
 import typer
 
+from mentormatch.aftercare import quiet as quiet_pairings
 from mentormatch.cli_checks import require_database
 from mentormatch.config import get_settings
-from mentormatch.db import make_engine, make_sessionmaker
+from mentormatch.db import make_engine, make_sessionmaker, utcnow
 from mentormatch.pairings import expiry, outbox
 
 app = typer.Typer(
@@ -27,6 +29,21 @@ def expire() -> None:
     finally:
         engine.dispose()
     typer.echo(f"reminded {reminded}, expired {expired}")
+
+
+@app.command("quiet")
+def quiet() -> None:
+    """Remind mentors of pairings with no contact logged for a while; after more quiet days,
+    put the pairing in front of a coordinator. Each once per silence: safe to run often."""
+    settings = get_settings()
+    require_database(settings.database_url)
+    engine = make_engine(settings.database_url)
+    try:
+        with make_sessionmaker(engine)() as session:
+            report = quiet_pairings.run(session, settings=settings, now=utcnow())
+    finally:
+        engine.dispose()
+    typer.echo(f"reminded {report.reminded}, escalated {report.escalated}")
 
 
 @app.command("deliver")

@@ -35,6 +35,9 @@ COMPLETED = "completed"
 # Why a pairing or request ends when its mentor pauses, retires or is deactivated: the
 # newcomer goes back to waiting (never closed) and "needs a new mentor".
 MENTOR_LEFT = "mentor_left"
+# Why the service withdraws a whole-pool proposal that no longer holds (the mentor filled
+# up, the newcomer was matched another way, ...): `pairings.stale`; the note says it in words.
+STALE = "proposal_stale"
 # End reasons that put the pair on the do-not-pair list.
 SAFETY_REASONS = frozenset({"safety", "boundary"})
 
@@ -105,7 +108,9 @@ def move(
     pairing.events.append(event)
     if pairing.id is None:
         session.add(pairing)
-    if to is not S.rejected or held_before:
+    # A proposal holds nothing: only its approval moves the newcomer (rejecting or
+    # withdrawing it leaves them where they are: waiting, or matched another way).
+    if held_before or current is None or to is S.approved:
         _newcomer_follows(newcomer, to, reason)
     session.flush()
     audit.record(
@@ -116,3 +121,34 @@ def move(
         object_id=pairing.id,
     )
     return event
+
+
+def propose_all(
+    session: Session, *, pairings: list[Pairing], actor: Actor, reason: str, at: datetime
+) -> None:
+    """Create new pairings as `proposed` (a whole-pool proposal): the same event and audit
+    record per pairing as `move`, written with one flush (a proposal moves no newcomer)."""
+    for pairing in pairings:
+        ensure_can(pairing, S.proposed)
+        pairing.status = S.proposed
+        pairing.updated_at = at
+        pairing.events.append(
+            PairingEvent(
+                from_status=None,
+                to_status=S.proposed.value,
+                actor_role=str(actor.role),
+                actor_id=actor.actor_id,
+                reason=reason,
+                at=at,
+            )
+        )
+    session.add_all(pairings)
+    session.flush()
+    for pairing in pairings:
+        audit.record(
+            session,
+            actor=actor,
+            action=f"pairing_{S.proposed.value}",
+            object_type="pairing",
+            object_id=pairing.id,
+        )

@@ -37,6 +37,7 @@ class MessageKind(enum.StrEnum):
     invitation = "invitation"
     reset = "reset"
     urgent_intake = "urgent_intake"
+    quiet_reminder = "quiet_reminder"
 
 
 # Messages whose link is a credential (it sets the recipient's password): listings never
@@ -105,9 +106,15 @@ _TEXT = {
     ),
     MessageKind.urgent_intake: (
         "Urgent: a request is waiting for a coordinator",
-        "Hello,\n\nAn urgent request has just reached MentorMatch and is waiting for a "
-        "coordinator. Please sign in and open it as soon as you can:\n\n{link}\n\n"
+        "Hello,\n\nA request on MentorMatch has just been marked urgent and is waiting for "
+        "a coordinator. Please sign in and open it as soon as you can:\n\n{link}\n\n"
         "Record there when you have reached out, so other coordinators know.\n",
+    ),
+    MessageKind.quiet_reminder: (
+        "A reminder to keep in touch",
+        "Hello,\n\nNo contact has been logged with your mentee for a while. When you are "
+        "next in touch, please log it on your pairing's page:\n\n{link}\n\n"
+        "If something stands in the way, your coordinator is there to help.\n",
     ),
 }
 

@@ -10,8 +10,8 @@ from mentormatch.audit import service as audit
 from mentormatch.config import Settings
 from mentormatch.errors import NotFound
 from mentormatch.mentors.models import Mentor
-from mentormatch.pairings import attention, expiry, locking
-from mentormatch.pairings.models import Pairing, PairingStatus
+from mentormatch.pairings import attention, expiry, locking, stale
+from mentormatch.pairings.models import OPEN, Pairing, PairingStatus
 from mentormatch.pairings.schemas import (
     MentorForNewcomer,
 )
@@ -48,14 +48,22 @@ def list_pairings(
     newcomer_id: int | None,
     mentor_id: int | None,
     reference: str | None = None,
+    program_id: int | None = None,
     needs_action: bool = False,
     limit: int,
     offset: int,
 ) -> tuple[list[Pairing], int]:
-    """A page of pairings, newest first (overdue requests are expired first); with
-    `needs_action`, only declined or expired requests not yet followed up."""
+    """A page of pairings, newest first (overdue requests are expired first, proposals
+    that no longer hold withdrawn first); with `needs_action`, only declined or expired
+    requests not yet followed up; `program_id` outside the actor's programs is missing."""
     expiry.expire_due(session, settings=settings)
+    if program_id is not None:
+        scope.ensure_visible(actor, program_id, "no such program")
     query = select(Pairing).where(scope.where(actor, Pairing.program_id))
+    if program_id is not None:
+        query = query.where(Pairing.program_id == program_id)
+    if status is S.proposed:
+        stale.sweep(session, where=query.whereclause)
     if needs_action:
         query = attention.needs_action(query)
     if status is not None:
@@ -100,3 +108,35 @@ def list_for_mentor(session: Session, *, actor: Principal, settings: Settings) -
         session, actor=actor, action="list", object_type=OBJECT, object_ids=[p.id for p in rows]
     )
     return rows
+
+
+def of_mentor(
+    session: Session,
+    *,
+    actor: Principal,
+    settings: Settings,
+    mentor_id: int,
+    limit: int,
+    offset: int,
+) -> tuple[list[Pairing], list[Pairing], int]:
+    """A mentor's open requests and pairings (all of them), then a page of their past ones
+    with its total, newest first: for the coordinator's mentor page (audited; overdue
+    requests are expired first). The caller has checked that the actor sees the mentor."""
+    mine = select(Pairing).where(
+        Pairing.mentor_id == mentor_id, scope.where(actor, Pairing.program_id)
+    )
+    expiry.expire_due(
+        session,
+        settings=settings,
+        pairing_ids=list(
+            session.scalars(mine.with_only_columns(Pairing.id).where(Pairing.status.in_(OPEN)))
+        ),
+    )
+    current = list(
+        session.scalars(mine.where(Pairing.status.in_(OPEN)).order_by(Pairing.id.desc()))
+    )
+    past = mine.where(Pairing.status.not_in(OPEN))
+    total = session.scalar(select(func.count()).select_from(past.subquery())) or 0
+    rows = list(session.scalars(past.order_by(Pairing.id.desc()).limit(limit).offset(offset)))
+    audit.record_read(session, actor=actor, action="list", object_type=OBJECT)
+    return current, rows, total

@@ -16,7 +16,7 @@ from mentormatch.mentors import capacity
 from mentormatch.mentors.models import Mentor
 from mentormatch.newcomers import minimal
 from mentormatch.newcomers.models import Newcomer, NewcomerStatus
-from mentormatch.pairings import expiry, lifecycle, locking, outbox
+from mentormatch.pairings import expiry, lifecycle, locking, outbox, stale
 from mentormatch.pairings.models import Pairing, PairingStatus
 from mentormatch.pairings.outbox import MessageKind
 from mentormatch.programs import settings as program_settings
@@ -94,6 +94,7 @@ def _approve(
         pairing_id=pairing.id,
     )
     session.commit()
+    stale.after_approval(session, newcomer_id=newcomer.id, mentor_id=mentor.id)
     return pairing
 
 
@@ -141,11 +142,24 @@ def approve(
     pairing_id: int,
     note: str | None = None,
 ) -> Pairing:
-    """Approve a proposed pairing: the mentor is asked."""
+    """Approve a proposed pairing: the mentor is asked. A proposal that no longer holds is
+    withdrawn instead (409 saying why in words: `stale`)."""
     pairing = locking.lock_pairing(session, pairing_id, actor=actor)
+    if pairing.status is S.proposed:
+        gone = stale.sweep(session, where=Pairing.id == pairing.id, commit=False)
+        if gone:
+            _withdrawn(session, gone[0].why)
     lifecycle.ensure_can(pairing, S.approved)
     newcomer = locking.lock_newcomer(session, pairing.newcomer_id)
     mentor = capacity.lock(session, pairing.mentor_id)
+    failed = matching.failed_rules(
+        session, ranker=ranker, newcomer_id=newcomer.id, mentor_id=mentor.id
+    )
+    if failed:
+        who = f"{stale.person(newcomer.first_name, newcomer.reference)} and {mentor.first_name}"
+        why = f"{who} no longer fit: " + " ".join(rule.message for rule in failed)
+        stale.withdraw(session, pairing_id=pairing.id, why=why, actor=lifecycle.SYSTEM)
+        _withdrawn(session, why)
     return _approve(
         session,
         pairing=pairing,
@@ -157,6 +171,12 @@ def approve(
         reason="approved",
         note=note,
     )
+
+
+def _withdrawn(session: Session, why: str) -> None:
+    """Commit the withdrawal of the proposal being approved and say why (409)."""
+    session.commit()
+    raise Conflict(f"This proposal has been withdrawn: {why}", field="pairing_id")
 
 
 def _answer(

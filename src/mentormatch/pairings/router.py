@@ -99,14 +99,25 @@ def create_pairing(
     f"{PREFIX}/proposals",
     response_model=ProposalSummary,
     status_code=201,
-    responses={201: {"links": PROPOSAL_LINKS}},
+    responses={201: {"links": PROPOSAL_LINKS}, **error_responses(404, 422)},
 )
 def propose(
-    coordinator: CoordinatorDep, session: SessionDep, settings: SettingsDep, ranker: RankerDep
+    coordinator: CoordinatorDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    ranker: RankerDep,
+    program_id: Annotated[
+        RowId | None,
+        Query(description="Propose for this program only (default: each of yours in turn)"),
+    ] = None,
 ) -> ProposalSummary:
     """Whole-pool proposal: the best assignment of waiting newcomers under capacity and hard
-    rules, longest waiting first. Creates `proposed` pairings to review."""
-    return whole_pool.propose(session, actor=coordinator, ranker=ranker, settings=settings)
+    rules, weighing waiting time by the program's `wait_weight` (default: longest waiting
+    first). Creates `proposed` pairings to review, each with its reasons; the summary names
+    who was left out and why, longest waiting first. 404 for a program not yours."""
+    return whole_pool.propose(
+        session, actor=coordinator, ranker=ranker, settings=settings, program_id=program_id
+    )
 
 
 @router.get(PREFIX, response_model=PairingPage, responses=error_responses(422))
@@ -118,11 +129,21 @@ def list_pairings(
     newcomer_id: RowId | None = None,
     mentor_id: RowId | None = None,
     reference: Reference | None = None,
+    needs_action: Annotated[
+        bool,
+        Query(
+            description="Only declined or expired requests not yet followed up: the newcomer "
+            "still waits and asked nobody since (the web's 'Needs action' tab)"
+        ),
+    ] = False,
+    program_id: Annotated[RowId | None, Query(description="Only this program's")] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> PairingPage:
-    """Pairings, newest first, filtered by status, newcomer, mentor or public reference
-    (the "Newcomer K7QX2MPA" a mentor sees)."""
+    """Pairings, newest first, filtered by status, newcomer, mentor, program or public
+    reference (the "Newcomer K7QX2MPA" a mentor sees); `needs_action=true` keeps the requests
+    a coordinator must follow up. `total` counts every pairing the filters keep. Listing
+    proposals first withdraws those that no longer hold (their history says why)."""
     rows, total = queries.list_pairings(
         session,
         actor=coordinator,
@@ -131,6 +152,8 @@ def list_pairings(
         newcomer_id=newcomer_id,
         mentor_id=mentor_id,
         reference=reference,
+        needs_action=needs_action,
+        program_id=program_id,
         limit=limit,
         offset=offset,
     )

@@ -169,8 +169,21 @@ class MentorForNewcomer(BaseModel):
 
 
 class UnplacedNewcomer(BaseModel):
+    """A waiting newcomer the proposal left out, and why."""
+
     newcomer_id: int
-    blocking_rule: str
+    reference: str
+    first_name: str
+    program_id: int
+    waited_days: int = Field(description="Whole days waited when the proposal was made")
+    blocking_rule: str = Field(
+        description="The hard rule that excludes the most mentors with a free place (a "
+        "code, as in explanations), or 'capacity' when mentors fit but had no place for them"
+    )
+    reason: str = Field(description="Why they were not placed, in words")
+    why: str = Field(
+        description="One sentence: who, how long they waited, and why they were not placed"
+    )
 
 
 class ProposalSummary(BaseModel):
@@ -178,7 +191,10 @@ class ProposalSummary(BaseModel):
     total_score: float
     mean_score: float
     pairings: list[PairingPublic]
-    unplaced: list[UnplacedNewcomer]
+    unplaced: list[UnplacedNewcomer] = Field(description="Those left out, longest waiting first")
+    summary: str = Field(
+        description="The proposal in words, naming who waited longest of those left out and why"
+    )
 
 
 class OutboxMessagePublic(BaseModel):

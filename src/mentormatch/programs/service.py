@@ -75,3 +75,15 @@ def names_when_several(session: Session, actor: Principal) -> dict[int, str]:
         select(Program.id, Program.name).where(Program.id.in_(actor.program_ids))
     )
     return {program_id: name for program_id, name in rows}
+
+
+def names_of(session: Session, actor: Principal) -> list[tuple[int, str]]:
+    """The actor's programs as (id, name), by name."""
+    if not actor.program_ids:
+        return []
+    rows = session.execute(
+        select(Program.id, Program.name)
+        .where(Program.id.in_(actor.program_ids))
+        .order_by(Program.name, Program.id)
+    )
+    return [(program_id, name) for program_id, name in rows]

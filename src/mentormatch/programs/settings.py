@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from mentormatch import vocabulary
 from mentormatch.config import Settings
 from mentormatch.matching.program import resolve_weights
-from mentormatch.pairings.assignment import DEFAULT_WAIT_WEIGHT
+from mentormatch.pairings.assignment import DEFAULT_WAIT_POINTS
 from mentormatch.profiles import NoNul
 from mentormatch.programs.models import Program
 
@@ -105,9 +105,12 @@ class ProgramSettings(BaseModel):
     capacity_cap: int = Field(ge=1, le=10, description="The most mentees a mentor may take")
     wait_weight: float = Field(
         ge=0,
-        le=1,
-        description="How much waiting time counts in whole-pool proposals (0: not at all; "
-        "0.05 breaks near-ties in favour of those who waited longest)",
+        le=10,
+        description="How much waiting counts in whole-pool proposals, in match-score points "
+        "per 30 days waited (match scores run from 0 to 1). 1: of two people a mentor fits, "
+        "the one who has waited a month longer is placed first, however much better the "
+        "other's match; 0.1: a month's wait outweighs a tenth of a point; 0: waiting does "
+        "not count",
     )
     intake_languages: list[str] = Field(
         min_length=1, description="The languages the intake offers to choose from (codes)"
@@ -154,7 +157,7 @@ def installation_defaults(settings: Settings) -> dict[str, Any]:
         "quiet_escalation_days": 7,
         "fit_check_days": 14,
         "capacity_cap": 10,
-        "wait_weight": DEFAULT_WAIT_WEIGHT,
+        "wait_weight": DEFAULT_WAIT_POINTS,
         "intake_languages": [t.code for t in vocabulary.LANGUAGES],
         "crisis_resources": [dict(r) for r in vocabulary.CRISIS_RESOURCES],
         "crisis_notice": vocabulary.CRISIS_NOTICE,

@@ -72,7 +72,12 @@ def _page(
 
 @router.get("")
 def accounts_page(
-    request: Request, me: AdminPage, session: SessionDep, invited: str = "", changed: str = ""
+    request: Request,
+    me: AdminPage,
+    session: SessionDep,
+    invited: str = "",
+    changed: str = "",
+    sent: str = "",
 ) -> Response:
     """A page of accounts (search by email, filter by role; `q`, `role`, `page`), with a form
     to invite a coordinator or admin."""
@@ -81,6 +86,8 @@ def accounts_page(
         notice = "Invitation sent: a link to choose a password is on its way (outbox)."
     elif changed:
         notice = "Account updated."
+    elif sent:
+        notice = "Link sent: a link to choose a new password is on its way (outbox)."
     return _page(request, session, notice=notice)
 
 
@@ -129,3 +136,25 @@ def set_active(
         errors = forms.domain_error(exc)
         return _page(request, session, errors=errors, status_code=exc.status_code)
     return redirect("/admin?changed=1")
+
+
+@router.post("/users/{user_id}/reset")
+def send_reset(
+    user_id: RowId,
+    form: FormDep,
+    me: AdminPage,
+    session: SessionDep,
+    settings: SettingsDep,
+    request: Request,
+) -> Response:
+    """Send the account's owner a link to choose a new password (a new invitation if they
+    never chose one), through the outbox; recorded."""
+    try:
+        accounts.send_reset(session, actor=me, user_id=user_id, settings=settings)
+    except MentorMatchError as exc:
+        if exc.status_code == 404:
+            raise
+        session.rollback()
+        errors = forms.domain_error(exc)
+        return _page(request, session, errors=errors, status_code=exc.status_code)
+    return redirect("/admin?sent=1")

@@ -15,6 +15,10 @@ from markupsafe import Markup
 WIDTH = 480
 HEIGHT = 240
 LEFT, RIGHT, TOP, BOTTOM = 40, 10, 10, 40
+# Room under the axis for names written upwards, when they do not fit side by side.
+BOTTOM_TURNED = 70
+# The width of one character of the charts' 11 px labels, a little over the widest average.
+CHAR_WIDTH = 6.6
 
 
 def _nice_max(value: float) -> int:
@@ -46,6 +50,39 @@ def _frame(chart_id: str, title: str, desc: str, body: list[str]) -> Markup:
     return Markup("".join(parts))
 
 
+def _empty(chart_id: str, title: str, message: str) -> Markup:
+    """A chart with nothing to draw says so, in its picture and its description."""
+    body = [
+        f'<text class="empty" x="{WIDTH / 2:.0f}" y="{HEIGHT / 2:.0f}" '
+        f'text-anchor="middle">{escape(message)}</text>'
+    ]
+    return _frame(chart_id, title, message, body)
+
+
+def _turned(names: Sequence[str], slot: float) -> bool:
+    """Whether the names under the bars must be written upwards not to overlap."""
+    return any(len(name) * CHAR_WIDTH > slot - 4 for name in names)
+
+
+def _x_label(name: str, x: float, axis_y: float, turned: bool) -> str:
+    """One name under its bar: centred, or written upwards from the axis."""
+    if turned:
+        y = axis_y + 8
+        return (
+            f'<text class="xlabel" x="{x:.1f}" y="{y:.1f}" text-anchor="end" '
+            f'dominant-baseline="middle" transform="rotate(-90 {x:.1f} {y:.1f})">'
+            f"{escape(name)}</text>"
+        )
+    return (
+        f'<text class="xlabel" x="{x:.1f}" y="{axis_y + 16:.1f}" text-anchor="middle">'
+        f"{escape(name)}</text>"
+    )
+
+
+def _short(name: str, limit: int = 9) -> str:
+    return name if len(name) <= limit else name[: limit - 1] + "…"
+
+
 def _y_axis(top: int, plot_h: float) -> list[str]:
     out = []
     for tick in _ticks(top):
@@ -62,13 +99,19 @@ def _y_axis(top: int, plot_h: float) -> list[str]:
     return out
 
 
-def bars(chart_id: str, title: str, labels: Sequence[str], values: Sequence[int]) -> Markup:
-    """A vertical bar chart, e.g. how many newcomers have waited how long."""
-    plot_h = HEIGHT - TOP - BOTTOM
+def bars(
+    chart_id: str, title: str, labels: Sequence[str], values: Sequence[int], *, empty: str
+) -> Markup:
+    """A vertical bar chart, e.g. how many newcomers have waited how long; `empty` is what
+    it says when every value is zero."""
+    if not any(values):
+        return _empty(chart_id, title, empty)
     plot_w = WIDTH - LEFT - RIGHT
+    slot = plot_w / max(len(values), 1)
+    turned = _turned(labels, slot)
+    plot_h = HEIGHT - TOP - (BOTTOM_TURNED if turned else BOTTOM)
     top = _nice_max(max(values, default=0))
     body = _y_axis(top, plot_h)
-    slot = plot_w / max(len(values), 1)
     for i, (name, value) in enumerate(zip(labels, values, strict=True)):
         h = plot_h * value / top
         x = LEFT + i * slot + slot * 0.15
@@ -80,23 +123,30 @@ def bars(chart_id: str, title: str, labels: Sequence[str], values: Sequence[int]
         body.append(
             f'<text x="{x + slot * 0.35:.1f}" y="{y - 3:.1f}" text-anchor="middle">{value}</text>'
         )
-        body.append(
-            f'<text x="{x + slot * 0.35:.1f}" y="{TOP + plot_h + 16:.1f}" '
-            f'text-anchor="middle">{escape(name)}</text>'
-        )
+        body.append(_x_label(name, x + slot * 0.35, TOP + plot_h, turned))
     desc = "; ".join(f"{n}: {v}" for n, v in zip(labels, values, strict=True))
     return _frame(chart_id, title, desc, body)
 
 
 def load_vs_capacity(
-    chart_id: str, title: str, names: Sequence[str], loads: Sequence[int], capacity: Sequence[int]
+    chart_id: str,
+    title: str,
+    names: Sequence[str],
+    loads: Sequence[int],
+    capacity: Sequence[int],
+    *,
+    empty: str,
 ) -> Markup:
     """Each mentor's approved + active pairings (bar) against capacity (dashed outline)."""
-    plot_h = HEIGHT - TOP - BOTTOM
+    if not names:
+        return _empty(chart_id, title, empty)
     plot_w = WIDTH - LEFT - RIGHT
+    slot = plot_w / max(len(names), 1)
+    shown = [_short(name) for name in names]
+    turned = _turned(shown, slot)
+    plot_h = HEIGHT - TOP - (BOTTOM_TURNED if turned else BOTTOM)
     top = _nice_max(max([*loads, *capacity], default=0))
     body = _y_axis(top, plot_h)
-    slot = plot_w / max(len(names), 1)
     for i, (name, load, cap) in enumerate(zip(names, loads, capacity, strict=True)):
         x = LEFT + i * slot + slot * 0.15
         w = slot * 0.7
@@ -111,10 +161,7 @@ def load_vs_capacity(
             f'<rect class="cap" x="{x:.1f}" y="{base - cap_h:.1f}" width="{w:.1f}" '
             f'height="{cap_h:.1f}"/>'
         )
-        body.append(
-            f'<text x="{x + w / 2:.1f}" y="{base + 16:.1f}" text-anchor="middle">'
-            f"{escape(name[:8])}</text>"
-        )
+        body.append(_x_label(shown[i], x + w / 2, base, turned))
     desc = "; ".join(
         f"{n}: {load} of {cap}" for n, load, cap in zip(names, loads, capacity, strict=True)
     )
@@ -126,14 +173,21 @@ def stacked(
     title: str,
     labels: Sequence[str],
     series: Mapping[str, Sequence[int]],
+    *,
+    names: Mapping[str, str],
+    empty: str,
 ) -> Markup:
-    """Stacked bars: one bar per label, one CSS class (`s-<name>`) per series."""
-    plot_h = HEIGHT - TOP - BOTTOM
-    plot_w = WIDTH - LEFT - RIGHT
+    """Stacked bars: one bar per label, one CSS class (`s-<code>`) per series; `names` are
+    the series' words."""
     totals = [sum(values[i] for values in series.values()) for i in range(len(labels))]
+    if not any(totals):
+        return _empty(chart_id, title, empty)
+    plot_w = WIDTH - LEFT - RIGHT
+    slot = plot_w / max(len(labels), 1)
+    turned = _turned(labels, slot)
+    plot_h = HEIGHT - TOP - (BOTTOM_TURNED if turned else BOTTOM)
     top = _nice_max(max(totals, default=0))
     body = _y_axis(top, plot_h)
-    slot = plot_w / max(len(labels), 1)
     for i, name in enumerate(labels):
         x = LEFT + i * slot + slot * 0.15
         w = slot * 0.7
@@ -144,15 +198,12 @@ def stacked(
                 y -= h
                 body.append(
                     f'<rect class="s-{escape(status)}" x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" '
-                    f'height="{h:.1f}"><title>{escape(name)} {escape(status)}: {values[i]}'
-                    "</title></rect>"
+                    f'height="{h:.1f}"><title>{escape(name)} {escape(names[status])}: '
+                    f"{values[i]}</title></rect>"
                 )
-        body.append(
-            f'<text x="{x + w / 2:.1f}" y="{TOP + plot_h + 16:.1f}" '
-            f'text-anchor="middle">{escape(name)}</text>'
-        )
+        body.append(_x_label(name, x + w / 2, TOP + plot_h, turned))
     desc = "; ".join(
-        f"{name}: " + ", ".join(f"{s} {v[i]}" for s, v in series.items())
+        f"{name}: " + ", ".join(f"{names[s]} {v[i]}" for s, v in series.items())
         for i, name in enumerate(labels)
     )
     return _frame(chart_id, title, desc, body)

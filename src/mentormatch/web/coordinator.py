@@ -1,35 +1,35 @@
-"""Coordinator pages: queue, newcomer with suggestions, proposals, pairings, dashboard."""
+"""Coordinator pages: queue, newcomer with suggestions, mentors (proposals: web.proposals)."""
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import replace
+from typing import Annotated, Any
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, Request
-from sqlalchemy import select
+from fastapi import APIRouter, Depends, Request
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
+from mentormatch import vocabulary
+from mentormatch.audit import records
 from mentormatch.deps import NowDep, RowId, SessionDep, SettingsDep
-from mentormatch.errors import Invalid, MentorMatchError
+from mentormatch.errors import MentorMatchError
 from mentormatch.matching import service as matching
 from mentormatch.matching.service import RankerDep
-from mentormatch.mentors import capacity
-from mentormatch.mentors import service as mentors
-from mentormatch.mentors.models import Mentor
 from mentormatch.newcomers import minimal as newcomer_minimal
+from mentormatch.newcomers import search, urgent
 from mentormatch.newcomers import service as newcomers
-from mentormatch.newcomers import urgent
-from mentormatch.newcomers.models import Newcomer, NewcomerStatus
-from mentormatch.pairings import attention, queries, requests, whole_pool
+from mentormatch.newcomers.models import NewcomerStatus
+from mentormatch.newcomers.search import NewcomerFilters
+from mentormatch.pairings import attention, queries, requests
 from mentormatch.pairings.models import PairingStatus
-from mentormatch.pairings.schemas import EndReason, RejectReason
+from mentormatch.pairings.schemas import EndReason
 from mentormatch.programs import service as programs
-from mentormatch.web import forms
+from mentormatch.web import forms, notes, people
 from mentormatch.web.core import CoordinatorPage, FormDep, WebRoute, redirect, render
 
 router = APIRouter(prefix="/coordinator", route_class=WebRoute, include_in_schema=False)
 
-REJECT_REASONS = RejectReason.__args__  # type: ignore[attr-defined]
 # Why a coordinator ends a pairing, in the order the page offers them (the API's vocabulary).
 END_REASONS = {
     "completed": "Completed: the mentoring reached its end (closes the newcomer's request)",
@@ -44,29 +44,71 @@ END_REASONS = {
 assert set(END_REASONS) == set(EndReason.__args__)  # type: ignore[attr-defined]
 
 
-def _names(session: Session, model: type[Newcomer] | type[Mentor], ids: set[int]) -> dict[int, str]:
-    """First names by id, for labelling lists."""
-    if not ids:
-        return {}
-    rows = session.execute(select(model.id, model.first_name).where(model.id.in_(ids)))
-    return {row_id: name for row_id, name in rows}
+QUEUE_PAGE = 50
+HISTORY_SHOWN = 50  # the newcomer page's pairing history: the latest, and the true total
+
+
+def _listing(chosen: NewcomerFilters) -> dict[str, str]:
+    """The queue's search and filters as its form shows them and its page links carry
+    (status "" is "any status": absent, the queue shows those waiting)."""
+    values = {
+        "q": chosen.q or "",
+        "status": chosen.status.value if chosen.status else "",
+        "urgent": "" if chosen.urgent is None else str(chosen.urgent).lower(),
+        "substance_family": chosen.substance_family or "",
+        "language": chosen.language or "",
+        "pathway": chosen.pathway or "",
+        "meeting_mode": chosen.meeting_mode or "",
+        "waited_days": "" if chosen.waited_days is None else str(chosen.waited_days),
+        "sort": chosen.sort,
+    }
+    return values
 
 
 @router.get("")
 def queue(
-    request: Request, me: CoordinatorPage, session: SessionDep, now: NowDep, status: str = "waiting"
+    request: Request,
+    me: CoordinatorPage,
+    session: SessionDep,
+    now: NowDep,
+    chosen: Annotated[NewcomerFilters, Depends(search.filters)],
+    page: str | None = None,
 ) -> Response:
-    """Waiting newcomers: urgent first, then those waiting longest."""
-    chosen = NewcomerStatus(status) if status in NewcomerStatus.__members__ else None
-    rows, total = newcomers.list_newcomers(session, actor=me, status=chosen, limit=100, offset=0)
+    """The newcomers of the coordinator's programs, 50 a page with the true total: found by
+    name, email, phone or reference (`q`) and filtered; those waiting unless a status is
+    chosen; urgent first, then waiting longest, unless sorted otherwise."""
+    if "status" not in request.query_params:
+        chosen = replace(chosen, status=NewcomerStatus.waiting)
+    number = forms.page_number(page)
+    rows, total = newcomers.list_newcomers(
+        session,
+        actor=me,
+        chosen=chosen,
+        now=now,
+        limit=QUEUE_PAGE,
+        offset=(number - 1) * QUEUE_PAGE,
+    )
+    pages = forms.page_count(number, total, QUEUE_PAGE)
+    listing = _listing(chosen)
     return render(
         request,
         "coordinator/queue.html",
         {
             "rows": rows,
+            "people": {n.id: people.newcomer(n) for n in rows},
             "total": total,
-            "status": status,
-            "statuses": list(NewcomerStatus),
+            "page": number,
+            "pages": pages,
+            "first_shown": (number - 1) * QUEUE_PAGE + 1,
+            "listing": listing,
+            "link": urlencode(listing),
+            "narrowed": any(v for k, v in listing.items() if k not in ("status", "sort")),
+            "statuses": [(s.value, s.value.capitalize()) for s in NewcomerStatus],
+            "sorts": search.SORTS,
+            "families": [(t.code, t.label) for t in vocabulary.SUBSTANCE_FAMILIES],
+            "languages": [(t.code, t.label) for t in vocabulary.LANGUAGES],
+            "pathways": [(t.code, t.label) for t in vocabulary.PATHWAYS],
+            "modes": [(t.code, t.label) for t in vocabulary.MEETING_MODES],
             "needs_new_mentor": attention.needing_new_mentor(session, me, [n.id for n in rows]),
             "programs": programs.names_when_several(session, me),
             **urgent.open_context(session, actor=me, now=now),
@@ -98,18 +140,22 @@ def _newcomer_page(
         explanation = matching.explain(
             session, ranker=ranker, newcomer_id=newcomer_id, mentor_id=why, actor=me
         )
-    all_mentors, _ = mentors.list_mentors(session, actor=me, limit=500, offset=0)
-    history, _ = queries.list_pairings(
+    history, history_total = queries.list_pairings(
         session,
         actor=me,
         settings=settings,
         status=None,
         newcomer_id=newcomer_id,
         mentor_id=None,
-        limit=50,
+        limit=HISTORY_SHOWN,
         offset=0,
     )
-    mentor_names = {m.id: m.first_name for m in all_mentors}
+    named = people.mentors(
+        session,
+        [p.mentor_id for p in history]
+        + [s.mentor_id for s in suggestions]
+        + ([why] if why else []),
+    )
     return render(
         request,
         "coordinator/newcomer.html",
@@ -119,9 +165,10 @@ def _newcomer_page(
             "suggestions": suggestions,
             "explanation": explanation,
             "why": why,
-            "mentors": all_mentors,
-            "mentor_names": mentor_names,
+            "mentors": people.mentors_of_program(session, newcomer.program_id),
+            "named": named,
             "history": history,
+            "history_total": history_total,
             "error": error,
             "notice": notice,
             "can_approve": newcomer.status is NewcomerStatus.waiting and not newcomer.minimal,
@@ -134,6 +181,8 @@ def _newcomer_page(
             if newcomer.minimal
             else None,
             **urgent.case_context(session, newcomer),
+            **notes.section(session, me, newcomer),
+            "trail": records.recent(session, actor=me, kind="newcomer", record_id=newcomer_id),
             **(extra or {}),
         },
         status_code=status_code,
@@ -213,93 +262,3 @@ def approve_for_newcomer(
             status_code=exc.status_code,
         )
     return redirect(f"/coordinator/newcomers/{newcomer_id}?approved={pairing.id}")
-
-
-@router.get("/proposals")
-def proposals(
-    request: Request, me: CoordinatorPage, session: SessionDep, settings: SettingsDep
-) -> Response:
-    """Open whole-pool proposals to review, approve or reject in bulk."""
-    rows, total = queries.list_pairings(
-        session,
-        actor=me,
-        settings=settings,
-        status=PairingStatus.proposed,
-        newcomer_id=None,
-        mentor_id=None,
-        limit=200,
-        offset=0,
-    )
-    return render(
-        request,
-        "coordinator/proposals.html",
-        {
-            "rows": rows,
-            "total": total,
-            "newcomer_names": _names(session, Newcomer, {p.newcomer_id for p in rows}),
-            "mentor_names": _names(session, Mentor, {p.mentor_id for p in rows}),
-            "reject_reasons": REJECT_REASONS,
-            "results": request.query_params.get("done"),
-            "failed": request.query_params.getlist("failed"),
-        },
-    )
-
-
-@router.post("/proposals/run")
-def run_proposal(
-    form: FormDep,
-    me: CoordinatorPage,
-    session: SessionDep,
-    ranker: RankerDep,
-    settings: SettingsDep,
-) -> Response:
-    """Propose one exact whole-pool assignment of the waiting newcomers."""
-    summary = whole_pool.propose(session, actor=me, ranker=ranker, settings=settings)
-    return redirect(f"/coordinator/proposals?done=proposed+{summary.placed}")
-
-
-@router.post("/proposals/decide")
-def decide(
-    form: FormDep,
-    me: CoordinatorPage,
-    session: SessionDep,
-    ranker: RankerDep,
-    settings: SettingsDep,
-) -> Response:
-    """Approve or reject the ticked proposals; each one is checked by the pairing service."""
-    action = forms.text(form, "action")
-    reason = forms.text(form, "reason") or "coordinator_judgement"
-    if reason not in REJECT_REASONS:
-        reason = "other"
-    ids = forms.row_ids(form, "pairing_id")
-    done, failed = 0, []
-    for pairing_id in ids:
-        try:
-            if action == "approve":
-                requests.approve(
-                    session, actor=me, ranker=ranker, settings=settings, pairing_id=pairing_id
-                )
-            elif action == "reject":
-                requests.reject(
-                    session, actor=me, settings=settings, pairing_id=pairing_id, reason=reason
-                )
-            else:
-                raise Invalid("choose approve or reject")
-            done += 1
-        except MentorMatchError as exc:
-            session.rollback()
-            failed.append(f"{pairing_id}: {exc.message}")
-    query = "&".join(f"failed={f.replace(' ', '+')}" for f in failed)
-    verb = "approved" if action == "approve" else "rejected"
-    return redirect(f"/coordinator/proposals?done={verb}+{done}" + (f"&{query}" if query else ""))
-
-
-@router.get("/mentors")
-def mentor_list(request: Request, me: CoordinatorPage, session: SessionDep) -> Response:
-    """Mentors with their load and capacity."""
-    rows, total = mentors.list_mentors(session, actor=me, limit=500, offset=0)
-    return render(
-        request,
-        "coordinator/mentors.html",
-        {"rows": rows, "total": total, "loads": capacity.loads(session, [m.id for m in rows])},
-    )

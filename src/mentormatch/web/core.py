@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 from fastapi import Depends, Request
 from fastapi.exceptions import RequestValidationError
@@ -30,37 +31,13 @@ from mentormatch.accounts.principal import Principal
 from mentormatch.audit import service as audit
 from mentormatch.deps import ClientDep, SessionDep, SettingsDep
 from mentormatch.errors import Forbidden, Invalid, MentorMatchError
-from mentormatch.web import csrf
+from mentormatch.web import csrf, forms, people
+from mentormatch.web.labels import label, labels
 
 HERE = Path(__file__).resolve().parent
 STATIC_DIR = HERE / "static"
 STAFF_COOKIE = "mm_staff"
 NEWCOMER_COOKIE = "mm_newcomer"
-
-LABELS: dict[str, str] = {
-    t.code: t.label
-    for group in (
-        v.SUBSTANCES,
-        v.PATHWAYS,
-        v.MEDICATIONS,
-        v.MEETING_MODES,
-        v.GENDERS,
-        v.LIVED_EXPERIENCE,
-        v.LANGUAGES,
-        v.CONTACT_METHODS,
-    )
-    for t in group
-}
-
-
-def label(code: str | None) -> str:
-    """The human label of a vocabulary code."""
-    return LABELS.get(code or "", code or "")
-
-
-def labels(codes: list[str] | None) -> str:
-    """Human labels of several codes, comma separated."""
-    return ", ".join(label(c) for c in codes or []) or "—"
 
 
 def waited(since: datetime | None, now: datetime | None = None) -> str:
@@ -80,9 +57,19 @@ def day_date(value: datetime | None) -> str:
     return value.strftime("%d %b %Y, %H:%M UTC") if value else ""
 
 
+def zoned(value: datetime | None, zone: str) -> str:
+    """'Thu 12 Nov 2026, 09:05 (Eastern (New York) time)': a moment in someone's own zone."""
+    if value is None:
+        return ""
+    local = value.astimezone(ZoneInfo(zone))
+    return f"{local.strftime('%a %d %b %Y, %H:%M')} ({forms.zone_name(zone)} time)"
+
+
 templates = Jinja2Templates(directory=str(HERE / "templates"))
-templates.env.filters.update(label=label, labels=labels, waited=waited, day_date=day_date)
-templates.env.globals.update(vocab=v)
+templates.env.filters.update(
+    label=label, labels=labels, waited=waited, day_date=day_date, zoned=zoned
+)
+templates.env.globals.update(vocab=v, newcomer_person=people.named_newcomer)
 
 
 def secure(request: Request) -> bool:
@@ -157,7 +144,8 @@ def invalid_input(exc: RequestValidationError) -> Invalid:
     """A page's path or query parameters that failed validation, as one error naming each."""
     problems = []
     for error in exc.errors():
-        name = str(error["loc"][-1]) if error["loc"] else "address"
+        # a list's item is named by the list (loc ends in its index)
+        name = next((str(p) for p in reversed(error["loc"]) if not isinstance(p, int)), "address")
         message = str(error.get("msg", "")).removeprefix("Value error, ")
         problems.append(f"{name}: {message[:1].lower()}{message[1:]}")
     return Invalid("; ".join(dict.fromkeys(problems)), field=problems[0].split(":")[0])

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import timedelta
+from typing import Any
 
 from fastapi import APIRouter, Request
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
@@ -15,14 +16,15 @@ from mentormatch.accounts.principal import Principal
 from mentormatch.db import utcnow
 from mentormatch.deps import NowDep, SessionDep
 from mentormatch.mentors import capacity
-from mentormatch.mentors import service as mentors
+from mentormatch.mentors.models import Mentor
 from mentormatch.newcomers import urgent
 from mentormatch.newcomers.models import Newcomer, NewcomerStatus
 from mentormatch.pairings import attention
 from mentormatch.pairings.models import Pairing, PairingEvent
 from mentormatch.programs import scope
-from mentormatch.web import charts
+from mentormatch.web import charts, people
 from mentormatch.web.core import CoordinatorPage, WebRoute, render
+from mentormatch.web.labels import label
 
 router = APIRouter(prefix="/coordinator", route_class=WebRoute, include_in_schema=False)
 
@@ -81,14 +83,46 @@ def weekly_outcomes(
     return labels, series
 
 
+def _attention(session: Session, actor: Principal) -> dict[str, int]:
+    """The 'needs action' count, split: requests to follow up, and quiet pairings."""
+    counts = attention.tab_counts(session, actor)
+    quiet = counts[attention.QUIET]
+    return {"needs_action": counts[attention.NEEDS_ACTION] - quiet, "quiet": quiet}
+
+
+BUSIEST = 16  # mentors drawn in the load chart; the page says of how many
+
+
+def mentor_loads(session: Session, actor: Principal) -> tuple[list[Any], int, int]:
+    """The actor's programs' busiest active, vetted mentors (first name, load, capacity,
+    paused), how many such mentors there are, and their free places — counted in SQL."""
+    held = capacity.load_by_mentor()
+    load = func.coalesce(held.c.load, 0)
+    pool = (
+        select(Mentor.id)
+        .outerjoin(held, held.c.mentor_id == Mentor.id)
+        .where(scope.where(actor, Mentor.program_id), Mentor.active, Mentor.vetted)
+    )
+    busiest = session.execute(
+        pool.with_only_columns(
+            Mentor.id, Mentor.first_name, load.label("load"), Mentor.capacity, Mentor.paused
+        )
+        .order_by(load.desc(), Mentor.id)
+        .limit(BUSIEST)
+    ).all()
+    count, free = session.execute(
+        pool.with_only_columns(
+            func.count(), func.coalesce(func.sum(capacity.free_places_column(load)), 0)
+        )
+    ).one()
+    return list(busiest), int(count), int(free)
+
+
 @router.get("/dashboard")
 def dashboard(request: Request, me: CoordinatorPage, session: SessionDep, now: NowDep) -> Response:
     """Waiting time, mentor load against capacity, and pairings per week by outcome."""
     waiting = waiting_histogram(session, me)
-    rows, _ = mentors.list_mentors(session, actor=me, limit=500, offset=0)
-    active = [m for m in rows if m.active and m.vetted]
-    loads = capacity.loads(session, [m.id for m in active])
-    busiest = sorted(active, key=lambda m: (-loads.get(m.id, 0), m.id))[:16]
+    busiest, mentor_count, free_slots = mentor_loads(session, me)
     week_labels, series = weekly_outcomes(session, me)
     labels = [name for name, _ in WAIT_BUCKETS]
     return render(
@@ -96,28 +130,40 @@ def dashboard(request: Request, me: CoordinatorPage, session: SessionDep, now: N
         "coordinator/dashboard.html",
         {
             "wait_chart": charts.bars(
-                "chart-wait", "Newcomers waiting, by time waited", labels, waiting
+                "chart-wait",
+                "Newcomers waiting, by time waited",
+                labels,
+                waiting,
+                empty="Nobody is waiting for a mentor",
             ),
             "wait_rows": list(zip(labels, waiting, strict=True)),
             "load_chart": charts.load_vs_capacity(
                 "chart-load",
                 "Mentor load against capacity",
                 [m.first_name for m in busiest],
-                [loads.get(m.id, 0) for m in busiest],
+                [m.load for m in busiest],
                 [m.capacity for m in busiest],
+                empty="No mentor is taking requests yet",
             ),
             "load_rows": [
-                (m.first_name, loads.get(m.id, 0), m.capacity, m.paused) for m in busiest
+                (people.named_mentor(m.id, m.first_name), m.load, m.capacity, m.paused)
+                for m in busiest
             ],
+            "mentor_count": mentor_count,
             "week_chart": charts.stacked(
-                "chart-weeks", "Pairing outcomes per week", week_labels, series
+                "chart-weeks",
+                "Pairing outcomes per week",
+                week_labels,
+                series,
+                names={s: label(s, "pairing_status") for s in series},
+                empty="No pairing started, ended or was turned down in the last 8 weeks",
             ),
             "week_labels": week_labels,
             "series": series,
             "total_waiting": sum(waiting),
             "needs_new_mentor": len(attention.needing_new_mentor(session, me)),
-            "needs_action": attention.tab_counts(session, me)[attention.NEEDS_ACTION],
-            "free_slots": int(capacity.remaining(session, [m.id for m in active]).sum()),
+            **_attention(session, me),
+            "free_slots": free_slots,
             **urgent.open_context(session, actor=me, now=now),
         },
     )

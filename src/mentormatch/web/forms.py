@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 from starlette.datastructures import FormData
 
+from mentormatch import places
 from mentormatch.deps import ROW_ID_MAX, digits
 from mentormatch.errors import Invalid, MentorMatchError, NotFound
 from mentormatch.vocabulary import GENDER_CODES
@@ -32,6 +34,13 @@ TIMEZONES = (
     ("Europe/London", "UK (London)"),
     ("UTC", "UTC"),
 )
+_ZONE_NAMES = dict(TIMEZONES)
+
+
+def zone_name(zone: str) -> str:
+    """A time zone as people say it: 'Eastern (New York)', else its IANA name in words."""
+    return _ZONE_NAMES.get(zone) or zone.replace("_", " ")
+
 
 MESSAGES = {
     "first_name": "Please tell us a first name or a nickname.",
@@ -44,17 +53,21 @@ MESSAGES = {
     "in_crisis": "Please answer yes or no.",
     "consent": "We need your agreement before we can keep your answers.",
     "email": "This does not look like an email address. Check it, or leave it empty.",
-    "phone": "Please use only numbers, spaces and + ( ) - in the phone number.",
+    "phone": "Please give a phone number we can call, with its area code "
+    "(or +country code for a number abroad), or leave it empty.",
+    "medication": "Please answer: choose “No medication” if you take none.",
     "recovery_start": "Please give a date that is not in the future, or leave it empty.",
-    "location": "For in-person meetings, please give an approximate location "
-    "(latitude and longitude) and how far you can travel.",
+    "location": "For in-person meetings, please give your ZIP code or town "
+    "and how far you can travel.",
     "capacity": "Please choose a number from 0 to 10.",
-    "travel_radius_km": "Please give a distance between 1 and 500 km.",
+    "travel_radius": "Please give how far you can travel as a number, up to 500 km (310 miles).",
     "latitude": "Please give a latitude between -90 and 90.",
     "availability": "Please choose times from the grid.",
     "longitude": "Please give a longitude between -180 and 180.",
 }
-LOCATION_FIELDS = ("latitude", "longitude", "travel_radius_km")
+# Schema fields the forms ask under another name: the place as a ZIP code or town, the
+# travel distance in the country's unit (converted to km).
+FORM_NAMES = {"travel_radius_km": "travel_radius", "latitude": "postal_code"}
 # Fields whose own rules say more than the message above (a name of invisible characters).
 OWN_WORDS = frozenset({"first_name"})
 
@@ -65,6 +78,14 @@ def text(form: FormData, name: str) -> str | None:
     if not isinstance(value, str):
         return None
     return value.strip() or None
+
+
+def one(form: FormData, name: str) -> str | None:
+    """A trimmed field sent at most once: several values are refused (Invalid, 422 naming
+    the field), never one of them picked silently."""
+    if len(form.getlist(name)) > 1:
+        raise Invalid(f"{name}: choose one value", field=name)
+    return text(form, name)
 
 
 def many(form: FormData, name: str) -> list[str]:
@@ -165,11 +186,11 @@ def form_values(form: FormData) -> dict[str, Any]:
 def field_of(loc: tuple[Any, ...], message: str) -> str:
     """The form field a validation error belongs to."""
     if not loc:
+        if "postal_code" in message:
+            return "postal_code"
         return "location" if "in-person" in message else "form"
     head = str(loc[0])
-    if head in LOCATION_FIELDS:
-        return head
-    return head
+    return FORM_NAMES.get(head, head)
 
 
 def plain_errors(exc: ValidationError) -> dict[str, str]:
@@ -180,6 +201,9 @@ def plain_errors(exc: ValidationError) -> dict[str, str]:
         name = field_of(tuple(error["loc"]), message)
         own = f"{name.replace('_', ' ').capitalize()} {message}."
         if error["type"] == "value_error" and name in OWN_WORDS:
+            errors.setdefault(name, own)
+        if name == "postal_code" and error["type"] == "value_error":
+            own = message[:1].upper() + message[1:] + "."  # the place lookup says what is wrong
             errors.setdefault(name, own)
         errors.setdefault(name, MESSAGES.get(name, message[:1].upper() + message[1:] + "."))
     return errors
@@ -202,7 +226,18 @@ def validate(schema: type[BaseModel], data: dict[str, Any]) -> tuple[Any, dict[s
         return None, plain_errors(exc)
 
 
-def profile_data(form: FormData) -> dict[str, Any]:
+def radius_km(form: FormData, country: str) -> Any:
+    """The travel distance typed in the country's unit, in km; what was typed when it is
+    not a number (the schema then refuses it, naming the field)."""
+    typed = text(form, "travel_radius")
+    if typed is None:
+        return None
+    if not re.fullmatch(r"[0-9]{1,4}(\.[0-9]{1,2})?", typed):
+        return typed
+    return round(places.to_km(float(typed), country), 3)
+
+
+def profile_data(form: FormData, *, country: str) -> dict[str, Any]:
     """The newcomer profile fields of the intake and 'correct my answers' forms."""
     data: dict[str, Any] = {
         "first_name": text(form, "first_name"),
@@ -218,11 +253,10 @@ def profile_data(form: FormData) -> dict[str, Any]:
         "availability": slots_from_grid(many(form, "availability")),
         "substances": many(form, "substances"),
         "pathway": text(form, "pathway"),
-        "medication": text(form, "medication") or "none",
+        "medication": text(form, "medication"),
         "meeting_modes": many(form, "meeting_modes"),
-        "latitude": text(form, "latitude"),
-        "longitude": text(form, "longitude"),
-        "travel_radius_km": text(form, "travel_radius_km"),
+        "postal_code": text(form, "postal_code"),
+        "travel_radius_km": radius_km(form, country),
         "wanted_experience": many(form, "wanted_experience"),
         "lived_experience": many(form, "lived_experience"),
         "hopes": text(form, "hopes") or "",
@@ -231,9 +265,9 @@ def profile_data(form: FormData) -> dict[str, Any]:
     return data
 
 
-def intake_data(form: FormData, *, consent_version: str) -> dict[str, Any]:
+def intake_data(form: FormData, *, consent_version: str, country: str) -> dict[str, Any]:
     """The NewcomerIntake body from the intake form."""
-    data = profile_data(form)
+    data = profile_data(form, country=country)
     if checked(form, "same_gender") and data["gender"] in GENDER_CODES:
         # "A mentor of my own gender": the gender just given joins the preferred ones.
         data["gender_pref"] = list(dict.fromkeys([*data["gender_pref"], data["gender"]]))
@@ -256,6 +290,17 @@ def consent_data(form: FormData, *, consent_version: str) -> dict[str, Any]:
 def urgent_data(form: FormData) -> dict[str, Any]:
     """The UrgentIntake body from the crisis box's form."""
     return {name: text(form, name) for name in ("first_name", "phone", "email")}
+
+
+def place_values(record: Any, country: str) -> dict[str, str]:
+    """The place and travel distance fields of a form, from a stored profile: the ZIP code
+    nearest the stored location, the distance in the country's unit."""
+    values = {}
+    if record.latitude is not None and record.longitude is not None:
+        values["postal_code"] = places.nearest(record.latitude, record.longitude, country) or ""
+    if record.travel_radius_km is not None:
+        values["travel_radius"] = str(places.from_km(record.travel_radius_km, country))
+    return values
 
 
 def values_from_record(record: Any, names: Iterable[str]) -> dict[str, Any]:

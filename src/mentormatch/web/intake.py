@@ -15,7 +15,7 @@ from fastapi import APIRouter, Request
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
-from mentormatch import vocabulary
+from mentormatch import places, vocabulary
 from mentormatch.accounts.dependencies import Public
 from mentormatch.config import Settings
 from mentormatch.deps import ClientDep, SessionDep, SettingsDep
@@ -31,23 +31,54 @@ from mentormatch.web.core import NEWCOMER_COOKIE, FormDep, WebRoute, redirect, r
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 
-# Checkbox and radio groups: an error links to the group, not to one box.
-GROUPS = {
-    "gender",
-    "languages",
-    "substances",
-    "pathway",
-    "medication",
-    "meeting_modes",
-    "in_crisis",
-    "consent",
-    "gender_pref",
-    "wanted_experience",
-    "lived_experience",
-    "preferred_contact",
-    "location",
-    "availability",
-}
+# The newcomer form's questions in page order, each with the name the error summary gives
+# it, and whether it is a group of boxes (an error then links to the group, not one box).
+FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("in_crisis", "Are you safe", True),
+    ("first_name", "First name or nickname", False),
+    ("gender", "Your gender", True),
+    ("birth_year", "Year you were born", False),
+    ("languages", "Languages", True),
+    ("timezone", "Time zone", False),
+    ("substances", "What you are recovering from", True),
+    ("pathway", "Recovery path", True),
+    ("medication", "Medication", True),
+    ("recovery_start", "When recovery started", False),
+    ("meeting_modes", "How to meet", True),
+    ("location", "Where you are", True),
+    ("postal_code", "ZIP code or town", False),
+    ("travel_radius", "How far you can travel", False),
+    ("availability", "When you are free", True),
+    ("gender_pref", "Your mentor's gender", True),
+    ("lived_experience", "About me", True),
+    ("wanted_experience", "About my mentor", True),
+    ("hopes", "What you hope for", False),
+    ("preferred_contact", "Best way to reach you", True),
+    ("phone", "Phone number", False),
+    ("email", "Email", False),
+    ("consent", "Consent", True),
+)
+GROUPS = {name for name, _, group in FIELDS if group}
+_ORDER = {name: i for i, (name, _, _) in enumerate(FIELDS)}
+_SUMMARY_NAME = {name: label for name, label, _ in FIELDS}
+
+
+def summary(errors: dict[str, str]) -> list[dict[str, str]]:
+    """The error summary: one line per field at fault, in page order, each naming its field
+    and linking to it (a form-wide problem last, unlinked)."""
+    lines = []
+    for name in sorted(errors, key=lambda n: _ORDER.get(n, len(_ORDER))):
+        target = f"{name}-group" if name in GROUPS else name
+        label = _SUMMARY_NAME.get(name)
+        lines.append(
+            {
+                "href": f"#{target}" if label else "",
+                "text": f"{label}: {errors[name]}" if label else errors[name],
+            }
+        )
+    return lines
+
+
 # The minimal urgent request on the crisis box: (name, label, input type, attributes).
 URGENT_FIELDS = (
     ("first_name", "First name or nickname", "text", 'autocomplete="given-name" maxlength="60"'),
@@ -83,6 +114,8 @@ def form_page(
         "values": values,
         "errors": errors,
         "groups": GROUPS,
+        "summary": summary(errors),
+        "distance_unit": places.unit(request.app.state.settings.country),
         "parts": forms.PARTS,
         "days": forms.DAYS,
         "timezones": forms.TIMEZONES,
@@ -108,7 +141,8 @@ def _blank_form(
     request: Request, program: Program, settings: Settings, addressed: bool
 ) -> Response:
     rules = effective(program, settings)
-    values: dict[str, Any] = {"languages": rules.intake_languages[:1], "medication": "none"}
+    # Nothing answered for them: not even "no medication" (issue 14).
+    values: dict[str, Any] = {"languages": rules.intake_languages[:1]}
     if rules.same_gender_default:
         values["same_gender"] = "yes"
     return form_page(
@@ -137,7 +171,9 @@ def _submit(
     values = forms.form_values(form)
     again: dict[str, Any] = {"program": program, "rules": rules, "offer_same_gender": True}
     again |= _actions(program, addressed)
-    data = forms.intake_data(form, consent_version=settings.consent_version)
+    data = forms.intake_data(
+        form, consent_version=settings.consent_version, country=settings.country
+    )
     body, errors = forms.validate(NewcomerIntake, data | {"program": program.slug})
     if body is None:
         return form_page(request, INTAKE_PAGE, values, errors, **again)

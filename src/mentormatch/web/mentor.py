@@ -5,21 +5,27 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
+from sqlalchemy.orm import Session
 from starlette.responses import Response
 
+from mentormatch.accounts.principal import Principal
 from mentormatch.deps import RowId, SessionDep, SettingsDep
-from mentormatch.errors import MentorMatchError
+from mentormatch.errors import Conflict, Invalid, MentorMatchError
+from mentormatch.mentors import capacity
 from mentormatch.mentors import service as mentors
+from mentormatch.mentors.models import Mentor
 from mentormatch.mentors.schemas import MentorSelfUpdate
 from mentormatch.pairings import queries, requests, views
 from mentormatch.pairings.models import PairingStatus
 from mentormatch.pairings.schemas import DeclineReason
-from mentormatch.web import forms
+from mentormatch.web import forms, labels, life
 from mentormatch.web.core import FormDep, MentorPage, WebRoute, redirect, render
+from mentormatch.web.labels import label
 
 router = APIRouter(prefix="/mentor", route_class=WebRoute, include_in_schema=False)
 
 DECLINE_REASONS = DeclineReason.__args__  # type: ignore[attr-defined]
+DECLINE_PAGE = "mentor/decline.html"
 PROFILE_FIELDS = (
     "first_name",
     "phone",
@@ -32,6 +38,18 @@ PROFILE_FIELDS = (
     "capacity",
     "paused",
 )
+
+
+def own_context(session: Session, me: Principal) -> dict[str, Any]:
+    """The mentor's own time zone and load against capacity, shown on each of their pages."""
+    mentor = session.get_one(Mentor, me.mentor_id)
+    return {
+        "zone": mentor.timezone,
+        "zone_name": forms.zone_name(mentor.timezone),
+        "load": capacity.loads(session, [mentor.id]).get(mentor.id, 0),
+        "capacity": mentor.capacity,
+        "decline_reasons": labels.choices("reason", DECLINE_REASONS),
+    }
 
 
 @router.get("")
@@ -54,8 +72,8 @@ def inbox(
             "past": [
                 v for v in seen if v.status not in (PairingStatus.approved, PairingStatus.active)
             ],
-            "decline_reasons": DECLINE_REASONS,
             "done": done,
+            **own_context(session, me),
         },
     )
 
@@ -72,7 +90,11 @@ def pairing_page(
     return render(
         request,
         "mentor/pairing.html",
-        {"view": views.for_mentor(session, pairing=pairing), "decline_reasons": DECLINE_REASONS},
+        {
+            "view": views.for_mentor(session, pairing=pairing),
+            **own_context(session, me),
+            **life.mentor_context(request, session, pairing),
+        },
     )
 
 
@@ -87,30 +109,46 @@ def accept(
 
 @router.post("/pairings/{pairing_id}/decline")
 def decline(
-    pairing_id: RowId, form: FormDep, me: MentorPage, session: SessionDep, settings: SettingsDep
+    request: Request,
+    pairing_id: RowId,
+    form: FormDep,
+    me: MentorPage,
+    session: SessionDep,
+    settings: SettingsDep,
 ) -> Response:
-    """Say no, with a reason; the newcomer goes back to the queue keeping their place."""
-    reason = forms.text(form, "reason") or "other"
+    """Say no, with a reason the mentor chose, after a second step that asks them to confirm;
+    the newcomer goes back to the queue keeping their place."""
+    reason = forms.text(form, "reason") or ""
     if reason not in DECLINE_REASONS:
-        reason = "other"
+        raise Invalid("reason: choose why you decline from the list", field="reason")
+    note = forms.text(form, "note")
+    if form.get("confirm") != "yes":
+        pairing = queries.get_pairing(session, actor=me, settings=settings, pairing_id=pairing_id)
+        view = views.for_mentor(session, pairing=pairing)
+        if view.status is not PairingStatus.approved:
+            raise Conflict(f"this request is {label(view.status, 'pairing_status').lower()}")
+        context = {"view": view, "reason": reason, "note": note or "", **own_context(session, me)}
+        return render(request, DECLINE_PAGE, context)
     requests.decline(
-        session,
-        actor=me,
-        settings=settings,
-        pairing_id=pairing_id,
-        reason=reason,
-        note=forms.text(form, "note"),
+        session, actor=me, settings=settings, pairing_id=pairing_id, reason=reason, note=note
     )
     return redirect("/mentor?done=declined")
 
 
 def _profile_page(
-    request: Request, mentor: Any, values: dict[str, Any], errors: dict[str, str], saved: bool
+    request: Request,
+    session: Session,
+    me: Principal,
+    mentor: Any,
+    values: dict[str, Any],
+    errors: dict[str, str],
+    saved: bool,
 ) -> Response:
     return render(
         request,
         "mentor/profile.html",
         {
+            **own_context(session, me),
             "mentor": mentor,
             "values": values,
             "errors": errors,
@@ -128,7 +166,7 @@ def profile(request: Request, me: MentorPage, session: SessionDep) -> Response:
     """The mentor's own availability, capacity and preferences."""
     mentor = mentors.get_mentor(session, actor=me, mentor_id=me.mentor_id or 0)
     values = forms.values_from_record(mentor, PROFILE_FIELDS)
-    return _profile_page(request, mentor, values, {}, saved=False)
+    return _profile_page(request, session, me, mentor, values, {}, saved=False)
 
 
 @router.post("/profile")
@@ -162,7 +200,6 @@ def profile_submit(
             session.rollback()
             errors = forms.domain_error(exc)
     if errors:
-        return _profile_page(request, mentor, values, errors, saved=False)
-    return _profile_page(
-        request, mentor, forms.values_from_record(mentor, PROFILE_FIELDS), {}, saved=True
-    )
+        return _profile_page(request, session, me, mentor, values, errors, saved=False)
+    values = forms.values_from_record(mentor, PROFILE_FIELDS)
+    return _profile_page(request, session, me, mentor, values, {}, saved=True)

@@ -21,7 +21,7 @@ from mentormatch.newcomers.models import Newcomer, NewcomerStatus
 from mentormatch.newcomers.router import export_own
 from mentormatch.newcomers.schemas import NewcomerUpdate
 from mentormatch.pairings import queries
-from mentormatch.web import forms
+from mentormatch.web import forms, life
 from mentormatch.web.core import (
     NEWCOMER_COOKIE,
     FormDep,
@@ -51,9 +51,6 @@ PROFILE_FIELDS = (
     "pathway",
     "medication",
     "meeting_modes",
-    "latitude",
-    "longitude",
-    "travel_radius_km",
     "lived_experience",
     "wanted_experience",
     "hopes",
@@ -168,6 +165,7 @@ def status(
             "first_shown": (number - 1) * ACCESSES_PER_PAGE + 1,
             "role_labels": accounting.ROLE_LABELS,
             **service.crisis_payload(rules),
+            **life.newcomer_context(request, session, me),
         },
     )
 
@@ -180,8 +178,9 @@ def edit_form(
     newcomer = service.get_own(session, principal=me)
     program, rules = service.program_of(session, newcomer, settings)
     values = forms.values_from_record(newcomer, PROFILE_FIELDS)
+    values |= forms.place_values(newcomer, settings.country)
     if newcomer.minimal:
-        values.setdefault("medication", "none")
+        values.pop("medication", None)  # nothing answered for them
     return form_page(
         request,
         EDIT_PAGE,
@@ -202,10 +201,12 @@ def edit_submit(
     values = forms.form_values(form)
     completing = forms.checked(form, "completing")
     program, rules = service.own_program(session, principal=me, settings=settings)
-    data = forms.profile_data(form)
+    data = forms.profile_data(form, country=settings.country)
     if completing:
         data["consent"] = forms.consent_data(form, consent_version=settings.consent_version)
     body, errors = forms.validate(NewcomerUpdate, data)
+    if completing and data["medication"] is None:
+        body, errors = None, {**errors, "medication": forms.MESSAGES["medication"]}
     if body is None:
         return form_page(
             request, EDIT_PAGE, values, errors, program=program, rules=rules, minimal=completing

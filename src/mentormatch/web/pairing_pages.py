@@ -8,15 +8,14 @@ from sqlalchemy import select
 from starlette.responses import Response
 
 from mentormatch.deps import RowId, SessionDep, SettingsDep
-from mentormatch.errors import MentorMatchError, NotFound
+from mentormatch.errors import Invalid, MentorMatchError, NotFound
 from mentormatch.matching.service import RankerDep
-from mentormatch.mentors.models import Mentor
-from mentormatch.newcomers.models import Newcomer
+from mentormatch.newcomers import notes
 from mentormatch.pairings import attention, ending, queries
 from mentormatch.pairings.models import Pairing, PairingStatus
 from mentormatch.pairings.schemas import EndBody
-from mentormatch.web import forms
-from mentormatch.web.coordinator import _names, _newcomer_page
+from mentormatch.web import forms, people
+from mentormatch.web.coordinator import _newcomer_page
 from mentormatch.web.core import CoordinatorPage, FormDep, WebRoute, redirect, render
 
 router = APIRouter(prefix="/coordinator", route_class=WebRoute, include_in_schema=False)
@@ -24,6 +23,7 @@ router = APIRouter(prefix="/coordinator", route_class=WebRoute, include_in_schem
 # The tabs in page order: what needs the coordinator first, then the pairings by status.
 TABS = (attention.NEEDS_ACTION, *(s.value for s in PairingStatus))
 TAB_LABELS = {attention.NEEDS_ACTION: "Needs action"}
+PER_PAGE = 50
 
 
 @router.get("/pairings")
@@ -33,33 +33,43 @@ def pairing_list(
     session: SessionDep,
     settings: SettingsDep,
     status: str = "active",
+    page: str | None = None,
 ) -> Response:
-    """Pairings by status, each with its history; 'Needs action' lists declined or expired
-    requests whose newcomer still waits for another mentor."""
-    chosen = PairingStatus(status) if status in PairingStatus.__members__ else None
+    """Pairings by status, each with its history, 50 a page with the true total; 'Needs
+    action' lists declined or expired requests whose newcomer still waits for another
+    mentor, and quiet pairings. A status no tab offers: 422 naming `status`."""
+    if status not in TABS:
+        raise Invalid("status: choose one of the tabs", field="status")
+    number = forms.page_number(page)
+    needs_action = status == attention.NEEDS_ACTION
     rows, total = queries.list_pairings(
         session,
         actor=me,
         settings=settings,
-        status=chosen,
+        status=None if needs_action else PairingStatus(status),
         newcomer_id=None,
         mentor_id=None,
-        needs_action=status == attention.NEEDS_ACTION,
-        limit=100,
-        offset=0,
+        needs_action=needs_action,
+        limit=PER_PAGE,
+        offset=(number - 1) * PER_PAGE,
     )
+    pages = forms.page_count(number, total, PER_PAGE)
     return render(
         request,
         "coordinator/pairings.html",
         {
             "rows": rows,
             "total": total,
+            "page": number,
+            "pages": pages,
+            "first_shown": (number - 1) * PER_PAGE + 1,
             "status": status,
             "tabs": TABS,
             "tab_labels": TAB_LABELS,
             "counts": attention.tab_counts(session, me),
-            "newcomer_names": _names(session, Newcomer, {p.newcomer_id for p in rows}),
-            "mentor_names": _names(session, Mentor, {p.mentor_id for p in rows}),
+            "newcomer_people": people.newcomers(session, [p.newcomer_id for p in rows]),
+            "mentor_people": people.mentors(session, [p.mentor_id for p in rows]),
+            "note_counts": notes.counts_by_pairing(session, [p.id for p in rows]),
         },
     )
 

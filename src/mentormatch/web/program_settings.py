@@ -38,7 +38,7 @@ LABELS = {
     "quiet_escalation_days": "Quiet pairing escalation (further days)",
     "fit_check_days": "Fit check after (days)",
     "capacity_cap": "Mentor capacity cap",
-    "wait_weight": "Waiting time in whole-pool proposals",
+    "wait_weight": "Waiting time in whole-pool proposals (score points per 30 days waited)",
     "intake_languages": "Intake languages",
     "crisis_resources": "Crisis resources",
     "crisis_notice": "Crisis notice",

@@ -40,6 +40,18 @@
       handled.checked = event.target.value === "reached";
     });
   }
+  // Long work (a whole-pool proposal): the form says so, in a live region, until the next
+  // page arrives.
+  var busy = document.querySelectorAll("form[data-busy]");
+  for (var b = 0; b < busy.length; b++) {
+    busy[b].addEventListener("submit", function (event) {
+      var form = event.currentTarget;
+      var status = form.querySelector("[data-busy-status]");
+      var button = form.querySelector("button[type=submit]");
+      if (status) { status.textContent = form.getAttribute("data-busy"); }
+      if (button) { button.disabled = true; }
+    });
+  }
   // "Select all" helper for bulk proposal review.
   var all = document.getElementById("select-all");
   if (all) {

@@ -1,0 +1,1 @@
+"""The life of a pairing after the mentor accepts: contacts, their rhythm, quiet pairings."""

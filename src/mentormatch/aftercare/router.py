@@ -1,0 +1,86 @@
+"""Contact routes: the mentor logs a contact; the mentor and the program's coordinators read
+the log (notes for coordinators only); the newcomer reads the rhythm."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from mentormatch.accounts.dependencies import MentorDep, NewcomerDep, StaffOrMentorDep
+from mentormatch.accounts.models import Role
+from mentormatch.aftercare import contacts
+from mentormatch.aftercare.models import Contact
+from mentormatch.aftercare.schemas import (
+    ContactCreate,
+    ContactForCoordinator,
+    ContactForMentor,
+    ContactPage,
+    NewcomerRhythm,
+)
+from mentormatch.deps import NowDep, RowId, SessionDep
+from mentormatch.errors import error_responses
+
+router = APIRouter(tags=["pairing life"], responses=error_responses(401, 403))
+PREFIX = "/api/v1/pairings/{pairing_id}/contacts"
+
+
+def _for_mentor(contact: Contact) -> ContactForMentor:
+    return ContactForMentor(
+        id=contact.id,
+        contacted_on=contact.contacted_on,
+        mode=contact.mode,
+        minutes=contact.minutes,
+        has_note=bool(contact.note),
+        created_at=contact.created_at,
+    )
+
+
+@router.post(
+    PREFIX,
+    response_model=ContactForMentor,
+    status_code=201,
+    responses=error_responses(404, 409, 413, 422),
+)
+def log_contact(
+    pairing_id: RowId, body: ContactCreate, mentor: MentorDep, session: SessionDep, now: NowDep
+) -> ContactForMentor:
+    """Log a contact with your mentee (an active pairing of yours). The note goes to the
+    program's coordinators only; you see that you left one."""
+    contact = contacts.log_contact(session, actor=mentor, pairing_id=pairing_id, body=body, now=now)
+    return _for_mentor(contact)
+
+
+@router.get(PREFIX, response_model=ContactPage, responses=error_responses(404, 422))
+def list_contacts(
+    pairing_id: RowId,
+    who: StaffOrMentorDep,
+    session: SessionDep,
+    now: NowDep,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> ContactPage:
+    """A pairing's contacts, latest first, with its rhythm: its mentor (without the notes)
+    or its program's coordinators (with them)."""
+    pairing, rows, total = contacts.list_contacts(
+        session, actor=who, pairing_id=pairing_id, limit=limit, offset=offset
+    )
+    items: list[ContactForCoordinator] | list[ContactForMentor]
+    if who.role is Role.coordinator:
+        items = [ContactForCoordinator(**_for_mentor(c).model_dump(), note=c.note) for c in rows]
+    else:
+        items = [_for_mentor(c) for c in rows]
+    return ContactPage(
+        items=items,
+        total=total,
+        limit=limit,
+        offset=offset,
+        rhythm=contacts.rhythm(session, pairing=pairing, now=now),
+    )
+
+
+@router.get("/api/v1/newcomers/me/rhythm", response_model=NewcomerRhythm)
+def my_rhythm(me: NewcomerDep, session: SessionDep, now: NowDep) -> NewcomerRhythm:
+    """How often you and your mentor have been in touch lately: counts and days only."""
+    found = contacts.newcomer_rhythm(session, actor=me, now=now)
+    return NewcomerRhythm(active=found is not None, rhythm=found)

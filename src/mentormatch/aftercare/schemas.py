@@ -1,0 +1,87 @@
+"""Contact schemas, one per audience: the mentor who logs, coordinators, the newcomer."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from mentormatch.aftercare.models import ContactMode
+from mentormatch.profiles import Date, NoNul, NoNulSchema
+
+NOTE_MAX = 2000
+MINUTES_MAX = 600
+ContactNote = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=NOTE_MAX), NoNul, NoNulSchema
+]
+
+
+class ContactCreate(BaseModel):
+    """A contact the mentor had with their mentee: a few taps, the note optional."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"contacted_on": "2026-12-01", "mode": "phone", "minutes": 30}]
+        },
+    )
+
+    contacted_on: Date = Field(
+        description="The day of the contact: not in the future (the mentor's time zone), "
+        "not before the pairing began"
+    )
+    mode: ContactMode = Field(description="in_person, video, phone or text")
+    minutes: int = Field(ge=1, le=MINUTES_MAX, description="Roughly how long, in minutes")
+    note: ContactNote | None = Field(
+        default=None,
+        description="Optional, for the program's coordinators only: never sent by email, "
+        "never shown to the newcomer",
+    )
+
+
+class ContactForMentor(BaseModel):
+    """A logged contact as the mentor sees it: whether they left a note, not the note."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    contacted_on: date
+    mode: ContactMode
+    minutes: int
+    has_note: bool
+    created_at: datetime
+
+
+class ContactForCoordinator(ContactForMentor):
+    note: str | None
+
+
+class WeekCount(BaseModel):
+    week_of: date = Field(description="The Monday the week starts on")
+    contacts: int
+
+
+class Rhythm(BaseModel):
+    """A pairing's recent rhythm: counts and dates only, the same for all three people."""
+
+    weeks: list[WeekCount] = Field(description="Contacts per week, oldest first")
+    in_window: int = Field(description="Contacts in those weeks")
+    total: int = Field(description="Contacts since the pairing began")
+    last_contact_on: date | None
+    dates: list[date] = Field(description="The days of the contacts in those weeks, newest first")
+
+
+class ContactPage(BaseModel):
+    items: list[ContactForCoordinator] | list[ContactForMentor]
+    total: int
+    limit: int
+    offset: int
+    rhythm: Rhythm
+
+
+class NewcomerRhythm(BaseModel):
+    """What the newcomer sees of their active pairing's contacts: counts and dates."""
+
+    active: bool = Field(description="Whether the newcomer has an active pairing")
+    rhythm: Rhythm | None

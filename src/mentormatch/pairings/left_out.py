@@ -1,0 +1,58 @@
+"""Who a whole-pool proposal left out, and why, in words.
+
+A newcomer is left out for one of three reasons, told apart from the candidate graph
+and the assignment: no mentor with a free place fits them at all (the hard rule that
+excludes the most of those mentors is named); the mentors who fit them are full,
+counting places already proposed for others; or those mentors' free places went to
+others in this proposal.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from mentormatch.matching.rules import RULE_CODES
+
+# Why nobody could be proposed, by the hard rule that excludes the most free mentors.
+NO_FREE_MENTOR: Final = {
+    "capacity": "no mentor has a free place",
+    "recovery_time": "no free mentor has been in recovery long enough",
+    "gender": "no free mentor fits the gender preferences (theirs or the mentor's)",
+    "language": "no free mentor shares their language",
+    "meeting_mode": "no free mentor shares a way to meet with them (or lives near enough "
+    "to meet in person)",
+    "medication": "no free mentor is medication-affirming",
+    "pathway": "every free mentor rules out their chosen pathway",
+    "do_not_pair": "every free mentor is on their do-not-pair list or turned them down before",
+    "age": "no free mentor may mentor someone of their age",
+}
+assert set(NO_FREE_MENTOR) == set(RULE_CODES)
+
+
+def _mentors(count: int) -> str:
+    return "the mentor who fits them" if count == 1 else f"the {count} mentors who fit them"
+
+
+def reason(
+    *, blocking_rule: str | None, fitting: int, with_room: int, proposed: bool = True
+) -> str:
+    """Why a newcomer was not placed: `blocking_rule` when no free mentor fits them,
+    else how many mentors fit (`fitting`) and how many of those had a place left. Not
+    `proposed` (nobody has run a proposal for them yet): a free place says so."""
+    if blocking_rule is not None or fitting == 0:
+        return NO_FREE_MENTOR.get(blocking_rule or "capacity", NO_FREE_MENTOR["capacity"])
+    if with_room == 0:
+        verb = "has" if fitting == 1 else "have"
+        return f"{_mentors(fitting)} {verb} no place left (places proposed for others count)"
+    if not proposed:
+        free = "has a free place" if with_room == 1 else "have free places"
+        return f"{_mentors(with_room)} {free}: propose again"
+    return f"the free places of {_mentors(with_room)} went to others"
+
+
+def sentence(*, name: str, waited_days: int, why: str, proposed: bool = True) -> str:
+    """'Maria (K7QX2MPA) waited 78 days and was not placed: no free mentor shares …'."""
+    days = "1 day" if waited_days == 1 else f"{waited_days} days"
+    if not proposed:
+        return f"{name} has waited {days} with no proposal: {why}."
+    return f"{name} waited {days} and was not placed: {why}."

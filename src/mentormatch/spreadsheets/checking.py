@@ -1,0 +1,388 @@
+"""Checking an import: each row read, validated by the API's own schemas, matched to the
+program's people, and every problem said by row and column in a coordinator's words.
+
+Nothing here writes: `import_.apply` writes a checked plan, all of it or none.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+from pydantic import BaseModel, ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from mentormatch.accounts.models import User, normalise_email
+from mentormatch.config import Settings
+from mentormatch.errors import MentorMatchError
+from mentormatch.mentors import service as mentor_rules
+from mentormatch.mentors.models import Mentor
+from mentormatch.mentors.schemas import MentorCreate
+from mentormatch.newcomers import service as newcomer_rules
+from mentormatch.newcomers.models import Newcomer
+from mentormatch.newcomers.schemas import NewcomerIntake
+from mentormatch.pairings.views import shares_with_mentor
+from mentormatch.programs.models import Program
+from mentormatch.programs.settings import ProgramSettings, effective
+from mentormatch.spreadsheets import cells, columns
+from mentormatch.spreadsheets.files import Table
+
+# Export-only columns, named so the preview says they are not imported (not "unknown").
+NOT_IMPORTED = frozenset(
+    columns.key(h)
+    for h in (
+        "program",
+        "load",
+        "vetted",
+        "active",
+        "paused",
+        "created at",
+        "reference",
+        "status",
+        "urgent",
+        "waiting since",
+        "consent",
+    )
+)
+# The vocabulary each schema message names ("unknown meeting mode code …").
+VOCABULARY_OF = {"meeting mode": "mode", "lived-experience": "experience",
+                 "contact method": "contact"}  # fmt: skip
+# Fields compared when a row matches someone already in the program.
+# (A mentor's email is their sign-in: never changed by an import; a newcomer's may be.)
+NOT_COMPARED = {
+    "mentors": frozenset({"email", "external_id", "program"}),
+    "newcomers": frozenset({"external_id", "program", "shares_with_mentor"}),
+}
+SEVERAL = object()  # more than one newcomer of the program has this email
+
+
+@dataclass(frozen=True)
+class Problem:
+    row: int | None  # None: the whole file
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"Row {self.row}" if self.row is not None else "The file"
+        column = f", column “{self.column}”" if self.column else ""
+        return f"{where}{column}: {self.message}"
+
+
+@dataclass
+class Row:
+    number: int
+    body: BaseModel
+    external_id: str | None
+    shares_with_mentor: bool = False
+    existing: Any = None  # the Mentor or Newcomer it updates
+    changes: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Plan:
+    kind: str
+    program: Program
+    headers: list[str]
+    fields: list[str | None]  # the field each column is read as
+    read: int = 0  # rows read (blank rows aside)
+    _rules: ProgramSettings | None = None
+    rows: list[Row] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    def rules(self, settings: Settings) -> ProgramSettings:
+        """The program's settings in force (worked out once per check)."""
+        if self._rules is None:
+            self._rules = effective(self.program, settings)
+        return self._rules
+
+    @property
+    def creates(self) -> list[Row]:
+        return [r for r in self.rows if r.existing is None]
+
+    @property
+    def updates(self) -> list[Row]:
+        return [r for r in self.rows if r.existing is not None and r.changes]
+
+    @property
+    def unchanged(self) -> int:
+        return sum(1 for r in self.rows if r.existing is not None and not r.changes)
+
+
+def choose_fields(kind: str, headers: list[str], chosen: dict[str, str]) -> list[str | None]:
+    """The field each column is read as: the coordinator's choice, else the one its header
+    names; "" (chosen) or None means the column is left out."""
+    known = columns.by_name(kind)
+    out: list[str | None] = []
+    for header in headers:
+        pick = chosen.get(header)
+        out.append(
+            (pick or None)
+            if pick is not None and (pick in known or pick == "")
+            else columns.recognise(kind, header)
+        )
+    return out
+
+
+def file_problems(kind: str, headers: list[str], fields: list[str | None]) -> list[Problem]:
+    problems = []
+    seen: dict[str, str] = {}
+    for header, name in zip(headers, fields, strict=True):
+        if name is None:
+            continue
+        if name in seen:
+            problems.append(
+                Problem(
+                    None,
+                    header,
+                    f"both “{seen[name]}” and “{header}” are read "
+                    f"as {columns.by_name(kind)[name].label.lower()}; choose one",
+                )
+            )
+        seen[name] = header
+    for f in columns.FIELDS[kind]:
+        if f.name in columns.required(kind) and f.name not in seen:
+            problems.append(
+                Problem(
+                    None,
+                    None,
+                    f"no column holds the {f.label.lower()}, which "
+                    "is required: rename a column or choose one below",
+                )
+            )
+    return problems
+
+
+def _say(error: Any, label: str) -> str:
+    """A pydantic error in a coordinator's words."""
+    kind, message = error["type"], str(error["msg"]).removeprefix("Value error, ")
+    if kind == "missing":
+        return f"the {label.lower()} is required; this cell is empty"
+    if "see GET /api/v1/vocabulary" in message:
+        what = message.removeprefix("unknown ").split(" code ")[0]
+        words = ", ".join(t.label for t in cells.VOCABULARIES[VOCABULARY_OF.get(what, what)])
+        return f"{error.get('input')!r} is not a {what} on the list; use one of: {words}"
+    if kind == "string_pattern_mismatch":
+        return f"{str(error.get('input'))!r} is not a valid {label.lower()}"
+    return message.replace("Input should be", "must be").replace("List should", "must")
+
+
+def _validate(
+    plan: Plan, settings: Settings, number: int, data: dict[str, Any], column_of: dict[str, str]
+) -> BaseModel | None:
+    labels = {f.name: f.label for f in columns.FIELDS[plan.kind]}
+    model: type[BaseModel] = MentorCreate if plan.kind == "mentors" else NewcomerIntake
+    data = {k: v for k, v in data.items() if k not in ("external_id", "shares_with_mentor")}
+    data["program"] = plan.program.slug
+    if plan.kind == "newcomers":
+        consent = {
+            "agree": True,
+            "version": settings.consent_version,
+            "share_with_mentor": bool(data.pop("_shares", False)),
+        }
+        data |= {"in_crisis": False, "consent": consent}
+    try:
+        body = model.model_validate(data)
+        rules = plan.rules(settings)
+        if isinstance(body, MentorCreate):
+            mentor_rules.check_program_rules(body, rules)
+        elif isinstance(body, NewcomerIntake):
+            newcomer_rules.check_program_rules(birth_year=body.birth_year, rules=rules)
+        return body
+    except ValidationError as exc:
+        for error in exc.errors():
+            name = str(error["loc"][0]) if error["loc"] else ""
+            label = labels.get(name, name.replace("_", " "))
+            if name not in column_of and error["type"] == "missing":
+                continue  # said once for the whole file
+            plan.problems.append(Problem(number, column_of.get(name, label), _say(error, label)))
+    except MentorMatchError as exc:
+        name = exc.field or ""
+        plan.problems.append(
+            Problem(number, column_of.get(name, labels.get(name)), exc.message.split(": ", 1)[-1])
+        )
+    return None
+
+
+def read_rows(plan: Plan, table: Table, settings: Settings) -> None:
+    """Read and validate every row; duplicates inside the file are problems."""
+    column_of = {f: h for h, f in zip(plan.headers, plan.fields, strict=True) if f}
+    readers = columns.by_name(plan.kind)
+    first_seen: dict[tuple[str, str], int] = {}
+    for number, values in table.rows:
+        data: dict[str, Any] = {}
+        ok = True
+        for index, name in enumerate(plan.fields):
+            raw = values[index] if index < len(values) else ""
+            if name is None or not cells.text(raw):
+                continue
+            try:
+                data[name] = readers[name].read(raw)
+            except cells.CellProblem as exc:
+                plan.problems.append(Problem(number, plan.headers[index], str(exc)))
+                ok = False
+        shares = bool(data.get("shares_with_mentor", False))
+        if plan.kind == "newcomers":
+            data["_shares"] = shares
+        external = data.get("external_id")
+        if external is not None and (len(external) > 64 or not external.isprintable()):
+            plan.problems.append(
+                Problem(
+                    number,
+                    column_of.get("external_id"),
+                    "an id is at most 64 letters, digits or signs, without control characters",
+                )
+            )
+            ok = False
+        body = _validate(plan, settings, number, data, column_of) if ok else None
+        if body is None:
+            continue
+        for what in ("email", "external_id"):
+            value = getattr(body, what, None) if what == "email" else external
+            if value is None:
+                continue
+            seen_key = (what, str(value).casefold())
+            if seen_key in first_seen:
+                plan.problems.append(
+                    Problem(
+                        number,
+                        column_of.get(what),
+                        f"the same {what.replace('_', ' ')} as row {first_seen[seen_key]}: "
+                        "a person appears once in a file",
+                    )
+                )
+                body = None
+                break
+            first_seen[seen_key] = number
+        if body is not None:
+            plan.rows.append(Row(number, body, external and str(external), shares))
+
+
+def _chunks(values: list[str], size: int = 2000) -> list[list[str]]:
+    return [values[i : i + size] for i in range(0, len(values), size)]
+
+
+def match_existing(session: Session, plan: Plan) -> None:
+    """Match each row to the person it updates (by the program's id, then email) and list
+    what would change; an email held by an account elsewhere is a problem."""
+    by_id: dict[str, Any] = {}
+    by_email: dict[str, Any] = {}
+    accounts: dict[int, str] = {}  # a mentor's sign-in email by mentor id
+    if plan.kind == "mentors":
+        query = select(Mentor, User.email).join(User, User.id == Mentor.user_id)
+        for mentor, account in session.execute(query.where(Mentor.program_id == plan.program.id)):
+            accounts[mentor.id] = account
+            by_email[account] = mentor
+            if mentor.external_id:
+                by_id[mentor.external_id] = mentor
+        emails = [normalise_email(r.body.email) for r in plan.rows]  # type: ignore[attr-defined]
+        taken = {
+            e
+            for chunk in _chunks(emails)
+            for e in session.scalars(select(User.email).where(User.email.in_(chunk)))
+        }
+    else:
+        for newcomer in session.scalars(
+            select(Newcomer)
+            .where(Newcomer.program_id == plan.program.id)
+            .options(selectinload(Newcomer.consents))
+        ):
+            if newcomer.email:
+                known = newcomer.email.casefold()
+                by_email[known] = SEVERAL if known in by_email else newcomer
+            if newcomer.external_id:
+                by_id[newcomer.external_id] = newcomer
+        taken = set()
+    column_of = {f: h for h, f in zip(plan.headers, plan.fields, strict=True) if f}
+    present = set(column_of) - NOT_COMPARED[plan.kind]
+    kept = []
+    for row in plan.rows:
+        email = cast(str | None, getattr(row.body, "email", None))
+        email_key: str | None = None
+        if email:
+            email_key = normalise_email(email) if plan.kind == "mentors" else email.casefold()
+        found = by_id.get(row.external_id) if row.external_id else None
+        other = by_email.get(email_key) if email_key else None
+        problem = _match_problem(plan, row, found, other, email_key, taken, accounts)
+        if problem:
+            where = column_of.get("email") or column_of.get("external_id")
+            plan.problems.append(Problem(row.number, where, problem))
+            continue
+        row.existing = found or other
+        if row.existing is not None:
+            row.changes = _changes(row, present)
+        kept.append(row)
+    plan.rows = kept
+
+
+def _match_problem(
+    plan: Plan,
+    row: Row,
+    found: Any,
+    other: Any,
+    email: str | None,
+    taken: set[str],
+    accounts: dict[int, str],
+) -> str | None:
+    if found is None and other is SEVERAL:
+        return (
+            "several newcomers of the program have this email: add the program's own id "
+            "for this person (a Member ID column) so the import knows which one"
+        )
+    if other is SEVERAL:
+        other = None
+    if (
+        plan.kind == "newcomers"
+        and found is None
+        and other is None
+        and not (email or row.external_id)
+    ):
+        return (
+            "a newcomer needs an email or an id of yours (a Member ID column), so that "
+            "importing the file again does not add them twice"
+        )
+    if found is not None and other is not None and found is not other:
+        return "this id and this email belong to two different people already in the program"
+    existing = found or other
+    if existing is None:
+        if plan.kind == "mentors" and email in taken:
+            return "an account with this email already exists (not a mentor of this program)"
+        return None
+    if row.external_id and existing.external_id and existing.external_id != row.external_id:
+        known = existing.external_id
+        return f"this email belongs to someone the program knows by another id ({known})"
+    if plan.kind == "mentors" and email is not None and accounts[existing.id] != email:
+        return "an import cannot change a mentor's sign-in email; change it in the mentor's account"
+    if plan.kind == "newcomers" and existing.minimal:
+        return (
+            "this person sent an urgent request and completes it themself through their "
+            "private link; leave this row out"
+        )
+    if (
+        plan.kind == "newcomers"
+        and "shares_with_mentor" in plan.fields
+        and (row.shares_with_mentor != shares_with_mentor(existing))
+    ):
+        return (
+            "an import cannot change what a newcomer agreed to share with a mentor; "
+            "they change it themself"
+        )
+    return None
+
+
+def _comparable(value: Any) -> Any:
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def _changes(row: Row, present: set[str]) -> dict[str, Any]:
+    new = row.body.model_dump(mode="json")
+    changes = {
+        name: new[name]
+        for name in present
+        if name in new and _comparable(getattr(row.existing, name, None)) != new[name]
+    }
+    if row.external_id and row.existing.external_id != row.external_id:
+        changes["external_id"] = row.external_id
+    if "recovery_start" in changes and changes["recovery_start"] is not None:
+        changes["recovery_start"] = row.body.recovery_start  # type: ignore[attr-defined]
+    return changes

@@ -1,0 +1,192 @@
+"""Importing a spreadsheet from the browser: upload, check (a dry run), choose columns, import.
+
+The file is kept between these steps (`spreadsheets.uploads`) and checked again at every
+step, so what is imported is what the last check showed. A file with any problem imports
+nothing; the coordinator fixes it and uploads it again.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from starlette.datastructures import UploadFile
+from starlette.responses import Response
+
+from mentormatch.accounts.principal import Principal
+from mentormatch.config import Settings
+from mentormatch.deps import SessionDep, SettingsDep
+from mentormatch.errors import Invalid, MentorMatchError
+from mentormatch.spreadsheets import import_, uploads
+from mentormatch.spreadsheets.checking import NOT_IMPORTED
+from mentormatch.spreadsheets.columns import FIELDS, key
+from mentormatch.web import forms
+from mentormatch.web.core import CoordinatorPage, FormDep, WebRoute, redirect, render
+from mentormatch.web.exports import page_context
+
+router = APIRouter(
+    prefix="/coordinator/spreadsheets", route_class=WebRoute, include_in_schema=False
+)
+IMPORT_PATH = "/coordinator/spreadsheets/import"
+WHAT = {"mentors": ("mentor", "mentors"), "newcomers": ("newcomer", "newcomers")}
+
+
+def _file(form: Any, settings: Settings) -> tuple[str, bytes]:
+    upload = form.get("file")
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        raise Invalid("file: choose a CSV or .xlsx file to import", field="file")
+    upload.file.seek(0)
+    return upload.filename, upload.file.read(settings.import_max_bytes + 1)
+
+
+@router.post(IMPORT_PATH.removeprefix("/coordinator/spreadsheets"))
+def upload(
+    request: Request,
+    form: FormDep,
+    me: CoordinatorPage,
+    session: SessionDep,
+    settings: SettingsDep,
+) -> Response:
+    """Keep the uploaded file and show its check; a file that cannot be read is refused here."""
+    kind = forms.text(form, "kind") or ""
+    try:
+        if kind not in import_.KINDS:
+            raise Invalid("kind: choose whether the file holds mentors or newcomers", field="kind")
+        program = import_.program_for(session, me, forms.text(form, "program"))
+        filename, content = _file(form, settings)
+        import_.check(
+            session,
+            kind=kind,
+            program=program,
+            content=content,
+            filename=filename,
+            chosen={},
+            settings=settings,
+        )
+    except MentorMatchError as exc:
+        context = page_context(request, me, session, settings) | {
+            "error": exc.message.split(": ", 1)[-1],
+            "kind": kind or "mentors",
+        }
+        return render(
+            request, "coordinator/spreadsheets.html", context, status_code=exc.status_code
+        )
+    uploads.replace(session, actor=me, key=forms.text(form, "replaces"))
+    key_ = uploads.store(
+        session, actor=me, kind=kind, program=program, filename=filename, content=content
+    )
+    return redirect(f"/coordinator/spreadsheets/review?upload={key_}")
+
+
+def _review(
+    request: Request,
+    me: Principal,
+    session: Any,
+    settings: Settings,
+    key_: str,
+    *,
+    status_code: int = 200,
+) -> Response:
+    found = uploads.find(session, actor=me, key=key_)
+    plan = import_.check(
+        session,
+        kind=found.kind,
+        program=found.program,
+        content=found.content,
+        filename=found.filename,
+        chosen=found.mapping,
+        settings=settings,
+    )
+    one, many = WHAT[found.kind]
+    columns = [
+        (h, f, key(h) in NOT_IMPORTED) for h, f in zip(plan.headers, plan.fields, strict=True)
+    ]
+    return render(
+        request,
+        "coordinator/import_review.html",
+        {
+            "upload": found,
+            "key": key_,
+            "plan": plan,
+            "columns": columns,
+            "fields": FIELDS[found.kind],
+            "one": one,
+            "many": many,
+            "creates": len(plan.creates),
+            "updates": len(plan.updates),
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/review")
+def review(
+    request: Request,
+    me: CoordinatorPage,
+    session: SessionDep,
+    settings: SettingsDep,
+    upload: str | None = None,
+) -> Response:
+    """The check of an uploaded file: its columns, every problem, what an import would do."""
+    if upload is None:
+        return render(
+            request, "coordinator/spreadsheets.html", page_context(request, me, session, settings)
+        )
+    return _review(request, me, session, settings, upload)
+
+
+@router.post("/review")
+def choose_columns(form: FormDep, me: CoordinatorPage, session: SessionDep) -> Response:
+    """Read the columns as chosen, and check the file again."""
+    key_ = forms.text(form, "upload") or ""
+    found = uploads.find(session, actor=me, key=key_)
+    known = {f.name for f in FIELDS[found.kind]}
+    chosen: dict[str, str] = {}
+    for name, value in form.multi_items():
+        if name.startswith("column:") and isinstance(value, str):
+            if value not in known and value != "":
+                raise Invalid(f"{name}: choose one of the fields offered", field=name)
+            chosen[name.removeprefix("column:")] = value
+    found.mapping = chosen
+    session.commit()
+    return redirect(f"/coordinator/spreadsheets/review?upload={key_}")
+
+
+@router.post("/run")
+def run(
+    request: Request,
+    form: FormDep,
+    me: CoordinatorPage,
+    session: SessionDep,
+    settings: SettingsDep,
+) -> Response:
+    """Import the checked file: every row or, if any problem remains, nothing."""
+    key_ = forms.text(form, "upload") or ""
+    found = uploads.find(session, actor=me, key=key_)
+    kind, name, program = found.kind, found.filename, found.program
+    plan = import_.check(
+        session,
+        kind=kind,
+        program=program,
+        content=found.content,
+        filename=name,
+        chosen=found.mapping,
+        settings=settings,
+    )
+    if plan.problems:
+        return _review(request, me, session, settings, key_, status_code=422)
+    uploads.forget(session, found)
+    outcome = import_.apply(session, actor=me, plan=plan, filename=name, settings=settings)
+    one, many = WHAT[kind]
+    return render(
+        request,
+        "coordinator/import_done.html",
+        {
+            "outcome": outcome,
+            "filename": name,
+            "one": one,
+            "many": many,
+            "kind": kind,
+            "program": program,
+        },
+    )

@@ -1,0 +1,77 @@
+"""What the pages show of a pairing's life after acceptance: the contact form's choices and
+the rhythm, for the mentor's pairing page and the newcomer's status page."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from fastapi import Request
+from sqlalchemy.orm import Session
+
+from mentormatch.accounts.principal import Principal
+from mentormatch.aftercare import contacts
+from mentormatch.aftercare.models import MODE_LABELS
+from mentormatch.pairings.models import Pairing, PairingStatus
+
+# "Roughly how long": a few taps rather than typing minutes.
+DURATIONS = (
+    ("5", "A few minutes"),
+    ("15", "About 15 minutes"),
+    ("30", "About half an hour"),
+    ("60", "About an hour"),
+    ("90", "About an hour and a half"),
+    ("120", "Two hours or more"),
+)
+DURATION_LABELS = dict(DURATIONS)
+MODES = tuple((mode.value, label) for mode, label in MODE_LABELS.items())
+# The latest contacts on the mentor's pairing page; the whole log is one click away.
+RECENT = 5
+
+
+def now_of(request: Request) -> datetime:
+    """Now, by the app's clock (tests move it instead of sleeping)."""
+    now: datetime = request.app.state.clock()
+    return now
+
+
+def minutes_label(minutes: int) -> str:
+    if str(minutes) in DURATION_LABELS:
+        return DURATION_LABELS[str(minutes)]
+    return f"About {minutes} minutes"
+
+
+def mentor_context(
+    request: Request,
+    session: Session,
+    pairing: Pairing,
+    *,
+    values: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """The contact form and the rhythm on an active pairing's page (nothing otherwise)."""
+    if pairing.status is not PairingStatus.active:
+        return {"life": None}
+    now = now_of(request)
+    today = contacts.today_of(session, pairing, now)
+    recent, total = contacts.recent(session, pairing_id=pairing.id, limit=RECENT)
+    return {
+        "life": {
+            "pairing_id": pairing.id,
+            "rhythm": contacts.rhythm(session, pairing=pairing, now=now),
+            "recent": recent,
+            "total": total,
+            "today": today.isoformat(),
+            "entered": values or {"contacted_on": today.isoformat()},
+            "errors": errors or {},
+            "modes": MODES,
+            "durations": DURATIONS,
+            "mode_labels": {m.value: label for m, label in MODE_LABELS.items()},
+            "minutes_label": minutes_label,
+        }
+    }
+
+
+def newcomer_context(request: Request, session: Session, me: Principal) -> dict[str, Any]:
+    """The rhythm of the newcomer's active pairing: counts and dates, nothing else."""
+    return {"rhythm": contacts.newcomer_rhythm(session, actor=me, now=now_of(request))}

@@ -73,23 +73,45 @@ def test_a_tab_or_page_the_list_does_not_have_is_named(
     assert bad.status_code == 422 and "Page: a page number" in bad.text
 
 
-def test_a_long_pairing_history_states_its_true_total(
+def history_of(page: str) -> str:
+    return page.split('id="history"', 1)[1].split("</ul>", 1)[0]
+
+
+def test_a_long_pairing_history_pages_with_its_true_total(
     client: TestClient, db: Session, coordinator: Actor, make_mentor, make_newcomer
 ) -> None:
     mentor = make_mentor(first_name="Alex")
     newcomer_id = make_newcomer(first_name="Robin").newcomer_id
-    for _ in range(HISTORY + 2):
+    # The oldest pairing is the active one: it is on the last page of the history, yet
+    # every page offers to end it.
+    for status in [PairingStatus.active] + [PairingStatus.declined] * (HISTORY + 1):
         db.add(
             Pairing(
                 program_id=DEFAULT_PROGRAM_ID,
                 newcomer_id=newcomer_id,
                 mentor_id=mentor.mentor_id,
-                status=PairingStatus.declined,
+                status=status,
             )
         )
+        db.flush()  # ids in order: newest first is highest id first
     db.commit()
     signed_in(client, db, coordinator.user_id)
-    page = client.get(f"/coordinator/newcomers/{newcomer_id}").text
-    assert f"The latest {HISTORY} of {HISTORY + 2} pairings." in page
-    history = page.split('id="history"', 1)[1].split("</ul>", 1)[0]
-    assert history.count("<li>") == HISTORY
+    address = f"/coordinator/newcomers/{newcomer_id}"
+
+    first = client.get(address).text
+    assert f"Pairings 1{DASH}{HISTORY} of {HISTORY + 2}, newest first." in first
+    assert history_of(first).count("<li>") == HISTORY
+    assert "Active" not in history_of(first)
+    assert f'href="{address}?history_page=2#history-total"' in first
+    assert 'id="end-title"' in first
+
+    second = client.get(f"{address}?history_page=2").text
+    assert f"Pairings {HISTORY + 1}{DASH}{HISTORY + 2} of {HISTORY + 2}" in second
+    assert history_of(second).count("<li>") == 2 and "Active" in history_of(second)
+    assert 'rel="next"' not in second.split('id="history"', 1)[1]
+    assert 'id="end-title"' in second
+
+    past = client.get(f"{address}?history_page=3")
+    assert past.status_code == 404 and "no page 3" in past.text
+    bad = client.get(f"{address}?history_page=0")
+    assert bad.status_code == 422 and "History page: a page number" in bad.text

@@ -130,6 +130,7 @@ def _newcomer_page(
     end_error: str | None = None,
     status_code: int = 200,
     extra: dict[str, Any] | None = None,
+    history_page: int = 1,
 ) -> Response:
     newcomer = newcomers.get_for_coordinator(session, actor=me, newcomer_id=newcomer_id)
     suggestions = matching.suggestions(
@@ -148,11 +149,14 @@ def _newcomer_page(
         newcomer_id=newcomer_id,
         mentor_id=None,
         limit=HISTORY_SHOWN,
-        offset=0,
+        offset=(history_page - 1) * HISTORY_SHOWN,
     )
+    history_pages = forms.page_count(history_page, history_total, HISTORY_SHOWN, "history_page")
+    active = _active_pairing(session, me, settings, newcomer_id, history)
     named = people.mentors(
         session,
         [p.mentor_id for p in history]
+        + ([active.mentor_id] if active else [])
         + [s.mentor_id for s in suggestions]
         + ([why] if why else []),
     )
@@ -169,10 +173,13 @@ def _newcomer_page(
             "named": named,
             "history": history,
             "history_total": history_total,
+            "history_page": history_page,
+            "history_pages": history_pages,
+            "history_first": (history_page - 1) * HISTORY_SHOWN + 1,
             "error": error,
             "notice": notice,
             "can_approve": newcomer.status is NewcomerStatus.waiting and not newcomer.minimal,
-            "active": next((p for p in history if p.status is PairingStatus.active), None),
+            "active": active,
             "end_reasons": END_REASONS,
             "end_error": end_error,
             "needs_new_mentor": newcomer_id
@@ -187,6 +194,26 @@ def _newcomer_page(
         },
         status_code=status_code,
     )
+
+
+def _active_pairing(
+    session: Session, me: Any, settings: Any, newcomer_id: int, history: list[Any]
+) -> Any:
+    """The newcomer's active pairing, which the page can end, whichever history page shows."""
+    shown = next((p for p in history if p.status is PairingStatus.active), None)
+    if shown is not None:
+        return shown
+    active, _ = queries.list_pairings(
+        session,
+        actor=me,
+        settings=settings,
+        status=PairingStatus.active,
+        newcomer_id=newcomer_id,
+        mentor_id=None,
+        limit=1,
+        offset=0,
+    )
+    return active[0] if active else None
 
 
 # The newcomer's page, re-rendered by other forms on it with their errors (web.urgent).
@@ -205,8 +232,10 @@ def newcomer_page(
     approved: RowId | None = None,
     ended: RowId | None = None,
     contacted: RowId | None = None,
+    history_page: str | None = None,
 ) -> Response:
-    """One newcomer: profile, ranked suggestions with reasons, 'why not this mentor?'."""
+    """One newcomer: profile, ranked suggestions with reasons, 'why not this mentor?', and
+    their pairings newest first, 50 a page (`history_page`) with the true total."""
     notice = (
         "Approved: the mentor has been asked and has a few days to answer." if approved else None
     )
@@ -223,6 +252,7 @@ def newcomer_page(
         why=why,
         notice=notice,
         extra={"just_ended": bool(ended)},
+        history_page=forms.page_number(history_page, "history_page"),
     )
 
 

@@ -108,21 +108,26 @@ def number(value: str | None) -> int | None:
 MAX_PAGE = 1_000_000
 
 
-def page_number(raw: str | None) -> int:
-    """A list's `page` query parameter: a whole number from 1 (absent: 1)."""
+def words(field: str) -> str:
+    """A field's name as words in a message ('history_page': 'history page')."""
+    return field.replace("_", " ")
+
+
+def page_number(raw: str | None, field: str = "page") -> int:
+    """A list's page query parameter (`field`): a whole number from 1 (absent: 1)."""
     if raw is None:
         return 1
     value = number(raw)
     if value is None or not 1 <= value <= MAX_PAGE:
-        raise Invalid(f"page: a page number from 1 to {MAX_PAGE}", field="page")
+        raise Invalid(f"{words(field)}: a page number from 1 to {MAX_PAGE}", field=field)
     return value
 
 
-def page_count(page: int, total: int, per_page: int) -> int:
+def page_count(page: int, total: int, per_page: int, field: str = "page") -> int:
     """How many pages `total` rows fill (at least one); a page past the last is a 404."""
     pages = max(1, -(-total // per_page))
     if page > pages:
-        raise NotFound(f"page: there is no page {page}; the last is {pages}", field="page")
+        raise NotFound(f"{words(field)}: there is no page {page}; the last is {pages}", field=field)
     return pages
 
 

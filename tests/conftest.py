@@ -16,8 +16,8 @@ from mentormatch import migrate
 from mentormatch.accounts.models import Role, User
 from mentormatch.config import Settings
 from mentormatch.db import make_engine
-from mentormatch.main import create_app
 from mentormatch.mentors.models import Mentor
+from tests.apps import app_for
 from tests.db import BACKENDS, throwaway_database
 from tests.factories import (
     bearer,
@@ -62,8 +62,9 @@ def settings(database_url: str) -> Settings:
 
 @pytest.fixture
 def app(settings: Settings, connection: Connection) -> Iterator[FastAPI]:
-    """The app, its sessions joined to the test's rolled-back transaction."""
-    app = create_app(settings)
+    """The app with fresh state (`tests.apps`), its sessions joined to the test's
+    rolled-back transaction."""
+    app = app_for(settings, "rolled back")
     app.state.engine.dispose()
     app.state.sessionmaker = sessionmaker(
         bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False

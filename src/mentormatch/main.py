@@ -168,6 +168,20 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     yield
 
 
+def fresh_state(app: FastAPI, settings: Settings) -> None:
+    """What the app holds for these settings, new: its engine and sessions, the read audit's
+    buffer, the clock, the fitted rankers, and whether the schema was found current.
+    The routes and middleware are not state: they are built once in `create_app`."""
+    engine = make_engine(settings.database_url)
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessionmaker = make_sessionmaker(engine)
+    app.state.audit_reads = ReadAudit()
+    app.state.clock = utcnow
+    app.state.ranker = RankerCache(settings)
+    app.state.schema_ready = False
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app for these settings (read from the environment when not given)."""
     settings = settings or get_settings()
@@ -180,14 +194,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
         lifespan=lifespan,
     )
-    engine = make_engine(settings.database_url)
-    app.state.settings = settings
-    app.state.engine = engine
-    app.state.sessionmaker = make_sessionmaker(engine)
-    app.state.audit_reads = ReadAudit()
-    app.state.clock = utcnow
-    app.state.ranker = RankerCache(settings)
-    app.state.schema_ready = False
+    fresh_state(app, settings)
     install_error_handlers(app)
     for router in (
         meta,

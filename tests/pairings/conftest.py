@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 
 from mentormatch.accounts.models import Role, User
 from mentormatch.config import Settings
-from mentormatch.main import create_app
 from mentormatch.mentors.models import Mentor
+from tests.apps import app_for
 from tests.conftest import Actor
 from tests.db import truncate_all
 from tests.factories import (
@@ -77,7 +77,7 @@ def active(client: TestClient, asked: tuple[Actor, Actor, int]) -> tuple[Actor, 
 @pytest.fixture
 def live_app(settings: Settings) -> Iterator[FastAPI]:
     """The app on its own real engine; tables are emptied after the test."""
-    app = create_app(settings)
+    app = app_for(settings, "committing")
     try:
         yield app
     finally:

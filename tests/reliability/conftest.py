@@ -9,7 +9,7 @@ from fastapi import FastAPI
 
 from mentormatch import migrate
 from mentormatch.config import Settings
-from mentormatch.main import create_app
+from tests.apps import app_for
 from tests.db import BACKENDS, throwaway_database
 
 
@@ -26,6 +26,6 @@ def live_url(
 @pytest.fixture
 def live_app(live_url: str) -> Iterator[FastAPI]:
     """The app on the live database, as it runs in production (its own engine and pool)."""
-    app = create_app(Settings(environment="test", database_url=live_url, _env_file=None))  # type: ignore[call-arg]
+    app = app_for(Settings(environment="test", database_url=live_url, _env_file=None), "committing")  # type: ignore[call-arg]
     yield app
     app.state.engine.dispose()

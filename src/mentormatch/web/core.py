@@ -9,7 +9,7 @@ are exactly as strong, revocable and expiring as the bearer tokens of the JSON A
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -57,6 +57,11 @@ def day_date(value: datetime | None) -> str:
     return value.strftime("%d %b %Y, %H:%M UTC") if value else ""
 
 
+def long_date(value: date) -> str:
+    """'5 January 2027': a day, in words."""
+    return f"{value.day} {value.strftime('%B %Y')}"
+
+
 def zoned(value: datetime | None, zone: str) -> str:
     """'Thu 12 Nov 2026, 09:05 (Eastern (New York) time)': a moment in someone's own zone."""
     if value is None:
@@ -67,7 +72,7 @@ def zoned(value: datetime | None, zone: str) -> str:
 
 templates = Jinja2Templates(directory=str(HERE / "templates"))
 templates.env.filters.update(
-    label=label, labels=labels, waited=waited, day_date=day_date, zoned=zoned
+    label=label, labels=labels, waited=waited, day_date=day_date, zoned=zoned, long_date=long_date
 )
 templates.env.globals.update(vocab=v, newcomer_person=people.named_newcomer)
 

@@ -9,7 +9,8 @@ from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from mentormatch.accounts.principal import Principal
-from mentormatch.deps import RowId, SessionDep, SettingsDep
+from mentormatch.aftercare import milestones
+from mentormatch.deps import NowDep, RowId, SessionDep, SettingsDep
 from mentormatch.errors import Conflict, Invalid, MentorMatchError
 from mentormatch.mentors import capacity
 from mentormatch.mentors import service as mentors
@@ -58,10 +59,13 @@ def inbox(
     me: MentorPage,
     session: SessionDep,
     settings: SettingsDep,
+    now: NowDep,
     done: str | None = None,
 ) -> Response:
-    """Requests waiting for an answer, active pairings with contact details, past ones."""
+    """Requests waiting for an answer, active pairings with contact details, past ones, and
+    the mentor's own recovery milestones."""
     rows = queries.list_for_mentor(session, actor=me, settings=settings)
+    mentor = session.get_one(Mentor, me.mentor_id)
     seen = [views.for_mentor(session, pairing=p) for p in rows]
     return render(
         request,
@@ -73,6 +77,7 @@ def inbox(
                 v for v in seen if v.status not in (PairingStatus.approved, PairingStatus.active)
             ],
             "done": done,
+            "milestones": milestones.standing_now(mentor.recovery_start, now, mentor.timezone),
             **own_context(session, me),
         },
     )

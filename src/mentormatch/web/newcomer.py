@@ -13,8 +13,9 @@ from starlette.responses import Response
 
 from mentormatch.accounts.dependencies import Public, principal_for_token
 from mentormatch.accounts.models import Role
+from mentormatch.aftercare import milestones
 from mentormatch.db import utcnow
-from mentormatch.deps import SessionDep, SettingsDep
+from mentormatch.deps import NowDep, SessionDep, SettingsDep
 from mentormatch.errors import Invalid, MentorMatchError
 from mentormatch.newcomers import accounting, service
 from mentormatch.newcomers.models import Newcomer, NewcomerStatus
@@ -126,10 +127,12 @@ def status(
     me: NewcomerPage,
     session: SessionDep,
     settings: SettingsDep,
+    now: NowDep,
     page: str | None = None,
     as_of: str | None = None,
 ) -> Response:
-    """Where the newcomer is; their mentor once paired; who has seen or changed the record.
+    """Where the newcomer is; their mentor once paired; their recovery milestones; who has
+    seen or changed the record.
 
     The list of accesses is paged; the links carry the first page's time (`as_of`), so the
     pages do not shift as new accesses, such as these very page views, are recorded."""
@@ -164,6 +167,7 @@ def status(
             "pages": pages,
             "first_shown": (number - 1) * ACCESSES_PER_PAGE + 1,
             "role_labels": accounting.ROLE_LABELS,
+            "milestones": milestones.standing_now(newcomer.recovery_start, now, newcomer.timezone),
             **service.crisis_payload(rules),
             **life.newcomer_context(request, session, me),
         },

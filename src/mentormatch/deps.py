@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from annotated_types import Interval
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 from pydantic import BeforeValidator
 from sqlalchemy.orm import Session
 
@@ -66,3 +66,9 @@ def _id_as_written(value: Any) -> Any:
 # An id wherever it is taken (a path, a query, a JSON body, a page's form): a positive
 # whole number within the id columns' range; text holds the ASCII digits 0-9 only.
 RowId = Annotated[int, Interval(ge=1, le=ROW_ID_MAX), BeforeValidator(_id_as_written)]
+
+# A page of a list over the API: 1 to PAGE_MAX items, after skipping at most OFFSET_MAX.
+PAGE_MAX = 100
+OFFSET_MAX = 1_000_000
+Limit = Annotated[int, Query(ge=1, le=PAGE_MAX)]
+Offset = Annotated[int, Query(ge=0, le=OFFSET_MAX)]

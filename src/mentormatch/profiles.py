@@ -133,6 +133,13 @@ def _date_as_written(value: Any) -> Any:
     raise ValueError("must be a date written YYYY-MM-DD")
 
 
+def blank_is_none(value: Any) -> Any:
+    """A filter form sends every field; an empty one means "any" (no filter)."""
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+# A filter left empty (blank or white space only) is None: no filter.
+Blank = BeforeValidator(blank_is_none)
 # A yes/no answer is true or false: never 0, 1 or "yes" taken for one.
 Flag = Annotated[bool, BeforeValidator(_true_or_false)]
 Agreed = Annotated[Literal[True], BeforeValidator(_true_or_false)]

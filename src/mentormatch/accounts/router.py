@@ -22,7 +22,7 @@ from mentormatch.accounts.schemas import (
     UserUpdate,
 )
 from mentormatch.audit import service as audit
-from mentormatch.deps import ClientDep, NowDep, RowId, SessionDep, SettingsDep
+from mentormatch.deps import ClientDep, Limit, NowDep, Offset, RowId, SessionDep, SettingsDep
 from mentormatch.errors import error_responses
 from mentormatch.openapi import link
 
@@ -123,8 +123,8 @@ def list_users(
     session: SessionDep,
     q: Annotated[str | None, Query(max_length=254, description="part of the email")] = None,
     role: Role | None = None,
-    limit: Annotated[int, Query(ge=1, le=100)] = 50,
-    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+    limit: Limit = 50,
+    offset: Offset = 0,
 ) -> UserPage:
     """A page of accounts, oldest first, with how many match in all."""
     rows, total = service.list_users(session, q=q, role=role, limit=limit, offset=offset)

@@ -3,9 +3,7 @@ the log (notes for coordinators only); the newcomer reads the rhythm."""
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 
 from mentormatch.accounts.dependencies import MentorDep, NewcomerDep, StaffOrMentorDep
 from mentormatch.accounts.models import Role
@@ -18,7 +16,7 @@ from mentormatch.aftercare.schemas import (
     ContactPage,
     NewcomerRhythm,
 )
-from mentormatch.deps import NowDep, RowId, SessionDep
+from mentormatch.deps import Limit, NowDep, Offset, RowId, SessionDep
 from mentormatch.errors import error_responses
 
 router = APIRouter(tags=["pairing life"], responses=error_responses(401, 403))
@@ -57,8 +55,8 @@ def list_contacts(
     who: StaffOrMentorDep,
     session: SessionDep,
     now: NowDep,
-    limit: Annotated[int, Query(ge=1, le=100)] = 50,
-    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+    limit: Limit = 50,
+    offset: Offset = 0,
 ) -> ContactPage:
     """A pairing's contacts, latest first, with its rhythm: its mentor (without the notes)
     or its program's coordinators (with them)."""

@@ -12,7 +12,7 @@ from mentormatch.accounts.dependencies import AdminDep
 from mentormatch.audit import search, service, trail, words
 from mentormatch.audit.schemas import AuditEventPublic, AuditPage
 from mentormatch.db import utcnow
-from mentormatch.deps import RowId, SessionDep
+from mentormatch.deps import Limit, Offset, RowId, SessionDep
 from mentormatch.errors import error_responses
 
 router = APIRouter(prefix="/api/v1", tags=["audit"])
@@ -34,8 +34,8 @@ def search_trail(
     outcome: Annotated[Outcome | None, Query(description="How it ended")] = None,
     since: Annotated[date | None, Query(description="First day, YYYY-MM-DD (UTC)")] = None,
     until: Annotated[date | None, Query(description="Last day, YYYY-MM-DD (UTC)")] = None,
-    limit: Annotated[int, Query(ge=1, le=100)] = search.PER_PAGE,
-    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+    limit: Limit = search.PER_PAGE,
+    offset: Offset = 0,
     as_of: Annotated[
         AwareDatetime | None,
         Query(description="Send back the `as_of` of the first page to page through it unmoved"),

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any, Final, NamedTuple
 
 import numpy as np
+import pandas as pd
 import scipy.sparse as sp
 
 from mentormatch.matching.features import MentorArrays
@@ -29,6 +30,7 @@ class RunCode(NamedTuple):
 
 
 RUN_FIELDS: Final = RunCode._fields
+_EMPTY = np.empty(0, dtype=np.int64)
 
 
 class Runs(NamedTuple):
@@ -121,6 +123,26 @@ def signature_keys(m: MentorArrays) -> np.ndarray:
     key |= m.affirming.astype(np.uint64) << np.uint64(39)
     key |= m.youth_vetted.astype(np.uint64) << np.uint64(38)
     return key | m.languages.astype(np.uint64)
+
+
+def excluded_positions(
+    positions: pd.Index, pool_position: np.ndarray, excluded: list[np.ndarray]
+) -> list[np.ndarray]:
+    """Per newcomer, the sorted pool positions of its excluded mentor ids.
+
+    ``positions`` finds a mentor id's fitted position, ``pool_position`` that position's
+    place in the pool (-1 outside it); ids not fitted or not pooled are dropped.
+    """
+    sizes = np.fromiter((x.size for x in excluded), dtype=np.int64, count=len(excluded))
+    if not sizes.any():
+        return [_EMPTY] * len(excluded)
+    owner = np.repeat(np.arange(len(excluded)), sizes)
+    pos = positions.get_indexer(np.concatenate(excluded))  # type: ignore[arg-type]  # any array
+    owner, pos = owner[pos >= 0], pool_position[pos[pos >= 0]]
+    owner, pos = owner[pos >= 0], pos[pos >= 0]
+    pairs = np.unique(np.column_stack([owner, pos]), axis=0)  # by newcomer, then position
+    cuts = np.searchsorted(pairs[:, 0], np.arange(1, len(excluded)))
+    return np.split(pairs[:, 1].astype(np.int64), cuts)
 
 
 def _ranks(ids: np.ndarray) -> np.ndarray:

@@ -16,20 +16,14 @@ from sklearn.utils.validation import check_is_fitted
 from mentormatch.matching import criteria, kernel, rules
 from mentormatch.matching import frames as F
 from mentormatch.matching.explain import Explanation, Suggestion, reasons, shared_terms
-from mentormatch.matching.features import (
-    ALL_GENDERS,
-    MentorArrays,
-    encode_mentors,
-    encode_text,
-    make_encoders,
-)
+from mentormatch.matching.features import ALL_GENDERS, encode_mentors, encode_text, make_encoders
 from mentormatch.matching.newcomer_rows import (
     Newcomers,
     Query,
     encode_newcomer_columns,
     encode_newcomer_rows,
 )
-from mentormatch.matching.pool import Pool, signature_keys
+from mentormatch.matching.pool import Pool, excluded_positions, signature_keys
 from mentormatch.matching.program import CRITERIA, Program, resolve_weights
 
 _EMPTY = np.empty(0, dtype=np.int64)
@@ -192,8 +186,8 @@ class MentorRanker(BaseEstimator):
         whole = (0, len(self.pool_))
         bounds = np.array([self.pool_bounds_[p] if p.bit_count() == 1 else whole
                            for p in rows.pref.tolist()], dtype=np.int64).reshape(-1, 2)  # fmt: skip
-        return kernel.Batch.of(rows, bounds=self.kernel_pool_.run_bounds(bounds),
-                               excluded=self._excluded_positions(rows.excluded))  # fmt: skip
+        excluded = excluded_positions(self.positions_, self.pool_position_, rows.excluded)
+        return kernel.Batch.of(rows, bounds=self.kernel_pool_.run_bounds(bounds), excluded=excluded)
 
     @staticmethod
     def _criteria_columns(top: kernel.TopK, k: int) -> ScanResult:
@@ -226,19 +220,6 @@ class MentorRanker(BaseEstimator):
                 ahead = (chunk, future)
             if ahead is not None:
                 yield ahead[0], ahead[1].result()
-
-    def _excluded_positions(self, excluded: list[np.ndarray]) -> list[np.ndarray]:
-        """Per newcomer, the sorted pool positions of its excluded mentor ids."""
-        sizes = np.fromiter((x.size for x in excluded), dtype=np.int64, count=len(excluded))
-        if not sizes.any():
-            return [_EMPTY] * len(excluded)
-        owner = np.repeat(np.arange(len(excluded)), sizes)
-        pos = self.positions_.get_indexer(np.concatenate(excluded))
-        owner, pos = owner[pos >= 0], self.pool_position_[pos[pos >= 0]]
-        owner, pos = owner[pos >= 0], pos[pos >= 0]
-        pairs = np.unique(np.column_stack([owner, pos]), axis=0)  # by newcomer, then position
-        cuts = np.searchsorted(pairs[:, 0], np.arange(1, len(excluded)))
-        return np.split(pairs[:, 1].astype(np.int64), cuts)
 
     def _top(self, row: Newcomers, k: int) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
         """Pool positions, scores and criterion values of one newcomer's top-k feasible mentors."""
@@ -408,16 +389,3 @@ class MentorRanker(BaseEstimator):
                 comp = {c: float(v[0]) for c, v in parts.items() if not np.isnan(v[0])}
                 out.append((comp, self._describe(q, position, comp)))
         return out
-
-    def matrix_bytes(self) -> int:
-        """Bytes of the pool matrices the ranking path reads (for the benchmark floor)."""
-        check_is_fitted(self, "mentors_")
-        t = self.pool_text_
-        return self.pool_.nbytes() + t.data.nbytes + t.indices.nbytes + t.indptr.nbytes
-
-    def pool_arrays(self) -> list[np.ndarray]:
-        """The pool arrays themselves (benchmark floor: read each once)."""
-        check_is_fitted(self, "mentors_")
-        t = self.pool_text_
-        return [*(getattr(self.pool_, f) for f in MentorArrays.__dataclass_fields__),
-                t.data, t.indices, t.indptr]  # fmt: skip

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 from sqlalchemy.orm import Session
 
 from mentormatch.accounts.dependencies import CoordinatorDep, MentorDep
-from mentormatch.deps import RowId, SessionDep, SettingsDep
+from mentormatch.deps import Limit, Offset, RowId, SessionDep, SettingsDep
 from mentormatch.errors import error_responses
 from mentormatch.mentors import capacity, service
 from mentormatch.mentors.models import Mentor
@@ -93,8 +93,8 @@ def list_mentors(
     coordinator: CoordinatorDep,
     session: SessionDep,
     filters: Annotated[MentorFilters, Query()],
-    limit: Annotated[int, Query(ge=1, le=100)] = 50,
-    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+    limit: Limit = 50,
+    offset: Offset = 0,
 ) -> MentorPage:
     """A page of mentors with their load, and how many the search and filters find in all
     (`total`): search by name, email or phone (`q`), filter by free place, language,

@@ -180,12 +180,6 @@ class MentorPage(BaseModel):
     offset: int
 
 
-def _blank_is_none(value: Any) -> Any:
-    """An empty choice of the list's filter form ("any language") means no filter."""
-    return None if isinstance(value, str) and not value.strip() else value
-
-
-Blank = BeforeValidator(_blank_is_none)
 SearchText = Annotated[
     str, StringConstraints(strip_whitespace=True, max_length=254), p.NoNul, p.NoNulSchema
 ]
@@ -198,32 +192,32 @@ class MentorFilters(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
 
-    q: Annotated[SearchText | None, Blank] = Field(
+    q: Annotated[SearchText | None, p.Blank] = Field(
         default=None,
         description="Part of the mentor's first name or account email, or the digits of "
         "their phone number (any case)",
         examples=["alex"],
     )
-    free: Annotated[bool | None, Blank] = Field(
+    free: Annotated[bool | None, p.Blank] = Field(
         default=None,
         description="true: only mentors with a free place for a new request (taking "
         "requests, load below capacity); false: only those without one",
     )
-    language: Annotated[p.Language | None, Blank] = Field(
+    language: Annotated[p.Language | None, p.Blank] = Field(
         default=None, description="Only mentors who speak this language (a code)", examples=["es"]
     )
-    pathway: Annotated[p.Pathway | None, Blank] = Field(
+    pathway: Annotated[p.Pathway | None, p.Blank] = Field(
         default=None, description="Only mentors who follow this recovery pathway (a code)"
     )
-    substance: Annotated[p.Substance | None, Blank] = Field(
+    substance: Annotated[p.Substance | None, p.Blank] = Field(
         default=None, description="Only mentors with lived experience of this substance (a code)"
     )
-    status: Annotated[MentorState | None, Blank] = Field(
+    status: Annotated[MentorState | None, p.Blank] = Field(
         default=None,
         description="taking: active, vetted and not paused; paused: active but paused; "
         "retired: no longer active; not_vetted: active but not (or no longer) vetted",
     )
-    sort: Annotated[MentorSort, BeforeValidator(lambda v: _blank_is_none(v) or "name")] = Field(
+    sort: Annotated[MentorSort, BeforeValidator(lambda v: p.blank_is_none(v) or "name")] = Field(
         default="name",
         description="name: by first name; newest: newest first; free: most free places first",
     )

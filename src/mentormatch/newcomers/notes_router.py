@@ -10,12 +10,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from mentormatch.accounts.dependencies import CoordinatorDep
-from mentormatch.deps import NowDep, RowId, SessionDep
+from mentormatch.deps import Limit, NowDep, Offset, RowId, SessionDep
 from mentormatch.errors import error_responses
 from mentormatch.newcomers import notes
 from mentormatch.newcomers.notes import CaseNote
@@ -80,10 +80,6 @@ class CaseNotePage(BaseModel):
     total: int
     limit: int
     offset: int
-
-
-Limit = Annotated[int, Query(ge=1, le=100)]
-Offset = Annotated[int, Query(ge=0, le=1_000_000)]
 
 
 def _public(note: CaseNote, emails: dict[int, str]) -> CaseNotePublic:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from mentormatch.accounts.dependencies import CoordinatorDep, NewcomerDep, Public
 from mentormatch.config import Settings
-from mentormatch.deps import ClientDep, NowDep, RowId, SessionDep, SettingsDep
+from mentormatch.deps import ClientDep, Limit, NowDep, Offset, RowId, SessionDep, SettingsDep
 from mentormatch.errors import error_responses
 from mentormatch.newcomers import search, service
 from mentormatch.newcomers.models import Newcomer
@@ -184,8 +184,8 @@ def export_own(me: NewcomerDep, session: SessionDep) -> Response:
 def accesses_own(
     me: NewcomerDep,
     session: SessionDep,
-    limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+    limit: Limit = 20,
+    offset: Offset = 0,
     as_of: Annotated[
         AwareDatetime | None,
         Query(description="Send back the `as_of` of the first page to page through it unmoved"),
@@ -211,8 +211,8 @@ def list_newcomers(
     chosen: Annotated[NewcomerFilters, Depends(search.filters)],
     now: NowDep,
     reference: Reference | None = None,
-    limit: Annotated[int, Query(ge=1, le=100)] = 50,
-    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+    limit: Limit = 50,
+    offset: Offset = 0,
 ) -> NewcomerPage:
     """The queue of your programs: urgent first, then those waiting longest (`sort` for
     newest first or by name), a page at a time with the `total` found.

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from mentormatch import places
 from mentormatch import profiles as p
-from mentormatch.config import get_settings
 from mentormatch.deps import RowId
+from mentormatch.newcomers.location import LATITUDE, LONGITUDE, POSTAL_CODE, RADIUS, Place
 from mentormatch.newcomers.models import NewcomerStatus
 from mentormatch.pairings.schemas import MentorForNewcomer
 
@@ -37,44 +36,12 @@ INTAKE_EXAMPLE: dict[str, Any] = {
     "consent": {"agree": True, "version": "2026-11", "share_with_mentor": True},
 }
 
-
-POSTAL_CODE = Field(
+PROGRAM = Field(
     default=None,
-    exclude=True,
-    description="Where you are, for in-person meetings: a ZIP code (60614) or a town and "
-    "state ('Chicago, IL'), looked up offline and stored as latitude and longitude; send "
-    "this or latitude and longitude, not both",
-    examples=["60614"],
+    description="The program asked to help (its address /p/{slug}/); may be left out "
+    "when the installation runs one program",
+    examples=["main"],
 )
-LATITUDE = Field(default=None, description="Where you are (instead of postal_code)")
-LONGITUDE = Field(default=None, description="Where you are (instead of postal_code)")
-RADIUS = Field(default=None, description="How far you can travel to meet in person, in km")
-
-
-class _Place(BaseModel):
-    """A postal code or town, resolved to the latitude and longitude the ranker reads
-    (for models with `postal_code`, `latitude` and `longitude` fields)."""
-
-    if TYPE_CHECKING:  # the fields themselves are the subclasses' (with their order)
-        postal_code: str | None
-        latitude: float | None
-        longitude: float | None
-
-    @field_validator("postal_code", check_fields=False)
-    @classmethod
-    def _known_place(cls, value: str | None) -> str | None:
-        if value is not None:
-            places.resolve(value, get_settings().country)
-        return value
-
-    @model_validator(mode="after")
-    def _coordinates(self) -> Any:
-        if self.postal_code is None:
-            return self
-        if self.latitude is not None or self.longitude is not None:
-            raise ValueError("send a postal_code or latitude and longitude, not both")
-        self.latitude, self.longitude = places.resolve(self.postal_code, get_settings().country)
-        return self
 
 
 class ConsentIn(BaseModel):
@@ -89,7 +56,7 @@ class ConsentIn(BaseModel):
     )
 
 
-class _ProfileFields(_Place):
+class _ProfileFields(Place):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     first_name: p.Name
@@ -126,12 +93,7 @@ class NewcomerIntake(_ProfileFields):
         description="Are you in danger right now, or thinking about harming yourself?"
     )
     consent: ConsentIn
-    program: p.ProgramSlug | None = Field(
-        default=None,
-        description="The program asked to help (its address /p/{slug}/); may be left out "
-        "when the installation runs one program",
-        examples=["main"],
-    )
+    program: p.ProgramSlug | None = PROGRAM
 
     @model_validator(mode="after")
     def _location_and_contact(self) -> NewcomerIntake:
@@ -154,15 +116,10 @@ class UrgentIntake(BaseModel):
     email: p.Email | None = None
     phone: p.Phone | None = None
     preferred_contact: p.ContactMethod | None = None
-    program: p.ProgramSlug | None = Field(
-        default=None,
-        description="The program asked to help (its address /p/{slug}/); may be left out "
-        "when the installation runs one program",
-        examples=["main"],
-    )
+    program: p.ProgramSlug | None = PROGRAM
 
 
-class NewcomerUpdate(_Place):
+class NewcomerUpdate(Place):
     """What a newcomer may correct in their own profile; every field optional.
 
     A minimal urgent request is completed here: send every required answer (gender,

@@ -18,14 +18,14 @@ from datetime import datetime, timedelta
 from typing import Annotated, Any, Literal
 
 from fastapi import Query
-from pydantic import BeforeValidator, Field, StringConstraints
+from pydantic import Field, StringConstraints
 from sqlalchemy import ColumnElement, String, and_, cast, false, or_
 
 from mentormatch import profiles as p
 from mentormatch import vocabulary as v
 from mentormatch.newcomers.keys import fold, phone_key
 from mentormatch.newcomers.models import Newcomer, NewcomerStatus
-from mentormatch.profiles import Codes
+from mentormatch.profiles import Blank, Codes
 from mentormatch.references import is_reference
 
 Sort = Literal["queue", "newest", "name"]
@@ -42,12 +42,6 @@ FAMILY_CODES: dict[str, tuple[str, ...]] = {
 }
 
 
-def _blank_is_none(value: Any) -> Any:
-    """A search form sends every field; an empty one means "any"."""
-    return None if isinstance(value, str) and not value.strip() else value
-
-
-Blank = BeforeValidator(_blank_is_none)
 Family = Annotated[
     str,
     Codes(

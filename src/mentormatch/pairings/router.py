@@ -13,7 +13,7 @@ from mentormatch.accounts.dependencies import (
     StaffOrMentorDep,
 )
 from mentormatch.accounts.models import Role
-from mentormatch.deps import RowId, SessionDep, SettingsDep
+from mentormatch.deps import Limit, Offset, RowId, SessionDep, SettingsDep
 from mentormatch.errors import error_responses
 from mentormatch.matching.service import RankerDep
 from mentormatch.openapi import link
@@ -137,8 +137,8 @@ def list_pairings(
         ),
     ] = False,
     program_id: Annotated[RowId | None, Query(description="Only this program's")] = None,
-    limit: Annotated[int, Query(ge=1, le=100)] = 50,
-    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+    limit: Limit = 50,
+    offset: Offset = 0,
 ) -> PairingPage:
     """Pairings, newest first, filtered by status, newcomer, mentor, program or public
     reference (the "Newcomer K7QX2MPA" a mentor sees); `needs_action=true` keeps the requests
@@ -304,8 +304,8 @@ def list_outbox(
     coordinator: CoordinatorDep,
     session: SessionDep,
     pending: bool = False,
-    limit: Annotated[int, Query(ge=1, le=100)] = 50,
-    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+    limit: Limit = 50,
+    offset: Offset = 0,
 ) -> OutboxPage:
     """Notifications: sent, waiting for SMTP, or kept here when no SMTP server is set."""
     rows, total = outbox.list_messages(

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, Query
 from mentormatch.accounts.dependencies import AdminDep, require
 from mentormatch.accounts.models import Role
 from mentormatch.accounts.principal import Principal
-from mentormatch.deps import RowId, SessionDep, SettingsDep
+from mentormatch.deps import OFFSET_MAX, PAGE_MAX, RowId, SessionDep, SettingsDep
 from mentormatch.errors import error_responses
 from mentormatch.programs import admin, settings_change
 from mentormatch.programs.models import Program
@@ -33,8 +33,8 @@ from mentormatch.programs.settings import ProgramSettings
 
 router = APIRouter(prefix="/api/v1/programs", tags=["programs"])
 AdminOrCoordinatorDep = Annotated[Principal, Depends(require(Role.admin, Role.coordinator))]
-Limit = Annotated[int, Query(ge=1, le=100, description="How many to return")]
-Offset = Annotated[int, Query(ge=0, le=1_000_000, description="How many to skip")]
+Limit = Annotated[int, Query(ge=1, le=PAGE_MAX, description="How many to return")]
+Offset = Annotated[int, Query(ge=0, le=OFFSET_MAX, description="How many to skip")]
 
 
 def _public(program: Program, coordinator_count: int) -> ProgramPublic:

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
+from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from sqlalchemy import ColumnElement
 from starlette.responses import Response, StreamingResponse
 
@@ -35,6 +36,10 @@ def _typed(request: Request) -> dict[str, str]:
     return {name: query.get(name, "")[:300] for name in search.LABELS}
 
 
+# The page and its CSV take the same filters (`search.LABELS`), as typed.
+Typed = Annotated[dict[str, str], Depends(_typed)]
+
+
 def _options(values: dict[str, str]) -> dict[str, list[tuple[str, str]]]:
     """The choices the filter selects offer (the current value kept even if unlisted)."""
     offered = {
@@ -54,32 +59,29 @@ def _query(values: dict[str, str], **extra: object) -> str:
     return urlencode({**{k: v for k, v in values.items() if v}, **extra})
 
 
+def _refused(request: Request, values: dict[str, str], errors: dict[str, str]) -> Response:
+    """The form again, naming what is wrong (422), with no results."""
+    context = {"values": values, "options": _options(values), "errors": errors}
+    context |= {"rows": [], "total": None}
+    return render(request, "admin/audit.html", context, status_code=422)
+
+
 @router.get("/audit")
 def audit_page(
     request: Request,
     me: AdminPage,
     session: SessionDep,
-    actor: str = "",
-    role: str = "",
-    action: str = "",
-    object_type: str = "",
-    object_id: str = "",
-    outcome: str = "",
-    since: str = "",
-    until: str = "",
+    values: Typed,
     page: str | None = None,
     as_of: str = "",
 ) -> Response:
     """Search the audit trail, newest first, 50 a page with the true total."""
-    values = _typed(request)
-    context: dict[str, object] = {"values": values, "options": _options(values)}
     try:
         chosen = search.filters(session, **values)
         number = forms.page_number(page)
         moment = search.as_of(as_of)
     except Invalid as exc:
-        context |= {"errors": {exc.field or "form": exc.message}, "rows": [], "total": None}
-        return render(request, "admin/audit.html", context, status_code=422)
+        return _refused(request, values, {exc.field or "form": exc.message})
     audit.record_read(session, actor=me, action=words.SEARCH, object_type="audit")
     moment = moment or utcnow()
     rows, total = trail.page(
@@ -90,7 +92,9 @@ def audit_page(
         offset=(number - 1) * search.PER_PAGE,
     )
     pages = forms.page_count(number, total, search.PER_PAGE)
-    context |= {
+    context = {
+        "values": values,
+        "options": _options(values),
         "errors": {},
         "rows": words.entries(session, rows, viewer_id=me.user_id),
         "total": total,
@@ -110,23 +114,13 @@ def audit_export(
     request: Request,
     me: AdminPage,
     session: SessionDep,
-    actor: str = "",
-    role: str = "",
-    action: str = "",
-    object_type: str = "",
-    object_id: str = "",
-    outcome: str = "",
-    since: str = "",
-    until: str = "",
+    values: Typed,
 ) -> Response:
     """The search's events as CSV (streamed), at most `search.EXPORT_MAX` of them."""
-    values = _typed(request)
     try:
         chosen = search.filters(session, **values)
     except Invalid as exc:
-        context = {"values": values, "options": _options(values), "rows": [], "total": None}
-        context["errors"] = {exc.field or "form": exc.message}
-        return render(request, "admin/audit.html", context, status_code=422)
+        return _refused(request, values, {exc.field or "form": exc.message})
     moment = utcnow()
     total = trail.count(session, where=chosen.where(), as_of=moment)
     if total > search.EXPORT_MAX:
@@ -134,9 +128,7 @@ def audit_export(
             f"{total:,} events match and one download holds at most {search.EXPORT_MAX:,}: "
             "choose fewer days or another filter"
         )
-        context = {"values": values, "options": _options(values), "rows": [], "total": None}
-        context["errors"] = {"since": f"{search.LABELS['since']}: {message}"}
-        return render(request, "admin/audit.html", context, status_code=422)
+        return _refused(request, values, {"since": f"{search.LABELS['since']}: {message}"})
     audit.record_read(session, actor=me, action=words.EXPORT, object_type="audit")
     lines = _lines(request, chosen.where(), moment)
     name = f"mentormatch-audit-{moment:%Y%m%d-%H%M%S}.csv"

@@ -7,13 +7,17 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from mentormatch.aftercare.models import ContactMode
+from mentormatch.aftercare.models import ContactMode, FitAnswer
 from mentormatch.profiles import Date, NoNul, NoNulSchema
 
 NOTE_MAX = 2000
 MINUTES_MAX = 600
 ContactNote = Annotated[
     str, StringConstraints(strip_whitespace=True, max_length=NOTE_MAX), NoNul, NoNulSchema
+]
+
+FitWord = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=500), NoNul, NoNulSchema
 ]
 
 
@@ -85,3 +89,25 @@ class NewcomerRhythm(BaseModel):
 
     active: bool = Field(description="Whether the newcomer has an active pairing")
     rhythm: Rhythm | None
+
+
+class FitCheckBody(BaseModel):
+    """One side's answer: a good fit, not sure yet, or not a fit; a word if they wish."""
+
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"answer": "good_fit"}]}
+    )
+
+    answer: FitAnswer = Field(description="good_fit, not_sure or not_a_fit")
+    word: FitWord | None = Field(
+        default=None, description="Optional, for the program's coordinators only"
+    )
+
+
+class FitCheckPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    side: str = Field(description="mentor or newcomer")
+    answer: FitAnswer
+    word: str | None
+    answered_at: datetime

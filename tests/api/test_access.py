@@ -162,6 +162,9 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     | {"newcomer": 403, "coordinator": 403, "admin": 403},
     ("GET", "/api/v1/pairings/{pairing_id}/fit-checks"): _ANON
     | {"newcomer": 403, "mentor": 403, "coordinator": 200, "admin": 403},
+    # Nobody found the cast's pairing not a fit: nothing to keep.
+    ("POST", "/api/v1/pairings/{pairing_id}/fit-checks/keep"): _ANON
+    | {"newcomer": 403, "mentor": 403, "coordinator": 409, "admin": 403},
     # The cast's newcomer has no active pairing: nothing to answer about.
     ("POST", "/api/v1/newcomers/me/fit-check"): _ANON
     | {"newcomer": 404, "mentor": 403, "coordinator": 403, "admin": 403},
@@ -469,6 +472,12 @@ FORM_MATRIX: dict[tuple[str, str], int] = {
     ("/status/fit-check", "mentor"): 401,
     ("/status/fit-check", "coordinator"): 401,
     ("/status/fit-check", "admin"): 401,
+    # Keeping a pairing found not a fit: coordinators only; nobody answered "not a fit" here.
+    ("/coordinator/pairings/{pairing_id}/keep", "anonymous"): 303,
+    ("/coordinator/pairings/{pairing_id}/keep", "newcomer"): 303,
+    ("/coordinator/pairings/{pairing_id}/keep", "mentor"): 403,
+    ("/coordinator/pairings/{pairing_id}/keep", "admin"): 403,
+    ("/coordinator/pairings/{pairing_id}/keep", "coordinator"): 409,
 }
 
 

@@ -147,6 +147,10 @@ class TestAsking:
             f"/api/v1/mentors/me/pairings/{pairing_id}", headers=mentor.headers
         )
         assert "not_sure" not in mentor_view.text
+        # The newcomer's export holds their own answer, never the mentor's or its word.
+        exported = client.get("/api/v1/newcomers/me/export", headers=newcomer.headers).json()
+        assert [(a["pairing"], a["answer"]) for a in exported["fit_answers"]] == [(1, "not_sure")]
+        assert WORD not in str(exported)
 
     def test_another_mentors_pairing_answers_like_a_missing_one(
         self, client: TestClient, make_mentor: Any, paired: Trio
@@ -195,6 +199,38 @@ class TestNotAFit:
         assert person.status == "waiting" and person.waiting_since == since
         listed = client.get("/coordinator/pairings?status=needs_action").text
         assert f'action="/coordinator/pairings/{pairing_id}/end"' not in listed
+
+    def test_a_coordinator_keeps_it_and_it_leaves_needs_action(
+        self, client: TestClient, db: Session, coordinator: Actor, paired: Trio
+    ) -> None:
+        newcomer, mentor, pairing_id = paired
+        keep = f"{PAIRINGS}/{pairing_id}/fit-checks/keep"
+        first_contact(client, mentor, pairing_id)
+        nothing = client.post(keep, headers=coordinator.headers)
+        assert nothing.status_code == 409 and nothing.json()["field"] == "answer"
+        assert mentor_says(client, mentor, pairing_id, answer="not_a_fit").status_code == 201
+        signed_in(client, db, coordinator.user_id)
+        listed = client.get("/coordinator/pairings?status=needs_action").text
+        assert f'action="/coordinator/pairings/{pairing_id}/keep"' in listed
+        kept = post_form(
+            client,
+            "/coordinator/pairings?status=needs_action",
+            f"/coordinator/pairings/{pairing_id}/keep",
+            {},
+        )
+        assert kept.status_code == 303
+        assert "kept by a coordinator" in client.get(kept.headers["location"]).text
+        listed = client.get("/coordinator/pairings?status=needs_action").text
+        assert f"/coordinator/pairings/{pairing_id}/keep" not in listed
+        assert "0 pairings found not a fit" in client.get("/coordinator/dashboard").text
+        assert client.post(keep, headers=coordinator.headers).status_code == 409  # done once
+        # The newcomer's own "not a fit", later, waits for a decision of its own.
+        assert newcomer_says(client, newcomer, answer="not_a_fit").status_code == 201
+        assert client.post(keep, headers=coordinator.headers).status_code == 204
+        read = client.get(f"{PAIRINGS}/{pairing_id}/fit-checks", headers=coordinator.headers)
+        assert all(a["kept_at"] for a in read.json())
+        mine = mentor_says(client, mentor, pairing_id)  # already answered: 409, no kept_at
+        assert "kept_at" not in mine.text
 
 
 class TestPages:

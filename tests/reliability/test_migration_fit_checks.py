@@ -2,8 +2,9 @@
 
 Every row is kept; afterwards each side answers once per pairing (a second answer from the
 same side is refused, an answer for no pairing too), and the answers go with their
-pairing (cascade, so with the newcomer). Downgrading drops the table and
-keeps every other row.
+pairing (cascade, so with the newcomer); the coordinator who kept a pairing after a "not a
+fit" may leave (their account id is cleared, the decision kept). Downgrading drops the
+table and keeps every other row.
 """
 
 from __future__ import annotations
@@ -61,13 +62,21 @@ def test_answers_are_once_per_side_and_follow_their_pairing(backend: str, tmp_pa
                         conn.execute(ANSWER, refused)
                 # The second newcomer is erased: their pairing goes, and its answers with it.
                 conn.execute(sa.text("DELETE FROM newcomers WHERE id = 2"))
+                conn.execute(
+                    sa.text("UPDATE fit_checks SET kept_at = :at, kept_by = 3 WHERE id = 2"),
+                    {"at": NOW},
+                )
+                conn.execute(sa.text("DELETE FROM users WHERE id = 3"))  # a coordinator leaves
             with engine.connect() as conn:
                 kept = conn.execute(
-                    sa.text("SELECT pairing_id, side, answer, word FROM fit_checks ORDER BY id")
+                    sa.text(
+                        "SELECT pairing_id, side, answer, word, kept_at IS NOT NULL, kept_by "
+                        "FROM fit_checks ORDER BY id"
+                    )
                 ).all()
                 assert [tuple(r) for r in kept] == [
-                    (1, "mentor", "good_fit", None),
-                    (1, "newcomer", "not_a_fit", "too rushed"),
+                    (1, "mentor", "good_fit", None, False, None),
+                    (1, "newcomer", "not_a_fit", "too rushed", True, None),
                 ]
                 after = {t: n for t, n in _counts(conn).items() if t != "fit_checks"}
             engine.dispose()

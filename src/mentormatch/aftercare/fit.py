@@ -5,15 +5,15 @@ yet, or not a fit, with an optional word.
 Each answers for themselves; only the program's coordinators read the answers and words
 (each read audited). "Not a fit" from either side puts the pairing in front of a
 coordinator (`pairings.attention`) with a one-click end that returns the newcomer to the
-queue with their waiting time, to be asked another mentor; the system never ends or
-re-pairs on its own.
+queue with their waiting time, to be asked another mentor, or a one-click keep when the
+coordinator judges the pairing should go on; the system never ends or re-pairs on its own.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -31,6 +31,13 @@ from mentormatch.programs import settings as program_settings
 OBJECT = "pairing"
 ANSWERED = "fit_check"
 READ = "fit_checks"
+KEPT = "fit_kept"
+
+
+def awaiting_decision() -> ColumnElement[bool]:
+    """A "not a fit" answer no coordinator has acted on yet (ending the pairing clears it
+    too: only active pairings are listed)."""
+    return and_(FitCheck.answer == FitAnswer.not_a_fit, FitCheck.kept_at.is_(None))
 
 
 def side_of(actor: Principal) -> str:
@@ -114,3 +121,33 @@ def read_answers(session: Session, *, actor: Principal, pairing: Pairing) -> lis
     )
     audit.record_read(session, actor=actor, action=READ, object_type=OBJECT, object_id=pairing.id)
     return rows
+
+
+def keep(session: Session, *, actor: Principal, pairing_id: int, now: datetime) -> None:
+    """The coordinator keeps an active pairing found not a fit: its "not a fit" answers are
+    marked kept, so it leaves the "Needs action" list (404 if not theirs to see; 409 naming
+    `status` if no longer active, `answer` if no "not a fit" waits; commits)."""
+    pairing = locking.lock_pairing(session, pairing_id, actor=actor)
+    if pairing.status is not PairingStatus.active:
+        raise Conflict("the pairing is no longer active", field="status")
+    waiting = and_(FitCheck.pairing_id == pairing.id, awaiting_decision())
+    if session.scalar(select(FitCheck.id).where(waiting).limit(1)) is None:
+        raise Conflict("no 'not a fit' answer waits for a decision", field="answer")
+    session.execute(
+        update(FitCheck).where(waiting).values(kept_at=now, kept_by=actor.user_id),
+        execution_options={"synchronize_session": False},
+    )
+    audit.record(session, actor=actor, action=KEPT, object_type=OBJECT, object_id=pairing.id)
+    session.commit()
+
+
+def newcomers_answers(session: Session, *, newcomer_id: int) -> list[FitCheck]:
+    """The newcomer's own answers over all their pairings, oldest first (for their export)."""
+    return list(
+        session.scalars(
+            select(FitCheck)
+            .join(Pairing, Pairing.id == FitCheck.pairing_id)
+            .where(Pairing.newcomer_id == newcomer_id, FitCheck.side == "newcomer")
+            .order_by(FitCheck.id)
+        )
+    )

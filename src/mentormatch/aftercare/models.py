@@ -110,3 +110,6 @@ class FitCheck(Base):
     )
     word: Mapped[str | None] = mapped_column(Text)
     answered_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # A coordinator read a "not a fit" and decided to keep the pairing: when, and who
+    kept_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    kept_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

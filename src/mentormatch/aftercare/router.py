@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from mentormatch.accounts.dependencies import (
     CoordinatorDep,
@@ -22,6 +22,7 @@ from mentormatch.aftercare.schemas import (
     ContactForMentor,
     ContactPage,
     FitCheckBody,
+    FitCheckForCoordinator,
     FitCheckPublic,
     NewcomerRhythm,
 )
@@ -136,7 +137,7 @@ def newcomer_fit_check(
 
 @router.get(
     "/api/v1/pairings/{pairing_id}/fit-checks",
-    response_model=list[FitCheckPublic],
+    response_model=list[FitCheckForCoordinator],
     responses=error_responses(404, 422),
 )
 def fit_checks(
@@ -145,3 +146,17 @@ def fit_checks(
     """Both sides' answers to the fit check, with their words (at most one per side)."""
     pairing = contacts.visible_pairing(session, actor=coordinator, pairing_id=pairing_id)
     return fit.read_answers(session, actor=coordinator, pairing=pairing)
+
+
+@router.post(
+    "/api/v1/pairings/{pairing_id}/fit-checks/keep",
+    status_code=204,
+    responses=error_responses(404, 409, 422),
+)
+def keep_after_not_a_fit(
+    pairing_id: RowId, coordinator: CoordinatorDep, session: SessionDep, now: NowDep
+) -> Response:
+    """Keep a pairing its mentor or newcomer found not a fit, after talking with them: it
+    leaves "Needs action" (409 when no "not a fit" waits for a decision)."""
+    fit.keep(session, actor=coordinator, pairing_id=pairing_id, now=now)
+    return Response(status_code=204)

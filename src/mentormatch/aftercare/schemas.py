@@ -105,9 +105,29 @@ class FitCheckBody(BaseModel):
 
 
 class FitCheckPublic(BaseModel):
+    """An answer as the person who gave it sees it."""
+
     model_config = ConfigDict(from_attributes=True)
 
     side: str = Field(description="mentor or newcomer")
+    answer: FitAnswer
+    word: str | None
+    answered_at: datetime
+
+
+class FitCheckForCoordinator(FitCheckPublic):
+    """An answer as the program's coordinators read it: with whether one of them kept the
+    pairing after a "not a fit"."""
+
+    kept_at: datetime | None = Field(
+        description="When a coordinator kept the pairing after this 'not a fit' (else null)"
+    )
+
+
+class FitAnswerForNewcomer(BaseModel):
+    """The newcomer's own fit-check answer, in their export (never the mentor's)."""
+
+    pairing: int = Field(description="Its `number` in your export's pairings")
     answer: FitAnswer
     word: str | None
     answered_at: datetime

@@ -57,6 +57,7 @@ ACTIONS: dict[str, str] = {
     "contact_logged": "logged a contact",
     "fit_check": "answered the fit check",
     "fit_checks": "read the fit check answers",
+    "fit_kept": "kept the pairing after a 'not a fit'",
     "propose": "ran a whole-pool proposal",
     "assign": "assigned mentors from a proposal",
     "cap_capacity": "lowered a mentor's capacity",

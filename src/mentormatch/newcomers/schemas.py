@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from mentormatch import places
 from mentormatch import profiles as p
+from mentormatch.aftercare.schemas import FitAnswerForNewcomer
 from mentormatch.config import get_settings
 from mentormatch.deps import RowId
 from mentormatch.newcomers.models import NewcomerStatus
@@ -401,6 +402,9 @@ class NewcomerExport(BaseModel):
     urgent_contacts: list[UrgentContactForNewcomer] = []
     case_notes: list[CaseNoteForNewcomer] = Field(
         default=[], description="What coordinators wrote about your case, oldest first"
+    )
+    fit_answers: list[FitAnswerForNewcomer] = Field(
+        default=[], description="Your answers to 'is your mentor a good fit?', oldest first"
     )
     accesses: AccessLog
 

@@ -5,7 +5,8 @@ All are read from the pairings themselves, so they clear on their own once someo
 a declined or expired request needs action while it is the newcomer's latest pairing and
 the newcomer is still waiting; an active pairing needs action once it was escalated as
 quiet (`aftercare.quiet`) until a contact after the silence began is logged, or once its
-mentor or newcomer answered the fit check "not a fit" (`aftercare.fit`); a newcomer
+mentor or newcomer answered the fit check "not a fit" (`aftercare.fit`) until a coordinator
+ends it or keeps it; a newcomer
 needs a new mentor while they are waiting and their mentor left (`mentor_left`) after
 their last active pairing began.
 """
@@ -20,7 +21,8 @@ from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from mentormatch.accounts.principal import Principal
-from mentormatch.aftercare.models import Contact, FitAnswer, FitCheck, Nudge, NudgeKind
+from mentormatch.aftercare import fit
+from mentormatch.aftercare.models import Contact, FitCheck, Nudge, NudgeKind
 from mentormatch.newcomers.models import Newcomer, NewcomerStatus
 from mentormatch.pairings import lifecycle
 from mentormatch.pairings.models import Pairing, PairingEvent, PairingStatus
@@ -57,7 +59,7 @@ def _quiet() -> ColumnElement[bool]:
 
 def _not_a_fit() -> ColumnElement[bool]:
     """An active pairing its mentor or newcomer found not a fit (the fit check)."""
-    said = exists().where(FitCheck.pairing_id == Pairing.id, FitCheck.answer == FitAnswer.not_a_fit)
+    said = exists().where(FitCheck.pairing_id == Pairing.id, fit.awaiting_decision())
     return and_(Pairing.status == S.active, said)
 
 

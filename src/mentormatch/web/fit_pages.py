@@ -1,5 +1,6 @@
 """The fit check on the pages: the mentor answers on their pairing's page, the newcomer on
-their status page; each once. A missing or unknown answer is a 422 page naming it."""
+their status page; each once. A missing or unknown answer is a 422 page naming it. A
+coordinator keeps a pairing found not a fit from the "Needs action" list."""
 
 from __future__ import annotations
 
@@ -18,7 +19,14 @@ from mentormatch.deps import RowId, SessionDep, SettingsDep
 from mentormatch.errors import Invalid
 from mentormatch.pairings.models import Pairing
 from mentormatch.web import forms, labels, life
-from mentormatch.web.core import FormDep, MentorPage, NewcomerPage, WebRoute, redirect
+from mentormatch.web.core import (
+    CoordinatorPage,
+    FormDep,
+    MentorPage,
+    NewcomerPage,
+    WebRoute,
+    redirect,
+)
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 CHOICES = labels.choices("fit_answer", [answer.value for answer in FitAnswer])
@@ -86,3 +94,12 @@ def newcomer_answer(
     fit.answer(session, actor=me, pairing=pairing, choice=body.answer, word=body.word,
                settings=settings, now=life.now_of(request))  # fmt: skip
     return redirect("/status#fit")
+
+
+@router.post("/coordinator/pairings/{pairing_id}/keep")
+def coordinator_keep(
+    request: Request, pairing_id: RowId, form: FormDep, me: CoordinatorPage, session: SessionDep
+) -> Response:
+    """Keep a pairing found not a fit; to its answers, now marked kept."""
+    fit.keep(session, actor=me, pairing_id=pairing_id, now=life.now_of(request))
+    return redirect(f"/coordinator/pairings/{pairing_id}/contacts#fit-checks")

@@ -5,8 +5,10 @@ Revises: 20261204_import_consent
 Create Date: 2026-12-04 00:40:00
 
 A new table only (`fit_checks`: the pairing and its program, the side that answered, the
-answer, an optional word, when), one answer per pairing and side (unique). A pairing's
-answers go with it (ON DELETE CASCADE). Downgrading drops the answers.
+answer, an optional word, when; when and by whom a coordinator kept the pairing after a
+"not a fit"), one answer per pairing and side (unique). A pairing's answers go with it (ON
+DELETE CASCADE); a coordinator's account leaves them (SET NULL). Downgrading drops the
+answers.
 """
 
 from collections.abc import Sequence
@@ -43,11 +45,19 @@ def upgrade() -> None:
         ),
         sa.Column("word", sa.Text(), nullable=True),
         sa.Column("answered_at", mentormatch.db.UTCDateTime(), nullable=False),
+        sa.Column("kept_at", mentormatch.db.UTCDateTime(), nullable=True),
+        sa.Column("kept_by", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["pairing_id"],
             ["pairings.id"],
             name=op.f("fk_fit_checks_pairing_id_pairings"),
             ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["kept_by"],
+            ["users.id"],
+            name=op.f("fk_fit_checks_kept_by_users"),
+            ondelete="SET NULL",
         ),
         sa.ForeignKeyConstraint(
             ["program_id"],

@@ -254,8 +254,10 @@ class TestPages:
         # (the three choices are on the form, so "A good fit" alone says nothing).
         assert "How is it going with your mentor?" in status
         assert "You answered" not in status and WORD not in status
-        bad = post_form(client, "/status", "/status/fit-check", {"answer": "maybe"})
-        assert bad.status_code == 422 and "answer" in bad.text
+        for wrong in ({"answer": "maybe"}, {"answer": ["good_fit", "not_a_fit"]}):
+            bad = post_form(client, "/status", "/status/fit-check", wrong)
+            assert bad.status_code == 422 and "answer:" in bad.text.lower()
+        assert answers(db) == 1  # the mentor's only
         sent = post_form(client, "/status", "/status/fit-check", {"answer": "not_sure"})
         assert sent.status_code == 303
         assert "You answered: <strong>Not sure yet</strong>" in client.get("/status").text

@@ -37,11 +37,8 @@ WORDS = {
 
 
 def _body(form: FormData) -> FitCheckBody:
-    twice = [name for name in ("answer", "word") if len(form.getlist(name)) > 1]
-    if twice:
-        raise Invalid(f"{twice[0]}: please give one value", field=twice[0])
     body, errors = forms.validate(
-        FitCheckBody, {"answer": forms.text(form, "answer"), "word": forms.text(form, "word")}
+        FitCheckBody, {"answer": forms.one(form, "answer"), "word": forms.one(form, "word")}
     )
     if errors:
         name = next(iter(errors))

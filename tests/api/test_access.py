@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from mentormatch.accounts.dependencies import role_rules
-from mentormatch.aftercare.models import Contact
+from mentormatch.aftercare.models import Contact, FitCheck
 from mentormatch.config import Settings
 from mentormatch.db import utcnow
 from mentormatch.main import create_app
@@ -158,6 +158,16 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     | {"newcomer": 403, "coordinator": 403, "admin": 403},
     ("GET", "/api/v1/pairings/{pairing_id}/contacts"): _ANON
     | {"newcomer": 403, "coordinator": 200, "admin": 403},
+    ("POST", "/api/v1/pairings/{pairing_id}/fit-check"): _ANON
+    | {"newcomer": 403, "coordinator": 403, "admin": 403},
+    ("GET", "/api/v1/pairings/{pairing_id}/fit-checks"): _ANON
+    | {"newcomer": 403, "mentor": 403, "coordinator": 200, "admin": 403},
+    # Nobody found the cast's pairing not a fit: nothing to keep.
+    ("POST", "/api/v1/pairings/{pairing_id}/fit-checks/keep"): _ANON
+    | {"newcomer": 403, "mentor": 403, "coordinator": 409, "admin": 403},
+    # The cast's newcomer has no active pairing: nothing to answer about.
+    ("POST", "/api/v1/newcomers/me/fit-check"): _ANON
+    | {"newcomer": 404, "mentor": 403, "coordinator": 403, "admin": 403},
     ("GET", "/api/v1/newcomers/me/rhythm"): _ANON
     | {"newcomer": 200, "mentor": 403, "coordinator": 403, "admin": 403},
     ("PATCH", "/api/v1/programs/{program_id}/settings"): _ANON
@@ -451,6 +461,23 @@ FORM_MATRIX: dict[tuple[str, str], int] = {
     ("/coordinator/spreadsheets/import", "mentor"): 403,
     ("/coordinator/spreadsheets/import", "admin"): 403,
     ("/coordinator/spreadsheets/import", "coordinator"): 422,  # no file chosen
+    ("/mentor/pairings/{pairing_id}/fit-check", "anonymous"): 303,
+    ("/mentor/pairings/{pairing_id}/fit-check", "newcomer"): 303,
+    ("/mentor/pairings/{pairing_id}/fit-check", "mentor"): 404,
+    ("/mentor/pairings/{pairing_id}/fit-check", "coordinator"): 403,
+    ("/mentor/pairings/{pairing_id}/fit-check", "admin"): 403,
+    # The newcomer's own pairing is active here; the post carries no answer: 422 naming it.
+    ("/status/fit-check", "anonymous"): 401,
+    ("/status/fit-check", "newcomer"): 422,
+    ("/status/fit-check", "mentor"): 401,
+    ("/status/fit-check", "coordinator"): 401,
+    ("/status/fit-check", "admin"): 401,
+    # Keeping a pairing found not a fit: coordinators only; nobody answered "not a fit" here.
+    ("/coordinator/pairings/{pairing_id}/keep", "anonymous"): 303,
+    ("/coordinator/pairings/{pairing_id}/keep", "newcomer"): 303,
+    ("/coordinator/pairings/{pairing_id}/keep", "mentor"): 403,
+    ("/coordinator/pairings/{pairing_id}/keep", "admin"): 403,
+    ("/coordinator/pairings/{pairing_id}/keep", "coordinator"): 409,
 }
 
 
@@ -483,4 +510,5 @@ def test_form_matrix(app: FastAPI, client: TestClient, db: Session) -> None:
     mentor = db.get_one(Mentor, theirs.mentor_id)
     assert (mentor.version, mentor.paused, mentor.active) == (1, False, True)
     assert db.scalar(select(func.count()).select_from(CaseNote)) == 0
+    assert db.scalar(select(func.count()).select_from(FitCheck)) == 0
     client.cookies.clear()

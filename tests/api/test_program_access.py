@@ -22,7 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mentormatch.accounts.models import Role
-from mentormatch.aftercare.models import Contact
+from mentormatch.aftercare.models import Contact, FitAnswer, FitCheck
 from mentormatch.audit.models import AuditEvent
 from mentormatch.db import utcnow
 from mentormatch.mentors.models import Mentor
@@ -49,6 +49,7 @@ B_HOPES = "bq-hopes-marker-9c1e"
 B_COORDINATOR = "bq-coordinator-9c1e@example.org"  # alerted about B's urgent request
 B_CONTACT_NOTE = "bq-contact-note-9c1e"  # a mentor's note on B's pairing
 B_NOTE = "bq-case-note-9c1e"
+B_FIT_WORD = "bq-fit-word-9c1e"  # the newcomer's word with a "not a fit" on B's pairing
 
 
 def _program_b(client: TestClient, db: Session) -> dict[str, Any]:
@@ -81,6 +82,8 @@ def _program_b(client: TestClient, db: Session) -> dict[str, Any]:
                    mode="phone", minutes=30, note=B_CONTACT_NOTE))  # fmt: skip
     db.add(CaseNote(newcomer_id=newcomer, pairing_id=pairing.id, author_id=coordinator_b.id,
                     author_role="coordinator", written_at=utcnow(), text=B_NOTE))  # fmt: skip
+    db.add(FitCheck(pairing_id=pairing.id, program_id=program.id, side="newcomer",
+                    answer=FitAnswer.not_a_fit, word=B_FIT_WORD))  # fmt: skip
     db.commit()
     return {
         "program": program.id,
@@ -114,6 +117,13 @@ def _state_of_b(db: Session, b: dict[str, Any]) -> tuple[Any, ...]:
         tuple(db.scalars(select(Contact.id).where(Contact.pairing_id == ids["pairing_id"]))),
         tuple(notes),
         db.scalar(select(Pairing.id).where(Pairing.newcomer_id == ids["newcomer_id"]).limit(2)),
+        tuple(
+            db.execute(
+                select(FitCheck.id, FitCheck.kept_at).where(
+                    FitCheck.pairing_id == ids["pairing_id"]
+                )
+            )
+        ),
     )
 
 
@@ -213,7 +223,10 @@ LIST_ROUTES = [
 
 
 def _markers_of_b(b: dict[str, Any]) -> tuple[str, ...]:
-    return (B_NEWCOMER, B_MENTOR, B_HOPES, B_COORDINATOR, B_CONTACT_NOTE, B_NOTE, b["reference"])
+    return (
+        *(B_NEWCOMER, B_MENTOR, B_HOPES, B_COORDINATOR, B_CONTACT_NOTE, B_NOTE, B_FIT_WORD),
+        b["reference"],
+    )
 
 
 def test_no_list_of_a_shows_bs_people(client: TestClient, db: Session) -> None:
@@ -272,6 +285,29 @@ def test_coordinator_pages_of_a_show_nothing_of_b(client: TestClient, db: Sessio
 
 
 MENTOR_FORMS = ("/coordinator/mentors/{mentor_id}/status", "/coordinator/mentors/{mentor_id}/edit")
+
+
+def test_keeping_bs_pairing_after_a_not_a_fit_answers_like_a_missing_one(
+    app: FastAPI, client: TestClient, db: Session
+) -> None:
+    cast = make_cast(client, db)
+    b = _program_b(client, db)
+    before = _state_of_b(db, b)
+    token = csrf.sign(app.state.settings.secret_key, "program-b")
+    answers = []
+    for pairing_id in (b["ids"]["pairing_id"], MISSING_ID):
+        client.cookies.clear()
+        client.cookies.set(csrf.COOKIE, "program-b")
+        staff = cast.headers["coordinator"]["Authorization"].removeprefix("Bearer ")
+        client.cookies.set(STAFF_COOKIE, staff)
+        url = f"/coordinator/pairings/{pairing_id}/keep"
+        answers.append(client.post(url, data={csrf.FIELD: token}, follow_redirects=False))
+    other, missing = answers
+    assert other.status_code == missing.status_code == 404, other.text[:300]
+    assert _without_csrf(other.text) == _without_csrf(missing.text)
+    client.cookies.clear()
+    assert _state_of_b(db, b) == before
+    assert _reads_of_b(db, _a_coordinator_id(db, cast), b) == []
 
 
 def test_mentor_forms_and_search_of_a_never_reach_b(

@@ -187,6 +187,8 @@ BODIES: dict[tuple[str, str], Callable[[Cast], dict[str, Any]]] = {
     ("POST", "/api/v1/pairings/{pairing_id}/reject"): lambda c: {"json": {"reason": "other"}},
     ("POST", "/api/v1/pairings/{pairing_id}/decline"): lambda c: {"json": {"reason": "personal"}},
     ("POST", "/api/v1/pairings/{pairing_id}/end"): lambda c: {"json": {"reason": "completed"}},
+    ("POST", "/api/v1/pairings/{pairing_id}/fit-check"): lambda c: {"json": {"answer": "good_fit"}},
+    ("POST", "/api/v1/newcomers/me/fit-check"): lambda c: {"json": {"answer": "good_fit"}},
     ("POST", "/api/v1/pairings/{pairing_id}/contacts"): lambda c: {
         "json": {"contacted_on": "2026-12-01", "mode": "phone", "minutes": 30}
     },

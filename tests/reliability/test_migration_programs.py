@@ -28,7 +28,9 @@ REVISION = "20261203_programs"
 NOW = datetime(2026, 12, 3, tzinfo=UTC)
 PROGRAM_TABLES = ("programs", "program_coordinators", "program_setting_changes")
 # Tables later migrations add
-LATER_TABLES = ("pairing_contacts", "pairing_nudges", "case_notes", "import_uploads")
+LATER_TABLES = (
+    *("pairing_contacts", "pairing_nudges", "case_notes", "import_uploads", "fit_checks"),
+)
 POOL = "SELECT version FROM mentor_pool WHERE id = 1"
 
 

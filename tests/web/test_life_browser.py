@@ -2,7 +2,8 @@
 contact and the newcomer sees how often they have been in touch (and nothing else); a
 pairing goes quiet, the job reminds the mentor then escalates, and a coordinator finds it
 on the dashboard, reads its contacts and ends it as not a fit, the newcomer back in the
-queue with their waiting time."""
+queue with their waiting time; a mentor answers the fit check "not a fit" and a coordinator
+sees it needing action and re-pairs in one click."""
 
 from __future__ import annotations
 
@@ -16,10 +17,12 @@ from sqlalchemy.orm import Session
 from mentormatch.aftercare import quiet
 from mentormatch.db import make_engine, utcnow
 from mentormatch.mentors.models import Mentor
+from mentormatch.newcomers import service as newcomers
 from mentormatch.newcomers.models import Newcomer, NewcomerStatus
+from mentormatch.newcomers.schemas import NewcomerIntake
 from mentormatch.pairings.models import Pairing, PairingEvent, PairingStatus
 from mentormatch.programs.models import DEFAULT_PROGRAM_ID
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, intake_body
 from tests.web.conftest import Live
 from tests.web.test_browser import Checker, check, fill_intake, laptop, phone, sign_in
 
@@ -147,3 +150,38 @@ def test_a_coordinator_sees_a_quiet_pairing_and_ends_it_as_not_a_fit(
     expect(laptop.locator(f"a[href='/coordinator/pairings/{pairing_id}/contacts']")).to_have_count(
         0
     )
+
+
+def test_a_mentor_finds_it_not_a_fit_and_a_coordinator_re_pairs(
+    live_server: Live, check: Checker, phone: Page, laptop: Page
+) -> None:
+    url = live_server.url
+    engine = make_engine(live_server.settings.database_url)
+    try:
+        with Session(engine) as session:  # no intake pages: another journey walks them
+            body = NewcomerIntake.model_validate(intake_body(first_name="Quinn"))
+            newcomers.intake(session, body=body, settings=live_server.settings)
+    finally:
+        engine.dispose()
+    # accepted 15 days ago: past the program's 14 fit-check days, not yet quiet enough to
+    # escalate, so the quiet journey's counts stay as they are
+    pairing_id, newcomer_id = _paired(live_server, "Quinn", "Alex", days_ago=15)
+
+    sign_in(phone, live_server, live_server.mentor_email, live_server.mentor_password)
+    phone.goto(f"{url}/mentor/pairings/{pairing_id}")
+    phone.check("#answer-not_a_fit")
+    phone.fill("#word", "We keep missing each other")
+    phone.click("button:has-text('Send my answer')")
+    expect(phone.locator("#fit-answered")).to_contain_text("Not a fit")
+    check(phone, "mentor-fit-check-answered")
+
+    sign_in(laptop, live_server, live_server.coordinator_email, PASSWORD)
+    laptop.goto(url + "/coordinator/dashboard")
+    expect(laptop.locator("#not-a-fit-count")).to_contain_text("1 pairing found not a fit")
+    laptop.click("#not-a-fit-count a")
+    row = laptop.locator("table.list tr", has_text="Quinn")
+    expect(row).to_contain_text("not a fit")
+    check(laptop, "pairings-needs-action-not-a-fit")
+    row.locator("button:has-text('End and re-pair')").click()
+    expect(laptop.locator("#notice")).to_contain_text("Quinn is back in the queue")
+    assert laptop.url.startswith(f"{url}/coordinator/newcomers/{newcomer_id}?ended=")

@@ -1,1 +1,2 @@
-"""The life of a pairing after the mentor accepts: contacts, their rhythm, quiet pairings."""
+"""The life of a pairing after the mentor accepts: contacts, their rhythm, quiet pairings,
+the first-meeting fit check."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Date, Enum, ForeignKey, Index, Text, UniqueConstraint
+from sqlalchemy import Date, Enum, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from mentormatch.db import Base, UTCDateTime, utcnow
@@ -82,3 +82,34 @@ class Nudge(Base):
     # the setting in force when it was sent (days without a contact)
     after_days: Mapped[int]
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class FitAnswer(enum.StrEnum):
+    good_fit = "good_fit"
+    not_sure = "not_sure"
+    not_a_fit = "not_a_fit"
+
+
+class FitCheck(Base):
+    """One side's answer to "is this a good fit?", asked once per pairing and side."""
+
+    __tablename__ = "fit_checks"
+    __table_args__ = (
+        UniqueConstraint("pairing_id", "side"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pairing_id: Mapped[int] = mapped_column(ForeignKey("pairings.id", ondelete="CASCADE"))
+    program_id: Mapped[int] = mapped_column(
+        ForeignKey("programs.id", ondelete="RESTRICT"), index=True
+    )
+    side: Mapped[str] = mapped_column(String(10))  # mentor or newcomer
+    answer: Mapped[FitAnswer] = mapped_column(
+        Enum(FitAnswer, name="fit_answer", native_enum=False, length=20)
+    )
+    word: Mapped[str | None] = mapped_column(Text)
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # A coordinator read a "not a fit" and decided to keep the pairing: when, and who
+    kept_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    kept_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

@@ -3,20 +3,28 @@ the log (notes for coordinators only); the newcomer reads the rhythm."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 
-from mentormatch.accounts.dependencies import MentorDep, NewcomerDep, StaffOrMentorDep
+from mentormatch.accounts.dependencies import (
+    CoordinatorDep,
+    MentorDep,
+    NewcomerDep,
+    StaffOrMentorDep,
+)
 from mentormatch.accounts.models import Role
-from mentormatch.aftercare import contacts
-from mentormatch.aftercare.models import Contact
+from mentormatch.aftercare import contacts, fit
+from mentormatch.aftercare.models import Contact, FitCheck
 from mentormatch.aftercare.schemas import (
     ContactCreate,
     ContactForCoordinator,
     ContactForMentor,
     ContactPage,
+    FitCheckBody,
+    FitCheckForCoordinator,
+    FitCheckPublic,
     NewcomerRhythm,
 )
-from mentormatch.deps import Limit, NowDep, Offset, RowId, SessionDep
+from mentormatch.deps import Limit, NowDep, Offset, RowId, SessionDep, SettingsDep
 from mentormatch.errors import error_responses
 
 router = APIRouter(tags=["pairing life"], responses=error_responses(401, 403))
@@ -82,3 +90,71 @@ def my_rhythm(me: NewcomerDep, session: SessionDep, now: NowDep) -> NewcomerRhyt
     """How often you and your mentor have been in touch lately: counts and days only."""
     found = contacts.newcomer_rhythm(session, actor=me, now=now)
     return NewcomerRhythm(active=found is not None, rhythm=found)
+
+
+@router.post(
+    "/api/v1/pairings/{pairing_id}/fit-check",
+    response_model=FitCheckPublic,
+    status_code=201,
+    responses=error_responses(404, 409, 422),
+)
+def mentor_fit_check(
+    pairing_id: RowId,
+    body: FitCheckBody,
+    mentor: MentorDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    now: NowDep,
+) -> FitCheck:
+    """Is this pairing a good fit? Asked once, after your first logged contact (or a little
+    while after the pairing began); only the program's coordinators read your answer."""
+    pairing = contacts.visible_pairing(session, actor=mentor, pairing_id=pairing_id)
+    return fit.answer(
+        session, actor=mentor, pairing=pairing, choice=body.answer, word=body.word,
+        settings=settings, now=now,
+    )  # fmt: skip
+
+
+@router.post(
+    "/api/v1/newcomers/me/fit-check",
+    response_model=FitCheckPublic,
+    status_code=201,
+    responses=error_responses(404, 409, 422),
+)
+def newcomer_fit_check(
+    body: FitCheckBody, me: NewcomerDep, session: SessionDep, settings: SettingsDep, now: NowDep
+) -> FitCheck:
+    """Is your mentor a good fit for you? Asked once; only your program's coordinators read
+    your answer, never your mentor."""
+    pairing = fit.own_pairing(session, actor=me)
+    return fit.answer(
+        session, actor=me, pairing=pairing, choice=body.answer, word=body.word,
+        settings=settings, now=now,
+    )  # fmt: skip
+
+
+@router.get(
+    "/api/v1/pairings/{pairing_id}/fit-checks",
+    response_model=list[FitCheckForCoordinator],
+    responses=error_responses(404, 422),
+)
+def fit_checks(
+    pairing_id: RowId, coordinator: CoordinatorDep, session: SessionDep
+) -> list[FitCheck]:
+    """Both sides' answers to the fit check, with their words (at most one per side)."""
+    pairing = contacts.visible_pairing(session, actor=coordinator, pairing_id=pairing_id)
+    return fit.read_answers(session, actor=coordinator, pairing=pairing)
+
+
+@router.post(
+    "/api/v1/pairings/{pairing_id}/fit-checks/keep",
+    status_code=204,
+    responses=error_responses(404, 409, 422),
+)
+def keep_after_not_a_fit(
+    pairing_id: RowId, coordinator: CoordinatorDep, session: SessionDep, now: NowDep
+) -> Response:
+    """Keep a pairing its mentor or newcomer found not a fit, after talking with them: it
+    leaves "Needs action" (409 when no "not a fit" waits for a decision)."""
+    fit.keep(session, actor=coordinator, pairing_id=pairing_id, now=now)
+    return Response(status_code=204)

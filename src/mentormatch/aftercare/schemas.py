@@ -7,13 +7,17 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from mentormatch.aftercare.models import ContactMode
+from mentormatch.aftercare.models import ContactMode, FitAnswer
 from mentormatch.profiles import Date, NoNul, NoNulSchema
 
 NOTE_MAX = 2000
 MINUTES_MAX = 600
 ContactNote = Annotated[
     str, StringConstraints(strip_whitespace=True, max_length=NOTE_MAX), NoNul, NoNulSchema
+]
+
+FitWord = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=500), NoNul, NoNulSchema
 ]
 
 
@@ -85,3 +89,45 @@ class NewcomerRhythm(BaseModel):
 
     active: bool = Field(description="Whether the newcomer has an active pairing")
     rhythm: Rhythm | None
+
+
+class FitCheckBody(BaseModel):
+    """One side's answer: a good fit, not sure yet, or not a fit; a word if they wish."""
+
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"answer": "good_fit"}]}
+    )
+
+    answer: FitAnswer = Field(description="good_fit, not_sure or not_a_fit")
+    word: FitWord | None = Field(
+        default=None, description="Optional, for the program's coordinators only"
+    )
+
+
+class FitCheckPublic(BaseModel):
+    """An answer as the person who gave it sees it."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    side: str = Field(description="mentor or newcomer")
+    answer: FitAnswer
+    word: str | None
+    answered_at: datetime
+
+
+class FitCheckForCoordinator(FitCheckPublic):
+    """An answer as the program's coordinators read it: with whether one of them kept the
+    pairing after a "not a fit"."""
+
+    kept_at: datetime | None = Field(
+        description="When a coordinator kept the pairing after this 'not a fit' (else null)"
+    )
+
+
+class FitAnswerForNewcomer(BaseModel):
+    """The newcomer's own fit-check answer, in their export (never the mentor's)."""
+
+    pairing: int = Field(description="Its `number` in your export's pairings")
+    answer: FitAnswer
+    word: str | None
+    answered_at: datetime

@@ -55,6 +55,9 @@ ACTIONS: dict[str, str] = {
     "mentor_left": "ended it as the mentor left",
     "contacts": "read the contacts logged",
     "contact_logged": "logged a contact",
+    "fit_check": "answered the fit check",
+    "fit_checks": "read the fit check answers",
+    "fit_kept": "kept the pairing after a 'not a fit'",
     "propose": "ran a whole-pool proposal",
     "assign": "assigned mentors from a proposal",
     "cap_capacity": "lowered a mentor's capacity",
@@ -193,6 +196,7 @@ def entries(session: Session, rows: list[AuditEvent], *, viewer_id: int | None) 
 READS = frozenset(
     {
         *("read", "list", "search", "export", "suggest", "explain", "accesses", "contacts"),
+        "fit_checks",
         *("read_notes", "list_proposals", "list_left_out", TRAIL, SEARCH, EXPORT),
     }
 )

@@ -60,6 +60,9 @@ ACTION_LABELS = {
     ("pairing", "contacts"): "looked at the days you and your mentor were in touch",
     ("pairing", "quiet_reminder"): "reminded your mentor to keep in touch",
     ("pairing", "quiet_escalation"): "asked a coordinator to check in on your pairing",
+    ("pairing", "fit_check"): "answered whether the pairing is a good fit",
+    ("pairing", "fit_checks"): "read the answers to whether the pairing is a good fit",
+    ("pairing", "fit_kept"): "decided your pairing goes on after a 'not a fit' answer",
 }
 
 

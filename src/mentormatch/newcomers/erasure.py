@@ -38,6 +38,7 @@ NEUTRAL_ACTIONS = frozenset(
         "accesses",
         "contacts",
         TRAIL,
+        "fit_checks",
         "suggest",
         "explain",
         "withdraw",

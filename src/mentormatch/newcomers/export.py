@@ -7,7 +7,8 @@ they accepted, as on the status page; staff appear by role only. Notes staff wro
 each other on a pairing's transitions are not part of the export; the coordinators' attempts
 to reach the newcomer in an urgent case are, with their notes (written about the person, to
 them too: the contact form says so), and so are the case notes (`newcomers.notes`), each
-with its date, the author's role and the number of the pairing it is about.
+with its date, the author's role and the number of the pairing it is about, and the
+newcomer's own fit-check answers (`aftercare.fit`; never the mentor's).
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from mentormatch.aftercare import fit
+from mentormatch.aftercare.schemas import FitAnswerForNewcomer
 from mentormatch.db import utcnow
 from mentormatch.mentors.models import Mentor
 from mentormatch.newcomers import accounting, notes, urgent
@@ -87,6 +90,15 @@ def build(session: Session, *, newcomer: Newcomer) -> NewcomerExport:
                 text=n.text,
             )
             for n in notes.of_newcomer(session, newcomer.id)
+        ],
+        fit_answers=[
+            FitAnswerForNewcomer(
+                pairing=numbers[a.pairing_id],
+                answer=a.answer,
+                word=a.word,
+                answered_at=a.answered_at,
+            )
+            for a in fit.newcomers_answers(session, newcomer_id=newcomer.id)
         ],
         accesses=AccessLog(total=total, items=items),
     )

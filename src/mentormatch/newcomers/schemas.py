@@ -8,6 +8,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from mentormatch import profiles as p
+from mentormatch.aftercare.schemas import FitAnswerForNewcomer
 from mentormatch.deps import RowId
 from mentormatch.newcomers.location import LATITUDE, LONGITUDE, POSTAL_CODE, RADIUS, Place
 from mentormatch.newcomers.models import NewcomerStatus
@@ -358,6 +359,9 @@ class NewcomerExport(BaseModel):
     urgent_contacts: list[UrgentContactForNewcomer] = []
     case_notes: list[CaseNoteForNewcomer] = Field(
         default=[], description="What coordinators wrote about your case, oldest first"
+    )
+    fit_answers: list[FitAnswerForNewcomer] = Field(
+        default=[], description="Your answers to 'is your mentor a good fit?', oldest first"
     )
     accesses: AccessLog
 

@@ -1,10 +1,12 @@
 """What needs the coordinator's attention: declined or expired requests not yet followed
-up, active pairings gone quiet, and newcomers whose mentor left.
+up, active pairings gone quiet or found not a fit, and newcomers whose mentor left.
 
 All are read from the pairings themselves, so they clear on their own once someone acts:
 a declined or expired request needs action while it is the newcomer's latest pairing and
 the newcomer is still waiting; an active pairing needs action once it was escalated as
-quiet (`aftercare.quiet`) until a contact after the silence began is logged; a newcomer
+quiet (`aftercare.quiet`) until a contact after the silence began is logged, or once its
+mentor or newcomer answered the fit check "not a fit" (`aftercare.fit`) until a coordinator
+ends it or keeps it; a newcomer
 needs a new mentor while they are waiting and their mentor left (`mentor_left`) after
 their last active pairing began.
 """
@@ -19,7 +21,8 @@ from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from mentormatch.accounts.principal import Principal
-from mentormatch.aftercare.models import Contact, Nudge, NudgeKind
+from mentormatch.aftercare import fit
+from mentormatch.aftercare.models import Contact, FitCheck, Nudge, NudgeKind
 from mentormatch.newcomers.models import Newcomer, NewcomerStatus
 from mentormatch.pairings import lifecycle
 from mentormatch.pairings.models import Pairing, PairingEvent, PairingStatus
@@ -28,6 +31,7 @@ from mentormatch.programs import scope
 S = PairingStatus
 NEEDS_ACTION = "needs_action"
 QUIET = "quiet"
+NOT_A_FIT = "not_a_fit_answer"
 # The refusals a coordinator follows up by asking another mentor.
 FOLLOW_UP = (S.declined, S.expired)
 
@@ -53,10 +57,28 @@ def _quiet() -> ColumnElement[bool]:
     return and_(Pairing.status == S.active, escalated)
 
 
+def _not_a_fit() -> ColumnElement[bool]:
+    """An active pairing its mentor or newcomer found not a fit (the fit check)."""
+    said = exists().where(FitCheck.pairing_id == Pairing.id, fit.awaiting_decision())
+    return and_(Pairing.status == S.active, said)
+
+
 def needs_action(query: Select[Any]) -> Select[Any]:
     """`query` narrowed to declined or expired requests not yet followed up, and active
-    pairings gone quiet."""
-    return query.where(or_(_not_followed_up(), _quiet()))
+    pairings gone quiet or found not a fit."""
+    return query.where(or_(_not_followed_up(), _quiet(), _not_a_fit()))
+
+
+def flags(session: Session, pairing_ids: Collection[int]) -> dict[int, list[str]]:
+    """Why each of these active pairings needs action: 'quiet', 'not a fit'."""
+    if not pairing_ids:
+        return {}
+    found: dict[int, list[str]] = {}
+    for label, clause in (("quiet", _quiet()), ("not a fit", _not_a_fit())):
+        ids = session.scalars(select(Pairing.id).where(Pairing.id.in_(list(pairing_ids)), clause))
+        for pairing_id in ids:
+            found.setdefault(pairing_id, []).append(label)
+    return found
 
 
 def quiet(query: Select[Any]) -> Select[Any]:
@@ -66,7 +88,8 @@ def quiet(query: Select[Any]) -> Select[Any]:
 
 def tab_counts(session: Session, actor: Principal) -> dict[str, int]:
     """How many pairings each tab of the coordinator's list holds, `needs_action` included
-    (and `quiet`, the part of it that is active pairings gone quiet)."""
+    (and its parts: `quiet`, active pairings gone quiet; `not_a_fit_answer`, the others
+    found not a fit)."""
     counts = {s.value: 0 for s in PairingStatus}
     mine = scope.where(actor, Pairing.program_id)
     rows = session.execute(
@@ -77,6 +100,8 @@ def tab_counts(session: Session, actor: Principal) -> dict[str, int]:
     counts[NEEDS_ACTION] = session.scalar(select(func.count()).select_from(waiting)) or 0
     silent = quiet(select(Pairing).where(mine)).subquery()
     counts[QUIET] = session.scalar(select(func.count()).select_from(silent)) or 0
+    unfit = select(Pairing).where(mine, _not_a_fit(), ~_quiet()).subquery()
+    counts[NOT_A_FIT] = session.scalar(select(func.count()).select_from(unfit)) or 0
     return counts
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from mentormatch.aftercare import contacts
+from mentormatch.aftercare import contacts, fit
 from mentormatch.aftercare.schemas import ContactCreate
 from mentormatch.deps import RowId, SessionDep
 from mentormatch.errors import MentorMatchError
@@ -136,5 +136,6 @@ def coordinator_log(
             "rhythm": contacts.rhythm(session, pairing=pairing, now=life.now_of(request)),
             "mode_labels": dict(life.MODES),
             "minutes_label": life.minutes_label,
+            "fit_checks": fit.read_answers(session, actor=me, pairing=pairing),
         },
     )

@@ -84,10 +84,12 @@ def weekly_outcomes(
 
 
 def _attention(session: Session, actor: Principal) -> dict[str, int]:
-    """The 'needs action' count, split: requests to follow up, and quiet pairings."""
+    """The 'needs action' count, split: requests to follow up, quiet pairings, pairings
+    found not a fit."""
     counts = attention.tab_counts(session, actor)
-    quiet = counts[attention.QUIET]
-    return {"needs_action": counts[attention.NEEDS_ACTION] - quiet, "quiet": quiet}
+    quiet, unfit = counts[attention.QUIET], counts[attention.NOT_A_FIT]
+    requests = counts[attention.NEEDS_ACTION] - quiet - unfit
+    return {"needs_action": requests, "quiet": quiet, "not_a_fit": unfit}
 
 
 BUSIEST = 16  # mentors drawn in the load chart; the page says of how many

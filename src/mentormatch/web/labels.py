@@ -81,6 +81,13 @@ ROLES: Final = {
     "system": "the service",
 }
 
+# The first-meeting fit check's answers (aftercare/fit.py).
+FIT_ANSWERS: Final = {
+    "good_fit": "A good fit",
+    "not_sure": "Not sure yet",
+    "not_a_fit": "Not a fit",
+}
+
 # What came of an action in the audit trail (audit/service.py).
 AUDIT_OUTCOMES: Final = {
     "ok": "done",
@@ -107,6 +114,7 @@ KINDS: Final[Mapping[str, Mapping[str, str]]] = {
     "outcome": {str(k): text for k, text in OUTCOME_LABELS.items()},
     "role": ROLES,
     "audit_outcome": AUDIT_OUTCOMES,
+    "fit_answer": FIT_ANSWERS,
 }
 # Without a kind (older templates): the first list that knows the code, the vocabulary's
 # lists first and substances before genders, so `other` is never "Another gender" there.

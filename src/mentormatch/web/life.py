@@ -12,7 +12,9 @@ from sqlalchemy.orm import Session
 from mentormatch.accounts.principal import Principal
 from mentormatch.aftercare import contacts
 from mentormatch.aftercare.models import MODE_LABELS
+from mentormatch.pairings import locking
 from mentormatch.pairings.models import Pairing, PairingStatus
+from mentormatch.web import fit_pages
 
 # "Roughly how long": a few taps rather than typing minutes.
 DURATIONS = (
@@ -51,7 +53,7 @@ def mentor_context(
 ) -> dict[str, Any]:
     """The contact form and the rhythm on an active pairing's page (nothing otherwise)."""
     if pairing.status is not PairingStatus.active:
-        return {"life": None}
+        return {"life": None, "fit": None}
     now = now_of(request)
     today = contacts.today_of(session, pairing, now)
     recent, total = contacts.recent(session, pairing_id=pairing.id, limit=RECENT)
@@ -68,10 +70,22 @@ def mentor_context(
             "durations": DURATIONS,
             "mode_labels": {m.value: label for m, label in MODE_LABELS.items()},
             "minutes_label": minutes_label,
-        }
+        },
+        **fit_pages.context(request, session, pairing_actor(request), pairing),
     }
 
 
 def newcomer_context(request: Request, session: Session, me: Principal) -> dict[str, Any]:
-    """The rhythm of the newcomer's active pairing: counts and dates, nothing else."""
-    return {"rhythm": contacts.newcomer_rhythm(session, actor=me, now=now_of(request))}
+    """The rhythm of the newcomer's active pairing (counts and dates, nothing else) and the
+    fit check when they are asked."""
+    pairing = locking.open_pairing(session, me.newcomer_id or 0, statuses=(PairingStatus.active,))
+    return {
+        "rhythm": contacts.newcomer_rhythm(session, actor=me, now=now_of(request)),
+        **fit_pages.context(request, session, me, pairing),
+    }
+
+
+def pairing_actor(request: Request) -> Principal:
+    """The signed-in person the page is for (set by the page's role dependency)."""
+    principal: Principal = request.state.principal
+    return principal

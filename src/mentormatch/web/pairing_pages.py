@@ -70,6 +70,9 @@ def pairing_list(
             "newcomer_people": people.newcomers(session, [p.newcomer_id for p in rows]),
             "mentor_people": people.mentors(session, [p.mentor_id for p in rows]),
             "note_counts": notes.counts_by_pairing(session, [p.id for p in rows]),
+            "flags": attention.flags(
+                session, [p.id for p in rows if p.status is PairingStatus.active]
+            ),
         },
     )
 

@@ -31,7 +31,12 @@ PUENTE_COORDINATOR_PASSWORD = "demo-puente-2026"
 ADMIN_EMAIL = "admin@demo.mentormatch.org"
 ADMIN_PASSWORD = "demo-admin-2026"
 MENTOR_PASSWORD = "demo-mentor-2026"
-CONSENT_SCOPE = ["store_profile", "redisclosure_notice", "share_with_mentor"]
+CONSENT_SCOPE = [
+    "store_profile",
+    "redisclosure_notice",
+    "share_with_mentor",
+    "share_milestones_after_acceptance",
+]
 
 PARTNERS_NAME = "Recovery Partners"
 PARTNERS_SETTINGS: dict[str, Any] = {"min_recovery_days": 730}

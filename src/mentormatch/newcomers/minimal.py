@@ -18,6 +18,8 @@ from mentormatch.newcomers.schemas import ConsentIn
 
 # What sending a minimal request agrees to (said next to its button).
 URGENT_CONTACT: Final = "urgent_contact"
+# The consent scope that lets an accepted mentor see the newcomer's next milestone.
+SHARE_MILESTONES: Final = "share_milestones_after_acceptance"
 # The answers a minimal record does not have yet.
 EMPTY_ANSWERS: Final[dict[str, Any]] = {
     "gender": None,
@@ -68,6 +70,8 @@ def consent_scope(consent: ConsentIn, *, share_contact: bool) -> list[str]:
         scope.append("share_with_mentor")
     if share_contact:
         scope.append("share_contact_after_acceptance")
+    if consent.share_milestones:
+        scope.append(SHARE_MILESTONES)
     return scope
 
 

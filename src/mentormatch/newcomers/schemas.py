@@ -55,6 +55,11 @@ class ConsentIn(BaseModel):
     share_with_mentor: p.Flag = Field(
         default=False, description="A proposed mentor may see my first name and matching answers"
     )
+    share_milestones: p.Flag = Field(
+        default=False,
+        description="My mentor, once they have said yes, may see my next recovery milestone"
+        " (its name and day, counted from my recovery start date) to celebrate it",
+    )
 
 
 class _ProfileFields(Place):

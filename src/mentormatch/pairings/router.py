@@ -13,7 +13,7 @@ from mentormatch.accounts.dependencies import (
     StaffOrMentorDep,
 )
 from mentormatch.accounts.models import Role
-from mentormatch.deps import Limit, Offset, RowId, SessionDep, SettingsDep
+from mentormatch.deps import Limit, NowDep, Offset, RowId, SessionDep, SettingsDep
 from mentormatch.errors import error_responses
 from mentormatch.matching.service import RankerDep
 from mentormatch.openapi import link
@@ -222,11 +222,11 @@ def reject(
     responses={200: {"links": ACCEPTED_LINKS}, **error_responses(404, 409, 422)},
 )
 def accept(
-    pairing_id: RowId, mentor: MentorDep, session: SessionDep, settings: SettingsDep
+    pairing_id: RowId, mentor: MentorDep, session: SessionDep, settings: SettingsDep, now: NowDep
 ) -> PairingForMentor:
     """Accept a request: you now see the contact details the newcomer agreed to share."""
     pairing = requests.accept(session, actor=mentor, settings=settings, pairing_id=pairing_id)
-    return views.for_mentor(session, pairing=pairing)
+    return views.for_mentor(session, pairing=pairing, now=now)
 
 
 @router.post(
@@ -273,11 +273,12 @@ def end(
 
 @router.get("/api/v1/mentors/me/pairings", response_model=list[PairingForMentor])
 def my_pairings(
-    mentor: MentorDep, session: SessionDep, settings: SettingsDep
+    mentor: MentorDep, session: SessionDep, settings: SettingsDep, now: NowDep
 ) -> list[PairingForMentor]:
-    """Your requests and pairings; contact details appear only once you have accepted."""
+    """Your requests and pairings; contact details (and the next milestone, if shared)
+    appear only once you have accepted."""
     rows = queries.list_for_mentor(session, actor=mentor, settings=settings)
-    return [views.for_mentor(session, pairing=p) for p in rows]
+    return [views.for_mentor(session, pairing=p, now=now) for p in rows]
 
 
 @router.get(
@@ -286,11 +287,11 @@ def my_pairings(
     responses=error_responses(404, 422),
 )
 def my_pairing(
-    pairing_id: RowId, mentor: MentorDep, session: SessionDep, settings: SettingsDep
+    pairing_id: RowId, mentor: MentorDep, session: SessionDep, settings: SettingsDep, now: NowDep
 ) -> PairingForMentor:
     """One of your requests or pairings."""
     pairing = queries.get_pairing(session, actor=mentor, settings=settings, pairing_id=pairing_id)
-    return views.for_mentor(session, pairing=pairing)
+    return views.for_mentor(session, pairing=pairing, now=now)
 
 
 @router.post("/api/v1/newcomers/me/withdraw", status_code=204, responses=error_responses(409))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -147,6 +147,14 @@ class NewcomerForMentor(BaseModel):
     )
 
 
+class MilestoneForMentor(BaseModel):
+    """A mentee's next recovery milestone (aftercare/milestones.py)."""
+
+    words: str = Field(description="The milestone's name, such as '90 days' or '2 years'")
+    on: date = Field(description="The day it falls on, in the newcomer's own time zone")
+    days_to_go: int = Field(description="Days from today until it (0: today)")
+
+
 class PairingForMentor(BaseModel):
     """A request or pairing as the mentor sees it; contact appears only after accepting."""
 
@@ -157,6 +165,11 @@ class PairingForMentor(BaseModel):
     expires_at: datetime | None
     newcomer: NewcomerForMentor
     contact: NewcomerContact | None = None
+    next_milestone: MilestoneForMentor | None = Field(
+        default=None,
+        description="Once active, and only if the newcomer agreed to share it: their next"
+        " recovery milestone (or today's)",
+    )
     redisclosure_notice: str
 
 

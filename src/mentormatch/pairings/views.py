@@ -10,17 +10,25 @@ details follow their own consent (`share_contact`), once the mentor has accepted
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import numpy as np
 from sqlalchemy.orm import Session
 
+from mentormatch.aftercare import milestones
 from mentormatch.db import utcnow
 from mentormatch.matching import schedule
 from mentormatch.mentors.models import Mentor
+from mentormatch.newcomers.minimal import SHARE_MILESTONES
 from mentormatch.newcomers.models import Newcomer
 from mentormatch.pairings.models import Pairing, PairingStatus
-from mentormatch.pairings.schemas import NewcomerContact, NewcomerForMentor, PairingForMentor
+from mentormatch.pairings.schemas import (
+    MilestoneForMentor,
+    NewcomerContact,
+    NewcomerForMentor,
+    PairingForMentor,
+)
 from mentormatch.profiles import hours_of_week
 from mentormatch.vocabulary import FAMILY_OF
 
@@ -99,16 +107,35 @@ def newcomer_for_mentor(pairing: Pairing, newcomer: Newcomer, mentor: Mentor) ->
     return NewcomerForMentor(name=name, shares_answers=shared, **answers)
 
 
-def for_mentor(session: Session, *, pairing: Pairing) -> PairingForMentor:
-    """A request or pairing as its mentor sees it; contact only once active and if shared."""
+def next_milestone(newcomer: Newcomer, now: datetime) -> MilestoneForMentor | None:
+    """The newcomer's next milestone (today's, on the day) if they agreed to share it."""
+    if not any(SHARE_MILESTONES in consent.scope for consent in newcomer.consents):
+        return None
+    standing = milestones.standing_now(newcomer.recovery_start, now, newcomer.timezone)
+    if standing is None:
+        return None
+    if standing.reached_today and standing.latest is not None:
+        return MilestoneForMentor(words=standing.latest.words, on=standing.latest.on, days_to_go=0)
+    return MilestoneForMentor(
+        words=standing.next.words, on=standing.next.on, days_to_go=standing.days_to_next
+    )
+
+
+def for_mentor(
+    session: Session, *, pairing: Pairing, now: datetime | None = None
+) -> PairingForMentor:
+    """A request or pairing as its mentor sees it; contact and the next milestone only once
+    active and if shared."""
     newcomer = session.get(Newcomer, pairing.newcomer_id)
     mentor = session.get(Mentor, pairing.mentor_id)
     assert newcomer is not None and mentor is not None
-    contact = None
+    contact = milestone = None
     if pairing.status is PairingStatus.active and newcomer.share_contact:
         contact = NewcomerContact(
             email=newcomer.email, phone=newcomer.phone, preferred_contact=newcomer.preferred_contact
         )
+    if pairing.status is PairingStatus.active:
+        milestone = next_milestone(newcomer, now or utcnow())
     return PairingForMentor(
         id=pairing.id,
         reference=pairing.reference,
@@ -117,5 +144,6 @@ def for_mentor(session: Session, *, pairing: Pairing) -> PairingForMentor:
         expires_at=pairing.expires_at,
         newcomer=newcomer_for_mentor(pairing, newcomer, mentor),
         contact=contact,
+        next_milestone=milestone,
         redisclosure_notice=REDISCLOSURE_NOTICE,
     )

@@ -289,6 +289,7 @@ def consent_data(form: FormData, *, consent_version: str) -> dict[str, Any]:
         "agree": checked(form, "consent"),
         "version": consent_version,
         "share_with_mentor": checked(form, "share_with_mentor"),
+        "share_milestones": checked(form, "share_milestones"),
     }
 
 

@@ -66,7 +66,7 @@ def inbox(
     the mentor's own recovery milestones."""
     rows = queries.list_for_mentor(session, actor=me, settings=settings)
     mentor = session.get_one(Mentor, me.mentor_id)
-    seen = [views.for_mentor(session, pairing=p) for p in rows]
+    seen = [views.for_mentor(session, pairing=p, now=now) for p in rows]
     return render(
         request,
         "mentor/inbox.html",
@@ -85,7 +85,12 @@ def inbox(
 
 @router.get("/pairings/{pairing_id}")
 def pairing_page(
-    request: Request, pairing_id: RowId, me: MentorPage, session: SessionDep, settings: SettingsDep
+    request: Request,
+    pairing_id: RowId,
+    me: MentorPage,
+    session: SessionDep,
+    settings: SettingsDep,
+    now: NowDep,
 ) -> Response:
     """One request or pairing (the page every email to a mentor links to), with its actions.
 
@@ -96,7 +101,7 @@ def pairing_page(
         request,
         "mentor/pairing.html",
         {
-            "view": views.for_mentor(session, pairing=pairing),
+            "view": views.for_mentor(session, pairing=pairing, now=now),
             **own_context(session, me),
             **life.mentor_context(request, session, pairing),
         },

@@ -320,10 +320,16 @@ PAGE_MATRIX: dict[tuple[str, str, str], int] = {
     },
     ("/coordinator/newcomers/{newcomer_id}/notes", "coordinator", "missing"): 404,
     ("/coordinator/pairings/{pairing_id}/notes", "coordinator", "missing"): 404,
-    # The spreadsheets page (exports and import) and a download: coordinators only.
+    # The spreadsheets page (exports and import) and a download, the outcomes page and
+    # its download: coordinators only.
     **{
         (path, role, "own"): status
-        for path in ("/coordinator/spreadsheets", "/coordinator/spreadsheets/download")
+        for path in (
+            "/coordinator/spreadsheets",
+            "/coordinator/spreadsheets/download",
+            "/coordinator/outcomes",
+            "/coordinator/outcomes/download",
+        )
         for role, status in (
             ("anonymous", 303),
             ("newcomer", 303),

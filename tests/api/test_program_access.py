@@ -442,6 +442,13 @@ def test_an_export_naming_bs_program_answers_like_a_missing_program(
         assert page.status_code == 404
         for marker in _markers_of_b(b):
             assert marker not in named.text + page.text
+    for path in ("/coordinator/outcomes", "/coordinator/outcomes/download"):
+        other = _page(client, cast, f"{path}?program=other-program")
+        missing = _page(client, cast, f"{path}?program=no-program")
+        assert other.status_code == missing.status_code == 404, path
+        assert _without_csrf(other.text).replace("other-program", "?") == _without_csrf(
+            missing.text
+        ).replace("no-program", "?")
     client.cookies.clear()
     assert _reads_of_b(db, _a_coordinator_id(db, cast), b) == []
     # B's own coordinator exports B's people.

@@ -58,6 +58,7 @@ ACTIONS: dict[str, str] = {
     "fit_check": "answered the fit check",
     "fit_checks": "read the fit check answers",
     "fit_kept": "kept the pairing after a 'not a fit'",
+    "outcomes_export": "downloaded the program's outcome figures",
     "propose": "ran a whole-pool proposal",
     "assign": "assigned mentors from a proposal",
     "cap_capacity": "lowered a mentor's capacity",
@@ -197,6 +198,7 @@ READS = frozenset(
     {
         *("read", "list", "search", "export", "suggest", "explain", "accesses", "contacts"),
         "fit_checks",
+        "outcomes_export",
         *("read_notes", "list_proposals", "list_left_out", TRAIL, SEARCH, EXPORT),
     }
 )

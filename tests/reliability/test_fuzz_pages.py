@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 from mentormatch.accounts import passwords
 from mentormatch.accounts.models import Role, TokenPurpose, User
 from mentormatch.accounts.principal import Principal
+from mentormatch.aftercare.models import Contact, ContactMode, FitAnswer, FitCheck
 from mentormatch.db import utcnow
 from mentormatch.mentors.models import Mentor
 from mentormatch.newcomers.models import Newcomer, NewcomerStatus
@@ -172,7 +173,8 @@ def _arrange(client: TestClient, db: Session, cast: Any) -> list[str]:
     proposal (decide form), the request the mentor was asked, due in three days (accept and
     decline forms), a password reset link in the outbox (the set-password form), and an
     active pairing whose newcomer's page (returned, to be opened too) has the end form and
-    whose mentor's page (returned too) has the contact form, a
+    whose mentor's page (returned too) has the contact and fit-check forms (the own
+    newcomer's status page has theirs; the pairings needing action have the keep form), a
     program without coordinators (its page has the form adding one), and the default
     program's own intake address (its forms post there; no id addresses it)."""
     asked = db.get_one(Pairing, cast.own["mentor"]["pairing_id"])
@@ -220,12 +222,25 @@ def _arrange(client: TestClient, db: Session, cast: Any) -> list[str]:
     db.add(paired)
     db.flush()
     db.get_one(Newcomer, paired_id).status = NewcomerStatus.paired
+    # The fit check: the own newcomer's request accepted and both pairings in touch, so the
+    # mentor's and the newcomer's pages ask "a good fit?"; the paired newcomer said "not a
+    # fit", so the pairings needing action offer to keep the pairing.
+    theirs = db.get_one(Pairing, cast.own["newcomer"]["pairing_id"])
+    theirs.status = PairingStatus.active
+    db.get_one(Newcomer, cast.own["newcomer"]["newcomer_id"]).status = NewcomerStatus.paired
+    today = utcnow().date()
+    for pairing in (paired, theirs):
+        db.add(Contact(pairing_id=pairing.id, program_id=DEFAULT_PROGRAM_ID,
+                       contacted_on=today, mode=ContactMode.phone, minutes=20))  # fmt: skip
+    db.add(FitCheck(pairing_id=paired.id, program_id=DEFAULT_PROGRAM_ID, side="newcomer",
+                    answer=FitAnswer.not_a_fit))  # fmt: skip
     db.commit()
     cast.own["coordinator"]["pairing_id"] = paired.id
     # A program without coordinators: its page offers the form adding one.
     return [
         f"/coordinator/newcomers/{paired_id}",
-        f"/mentor/pairings/{paired.id}",  # the mentor's contact form
+        f"/mentor/pairings/{paired.id}",  # the mentor's contact and fit-check forms
+        "/coordinator/pairings?status=needs_action",  # the keep form
         f"/admin/programs/{cast.other['admin']['program_id']}",
         "/p/main/",  # a program's own intake
         _checked_upload(db, coordinator),  # the import's column and run forms

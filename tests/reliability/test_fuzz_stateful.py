@@ -104,7 +104,7 @@ WORKFLOWS = {
                 ("POST /api/v1/mentors", f"PATCH {MENTOR}"),
             ],
         },
-        scenarios=60,
+        scenarios=70,
     ),
     "matching": Workflow(
         operations=(

@@ -1,7 +1,7 @@
 """Every table, imported in one place so Alembic and the tests see the whole schema."""
 
 from mentormatch.accounts.models import AccountToken, AuthSession, User
-from mentormatch.aftercare.models import Contact, FitCheck, Nudge
+from mentormatch.aftercare.models import CheckIn, Contact, FitCheck, Nudge
 from mentormatch.audit.models import AuditEvent
 from mentormatch.db import Base
 from mentormatch.mentors.models import Mentor, MentorPool
@@ -20,6 +20,7 @@ __all__ = [
     "AuditEvent",
     "AuthSession",
     "CaseNote",
+    "CheckIn",
     "Consent",
     "Contact",
     "DoNotPair",

@@ -189,6 +189,9 @@ BODIES: dict[tuple[str, str], Callable[[Cast], dict[str, Any]]] = {
     ("POST", "/api/v1/pairings/{pairing_id}/end"): lambda c: {"json": {"reason": "completed"}},
     ("POST", "/api/v1/pairings/{pairing_id}/fit-check"): lambda c: {"json": {"answer": "good_fit"}},
     ("POST", "/api/v1/newcomers/me/fit-check"): lambda c: {"json": {"answer": "good_fit"}},
+    ("POST", "/api/v1/newcomers/me/check-ins"): lambda c: {
+        "json": {"feeling": 4, "in_danger": False}
+    },
     ("POST", "/api/v1/pairings/{pairing_id}/contacts"): lambda c: {
         "json": {"contacted_on": "2026-12-01", "mode": "phone", "minutes": 30}
     },

@@ -113,3 +113,27 @@ class FitCheck(Base):
     # A coordinator read a "not a fit" and decided to keep the pairing: when, and who
     kept_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     kept_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+class CheckIn(Base):
+    """A newcomer's check-in from their status link: how things are (1 very hard to 5 very
+    good), whether they talked with their mentor this week (asked only while paired), and
+    the intake's danger question, whose "yes" opens an urgent case (aftercare/checkins.py).
+    Coordinators read them; a mentor never does."""
+
+    __tablename__ = "check_ins"
+    __table_args__ = (
+        Index("ix_check_ins_newcomer_id", "newcomer_id", "answered_at"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    newcomer_id: Mapped[int] = mapped_column(ForeignKey("newcomers.id", ondelete="CASCADE"))
+    program_id: Mapped[int] = mapped_column(
+        ForeignKey("programs.id", ondelete="RESTRICT"), index=True
+    )
+    pairing_id: Mapped[int | None] = mapped_column(ForeignKey("pairings.id", ondelete="SET NULL"))
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    feeling: Mapped[int]
+    talked: Mapped[bool | None]
+    in_danger: Mapped[bool]

@@ -1,5 +1,6 @@
-"""Contact routes: the mentor logs a contact; the mentor and the program's coordinators read
-the log (notes for coordinators only); the newcomer reads the rhythm."""
+"""The pairing's life in the API: the mentor logs a contact; the mentor and the program's
+coordinators read the log (notes for coordinators only); the newcomer reads the rhythm and
+checks in; both answer the fit check; coordinators read answers and check-ins."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from mentormatch.accounts.dependencies import (
     StaffOrMentorDep,
 )
 from mentormatch.accounts.models import Role
-from mentormatch.aftercare import contacts, fit
+from mentormatch.aftercare import checkins, contacts, fit
+from mentormatch.aftercare.checkins import CheckInBody, CheckInPage, CheckInPublic
 from mentormatch.aftercare.models import Contact, FitCheck
 from mentormatch.aftercare.schemas import (
     ContactCreate,
@@ -26,6 +28,7 @@ from mentormatch.aftercare.schemas import (
 )
 from mentormatch.deps import Limit, NowDep, Offset, RowId, SessionDep, SettingsDep
 from mentormatch.errors import error_responses
+from mentormatch.newcomers import service as newcomers
 
 router = APIRouter(tags=["pairing life"], responses=error_responses(401, 403))
 PREFIX = "/api/v1/pairings/{pairing_id}/contacts"
@@ -158,3 +161,48 @@ def keep_after_not_a_fit(
     leaves "Needs action" (409 when no "not a fit" waits for a decision)."""
     fit.keep(session, actor=coordinator, pairing_id=pairing_id, now=now)
     return Response(status_code=204)
+
+
+@router.post(
+    "/api/v1/newcomers/me/check-ins",
+    response_model=CheckInPublic,
+    status_code=201,
+    responses=error_responses(409, 422),
+)
+def check_in(
+    body: CheckInBody, me: NewcomerDep, session: SessionDep, settings: SettingsDep, now: NowDep
+) -> CheckInPublic:
+    """How are things? If you are in danger now, the answer carries your program's crisis
+    resources, and its coordinators are asked to reach you at once. Your mentor never sees
+    a check-in."""
+    row = checkins.record(session, actor=me, body=body, now=now, settings=settings)
+    session.commit()
+    crisis: dict = {}
+    if row.in_danger:
+        _, rules = newcomers.own_program(session, principal=me, settings=settings)
+        crisis = newcomers.crisis_payload(rules)
+    return CheckInPublic.model_validate(
+        {**CheckInPublic.model_validate(row).model_dump(), **crisis}
+    )
+
+
+@router.get(
+    "/api/v1/newcomers/{newcomer_id}/check-ins",
+    response_model=CheckInPage,
+    responses=error_responses(404, 422),
+)
+def newcomer_check_ins(
+    newcomer_id: RowId,
+    coordinator: CoordinatorDep,
+    session: SessionDep,
+    limit: Limit = 20,
+    offset: Offset = 0,
+) -> CheckInPage:
+    """A newcomer's check-ins, newest first, with the true total (each read audited)."""
+    rows, total = checkins.for_coordinator(
+        session, actor=coordinator, newcomer_id=newcomer_id, limit=limit, offset=offset
+    )
+    session.commit()
+    return CheckInPage.model_validate(
+        {"items": rows, "total": total, "limit": limit, "offset": offset}, from_attributes=True
+    )

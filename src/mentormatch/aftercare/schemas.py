@@ -131,3 +131,14 @@ class FitAnswerForNewcomer(BaseModel):
     answer: FitAnswer
     word: str | None
     answered_at: datetime
+
+
+class CheckInForNewcomer(BaseModel):
+    """One of the newcomer's own check-ins, in their export."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    answered_at: datetime
+    feeling: int = Field(description="1 very hard to 5 very good")
+    talked: bool | None = Field(description="Talked with their mentor that week (while paired)")
+    in_danger: bool

@@ -59,6 +59,8 @@ ACTIONS: dict[str, str] = {
     "fit_checks": "read the fit check answers",
     "fit_kept": "kept the pairing after a 'not a fit'",
     "outcomes_export": "downloaded the program's outcome figures",
+    "check_in": "checked in",
+    "read_check_ins": "read the check-ins",
     "propose": "ran a whole-pool proposal",
     "assign": "assigned mentors from a proposal",
     "cap_capacity": "lowered a mentor's capacity",
@@ -199,6 +201,7 @@ READS = frozenset(
         *("read", "list", "search", "export", "suggest", "explain", "accesses", "contacts"),
         "fit_checks",
         "outcomes_export",
+        "read_check_ins",
         *("read_notes", "list_proposals", "list_left_out", TRAIL, SEARCH, EXPORT),
     }
 )

@@ -45,6 +45,7 @@ NEUTRAL_ACTIONS = frozenset(
         "do_not_pair",
         "case_note",  # the notes themselves go with the record (cascade)
         "read_notes",
+        "read_check_ins",  # the check-ins themselves go with the record (cascade)
         ERASE,
         *(f"pairing_{status.value}" for status in PairingStatus),
     }

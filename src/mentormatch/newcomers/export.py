@@ -17,7 +17,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from mentormatch.aftercare import fit
-from mentormatch.aftercare.schemas import FitAnswerForNewcomer
+from mentormatch.aftercare.models import CheckIn
+from mentormatch.aftercare.schemas import CheckInForNewcomer, FitAnswerForNewcomer
 from mentormatch.db import utcnow
 from mentormatch.mentors.models import Mentor
 from mentormatch.newcomers import accounting, notes, urgent
@@ -99,6 +100,12 @@ def build(session: Session, *, newcomer: Newcomer) -> NewcomerExport:
                 answered_at=a.answered_at,
             )
             for a in fit.newcomers_answers(session, newcomer_id=newcomer.id)
+        ],
+        check_ins=[
+            CheckInForNewcomer.model_validate(c)
+            for c in session.scalars(
+                select(CheckIn).where(CheckIn.newcomer_id == newcomer.id).order_by(CheckIn.id)
+            )
         ],
         accesses=AccessLog(total=total, items=items),
     )

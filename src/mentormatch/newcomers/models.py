@@ -58,6 +58,11 @@ class Newcomer(Base):
     hopes: Mapped[str] = mapped_column(Text, default="")
     recovery_start: Mapped[date | None]
     urgent: Mapped[bool] = mapped_column(default=False)
+    # The current urgent case: when it opened after intake (none: the intake's own case,
+    # counted from the intake), and the last attempt to reach them recorded before it
+    # (only later attempts handle it). newcomers/urgent.py holds the rule.
+    urgent_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    urgent_case_after: Mapped[int] = mapped_column(default=0, server_default="0")
     # A minimal urgent request (a name and maybe a way to reach them): never matched until
     # the newcomer completes the intake through their private link.
     minimal: Mapped[bool] = mapped_column(default=False, server_default=false())

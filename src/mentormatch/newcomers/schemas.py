@@ -8,7 +8,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from mentormatch import profiles as p
-from mentormatch.aftercare.schemas import FitAnswerForNewcomer
+from mentormatch.aftercare.schemas import CheckInForNewcomer, FitAnswerForNewcomer
 from mentormatch.deps import RowId
 from mentormatch.newcomers.location import LATITUDE, LONGITUDE, POSTAL_CODE, RADIUS, Place
 from mentormatch.newcomers.models import NewcomerStatus
@@ -367,6 +367,9 @@ class NewcomerExport(BaseModel):
     )
     fit_answers: list[FitAnswerForNewcomer] = Field(
         default=[], description="Your answers to 'is your mentor a good fit?', oldest first"
+    )
+    check_ins: list[CheckInForNewcomer] = Field(
+        default=[], description="Your check-ins ('how are things?'), oldest first"
     )
     accesses: AccessLog
 

@@ -167,6 +167,34 @@ def record_contact(
     return contact
 
 
+def open_case(session: Session, *, newcomer: Newcomer, now: datetime, settings: Settings) -> bool:
+    """A new urgent case from `now` (a danger answer after intake): attempts recorded before
+    it do not handle it, and the coordinators are alerted as at a crisis intake. Nothing
+    changes while a case is open already. Whether a case was opened."""
+    if case_open(session, newcomer.id):
+        return False
+    newcomer.urgent = True
+    newcomer.urgent_since = now
+    newcomer.urgent_case_after = (
+        session.scalar(
+            select(func.max(UrgentContact.id)).where(UrgentContact.newcomer_id == newcomer.id)
+        )
+        or 0
+    )
+    session.flush()
+    return alert_if_opened(session, newcomer=newcomer, was_open=False, settings=settings)
+
+
+def case_since(newcomer: Newcomer) -> datetime:
+    """When the current case opened: a danger answer after intake, else the intake."""
+    return newcomer.urgent_since or newcomer.created_at
+
+
+def current_contacts(newcomer: Newcomer, contacts: list[UrgentContact]) -> list[UrgentContact]:
+    """The attempts of the current case (those recorded after it opened)."""
+    return [c for c in contacts if c.id > newcomer.urgent_case_after]
+
+
 def contacts_of(session: Session, newcomer_id: int) -> list[UrgentContact]:
     """Every recorded attempt for this newcomer, oldest first."""
     return list(
@@ -210,9 +238,12 @@ class OpenCase:
 
 
 def _is_open() -> tuple[ColumnElement[bool], ...]:
-    """The one definition of an open case: urgent, not closed, no attempt handled it."""
+    """The one definition of an open case: urgent, not closed, and no attempt recorded in
+    the current case (after `urgent_case_after`) handled it."""
     handled = exists().where(
-        UrgentContact.newcomer_id == Newcomer.id, UrgentContact.handled.is_(True)
+        UrgentContact.newcomer_id == Newcomer.id,
+        UrgentContact.handled.is_(True),
+        UrgentContact.id > Newcomer.urgent_case_after,
     )
     return (Newcomer.urgent.is_(True), Newcomer.status != NewcomerStatus.closed, ~handled)
 
@@ -241,8 +272,10 @@ def alert_if_opened(
 def open_cases(
     session: Session, *, actor: Principal, now: datetime, limit: int | None = None
 ) -> list[OpenCase]:
-    """The actor's programs' unhandled urgent cases, longest waiting (since intake) first."""
-    query = _open_query(actor).order_by(Newcomer.created_at, Newcomer.id)
+    """The actor's programs' unhandled urgent cases, longest waiting (since the case opened)
+    first."""
+    opened = func.coalesce(Newcomer.urgent_since, Newcomer.created_at)
+    query = _open_query(actor).order_by(opened, Newcomer.id)
     newcomers = list(session.scalars(query.limit(limit) if limit else query))
     attempts: dict[int, list[UrgentContact]] = {n.id: [] for n in newcomers}
     if newcomers:
@@ -255,14 +288,15 @@ def open_cases(
             attempts[contact.newcomer_id].append(contact)
     cases = []
     for n in newcomers:
-        tried = attempts[n.id]
+        tried = current_contacts(n, attempts[n.id])
+        since = case_since(n)
         cases.append(
             OpenCase(
                 newcomer_id=n.id,
                 reference=n.reference,
                 first_name=n.first_name,
-                since=n.created_at,
-                waited_seconds=max(int((now - n.created_at).total_seconds()), 0),
+                since=since,
+                waited_seconds=max(int((now - since).total_seconds()), 0),
                 attempts=len(tried),
                 last_attempt_at=tried[-1].contacted_at if tried else None,
                 last_outcome=tried[-1].outcome if tried else None,
@@ -281,7 +315,7 @@ def case_context(session: Session, newcomer: Newcomer) -> dict[str, Any]:
     return {
         "contacts": contacts,
         "contact_by": coordinator_names(session, contacts),
-        "handled": is_handled(contacts),
+        "handled": is_handled(current_contacts(newcomer, contacts)),
         "urgent_consent": consented_to_urgent_contact(newcomer),
         "outcomes": OUTCOME_LABELS,
     }

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from mentormatch import vocabulary
+from mentormatch.aftercare import checkins
 from mentormatch.audit import records
 from mentormatch.deps import NowDep, RowId, SessionDep, SettingsDep
 from mentormatch.errors import MentorMatchError
@@ -45,6 +46,7 @@ assert set(END_REASONS) == set(EndReason.__args__)  # type: ignore[attr-defined]
 
 
 QUEUE_PAGE = 50
+CHECK_INS_SHOWN = 10  # the newcomer page's check-ins, a page
 HISTORY_SHOWN = 50  # the newcomer page's pairing history: the latest, and the true total
 
 
@@ -131,6 +133,7 @@ def _newcomer_page(
     status_code: int = 200,
     extra: dict[str, Any] | None = None,
     history_page: int = 1,
+    check_ins_page: int = 1,
 ) -> Response:
     newcomer = newcomers.get_for_coordinator(session, actor=me, newcomer_id=newcomer_id)
     suggestions = matching.suggestions(
@@ -189,11 +192,28 @@ def _newcomer_page(
             else None,
             **urgent.case_context(session, newcomer),
             **notes.section(session, me, newcomer),
+            **_check_ins(session, me, newcomer_id, check_ins_page),
             "trail": records.recent(session, actor=me, kind="newcomer", record_id=newcomer_id),
             **(extra or {}),
         },
         status_code=status_code,
     )
+
+
+def _check_ins(session: Session, me: Any, newcomer_id: int, page: int) -> dict[str, Any]:
+    """A page of the check-ins, newest first, and their total (a read of them, audited)."""
+    rows, total = checkins.for_coordinator(
+        session, actor=me, newcomer_id=newcomer_id, limit=CHECK_INS_SHOWN,
+        offset=(page - 1) * CHECK_INS_SHOWN,
+    )  # fmt: skip
+    return {
+        "check_ins": rows,
+        "check_ins_total": total,
+        "check_ins_page": page,
+        "check_ins_pages": forms.page_count(page, total, CHECK_INS_SHOWN, "check_ins_page"),
+        "check_ins_first": (page - 1) * CHECK_INS_SHOWN + 1,
+        "feelings": checkins.FEELINGS,
+    }
 
 
 def _active_pairing(
@@ -233,6 +253,7 @@ def newcomer_page(
     ended: RowId | None = None,
     contacted: RowId | None = None,
     history_page: str | None = None,
+    check_ins_page: str | None = None,
 ) -> Response:
     """One newcomer: profile, ranked suggestions with reasons, 'why not this mentor?', and
     their pairings newest first, 50 a page (`history_page`) with the true total."""
@@ -253,6 +274,7 @@ def newcomer_page(
         notice=notice,
         extra={"just_ended": bool(ended)},
         history_page=forms.page_number(history_page, "history_page"),
+        check_ins_page=forms.page_number(check_ins_page, "check_ins_page"),
     )
 
 

@@ -7,13 +7,16 @@ and its crisis resources (`programs.settings.effective`), never another program'
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from fastapi import APIRouter, Request
+from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from mentormatch.accounts.dependencies import Public, principal_for_token
 from mentormatch.accounts.models import Role
-from mentormatch.aftercare import milestones
+from mentormatch.aftercare import checkins, milestones
+from mentormatch.config import Settings
 from mentormatch.db import utcnow
 from mentormatch.deps import NowDep, SessionDep, SettingsDep
 from mentormatch.errors import Invalid, MentorMatchError
@@ -130,12 +133,32 @@ def status(
     now: NowDep,
     page: str | None = None,
     as_of: str | None = None,
+    checked_in: str | None = None,
 ) -> Response:
-    """Where the newcomer is; their mentor once paired; their recovery milestones; who has
-    seen or changed the record.
+    """Where the newcomer is; their mentor once paired; their recovery milestones; a
+    check-in; who has seen or changed the record.
 
     The list of accesses is paged; the links carry the first page's time (`as_of`), so the
     pages do not shift as new accesses, such as these very page views, are recorded."""
+    notice = "Thank you for checking in." if checked_in else None
+    return status_page(
+        request, me, session, settings, now, page=page, as_of=as_of, extra={"notice": notice}
+    )
+
+
+def status_page(
+    request: Request,
+    me: Any,
+    session: Session,
+    settings: Settings,
+    now: datetime,
+    *,
+    page: str | None = None,
+    as_of: str | None = None,
+    extra: dict[str, Any] | None = None,
+    status_code: int = 200,
+) -> Response:
+    """The status page; the check-in form re-renders it with its answer or its errors."""
     number, until = forms.page_number(page), _as_of(as_of)
     newcomer = service.get_own(session, principal=me)
     program, rules = service.program_of(session, newcomer, settings)
@@ -170,8 +193,68 @@ def status(
             "milestones": milestones.standing_now(newcomer.recovery_start, now, newcomer.timezone),
             **service.crisis_payload(rules),
             **life.newcomer_context(request, session, me),
+            "check_in": {
+                "open": newcomer.status is not NewcomerStatus.closed,
+                "paired": mentor is not None,
+                "feelings": [(str(k), words) for k, words in checkins.FEELINGS.items()],
+                "latest": checkins.latest(session, newcomer.id),
+                "values": {},
+                "errors": {},
+            },
+            **(extra or {}),
         },
+        status_code=status_code,
     )
+
+
+YES_NO = {"yes": True, "no": False}
+CHECK_IN_WORDS = {
+    "feeling": "Please choose how things are, from very hard to very good.",
+    "talked": "Please answer yes or no.",
+    "in_danger": "Please answer: are you in danger right now?",
+}
+
+
+@router.post("/status/check-in")
+def check_in(
+    request: Request,
+    form: FormDep,
+    me: NewcomerPage,
+    session: SessionDep,
+    settings: SettingsDep,
+    now: NowDep,
+) -> Response:
+    """The check-in form: a danger "yes" shows the crisis resources first, at once, with word
+    that the program's coordinators were asked to reach them; errors are shown by the form,
+    what was chosen kept."""
+    values: dict[str, str] = {}
+    try:
+        for name in ("feeling", "talked", "in_danger"):
+            values[name] = forms.one(form, name) or ""
+        body, errors = forms.validate(
+            checkins.CheckInBody,
+            {
+                "feeling": forms.number(values["feeling"]) if values["feeling"] else None,
+                "talked": YES_NO.get(values["talked"], values["talked"] or None),
+                "in_danger": YES_NO.get(values["in_danger"], values["in_danger"] or None),
+            },
+        )
+        errors = {name: CHECK_IN_WORDS.get(name, words) for name, words in errors.items()}
+        if not errors:
+            row = checkins.record(session, actor=me, body=body, now=now, settings=settings)
+    except MentorMatchError as exc:
+        errors = forms.domain_error(exc)
+    if errors:
+        session.rollback()
+        return status_page(
+            request, me, session, settings, now, status_code=422,
+            extra={"check_in_errors": errors, "check_in_values": values,
+                   "check_in_refused": True},
+        )  # fmt: skip
+    session.commit()
+    if not row.in_danger:
+        return redirect("/status?checked_in=1#check-in")
+    return status_page(request, me, session, settings, now, extra={"in_danger_now": True})
 
 
 @router.get("/status/edit")

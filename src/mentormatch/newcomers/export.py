@@ -22,18 +22,17 @@ from mentormatch.aftercare.schemas import CheckInForNewcomer, FitAnswerForNewcom
 from mentormatch.db import utcnow
 from mentormatch.mentors.models import Mentor
 from mentormatch.newcomers import accounting, notes, urgent
-from mentormatch.newcomers.models import DoNotPair, Newcomer
-from mentormatch.newcomers.schemas import (
+from mentormatch.newcomers.export_schemas import (
     AccessLog,
     CaseNoteForNewcomer,
-    ConsentPublic,
     DoNotPairForNewcomer,
     NewcomerExport,
-    NewcomerProfile,
     PairingHistory,
     PairingTransition,
     UrgentContactForNewcomer,
 )
+from mentormatch.newcomers.models import DoNotPair, Newcomer
+from mentormatch.newcomers.schemas import ConsentPublic, NewcomerProfile
 from mentormatch.pairings.models import Pairing, PairingStatus
 
 

@@ -13,6 +13,7 @@ from mentormatch.config import Settings
 from mentormatch.deps import ClientDep, Limit, NowDep, Offset, RowId, SessionDep, SettingsDep
 from mentormatch.errors import error_responses
 from mentormatch.newcomers import search, service
+from mentormatch.newcomers.export_schemas import NewcomerExport
 from mentormatch.newcomers.models import Newcomer
 from mentormatch.newcomers.schemas import (
     AccessPage,
@@ -21,7 +22,6 @@ from mentormatch.newcomers.schemas import (
     DoNotPairPublic,
     NewcomerCoordinatorUpdate,
     NewcomerCreated,
-    NewcomerExport,
     NewcomerForCoordinator,
     NewcomerIntake,
     NewcomerListItem,

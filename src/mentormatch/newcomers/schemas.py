@@ -8,7 +8,6 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from mentormatch import profiles as p
-from mentormatch.aftercare.schemas import CheckInForNewcomer, FitAnswerForNewcomer
 from mentormatch.deps import RowId
 from mentormatch.newcomers.location import LATITUDE, LONGITUDE, POSTAL_CODE, RADIUS, Place
 from mentormatch.newcomers.models import NewcomerStatus
@@ -291,87 +290,6 @@ class AccessPage(BaseModel):
     limit: int
     offset: int
     as_of: datetime = Field(description="Accesses recorded up to this time are counted")
-
-
-class AccessLog(BaseModel):
-    total: int
-    items: list[Access]
-
-
-class PairingTransition(BaseModel):
-    """One move of a pairing: when, from which status to which, by which role, why."""
-
-    at: datetime
-    from_status: str | None
-    to_status: str
-    by_role: str
-    reason: str
-
-
-class PairingHistory(BaseModel):
-    number: int = Field(description="1 for your first pairing, 2 for the next…")
-    status: str
-    created_at: datetime
-    updated_at: datetime
-    mentor_first_name: str | None = Field(
-        description="Shown only for a pairing the mentor accepted, as on the status page"
-    )
-    transitions: list[PairingTransition]
-
-
-class DoNotPairForNewcomer(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    reason: str
-    created_at: datetime
-
-
-EXPORT_FORMAT: Literal[2] = 2
-
-
-class UrgentContactForNewcomer(BaseModel):
-    """A coordinator's attempt to reach the newcomer in an urgent case, by role only."""
-
-    model_config = ConfigDict(from_attributes=True)
-
-    contacted_at: datetime
-    by_role: str = "coordinator"
-    outcome: str
-    handled: bool
-    note: str
-
-
-class CaseNoteForNewcomer(BaseModel):
-    """A coordinator's note on the newcomer's case: when, by which role, about which pairing."""
-
-    written_at: datetime
-    by_role: str = Field(description="The author's role; never a name or an email")
-    pairing: int | None = Field(
-        description="The pairing it is about, if any: its `number` in your export's pairings"
-    )
-    text: str
-
-
-class NewcomerExport(BaseModel):
-    """Everything held about a newcomer, machine-readable; `export_format` names the layout."""
-
-    export_format: Literal[2] = EXPORT_FORMAT
-    exported_at: datetime
-    profile: NewcomerProfile
-    consents: list[ConsentPublic]
-    pairings: list[PairingHistory]
-    do_not_pair: list[DoNotPairForNewcomer]
-    urgent_contacts: list[UrgentContactForNewcomer] = []
-    case_notes: list[CaseNoteForNewcomer] = Field(
-        default=[], description="What coordinators wrote about your case, oldest first"
-    )
-    fit_answers: list[FitAnswerForNewcomer] = Field(
-        default=[], description="Your answers to 'is your mentor a good fit?', oldest first"
-    )
-    check_ins: list[CheckInForNewcomer] = Field(
-        default=[], description="Your check-ins ('how are things?'), oldest first"
-    )
-    accesses: AccessLog
 
 
 class NewcomerForCoordinator(NewcomerSelf):

@@ -17,13 +17,13 @@ from mentormatch.db import utcnow
 from mentormatch.errors import Conflict, Invalid, NotFound
 from mentormatch.mentors.models import Mentor
 from mentormatch.newcomers import accounting, erasure, export, minimal, search, urgent
+from mentormatch.newcomers.export_schemas import NewcomerExport
 from mentormatch.newcomers.minimal import check_consent_version, consent_scope
 from mentormatch.newcomers.models import Consent, DoNotPair, Newcomer, NewcomerStatus
 from mentormatch.newcomers.schemas import (
     Access,
     DoNotPairCreate,
     NewcomerCoordinatorUpdate,
-    NewcomerExport,
     NewcomerIntake,
     NewcomerUpdate,
     UrgentIntake,

@@ -14,6 +14,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from mentormatch.aftercare.models import CheckIn
+from mentormatch.audit.models import AuditEvent
 from mentormatch.db import utcnow
 from mentormatch.newcomers.models import Newcomer, NewcomerStatus
 from mentormatch.pairings.outbox import MessageKind, OutboxMessage
@@ -52,6 +53,10 @@ def test_a_check_in_is_kept_and_read_by_coordinators_only(
                       headers=coordinator.headers)  # fmt: skip
     assert read.status_code == 200
     assert read.json()["total"] == 2 and [c["feeling"] for c in read.json()["items"]] == [4]
+    reads = select(AuditEvent.id).where(
+        AuditEvent.action == "read_check_ins", AuditEvent.object_id == sam.newcomer_id
+    )
+    assert len(db.scalars(reads).all()) == 1  # the read is on the newcomer's accounting
     mentor = make_mentor()
     as_mentor = client.get(f"/api/v1/newcomers/{sam.newcomer_id}/check-ins", headers=mentor.headers)
     assert as_mentor.status_code == 403

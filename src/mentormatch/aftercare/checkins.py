@@ -129,9 +129,16 @@ def latest(session: Session, newcomer_id: int) -> CheckIn | None:
 
 
 def for_coordinator(
-    session: Session, *, actor: Principal, newcomer_id: int, limit: int, offset: int
+    session: Session,
+    *,
+    actor: Principal,
+    newcomer_id: int,
+    limit: int,
+    offset: int,
+    audited: bool = True,
 ) -> tuple[list[CheckIn], int]:
-    """A page of the newcomer's check-ins, newest first, and their total (a read, audited);
+    """A page of the newcomer's check-ins, newest first, and their total (a read, audited
+    unless `audited` is False: the newcomer page's own read covers them, as its notes);
     another program's newcomer answers like a missing one."""
     newcomer = session.get(Newcomer, newcomer_id)
     if newcomer is None:
@@ -148,5 +155,8 @@ def for_coordinator(
             .offset(offset)
         )
     )
-    audit.record(session, actor=actor, action=READ, object_type="newcomer", object_id=newcomer_id)
+    if audited:
+        audit.record(
+            session, actor=actor, action=READ, object_type="newcomer", object_id=newcomer_id
+        )
     return rows, total

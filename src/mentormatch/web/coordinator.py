@@ -201,10 +201,11 @@ def _newcomer_page(
 
 
 def _check_ins(session: Session, me: Any, newcomer_id: int, page: int) -> dict[str, Any]:
-    """A page of the check-ins, newest first, and their total (a read of them, audited)."""
+    """A page of the check-ins, newest first, and their total: part of the page's one
+    audited read of the newcomer."""
     rows, total = checkins.for_coordinator(
         session, actor=me, newcomer_id=newcomer_id, limit=CHECK_INS_SHOWN,
-        offset=(page - 1) * CHECK_INS_SHOWN,
+        offset=(page - 1) * CHECK_INS_SHOWN, audited=False,
     )  # fmt: skip
     return {
         "check_ins": rows,

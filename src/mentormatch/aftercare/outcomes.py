@@ -46,6 +46,12 @@ class Month:
     def early_total(self) -> int:
         return sum(self.ended_early.values())
 
+    def share_active(self, days: int) -> int | None:
+        """Of the pairings begun this month and `days` old, the percentage still active
+        then (rounded to a whole number); None while none is that old."""
+        reached = self.reached[days]
+        return round(100 * self.still_active[days] / reached) if reached else None
+
 
 def months_ending(now: datetime, count: int) -> list[date]:
     """The first days of the `count` calendar months up to `now`'s, oldest first."""

@@ -30,8 +30,8 @@ Months = Annotated[int, Query(ge=1, le=outcomes.MAX_MONTHS, description="How man
 ProgramSlug = Annotated[str | None, Query(pattern=SLUG_PATTERN, max_length=40)]
 
 
-def _percent(part: int, whole: int) -> str:
-    return f"{round(100 * part / whole)} %" if whole else "—"
+def _percent(share: int | None) -> str:
+    return "—" if share is None else f"{share} %"
 
 
 def columns() -> list[str]:
@@ -50,8 +50,8 @@ def row(m: outcomes.Month) -> list[Any]:
     per_pairing = round(m.contacts / m.pairings_in_touch, 1) if m.pairings_in_touch else 0
     return [
         m.first_day.strftime("%Y-%m"), m.began,
-        m.reached[30], m.still_active[30], _percent(m.still_active[30], m.reached[30]),
-        m.reached[90], m.still_active[90], _percent(m.still_active[90], m.reached[90]),
+        m.reached[30], m.still_active[30], _percent(m.share_active(30)),
+        m.reached[90], m.still_active[90], _percent(m.share_active(90)),
         m.completed, m.early_total,
         *(m.ended_early[r] for r in EARLY),
         *(m.fit[answer] for answer in FIT_ANSWERS),

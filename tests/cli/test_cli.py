@@ -24,7 +24,7 @@ from mentormatch.main import create_app
 from mentormatch.mentors.models import Mentor
 from mentormatch.migrate import NOT_SET_UP
 from mentormatch.newcomers.models import Newcomer
-from mentormatch.pairings.models import Pairing
+from mentormatch.pairings.models import Pairing, PairingEvent
 from mentormatch.programs.models import Program, ProgramCoordinator
 from tests.db import BACKENDS, throwaway_database
 from tests.factories import link_sent_to
@@ -164,20 +164,25 @@ class TestDemoSeed:
             assert email in result.output
         assert "Recovery Partners" in result.output and "/p/puente/" in result.output
 
-    def test_the_demo_shows_contacts_and_a_quiet_pairing_in_each_program(
+    def test_the_demo_shows_contacts_a_quiet_and_a_graduated_pairing_in_each_program(
         self, sqlite_url: str
     ) -> None:
         settings = Settings(environment="test", database_url=sqlite_url, _env_file=None)  # type: ignore[call-arg]
         with make_sessionmaker(make_engine(sqlite_url))() as session:
             demo.seed_demo(session, mentors=30, newcomers=60)
-            assert demo_life.seed(session, settings=settings, now=utcnow()) == 4
+            assert demo_life.seed(session, settings=settings, now=utcnow()) == 6
             pairings = session.scalars(select(Pairing).where(Pairing.status == "active")).all()
-            assert len({p.program_id for p in pairings}) == 2
+            assert len({p.program_id for p in pairings}) == 2 and len(pairings) == 4
+            graduated = session.scalars(
+                select(PairingEvent.pairing_id).where(PairingEvent.reason == "completed")
+            ).all()
+            assert len(graduated) == 2  # one in each program, ended as planned
             logged = session.scalars(select(Contact.pairing_id).distinct()).all()
             quiet = session.scalars(
                 select(Nudge.pairing_id).where(Nudge.kind == "quiet_escalation")
             ).all()
-            assert len(logged) == len(quiet) == 2 and not set(logged) & set(quiet)
+            assert len(quiet) == 2 and not set(logged) & set(quiet)
+            assert set(graduated) < set(logged) and len(logged) == 4
             first = session.scalar(
                 select(User.email).where(User.role == "mentor").order_by(User.id)
             )

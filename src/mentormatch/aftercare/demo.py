@@ -1,10 +1,12 @@
 """Demo pairings after acceptance, so a new user sees a pairing's life at once.
 
 In each demo program the first mentor (the one `mentormatch demo` prints) is paired with
-a waiting newcomer about six weeks ago and has logged a contact most weeks since; the
-next mentor was paired a month ago and has logged none, so the quiet-pairing job has
-reminded them and put the pairing in front of the coordinator. Each pair shares a
-language and a way to meet and respects both gender preferences.
+a waiting newcomer about six weeks ago, has logged a contact most weeks since, and both
+have called it a good fit; the next mentor was paired a month ago and has logged none, so
+the quiet-pairing job has reminded them and put the pairing in front of the coordinator;
+the third was paired seven months ago, met every few weeks, and the pairing has graduated
+at the end of the program's six months. Each pair shares a language and a way to meet and
+respects both gender preferences.
 """
 
 from __future__ import annotations
@@ -15,8 +17,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mentormatch.aftercare import quiet
-from mentormatch.aftercare.models import Contact, ContactMode
+from mentormatch.aftercare import graduation, quiet
+from mentormatch.aftercare.models import Contact, ContactMode, FitAnswer, FitCheck
 from mentormatch.config import Settings
 from mentormatch.mentors.models import Mentor
 from mentormatch.newcomers.models import Newcomer, NewcomerStatus
@@ -34,6 +36,9 @@ CONTACTS = (
 )
 CONTACTED_DAYS_AGO = 42
 QUIET_DAYS_AGO = 30
+GRADUATED_DAYS_AGO = 200
+# The graduated pairing: a call every three weeks or so, until its planned end.
+GRADUATED_CONTACTS = tuple((after, ContactMode.phone, 30, None) for after in range(3, 180, 21))
 
 
 def _suits(mentor: Mentor, newcomer: Newcomer) -> bool:
@@ -77,8 +82,9 @@ def _pair(session: Session, mentor: Mentor, newcomer: Newcomer, accepted: dateti
 
 
 def seed(session: Session, *, settings: Settings, now: datetime) -> int:
-    """Pair the first two mentors of each program (one with contacts, one quiet), run the
-    quiet-pairing job as of `now`; commits. Returns how many pairings were made."""
+    """Pair the first three mentors of each program (one with contacts, one quiet, one that
+    graduates), run the quiet-pairing and graduation jobs as of `now`; commits. Returns how
+    many pairings were made."""
     made = 0
     program_ids = session.scalars(select(Mentor.program_id).distinct()).all()
     for program_id in sorted(program_ids):
@@ -86,7 +92,7 @@ def seed(session: Session, *, settings: Settings, now: datetime) -> int:
             select(Mentor)
             .where(Mentor.program_id == program_id, Mentor.active, Mentor.vetted)
             .order_by(Mentor.user_id)
-        ).all()[:2]
+        ).all()[:3]
         waiting = session.scalars(
             select(Newcomer)
             .where(
@@ -97,7 +103,8 @@ def seed(session: Session, *, settings: Settings, now: datetime) -> int:
             .order_by(Newcomer.id)
         ).all()
         taken: set[int] = set()
-        for mentor, days_ago in zip(mentors, (CONTACTED_DAYS_AGO, QUIET_DAYS_AGO), strict=False):
+        ages = (CONTACTED_DAYS_AGO, QUIET_DAYS_AGO, GRADUATED_DAYS_AGO)
+        for mentor, days_ago in zip(mentors, ages, strict=False):
             newcomer = next((n for n in waiting if n.id not in taken and _suits(mentor, n)), None)
             if newcomer is None or mentor.capacity < 1:
                 continue
@@ -105,8 +112,9 @@ def seed(session: Session, *, settings: Settings, now: datetime) -> int:
             accepted = now - timedelta(days=days_ago)
             pairing = _pair(session, mentor, newcomer, accepted)
             made += 1
-            if days_ago != CONTACTED_DAYS_AGO:
+            if days_ago == QUIET_DAYS_AGO:
                 continue
+            contacts = CONTACTS if days_ago == CONTACTED_DAYS_AGO else GRADUATED_CONTACTS
             zone = ZoneInfo(mentor.timezone)
             session.add_all(
                 Contact(
@@ -119,8 +127,20 @@ def seed(session: Session, *, settings: Settings, now: datetime) -> int:
                     note=note,
                     created_at=accepted + timedelta(days=after),
                 )
-                for after, mode, minutes, note in CONTACTS
+                for after, mode, minutes, note in contacts
+            )
+            first_call = accepted + timedelta(days=contacts[0][0])
+            session.add_all(
+                FitCheck(
+                    pairing_id=pairing.id,
+                    program_id=program_id,
+                    side=side,
+                    answer=FitAnswer.good_fit,
+                    answered_at=first_call,
+                )
+                for side in ("mentor", "newcomer")
             )
     session.commit()
+    graduation.run(session, settings=settings, now=now)
     quiet.run(session, settings=settings, now=now)
     return made

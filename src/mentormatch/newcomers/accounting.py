@@ -49,6 +49,8 @@ ACTION_LABELS = {
     ("newcomer", "milestone_message"): "sent you a milestone-day note",
     ("newcomer", "check_in"): "checked in",
     ("newcomer", "read_check_ins"): "read your check-ins",
+    ("newcomer", "assessment"): "recorded your answers to a questionnaire",
+    ("newcomer", "read_assessments"): "read your questionnaires",
     ("pairing", "read"): "viewed a pairing request about you",
     ("pairing", "list"): "saw a pairing request about you in their inbox",
     ("pairing", "list_proposals"): "saw a mentor proposed for you in the list of proposals",

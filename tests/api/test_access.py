@@ -359,6 +359,7 @@ PAGE_MATRIX: dict[tuple[str, str, str], int] = {
             "/coordinator/spreadsheets/download",
             "/coordinator/outcomes",
             "/coordinator/outcomes/download",
+            "/coordinator/follow-ups",
         )
         for role, status in (
             ("anonymous", 303),

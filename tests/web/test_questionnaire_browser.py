@@ -1,7 +1,7 @@
 """The recovery-capital questionnaire in headless Chromium, with axe-core on each page: a
 newcomer, just through the intake on their phone, follows the offer on the confirmation page
 and answers BARC-10 (a statement skipped is named first); a coordinator then enters a
-follow-up from a call on the newcomer's page and sees the change."""
+follow-up from a call on the newcomer's page and sees the change, then the follow-ups page."""
 
 from __future__ import annotations
 
@@ -58,3 +58,10 @@ def test_a_newcomer_answers_and_a_coordinator_enters_a_follow_up(
     expect(row).to_contain_text("+13")
     expect(row).to_contain_text("47 or more")
     check(laptop, "coordinator-recovery-capital")
+
+    # Noor's baseline is done: the follow-ups page counts it in the program's rate
+    laptop.goto(url + "/coordinator/outcomes")
+    laptop.click("#follow-ups-link a")
+    expect(laptop.locator("#follow-up-rate")).to_contain_text("Follow-up rate")
+    expect(laptop.locator("main")).not_to_contain_text("Noor")
+    check(laptop, "coordinator-follow-ups")

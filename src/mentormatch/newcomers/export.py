@@ -125,7 +125,7 @@ def build(session: Session, *, newcomer: Newcomer) -> NewcomerExport:
                 .join(Instrument, Instrument.id == Assessment.instrument_id)
                 .where(Assessment.newcomer_id == newcomer.id)
                 .order_by(Assessment.taken_at, Assessment.id)
-            ).tuples()
+            ).all()
         ],
         milestone_notes=[
             MilestoneNoteForNewcomer.model_validate(m)

@@ -103,6 +103,11 @@ def long_date(value: date, code: str) -> str:
     return format_date(value, _LONG_DATE.get(code, "long"), locale=code)
 
 
+def format_day(value: date, pattern: str, code: str) -> str:
+    """A day with a Babel pattern in the language ('EEE dd MMM y': 'Thu 12 Nov 2026')."""
+    return format_date(value, pattern, locale=code)
+
+
 def moment(value: datetime, pattern: str, code: str) -> str:
     """A moment with a Babel pattern in the language ('EEE d MMM y, HH:mm')."""
     return format_datetime(value, pattern, tzinfo=value.tzinfo, locale=code)

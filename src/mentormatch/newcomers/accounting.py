@@ -15,54 +15,55 @@ from sqlalchemy.orm import Session
 from mentormatch.audit import trail
 from mentormatch.audit.models import AuditEvent
 from mentormatch.audit.words import READS
+from mentormatch.i18n import N_
 from mentormatch.newcomers.models import Newcomer
 from mentormatch.newcomers.schemas import Access
 from mentormatch.pairings.models import Pairing
 
 # What each role is called on the newcomer's own page.
 ROLE_LABELS = {
-    "newcomer": "You",
-    "coordinator": "A coordinator",
-    "mentor": "A mentor",
-    "admin": "An administrator",
-    "system": "MentorMatch (automatic)",
+    "newcomer": N_("You"),
+    "coordinator": N_("A coordinator"),
+    "mentor": N_("A mentor"),
+    "admin": N_("An administrator"),
+    "system": N_("MentorMatch (automatic)"),
 }
 
 # What each audit action did, in the newcomer's words. An action missing here is shown by
 # its code, never left out.
 ACTION_LABELS = {
-    ("newcomer", "create"): "created your record",
-    ("newcomer", "flag_urgent"): "marked your request urgent",
-    ("newcomer", "read"): "viewed your record",
-    ("newcomer", "update"): "changed your record",
-    ("newcomer", "export"): "downloaded your data",
-    ("newcomer", "accesses"): "viewed this list of accesses",
-    ("newcomer", "trail"): "viewed who has seen or changed your record",
-    ("newcomer", "suggest"): "looked for mentors for you",
-    ("newcomer", "explain"): "checked whether a mentor fits you",
-    ("newcomer", "do_not_pair"): "noted a mentor you must not be paired with",
-    ("newcomer", "withdraw"): "withdrew your request",
-    ("newcomer", "case_note"): "wrote a note on your case",
-    ("newcomer", "read_notes"): "read the notes on your case",
-    ("newcomer", "list_left_out"): "saw you among those waiting with no proposed mentor",
-    ("pairing", "read"): "viewed a pairing request about you",
-    ("pairing", "list"): "saw a pairing request about you in their inbox",
-    ("pairing", "list_proposals"): "saw a mentor proposed for you in the list of proposals",
-    ("pairing", "pairing_proposed"): "proposed a mentor for you",
-    ("pairing", "pairing_approved"): "approved a mentor and asked them",
-    ("pairing", "pairing_rejected"): "set a proposed mentor aside",
-    ("pairing", "pairing_active"): "accepted to be your mentor",
-    ("pairing", "pairing_declined"): "declined the request",
-    ("pairing", "pairing_expired"): "let the request expire unanswered",
-    ("pairing", "pairing_withdrawn"): "withdrew a pairing",
-    ("pairing", "pairing_ended"): "ended a pairing",
-    ("pairing", "contact_logged"): "noted a day you and your mentor were in touch",
-    ("pairing", "contacts"): "looked at the days you and your mentor were in touch",
-    ("pairing", "quiet_reminder"): "reminded your mentor to keep in touch",
-    ("pairing", "quiet_escalation"): "asked a coordinator to check in on your pairing",
-    ("pairing", "fit_check"): "answered whether the pairing is a good fit",
-    ("pairing", "fit_checks"): "read the answers to whether the pairing is a good fit",
-    ("pairing", "fit_kept"): "decided your pairing goes on after a 'not a fit' answer",
+    ("newcomer", "create"): N_("created your record"),
+    ("newcomer", "flag_urgent"): N_("marked your request urgent"),
+    ("newcomer", "read"): N_("viewed your record"),
+    ("newcomer", "update"): N_("changed your record"),
+    ("newcomer", "export"): N_("downloaded your data"),
+    ("newcomer", "accesses"): N_("viewed this list of accesses"),
+    ("newcomer", "trail"): N_("viewed who has seen or changed your record"),
+    ("newcomer", "suggest"): N_("looked for mentors for you"),
+    ("newcomer", "explain"): N_("checked whether a mentor fits you"),
+    ("newcomer", "do_not_pair"): N_("noted a mentor you must not be paired with"),
+    ("newcomer", "withdraw"): N_("withdrew your request"),
+    ("newcomer", "case_note"): N_("wrote a note on your case"),
+    ("newcomer", "read_notes"): N_("read the notes on your case"),
+    ("newcomer", "list_left_out"): N_("saw you among those waiting with no proposed mentor"),
+    ("pairing", "read"): N_("viewed a pairing request about you"),
+    ("pairing", "list"): N_("saw a pairing request about you in their inbox"),
+    ("pairing", "list_proposals"): N_("saw a mentor proposed for you in the list of proposals"),
+    ("pairing", "pairing_proposed"): N_("proposed a mentor for you"),
+    ("pairing", "pairing_approved"): N_("approved a mentor and asked them"),
+    ("pairing", "pairing_rejected"): N_("set a proposed mentor aside"),
+    ("pairing", "pairing_active"): N_("accepted to be your mentor"),
+    ("pairing", "pairing_declined"): N_("declined the request"),
+    ("pairing", "pairing_expired"): N_("let the request expire unanswered"),
+    ("pairing", "pairing_withdrawn"): N_("withdrew a pairing"),
+    ("pairing", "pairing_ended"): N_("ended a pairing"),
+    ("pairing", "contact_logged"): N_("noted a day you and your mentor were in touch"),
+    ("pairing", "contacts"): N_("looked at the days you and your mentor were in touch"),
+    ("pairing", "quiet_reminder"): N_("reminded your mentor to keep in touch"),
+    ("pairing", "quiet_escalation"): N_("asked a coordinator to check in on your pairing"),
+    ("pairing", "fit_check"): N_("answered whether the pairing is a good fit"),
+    ("pairing", "fit_checks"): N_("read the answers to whether the pairing is a good fit"),
+    ("pairing", "fit_kept"): N_("decided your pairing goes on after a 'not a fit' answer"),
 }
 
 

@@ -26,6 +26,7 @@ from mentormatch.accounts.principal import Principal
 from mentormatch.audit import service as audit
 from mentormatch.deps import ClientDep, SessionDep, SettingsDep
 from mentormatch.errors import Forbidden, Invalid, MentorMatchError
+from mentormatch.i18n import N_
 from mentormatch.web import csrf, templating
 
 STATIC_DIR = templating.TEMPLATES_DIR.parent / "static"
@@ -74,7 +75,7 @@ def render(
     page = {
         "csrf_token": csrf.sign(secret, value),
         "principal": getattr(request.state, "principal", None),
-        "languages": templating.switch_links(request, code),
+        "languages": templating.switch_links(request, code, failed=status_code >= 400),
         **(context or {}),
     }
     templates = templating.TEMPLATES[code]
@@ -125,6 +126,10 @@ def error_page(request: Request, exc: MentorMatchError) -> HTMLResponse:
         {"status": exc.status_code, "message": exc.message},
         status_code=exc.status_code,
     )
+
+
+# Starlette's words for an unknown address, as the error page shows them, for the catalog.
+NOT_FOUND = N_("not found")
 
 
 def status_page(request: Request, status: int, message: str) -> HTMLResponse:

@@ -90,6 +90,18 @@ def _short_date(env: Environment, value: date) -> str:
 
 
 @pass_environment
+def _weekday_date(env: Environment, value: date) -> str:
+    """'Thu 12 Nov 2026'."""
+    return i18n.format_day(value, "EEE dd MMM y", _code(env))
+
+
+@pass_environment
+def _day_month(env: Environment, value: date) -> str:
+    """'12 Nov'."""
+    return i18n.format_day(value, "dd MMM", _code(env))
+
+
+@pass_environment
 def _label(env: Environment, code: str | None, kind: str | None = None) -> str:
     return i18n.translate(label(code, kind), _code(env))
 
@@ -97,6 +109,17 @@ def _label(env: Environment, code: str | None, kind: str | None = None) -> str:
 @pass_environment
 def _labels(env: Environment, codes: Iterable[str] | None, kind: str | None = None) -> str:
     return ", ".join(_label(env, c, kind) for c in codes or []) or "—"
+
+
+@pass_environment
+def _milestone(env: Environment, milestone: Any) -> str:
+    """A recovery milestone's words ('90 days', '2 years') in the page's language."""
+    words = i18n.translations(_code(env))
+    if milestone.years:
+        return words.ngettext("%(num)d year", "%(num)d years", milestone.years) % {
+            "num": milestone.years
+        }
+    return words.gettext(milestone.words)
 
 
 @pass_environment
@@ -114,7 +137,10 @@ FILTERS: Final = {
     "zoned": _zoned,
     "long_date": _long_date,
     "short_date": _short_date,
+    "weekday_date": _weekday_date,
+    "day_month": _day_month,
     "t": _translated,
+    "milestone": _milestone,
 }
 
 
@@ -146,7 +172,10 @@ def asked_for(request: Request) -> str | None:
     if code is None:
         return None
     if code not in i18n.locales():
-        raise Invalid(f"lang: choose one of {', '.join(i18n.locales())}", field=LANG_PARAM)
+        raise Invalid(
+            i18n.N_("lang: choose a language from the switch at the top of the page"),
+            field=LANG_PARAM,
+        )
     return code
 
 
@@ -163,19 +192,27 @@ def page_locale(request: Request) -> str:
 
 
 def _here(request: Request) -> tuple[str, list[tuple[str, str]]]:
-    """This page's address to switch language on: itself for a GET; after a form was sent,
-    the page the form was on (the address of a POST has no page of its own)."""
+    """This page's address to switch language on: itself for a GET (by its query alone, so
+    a page never writes the address it was asked for: a missing record's page reads the
+    same, whatever the id); after a form was sent, the page the form was on (the address
+    of a POST has no page of its own)."""
     if request.method == "GET":
-        return request.url.path, list(request.query_params.multi_items())
+        return "", list(request.query_params.multi_items())
+    if request.method != "POST":
+        return "/", []
     referer = urlsplit(request.headers.get("referer", ""))
     if referer.netloc == request.url.netloc and referer.path.startswith("/"):
         return referer.path, parse_qsl(referer.query)
     return "/", []
 
 
-def switch_links(request: Request, current: str) -> list[dict[str, Any]]:
-    """The language switch: each language named in itself, linking to this page in it."""
+def switch_links(request: Request, current: str, *, failed: bool) -> list[dict[str, Any]]:
+    """The language switch: each language named in itself, linking to this page in it (an
+    error page's without the query that failed: its words do not depend on what was asked,
+    so a missing record's page reads the same whatever the id asked for)."""
     path, query = _here(request)
+    if failed and request.method == "GET":
+        query = []
     query = [(k, val) for k, val in query if k != LANG_PARAM]
     return [
         {

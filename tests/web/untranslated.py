@@ -1,0 +1,87 @@
+"""What a page shows in English that the Spanish catalog translates: the check behind
+tests/web/test_spanish_pages.py.
+
+The catalog's msgids are the English words of the pages. For every msgid whose Spanish
+differs, each piece of it between placeholders and tags ("Hello, %(name)s" gives "Hello,")
+is looked for, as whole words, in the text a person reads on the page (text and the
+labels read aloud: aria-label, title), leaving out the language switch, which names each
+language in itself by design ("English" on a Spanish page).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from html.parser import HTMLParser
+
+from babel.messages.pofile import read_po
+
+from mentormatch import i18n
+
+_PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|<[^>]+>")
+_READ_ALOUD = ("aria-label", "title", "alt", "placeholder")
+
+
+class _Text(HTMLParser):
+    """The words of a page a person reads or hears, outside the language switch."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.words: list[str] = []
+        self._skip: list[str] = []  # open elements whose content is not read
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if self._skip or tag in ("script", "style") or found.get("id") == "languages":
+            self._skip.append(tag)
+            return
+        self.words += [value for name, value in attrs if name in _READ_ALOUD and value]
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._skip and self._skip[-1] == tag:
+            self._skip.pop()
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.words.append(data)
+
+
+def page_text(html: str) -> str:
+    parser = _Text()
+    parser.feed(html)
+    return re.sub(r"\s+", " ", " ".join(parser.words))
+
+
+def _pieces(msgid: str) -> list[str]:
+    """The English pieces of a msgid worth looking for (3 characters or more)."""
+    parts = (p.strip(" .,:;!?()") for p in _PLACEHOLDER.split(msgid))
+    return [p for p in parts if len(p) >= 3 and re.search(r"[A-Za-z]", p)]
+
+
+@cache
+def translated_pieces(code: str = "es") -> dict[str, str]:
+    """Each English piece the catalog translates differently, with the msgid it is from."""
+    path = i18n.LOCALES_DIR / code / "LC_MESSAGES" / f"{i18n.DOMAIN}.po"
+    with path.open("rb") as po:
+        catalog = read_po(po, locale=code)
+    pieces: dict[str, str] = {}
+    for message in catalog:
+        ids = [message.id] if isinstance(message.id, str) else list(message.id)
+        strings = [message.string] if isinstance(message.string, str) else list(message.string)
+        if not message.id or message.fuzzy or not any(strings):
+            continue
+        for msgid in ids:
+            for piece in _pieces(msgid):
+                if not any(piece in s for s in strings):  # the Spanish keeps it ("SMART")
+                    pieces[piece] = msgid
+    return pieces
+
+
+def untranslated(html: str, code: str = "es") -> dict[str, str]:
+    """The English pieces found on the page, each with its msgid (empty when none)."""
+    text = page_text(html)
+    return {
+        piece: msgid
+        for piece, msgid in translated_pieces(code).items()
+        if re.search(rf"(?<!\w){re.escape(piece)}(?!\w)", text)
+    }

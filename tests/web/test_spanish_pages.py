@@ -15,13 +15,16 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mentormatch.aftercare.models import Contact, ContactMode
 from mentormatch.newcomers.models import Newcomer, NewcomerStatus
 from mentormatch.pairings.models import Pairing, PairingStatus
+from mentormatch.pairings.outbox import OutboxMessage
 from mentormatch.web.core import NEWCOMER_COOKIE
 from mentormatch.web.templating import LANG_COOKIE
+from tests.conftest import Actor
 from tests.factories import intake_body, newcomer_id
 from tests.web.conftest import csrf_from, post_form
 from tests.web.test_pages import INTAKE
@@ -199,6 +202,29 @@ class TestEveryNewcomerPageInSpanish:
         missing = es.get("/no-such-page")
         assert missing.status_code == 404
         assert_all_spanish(missing)
+
+
+class TestTheNewcomersEmail:
+    def test_the_mentor_said_yes_in_the_language_they_asked_in(
+        self, es: TestClient, db: Session, coordinator: Actor, make_mentor
+    ) -> None:
+        intake_in_spanish(es, first_name="Lucía", email="lucia@example.org")
+        mentor = make_mentor()
+        lucia = db.scalar(select(Newcomer.id).where(Newcomer.first_name == "Lucía"))
+        asked = es.post(
+            "/api/v1/pairings",
+            json={"newcomer_id": lucia, "mentor_id": mentor.mentor_id},
+            headers=coordinator.headers,
+        )
+        assert asked.status_code == 201, asked.text
+        accepted = es.post(f"/api/v1/pairings/{asked.json()['id']}/accept", headers=mentor.headers)
+        assert accepted.status_code == 200, accepted.text
+        sent = db.scalars(
+            select(OutboxMessage).where(OutboxMessage.recipient == "lucia@example.org")
+        ).one()
+        assert sent.subject == "Su mentor dijo que sí"
+        assert sent.body.startswith("Hola:\n\nBuenas noticias: un mentor aceptó.")
+        assert "http" in sent.body and "heroin" not in sent.body.lower()  # a link, no health
 
 
 class TestTheCheckCanFail:

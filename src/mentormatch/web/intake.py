@@ -29,6 +29,7 @@ from mentormatch.programs.models import DEFAULT_PROGRAM_ID, Program
 from mentormatch.programs.settings import ProgramSettings, effective
 from mentormatch.web import forms
 from mentormatch.web.core import NEWCOMER_COOKIE, FormDep, WebRoute, redirect, render, set_cookie
+from mentormatch.web.templating import page_locale
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 
@@ -182,7 +183,9 @@ def _submit(
     if body is None:
         return form_page(request, INTAKE_PAGE, values, errors, **again)
     try:
-        _, token = service.intake(session, body=body, settings=settings, client=client)
+        _, token = service.intake(
+            session, body=body, settings=settings, client=client, language=page_locale(request)
+        )
     except Invalid as exc:
         return form_page(request, INTAKE_PAGE, values, forms.domain_error(exc), **again)
     response = redirect("/welcome")
@@ -215,7 +218,9 @@ def _submit_urgent(
             offer_same_gender=True,
             **_actions(program, addressed),
         )
-    _, token = service.urgent_intake(session, body=body, settings=settings, client=client)
+    _, token = service.urgent_intake(
+        session, body=body, settings=settings, client=client, language=page_locale(request)
+    )
     response = redirect("/welcome")
     set_cookie(response, request, NEWCOMER_COOKIE, token)
     return response

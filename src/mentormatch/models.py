@@ -1,7 +1,14 @@
 """Every table, imported in one place so Alembic and the tests see the whole schema."""
 
 from mentormatch.accounts.models import AccountToken, AuthSession, User
-from mentormatch.aftercare.models import CheckIn, Contact, FitCheck, Nudge
+from mentormatch.aftercare.models import (
+    CheckIn,
+    Contact,
+    EarlierRecoveryDate,
+    FitCheck,
+    MilestoneMessage,
+    Nudge,
+)
 from mentormatch.audit.models import AuditEvent
 from mentormatch.db import Base
 from mentormatch.mentors.models import Mentor, MentorPool
@@ -24,10 +31,12 @@ __all__ = [
     "Consent",
     "Contact",
     "DoNotPair",
+    "EarlierRecoveryDate",
     "FitCheck",
     "ImportUpload",
     "Mentor",
     "MentorPool",
+    "MilestoneMessage",
     "Newcomer",
     "Nudge",
     "OutboxMessage",

@@ -192,6 +192,10 @@ BODIES: dict[tuple[str, str], Callable[[Cast], dict[str, Any]]] = {
     ("POST", "/api/v1/newcomers/me/check-ins"): lambda c: {
         "json": {"feeling": 4, "in_danger": False}
     },
+    ("PUT", "/api/v1/newcomers/me/sharing"): lambda c: {
+        "json": {"share_with_mentor": True, "share_milestones": False, "milestone_messages": False}
+    },
+    ("POST", "/api/v1/newcomers/me/start-again"): lambda c: {"json": {"started_on": "2026-11-15"}},
     ("POST", "/api/v1/pairings/{pairing_id}/contacts"): lambda c: {
         "json": {"contacted_on": "2026-12-01", "mode": "phone", "minutes": 30}
     },

@@ -178,6 +178,20 @@ class TestEveryNewcomerPageInSpanish:
         danger = post_form(es, "/status", "/status/check-in", {"feeling": "1", "in_danger": "yes"})
         assert "Llamar al 988" in assert_all_spanish(danger)
 
+    def test_what_they_share_and_starting_again(self, es: TestClient) -> None:
+        intake_in_spanish(es, recovery_start="2024-01-02", email="sam@example.org")
+        shared = post_form(es, "/status", "/status/sharing", {"milestone_messages": "yes"})
+        assert shared.status_code == 303
+        html = assert_all_spanish(es.get(shared.headers["location"]))
+        assert "Guardado. A partir de ahora comparte lo que está marcado abajo." in html
+        refused = post_form(es, "/status", "/status/start-again", {"started_on": "2999-01-01"})
+        assert refused.status_code == 422
+        assert "Por favor, indique el día en que comenzó de nuevo" in assert_all_spanish(refused)
+        again = post_form(es, "/status", "/status/start-again", {"started_on": "2025-06-01"})
+        assert again.status_code == 303
+        html = assert_all_spanish(es.get(again.headers["location"]))
+        assert "2 de enero de 2024" in html and "(reemplazada el" in html
+
     def test_the_status_page_once_paired(self, es: TestClient, db: Session, make_mentor) -> None:
         mentor = make_mentor()
         paired(es, db, mentor.mentor_id)

@@ -46,6 +46,10 @@ ACTION_LABELS = {
     ("newcomer", "case_note"): N_("wrote a note on your case"),
     ("newcomer", "read_notes"): N_("read the notes on your case"),
     ("newcomer", "list_left_out"): N_("saw you among those waiting with no proposed mentor"),
+    ("newcomer", "consent_changed"): N_("changed what you share"),
+    ("newcomer", "milestone_message"): N_("sent you a milestone-day note"),
+    ("newcomer", "check_in"): N_("checked in"),
+    ("newcomer", "read_check_ins"): N_("read your check-ins"),
     ("pairing", "read"): N_("viewed a pairing request about you"),
     ("pairing", "list"): N_("saw a pairing request about you in their inbox"),
     ("pairing", "list_proposals"): N_("saw a mentor proposed for you in the list of proposals"),
@@ -64,6 +68,7 @@ ACTION_LABELS = {
     ("pairing", "fit_check"): N_("answered whether the pairing is a good fit"),
     ("pairing", "fit_checks"): N_("read the answers to whether the pairing is a good fit"),
     ("pairing", "fit_kept"): N_("decided your pairing goes on after a 'not a fit' answer"),
+    ("pairing", "fit_check_reminder"): N_("asked you and your mentor whether it is a good fit"),
 }
 
 

@@ -5,8 +5,10 @@ The catalog's msgids are the English words of the pages. For every msgid whose S
 differs (or is missing, or only a fuzzy guess, which the service does not use), each piece
 of it between placeholders and tags ("Hello, %(name)s" gives "Hello,")
 is looked for, as whole words, in the text a person reads on the page (text and the
-labels read aloud: aria-label, title), leaving out the language switch, which names each
-language in itself by design ("English" on a Spanish page).
+labels read aloud: aria-label, title), leaving out what the page marks as written in
+another language (`lang="en"` inside a Spanish page: the language switch, which names each
+language in itself, and the redisclosure notice, whose wording 42 CFR 2.32 gives in
+English).
 """
 
 from __future__ import annotations
@@ -21,20 +23,25 @@ from mentormatch import i18n
 
 _PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|<[^>]+>")
 _READ_ALOUD = ("aria-label", "title", "alt", "placeholder")
+_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+                   "source", "track", "wbr"})  # fmt: skip
 
 
 class _Text(HTMLParser):
     """The words of a page a person reads or hears, outside the language switch."""
 
-    def __init__(self) -> None:
+    def __init__(self, code: str) -> None:
         super().__init__(convert_charrefs=True)
+        self.code = code
         self.words: list[str] = []
         self._skip: list[str] = []  # open elements whose content is not read
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         found = dict(attrs)
-        if self._skip or tag in ("script", "style") or found.get("id") == "languages":
-            self._skip.append(tag)
+        other_language = tag != "html" and found.get("lang") not in (None, self.code)
+        if self._skip or tag in ("script", "style") or other_language:
+            if tag not in _VOID:  # an <input> has no end tag to pop it
+                self._skip.append(tag)
             return
         self.words += [value for name, value in attrs if name in _READ_ALOUD and value]
 
@@ -47,8 +54,8 @@ class _Text(HTMLParser):
             self.words.append(data)
 
 
-def page_text(html: str) -> str:
-    parser = _Text()
+def page_text(html: str, code: str = "es") -> str:
+    parser = _Text(code)
     parser.feed(html)
     return re.sub(r"\s+", " ", " ".join(parser.words))
 
@@ -81,7 +88,7 @@ def translated_pieces(code: str = "es") -> dict[str, str]:
 
 def untranslated(html: str, code: str = "es") -> dict[str, str]:
     """The English pieces found on the page, each with its msgid (empty when none)."""
-    text = page_text(html)
+    text = page_text(html, code)
     return {
         piece: msgid
         for piece, msgid in translated_pieces(code).items()

@@ -72,3 +72,15 @@ def test_signing_in_in_spanish(client: TestClient) -> None:
     refused = post_form(client, "/login", "/login", {"email": "x@example.org", "password": "no"})
     assert refused.status_code == 401
     assert "El correo electrónico o la contraseña no son correctos." in assert_all_spanish(refused)
+
+
+def test_the_password_pages_in_spanish(client: TestClient) -> None:
+    client.cookies.set(LANG_COOKIE, "es")
+    assert_all_spanish(client.get("/account/forgot"))
+    empty = post_form(client, "/account/forgot", "/account/forgot", {"email": ""})
+    assert empty.status_code == 422
+    assert "Por favor, escriba el correo electrónico" in assert_all_spanish(empty)
+    sent = post_form(client, "/account/forgot", "/account/forgot", {"email": "x@example.org"})
+    assert "Si hay una cuenta con este correo electrónico" in assert_all_spanish(sent)
+    stale = client.get("/account/set-password?token=not-a-token")
+    assert "Este enlace no se reconoce" in assert_all_spanish(stale)

@@ -18,6 +18,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from mentormatch.accounts.models import Role
 from mentormatch.aftercare.models import Contact, ContactMode
 from mentormatch.newcomers.models import Newcomer, NewcomerStatus
 from mentormatch.pairings.models import Pairing, PairingStatus
@@ -25,9 +26,9 @@ from mentormatch.pairings.outbox import OutboxMessage
 from mentormatch.web.core import NEWCOMER_COOKIE
 from mentormatch.web.templating import LANG_COOKIE
 from tests.conftest import Actor
-from tests.factories import intake_body, newcomer_id
+from tests.factories import intake_body, make_user, newcomer_id
 from tests.web.conftest import csrf_from, post_form
-from tests.web.test_pages import INTAKE
+from tests.web.test_pages import INTAKE, sign_in
 from tests.web.untranslated import page_text, untranslated
 
 SPANISH = {"accept-language": "es-MX,es;q=0.9"}
@@ -58,6 +59,13 @@ class TestChoosingTheLanguage:
         html = client.get("/intake").text
         assert lang_of(html) == "en"
         assert "Ask for a peer mentor" in html
+        assert '<a href="?lang=es" lang="es" hreflang="es">Español</a>' in html
+
+    def test_every_page_has_the_switch_whatever_else_it_lists(
+        self, client: TestClient, db: Session
+    ) -> None:
+        sign_in(client, db, make_user(db, Role.coordinator))
+        html = client.get("/coordinator").text  # its filters list languages of their own
         assert '<a href="?lang=es" lang="es" hreflang="es">Español</a>' in html
 
     def test_the_browsers_language_decides_without_a_choice(self, client: TestClient) -> None:

@@ -75,7 +75,7 @@ def render(
     page = {
         "csrf_token": csrf.sign(secret, value),
         "principal": getattr(request.state, "principal", None),
-        "languages": templating.switch_links(request, code, failed=status_code >= 400),
+        "language_switch": templating.switch_links(request, code, failed=status_code >= 400),
         **(context or {}),
     }
     templates = templating.TEMPLATES[code]

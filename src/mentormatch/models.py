@@ -9,6 +9,7 @@ from mentormatch.aftercare.models import (
     MilestoneMessage,
     Nudge,
 )
+from mentormatch.assessments.models import Assessment, Instrument
 from mentormatch.audit.models import AuditEvent
 from mentormatch.db import Base
 from mentormatch.mentors.models import Mentor, MentorPool
@@ -24,6 +25,7 @@ metadata = Base.metadata
 
 __all__ = [
     "AccountToken",
+    "Assessment",
     "AuditEvent",
     "AuthSession",
     "CaseNote",
@@ -34,6 +36,7 @@ __all__ = [
     "EarlierRecoveryDate",
     "FitCheck",
     "ImportUpload",
+    "Instrument",
     "Mentor",
     "MentorPool",
     "MilestoneMessage",

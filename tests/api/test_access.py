@@ -175,6 +175,20 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     | {"newcomer": 201, "mentor": 403, "coordinator": 403, "admin": 403},
     ("GET", "/api/v1/newcomers/{newcomer_id}/check-ins"): _ANON
     | {"newcomer": 403, "mentor": 403, "coordinator": 200, "admin": 403},
+    # Questionnaires: staff and newcomers read them, admins add one; the newcomer answers
+    # their own, their program's coordinators enter and read a newcomer's (from a call).
+    ("GET", "/api/v1/instruments"): _ANON
+    | {"newcomer": 200, "mentor": 403, "coordinator": 200, "admin": 200},
+    ("POST", "/api/v1/instruments"): _ANON
+    | {"newcomer": 403, "mentor": 403, "coordinator": 403, "admin": 201},
+    ("GET", "/api/v1/newcomers/me/assessments"): _ANON
+    | {"newcomer": 200, "mentor": 403, "coordinator": 403, "admin": 403},
+    ("POST", "/api/v1/newcomers/me/assessments"): _ANON
+    | {"newcomer": 201, "mentor": 403, "coordinator": 403, "admin": 403},
+    ("GET", "/api/v1/newcomers/{newcomer_id}/assessments"): _ANON
+    | {"newcomer": 403, "mentor": 403, "coordinator": 200, "admin": 403},
+    ("POST", "/api/v1/newcomers/{newcomer_id}/assessments"): _ANON
+    | {"newcomer": 403, "mentor": 403, "coordinator": 201, "admin": 403},
     # What a newcomer shares and their new start: theirs alone to read and change.
     ("GET", "/api/v1/newcomers/me/sharing"): _ANON
     | {"newcomer": 200, "mentor": 403, "coordinator": 403, "admin": 403},

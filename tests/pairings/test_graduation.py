@@ -50,12 +50,15 @@ def messages(db: Session, pairing_id: int) -> dict[str, OutboxMessage]:
     return {str(m.kind): m for m in rows}
 
 
-def test_the_planned_end_is_shown_to_the_mentor_and_the_newcomer(
-    app: FastAPI, client: TestClient, db: Session, active: Trio
+def test_the_planned_end_is_shown_to_all_three(
+    app: FastAPI, client: TestClient, db: Session, coordinator: Actor, active: Trio
 ) -> None:
     newcomer, mentor, pairing_id = active
     accepted_on(db, pairing_id)
     app.state.clock = lambda: datetime(2026, 12, 3, 12, 0, tzinfo=UTC)
+    signed_in(client, db, coordinator.user_id)
+    case = client.get(f"/coordinator/newcomers/{newcomer.newcomer_id}").text
+    assert "Planned to end on <strong>28 February 2027</strong>" in case
     signed_in(client, db, mentor.user_id)
     page = client.get(f"/mentor/pairings/{pairing_id}").text
     assert "Planned to end on <strong>28 February 2027</strong>" in page

@@ -50,6 +50,8 @@ ACTION_LABELS = {
     ("newcomer", "milestone_message"): N_("sent you a milestone-day note"),
     ("newcomer", "check_in"): N_("checked in"),
     ("newcomer", "read_check_ins"): N_("read your check-ins"),
+    ("newcomer", "assessment"): N_("recorded your answers to a questionnaire"),
+    ("newcomer", "read_assessments"): N_("read your questionnaires"),
     ("pairing", "read"): N_("viewed a pairing request about you"),
     ("pairing", "list"): N_("saw a pairing request about you in their inbox"),
     ("pairing", "list_proposals"): N_("saw a mentor proposed for you in the list of proposals"),

@@ -47,6 +47,7 @@ NEUTRAL_ACTIONS = frozenset(
         "read_notes",
         "read_check_ins",  # the check-ins themselves go with the record (cascade)
         "consent_changed",  # the consents themselves go with the record (cascade)
+        "read_assessments",  # the answers themselves go with the record (cascade)
         ERASE,
         *(f"pairing_{status.value}" for status in PairingStatus),
     }

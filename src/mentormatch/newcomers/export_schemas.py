@@ -79,6 +79,14 @@ class MilestoneNoteForNewcomer(BaseModel):
     at: datetime = Field(description="When the note was sent")
 
 
+class AssessmentForNewcomer(BaseModel):
+    instrument: str = Field(description="The questionnaire's code, such as barc10")
+    total: int
+    answers: dict[str, int] = Field(description="Each answer, by item code")
+    taken_at: datetime
+    entered_by_role: str = Field(description="newcomer (you) or coordinator (from a call)")
+
+
 class NewcomerExport(BaseModel):
     """Everything held about a newcomer, machine-readable; `export_format` names the layout."""
 
@@ -101,6 +109,9 @@ class NewcomerExport(BaseModel):
     earlier_recovery_dates: list[EarlierDate] = Field(
         default=[],
         description="Recovery start dates you replaced when you started again, newest first",
+    )
+    assessments: list[AssessmentForNewcomer] = Field(
+        default=[], description="Your answers to questionnaires (BARC-10…), oldest first"
     )
     milestone_notes: list[MilestoneNoteForNewcomer] = Field(
         default=[], description="The milestone-day notes sent to you, oldest first"

@@ -1,8 +1,8 @@
 """interface language: the language a newcomer read the service in when they asked
 
-Revision ID: 20261207_interface_language
-Revises: 20261206_recovery_dates
-Create Date: 2026-12-07 00:10:00
+Revision ID: 20261208_interface_language
+Revises: 20261207_assessments
+Create Date: 2026-12-08 00:10:00
 
 One column on `newcomers`, `interface_language` (a language code of the interface, such as
 `en` or `es`; issue 18): the emails sent to the newcomer are written in it. Every existing
@@ -14,8 +14,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "20261207_interface_language"
-down_revision: str | None = "20261206_recovery_dates"
+revision: str = "20261208_interface_language"
+down_revision: str | None = "20261207_assessments"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

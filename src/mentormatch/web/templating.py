@@ -51,7 +51,10 @@ def waited(since: datetime | None, now: datetime | None = None, code: str = "en"
 
 def day_date(value: datetime | None, code: str = "en") -> str:
     """'12 Nov 2026, 14:05 UTC'."""
-    return i18n.moment(value.astimezone(UTC), "dd MMM y, HH:mm 'UTC'", code) if value else ""
+    if value is None:
+        return ""
+    at = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    return i18n.moment(at, "dd MMM y, HH:mm 'UTC'", code)
 
 
 def zoned(value: datetime | None, zone: str, code: str = "en") -> str:

@@ -5,7 +5,7 @@ was chosen kept, nothing written."""
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
 
 from fastapi import APIRouter, Request
 from sqlalchemy.orm import Session
@@ -59,7 +59,7 @@ def _page(
 
 def _submit(
     request: Request, session: Session, actor: Principal, newcomer: Newcomer, form: FormData,
-    now: Any, *, action: str, back: str,
+    now: datetime, *, action: str, back: str,
 ) -> Response | None:  # fmt: skip
     """Record the answers; the form again with its errors, or None when kept (not committed)."""
     instrument = service.instrument(session, BARC10_CODE)

@@ -14,6 +14,8 @@ from typing import Final
 
 import zipcodes
 
+from mentormatch.i18n import N_
+
 KM_PER_MILE: Final = 1.609344
 # Countries that give road distances in miles.
 MILES: Final = frozenset({"US", "GB", "LR", "MM"})
@@ -23,7 +25,7 @@ _TOWN = re.compile(r"^(?P<town>[^,]+?)\s*(?:,\s*(?P<state>[A-Za-z]{2}))?$")
 
 def unit(country: str) -> str:
     """'miles' or 'km': how distances are written in the country."""
-    return "miles" if country in MILES else "km"
+    return N_("miles") if country in MILES else N_("km")
 
 
 def to_km(distance: float, country: str) -> float:

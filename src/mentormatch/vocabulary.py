@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
+from mentormatch.i18n import N_
+
 VOCABULARY_VERSION: Final = "2026-11-01"
 
 
@@ -21,97 +23,97 @@ class Term:
 
 
 SUBSTANCE_FAMILIES: Final[tuple[Term, ...]] = (
-    Term("alcohol", "Alcohol"),
-    Term("opioids", "Opioids"),
-    Term("stimulants", "Stimulants"),
-    Term("cannabis", "Cannabis"),
-    Term("sedatives", "Sedatives"),
-    Term("hallucinogens", "Hallucinogens"),
-    Term("inhalants", "Inhalants"),
-    Term("behaviours", "Gambling and other behaviours"),
-    Term("other", "Other"),
+    Term("alcohol", N_("Alcohol")),
+    Term("opioids", N_("Opioids")),
+    Term("stimulants", N_("Stimulants")),
+    Term("cannabis", N_("Cannabis")),
+    Term("sedatives", N_("Sedatives")),
+    Term("hallucinogens", N_("Hallucinogens")),
+    Term("inhalants", N_("Inhalants")),
+    Term("behaviours", N_("Gambling and other behaviours")),
+    Term("other", N_("Other")),
 )
 
 SUBSTANCES: Final[tuple[Term, ...]] = (
-    Term("alcohol", "Alcohol", "alcohol"),
-    Term("heroin", "Heroin", "opioids"),
-    Term("fentanyl", "Fentanyl", "opioids"),
-    Term("prescription_opioids", "Prescription opioids", "opioids"),
-    Term("methadone_misuse", "Methadone (misuse)", "opioids"),
-    Term("methamphetamine", "Methamphetamine", "stimulants"),
-    Term("cocaine", "Cocaine / crack", "stimulants"),
-    Term("prescription_stimulants", "Prescription stimulants", "stimulants"),
-    Term("cannabis", "Cannabis", "cannabis"),
-    Term("benzodiazepines", "Benzodiazepines", "sedatives"),
-    Term("other_sedatives", "Other sedatives", "sedatives"),
-    Term("hallucinogens", "Hallucinogens", "hallucinogens"),
-    Term("inhalants", "Inhalants", "inhalants"),
-    Term("gambling", "Gambling", "behaviours"),
-    Term("other", "Other", "other"),
+    Term("alcohol", N_("Alcohol"), "alcohol"),
+    Term("heroin", N_("Heroin"), "opioids"),
+    Term("fentanyl", N_("Fentanyl"), "opioids"),
+    Term("prescription_opioids", N_("Prescription opioids"), "opioids"),
+    Term("methadone_misuse", N_("Methadone (misuse)"), "opioids"),
+    Term("methamphetamine", N_("Methamphetamine"), "stimulants"),
+    Term("cocaine", N_("Cocaine / crack"), "stimulants"),
+    Term("prescription_stimulants", N_("Prescription stimulants"), "stimulants"),
+    Term("cannabis", N_("Cannabis"), "cannabis"),
+    Term("benzodiazepines", N_("Benzodiazepines"), "sedatives"),
+    Term("other_sedatives", N_("Other sedatives"), "sedatives"),
+    Term("hallucinogens", N_("Hallucinogens"), "hallucinogens"),
+    Term("inhalants", N_("Inhalants"), "inhalants"),
+    Term("gambling", N_("Gambling"), "behaviours"),
+    Term("other", N_("Other"), "other"),
 )
 
 PATHWAYS: Final[tuple[Term, ...]] = (
-    Term("twelve_step", "12-step (AA, NA, CA, CMA…)"),
-    Term("smart_recovery", "SMART Recovery"),
-    Term("recovery_dharma", "Recovery Dharma / Refuge Recovery"),
-    Term("faith_based", "Faith-based (e.g. Celebrate Recovery)"),
-    Term("secular", "Secular (LifeRing, SOS)"),
-    Term("medication_supported", "Medication-supported recovery"),
-    Term("harm_reduction", "Harm reduction"),
-    Term("exploring", "Undecided / exploring"),
+    Term("twelve_step", N_("12-step (AA, NA, CA, CMA…)")),
+    Term("smart_recovery", N_("SMART Recovery")),
+    Term("recovery_dharma", N_("Recovery Dharma / Refuge Recovery")),
+    Term("faith_based", N_("Faith-based (e.g. Celebrate Recovery)")),
+    Term("secular", N_("Secular (LifeRing, SOS)")),
+    Term("medication_supported", N_("Medication-supported recovery")),
+    Term("harm_reduction", N_("Harm reduction")),
+    Term("exploring", N_("Undecided / exploring")),
 )
 
 MEDICATIONS: Final[tuple[Term, ...]] = (
-    Term("none", "No medication"),
-    Term("buprenorphine", "Buprenorphine"),
-    Term("methadone", "Methadone"),
-    Term("naltrexone", "Naltrexone"),
+    Term("none", N_("No medication")),
+    Term("buprenorphine", N_("Buprenorphine")),
+    Term("methadone", N_("Methadone")),
+    Term("naltrexone", N_("Naltrexone")),
 )
 
 MEETING_MODES: Final[tuple[Term, ...]] = (
-    Term("in_person", "In person"),
-    Term("video", "Video call"),
-    Term("phone", "Phone call"),
-    Term("text", "Text / chat"),
+    Term("in_person", N_("In person")),
+    Term("video", N_("Video call")),
+    Term("phone", N_("Phone call")),
+    Term("text", N_("Text / chat")),
 )
 
 GENDERS: Final[tuple[Term, ...]] = (
-    Term("woman", "Woman"),
-    Term("man", "Man"),
-    Term("nonbinary", "Non-binary"),
-    Term("other", "Another gender"),
+    Term("woman", N_("Woman")),
+    Term("man", N_("Man")),
+    Term("nonbinary", N_("Non-binary")),
+    Term("other", N_("Another gender")),
 )
 
 LIVED_EXPERIENCE: Final[tuple[Term, ...]] = (
-    Term("lgbtq", "LGBTQ+"),
-    Term("veteran", "Veteran"),
-    Term("parent", "Parent"),
-    Term("justice_involved", "Justice involvement"),
-    Term("co_occurring", "Co-occurring mental health"),
-    Term("faith", "Faith is an important part of life"),
+    Term("lgbtq", N_("LGBTQ+")),
+    Term("veteran", N_("Veteran")),
+    Term("parent", N_("Parent")),
+    Term("justice_involved", N_("Justice involvement")),
+    Term("co_occurring", N_("Co-occurring mental health")),
+    Term("faith", N_("Faith is an important part of life")),
 )
 
 LANGUAGES: Final[tuple[Term, ...]] = (
-    Term("en", "English"),
-    Term("es", "Spanish"),
-    Term("fr", "French"),
-    Term("pt", "Portuguese"),
-    Term("zh", "Chinese"),
-    Term("vi", "Vietnamese"),
-    Term("ar", "Arabic"),
-    Term("ru", "Russian"),
-    Term("ko", "Korean"),
-    Term("tl", "Tagalog"),
-    Term("ht", "Haitian Creole"),
-    Term("de", "German"),
-    Term("pl", "Polish"),
-    Term("asl", "American Sign Language"),
+    Term("en", N_("English")),
+    Term("es", N_("Spanish")),
+    Term("fr", N_("French")),
+    Term("pt", N_("Portuguese")),
+    Term("zh", N_("Chinese")),
+    Term("vi", N_("Vietnamese")),
+    Term("ar", N_("Arabic")),
+    Term("ru", N_("Russian")),
+    Term("ko", N_("Korean")),
+    Term("tl", N_("Tagalog")),
+    Term("ht", N_("Haitian Creole")),
+    Term("de", N_("German")),
+    Term("pl", N_("Polish")),
+    Term("asl", N_("American Sign Language")),
 )
 
 CONTACT_METHODS: Final[tuple[Term, ...]] = (
-    Term("phone", "Phone"),
-    Term("text", "Text message"),
-    Term("email", "Email"),
+    Term("phone", N_("Phone")),
+    Term("text", N_("Text message")),
+    Term("email", N_("Email")),
 )
 
 SUBSTANCE_CODES: Final = frozenset(t.code for t in SUBSTANCES)
@@ -130,25 +132,25 @@ DAY_NAMES: Final = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 # Each with tap-to-call / tap-to-text links (RFC 3966 tel:, RFC 5724 sms:).
 CRISIS_RESOURCES: Final = (
     {
-        "name": "988 Suicide & Crisis Lifeline",
-        "contact": "Call or text 988 (press 2 for Spanish)",
+        "name": N_("988 Suicide & Crisis Lifeline"),
+        "contact": N_("Call or text 988 (press 2 for Spanish)"),
         "region": "US",
         "links": [
-            {"label": "Call 988", "href": "tel:988"},
-            {"label": "Text 988", "href": "sms:988"},
+            {"label": N_("Call 988"), "href": "tel:988"},
+            {"label": N_("Text 988"), "href": "sms:988"},
         ],
     },
     {
-        "name": "SAMHSA National Helpline",
-        "contact": "1-800-662-4357, English and Spanish (TTY 1-800-487-4889)",
+        "name": N_("SAMHSA National Helpline"),
+        "contact": N_("1-800-662-4357, English and Spanish (TTY 1-800-487-4889)"),
         "region": "US",
         "links": [
-            {"label": "Call 1-800-662-4357", "href": "tel:18006624357"},
-            {"label": "TTY 1-800-487-4889", "href": "tel:18004874889"},
+            {"label": N_("Call 1-800-662-4357"), "href": "tel:18006624357"},
+            {"label": N_("TTY 1-800-487-4889"), "href": "tel:18004874889"},
         ],
     },
 )
-CRISIS_NOTICE: Final = (
+CRISIS_NOTICE: Final = N_(
     "If you are in danger right now, call or text 988, or call 911. "
     "Peer mentors are not clinicians and cannot provide emergency help."
 )

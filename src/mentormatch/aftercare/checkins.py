@@ -23,6 +23,7 @@ from mentormatch.aftercare.models import CheckIn
 from mentormatch.audit import service as audit
 from mentormatch.config import Settings
 from mentormatch.errors import Conflict, Invalid, NotFound
+from mentormatch.i18n import N_
 from mentormatch.newcomers import urgent
 from mentormatch.newcomers.models import Newcomer, NewcomerStatus
 from mentormatch.newcomers.schemas import CrisisResource
@@ -33,7 +34,7 @@ from mentormatch.programs import scope
 ACTION = "check_in"
 READ = "read_check_ins"
 # How things are, in the newcomer's words (the form's choices, 1 to 5).
-FEELINGS = {1: "Very hard", 2: "Hard", 3: "Okay", 4: "Good", 5: "Very good"}
+FEELINGS = {1: N_("Very hard"), 2: N_("Hard"), 3: N_("Okay"), 4: N_("Good"), 5: N_("Very good")}
 Feeling = Annotated[
     int, Field(ge=1, le=5, description="1 very hard, 2 hard, 3 okay, 4 good, 5 very good")
 ]

@@ -61,14 +61,15 @@ def run(session: Session, *, settings: Settings, now: datetime) -> int:
                   f"/mentor/pairings/{pairing.id}#fit")  # fmt: skip
         newcomer = session.get(Newcomer, pairing.newcomer_id)
         if "newcomer" in sides and newcomer is not None and newcomer.email:
-            _send(session, settings, pairing, MessageKind.fit_check_newcomer, newcomer.email, "/")
+            _send(session, settings, pairing, MessageKind.fit_check_newcomer, newcomer.email, "/",
+                  language=newcomer.interface_language)  # fmt: skip
         asked += 1
     session.commit()
     return asked
 
 
 def _send(session: Session, settings: Settings, pairing: Pairing, kind: MessageKind,
-          recipient: str | None, path: str) -> None:  # fmt: skip
+          recipient: str | None, path: str, language: str = "en") -> None:  # fmt: skip
     outbox.enqueue(
         session,
         kind=kind,
@@ -76,4 +77,5 @@ def _send(session: Session, settings: Settings, pairing: Pairing, kind: MessageK
         link=locking.link(settings, path),
         program_id=pairing.program_id,
         pairing_id=pairing.id,
+        language=language,
     )

@@ -24,10 +24,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from mentormatch import i18n
 from mentormatch.aftercare import contacts
 from mentormatch.aftercare.milestones import add_months
 from mentormatch.config import Settings
 from mentormatch.mentors.models import Mentor
+from mentormatch.newcomers.models import Newcomer
 from mentormatch.pairings import lifecycle, locking, outbox
 from mentormatch.pairings.models import Pairing, PairingEvent, PairingStatus
 from mentormatch.pairings.outbox import MessageKind
@@ -93,13 +95,13 @@ def graduated(session: Session, pairing: Pairing) -> bool:
 
 
 def _congratulate(
-    session: Session, settings: Settings, pairing: Pairing, email: str | None
+    session: Session, settings: Settings, pairing: Pairing, newcomer: Newcomer
 ) -> None:
     mentor = session.get(Mentor, pairing.mentor_id)
     for kind, recipient, path in (
         (MessageKind.mentor_graduated, locking.mentor_email(session, mentor) if mentor else None,
          f"/mentor/pairings/{pairing.id}"),
-        (MessageKind.newcomer_graduated, email, "/"),
+        (MessageKind.newcomer_graduated, newcomer.email, "/"),
     ):  # fmt: skip
         outbox.enqueue(
             session,
@@ -108,6 +110,11 @@ def _congratulate(
             link=locking.link(settings, path),
             program_id=pairing.program_id,
             pairing_id=pairing.id,
+            language=(
+                newcomer.interface_language
+                if kind is MessageKind.newcomer_graduated
+                else i18n.DEFAULT_LOCALE
+            ),
         )
 
 
@@ -147,7 +154,7 @@ def run(session: Session, *, settings: Settings, now: datetime) -> int:
             note=NOTE.format(months=months),
             at=now,
         )
-        _congratulate(session, settings, locked, newcomer.email)
+        _congratulate(session, settings, locked, newcomer)
         session.commit()
         graduated += 1
     return graduated

@@ -68,6 +68,7 @@ def run(session: Session, *, settings: Settings, now: datetime) -> int:
             recipient=newcomer.email,
             link=locking.link(settings, "/"),
             program_id=newcomer.program_id,
+            language=newcomer.interface_language,
         )
         audit.record(
             session, actor=lifecycle.SYSTEM, action=SENT, object_type="newcomer",

@@ -16,15 +16,18 @@ from datetime import date, datetime, timedelta
 from itertools import count
 from zoneinfo import ZoneInfo
 
+from mentormatch.i18n import N_
+
 # (words, days) and (words, months) before the yearly ones, in order.
-_BY_DAYS = (("24 hours", 1), ("30 days", 30), ("60 days", 60), ("90 days", 90))
-_BY_MONTHS = (("6 months", 6), ("9 months", 9), ("1 year", 12), ("18 months", 18))
+_BY_DAYS = ((N_("24 hours"), 1), (N_("30 days"), 30), (N_("60 days"), 60), (N_("90 days"), 90))
+_BY_MONTHS = ((N_("6 months"), 6), (N_("9 months"), 9), (N_("1 year"), 12), (N_("18 months"), 18))
 
 
 @dataclass(frozen=True)
 class Milestone:
     words: str  # "90 days", "2 years"
     on: date
+    years: int = 0  # the yearly ones from 2 years on (their words in another language)
 
 
 def add_months(start: date, months: int) -> date:
@@ -42,7 +45,7 @@ def schedule(start: date) -> Iterator[Milestone]:
     for words, months in _BY_MONTHS:
         yield Milestone(words, add_months(start, months))
     for years in count(2):
-        yield Milestone(f"{years} years", add_months(start, 12 * years))
+        yield Milestone(f"{years} years", add_months(start, 12 * years), years)
 
 
 @dataclass(frozen=True)

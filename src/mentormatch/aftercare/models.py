@@ -9,6 +9,7 @@ from sqlalchemy import Date, Enum, ForeignKey, Index, String, Text, UniqueConstr
 from sqlalchemy.orm import Mapped, mapped_column
 
 from mentormatch.db import Base, UTCDateTime, utcnow
+from mentormatch.i18n import N_
 
 
 class ContactMode(enum.StrEnum):
@@ -19,10 +20,10 @@ class ContactMode(enum.StrEnum):
 
 
 MODE_LABELS = {
-    ContactMode.in_person: "In person",
-    ContactMode.video: "Video call",
-    ContactMode.phone: "Phone call",
-    ContactMode.text: "Text or chat",
+    ContactMode.in_person: N_("In person"),
+    ContactMode.video: N_("Video call"),
+    ContactMode.phone: N_("Phone call"),
+    ContactMode.text: N_("Text or chat"),
 }
 
 

@@ -66,6 +66,9 @@ class Newcomer(Base):
     # A minimal urgent request (a name and maybe a way to reach them): never matched until
     # the newcomer completes the intake through their private link.
     minimal: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # The language they read the service in when they asked (issue 18): the emails sent to
+    # them are written in it (an interface language, not one of `languages` they speak).
+    interface_language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
     status: Mapped[NewcomerStatus] = mapped_column(
         Enum(NewcomerStatus, name="newcomer_status", native_enum=False, length=20),
         default=NewcomerStatus.waiting,

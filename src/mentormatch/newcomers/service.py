@@ -113,22 +113,35 @@ def store_new(
 
 
 def intake(
-    session: Session, *, body: NewcomerIntake, settings: Settings, client: str | None = None
+    session: Session,
+    *,
+    body: NewcomerIntake,
+    settings: Settings,
+    client: str | None = None,
+    language: str = "en",
 ) -> tuple[Newcomer, str]:
-    """Record a new newcomer; returns the record and their private status token (once)."""
+    """Record a new newcomer, who reads the service in `language`; returns the record and
+    their private status token (once)."""
     program = programs.for_intake(session, body.program)
     check_program_rules(birth_year=body.birth_year, rules=effective(program, settings))
     check_consent_version(body.consent, settings)
     fields = body.model_dump(exclude={"in_crisis", "consent", "program"}, mode="json")
     fields["recovery_start"] = body.recovery_start
-    newcomer = Newcomer(**fields, program_id=program.id, urgent=body.in_crisis)
+    newcomer = Newcomer(
+        **fields, program_id=program.id, urgent=body.in_crisis, interface_language=language
+    )
     scope = consent_scope(body.consent, share_contact=body.share_contact)
     newcomer.consents.append(Consent(scope=scope, version=body.consent.version))
     return newcomer, store_new(session, newcomer, settings=settings, client=client)
 
 
 def urgent_intake(
-    session: Session, *, body: UrgentIntake, settings: Settings, client: str | None = None
+    session: Session,
+    *,
+    body: UrgentIntake,
+    settings: Settings,
+    client: str | None = None,
+    language: str = "en",
 ) -> tuple[Newcomer, str]:
     """A minimal urgent request: flagged urgent at once, never matched until completed.
     Sending it is consent to be contacted urgently (recorded as such)."""
@@ -139,6 +152,7 @@ def urgent_intake(
         **minimal.EMPTY_ANSWERS,
         urgent=True,
         minimal=True,
+        interface_language=language,
     )
     newcomer.consents.append(
         Consent(scope=[minimal.URGENT_CONTACT], version=settings.consent_version)

@@ -21,9 +21,11 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from sqlalchemy import Enum, ForeignKey, Index, String, Text, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from mentormatch import i18n
 from mentormatch.accounts.principal import Principal
 from mentormatch.config import Settings
 from mentormatch.db import Base, UTCDateTime, utcnow
+from mentormatch.i18n import N_
 from mentormatch.programs import scope
 
 MAX_ATTEMPTS = 6
@@ -87,10 +89,13 @@ _TEXT = {
         "Hello,\n\nA mentoring request is still waiting for your answer and will expire "
         "soon.\nPlease sign in to accept or decline it:\n\n{link}\n",
     ),
+    # A message to a newcomer is in the language they asked in (issue 18): marked N_.
     MessageKind.newcomer_paired: (
-        "Your mentor has said yes",
-        "Hello,\n\nGood news: a mentor has accepted. Open the private status link you "
-        "saved when you signed up to see how to reach them.\n\n{link}\n",
+        N_("Your mentor has said yes"),
+        N_(
+            "Hello,\n\nGood news: a mentor has accepted. Open the private status link you "
+            "saved when you signed up to see how to reach them.\n\n{link}\n"
+        ),
     ),
     MessageKind.pairing_expired: (
         "A mentoring request has expired",
@@ -127,14 +132,18 @@ _TEXT = {
         "page:\n\n{link}\n",
     ),
     MessageKind.fit_check_newcomer: (
-        "A quick question about your mentor",
-        "Hello,\n\nHow is it going with your mentor? Please answer one short question "
-        "through the private status link you saved when you signed up.\n\n{link}\n",
+        N_("A quick question about your mentor"),
+        N_(
+            "Hello,\n\nHow is it going with your mentor? Please answer one short question "
+            "through the private status link you saved when you signed up.\n\n{link}\n"
+        ),
     ),
     MessageKind.milestone_reached: (
-        "Something to celebrate today",
-        "Hello,\n\nThere is something to celebrate on your page today. Open the private "
-        "status link you saved when you signed up to see it.\n\n{link}\n",
+        N_("Something to celebrate today"),
+        N_(
+            "Hello,\n\nThere is something to celebrate on your page today. Open the private "
+            "status link you saved when you signed up to see it.\n\n{link}\n"
+        ),
     ),
     MessageKind.mentor_graduated: (
         "A pairing has completed its planned time",
@@ -143,10 +152,12 @@ _TEXT = {
         "\n\n{link}\n",
     ),
     MessageKind.newcomer_graduated: (
-        "Congratulations: your planned time with your mentor is complete",
-        "Hello,\n\nYou have completed your planned time with your mentor. Congratulations! "
-        "Open the private status link you saved when you signed up to read more."
-        "\n\n{link}\n",
+        N_("Congratulations: your planned time with your mentor is complete"),
+        N_(
+            "Hello,\n\nYou have completed your planned time with your mentor. Congratulations! "
+            "Open the private status link you saved when you signed up to read more."
+            "\n\n{link}\n"
+        ),
     ),
 }
 
@@ -159,10 +170,12 @@ def enqueue(
     link: str,
     program_id: int | None,
     pairing_id: int | None = None,
+    language: str = i18n.DEFAULT_LOCALE,
 ) -> OutboxMessage:
-    """Add a message to the outbox in the caller's transaction (a link, never health data).
-    `program_id` is the program the message is about; None only for account messages."""
-    subject, template = _TEXT[kind]
+    """Add a message to the outbox in the caller's transaction (a link, never health data),
+    written in the recipient's `language`. `program_id` is the program the message is
+    about; None only for account messages."""
+    subject, template = (i18n.translate(words, language) for words in _TEXT[kind])
     message = OutboxMessage(
         kind=kind,
         program_id=program_id,

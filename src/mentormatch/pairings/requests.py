@@ -242,6 +242,7 @@ def accept(session: Session, *, actor: Principal, settings: Settings, pairing_id
         link=locking.link(settings, "/"),
         program_id=pairing.program_id,
         pairing_id=pairing.id,
+        language=newcomer.interface_language,
     )
     session.commit()
     return pairing

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from mentormatch.aftercare import milestones
 from mentormatch.db import utcnow
+from mentormatch.i18n import N_
 from mentormatch.matching import schedule
 from mentormatch.mentors.models import Mentor
 from mentormatch.newcomers.models import Newcomer
@@ -49,19 +50,19 @@ REDISCLOSURE_NOTICE = (
 # What a mentor who is asked sees, in the newcomer's words: the intake form shows these
 # next to the consent box (web/templates/newcomer/intake.html).
 MENTOR_SEES_ALWAYS = (
-    "the languages, ways of meeting and weekly hours you have in common",
-    "the request itself: when it was sent and by when to answer",
+    N_("the languages, ways of meeting and weekly hours you have in common"),
+    N_("the request itself: when it was sent and by when to answer"),
 )
 MENTOR_SEES_WITH_CONSENT = (
-    "your first name",
-    "the substances (and kinds of substance) you both have experience with",
-    "your recovery pathway",
-    "the lived experience you hope to share",
-    "the gender you asked your mentor to be",
+    N_("your first name"),
+    N_("the substances (and kinds of substance) you both have experience with"),
+    N_("your recovery pathway"),
+    N_("the lived experience you hope to share"),
+    N_("the gender you asked your mentor to be"),
     *MENTOR_SEES_ALWAYS,
 )
 MENTOR_SEES_WITHOUT_CONSENT = (
-    '"Newcomer" and a reference such as K7QX2MPA instead of your name',
+    N_('"Newcomer" and a reference such as K7QX2MPA instead of your name'),
     *MENTOR_SEES_ALWAYS,
 )
 

@@ -11,16 +11,17 @@ from mentormatch.accounts.dependencies import Public
 from mentormatch.accounts.models import TokenPurpose
 from mentormatch.deps import ClientDep, NowDep, SessionDep, SettingsDep
 from mentormatch.errors import MentorMatchError
+from mentormatch.i18n import N_
 from mentormatch.web import forms
 from mentormatch.web.core import FormDep, StaffPage, WebRoute, redirect, render
 
 router = APIRouter(prefix="/account", route_class=WebRoute, include_in_schema=False)
 
-BAD_LINK = (
+BAD_LINK = N_(
     "This link is unknown, already used or expired. Ask for a new one below, "
     "or ask your coordinator to invite you again."
 )
-DIFFERENT = "The two passwords differ. Type the same password twice."
+DIFFERENT = N_("The two passwords differ. Type the same password twice.")
 
 
 def _raw(form: FormData, name: str) -> str:
@@ -86,7 +87,7 @@ def forgot_submit(
     """The same answer whether or not an account has this email."""
     email = forms.text(form, "email")
     if not email or len(email) > 254 or "\x00" in email:
-        errors = {"email": "Please enter the email you sign in with."}
+        errors = {"email": N_("Please enter the email you sign in with.")}
         context = {"sent": False, "errors": errors, "email": (email or "")[:254]}
         return render(request, "account/forgot.html", context, status_code=422)
     passwords.request_reset(session, email=email, settings=settings, client=client)

@@ -10,6 +10,7 @@ from mentormatch.aftercare import contacts, fit
 from mentormatch.aftercare.schemas import ContactCreate
 from mentormatch.deps import RowId, SessionDep
 from mentormatch.errors import MentorMatchError
+from mentormatch.i18n import N_
 from mentormatch.pairings import views
 from mentormatch.web import forms, life, people
 from mentormatch.web.core import CoordinatorPage, FormDep, MentorPage, WebRoute, redirect, render
@@ -19,10 +20,10 @@ router = APIRouter(route_class=WebRoute, include_in_schema=False)
 
 FIELDS = ("contacted_on", "mode", "minutes", "note")
 MESSAGES = {
-    "contacted_on": "Please give the day you were in touch, for example 2026-12-01.",
-    "mode": "Please choose how you were in touch.",
-    "minutes": "Please choose roughly how long it was.",
-    "note": "Please keep the note under 2,000 characters.",
+    "contacted_on": N_("Please give the day you were in touch, for example 2026-12-01."),
+    "mode": N_("Please choose how you were in touch."),
+    "minutes": N_("Please choose roughly how long it was."),
+    "note": N_("Please keep the note under 2,000 characters."),
 }
 PER_PAGE = 25
 
@@ -45,7 +46,7 @@ def log_contact(
     errors = _errors(errors)
     twice = [name for name in FIELDS if len(form.getlist(name)) > 1]
     if twice:  # several values for one field: refused, never one of them picked silently
-        errors = {twice[0]: "Please give one value."}
+        errors = {twice[0]: N_("Please give one value.")}
     status_code = 422
     if not errors:
         try:

@@ -9,72 +9,31 @@ are exactly as strong, revocable and expiring as the bearer tokens of the JSON A
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
-from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
-from zoneinfo import ZoneInfo
 
 from fastapi import Depends, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
-from fastapi.templating import Jinja2Templates
 from sqlalchemy.exc import DataError
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from mentormatch import vocabulary as v
 from mentormatch.accounts.dependencies import principal_for_token
 from mentormatch.accounts.models import Role
 from mentormatch.accounts.principal import Principal
 from mentormatch.audit import service as audit
 from mentormatch.deps import ClientDep, SessionDep, SettingsDep
 from mentormatch.errors import Forbidden, Invalid, MentorMatchError
-from mentormatch.web import csrf, forms, people
-from mentormatch.web.labels import label, labels
+from mentormatch.i18n import N_
+from mentormatch.web import csrf, templating
 
-HERE = Path(__file__).resolve().parent
-STATIC_DIR = HERE / "static"
+STATIC_DIR = templating.TEMPLATES_DIR.parent / "static"
 STAFF_COOKIE = "mm_staff"
 NEWCOMER_COOKIE = "mm_newcomer"
-
-
-def waited(since: datetime | None, now: datetime | None = None) -> str:
-    """'3 days', '5 hours', 'under an hour': how long someone has waited."""
-    if since is None:
-        return ""
-    hours = int(((now or datetime.now(UTC)) - since).total_seconds() // 3600)
-    if hours < 1:
-        return "under an hour"
-    if hours < 48:
-        return f"{hours} hour{'s' if hours != 1 else ''}"
-    return f"{hours // 24} days"
-
-
-def day_date(value: datetime | None) -> str:
-    """'12 Nov 2026, 14:05 UTC'."""
-    return value.strftime("%d %b %Y, %H:%M UTC") if value else ""
-
-
-def long_date(value: date) -> str:
-    """'5 January 2027': a day, in words."""
-    return f"{value.day} {value.strftime('%B %Y')}"
-
-
-def zoned(value: datetime | None, zone: str) -> str:
-    """'Thu 12 Nov 2026, 09:05 (Eastern (New York) time)': a moment in someone's own zone."""
-    if value is None:
-        return ""
-    local = value.astimezone(ZoneInfo(zone))
-    return f"{local.strftime('%a %d %b %Y, %H:%M')} ({forms.zone_name(zone)} time)"
-
-
-templates = Jinja2Templates(directory=str(HERE / "templates"))
-templates.env.filters.update(
-    label=label, labels=labels, waited=waited, day_date=day_date, zoned=zoned, long_date=long_date
-)
-templates.env.globals.update(vocab=v, newcomer_person=people.named_newcomer)
+LANG_COOKIE = templating.LANG_COOKIE
+LANG_MAX_AGE = 365 * 24 * 3600  # the language chosen with the switch, for a year
 
 
 def secure(request: Request) -> bool:
@@ -112,11 +71,14 @@ def render(
     if value is None:
         value = csrf.new_value()
     secret = request.app.state.settings.secret_key
+    code = templating.page_locale(request)
     page = {
         "csrf_token": csrf.sign(secret, value),
         "principal": getattr(request.state, "principal", None),
+        "language_switch": templating.switch_links(request, code, failed=status_code >= 400),
         **(context or {}),
     }
+    templates = templating.TEMPLATES[code]
     response = templates.TemplateResponse(request, name, page, status_code=status_code)
     if fresh:
         set_cookie(response, request, csrf.COOKIE, value)
@@ -166,6 +128,10 @@ def error_page(request: Request, exc: MentorMatchError) -> HTMLResponse:
     )
 
 
+# Starlette's words for an unknown address, as the error page shows them, for the catalog.
+NOT_FOUND = N_("not found")
+
+
 def status_page(request: Request, status: int, message: str) -> HTMLResponse:
     """An error page for a status no domain error stands for (405, a malformed form body)."""
     error = MentorMatchError(message)
@@ -181,7 +147,15 @@ class WebRoute(APIRoute):
         handler = super().get_route_handler()
 
         async def page_handler(request: Request) -> Response:
+            response = await answer(request)
+            chosen = request.query_params.get(templating.LANG_PARAM)
+            if chosen in templating.TEMPLATES and request.cookies.get(LANG_COOKIE) != chosen:
+                set_cookie(response, request, LANG_COOKIE, str(chosen), max_age=LANG_MAX_AGE)
+            return response
+
+        async def answer(request: Request) -> Response:
             try:
+                templating.asked_for(request)  # a language it does not speak: 422
                 return await handler(request)
             except SignInRequired:
                 target = request.url.path

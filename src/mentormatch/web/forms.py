@@ -12,27 +12,36 @@ from starlette.datastructures import FormData
 from mentormatch import places
 from mentormatch.deps import ROW_ID_MAX, digits
 from mentormatch.errors import Invalid, MentorMatchError, NotFound
+from mentormatch.i18n import N_
 from mentormatch.vocabulary import GENDER_CODES
 
 # The weekly availability picker: a day x part-of-day grid of checkboxes.
 PARTS: tuple[tuple[str, str, str, int, int], ...] = (
-    ("morning", "Morning", "6am-noon", 6, 12),
-    ("afternoon", "Afternoon", "noon-5pm", 12, 17),
-    ("evening", "Evening", "5-9pm", 17, 21),
-    ("night", "Late", "9pm-midnight", 21, 24),
+    ("morning", N_("Morning"), N_("6am-noon"), 6, 12),
+    ("afternoon", N_("Afternoon"), N_("noon-5pm"), 12, 17),
+    ("evening", N_("Evening"), N_("5-9pm"), 17, 21),
+    ("night", N_("Late"), N_("9pm-midnight"), 21, 24),
 )
-DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+DAYS = (
+    N_("Monday"),
+    N_("Tuesday"),
+    N_("Wednesday"),
+    N_("Thursday"),
+    N_("Friday"),
+    N_("Saturday"),
+    N_("Sunday"),
+)
 TIMEZONES = (
-    ("America/New_York", "Eastern (New York)"),
-    ("America/Chicago", "Central (Chicago)"),
-    ("America/Denver", "Mountain (Denver)"),
-    ("America/Phoenix", "Arizona (Phoenix)"),
-    ("America/Los_Angeles", "Pacific (Los Angeles)"),
-    ("America/Anchorage", "Alaska (Anchorage)"),
-    ("Pacific/Honolulu", "Hawaii (Honolulu)"),
-    ("America/Puerto_Rico", "Atlantic (Puerto Rico)"),
-    ("Europe/London", "UK (London)"),
-    ("UTC", "UTC"),
+    ("America/New_York", N_("Eastern (New York)")),
+    ("America/Chicago", N_("Central (Chicago)")),
+    ("America/Denver", N_("Mountain (Denver)")),
+    ("America/Phoenix", N_("Arizona (Phoenix)")),
+    ("America/Los_Angeles", N_("Pacific (Los Angeles)")),
+    ("America/Anchorage", N_("Alaska (Anchorage)")),
+    ("Pacific/Honolulu", N_("Hawaii (Honolulu)")),
+    ("America/Puerto_Rico", N_("Atlantic (Puerto Rico)")),
+    ("Europe/London", N_("UK (London)")),
+    ("UTC", N_("UTC")),
 )
 _ZONE_NAMES = dict(TIMEZONES)
 
@@ -43,27 +52,32 @@ def zone_name(zone: str) -> str:
 
 
 MESSAGES = {
-    "first_name": "Please tell us a first name or a nickname.",
-    "gender": "Please choose the option that fits you best.",
-    "birth_year": "Please enter the year you were born, for example 1990.",
-    "languages": "Please choose at least one language.",
-    "timezone": "Please choose your time zone.",
-    "substances": "Please choose at least one. If none fit, choose “Other”.",
-    "meeting_modes": "Please choose at least one way to meet.",
-    "in_crisis": "Please answer yes or no.",
-    "consent": "We need your agreement before we can keep your answers.",
-    "email": "This does not look like an email address. Check it, or leave it empty.",
-    "phone": "Please give a phone number we can call, with its area code "
-    "(or +country code for a number abroad), or leave it empty.",
-    "medication": "Please answer: choose “No medication” if you take none.",
-    "recovery_start": "Please give a date that is not in the future, or leave it empty.",
-    "location": "For in-person meetings, please give your ZIP code or town "
-    "and how far you can travel.",
-    "capacity": "Please choose a number from 0 to 10.",
-    "travel_radius": "Please give how far you can travel as a number, up to 500 km (310 miles).",
-    "latitude": "Please give a latitude between -90 and 90.",
-    "availability": "Please choose times from the grid.",
-    "longitude": "Please give a longitude between -180 and 180.",
+    "first_name": N_("Please tell us a first name or a nickname."),
+    "gender": N_("Please choose the option that fits you best."),
+    "birth_year": N_("Please enter the year you were born, for example 1990."),
+    "languages": N_("Please choose at least one language."),
+    "timezone": N_("Please choose your time zone."),
+    "substances": N_("Please choose at least one. If none fit, choose “Other”."),
+    "meeting_modes": N_("Please choose at least one way to meet."),
+    "in_crisis": N_("Please answer yes or no."),
+    "consent": N_("We need your agreement before we can keep your answers."),
+    "email": N_("This does not look like an email address. Check it, or leave it empty."),
+    "phone": N_(
+        "Please give a phone number we can call, with its area code "
+        "(or +country code for a number abroad), or leave it empty."
+    ),
+    "medication": N_("Please answer: choose “No medication” if you take none."),
+    "recovery_start": N_("Please give a date that is not in the future, or leave it empty."),
+    "location": N_(
+        "For in-person meetings, please give your ZIP code or town and how far you can travel."
+    ),
+    "capacity": N_("Please choose a number from 0 to 10."),
+    "travel_radius": N_(
+        "Please give how far you can travel as a number, up to 500 km (310 miles)."
+    ),
+    "latitude": N_("Please give a latitude between -90 and 90."),
+    "availability": N_("Please choose times from the grid."),
+    "longitude": N_("Please give a longitude between -180 and 180."),
 }
 # Schema fields the forms ask under another name: the place as a ZIP code or town, the
 # travel distance in the country's unit (converted to km).

@@ -20,6 +20,7 @@ from mentormatch.accounts.dependencies import Public
 from mentormatch.config import Settings
 from mentormatch.deps import ClientDep, SessionDep, SettingsDep
 from mentormatch.errors import Invalid, NotFound
+from mentormatch.i18n import N_
 from mentormatch.newcomers import service
 from mentormatch.newcomers.schemas import NewcomerIntake, UrgentIntake
 from mentormatch.pairings import views
@@ -28,35 +29,36 @@ from mentormatch.programs.models import DEFAULT_PROGRAM_ID, Program
 from mentormatch.programs.settings import ProgramSettings, effective
 from mentormatch.web import forms
 from mentormatch.web.core import NEWCOMER_COOKIE, FormDep, WebRoute, redirect, render, set_cookie
+from mentormatch.web.templating import page_locale
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 
 # The newcomer form's questions in page order, each with the name the error summary gives
 # it, and whether it is a group of boxes (an error then links to the group, not one box).
 FIELDS: tuple[tuple[str, str, bool], ...] = (
-    ("in_crisis", "Are you safe", True),
-    ("first_name", "First name or nickname", False),
-    ("gender", "Your gender", True),
-    ("birth_year", "Year you were born", False),
-    ("languages", "Languages", True),
-    ("timezone", "Time zone", False),
-    ("substances", "What you are recovering from", True),
-    ("pathway", "Recovery path", True),
-    ("medication", "Medication", True),
-    ("recovery_start", "When recovery started", False),
-    ("meeting_modes", "How to meet", True),
-    ("location", "Where you are", True),
-    ("postal_code", "ZIP code or town", False),
-    ("travel_radius", "How far you can travel", False),
-    ("availability", "When you are free", True),
-    ("gender_pref", "Your mentor's gender", True),
-    ("lived_experience", "About me", True),
-    ("wanted_experience", "About my mentor", True),
-    ("hopes", "What you hope for", False),
-    ("preferred_contact", "Best way to reach you", True),
-    ("phone", "Phone number", False),
-    ("email", "Email", False),
-    ("consent", "Consent", True),
+    ("in_crisis", N_("Are you safe"), True),
+    ("first_name", N_("First name or nickname"), False),
+    ("gender", N_("Your gender"), True),
+    ("birth_year", N_("Year you were born"), False),
+    ("languages", N_("Languages"), True),
+    ("timezone", N_("Time zone"), False),
+    ("substances", N_("What you are recovering from"), True),
+    ("pathway", N_("Recovery path"), True),
+    ("medication", N_("Medication"), True),
+    ("recovery_start", N_("When recovery started"), False),
+    ("meeting_modes", N_("How to meet"), True),
+    ("location", N_("Where you are"), True),
+    ("postal_code", N_("ZIP code or town"), False),
+    ("travel_radius", N_("How far you can travel"), False),
+    ("availability", N_("When you are free"), True),
+    ("gender_pref", N_("Your mentor's gender"), True),
+    ("lived_experience", N_("About me"), True),
+    ("wanted_experience", N_("About my mentor"), True),
+    ("hopes", N_("What you hope for"), False),
+    ("preferred_contact", N_("Best way to reach you"), True),
+    ("phone", N_("Phone number"), False),
+    ("email", N_("Email"), False),
+    ("consent", N_("Consent"), True),
 )
 GROUPS = {name for name, _, group in FIELDS if group}
 _ORDER = {name: i for i, (name, _, _) in enumerate(FIELDS)}
@@ -65,25 +67,28 @@ _SUMMARY_NAME = {name: label for name, label, _ in FIELDS}
 
 def summary(errors: dict[str, str]) -> list[dict[str, str]]:
     """The error summary: one line per field at fault, in page order, each naming its field
-    and linking to it (a form-wide problem last, unlinked)."""
+    and linking to it (a form-wide problem last, unlinked); the page writes it in its
+    language."""
     lines = []
     for name in sorted(errors, key=lambda n: _ORDER.get(n, len(_ORDER))):
         target = f"{name}-group" if name in GROUPS else name
         label = _SUMMARY_NAME.get(name)
         lines.append(
-            {
-                "href": f"#{target}" if label else "",
-                "text": f"{label}: {errors[name]}" if label else errors[name],
-            }
+            {"href": f"#{target}" if label else "", "label": label or "", "message": errors[name]}
         )
     return lines
 
 
 # The minimal urgent request on the crisis box: (name, label, input type, attributes).
 URGENT_FIELDS = (
-    ("first_name", "First name or nickname", "text", 'autocomplete="given-name" maxlength="60"'),
-    ("phone", "Phone number", "tel", 'autocomplete="tel" maxlength="40"'),
-    ("email", "Email", "email", 'autocomplete="email" maxlength="254"'),
+    (
+        "first_name",
+        N_("First name or nickname"),
+        "text",
+        'autocomplete="given-name" maxlength="60"',
+    ),
+    ("phone", N_("Phone number"), "tel", 'autocomplete="tel" maxlength="40"'),
+    ("email", N_("Email"), "email", 'autocomplete="email" maxlength="254"'),
 )
 INTAKE_PAGE = "newcomer/intake.html"
 _LANGUAGE = {t.code: t for t in vocabulary.LANGUAGES}
@@ -178,7 +183,9 @@ def _submit(
     if body is None:
         return form_page(request, INTAKE_PAGE, values, errors, **again)
     try:
-        _, token = service.intake(session, body=body, settings=settings, client=client)
+        _, token = service.intake(
+            session, body=body, settings=settings, client=client, language=page_locale(request)
+        )
     except Invalid as exc:
         return form_page(request, INTAKE_PAGE, values, forms.domain_error(exc), **again)
     response = redirect("/welcome")
@@ -211,7 +218,9 @@ def _submit_urgent(
             offer_same_gender=True,
             **_actions(program, addressed),
         )
-    _, token = service.urgent_intake(session, body=body, settings=settings, client=client)
+    _, token = service.urgent_intake(
+        session, body=body, settings=settings, client=client, language=page_locale(request)
+    )
     response = redirect("/welcome")
     set_cookie(response, request, NEWCOMER_COOKIE, token)
     return response

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from typing import Final
 
 from mentormatch import vocabulary as v
+from mentormatch.i18n import N_
 from mentormatch.newcomers.urgent import OUTCOME_LABELS
 
 
@@ -21,80 +22,80 @@ def _terms(terms: Iterable[v.Term]) -> dict[str, str]:
 
 
 PAIRING_STATUS: Final = {
-    "proposed": "Proposed",
-    "approved": "Mentor asked",
-    "active": "Active",
-    "ended": "Ended",
-    "rejected": "Rejected",
-    "declined": "Declined by the mentor",
-    "expired": "Expired: no answer in time",
-    "withdrawn": "Withdrawn",
+    "proposed": N_("Proposed"),
+    "approved": N_("Mentor asked"),
+    "active": N_("Active"),
+    "ended": N_("Ended"),
+    "rejected": N_("Rejected"),
+    "declined": N_("Declined by the mentor"),
+    "expired": N_("Expired: no answer in time"),
+    "withdrawn": N_("Withdrawn"),
 }
 NEWCOMER_STATUS: Final = {
-    "waiting": "Waiting",
-    "pending": "Mentor asked",
-    "paired": "Paired",
-    "closed": "Closed",
+    "waiting": N_("Waiting"),
+    "pending": N_("Mentor asked"),
+    "paired": N_("Paired"),
+    "closed": N_("Closed"),
 }
 # Why a pairing moved: the reasons people choose (reject, decline, end) and the ones the
 # service writes (who proposed it, an answer, an expiry, a mentor who left).
 REASONS: Final = {
     # proposed or asked
-    "coordinator_choice": "Chosen by a coordinator",
-    "whole_pool": "Whole-pool proposal",
-    "approved": "Approved by a coordinator",
-    "accepted": "Accepted by the mentor",
+    "coordinator_choice": N_("Chosen by a coordinator"),
+    "whole_pool": N_("Whole-pool proposal"),
+    "approved": N_("Approved by a coordinator"),
+    "accepted": N_("Accepted by the mentor"),
     # a coordinator rejects a proposal
-    "not_a_fit": "Not a good fit",
-    "newcomer_unavailable": "The newcomer is not available",
-    "coordinator_judgement": "Coordinator's judgement",
+    "not_a_fit": N_("Not a good fit"),
+    "newcomer_unavailable": N_("The newcomer is not available"),
+    "coordinator_judgement": N_("Coordinator's judgement"),
     # a mentor declines
-    "no_capacity": "No room for another mentee",
-    "schedule": "Our times do not fit",
-    "conflict_of_interest": "Conflict of interest (for example, we know each other)",
-    "personal": "Personal reasons",
+    "no_capacity": N_("No room for another mentee"),
+    "schedule": N_("Our times do not fit"),
+    "conflict_of_interest": N_("Conflict of interest (for example, we know each other)"),
+    "personal": N_("Personal reasons"),
     # a pairing ends
-    "completed": "Completed",
-    "no_contact": "No contact between them",
-    "newcomer_request": "The newcomer asked for a different mentor",
-    "mentor_unavailable": "The mentor is no longer available",
-    "safety": "Safety concern",
-    "boundary": "A boundary was crossed",
+    "completed": N_("Completed"),
+    "no_contact": N_("No contact between them"),
+    "newcomer_request": N_("The newcomer asked for a different mentor"),
+    "mentor_unavailable": N_("The mentor is no longer available"),
+    "safety": N_("Safety concern"),
+    "boundary": N_("A boundary was crossed"),
     # the service
-    "no_answer": "No answer in time",
-    "newcomer_withdrew": "The newcomer withdrew",
-    "mentor_left": "The mentor left the pool",
-    "other": "Other",
+    "no_answer": N_("No answer in time"),
+    "newcomer_withdrew": N_("The newcomer withdrew"),
+    "mentor_left": N_("The mentor left the pool"),
+    "other": N_("Other"),
 }
 DO_NOT_PAIR: Final = {
-    "household": "Same household",
-    "workplace": "Same workplace",
-    "treatment_cohort": "Same treatment group",
-    "past_pairing": "An earlier pairing",
-    "other": "Other",
+    "household": N_("Same household"),
+    "workplace": N_("Same workplace"),
+    "treatment_cohort": N_("Same treatment group"),
+    "past_pairing": N_("An earlier pairing"),
+    "other": N_("Other"),
 }
 ROLES: Final = {
-    "newcomer": "the newcomer",
-    "mentor": "the mentor",
-    "coordinator": "a coordinator",
-    "admin": "an admin",
-    "system": "the service",
+    "newcomer": N_("the newcomer"),
+    "mentor": N_("the mentor"),
+    "coordinator": N_("a coordinator"),
+    "admin": N_("an admin"),
+    "system": N_("the service"),
 }
 
 # The first-meeting fit check's answers (aftercare/fit.py).
 FIT_ANSWERS: Final = {
-    "good_fit": "A good fit",
-    "not_sure": "Not sure yet",
-    "not_a_fit": "Not a fit",
+    "good_fit": N_("A good fit"),
+    "not_sure": N_("Not sure yet"),
+    "not_a_fit": N_("Not a fit"),
 }
 
 # What came of an action in the audit trail (audit/service.py).
 AUDIT_OUTCOMES: Final = {
-    "ok": "done",
-    "denied": "refused",
-    "failed": "failed",
-    "sent": "sent",
-    "throttled": "refused: too many tries",
+    "ok": N_("done"),
+    "denied": N_("refused"),
+    "failed": N_("failed"),
+    "sent": N_("sent"),
+    "throttled": N_("refused: too many tries"),
 }
 
 KINDS: Final[Mapping[str, Mapping[str, str]]] = {

@@ -15,6 +15,7 @@ from mentormatch.accounts.principal import Principal
 from mentormatch.aftercare import contacts, graduation, recovery_dates
 from mentormatch.aftercare.models import MODE_LABELS
 from mentormatch.assessments import service as assessments
+from mentormatch.i18n import N_
 from mentormatch.newcomers import sharing
 from mentormatch.newcomers.models import Newcomer, NewcomerStatus
 from mentormatch.pairings import locking
@@ -23,12 +24,12 @@ from mentormatch.web import fit_pages
 
 # "Roughly how long": a few taps rather than typing minutes.
 DURATIONS = (
-    ("5", "A few minutes"),
-    ("15", "About 15 minutes"),
-    ("30", "About half an hour"),
-    ("60", "About an hour"),
-    ("90", "About an hour and a half"),
-    ("120", "Two hours or more"),
+    ("5", N_("A few minutes")),
+    ("15", N_("About 15 minutes")),
+    ("30", N_("About half an hour")),
+    ("60", N_("About an hour")),
+    ("90", N_("About an hour and a half")),
+    ("120", N_("Two hours or more")),
 )
 DURATION_LABELS = dict(DURATIONS)
 MODES = tuple((mode.value, label) for mode, label in MODE_LABELS.items())

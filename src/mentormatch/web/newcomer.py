@@ -20,6 +20,7 @@ from mentormatch.config import Settings
 from mentormatch.db import utcnow
 from mentormatch.deps import NowDep, SessionDep, SettingsDep
 from mentormatch.errors import Invalid, MentorMatchError
+from mentormatch.i18n import N_
 from mentormatch.newcomers import accounting, service
 from mentormatch.newcomers.models import Newcomer, NewcomerStatus
 from mentormatch.newcomers.router import export_own
@@ -64,10 +65,10 @@ EDIT_PAGE = "newcomer/edit.html"
 # The status page's list of who has seen or changed the record.
 ACCESSES_PER_PAGE = 20
 STEPS = (
-    ("asked", "Request received"),
-    ("matching", "Finding a mentor"),
-    ("asking", "Mentor asked"),
-    ("paired", "Paired with your mentor"),
+    ("asked", N_("Request received")),
+    ("matching", N_("Finding a mentor")),
+    ("asking", N_("Mentor asked")),
+    ("paired", N_("Paired with your mentor")),
 )
 
 
@@ -142,7 +143,7 @@ def status(
 
     The list of accesses is paged; the links carry the first page's time (`as_of`), so the
     pages do not shift as new accesses, such as these very page views, are recorded."""
-    notice = "Thank you for checking in." if checked_in else None
+    notice = N_("Thank you for checking in.") if checked_in else None
     extra = {
         "notice": notice,
         "sharing_saved": bool(shared),
@@ -215,9 +216,9 @@ def status_page(
 
 YES_NO = {"yes": True, "no": False}
 CHECK_IN_WORDS = {
-    "feeling": "Please choose how things are, from very hard to very good.",
-    "talked": "Please answer yes or no.",
-    "in_danger": "Please answer: are you in danger right now?",
+    "feeling": N_("Please choose how things are, from very hard to very good."),
+    "talked": N_("Please answer yes or no."),
+    "in_danger": N_("Please answer: are you in danger right now?"),
 }
 
 

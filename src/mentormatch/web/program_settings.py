@@ -17,7 +17,8 @@ from mentormatch.programs import admin as programs
 from mentormatch.programs import settings_change
 from mentormatch.programs.settings import ProgramSettings
 from mentormatch.web import forms, settings_form
-from mentormatch.web.core import AdminPage, FormDep, WebRoute, redirect, render, templates
+from mentormatch.web.core import AdminPage, FormDep, WebRoute, redirect, render
+from mentormatch.web.templating import add_filters
 
 router = APIRouter(prefix="/admin/programs", route_class=WebRoute, include_in_schema=False)
 
@@ -61,7 +62,7 @@ def shown(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-templates.env.filters.update(setting_value=shown)
+add_filters(setting_value=shown)
 
 
 def _page(

@@ -11,13 +11,14 @@ from mentormatch.aftercare import recovery_dates
 from mentormatch.aftercare.schemas import StartAgainIn
 from mentormatch.deps import NowDep, SessionDep, SettingsDep
 from mentormatch.errors import MentorMatchError
+from mentormatch.i18n import N_
 from mentormatch.newcomers import service, sharing
 from mentormatch.web import forms
 from mentormatch.web.core import FormDep, NewcomerPage, WebRoute, redirect
 from mentormatch.web.newcomer import status_page
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
-DATE_WORDS = "Please give the day your new start began: a date that is not in the future."
+DATE_WORDS = N_("Please give the day your new start began: a date that is not in the future.")
 
 
 @router.post("/status/sharing")

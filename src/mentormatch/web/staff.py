@@ -10,6 +10,7 @@ from mentormatch.accounts.dependencies import Public, principal_for_token
 from mentormatch.accounts.models import Role
 from mentormatch.deps import ClientDep, NowDep, SessionDep, SettingsDep
 from mentormatch.errors import TooManyRequests, Unauthorized
+from mentormatch.i18n import N_
 from mentormatch.web import forms
 from mentormatch.web.core import (
     STAFF_COOKIE,
@@ -24,7 +25,9 @@ from mentormatch.web.core import (
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 
 HOME = {Role.coordinator: "/coordinator", Role.mentor: "/mentor", Role.admin: "/admin"}
-PASSWORD_SET = "Your password is set. Sign in with it."
+PASSWORD_SET = N_("Your password is set. Sign in with it.")
+# The sign-in refusal in the page's language (a throttled one keeps the service's words).
+WRONG = N_("Wrong email or password.")
 
 
 def _safe_next(target: str | None, role: Role) -> str:
@@ -67,7 +70,9 @@ def login_submit(
         context = {
             "next": target or "",
             "email": email,
-            "error": exc.message[:1].upper() + exc.message[1:] + ".",
+            "error": WRONG
+            if isinstance(exc, Unauthorized)
+            else exc.message[:1].upper() + exc.message[1:] + ".",
         }
         page = render(request, "staff/login.html", context, status_code=exc.status_code)
         page.headers.update(exc.headers)

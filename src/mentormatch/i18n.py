@@ -1,0 +1,113 @@
+"""Languages of the interface (issue 18): gettext catalogs and each language's dates.
+
+English is written in the code and templates themselves (the msgids); every other
+language is a catalog, `locales/<code>/LC_MESSAGES/messages.po`, found at start-up and
+compiled in memory (no `.mo` file is kept in the repository or needed at install). Adding
+a language is adding its catalog (docs/languages.md).
+
+Python strings shown to people are marked with `N_` where they are defined (vocabulary
+labels, form messages, crisis resources) so `pybabel extract -k N_` finds them, and are
+translated where they are shown (a template's `|t` filter, or `translate`).
+"""
+
+from __future__ import annotations
+
+import gettext
+from datetime import date, datetime
+from functools import cache
+from io import BytesIO
+from pathlib import Path
+from typing import Final
+
+from babel.core import Locale
+from babel.dates import format_date, format_datetime
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import Translations
+
+LOCALES_DIR: Final = Path(__file__).resolve().parent / "locales"
+DEFAULT_LOCALE: Final = "en"
+DOMAIN: Final = "messages"
+
+# Dates as each language writes them (Babel patterns); a language without its own uses
+# Babel's medium and long formats for it. English keeps the service's "5 Jan 2027".
+_SHORT_DATE: Final = {"en": "d MMM y"}
+_LONG_DATE: Final = {"en": "d MMMM y"}
+
+
+def N_(message: str) -> str:
+    """Mark words for the catalog where they are defined; they are translated when shown."""
+    return message
+
+
+def _catalog_path(code: str) -> Path:
+    return LOCALES_DIR / code / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+@cache
+def locales() -> tuple[str, ...]:
+    """The interface's languages: English, then every language with a catalog, by code."""
+    found = sorted(p.parent.parent.name for p in LOCALES_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
+    return (DEFAULT_LOCALE, *(code for code in found if code != DEFAULT_LOCALE))
+
+
+@cache
+def translations(code: str) -> gettext.NullTranslations:
+    """The language's translations, compiled from its catalog once (English: none needed)."""
+    if code == DEFAULT_LOCALE or code not in locales():
+        return gettext.NullTranslations()
+    with _catalog_path(code).open("rb") as po:
+        catalog = read_po(po, locale=code, domain=DOMAIN)
+    compiled = BytesIO()
+    write_mo(compiled, catalog)  # fuzzy entries stay out, as msgfmt leaves them
+    compiled.seek(0)
+    return Translations(compiled, domain=DOMAIN)
+
+
+def translate(text: str, code: str) -> str:
+    """Words in the language (unchanged when its catalog has no translation for them)."""
+    return translations(code).gettext(text) if text else text
+
+
+def language_name(code: str) -> str:
+    """A language named in itself, as a switch shows it: 'English', 'Español'."""
+    name = Locale.parse(code).get_display_name(code) or code
+    return name[:1].upper() + name[1:]
+
+
+def negotiate(header: str | None) -> str | None:
+    """The first language of an Accept-Language header the interface speaks, by weight
+    ('es-MX,es;q=0.9,en;q=0.8' gives 'es'); None when it names none of them."""
+    weighted: list[tuple[float, int, str]] = []
+    for position, part in enumerate((header or "").split(",")):
+        tag, _, params = part.strip().partition(";")
+        weight = 1.0
+        if params.strip().startswith("q="):
+            try:
+                weight = float(params.strip()[2:])
+            except ValueError:
+                weight = 0.0
+        primary = tag.strip().split("-")[0].lower()
+        if primary in locales() and weight > 0:
+            weighted.append((-weight, position, primary))
+    return min(weighted)[2] if weighted else None
+
+
+def short_date(value: date, code: str) -> str:
+    """'5 Jan 2027' in English, '5 ene 2027' in Spanish."""
+    return format_date(value, _SHORT_DATE.get(code, "medium"), locale=code)
+
+
+def long_date(value: date, code: str) -> str:
+    """'5 January 2027' in English, '5 de enero de 2027' in Spanish."""
+    return format_date(value, _LONG_DATE.get(code, "long"), locale=code)
+
+
+def format_day(value: date, pattern: str, code: str) -> str:
+    """A day with a Babel pattern in the language ('EEE dd MMM y': 'Thu 12 Nov 2026')."""
+    return format_date(value, pattern, locale=code)
+
+
+def moment(value: datetime, pattern: str, code: str) -> str:
+    """A moment with a Babel pattern in the language ('EEE d MMM y, HH:mm')."""
+    return format_datetime(value, pattern, tzinfo=value.tzinfo, locale=code)

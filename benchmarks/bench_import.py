@@ -84,7 +84,7 @@ def run(backend: str, count: int) -> tuple[float, float, float, float]:
 
                 def check() -> import_.Plan:
                     plan = import_.check(session, kind="mentors", program=program,
-                                         content=content, filename="bench.csv", chosen={},
+                                         content=content, filename="bench.csv", chosen=None,
                                          settings=settings)  # fmt: skip
                     assert not plan.problems, plan.problems[:3]
                     return plan

@@ -85,6 +85,7 @@ class Plan:
     program: Program
     headers: list[str]
     fields: list[str | None]  # the field each column is read as
+    chosen: dict[str, str] = field(default_factory=dict)  # the choices (by header) applied
     read: int = 0  # rows read (blank rows aside)
     _rules: ProgramSettings | None = None
     rows: list[Row] = field(default_factory=list)

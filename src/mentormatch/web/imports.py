@@ -17,7 +17,7 @@ from mentormatch.accounts.principal import Principal
 from mentormatch.config import Settings
 from mentormatch.deps import SessionDep, SettingsDep
 from mentormatch.errors import Invalid, MentorMatchError
-from mentormatch.spreadsheets import import_, uploads
+from mentormatch.spreadsheets import import_, mappings, uploads
 from mentormatch.spreadsheets.checking import NOT_IMPORTED
 from mentormatch.spreadsheets.columns import FIELDS, key
 from mentormatch.web import forms
@@ -54,13 +54,13 @@ def upload(
             raise Invalid("kind: choose whether the file holds mentors or newcomers", field="kind")
         program = import_.program_for(session, me, forms.text(form, "program"))
         filename, content = _file(form, settings)
-        import_.check(
+        plan = import_.check(
             session,
             kind=kind,
             program=program,
             content=content,
             filename=filename,
-            chosen={},
+            chosen=None,  # the program's saved choice for files with these headers
             settings=settings,
         )
     except MentorMatchError as exc:
@@ -73,7 +73,13 @@ def upload(
         )
     uploads.replace(session, actor=me, key=forms.text(form, "replaces"))
     key_ = uploads.store(
-        session, actor=me, kind=kind, program=program, filename=filename, content=content
+        session,
+        actor=me,
+        kind=kind,
+        program=program,
+        filename=filename,
+        content=content,
+        mapping=plan.chosen,
     )
     return redirect(f"/coordinator/spreadsheets/review?upload={key_}")
 
@@ -101,10 +107,14 @@ def _review(
     columns = [
         (h, f, key(h) in NOT_IMPORTED) for h, f in zip(plan.headers, plan.fields, strict=True)
     ]
+    saved = mappings.find(
+        session, program_id=found.program_id, kind=found.kind, headers=plan.headers
+    )
     return render(
         request,
         "coordinator/import_review.html",
         {
+            "saved": saved if saved is not None and plan.chosen else None,
             "upload": found,
             "key": key_,
             "plan": plan,
@@ -136,8 +146,11 @@ def review(
 
 
 @router.post("/review")
-def choose_columns(form: FormDep, me: CoordinatorPage, session: SessionDep) -> Response:
-    """Read the columns as chosen, and check the file again."""
+def choose_columns(
+    form: FormDep, me: CoordinatorPage, session: SessionDep, settings: SettingsDep
+) -> Response:
+    """Read the columns as chosen, save the choice for the program's next file with these
+    headers, and check the file again."""
     key_ = forms.text(form, "upload") or ""
     found = uploads.find(session, actor=me, key=key_)
     known = {f.name for f in FIELDS[found.kind]}
@@ -148,6 +161,9 @@ def choose_columns(form: FormDep, me: CoordinatorPage, session: SessionDep) -> R
                 raise Invalid(f"{name}: choose one of the fields offered", field=name)
             chosen[name.removeprefix("column:")] = value
     found.mapping = chosen
+    headers = import_.headers_of(found.content, found.filename, settings)
+    mappings.save(session, actor=me, program_id=found.program_id, kind=found.kind,
+                  headers=headers, chosen=chosen)  # fmt: skip
     session.commit()
     return redirect(f"/coordinator/spreadsheets/review?upload={key_}")
 

@@ -185,6 +185,10 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "/api/v1/exports/newcomers"): _ANON | _STAFF_ONLY | {"coordinator": 200, "admin": 403},
     ("GET", "/api/v1/exports/mentors"): _ANON | _STAFF_ONLY | {"coordinator": 200, "admin": 403},
     ("GET", "/api/v1/exports/pairings"): _ANON | _STAFF_ONLY | {"coordinator": 200, "admin": 403},
+    # Spreadsheet imports: coordinators, into their programs (as the page; an admin sees no
+    # newcomer or mentor records, and imports from the command line).
+    ("POST", "/api/v1/imports/mentors"): _ANON | _STAFF_ONLY | {"coordinator": 200, "admin": 403},
+    ("POST", "/api/v1/imports/newcomers"): _ANON | _STAFF_ONLY | {"coordinator": 200, "admin": 403},
     ("GET", "/api/v1/audit"): _ANON | _STAFF_ONLY | {"coordinator": 403, "admin": 200},
     ("POST", "/api/v1/users/{user_id}/password-reset"): _ANON
     | _STAFF_ONLY

@@ -203,4 +203,25 @@ BODIES: dict[tuple[str, str], Callable[[Cast], dict[str, Any]]] = {
     ("PATCH", "/api/v1/programs/{program_id}/settings"): lambda c: {
         "json": {"settings_version": 1, "capacity_cap": 3}
     },
+    ("POST", "/api/v1/imports/mentors"): lambda c: {"files": {"file": _mentors_file()}},
+    ("POST", "/api/v1/imports/newcomers"): lambda c: {"files": {"file": _newcomers_file()}},
 }
+
+
+def _mentors_file() -> tuple[str, bytes, str]:
+    """A spreadsheet of one new mentor, as the import API takes it."""
+    n = next(_counter)
+    return ("mentors.csv", (
+        "Email,First name,Gender,Birth year,Languages,Time zone,Substances,Ways of meeting,"
+        f"Sobriety date,Capacity\r\nimported-{n}@example.org,Imported,F,1980,en,UTC,alcohol,"
+        "video,2015-01-01,2\r\n"
+    ).encode(), "text/csv")  # fmt: skip
+
+
+def _newcomers_file() -> tuple[str, bytes, str]:
+    """A spreadsheet of one new newcomer, as the import API takes it."""
+    n = next(_counter)
+    return ("newcomers.csv", (
+        "Email,First name,Gender,Birth year,Languages,Time zone,Substances,Ways of meeting\r\n"
+        f"imported-{n}@example.org,Imported,F,1990,en,UTC,alcohol,video\r\n"
+    ).encode(), "text/csv")  # fmt: skip

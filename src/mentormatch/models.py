@@ -11,7 +11,7 @@ from mentormatch.newcomers.urgent import UrgentContact
 from mentormatch.pairings.models import Pairing, PairingEvent
 from mentormatch.pairings.outbox import OutboxMessage
 from mentormatch.programs.models import Program, ProgramCoordinator, ProgramSettingChange
-from mentormatch.spreadsheets.models import ImportUpload
+from mentormatch.spreadsheets.models import ImportJob, ImportMapping, ImportUpload
 
 metadata = Base.metadata
 
@@ -25,6 +25,8 @@ __all__ = [
     "Contact",
     "DoNotPair",
     "FitCheck",
+    "ImportJob",
+    "ImportMapping",
     "ImportUpload",
     "Mentor",
     "MentorPool",

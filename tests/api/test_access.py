@@ -333,13 +333,15 @@ PAGE_MATRIX: dict[tuple[str, str, str], int] = {
     },
     ("/coordinator/newcomers/{newcomer_id}/notes", "coordinator", "missing"): 404,
     ("/coordinator/pairings/{pairing_id}/notes", "coordinator", "missing"): 404,
-    # The spreadsheets page (exports and import) and a download, the outcomes page and
-    # its download: coordinators only.
+    # The spreadsheets page (exports and import) and a download, an import's progress (only
+    # who started it; without a job's key, the spreadsheets page), the outcomes page and its
+    # download: coordinators only.
     **{
         (path, role, "own"): status
         for path in (
             "/coordinator/spreadsheets",
             "/coordinator/spreadsheets/download",
+            "/coordinator/spreadsheets/progress",
             "/coordinator/outcomes",
             "/coordinator/outcomes/download",
         )

@@ -32,6 +32,7 @@ LATER_TABLES = (
     *("pairing_contacts", "pairing_nudges", "case_notes", "import_uploads", "fit_checks"),
     "check_ins",
     "import_mappings",
+    "import_jobs",
 )
 POOL = "SELECT version FROM mentor_pool WHERE id = 1"
 

@@ -15,6 +15,7 @@ account id and the file's name (`Consent.entered_by`, `Consent.source`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -80,10 +81,12 @@ def check(
     filename: str,
     chosen: dict[str, str] | None,
     settings: Settings,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Plan:
     """Read and check a file (writes nothing); 422 naming `file` when it cannot be read.
     `chosen`: the field for each column header; None, the program's saved choice for files
-    with these headers (`mappings`), if any."""
+    with these headers (`mappings`), if any. `progress(checked, total)` hears how far the
+    check of the rows is, now and then."""
     if kind not in KINDS:
         raise Invalid("kind: import mentors or newcomers", field="kind")
     table = _read(content, filename, settings)
@@ -96,7 +99,8 @@ def check(
     plan.problems += file_problems(kind, headers, fields)
     if not table.rows:
         plan.problems.append(Problem(None, None, "the file has no rows below its header"))
-    read_rows(plan, table, settings)
+    total = len(table.rows)
+    read_rows(plan, table, settings, None if progress is None else lambda n: progress(n, total))
     match_existing(session, plan)
     if kind == "mentors":
         _check_capacities(session, plan)

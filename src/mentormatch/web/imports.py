@@ -2,7 +2,8 @@
 
 The file is kept between these steps (`spreadsheets.uploads`) and checked again at every
 step, so what is imported is what the last check showed. A file with any problem imports
-nothing; the coordinator fixes it and uploads it again.
+nothing; the coordinator fixes it and uploads it again. The import itself runs once the
+page has answered (`spreadsheets.jobs`); its page shows how far it is, then what it did.
 """
 
 from __future__ import annotations
@@ -10,14 +11,15 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
+from starlette.background import BackgroundTask
 from starlette.datastructures import UploadFile
 from starlette.responses import Response
 
 from mentormatch.accounts.principal import Principal
 from mentormatch.config import Settings
-from mentormatch.deps import SessionDep, SettingsDep
+from mentormatch.deps import NowDep, SessionDep, SettingsDep
 from mentormatch.errors import Invalid, MentorMatchError
-from mentormatch.spreadsheets import import_, mappings, uploads
+from mentormatch.spreadsheets import import_, jobs, mappings, uploads
 from mentormatch.spreadsheets.checking import NOT_IMPORTED
 from mentormatch.spreadsheets.columns import FIELDS, key
 from mentormatch.web import forms
@@ -29,6 +31,7 @@ router = APIRouter(
 )
 IMPORT_PATH = "/coordinator/spreadsheets/import"
 WHAT = {"mentors": ("mentor", "mentors"), "newcomers": ("newcomer", "newcomers")}
+REFRESH_SECONDS = 2  # how often the page of an import under way reloads itself
 
 
 def _file(form: Any, settings: Settings) -> tuple[str, bytes]:
@@ -175,34 +178,39 @@ def run(
     me: CoordinatorPage,
     session: SessionDep,
     settings: SettingsDep,
+    now: NowDep,
 ) -> Response:
-    """Import the checked file: every row or, if any problem remains, nothing."""
-    key_ = forms.text(form, "upload") or ""
-    found = uploads.find(session, actor=me, key=key_)
-    kind, name, program = found.kind, found.filename, found.program
-    plan = import_.check(
-        session,
-        kind=kind,
-        program=program,
-        content=found.content,
-        filename=name,
-        chosen=found.mapping,
-        settings=settings,
-    )
-    if plan.problems:
-        return _review(request, me, session, settings, key_, status_code=422)
-    uploads.forget(session, found)
-    outcome = import_.apply(session, actor=me, plan=plan, filename=name, settings=settings)
-    one, many = WHAT[kind]
+    """Start importing the checked file (every row or, if any problem remains, nothing) and
+    send the browser to the page showing how far it is."""
+    found = uploads.find(session, actor=me, key=forms.text(form, "upload") or "")
+    key_, job_id = jobs.start(session, actor=me, upload=found, now=now)
+    response = redirect(f"/coordinator/spreadsheets/progress?job={key_}")
+    response.background = BackgroundTask(
+        jobs.run, request.app.state.sessionmaker, job_id=job_id, actor=me, settings=settings,
+        clock=request.app.state.clock,
+    )  # fmt: skip
+    return response
+
+
+@router.get("/progress")
+def progress(
+    request: Request,
+    me: CoordinatorPage,
+    session: SessionDep,
+    settings: SettingsDep,
+    now: NowDep,
+    job: str | None = None,
+) -> Response:
+    """How far an import is (the page refreshes itself until it ends), then what it did."""
+    if job is None:
+        return render(
+            request, "coordinator/spreadsheets.html", page_context(request, me, session, settings)
+        )
+    found = jobs.find(session, actor=me, key=job)
+    one, many = WHAT[found.kind]
     return render(
         request,
-        "coordinator/import_done.html",
-        {
-            "outcome": outcome,
-            "filename": name,
-            "one": one,
-            "many": many,
-            "kind": kind,
-            "program": program,
-        },
-    )
+        "coordinator/import_job.html",
+        {"job": found, "stopped": jobs.stopped(found, now), "one": one, "many": many,
+         "refresh_seconds": REFRESH_SECONDS},
+    )  # fmt: skip

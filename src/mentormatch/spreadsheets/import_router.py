@@ -20,7 +20,7 @@ from mentormatch.deps import SessionDep, SettingsDep
 from mentormatch.errors import ErrorBody, Invalid, ValidationIssue, error_responses
 from mentormatch.programs.models import SLUG_PATTERN
 from mentormatch.spreadsheets import columns as known_columns
-from mentormatch.spreadsheets import import_
+from mentormatch.spreadsheets import import_, mappings
 from mentormatch.spreadsheets.checking import Problem
 from mentormatch.spreadsheets.schemas import ImportReport
 
@@ -67,12 +67,11 @@ def _columns(kind: str, raw: str | None) -> dict[str, str] | None:
             'columns: a JSON object from header to field, e.g. {"Sober since": "recovery_start"}',
             field="columns",
         )
-    names = set(known_columns.by_name(kind))
-    unknown = sorted(f for f in chosen.values() if f and f not in names)
+    unknown = mappings.unknown(kind, chosen.values())
     if unknown:
         raise Invalid(
             f"columns: {unknown[0]!r} is not a field of a {kind} import; use one of: "
-            + ", ".join(sorted(names)),
+            + ", ".join(sorted(known_columns.by_name(kind))),
             field="columns",
         )
     return chosen

@@ -12,7 +12,7 @@ headers name by themselves forgets the saved choice.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -21,6 +21,12 @@ from mentormatch.accounts.principal import Principal
 from mentormatch.db import utcnow
 from mentormatch.spreadsheets import columns
 from mentormatch.spreadsheets.models import ImportMapping
+
+
+def unknown(kind: str, fields: Iterable[str]) -> list[str]:
+    """The fields chosen that an import of this kind does not read ("" leaves a column out)."""
+    known = columns.by_name(kind)
+    return [f for f in fields if f and f not in known]
 
 
 def fingerprint(headers: Sequence[str]) -> str:

@@ -156,11 +156,10 @@ def choose_columns(
     headers, and check the file again."""
     key_ = forms.text(form, "upload") or ""
     found = uploads.find(session, actor=me, key=key_)
-    known = {f.name for f in FIELDS[found.kind]}
     chosen: dict[str, str] = {}
     for name, value in form.multi_items():
         if name.startswith("column:") and isinstance(value, str):
-            if value not in known and value != "":
+            if mappings.unknown(found.kind, [value]):
                 raise Invalid(f"{name}: choose one of the fields offered", field=name)
             chosen[name.removeprefix("column:")] = value
     found.mapping = chosen

@@ -136,3 +136,16 @@ def test_bad_requests_name_their_field_and_write_nothing(
     bad_slug = send(client, headers, to_csv(MESSY_HEADER, fixed_rows()), program="Not A Slug!")
     assert bad_slug["status"] == 422 and bad_slug["detail"][0]["loc"] == ["body", "program"]
     assert mentors(db) == 0
+
+
+def test_a_file_takes_the_import_limit_not_the_body_limit(
+    client: TestClient, db: Session, headers: dict[str, str]
+) -> None:
+    settings = client.app.state.settings  # type: ignore[attr-defined]
+    rows = settings.import_max_rows + 1
+    content = b"Email,First name\r\n" + b"a@example.org,A\r\n" * rows
+    assert settings.max_body_bytes < len(content) < settings.import_max_bytes
+    refused = send(client, headers, content, dry_run=True)
+    assert (refused["status"], refused["field"]) == (422, "file")  # read, not cut off (413)
+    assert f"more than {settings.import_max_rows:,} rows" in refused["detail"]
+    assert mentors(db) == 0

@@ -48,6 +48,7 @@ from mentormatch.programs import service as programs_service
 from mentormatch.programs.router import router as programs_router
 from mentormatch.spreadsheets.import_router import PATHS as IMPORT_API_PATHS
 from mentormatch.spreadsheets.import_router import router as imports_router
+from mentormatch.spreadsheets.mappings_router import router as mappings_router
 from mentormatch.spreadsheets.router import router as spreadsheets_router
 from mentormatch.web import mount_static
 from mentormatch.web import router as web_router
@@ -211,6 +212,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         programs_router,
         spreadsheets_router,
         imports_router,
+        mappings_router,
         audit_router,
         web_router,
     ):

@@ -189,6 +189,14 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     # newcomer or mentor records, and imports from the command line).
     ("POST", "/api/v1/imports/mentors"): _ANON | _STAFF_ONLY | {"coordinator": 200, "admin": 403},
     ("POST", "/api/v1/imports/newcomers"): _ANON | _STAFF_ONLY | {"coordinator": 200, "admin": 403},
+    # A program's saved choices of columns: its coordinators and admins (another program's
+    # answers like a missing one: the someone-else's-object test below).
+    ("GET", "/api/v1/programs/{program_id}/import-mappings"): _ANON
+    | _STAFF_ONLY
+    | {"coordinator": 200, "admin": 200},
+    ("DELETE", "/api/v1/programs/{program_id}/import-mappings/{mapping_id}"): _ANON
+    | _STAFF_ONLY
+    | {"coordinator": 204, "admin": 204},
     ("GET", "/api/v1/audit"): _ANON | _STAFF_ONLY | {"coordinator": 403, "admin": 200},
     ("POST", "/api/v1/users/{user_id}/password-reset"): _ANON
     | _STAFF_ONLY

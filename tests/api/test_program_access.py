@@ -31,6 +31,7 @@ from mentormatch.newcomers.notes import CaseNote
 from mentormatch.newcomers.urgent import UrgentContact
 from mentormatch.pairings.models import Pairing, PairingStatus
 from mentormatch.programs.models import Program
+from mentormatch.spreadsheets.models import ImportMapping
 from mentormatch.web import csrf
 from mentormatch.web.core import STAFF_COOKIE
 from tests.api.test_access import ROUTES, _routes, call
@@ -85,6 +86,9 @@ def _program_b(client: TestClient, db: Session) -> dict[str, Any]:
                     author_role="coordinator", written_at=utcnow(), text=B_NOTE))  # fmt: skip
     db.add(FitCheck(pairing_id=pairing.id, program_id=program.id, side="newcomer",
                     answer=FitAnswer.not_a_fit, word=B_FIT_WORD))  # fmt: skip
+    saved = ImportMapping(program_id=program.id, kind="mentors", headers_hash="b" * 64,
+                          mapping={"sober since": "recovery_start"})  # fmt: skip
+    db.add(saved)
     db.commit()
     return {
         "program": program.id,
@@ -94,6 +98,7 @@ def _program_b(client: TestClient, db: Session) -> dict[str, Any]:
             "mentor_id": mentor.id,
             "pairing_id": pairing.id,
             "program_id": program.id,
+            "mapping_id": saved.id,
         },
         "coordinator": bearer(token_for(db, coordinator_b)),
     }
@@ -166,6 +171,7 @@ def test_a_coordinator_of_a_gets_nothing_of_b_from_the_api(client: TestClient, d
             route.path,
         )
     assert _state_of_b(db, b) == before  # 0 changes
+    assert db.get(ImportMapping, b["ids"]["mapping_id"]) is not None  # B's saved choice kept
     assert _reads_of_b(db, _a_coordinator_id(db, cast), b) == []  # 0 reads
 
 

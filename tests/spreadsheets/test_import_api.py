@@ -19,6 +19,7 @@ from mentormatch.accounts.models import Role
 from mentormatch.accounts.principal import Principal
 from mentormatch.audit.models import AuditEvent
 from mentormatch.mentors.models import Mentor
+from mentormatch.programs.models import DEFAULT_PROGRAM_ID
 from mentormatch.spreadsheets import mappings
 from tests.factories import bearer, make_user, token_for
 from tests.spreadsheets.sheets import MESSY_HEADER, MESSY_ROWS, fixed_rows, to_csv, to_xlsx
@@ -149,3 +150,30 @@ def test_a_file_takes_the_import_limit_not_the_body_limit(
     assert (refused["status"], refused["field"]) == (422, "file")  # read, not cut off (413)
     assert f"more than {settings.import_max_rows:,} rows" in refused["detail"]
     assert mentors(db) == 0
+
+
+def test_a_programs_saved_choices_are_listed_and_forgotten_by_its_coordinators_and_admins(
+    client: TestClient, db: Session, headers: dict[str, str]
+) -> None:
+    admin = bearer(token_for(db, make_user(db, Role.admin)))
+    db.commit()
+    content = to_csv(SOBER, fixed_rows())
+    listed = f"/api/v1/programs/{DEFAULT_PROGRAM_ID}/import-mappings"
+    assert client.get(listed, headers=headers).json() == []
+    coordinator = Principal(Role.coordinator, program_ids=frozenset({1}))  # as on the page
+    mappings.save(db, actor=coordinator, program_id=1, kind="mentors", headers=SOBER,
+                  chosen={"Date they got sober": "recovery_start", "Max mentees": ""})  # fmt: skip
+    db.commit()
+    assert send(client, headers, content, dry_run=True)["problems"] == []
+    for who in (headers, admin):
+        (saved,) = client.get(listed, headers=who).json()
+        assert (saved["kind"], saved["columns"]) == (
+            "mentors", {"date they got sober": "recovery_start", "max mentees": ""})  # fmt: skip
+    gone = client.delete(f"{listed}/{saved['id']}", headers=admin)
+    assert gone.status_code == 204 and client.get(listed, headers=headers).json() == []
+    again = client.delete(f"{listed}/{saved['id']}", headers=headers)
+    assert (again.status_code, again.json()["detail"]) == (
+        404, "mapping_id: the program has no saved choice of columns by this id")  # fmt: skip
+    # Forgotten: the file is read by its headers alone again.
+    plain = send(client, headers, content, dry_run=True)["problems"]
+    assert [p["column"] for p in plain] == [None] and "recovery start date" in plain[0]["text"]

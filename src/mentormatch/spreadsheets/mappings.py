@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from mentormatch.accounts.principal import Principal
 from mentormatch.db import utcnow
+from mentormatch.errors import NotFound
 from mentormatch.spreadsheets import columns
 from mentormatch.spreadsheets.models import ImportMapping
 
@@ -82,3 +83,25 @@ def save(
         found = ImportMapping(program_id=program_id, kind=kind, headers_hash=fingerprint(headers))
         session.add(found)
     found.mapping, found.saved_by, found.saved_at = differs, actor.user_id, utcnow()
+
+
+def listed(session: Session, *, program_id: int) -> list[ImportMapping]:
+    """A program's saved choices, mentors' then newcomers', the latest first."""
+    return list(
+        session.scalars(
+            select(ImportMapping)
+            .where(ImportMapping.program_id == program_id)
+            .order_by(ImportMapping.kind, ImportMapping.saved_at.desc(), ImportMapping.id)
+        )
+    )
+
+
+def forget(session: Session, *, program_id: int, mapping_id: int) -> None:
+    """Delete one of a program's saved choices (404 if it has none by this id); commits."""
+    found = session.get(ImportMapping, mapping_id)
+    if found is None or found.program_id != program_id:
+        raise NotFound(
+            "mapping_id: the program has no saved choice of columns by this id", field="mapping_id"
+        )
+    session.delete(found)
+    session.commit()

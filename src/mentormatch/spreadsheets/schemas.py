@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -59,3 +60,15 @@ class ImportReport(BaseModel):
             updated=len(plan.updates),
             unchanged=plan.unchanged,
         )
+
+
+class ImportMappingPublic(BaseModel):
+    """A program's saved choice of how the columns of a kind of file are read."""
+
+    id: int
+    kind: Literal["mentors", "newcomers"]
+    columns: dict[str, str] = Field(
+        description="The field chosen for each header (as compared: lower case, single "
+        'spaces); "" leaves the column out. Headers read as they name themselves are not listed'
+    )
+    saved_at: datetime

@@ -148,7 +148,7 @@ def demo(
             counts = demo_data.seed_demo(session, min_age=settings.min_age)
             typer.echo(f"seeded {counts['mentors']} mentors and {counts['newcomers']} newcomers")
             paired = demo_life.seed(session, settings=settings, now=utcnow())
-            typer.echo(f"paired {paired}: contacts logged on some, others gone quiet")
+            typer.echo(f"paired {paired}: contacts logged on some, others gone quiet or graduated")
         programs = demo_data.sign_ins(session)
     site = f"http://{host}:{port}"
     lines = [

@@ -24,6 +24,7 @@ from mentormatch import __version__, api_docs, migrate, openapi, vocabulary
 from mentormatch.accounts.dependencies import Public
 from mentormatch.accounts.router import router as accounts_router
 from mentormatch.aftercare.router import router as aftercare_router
+from mentormatch.assessments.router import router as assessments_router
 from mentormatch.audit.router import router as audit_router
 from mentormatch.audit.service import ReadAudit
 from mentormatch.config import Settings, get_settings
@@ -209,6 +210,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         matching_router,
         pairings_router,
         aftercare_router,
+        assessments_router,
         programs_router,
         spreadsheets_router,
         imports_router,

@@ -1,7 +1,15 @@
 """Every table, imported in one place so Alembic and the tests see the whole schema."""
 
 from mentormatch.accounts.models import AccountToken, AuthSession, User
-from mentormatch.aftercare.models import CheckIn, Contact, FitCheck, Nudge
+from mentormatch.aftercare.models import (
+    CheckIn,
+    Contact,
+    EarlierRecoveryDate,
+    FitCheck,
+    MilestoneMessage,
+    Nudge,
+)
+from mentormatch.assessments.models import Assessment, Instrument
 from mentormatch.audit.models import AuditEvent
 from mentormatch.db import Base
 from mentormatch.mentors.models import Mentor, MentorPool
@@ -17,6 +25,7 @@ metadata = Base.metadata
 
 __all__ = [
     "AccountToken",
+    "Assessment",
     "AuditEvent",
     "AuthSession",
     "CaseNote",
@@ -24,12 +33,15 @@ __all__ = [
     "Consent",
     "Contact",
     "DoNotPair",
+    "EarlierRecoveryDate",
     "FitCheck",
     "ImportJob",
     "ImportMapping",
     "ImportUpload",
+    "Instrument",
     "Mentor",
     "MentorPool",
+    "MilestoneMessage",
     "Newcomer",
     "Nudge",
     "OutboxMessage",

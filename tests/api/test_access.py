@@ -175,6 +175,27 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     | {"newcomer": 201, "mentor": 403, "coordinator": 403, "admin": 403},
     ("GET", "/api/v1/newcomers/{newcomer_id}/check-ins"): _ANON
     | {"newcomer": 403, "mentor": 403, "coordinator": 200, "admin": 403},
+    # Questionnaires: staff and newcomers read them, admins add one; the newcomer answers
+    # their own, their program's coordinators enter and read a newcomer's (from a call).
+    ("GET", "/api/v1/instruments"): _ANON
+    | {"newcomer": 200, "mentor": 403, "coordinator": 200, "admin": 200},
+    ("POST", "/api/v1/instruments"): _ANON
+    | {"newcomer": 403, "mentor": 403, "coordinator": 403, "admin": 201},
+    ("GET", "/api/v1/newcomers/me/assessments"): _ANON
+    | {"newcomer": 200, "mentor": 403, "coordinator": 403, "admin": 403},
+    ("POST", "/api/v1/newcomers/me/assessments"): _ANON
+    | {"newcomer": 201, "mentor": 403, "coordinator": 403, "admin": 403},
+    ("GET", "/api/v1/newcomers/{newcomer_id}/assessments"): _ANON
+    | {"newcomer": 403, "mentor": 403, "coordinator": 200, "admin": 403},
+    ("POST", "/api/v1/newcomers/{newcomer_id}/assessments"): _ANON
+    | {"newcomer": 403, "mentor": 403, "coordinator": 201, "admin": 403},
+    # What a newcomer shares and their new start: theirs alone to read and change.
+    ("GET", "/api/v1/newcomers/me/sharing"): _ANON
+    | {"newcomer": 200, "mentor": 403, "coordinator": 403, "admin": 403},
+    ("PUT", "/api/v1/newcomers/me/sharing"): _ANON
+    | {"newcomer": 200, "mentor": 403, "coordinator": 403, "admin": 403},
+    ("POST", "/api/v1/newcomers/me/start-again"): _ANON
+    | {"newcomer": 200, "mentor": 403, "coordinator": 403, "admin": 403},
     ("PATCH", "/api/v1/programs/{program_id}/settings"): _ANON
     | _STAFF_ONLY
     | {"coordinator": 403, "admin": 200},
@@ -507,6 +528,18 @@ FORM_MATRIX: dict[tuple[str, str], int] = {
     ("/status/check-in", "mentor"): 401,
     ("/status/check-in", "coordinator"): 401,
     ("/status/check-in", "admin"): 401,
+    # What the newcomer shares (nothing ticked is a choice too) and a new start without a
+    # date (422 naming it): the newcomer's own.
+    ("/status/sharing", "anonymous"): 401,
+    ("/status/sharing", "newcomer"): 303,
+    ("/status/sharing", "mentor"): 401,
+    ("/status/sharing", "coordinator"): 401,
+    ("/status/sharing", "admin"): 401,
+    ("/status/start-again", "anonymous"): 401,
+    ("/status/start-again", "newcomer"): 422,
+    ("/status/start-again", "mentor"): 401,
+    ("/status/start-again", "coordinator"): 401,
+    ("/status/start-again", "admin"): 401,
     # Keeping a pairing found not a fit: coordinators only; nobody answered "not a fit" here.
     ("/coordinator/pairings/{pairing_id}/keep", "anonymous"): 303,
     ("/coordinator/pairings/{pairing_id}/keep", "newcomer"): 303,

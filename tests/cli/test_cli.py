@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from mentormatch import demo, migrate
 from mentormatch.accounts.models import User
 from mentormatch.accounts.security import verify_password
 from mentormatch.aftercare import demo as demo_life
-from mentormatch.aftercare.models import Contact, Nudge
+from mentormatch.aftercare.models import Contact, FitCheck, Nudge
 from mentormatch.cli import app
 from mentormatch.config import Settings, get_settings
 from mentormatch.db import make_engine, make_sessionmaker, utcnow
@@ -24,7 +25,7 @@ from mentormatch.main import create_app
 from mentormatch.mentors.models import Mentor
 from mentormatch.migrate import NOT_SET_UP
 from mentormatch.newcomers.models import Newcomer
-from mentormatch.pairings.models import Pairing
+from mentormatch.pairings.models import Pairing, PairingEvent
 from mentormatch.programs.models import Program, ProgramCoordinator
 from tests.db import BACKENDS, throwaway_database
 from tests.factories import link_sent_to
@@ -164,20 +165,31 @@ class TestDemoSeed:
             assert email in result.output
         assert "Recovery Partners" in result.output and "/p/puente/" in result.output
 
-    def test_the_demo_shows_contacts_and_a_quiet_pairing_in_each_program(
-        self, sqlite_url: str
-    ) -> None:
+    def test_the_demo_shows_pairings_at_every_stage_in_each_program(self, sqlite_url: str) -> None:
         settings = Settings(environment="test", database_url=sqlite_url, _env_file=None)  # type: ignore[call-arg]
         with make_sessionmaker(make_engine(sqlite_url))() as session:
             demo.seed_demo(session, mentors=30, newcomers=60)
-            assert demo_life.seed(session, settings=settings, now=utcnow()) == 4
-            pairings = session.scalars(select(Pairing).where(Pairing.status == "active")).all()
-            assert len({p.program_id for p in pairings}) == 2
+            made = demo_life.seed(session, settings=settings, now=utcnow())
+            pairings = session.scalars(select(Pairing)).all()
+            assert made == len(pairings) >= 10
+            statuses = {(p.program_id, str(p.status)) for p in pairings}
+            for program_id in {p.program_id for p in pairings}:  # both programs
+                assert {(program_id, "active"), (program_id, "ended")} <= statuses
+            assert any(status == "approved" for _, status in statuses)  # a request waits
+            reasons = Counter(
+                session.scalars(
+                    select(PairingEvent.reason).where(PairingEvent.to_status == "ended")
+                )
+            )
+            assert reasons["completed"] == 2 and reasons["no_contact"] >= 1  # as planned, early
+            not_a_fit = session.scalars(
+                select(FitCheck.pairing_id).where(FitCheck.answer == "not_a_fit")
+            ).all()
             logged = session.scalars(select(Contact.pairing_id).distinct()).all()
             quiet = session.scalars(
                 select(Nudge.pairing_id).where(Nudge.kind == "quiet_escalation")
             ).all()
-            assert len(logged) == len(quiet) == 2 and not set(logged) & set(quiet)
+            assert len(quiet) == 2 and not set(logged) & set(quiet) and not_a_fit
             first = session.scalar(
                 select(User.email).where(User.role == "mentor").order_by(User.id)
             )

@@ -96,7 +96,7 @@ class TestMentorView:
             f"/api/v1/mentors/me/pairings/{pairing_id}", headers=mentor.headers
         ).json()
         assert body["newcomer"]["name"] == f"Newcomer {body['reference']}"
-        assert str(pairing_id) not in body["newcomer"]["name"]
+        assert body["newcomer"]["name"] != f"Newcomer {pairing_id}"  # never the row id
 
     def test_another_mentors_pairing_is_404_like_a_missing_one(
         self, client: TestClient, make_mentor: Callable[..., Actor], asked: Pair

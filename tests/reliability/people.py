@@ -154,6 +154,7 @@ def allowed_roles(route: RouteInfo) -> set[str]:
 _counter = itertools.count()
 
 # A valid request body per route, so that a refusal cannot hide behind a 422.
+BARC10_ANSWERS = {"instrument": "barc10", "answers": {f"q{n}": 4 for n in range(1, 11)}}
 BODIES: dict[tuple[str, str], Callable[[Cast], dict[str, Any]]] = {
     ("POST", "/api/v1/auth/token"): lambda c: {
         "data": {"username": c.coordinator_email, "password": PASSWORD}
@@ -207,6 +208,21 @@ BODIES: dict[tuple[str, str], Callable[[Cast], dict[str, Any]]] = {
     ("POST", "/api/v1/newcomers/me/fit-check"): lambda c: {"json": {"answer": "good_fit"}},
     ("POST", "/api/v1/newcomers/me/check-ins"): lambda c: {
         "json": {"feeling": 4, "in_danger": False}
+    },
+    ("PUT", "/api/v1/newcomers/me/sharing"): lambda c: {
+        "json": {"share_with_mentor": True, "share_milestones": False, "milestone_messages": False}
+    },
+    ("POST", "/api/v1/newcomers/me/start-again"): lambda c: {"json": {"started_on": "2026-11-15"}},
+    ("POST", "/api/v1/newcomers/me/assessments"): lambda c: {"json": BARC10_ANSWERS},
+    ("POST", "/api/v1/newcomers/{newcomer_id}/assessments"): lambda c: {"json": BARC10_ANSWERS},
+    ("POST", "/api/v1/instruments"): lambda c: {
+        "json": {
+            "code": f"funder_{next(_counter)}",
+            "name": "A funder's question",
+            "languages": ["en"],
+            "items": [{"code": "housed", "text": {"en": "I have stable housing."}}],
+            "scale": [{"value": 0, "label": {"en": "No"}}, {"value": 1, "label": {"en": "Yes"}}],
+        }
     },
     ("POST", "/api/v1/pairings/{pairing_id}/contacts"): lambda c: {
         "json": {"contacted_on": "2026-12-01", "mode": "phone", "minutes": 30}

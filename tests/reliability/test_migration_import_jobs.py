@@ -1,4 +1,4 @@
-"""Migration 20261206_import_jobs with data in every table, on both back ends.
+"""Migration 20261208_import_jobs with data in every table, on both back ends.
 
 Every row is kept and the new table starts empty; afterwards a job outlives its upload
 (deleted once imported: the job forgets it) and goes with the account that started it.
@@ -19,8 +19,8 @@ from tests.db import BACKENDS, throwaway_database
 from tests.reliability.test_migration_programs import _arrange, _counts, _insert
 
 OLDER = "20261203_urgent_contacts"  # where `_arrange` fills every table
-BEFORE = "20261206_import_mappings"
-REVISION = "20261206_import_jobs"
+BEFORE = "20261208_import_mappings"
+REVISION = "20261208_import_jobs"
 NOW = datetime(2026, 12, 6, tzinfo=UTC)
 
 

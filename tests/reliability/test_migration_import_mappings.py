@@ -1,4 +1,4 @@
-"""Migration 20261206_import_mappings with data in every table, on both back ends.
+"""Migration 20261208_import_mappings with data in every table, on both back ends.
 
 Every row is kept and the new table starts empty; afterwards a program holds one saved
 choice per kind of file and set of headers, a choice outlives the account that saved it
@@ -20,8 +20,8 @@ from tests.db import BACKENDS, throwaway_database
 from tests.reliability.test_migration_programs import _arrange, _counts, _insert
 
 OLDER = "20261203_urgent_contacts"  # where `_arrange` fills every table
-BEFORE = "20261205_check_ins"
-REVISION = "20261206_import_mappings"
+BEFORE = "20261207_assessments"
+REVISION = "20261208_import_mappings"
 NOW = datetime(2026, 12, 6, tzinfo=UTC)
 SAVED = "SELECT program_id, kind, saved_by FROM import_mappings ORDER BY id"
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 import pytest
@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 
 from mentormatch import demo
 from mentormatch.accounts.models import User
-from mentormatch.aftercare import quiet
+from mentormatch.aftercare import fit_reminders, graduation, milestone_messages, quiet
 from mentormatch.cli import app as cli
 from mentormatch.config import get_settings
 from mentormatch.db import make_engine, make_sessionmaker, utcnow
@@ -168,9 +168,23 @@ def _follow_everything(app: FastAPI, printed: str) -> None:
         assert expiry.expire_due(
             session, settings=app.state.settings, now=utcnow() + timedelta(days=4)
         )
-        # Weeks with no contact logged: the mentor is reminded to keep in touch.
+        # Weeks with no contact logged: the mentor is reminded to keep in touch; both are
+        # asked by email whether it is a good fit.
         late = utcnow() + timedelta(days=20)
         assert quiet.run(session, settings=app.state.settings, now=late).reminded
+        assert fit_reminders.run(session, settings=app.state.settings, now=late)
+    with _client(app) as client:  # Robin asks for milestone notes; 90 days on, one goes out
+        notes = {"share_with_mentor": True, "share_milestones": False, "milestone_messages": True}
+        shared = client.put(
+            "/api/v1/newcomers/me/sharing", json=notes, headers=bearer(made["status_token"])
+        )
+        assert shared.status_code == 200, shared.text
+    with app.state.sessionmaker() as session:
+        ninety = datetime(2026, 12, 30, 18, 0, tzinfo=UTC)  # from 1 October, in Chicago
+        assert milestone_messages.run(session, settings=app.state.settings, now=ninety)
+        # The program's six months later, the pairing graduates; both are congratulated.
+        done = utcnow() + timedelta(days=200)
+        assert graduation.run(session, settings=app.state.settings, now=done)
         messages = list(session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
     assert {m.kind for m in messages} == set(MessageKind)
 
@@ -193,8 +207,7 @@ def _follow_everything(app: FastAPI, printed: str) -> None:
             assert answer.status_code == 200, (message.kind, path, answer.status_code)
         if message.kind is MessageKind.urgent_intake:
             assert "Sol" in answer.text and 'id="reach"' in answer.text
-        if path.startswith("/mentor/pairings/"):
-            assert message.recipient == mentor_user.email
+        if path.startswith("/mentor/pairings/") and message.recipient == mentor_user.email:
             assert any(name in answer.text for name in ("Robin", "Kit", "Newcomer "))
             with _client(app) as stranger:
                 stranger.cookies.set(STAFF_COOKIE, _token(app, other_mentor_user))

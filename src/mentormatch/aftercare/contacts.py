@@ -43,6 +43,24 @@ def accepted_at(session: Session, pairing_id: int) -> datetime | None:
     )
 
 
+def began_on(session: Session, pairing_ids: list[int]) -> dict[int, date]:
+    """The day each pairing began (its latest move to active), in its mentor's time zone;
+    pairings never active are left out."""
+    if not pairing_ids:
+        return {}
+    rows = session.execute(
+        select(PairingEvent.pairing_id, func.max(PairingEvent.at), Mentor.timezone)
+        .join(Pairing, Pairing.id == PairingEvent.pairing_id)
+        .join(Mentor, Mentor.id == Pairing.mentor_id)
+        .where(
+            PairingEvent.pairing_id.in_(pairing_ids),
+            PairingEvent.to_status == PairingStatus.active.value,
+        )
+        .group_by(PairingEvent.pairing_id, Mentor.timezone)
+    )
+    return {pid: at.astimezone(ZoneInfo(zone)).date() for pid, at, zone in rows}
+
+
 def zone_of(session: Session, pairing: Pairing) -> ZoneInfo:
     """The time zone a pairing's days are counted in: its mentor's."""
     zone = session.scalar(select(Mentor.timezone).where(Mentor.id == pairing.mentor_id))

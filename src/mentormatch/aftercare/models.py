@@ -57,6 +57,7 @@ class Contact(Base):
 class NudgeKind(enum.StrEnum):
     quiet_reminder = "quiet_reminder"  # the mentor was reminded (a link, nothing else)
     quiet_escalation = "quiet_escalation"  # the pairing went to the coordinators' attention
+    fit_check_reminder = "fit_check_reminder"  # both were asked "a good fit?" by email, once
 
 
 class Nudge(Base):
@@ -137,3 +138,39 @@ class CheckIn(Base):
     feeling: Mapped[int]
     talked: Mapped[bool | None]
     in_danger: Mapped[bool]
+
+
+class EarlierRecoveryDate(Base):
+    """A recovery start date the newcomer replaced when they started again: kept for them
+    alone (their status page and their export), never shown to a mentor or used in matching."""
+
+    __tablename__ = "earlier_recovery_dates"
+    __table_args__ = (
+        Index("ix_earlier_recovery_dates_newcomer_id", "newcomer_id", "id"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    newcomer_id: Mapped[int] = mapped_column(ForeignKey("newcomers.id", ondelete="CASCADE"))
+    started_on: Mapped[date] = mapped_column(Date)
+    replaced_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class MilestoneMessage(Base):
+    """The short note sent on a newcomer's milestone day (when they opted in): one per
+    newcomer and day, so running the job twice sends nothing twice."""
+
+    __tablename__ = "milestone_messages"
+    __table_args__ = (
+        UniqueConstraint("newcomer_id", "reached_on"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    newcomer_id: Mapped[int] = mapped_column(ForeignKey("newcomers.id", ondelete="CASCADE"))
+    program_id: Mapped[int] = mapped_column(
+        ForeignKey("programs.id", ondelete="RESTRICT"), index=True
+    )
+    words: Mapped[str] = mapped_column(String(20))  # "90 days"
+    reached_on: Mapped[date] = mapped_column(Date)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

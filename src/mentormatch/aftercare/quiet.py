@@ -21,12 +21,13 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from mentormatch.aftercare import contacts
 from mentormatch.aftercare.models import Contact, Nudge, NudgeKind
 from mentormatch.audit import service as audit
 from mentormatch.config import Settings
 from mentormatch.mentors.models import Mentor
 from mentormatch.pairings import lifecycle, locking, outbox
-from mentormatch.pairings.models import Pairing, PairingEvent, PairingStatus
+from mentormatch.pairings.models import Pairing, PairingStatus
 from mentormatch.pairings.outbox import MessageKind
 from mentormatch.programs import settings as program_settings
 
@@ -51,27 +52,17 @@ def silences(session: Session, pairing_ids: list[int]) -> dict[int, date]:
             .group_by(Contact.pairing_id)
         ).all()
     )
-    began = session.execute(
-        select(PairingEvent.pairing_id, func.max(PairingEvent.at), Mentor.timezone)
-        .join(Pairing, Pairing.id == PairingEvent.pairing_id)
-        .join(Mentor, Mentor.id == Pairing.mentor_id)
-        .where(
-            PairingEvent.pairing_id.in_(pairing_ids),
-            PairingEvent.to_status == PairingStatus.active.value,
-        )
-        .group_by(PairingEvent.pairing_id, Mentor.timezone)
-    )
     since = {}
-    for pairing_id, at, zone in began:
-        start = at.astimezone(ZoneInfo(zone)).date()
+    for pairing_id, start in contacts.began_on(session, pairing_ids).items():
         contact = last.get(pairing_id)
         since[pairing_id] = max(start, contact) if contact else start
     return since
 
 
-def _record(session: Session, pairing: Pairing, kind: NudgeKind, since: date, days: int,
+def record_nudge(session: Session, pairing: Pairing, kind: NudgeKind, since: date, days: int,
             now: datetime) -> bool:  # fmt: skip
-    """Write the nudge unless this silence already has one (a concurrent run): whether new."""
+    """Write the nudge unless this silence (or, for a fit check, this pairing's start)
+    already has one (a concurrent run): whether new."""
     try:
         with session.begin_nested():
             session.add(
@@ -146,13 +137,15 @@ def run(session: Session, *, settings: Settings, now: datetime) -> Report:
         if (
             days >= remind_after
             and reminder not in done
-            and _record(session, pairing, NudgeKind.quiet_reminder, quiet_since, remind_after, now)
+            and record_nudge(
+                session, pairing, NudgeKind.quiet_reminder, quiet_since, remind_after, now
+            )
         ):
             _remind(session, settings, pairing)
             reminded += 1
         escalation = (pairing.id, NudgeKind.quiet_escalation, quiet_since)
         if days >= escalate_after and escalation not in done:
             kind = NudgeKind.quiet_escalation
-            escalated += _record(session, pairing, kind, quiet_since, escalate_after, now)
+            escalated += record_nudge(session, pairing, kind, quiet_since, escalate_after, now)
     session.commit()
     return Report(reminded=reminded, escalated=escalated)

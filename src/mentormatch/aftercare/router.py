@@ -13,7 +13,7 @@ from mentormatch.accounts.dependencies import (
     StaffOrMentorDep,
 )
 from mentormatch.accounts.models import Role
-from mentormatch.aftercare import checkins, contacts, fit
+from mentormatch.aftercare import checkins, contacts, fit, recovery_dates
 from mentormatch.aftercare.checkins import CheckInBody, CheckInPage, CheckInPublic
 from mentormatch.aftercare.models import Contact, FitCheck
 from mentormatch.aftercare.schemas import (
@@ -21,10 +21,13 @@ from mentormatch.aftercare.schemas import (
     ContactForCoordinator,
     ContactForMentor,
     ContactPage,
+    EarlierDate,
     FitCheckBody,
     FitCheckForCoordinator,
     FitCheckPublic,
     NewcomerRhythm,
+    StartAgainIn,
+    StartedAgain,
 )
 from mentormatch.deps import Limit, NowDep, Offset, RowId, SessionDep, SettingsDep
 from mentormatch.errors import error_responses
@@ -183,6 +186,26 @@ def check_in(
         crisis = newcomers.crisis_payload(rules)
     return CheckInPublic.model_validate(
         {**CheckInPublic.model_validate(row).model_dump(), **crisis}
+    )
+
+
+@router.post(
+    "/api/v1/newcomers/me/start-again",
+    response_model=StartedAgain,
+    responses=error_responses(409, 422),
+)
+def start_again(
+    body: StartAgainIn, me: NewcomerDep, session: SessionDep, now: NowDep
+) -> StartedAgain:
+    """Count your milestones from a new recovery start date, after a return to use. The date
+    it replaces is kept for you alone (here and in your export), never shown to a mentor.
+    409 naming `started_on` for a date not after your current one: correct that with
+    `PATCH /api/v1/newcomers/me`."""
+    earlier = recovery_dates.start_again(session, actor=me, started_on=body.started_on, now=now)
+    session.commit()
+    return StartedAgain(
+        recovery_start=body.started_on,
+        earlier=[EarlierDate.model_validate(row) for row in earlier],
     )
 
 

@@ -1,4 +1,5 @@
-"""Contact schemas, one per audience: the mentor who logs, coordinators, the newcomer."""
+"""The pairing life's schemas, one per audience: the mentor who logs, coordinators, the
+newcomer (contacts, fit checks, starting again)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from mentormatch.aftercare.models import ContactMode, FitAnswer
-from mentormatch.profiles import Date, NoNul, NoNulSchema
+from mentormatch.profiles import Date, NoNul, NoNulSchema, PastDate
 
 NOTE_MAX = 2000
 MINUTES_MAX = 600
@@ -142,3 +143,25 @@ class CheckInForNewcomer(BaseModel):
     feeling: int = Field(description="1 very hard to 5 very good")
     talked: bool | None = Field(description="Talked with their mentor that week (while paired)")
     in_danger: bool
+
+
+class StartAgainIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"started_on": "2026-11-20"}]}
+    )
+
+    started_on: PastDate = Field(
+        description="The day the new start began (YYYY-MM-DD, not in the future)"
+    )
+
+
+class EarlierDate(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    started_on: date = Field(description="A start date the newcomer replaced")
+    replaced_at: datetime = Field(description="When they set a new one")
+
+
+class StartedAgain(BaseModel):
+    recovery_start: date = Field(description="Your recovery start date now")
+    earlier: list[EarlierDate] = Field(description="The dates you replaced, newest first")

@@ -61,6 +61,12 @@ ACTIONS: dict[str, str] = {
     "outcomes_export": "downloaded the program's outcome figures",
     "check_in": "checked in",
     "read_check_ins": "read the check-ins",
+    "consent_changed": "changed what they share",
+    "assessment": "recorded a questionnaire's answers",
+    "read_assessments": "read the questionnaires' answers",
+    "add_instrument": "added a questionnaire",
+    "milestone_message": "sent a milestone-day note",
+    "fit_check_reminder": "asked both, by email, whether it is a good fit",
     "propose": "ran a whole-pool proposal",
     "assign": "assigned mentors from a proposal",
     "cap_capacity": "lowered a mentor's capacity",
@@ -202,6 +208,7 @@ READS = frozenset(
         "fit_checks",
         "outcomes_export",
         "read_check_ins",
+        "read_assessments",
         *("read_notes", "list_proposals", "list_left_out", TRAIL, SEARCH, EXPORT),
     }
 )

@@ -45,6 +45,12 @@ ACTION_LABELS = {
     ("newcomer", "case_note"): "wrote a note on your case",
     ("newcomer", "read_notes"): "read the notes on your case",
     ("newcomer", "list_left_out"): "saw you among those waiting with no proposed mentor",
+    ("newcomer", "consent_changed"): "changed what you share",
+    ("newcomer", "milestone_message"): "sent you a milestone-day note",
+    ("newcomer", "check_in"): "checked in",
+    ("newcomer", "read_check_ins"): "read your check-ins",
+    ("newcomer", "assessment"): "recorded your answers to a questionnaire",
+    ("newcomer", "read_assessments"): "read your questionnaires",
     ("pairing", "read"): "viewed a pairing request about you",
     ("pairing", "list"): "saw a pairing request about you in their inbox",
     ("pairing", "list_proposals"): "saw a mentor proposed for you in the list of proposals",
@@ -63,6 +69,7 @@ ACTION_LABELS = {
     ("pairing", "fit_check"): "answered whether the pairing is a good fit",
     ("pairing", "fit_checks"): "read the answers to whether the pairing is a good fit",
     ("pairing", "fit_kept"): "decided your pairing goes on after a 'not a fit' answer",
+    ("pairing", "fit_check_reminder"): "asked you and your mentor whether it is a good fit",
 }
 
 

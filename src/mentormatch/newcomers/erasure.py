@@ -46,6 +46,8 @@ NEUTRAL_ACTIONS = frozenset(
         "case_note",  # the notes themselves go with the record (cascade)
         "read_notes",
         "read_check_ins",  # the check-ins themselves go with the record (cascade)
+        "consent_changed",  # the consents themselves go with the record (cascade)
+        "read_assessments",  # the answers themselves go with the record (cascade)
         ERASE,
         *(f"pairing_{status.value}" for status in PairingStatus),
     }

@@ -16,16 +16,19 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from mentormatch.aftercare import fit
-from mentormatch.aftercare.models import CheckIn
-from mentormatch.aftercare.schemas import CheckInForNewcomer, FitAnswerForNewcomer
+from mentormatch.aftercare import fit, recovery_dates
+from mentormatch.aftercare.models import CheckIn, MilestoneMessage
+from mentormatch.aftercare.schemas import CheckInForNewcomer, EarlierDate, FitAnswerForNewcomer
+from mentormatch.assessments.models import Assessment, Instrument
 from mentormatch.db import utcnow
 from mentormatch.mentors.models import Mentor
 from mentormatch.newcomers import accounting, notes, urgent
 from mentormatch.newcomers.export_schemas import (
     AccessLog,
+    AssessmentForNewcomer,
     CaseNoteForNewcomer,
     DoNotPairForNewcomer,
+    MilestoneNoteForNewcomer,
     NewcomerExport,
     PairingHistory,
     PairingTransition,
@@ -104,6 +107,32 @@ def build(session: Session, *, newcomer: Newcomer) -> NewcomerExport:
             CheckInForNewcomer.model_validate(c)
             for c in session.scalars(
                 select(CheckIn).where(CheckIn.newcomer_id == newcomer.id).order_by(CheckIn.id)
+            )
+        ],
+        earlier_recovery_dates=[
+            EarlierDate.model_validate(d) for d in recovery_dates.earlier(session, newcomer.id)
+        ],
+        assessments=[
+            AssessmentForNewcomer(
+                instrument=code,
+                total=row.total,
+                answers=dict(row.answers),
+                taken_at=row.taken_at,
+                entered_by_role="coordinator" if row.entered_by is not None else "newcomer",
+            )
+            for row, code in session.execute(
+                select(Assessment, Instrument.code)
+                .join(Instrument, Instrument.id == Assessment.instrument_id)
+                .where(Assessment.newcomer_id == newcomer.id)
+                .order_by(Assessment.taken_at, Assessment.id)
+            ).tuples()
+        ],
+        milestone_notes=[
+            MilestoneNoteForNewcomer.model_validate(m)
+            for m in session.scalars(
+                select(MilestoneMessage)
+                .where(MilestoneMessage.newcomer_id == newcomer.id)
+                .order_by(MilestoneMessage.id)
             )
         ],
         accesses=AccessLog(total=total, items=items),

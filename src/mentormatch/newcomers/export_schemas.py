@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from mentormatch.aftercare.schemas import CheckInForNewcomer, FitAnswerForNewcomer
+from mentormatch.aftercare.schemas import CheckInForNewcomer, EarlierDate, FitAnswerForNewcomer
 from mentormatch.newcomers.schemas import Access, ConsentPublic, NewcomerProfile
 
 
@@ -71,6 +71,22 @@ class CaseNoteForNewcomer(BaseModel):
     text: str
 
 
+class MilestoneNoteForNewcomer(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    words: str = Field(description="The milestone, such as '90 days'")
+    reached_on: date
+    at: datetime = Field(description="When the note was sent")
+
+
+class AssessmentForNewcomer(BaseModel):
+    instrument: str = Field(description="The questionnaire's code, such as barc10")
+    total: int
+    answers: dict[str, int] = Field(description="Each answer, by item code")
+    taken_at: datetime
+    entered_by_role: str = Field(description="newcomer (you) or coordinator (from a call)")
+
+
 class NewcomerExport(BaseModel):
     """Everything held about a newcomer, machine-readable; `export_format` names the layout."""
 
@@ -89,5 +105,15 @@ class NewcomerExport(BaseModel):
     )
     check_ins: list[CheckInForNewcomer] = Field(
         default=[], description="Your check-ins ('how are things?'), oldest first"
+    )
+    earlier_recovery_dates: list[EarlierDate] = Field(
+        default=[],
+        description="Recovery start dates you replaced when you started again, newest first",
+    )
+    assessments: list[AssessmentForNewcomer] = Field(
+        default=[], description="Your answers to questionnaires (BARC-10…), oldest first"
+    )
+    milestone_notes: list[MilestoneNoteForNewcomer] = Field(
+        default=[], description="The milestone-day notes sent to you, oldest first"
     )
     accesses: AccessLog

@@ -15,11 +15,10 @@ from mentormatch.config import Settings
 from mentormatch.errors import Conflict, Invalid
 from mentormatch.newcomers.models import Consent, Newcomer
 from mentormatch.newcomers.schemas import ConsentIn
+from mentormatch.newcomers.sharing import SHARE_MILESTONES, SHARE_WITH_MENTOR, STORE_PROFILE
 
 # What sending a minimal request agrees to (said next to its button).
 URGENT_CONTACT: Final = "urgent_contact"
-# The consent scope that lets an accepted mentor see the newcomer's next milestone.
-SHARE_MILESTONES: Final = "share_milestones_after_acceptance"
 # The answers a minimal record does not have yet.
 EMPTY_ANSWERS: Final[dict[str, Any]] = {
     "gender": None,
@@ -65,9 +64,9 @@ def check_consent_version(consent: ConsentIn, settings: Settings) -> None:
 
 def consent_scope(consent: ConsentIn, *, share_contact: bool) -> list[str]:
     """What the intake's consent covers: storing the answers, and what the newcomer ticked."""
-    scope = ["store_profile", "redisclosure_notice"]
+    scope = [STORE_PROFILE, "redisclosure_notice"]
     if consent.share_with_mentor:
-        scope.append("share_with_mentor")
+        scope.append(SHARE_WITH_MENTOR)
     if share_contact:
         scope.append("share_contact_after_acceptance")
     if consent.share_milestones:

@@ -12,7 +12,7 @@ from mentormatch.accounts.dependencies import CoordinatorDep, NewcomerDep, Publi
 from mentormatch.config import Settings
 from mentormatch.deps import ClientDep, Limit, NowDep, Offset, RowId, SessionDep, SettingsDep
 from mentormatch.errors import error_responses
-from mentormatch.newcomers import search, service
+from mentormatch.newcomers import search, service, sharing
 from mentormatch.newcomers.export_schemas import NewcomerExport
 from mentormatch.newcomers.models import Newcomer
 from mentormatch.newcomers.schemas import (
@@ -32,6 +32,7 @@ from mentormatch.newcomers.schemas import (
     UrgentIntake,
 )
 from mentormatch.newcomers.search import NewcomerFilters
+from mentormatch.newcomers.sharing import SharingIn, SharingOut
 from mentormatch.openapi import link
 from mentormatch.pairings import queries
 from mentormatch.profiles import age_in
@@ -158,6 +159,26 @@ def update_own(
 ) -> Newcomer:
     """Correct your answers; fields you do not send stay as they are."""
     return service.update_own(session, principal=me, body=body, settings=settings)
+
+
+@router.get("/me/sharing", response_model=SharingOut, responses=error_responses(401, 403))
+def read_own_sharing(me: NewcomerDep, session: SessionDep) -> SharingOut:
+    """What you share now: the choices of your latest consent (all false before a minimal
+    urgent request is completed)."""
+    return sharing.shown(service.get_own(session, principal=me))
+
+
+@router.put("/me/sharing", response_model=SharingOut, responses=error_responses(401, 403, 409, 422))
+def change_own_sharing(
+    body: SharingIn, me: NewcomerDep, session: SessionDep, settings: SettingsDep
+) -> SharingOut:
+    """Change what you share, at any time: each change is recorded as a new consent under the
+    current notice, and only the latest counts. 409 before a minimal urgent request is
+    completed."""
+    newcomer = service.get_own(session, principal=me)
+    sharing.change(session, actor=me, newcomer=newcomer, body=body, settings=settings)
+    session.commit()
+    return sharing.shown(newcomer)
 
 
 @router.delete("/me", status_code=204, responses=error_responses(401, 403))

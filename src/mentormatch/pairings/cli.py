@@ -1,10 +1,15 @@
 """`mentormatch pairings …`: expire unanswered requests, remind and escalate quiet pairings,
-deliver the outbox (cron-able)."""
+ask for fit checks, graduate pairings, send milestone notes, deliver the outbox (cron-able;
+each safe to run twice)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import typer
 
+from mentormatch.aftercare import fit_reminders, graduation, milestone_messages
 from mentormatch.aftercare import quiet as quiet_pairings
 from mentormatch.cli_checks import require_database
 from mentormatch.config import get_settings
@@ -31,19 +36,42 @@ def expire() -> None:
     typer.echo(f"reminded {reminded}, expired {expired}")
 
 
-@app.command("quiet")
-def quiet() -> None:
-    """Remind mentors of pairings with no contact logged for a while; after more quiet days,
-    put the pairing in front of a coordinator. Each once per silence: safe to run often."""
+def _daily(job: Callable[..., Any]) -> Any:
+    """Run one of the daily jobs on the configured database, now."""
     settings = get_settings()
     require_database(settings.database_url)
     engine = make_engine(settings.database_url)
     try:
         with make_sessionmaker(engine)() as session:
-            report = quiet_pairings.run(session, settings=settings, now=utcnow())
+            return job(session, settings=settings, now=utcnow())
     finally:
         engine.dispose()
+
+
+@app.command("quiet")
+def quiet() -> None:
+    """Remind mentors of pairings with no contact logged for a while; after more quiet days,
+    put the pairing in front of a coordinator. Each once per silence: safe to run often."""
+    report = _daily(quiet_pairings.run)
     typer.echo(f"reminded {report.reminded}, escalated {report.escalated}")
+
+
+@app.command("fit-checks")
+def fit_checks() -> None:
+    """Ask both people of each pairing whose fit check is due, by email, once."""
+    typer.echo(f"asked {_daily(fit_reminders.run)}")
+
+
+@app.command("graduate")
+def graduate() -> None:
+    """End as planned (graduate) the pairings that have run the program's pairing length."""
+    typer.echo(f"graduated {_daily(graduation.run)}")
+
+
+@app.command("milestones")
+def milestones() -> None:
+    """Send today's milestone notes to the newcomers who asked for them (run daily)."""
+    typer.echo(f"sent {_daily(milestone_messages.run)}")
 
 
 @app.command("deliver")

@@ -38,6 +38,11 @@ class MessageKind(enum.StrEnum):
     reset = "reset"
     urgent_intake = "urgent_intake"
     quiet_reminder = "quiet_reminder"
+    fit_check_mentor = "fit_check_mentor"
+    fit_check_newcomer = "fit_check_newcomer"
+    milestone_reached = "milestone_reached"
+    mentor_graduated = "mentor_graduated"
+    newcomer_graduated = "newcomer_graduated"
 
 
 # Messages whose link is a credential (it sets the recipient's password): listings never
@@ -115,6 +120,33 @@ _TEXT = {
         "Hello,\n\nNo contact has been logged with your mentee for a while. When you are "
         "next in touch, please log it on your pairing's page:\n\n{link}\n\n"
         "If something stands in the way, your coordinator is there to help.\n",
+    ),
+    MessageKind.fit_check_mentor: (
+        "A quick question about your new pairing",
+        "Hello,\n\nHow is your new pairing going? Please answer one short question on its "
+        "page:\n\n{link}\n",
+    ),
+    MessageKind.fit_check_newcomer: (
+        "A quick question about your mentor",
+        "Hello,\n\nHow is it going with your mentor? Please answer one short question "
+        "through the private status link you saved when you signed up.\n\n{link}\n",
+    ),
+    MessageKind.milestone_reached: (
+        "Something to celebrate today",
+        "Hello,\n\nThere is something to celebrate on your page today. Open the private "
+        "status link you saved when you signed up to see it.\n\n{link}\n",
+    ),
+    MessageKind.mentor_graduated: (
+        "A pairing has completed its planned time",
+        "Hello,\n\nOne of your pairings has reached the end of its planned time and is now "
+        "complete. Thank you for walking alongside someone. You can read it on its page:"
+        "\n\n{link}\n",
+    ),
+    MessageKind.newcomer_graduated: (
+        "Congratulations: your planned time with your mentor is complete",
+        "Hello,\n\nYou have completed your planned time with your mentor. Congratulations! "
+        "Open the private status link you saved when you signed up to read more."
+        "\n\n{link}\n",
     ),
 }
 

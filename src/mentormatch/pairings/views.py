@@ -20,8 +20,8 @@ from mentormatch.aftercare import milestones
 from mentormatch.db import utcnow
 from mentormatch.matching import schedule
 from mentormatch.mentors.models import Mentor
-from mentormatch.newcomers.minimal import SHARE_MILESTONES
 from mentormatch.newcomers.models import Newcomer
+from mentormatch.newcomers.sharing import SHARE_MILESTONES, SHARE_WITH_MENTOR, consents_to
 from mentormatch.pairings.models import Pairing, PairingStatus
 from mentormatch.pairings.schemas import (
     MilestoneForMentor,
@@ -32,7 +32,6 @@ from mentormatch.pairings.schemas import (
 from mentormatch.profiles import hours_of_week
 from mentormatch.vocabulary import FAMILY_OF
 
-SHARE_WITH_MENTOR = "share_with_mentor"
 # The NewcomerForMentor fields that hold health-related answers: null without consent.
 HEALTH_FIELDS = (
     "shared_substances",
@@ -69,7 +68,7 @@ MENTOR_SEES_WITHOUT_CONSENT = (
 
 def shares_with_mentor(newcomer: Newcomer) -> bool:
     """Whether the newcomer agreed that a mentor who is asked may see their answers."""
-    return any(SHARE_WITH_MENTOR in consent.scope for consent in newcomer.consents)
+    return consents_to(newcomer, SHARE_WITH_MENTOR)
 
 
 def _answers(newcomer: Newcomer, mentor: Mentor) -> dict[str, Any]:
@@ -109,7 +108,7 @@ def newcomer_for_mentor(pairing: Pairing, newcomer: Newcomer, mentor: Mentor) ->
 
 def next_milestone(newcomer: Newcomer, now: datetime) -> MilestoneForMentor | None:
     """The newcomer's next milestone (today's, on the day) if they agreed to share it."""
-    if not any(SHARE_MILESTONES in consent.scope for consent in newcomer.consents):
+    if not consents_to(newcomer, SHARE_MILESTONES):
         return None
     standing = milestones.standing_now(newcomer.recovery_start, now, newcomer.timezone)
     if standing is None:

@@ -102,6 +102,12 @@ class ProgramSettings(BaseModel):
     fit_check_days: int = Field(
         ge=1, le=365, description="Days after acceptance before both are asked 'a good fit?'"
     )
+    pairing_months: int = Field(
+        ge=0,
+        le=60,
+        description="Months a pairing runs before it graduates (ends as planned); 0: no set "
+        "length, a coordinator ends it",
+    )
     capacity_cap: int = Field(ge=1, le=10, description="The most mentees a mentor may take")
     wait_weight: float = Field(
         ge=0,
@@ -156,6 +162,7 @@ def installation_defaults(settings: Settings) -> dict[str, Any]:
         "quiet_pairing_days": 14,
         "quiet_escalation_days": 7,
         "fit_check_days": 14,
+        "pairing_months": 6,
         "capacity_cap": 10,
         "wait_weight": DEFAULT_WAIT_POINTS,
         "intake_languages": [t.code for t in vocabulary.LANGUAGES],

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from mentormatch import vocabulary
-from mentormatch.aftercare import checkins
+from mentormatch.aftercare import checkins, graduation
 from mentormatch.audit import records
 from mentormatch.deps import NowDep, RowId, SessionDep, SettingsDep
 from mentormatch.errors import MentorMatchError
@@ -183,6 +183,7 @@ def _newcomer_page(
             "notice": notice,
             "can_approve": newcomer.status is NewcomerStatus.waiting and not newcomer.minimal,
             "active": active,
+            "planned_end": graduation.planned_end_of(session, active, settings) if active else None,
             "end_reasons": END_REASONS,
             "end_error": end_error,
             "needs_new_mentor": newcomer_id

@@ -1,17 +1,21 @@
 """What the pages show of a pairing's life after acceptance: the contact form's choices and
-the rhythm, for the mentor's pairing page and the newcomer's status page."""
+the rhythm, for the mentor's pairing page and the newcomer's status page; and what the
+newcomer alone sees of their own recovery there."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from sqlalchemy.orm import Session
 
 from mentormatch.accounts.principal import Principal
-from mentormatch.aftercare import contacts
+from mentormatch.aftercare import contacts, graduation, recovery_dates
 from mentormatch.aftercare.models import MODE_LABELS
+from mentormatch.newcomers import sharing
+from mentormatch.newcomers.models import Newcomer, NewcomerStatus
 from mentormatch.pairings import locking
 from mentormatch.pairings.models import Pairing, PairingStatus
 from mentormatch.web import fit_pages
@@ -70,18 +74,36 @@ def mentor_context(
             "durations": DURATIONS,
             "mode_labels": {m.value: label for m, label in MODE_LABELS.items()},
             "minutes_label": minutes_label,
+            "planned_end": graduation.planned_end_of(session, pairing, request.app.state.settings),
         },
         **fit_pages.context(request, session, pairing_actor(request), pairing),
     }
 
 
 def newcomer_context(request: Request, session: Session, me: Principal) -> dict[str, Any]:
-    """The rhythm of the newcomer's active pairing (counts and dates, nothing else) and the
-    fit check when they are asked."""
+    """The rhythm of the newcomer's active pairing (counts and dates, nothing else), the day
+    it is planned to end, and the fit check when they are asked."""
     pairing = locking.open_pairing(session, me.newcomer_id or 0, statuses=(PairingStatus.active,))
+    settings = request.app.state.settings
     return {
+        "planned_end": graduation.planned_end_of(session, pairing, settings) if pairing else None,
         "rhythm": contacts.newcomer_rhythm(session, actor=me, now=now_of(request)),
         **fit_pages.context(request, session, me, pairing),
+    }
+
+
+def newcomer_own(session: Session, newcomer: Newcomer, now: datetime) -> dict[str, Any]:
+    """What only the newcomer sees of their own recovery on their status page: what they
+    share (changeable), their earlier start dates, and the day they graduated, if they did."""
+    zone = ZoneInfo(newcomer.timezone or "UTC")
+    done = newcomer.status is NewcomerStatus.closed
+    return {
+        "sharing": sharing.shown(newcomer) if sharing.current(newcomer) else None,
+        "earlier_dates": recovery_dates.earlier(session, newcomer.id),
+        "today": now.astimezone(zone).date().isoformat(),
+        "graduated_on": graduation.graduated_on(session, newcomer.id, newcomer.timezone)
+        if done
+        else None,
     }
 
 

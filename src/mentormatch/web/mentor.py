@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from mentormatch.accounts.principal import Principal
-from mentormatch.aftercare import milestones
+from mentormatch.aftercare import graduation, milestones
 from mentormatch.deps import NowDep, RowId, SessionDep, SettingsDep
 from mentormatch.errors import Conflict, Invalid, MentorMatchError
 from mentormatch.mentors import capacity
@@ -102,6 +102,7 @@ def pairing_page(
         "mentor/pairing.html",
         {
             "view": views.for_mentor(session, pairing=pairing, now=now),
+            "graduated": graduation.graduated(session, pairing),
             **own_context(session, me),
             **life.mentor_context(request, session, pairing),
         },

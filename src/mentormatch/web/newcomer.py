@@ -134,6 +134,8 @@ def status(
     page: str | None = None,
     as_of: str | None = None,
     checked_in: str | None = None,
+    shared: str | None = None,
+    started_again: str | None = None,
 ) -> Response:
     """Where the newcomer is; their mentor once paired; their recovery milestones; a
     check-in; who has seen or changed the record.
@@ -141,9 +143,12 @@ def status(
     The list of accesses is paged; the links carry the first page's time (`as_of`), so the
     pages do not shift as new accesses, such as these very page views, are recorded."""
     notice = "Thank you for checking in." if checked_in else None
-    return status_page(
-        request, me, session, settings, now, page=page, as_of=as_of, extra={"notice": notice}
-    )
+    extra = {
+        "notice": notice,
+        "sharing_saved": bool(shared),
+        "start_again_saved": bool(started_again),
+    }
+    return status_page(request, me, session, settings, now, page=page, as_of=as_of, extra=extra)
 
 
 def status_page(
@@ -193,6 +198,7 @@ def status_page(
             "milestones": milestones.standing_now(newcomer.recovery_start, now, newcomer.timezone),
             **service.crisis_payload(rules),
             **life.newcomer_context(request, session, me),
+            **life.newcomer_own(session, newcomer, now),
             "check_in": {
                 "open": newcomer.status is not NewcomerStatus.closed,
                 "paired": mentor is not None,

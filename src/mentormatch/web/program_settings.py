@@ -37,6 +37,7 @@ LABELS = {
     "quiet_pairing_days": "Quiet pairing reminder (days)",
     "quiet_escalation_days": "Quiet pairing escalation (further days)",
     "fit_check_days": "Fit check after (days)",
+    "pairing_months": "Pairing length before graduation (months; 0: none)",
     "capacity_cap": "Mentor capacity cap",
     "wait_weight": "Waiting time in whole-pool proposals (score points per 30 days waited)",
     "intake_languages": "Intake languages",

@@ -22,6 +22,7 @@ WHOLE = (
     "quiet_pairing_days",
     "quiet_escalation_days",
     "fit_check_days",
+    "pairing_months",
     "capacity_cap",
 )
 DECIMAL = ("reminder_after_days", "wait_weight")

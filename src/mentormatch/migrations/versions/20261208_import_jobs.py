@@ -1,8 +1,8 @@
 """import jobs: an import under way and what it did, for the page showing its progress
 
-Revision ID: 20261206_import_jobs
-Revises: 20261206_import_mappings
-Create Date: 2026-12-06 00:10:00
+Revision ID: 20261208_import_jobs
+Revises: 20261208_import_mappings
+Create Date: 2026-12-08 00:10:00
 
 A new table `import_jobs`: who started an import (the job goes with their account) into
 which program (and with it), from which upload (SET NULL once the upload is deleted), its
@@ -18,8 +18,8 @@ from alembic import op
 
 import mentormatch.db
 
-revision: str = "20261206_import_jobs"
-down_revision: str | None = "20261206_import_mappings"
+revision: str = "20261208_import_jobs"
+down_revision: str | None = "20261208_import_mappings"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,8 +1,8 @@
 """import mappings: a program's saved choice of how the columns of a file are read
 
-Revision ID: 20261206_import_mappings
-Revises: 20261205_check_ins
-Create Date: 2026-12-06 00:00:00
+Revision ID: 20261208_import_mappings
+Revises: 20261207_assessments
+Create Date: 2026-12-08 00:00:00
 
 A new table `import_mappings`: per program, kind of file (mentors or newcomers) and set of
 headers (their SHA-256), the field a coordinator chose for each column where it differs from
@@ -17,8 +17,8 @@ from alembic import op
 
 import mentormatch.db
 
-revision: str = "20261206_import_mappings"
-down_revision: str | None = "20261205_check_ins"
+revision: str = "20261208_import_mappings"
+down_revision: str | None = "20261207_assessments"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

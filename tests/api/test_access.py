@@ -414,6 +414,22 @@ PAGE_MATRIX: dict[tuple[str, str, str], int] = {
         )
     },
     ("/coordinator/newcomers/{newcomer_id}/trail", "coordinator", "missing"): 404,
+    # The questionnaire: a coordinator fills it in from a call; a newcomer answers their own.
+    **{
+        ("/coordinator/newcomers/{newcomer_id}/questionnaire", role, "own"): status
+        for role, status in (
+            ("anonymous", 303),
+            ("newcomer", 303),
+            ("mentor", 403),
+            ("admin", 303),
+            ("coordinator", 200),
+        )
+    },
+    ("/coordinator/newcomers/{newcomer_id}/questionnaire", "coordinator", "missing"): 404,
+    **{
+        ("/status/questionnaire", role, "own"): 200 if role == "newcomer" else 401
+        for role in ("anonymous", "newcomer", "mentor", "coordinator", "admin")
+    },
     ("/coordinator/pairings/{pairing_id}/trail", "coordinator", "missing"): 404,
     # The whole trail and its export: admins only.
     **{
@@ -540,6 +556,17 @@ FORM_MATRIX: dict[tuple[str, str], int] = {
     ("/status/start-again", "mentor"): 401,
     ("/status/start-again", "coordinator"): 401,
     ("/status/start-again", "admin"): 401,
+    # A questionnaire sent with no answers: 422 naming each statement, for who may answer.
+    ("/status/questionnaire", "anonymous"): 401,
+    ("/status/questionnaire", "newcomer"): 422,
+    ("/status/questionnaire", "mentor"): 401,
+    ("/status/questionnaire", "coordinator"): 401,
+    ("/status/questionnaire", "admin"): 401,
+    ("/coordinator/newcomers/{newcomer_id}/questionnaire", "anonymous"): 303,
+    ("/coordinator/newcomers/{newcomer_id}/questionnaire", "newcomer"): 303,
+    ("/coordinator/newcomers/{newcomer_id}/questionnaire", "mentor"): 403,
+    ("/coordinator/newcomers/{newcomer_id}/questionnaire", "admin"): 403,
+    ("/coordinator/newcomers/{newcomer_id}/questionnaire", "coordinator"): 422,
     # Keeping a pairing found not a fit: coordinators only; nobody answered "not a fit" here.
     ("/coordinator/pairings/{pairing_id}/keep", "anonymous"): 303,
     ("/coordinator/pairings/{pairing_id}/keep", "newcomer"): 303,

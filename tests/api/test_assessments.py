@@ -26,8 +26,12 @@ def answers(*values: int) -> dict[str, int]:
     return {f"q{n}": value for n, value in enumerate(values, 1)}
 
 
+def listed(given: dict[str, Any]) -> list[dict[str, Any]]:
+    return [{"item": item, "value": value} for item, value in given.items()]
+
+
 def barc10(*values: int) -> dict[str, Any]:
-    return {"instrument": "barc10", "answers": answers(*values), "language": "en"}
+    return {"instrument": "barc10", "answers": listed(answers(*values)), "language": "en"}
 
 
 def kept(db: Session) -> int:
@@ -90,12 +94,29 @@ def test_every_bad_answer_is_named_and_nothing_is_kept(
 ) -> None:
     sam = make_newcomer()
     nine = barc10(4, 4, 4, 4, 4, 4, 4, 4, 4)
+    twice = [*listed(answers(*[4] * 10)), {"item": "q1", "value": 4}]
     off_scale = barc10(4, 4, 4, 4, 7, 4, 4, 4, 4, 4)
     for body, field, status in (
         (nine, "answers.q10", 422),
         (off_scale, "answers.q5", 422),
-        ({**barc10(*[4] * 10), "answers": {**answers(*[4] * 10), "q11": 4}}, "answers.q11", 422),
-        ({**barc10(*[4] * 10), "answers": {**answers(*[4] * 9), "q10": True}}, "q10", 422),
+        (
+            {**barc10(*[4] * 10), "answers": listed({**answers(*[4] * 10), "q11": 4})},
+            "answers.q11",
+            422,
+        ),
+        (
+            {**barc10(*[4] * 10), "answers": listed({**answers(*[4] * 9), "q10": True})},
+            "value",
+            422,
+        ),
+        (
+            {
+                **barc10(*[4] * 10),
+                "answers": twice,
+            },
+            "q1 is answered twice",
+            422,
+        ),
         ({**barc10(*[4] * 10), "language": "es"}, "language", 422),
         ({**barc10(*[4] * 10), "instrument": "gpra"}, "instrument", 404),
     ):
@@ -128,7 +149,7 @@ def test_an_admin_adds_a_funders_questionnaire(
     assert again.status_code == 409 and "code" in again.text
 
     sam = make_newcomer()
-    body = {"instrument": "funder_two", "answers": {"housed": 1, "working": 0}}
+    body = {"instrument": "funder_two", "answers": listed({"housed": 1, "working": 0})}
     done = client.post(MINE, json=body, headers=sam.headers)
     assert done.status_code == 201 and done.json()["total"] == 1
     read = client.get(

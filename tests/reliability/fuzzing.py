@@ -86,6 +86,9 @@ class Excuse:
     why: str
 
 
+ASSESSMENT_WRITES = frozenset(
+    {"POST /api/v1/newcomers/me/assessments", "POST /api/v1/newcomers/{newcomer_id}/assessments"}
+)
 EXCUSED: tuple[Excuse, ...] = (
     Excuse(
         "end_hour must be after start_hour",
@@ -125,6 +128,34 @@ EXCUSED: tuple[Excuse, ...] = (
         "recovery start date cannot be in the future",
         PROFILE_WRITES - {"PATCH /api/v1/mentors/me"},
         "a date compared with today; JSON Schema has no date bounds",
+    ),
+    Excuse(
+        "recovery start date cannot be in the future",
+        frozenset({"POST /api/v1/newcomers/me/start-again"}),
+        "a date compared with today; JSON Schema has no date bounds",
+    ),
+    *(
+        Excuse(
+            fragment,
+            ASSESSMENT_WRITES,
+            "which items a questionnaire has, its scale and its languages are stored data",
+        )
+        for fragment in (
+            "please answer every statement",
+            "not an item of this questionnaire",
+            ": one of ",
+            "this questionnaire is worded in",
+            "is answered twice",
+        )
+    ),
+    *(
+        Excuse(fragment, frozenset({"POST /api/v1/instruments"}), why)
+        for fragment, why in (
+            ("values must rise", "the scale's values compared with each other"),
+            ("each item needs its own code", "the items' codes compared with each other"),
+            ("is worded in exactly", "each wording's languages compared with `languages`"),
+            ("unknown language code", "the language codes are the shipped vocabulary"),
+        )
     ),
     Excuse(
         "this link is unknown, already used or expired",

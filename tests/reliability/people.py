@@ -154,7 +154,10 @@ def allowed_roles(route: RouteInfo) -> set[str]:
 _counter = itertools.count()
 
 # A valid request body per route, so that a refusal cannot hide behind a 422.
-BARC10_ANSWERS = {"instrument": "barc10", "answers": {f"q{n}": 4 for n in range(1, 11)}}
+BARC10_ANSWERS = {
+    "instrument": "barc10",
+    "answers": [{"item": f"q{n}", "value": 4} for n in range(1, 11)],
+}
 BODIES: dict[tuple[str, str], Callable[[Cast], dict[str, Any]]] = {
     ("POST", "/api/v1/auth/token"): lambda c: {
         "data": {"username": c.coordinator_email, "password": PASSWORD}

@@ -16,11 +16,11 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from mentormatch import vocabulary
-from mentormatch.profiles import NoNul
+from mentormatch.profiles import NoNul, NoNulSchema
 
 Code = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{1,39}$")]
 Words = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300), NoNul
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300), NoNul, NoNulSchema
 ]
 # The same words in each of the definition's languages: {"en": "…", "es": "…"}.
 Wording = dict[str, Words]

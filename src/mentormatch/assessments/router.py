@@ -5,10 +5,10 @@ and a coordinator's from a call; totals and their change, answers as the definit
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
-from pydantic import BaseModel, ConfigDict, Field, StrictInt
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from mentormatch.accounts.dependencies import AdminDep, CoordinatorDep, NewcomerDep, require
 from mentormatch.accounts.models import Role
@@ -17,7 +17,7 @@ from mentormatch.assessments import service
 from mentormatch.assessments.definitions import BARC10_CODE, Code, InstrumentDefinition
 from mentormatch.assessments.models import Instrument
 from mentormatch.deps import NowDep, RowId, SessionDep
-from mentormatch.errors import error_responses
+from mentormatch.errors import Invalid, error_responses
 
 router = APIRouter(tags=["assessments"], responses=error_responses(401, 403))
 Reader = Annotated[Principal, Depends(require(Role.admin, Role.coordinator, Role.newcomer))]
@@ -30,6 +30,25 @@ class InstrumentPublic(BaseModel):
     definition: InstrumentDefinition
 
 
+def _whole(value: Any) -> Any:
+    """A JSON number without a fraction (4 or 4.0); never true/false or "4"."""
+    if isinstance(value, bool | str):
+        raise ValueError("a whole number")
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+Whole = Annotated[int, BeforeValidator(_whole)]
+
+
+class Answer(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    item: Code = Field(description="The item's code (`definition.items[].code`)")
+    value: Whole = Field(ge=-100, le=100, description="A value of the questionnaire's scale")
+
+
 class AnswersIn(BaseModel):
     """A completed questionnaire: every item's answer, by item code."""
 
@@ -39,7 +58,7 @@ class AnswersIn(BaseModel):
             "examples": [
                 {
                     "instrument": BARC10_CODE,
-                    "answers": {f"q{n}": 4 for n in range(1, 11)},
+                    "answers": [{"item": f"q{n}", "value": 4} for n in range(1, 11)],
                     "language": "en",
                 }
             ]
@@ -47,7 +66,9 @@ class AnswersIn(BaseModel):
     )
 
     instrument: Code = Field(description="The questionnaire's code (GET /api/v1/instruments)")
-    answers: dict[Code, StrictInt] = Field(description="Each item's answer: a value of the scale")
+    answers: list[Answer] = Field(
+        max_length=100, description="Each item's answer, once: a value of the scale"
+    )
     language: str = Field(default="en", max_length=10, description="The wording answered")
 
 
@@ -111,12 +132,16 @@ def add_instrument(
 def _record(session: SessionDep, actor: Principal, newcomer_id: int, body: AnswersIn,
             now: datetime) -> AssessmentPublic:  # fmt: skip
     newcomer = service.newcomer_for(session, actor, newcomer_id)
+    given = [answer.item for answer in body.answers]
+    twice = next((item for item in given if given.count(item) > 1), None)
+    if twice is not None:
+        raise Invalid(f"answers: {twice} is answered twice", field="answers")
     scored = service.record(
         session,
         actor=actor,
         newcomer=newcomer,
         instrument=service.instrument(session, body.instrument),
-        answers=body.answers,
+        answers={answer.item: answer.value for answer in body.answers},
         language=body.language,
         now=now,
     )

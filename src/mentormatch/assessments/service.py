@@ -170,23 +170,28 @@ def record(
     return Scored(row, instrument, None if baseline is None else row.total - baseline)
 
 
-def history(session: Session, *, actor: Principal, newcomer: Newcomer) -> list[Scored]:
+def scored(session: Session, newcomer_id: int) -> list[Scored]:
     """The newcomer's assessments, newest first, each with its change since their first of
-    the same questionnaire (audited as a read)."""
+    the same questionnaire (not audited: for a page whose own read is)."""
     rows = list(
         session.scalars(
             select(Assessment)
-            .where(Assessment.newcomer_id == newcomer.id)
+            .where(Assessment.newcomer_id == newcomer_id)
             .order_by(Assessment.taken_at, Assessment.id)
         )
     )
     by_id = {i.id: i for i in instruments(session)}
     first: dict[int, int] = {}
-    scored = []
+    shown = []
     for row in rows:
         baseline = first.get(row.instrument_id)
         change = None if baseline is None else row.total - baseline
         first.setdefault(row.instrument_id, row.total)
-        scored.append(Scored(row, by_id[row.instrument_id], change))
+        shown.append(Scored(row, by_id[row.instrument_id], change))
+    return list(reversed(shown))
+
+
+def history(session: Session, *, actor: Principal, newcomer: Newcomer) -> list[Scored]:
+    """`scored`, audited as a read of the newcomer's record."""
     audit.record_read(session, actor=actor, action=READ, object_type=OBJECT, object_id=newcomer.id)
-    return list(reversed(scored))
+    return scored(session, newcomer.id)

@@ -12,6 +12,7 @@ from starlette.responses import Response
 
 from mentormatch import vocabulary
 from mentormatch.aftercare import checkins, graduation
+from mentormatch.assessments import service as assessments
 from mentormatch.audit import records
 from mentormatch.deps import NowDep, RowId, SessionDep, SettingsDep
 from mentormatch.errors import MentorMatchError
@@ -194,6 +195,7 @@ def _newcomer_page(
             **urgent.case_context(session, newcomer),
             **notes.section(session, me, newcomer),
             **_check_ins(session, me, newcomer_id, check_ins_page),
+            "assessments": assessments.scored(session, newcomer_id),
             "trail": records.recent(session, actor=me, kind="newcomer", record_id=newcomer_id),
             **(extra or {}),
         },

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from mentormatch.accounts.principal import Principal
 from mentormatch.aftercare import contacts, graduation, recovery_dates
 from mentormatch.aftercare.models import MODE_LABELS
+from mentormatch.assessments import service as assessments
 from mentormatch.newcomers import sharing
 from mentormatch.newcomers.models import Newcomer, NewcomerStatus
 from mentormatch.pairings import locking
@@ -94,12 +95,14 @@ def newcomer_context(request: Request, session: Session, me: Principal) -> dict[
 
 def newcomer_own(session: Session, newcomer: Newcomer, now: datetime) -> dict[str, Any]:
     """What only the newcomer sees of their own recovery on their status page: what they
-    share (changeable), their earlier start dates, and the day they graduated, if they did."""
+    share (changeable), their earlier start dates, their questionnaires, and the day they
+    graduated, if they did."""
     zone = ZoneInfo(newcomer.timezone or "UTC")
     done = newcomer.status is NewcomerStatus.closed
     return {
         "sharing": sharing.shown(newcomer) if sharing.current(newcomer) else None,
         "earlier_dates": recovery_dates.earlier(session, newcomer.id),
+        "assessments": assessments.scored(session, newcomer.id),
         "today": now.astimezone(zone).date().isoformat(),
         "graduated_on": graduation.graduated_on(session, newcomer.id, newcomer.timezone)
         if done

@@ -373,6 +373,7 @@ PAGE_MATRIX: dict[tuple[str, str, str], int] = {
             "/coordinator/spreadsheets/progress",
             "/coordinator/outcomes",
             "/coordinator/outcomes/download",
+            "/coordinator/follow-ups",
         )
         for role, status in (
             ("anonymous", 303),

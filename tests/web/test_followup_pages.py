@@ -1,0 +1,77 @@
+"""Follow-up windows (issue 19): the schedule from the intake, each window's standing, the
+follow-up rate; and the coordinator's page listing who is due, due soon or missed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from mentormatch.assessments.followups import Standing, followups, rate, windows
+from mentormatch.newcomers.models import Newcomer
+from tests.conftest import Actor
+from tests.pairings.test_repair import signed_in
+
+INTAKE = date(2026, 1, 10)
+
+
+def test_the_windows_follow_the_schedule_and_stop_at_the_closeout() -> None:
+    shown = windows(INTAKE, date(2027, 2, 1), None)
+    assert [(w.name, w.opens, w.closes) for w in shown] == [
+        ("baseline", INTAKE, date(2026, 2, 9)),
+        ("6 months", date(2026, 6, 9), date(2026, 8, 8)),
+        ("1 year", date(2026, 12, 11), date(2027, 2, 9)),  # 365 days on, give or take 30
+    ]
+    assert [w.name for w in windows(INTAKE, date(2026, 1, 11), None)] == ["baseline"]
+    closed = windows(INTAKE, date(2027, 2, 1), date(2026, 5, 1))
+    assert [(w.name, w.opens) for w in closed] == [
+        ("baseline", INTAKE),
+        ("closeout", date(2026, 5, 1)),
+    ]
+
+
+def test_each_window_is_done_due_due_soon_or_missed_and_the_rate_counts_closed_ones() -> None:
+    taken = [date(2026, 1, 20)]  # the baseline, in time
+    today = date(2026, 5, 30)  # 6 months opens on 9 June: due soon
+    found = followups(INTAKE, taken, today, None)
+    assert [(f.window.name, f.standing) for f in found] == [
+        ("baseline", Standing.done),
+        ("6 months", Standing.due_soon),
+    ]
+    later = followups(INTAKE, taken, date(2026, 9, 1), None)
+    assert later[1].standing is Standing.missed
+    assert followups(INTAKE, taken, date(2026, 7, 1), None)[1].standing is Standing.due
+    assert rate(later) == (1, 2)
+
+
+def test_the_page_lists_who_is_due_and_the_rate(
+    app: FastAPI,
+    client: TestClient,
+    db: Session,
+    coordinator: Actor,
+    make_newcomer: Callable[..., Actor],
+) -> None:
+    now = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)
+    app.state.clock = lambda: now
+    ana = make_newcomer(first_name="Ana")  # made today: baseline due now
+    bo = make_newcomer(first_name="Bo")
+    db.execute(
+        update(Newcomer)
+        .where(Newcomer.id == bo.newcomer_id)
+        .values(created_at=now - timedelta(days=200))  # baseline missed, 6 months due
+    )
+    db.commit()
+    signed_in(client, db, coordinator.user_id)
+    page = client.get("/coordinator/follow-ups").text
+    assert "2 due now, 0 due soon, 1 missed." in page
+    assert "Follow-up rate: <strong>0 %</strong> (0 of 1 windows" in page
+    assert "below the 80 % target" in page
+    rows = page.split("<tbody>")[1]
+    assert rows.index("Bo") < rows.index("Ana")  # Bo's window closes first (in 10 days)
+    assert client.get("/coordinator/follow-ups?program=nope").status_code == 404
+    assert client.get("/coordinator/follow-ups?page=2").status_code == 404
+    assert ana.newcomer_id

@@ -47,6 +47,9 @@ from mentormatch.newcomers.urgent_router import router as urgent_router
 from mentormatch.pairings.router import router as pairings_router
 from mentormatch.programs import service as programs_service
 from mentormatch.programs.router import router as programs_router
+from mentormatch.spreadsheets.import_router import PATHS as IMPORT_API_PATHS
+from mentormatch.spreadsheets.import_router import router as imports_router
+from mentormatch.spreadsheets.mappings_router import router as mappings_router
 from mentormatch.spreadsheets.router import router as spreadsheets_router
 from mentormatch.web import mount_static
 from mentormatch.web import router as web_router
@@ -210,6 +213,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         assessments_router,
         programs_router,
         spreadsheets_router,
+        imports_router,
+        mappings_router,
         audit_router,
         web_router,
     ):
@@ -219,8 +224,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     openapi.install(app, settings)
     app.add_middleware(DatabaseReadyMiddleware, ready=lambda: _schema_ready(app))
     app.add_middleware(MethodsMiddleware, page_error=status_page)
-    # An import's upload form takes a file of up to `import_max_bytes` (and its form fields).
-    upload_limit = {IMPORT_PATH: settings.import_max_bytes + settings.max_body_bytes}
+    # An import's upload (the page's form, the API's) takes a file of up to
+    # `import_max_bytes` (and its form fields).
+    upload_limit = dict.fromkeys(
+        (IMPORT_PATH, *IMPORT_API_PATHS), settings.import_max_bytes + settings.max_body_bytes
+    )
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes, larger=upload_limit)
     app.add_middleware(SecurityHeadersMiddleware, hsts=settings.uses_https)
     # Outermost: every layer sees the client and scheme a trusted proxy forwarded, and

@@ -19,7 +19,7 @@ from mentormatch.newcomers.urgent import UrgentContact
 from mentormatch.pairings.models import Pairing, PairingEvent
 from mentormatch.pairings.outbox import OutboxMessage
 from mentormatch.programs.models import Program, ProgramCoordinator, ProgramSettingChange
-from mentormatch.spreadsheets.models import ImportUpload
+from mentormatch.spreadsheets.models import ImportJob, ImportMapping, ImportUpload
 
 metadata = Base.metadata
 
@@ -35,6 +35,8 @@ __all__ = [
     "DoNotPair",
     "EarlierRecoveryDate",
     "FitCheck",
+    "ImportJob",
+    "ImportMapping",
     "ImportUpload",
     "Instrument",
     "Mentor",

@@ -206,6 +206,18 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "/api/v1/exports/newcomers"): _ANON | _STAFF_ONLY | {"coordinator": 200, "admin": 403},
     ("GET", "/api/v1/exports/mentors"): _ANON | _STAFF_ONLY | {"coordinator": 200, "admin": 403},
     ("GET", "/api/v1/exports/pairings"): _ANON | _STAFF_ONLY | {"coordinator": 200, "admin": 403},
+    # Spreadsheet imports: coordinators, into their programs (as the page; an admin sees no
+    # newcomer or mentor records, and imports from the command line).
+    ("POST", "/api/v1/imports/mentors"): _ANON | _STAFF_ONLY | {"coordinator": 200, "admin": 403},
+    ("POST", "/api/v1/imports/newcomers"): _ANON | _STAFF_ONLY | {"coordinator": 200, "admin": 403},
+    # A program's saved choices of columns: its coordinators and admins (another program's
+    # answers like a missing one: the someone-else's-object test below).
+    ("GET", "/api/v1/programs/{program_id}/import-mappings"): _ANON
+    | _STAFF_ONLY
+    | {"coordinator": 200, "admin": 200},
+    ("DELETE", "/api/v1/programs/{program_id}/import-mappings/{mapping_id}"): _ANON
+    | _STAFF_ONLY
+    | {"coordinator": 204, "admin": 204},
     ("GET", "/api/v1/audit"): _ANON | _STAFF_ONLY | {"coordinator": 403, "admin": 200},
     ("POST", "/api/v1/users/{user_id}/password-reset"): _ANON
     | _STAFF_ONLY
@@ -350,13 +362,15 @@ PAGE_MATRIX: dict[tuple[str, str, str], int] = {
     },
     ("/coordinator/newcomers/{newcomer_id}/notes", "coordinator", "missing"): 404,
     ("/coordinator/pairings/{pairing_id}/notes", "coordinator", "missing"): 404,
-    # The spreadsheets page (exports and import) and a download, the outcomes page and
-    # its download: coordinators only.
+    # The spreadsheets page (exports and import) and a download, an import's progress (only
+    # who started it; without a job's key, the spreadsheets page), the outcomes page and its
+    # download: coordinators only.
     **{
         (path, role, "own"): status
         for path in (
             "/coordinator/spreadsheets",
             "/coordinator/spreadsheets/download",
+            "/coordinator/spreadsheets/progress",
             "/coordinator/outcomes",
             "/coordinator/outcomes/download",
             "/coordinator/follow-ups",

@@ -31,11 +31,13 @@ from mentormatch.newcomers.notes import CaseNote
 from mentormatch.newcomers.urgent import UrgentContact
 from mentormatch.pairings.models import Pairing, PairingStatus
 from mentormatch.programs.models import Program
+from mentormatch.spreadsheets.models import ImportMapping
 from mentormatch.web import csrf
 from mentormatch.web.core import STAFF_COOKIE
 from tests.api.test_access import ROUTES, _routes, call
 from tests.factories import bearer, intake_body, make_user, newcomer_id, token_for
 from tests.reliability.people import (
+    BODIES,
     MISSING_ID,
     Cast,
     allowed_roles,
@@ -84,6 +86,9 @@ def _program_b(client: TestClient, db: Session) -> dict[str, Any]:
                     author_role="coordinator", written_at=utcnow(), text=B_NOTE))  # fmt: skip
     db.add(FitCheck(pairing_id=pairing.id, program_id=program.id, side="newcomer",
                     answer=FitAnswer.not_a_fit, word=B_FIT_WORD))  # fmt: skip
+    saved = ImportMapping(program_id=program.id, kind="mentors", headers_hash="b" * 64,
+                          mapping={"sober since": "recovery_start"})  # fmt: skip
+    db.add(saved)
     db.commit()
     return {
         "program": program.id,
@@ -93,6 +98,7 @@ def _program_b(client: TestClient, db: Session) -> dict[str, Any]:
             "mentor_id": mentor.id,
             "pairing_id": pairing.id,
             "program_id": program.id,
+            "mapping_id": saved.id,
         },
         "coordinator": bearer(token_for(db, coordinator_b)),
     }
@@ -165,6 +171,7 @@ def test_a_coordinator_of_a_gets_nothing_of_b_from_the_api(client: TestClient, d
             route.path,
         )
     assert _state_of_b(db, b) == before  # 0 changes
+    assert db.get(ImportMapping, b["ids"]["mapping_id"]) is not None  # B's saved choice kept
     assert _reads_of_b(db, _a_coordinator_id(db, cast), b) == []  # 0 reads
 
 
@@ -454,6 +461,44 @@ def test_an_export_naming_bs_program_answers_like_a_missing_program(
     # B's own coordinator exports B's people.
     theirs = client.get("/api/v1/exports/newcomers?program=other-program", headers=b["coordinator"])
     assert B_NEWCOMER in theirs.text
+
+
+def test_an_import_into_bs_program_answers_like_a_missing_program(
+    client: TestClient, db: Session
+) -> None:
+    cast = make_cast(client, db)
+    b = _program_b(client, db)
+    before = _state_of_b(db, b)
+    headers = cast.headers["coordinator"]
+    for kind in ("mentors", "newcomers"):
+        for dry_run in ("true", "false"):
+            body = BODIES[("POST", f"/api/v1/imports/{kind}")](cast)
+            answers = [
+                client.post(
+                    f"/api/v1/imports/{kind}",
+                    headers=headers,
+                    params={"dry_run": dry_run},
+                    data={"program": program},
+                    **body,
+                )
+                for program in ("other-program", "no-program")
+            ]
+            named, missing = answers
+            assert named.status_code == missing.status_code == 404, named.text
+            assert named.json()["detail"].replace("other-program", "?") == missing.json()[
+                "detail"
+            ].replace("no-program", "?")
+    assert _state_of_b(db, b) == before
+    assert _reads_of_b(db, _a_coordinator_id(db, cast), b) == []
+    # B's own coordinator imports into B.
+    body = BODIES[("POST", "/api/v1/imports/mentors")](cast)
+    theirs = client.post(
+        "/api/v1/imports/mentors",
+        headers=b["coordinator"],
+        data={"program": "other-program"},
+        **body,
+    )
+    assert theirs.status_code == 200 and theirs.json()["created"] == 1, theirs.text
 
 
 TRAILS = (

@@ -17,6 +17,7 @@ from mentormatch.db import utcnow
 from mentormatch.mentors.models import Mentor
 from mentormatch.pairings.models import Pairing, PairingStatus
 from mentormatch.programs.models import DEFAULT_PROGRAM_ID, Program
+from mentormatch.spreadsheets.models import ImportMapping
 from tests.factories import (
     PASSWORD,
     bearer,
@@ -96,6 +97,18 @@ def make_cast(client: TestClient, db: Session) -> Cast:
     elsewhere = Program(slug="elsewhere", name="Elsewhere", archived_at=utcnow())
     db.add_all([asked, theirs, elsewhere])
     db.flush()
+    # Saved choices of columns: one for the coordinator and one for the admin to forget in
+    # the main program, and one of the other program.
+    saved = [
+        ImportMapping(program_id=program, kind=kind, headers_hash=kind[0] * 64, mapping={"x": ""})
+        for program, kind in (
+            (DEFAULT_PROGRAM_ID, "mentors"),
+            (DEFAULT_PROGRAM_ID, "newcomers"),
+            (elsewhere.id, "mentors"),
+        )
+    ]
+    db.add_all(saved)
+    db.flush()
     mentor_user = own_mentor.user_id
     headers = {
         "anonymous": {},
@@ -111,6 +124,7 @@ def make_cast(client: TestClient, db: Session) -> Cast:
         "user_id": other_coordinator.id,
         "pairing_id": theirs.id,
         "program_id": elsewhere.id,
+        "mapping_id": saved[2].id,
     }
     cast = Cast(
         headers=headers,
@@ -125,6 +139,8 @@ def make_cast(client: TestClient, db: Session) -> Cast:
     cast.own["mentor"] |= {"mentor_id": own_mentor.id, "pairing_id": asked.id}
     for role in ROLES:
         cast.own[role]["program_id"] = DEFAULT_PROGRAM_ID
+    cast.own["coordinator"]["mapping_id"] = saved[0].id
+    cast.own["admin"]["mapping_id"] = saved[1].id
     return cast
 
 
@@ -222,4 +238,25 @@ BODIES: dict[tuple[str, str], Callable[[Cast], dict[str, Any]]] = {
     ("PATCH", "/api/v1/programs/{program_id}/settings"): lambda c: {
         "json": {"settings_version": 1, "capacity_cap": 3}
     },
+    ("POST", "/api/v1/imports/mentors"): lambda c: {"files": {"file": _mentors_file()}},
+    ("POST", "/api/v1/imports/newcomers"): lambda c: {"files": {"file": _newcomers_file()}},
 }
+
+
+def _mentors_file() -> tuple[str, bytes, str]:
+    """A spreadsheet of one new mentor, as the import API takes it."""
+    n = next(_counter)
+    return ("mentors.csv", (
+        "Email,First name,Gender,Birth year,Languages,Time zone,Substances,Ways of meeting,"
+        f"Sobriety date,Capacity\r\nimported-{n}@example.org,Imported,F,1980,en,UTC,alcohol,"
+        "video,2015-01-01,2\r\n"
+    ).encode(), "text/csv")  # fmt: skip
+
+
+def _newcomers_file() -> tuple[str, bytes, str]:
+    """A spreadsheet of one new newcomer, as the import API takes it."""
+    n = next(_counter)
+    return ("newcomers.csv", (
+        "Email,First name,Gender,Birth year,Languages,Time zone,Substances,Ways of meeting\r\n"
+        f"imported-{n}@example.org,Imported,F,1990,en,UTC,alcohol,video\r\n"
+    ).encode(), "text/csv")  # fmt: skip

@@ -254,7 +254,7 @@ def _checked_upload(db: Session, coordinator: User) -> str:
                    program_ids=frozenset((DEFAULT_PROGRAM_ID,)))  # fmt: skip
     content = to_csv(MESSY_HEADER, fixed_rows())
     key = uploads.store(db, actor=me, kind="mentors", program=db.get_one(Program, 1),
-                        filename="mentors.csv", content=content)  # fmt: skip
+                        filename="mentors.csv", content=content, mapping={})  # fmt: skip
     return f"/coordinator/spreadsheets/review?upload={key}"
 
 

@@ -31,6 +31,7 @@ PROGRAM_TABLES = ("programs", "program_coordinators", "program_setting_changes")
 LATER_TABLES = (
     *("pairing_contacts", "pairing_nudges", "case_notes", "import_uploads", "fit_checks"),
     *("check_ins", "earlier_recovery_dates", "milestone_messages", "instruments", "assessments"),
+    *("import_mappings", "import_jobs"),
 )
 POOL = "SELECT version FROM mentor_pool WHERE id = 1"
 

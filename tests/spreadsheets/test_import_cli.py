@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 from mentormatch import migrate
 from mentormatch.accounts import service as accounts
 from mentormatch.accounts.models import Role, User
+from mentormatch.accounts.principal import Principal
 from mentormatch.audit.models import AuditEvent
 from mentormatch.cli import app
 from mentormatch.config import get_settings
@@ -25,6 +26,7 @@ from mentormatch.db import make_engine, make_sessionmaker
 from mentormatch.mentors.models import Mentor
 from mentormatch.newcomers.models import Consent, Newcomer
 from mentormatch.pairings.outbox import MessageKind, OutboxMessage
+from mentormatch.spreadsheets import mappings
 from tests.spreadsheets.sheets import (
     MESSY_HEADER,
     MESSY_ROWS,
@@ -117,6 +119,21 @@ def test_a_fixed_file_imports_once_and_again_changes_nothing(db: Session, tmp_pa
     code, out, _ = run("mentors", path)
     assert (code, "0 added, 0 updated, 3 unchanged" in out) == (0, True)
     assert counts(db) == before
+
+
+def test_the_programs_saved_column_choice_is_applied(db: Session, tmp_path: Path) -> None:
+    header = [h if h != "Sobriety Date" else "Date they got sober" for h in MESSY_HEADER]
+    path = write(tmp_path, "mentors.csv", to_csv(header, fixed_rows()))
+    code, _, err = run("mentors", path, "--dry-run")
+    assert code == 1 and "no column holds the recovery start date" in err
+    # As a coordinator chose on the check page for a file with these headers.
+    coordinator = Principal(Role.coordinator, user_id=1, program_ids=frozenset({1}))
+    mappings.save(db, actor=coordinator, program_id=1, kind="mentors", headers=header,
+                  chosen={"Date they got sober": "recovery_start"})  # fmt: skip
+    db.commit()
+    code, out, err = run("mentors", path)
+    assert code == 0, err
+    assert "3 added" in out
 
 
 def test_an_edited_file_updates_those_rows_recorded_as_edits(db: Session, tmp_path: Path) -> None:

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from mentormatch.accounts.models import Role
 from mentormatch.mentors.models import Mentor
 from mentormatch.pairings.outbox import MessageKind, OutboxMessage
+from mentormatch.programs.models import Program
 from mentormatch.spreadsheets.models import ImportUpload
 from tests.factories import make_user, token_for
 from tests.spreadsheets.sheets import MESSY_HEADER, MESSY_ROWS, fixed_rows, to_csv, to_xlsx
@@ -110,6 +111,63 @@ def test_a_column_can_be_read_as_another_field(signed_in: TestClient, db: Sessio
         data={"csrf_token": csrf_from(html), "upload": key[1], column[1]: "password_hash"},
     )
     assert bad.status_code == 422 and "choose one of the fields offered" in bad.text
+
+
+def test_a_column_choice_is_saved_for_the_programs_next_file_with_those_headers(
+    signed_in: TestClient, client: TestClient, db: Session
+) -> None:
+    header = [h if h != "Sobriety Date" else "Date they got sober" for h in MESSY_HEADER]
+    html = upload(signed_in, to_csv(header, fixed_rows())).text  # type: ignore[attr-defined]
+    assert 'id="saved-columns"' not in html
+    key = re.search(r'name="upload" value="([^"]+)"', html)
+    assert key
+    signed_in.post(f"{PAGE}/review", data={"csrf_token": csrf_from(html), "upload": key[1],
+                   "column:Date they got sober": "recovery_start",
+                   "column:Max mentees": ""})  # fmt: skip
+    # Next month's file: the same headers in another case and order, other people.
+    rows = [[r[-1], *r[:-1]] for r in fixed_rows()]
+    again = [header[-1], *(h.upper() for h in header[:-1])]
+    html = upload(signed_in, to_csv(again, rows)).text  # type: ignore[attr-defined]
+    assert 'id="problems"' not in html and "3 new mentors" in html
+    assert 'id="saved-columns"' in html and "last mentors file with these headers" in html
+    assert re.search(r'<option value="recovery_start" selected>', html)
+    # Max mentees left out, as chosen: the mentors get the schema's default capacity.
+    key = re.search(r'name="upload" value="([^"]+)"', html)
+    assert key
+    signed_in.post(f"{PAGE}/run", data={"csrf_token": csrf_from(html), "upload": key[1]})
+    assert {m.capacity for m in db.scalars(select(Mentor))} == {2}
+    # A file with one more column is another set of headers: not read as chosen.
+    html = upload(signed_in, to_csv([*header, "Notes"], fixed_rows())).text  # type: ignore[attr-defined]
+    assert "No column holds the recovery start date" in html and "saved-columns" not in html
+    # Choosing what the headers name by themselves forgets the saved choice.
+    key = re.search(r'name="upload" value="([^"]+)"', upload(signed_in, to_csv(header, [])).text)  # type: ignore[attr-defined]
+    assert key
+    signed_in.post(f"{PAGE}/review", data={"csrf_token": csrf_from(html), "upload": key[1],
+                   "column:Date they got sober": "", "column:Max mentees": "capacity"})  # fmt: skip
+    html = upload(signed_in, to_csv(header, fixed_rows())).text  # type: ignore[attr-defined]
+    assert "No column holds the recovery start date" in html and "saved-columns" not in html
+
+
+def test_a_saved_column_choice_stays_with_its_program_and_kind(
+    signed_in: TestClient, client: TestClient, db: Session
+) -> None:
+    header = [h if h != "Sobriety Date" else "Date they got sober" for h in MESSY_HEADER]
+    html = upload(signed_in, to_csv(header, fixed_rows())).text  # type: ignore[attr-defined]
+    key = re.search(r'name="upload" value="([^"]+)"', html)
+    assert key
+    signed_in.post(f"{PAGE}/review", data={"csrf_token": csrf_from(html), "upload": key[1],
+                   "column:Date they got sober": "recovery_start"})  # fmt: skip
+    # The same headers as newcomers: another kind of file, read by its headers alone.
+    newcomers = upload(signed_in, to_csv(header, fixed_rows()), kind="newcomers").text  # type: ignore[attr-defined]
+    assert "saved-columns" not in newcomers
+    # A coordinator of another program only: their program has no saved choice.
+    other = Program(slug="elsewhere", name="Elsewhere", settings={})
+    db.add(other)
+    db.flush()
+    client.cookies.clear()
+    sign_in(client, db, make_user(db, Role.coordinator, programs=(other.id,)))
+    html = upload(client, to_csv(header, fixed_rows())).text  # type: ignore[attr-defined]
+    assert "No column holds the recovery start date" in html and "saved-columns" not in html
 
 
 def test_an_unreadable_file_is_refused_on_the_form(signed_in: TestClient, db: Session) -> None:

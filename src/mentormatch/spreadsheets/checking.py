@@ -6,6 +6,7 @@ Nothing here writes: `import_.apply` writes a checked plan, all of it or none.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -55,6 +56,7 @@ NOT_COMPARED = {
     "newcomers": frozenset({"external_id", "program", "shares_with_mentor"}),
 }
 SEVERAL = object()  # more than one newcomer of the program has this email
+PROGRESS_EVERY = 500  # rows checked between two reports of progress
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,7 @@ class Plan:
     program: Program
     headers: list[str]
     fields: list[str | None]  # the field each column is read as
+    chosen: dict[str, str] = field(default_factory=dict)  # the choices (by header) applied
     read: int = 0  # rows read (blank rows aside)
     _rules: ProgramSettings | None = None
     rows: list[Row] = field(default_factory=list)
@@ -204,12 +207,17 @@ def _validate(
     return None
 
 
-def read_rows(plan: Plan, table: Table, settings: Settings) -> None:
-    """Read and validate every row; duplicates inside the file are problems."""
+def read_rows(
+    plan: Plan, table: Table, settings: Settings, progress: Callable[[int], None] | None = None
+) -> None:
+    """Read and validate every row; duplicates inside the file are problems. `progress` is
+    told the rows checked so far, every `PROGRESS_EVERY` rows."""
     column_of = {f: h for h, f in zip(plan.headers, plan.fields, strict=True) if f}
     readers = columns.by_name(plan.kind)
     first_seen: dict[tuple[str, str], int] = {}
-    for number, values in table.rows:
+    for done, (number, values) in enumerate(table.rows):
+        if progress is not None and done and done % PROGRESS_EVERY == 0:
+            progress(done)
         data: dict[str, Any] = {}
         ok = True
         for index, name in enumerate(plan.fields):

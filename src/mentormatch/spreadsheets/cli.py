@@ -69,7 +69,8 @@ def _run(kind: str, path: Path, program: str | None, by: str, dry_run: bool) -> 
             try:
                 target = import_.program_for(session, actor, program)
                 plan = import_.check(session, kind=kind, program=target, content=content,
-                                     filename=path.name, chosen={}, settings=settings)  # fmt: skip
+                                     filename=path.name, chosen=None,  # the saved choice
+                                     settings=settings)  # fmt: skip
             except MentorMatchError as exc:
                 fail(exc.message)
             for problem in plan.problems:

@@ -15,6 +15,7 @@ account id and the file's name (`Consent.entered_by`, `Consent.source`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -38,6 +39,7 @@ from mentormatch.newcomers.models import Consent, Newcomer
 from mentormatch.newcomers.schemas import NewcomerIntake
 from mentormatch.programs import service as programs
 from mentormatch.programs.models import Program
+from mentormatch.spreadsheets import mappings
 from mentormatch.spreadsheets.checking import (
     Plan,
     Problem,
@@ -46,6 +48,7 @@ from mentormatch.spreadsheets.checking import (
     match_existing,
     read_rows,
 )
+from mentormatch.spreadsheets.files import Table as Rows
 from mentormatch.spreadsheets.files import read_table
 
 KINDS = ("mentors", "newcomers")
@@ -76,29 +79,50 @@ def check(
     program: Program,
     content: bytes,
     filename: str,
-    chosen: dict[str, str],
+    chosen: dict[str, str] | None,
     settings: Settings,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Plan:
-    """Read and check a file (writes nothing); 422 naming `file` when it cannot be read."""
+    """Read and check a file (writes nothing); 422 naming `file` when it cannot be read.
+    `chosen`: the field for each column header; None, the program's saved choice for files
+    with these headers (`mappings`), if any. `progress(checked, total)` hears how far the
+    check of the rows is, now and then."""
     if kind not in KINDS:
         raise Invalid("kind: import mentors or newcomers", field="kind")
-    table = read_table(
-        content, filename, max_bytes=settings.import_max_bytes, max_rows=settings.import_max_rows
-    )
-    headers = table.header + [""] * (
-        max((len(r) for _, r in table.rows), default=0) - len(table.header)
-    )
+    table = _read(content, filename, settings)
+    headers = _headers(table)
+    if chosen is None:
+        chosen = mappings.saved(session, program_id=program.id, kind=kind, headers=headers)
     fields = choose_fields(kind, headers, chosen)
     plan = Plan(kind=kind, program=program, headers=headers, fields=fields, read=len(table.rows))
+    plan.chosen = chosen
     plan.problems += file_problems(kind, headers, fields)
     if not table.rows:
         plan.problems.append(Problem(None, None, "the file has no rows below its header"))
-    read_rows(plan, table, settings)
+    total = len(table.rows)
+    read_rows(plan, table, settings, None if progress is None else lambda n: progress(n, total))
     match_existing(session, plan)
     if kind == "mentors":
         _check_capacities(session, plan)
     plan.problems.sort(key=lambda p: p.row or 0)
     return plan
+
+
+def _read(content: bytes, filename: str, settings: Settings) -> Rows:
+    return read_table(
+        content, filename, max_bytes=settings.import_max_bytes, max_rows=settings.import_max_rows
+    )
+
+
+def _headers(table: Rows) -> list[str]:
+    """The header row, with an empty header for each column a row holds beyond it."""
+    width = max((len(r) for _, r in table.rows), default=0)
+    return table.header + [""] * (width - len(table.header))
+
+
+def headers_of(content: bytes, filename: str, settings: Settings) -> list[str]:
+    """A file's column headers, as `check` reads them."""
+    return _headers(_read(content, filename, settings))
 
 
 def _check_capacities(session: Session, plan: Plan) -> None:

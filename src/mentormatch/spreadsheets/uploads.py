@@ -37,8 +37,10 @@ def store(
     program: Program,
     filename: str,
     content: bytes,
+    mapping: dict[str, str],
 ) -> str:
-    """Keep an uploaded file; returns the key that opens it (shown once, in an address)."""
+    """Keep an uploaded file, read with `mapping` (the field for each column header); returns
+    the key that opens it (shown once, in an address)."""
     session.execute(delete(ImportUpload).where(ImportUpload.created_at < utcnow() - KEEP))
     key, digest = new_token(KEY_PREFIX)
     assert actor.user_id is not None
@@ -50,7 +52,7 @@ def store(
             kind=kind,
             filename=filename[:200] or "spreadsheet",
             content=content,
-            mapping={},
+            mapping=mapping,
         )
     )
     session.commit()

@@ -2,7 +2,8 @@
 
 The file is kept between these steps (`spreadsheets.uploads`) and checked again at every
 step, so what is imported is what the last check showed. A file with any problem imports
-nothing; the coordinator fixes it and uploads it again.
+nothing; the coordinator fixes it and uploads it again. The import itself runs once the
+page has answered (`spreadsheets.jobs`); its page shows how far it is, then what it did.
 """
 
 from __future__ import annotations
@@ -10,14 +11,15 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
+from starlette.background import BackgroundTask
 from starlette.datastructures import UploadFile
 from starlette.responses import Response
 
 from mentormatch.accounts.principal import Principal
 from mentormatch.config import Settings
-from mentormatch.deps import SessionDep, SettingsDep
+from mentormatch.deps import NowDep, SessionDep, SettingsDep
 from mentormatch.errors import Invalid, MentorMatchError
-from mentormatch.spreadsheets import import_, uploads
+from mentormatch.spreadsheets import import_, jobs, mappings, uploads
 from mentormatch.spreadsheets.checking import NOT_IMPORTED
 from mentormatch.spreadsheets.columns import FIELDS, key
 from mentormatch.web import forms
@@ -29,6 +31,7 @@ router = APIRouter(
 )
 IMPORT_PATH = "/coordinator/spreadsheets/import"
 WHAT = {"mentors": ("mentor", "mentors"), "newcomers": ("newcomer", "newcomers")}
+REFRESH_SECONDS = 2  # how often the page of an import under way reloads itself
 
 
 def _file(form: Any, settings: Settings) -> tuple[str, bytes]:
@@ -54,13 +57,13 @@ def upload(
             raise Invalid("kind: choose whether the file holds mentors or newcomers", field="kind")
         program = import_.program_for(session, me, forms.text(form, "program"))
         filename, content = _file(form, settings)
-        import_.check(
+        plan = import_.check(
             session,
             kind=kind,
             program=program,
             content=content,
             filename=filename,
-            chosen={},
+            chosen=None,  # the program's saved choice for files with these headers
             settings=settings,
         )
     except MentorMatchError as exc:
@@ -73,7 +76,13 @@ def upload(
         )
     uploads.replace(session, actor=me, key=forms.text(form, "replaces"))
     key_ = uploads.store(
-        session, actor=me, kind=kind, program=program, filename=filename, content=content
+        session,
+        actor=me,
+        kind=kind,
+        program=program,
+        filename=filename,
+        content=content,
+        mapping=plan.chosen,
     )
     return redirect(f"/coordinator/spreadsheets/review?upload={key_}")
 
@@ -101,10 +110,14 @@ def _review(
     columns = [
         (h, f, key(h) in NOT_IMPORTED) for h, f in zip(plan.headers, plan.fields, strict=True)
     ]
+    saved = mappings.find(
+        session, program_id=found.program_id, kind=found.kind, headers=plan.headers
+    )
     return render(
         request,
         "coordinator/import_review.html",
         {
+            "saved": saved if saved is not None and plan.chosen else None,
             "upload": found,
             "key": key_,
             "plan": plan,
@@ -136,18 +149,23 @@ def review(
 
 
 @router.post("/review")
-def choose_columns(form: FormDep, me: CoordinatorPage, session: SessionDep) -> Response:
-    """Read the columns as chosen, and check the file again."""
+def choose_columns(
+    form: FormDep, me: CoordinatorPage, session: SessionDep, settings: SettingsDep
+) -> Response:
+    """Read the columns as chosen, save the choice for the program's next file with these
+    headers, and check the file again."""
     key_ = forms.text(form, "upload") or ""
     found = uploads.find(session, actor=me, key=key_)
-    known = {f.name for f in FIELDS[found.kind]}
     chosen: dict[str, str] = {}
     for name, value in form.multi_items():
         if name.startswith("column:") and isinstance(value, str):
-            if value not in known and value != "":
+            if mappings.unknown(found.kind, [value]):
                 raise Invalid(f"{name}: choose one of the fields offered", field=name)
             chosen[name.removeprefix("column:")] = value
     found.mapping = chosen
+    headers = import_.headers_of(found.content, found.filename, settings)
+    mappings.save(session, actor=me, program_id=found.program_id, kind=found.kind,
+                  headers=headers, chosen=chosen)  # fmt: skip
     session.commit()
     return redirect(f"/coordinator/spreadsheets/review?upload={key_}")
 
@@ -159,34 +177,39 @@ def run(
     me: CoordinatorPage,
     session: SessionDep,
     settings: SettingsDep,
+    now: NowDep,
 ) -> Response:
-    """Import the checked file: every row or, if any problem remains, nothing."""
-    key_ = forms.text(form, "upload") or ""
-    found = uploads.find(session, actor=me, key=key_)
-    kind, name, program = found.kind, found.filename, found.program
-    plan = import_.check(
-        session,
-        kind=kind,
-        program=program,
-        content=found.content,
-        filename=name,
-        chosen=found.mapping,
-        settings=settings,
-    )
-    if plan.problems:
-        return _review(request, me, session, settings, key_, status_code=422)
-    uploads.forget(session, found)
-    outcome = import_.apply(session, actor=me, plan=plan, filename=name, settings=settings)
-    one, many = WHAT[kind]
+    """Start importing the checked file (every row or, if any problem remains, nothing) and
+    send the browser to the page showing how far it is."""
+    found = uploads.find(session, actor=me, key=forms.text(form, "upload") or "")
+    key_, job_id = jobs.start(session, actor=me, upload=found, now=now)
+    response = redirect(f"/coordinator/spreadsheets/progress?job={key_}")
+    response.background = BackgroundTask(
+        jobs.run, request.app.state.sessionmaker, job_id=job_id, actor=me, settings=settings,
+        clock=request.app.state.clock,
+    )  # fmt: skip
+    return response
+
+
+@router.get("/progress")
+def progress(
+    request: Request,
+    me: CoordinatorPage,
+    session: SessionDep,
+    settings: SettingsDep,
+    now: NowDep,
+    job: str | None = None,
+) -> Response:
+    """How far an import is (the page refreshes itself until it ends), then what it did."""
+    if job is None:
+        return render(
+            request, "coordinator/spreadsheets.html", page_context(request, me, session, settings)
+        )
+    found = jobs.find(session, actor=me, key=job)
+    one, many = WHAT[found.kind]
     return render(
         request,
-        "coordinator/import_done.html",
-        {
-            "outcome": outcome,
-            "filename": name,
-            "one": one,
-            "many": many,
-            "kind": kind,
-            "program": program,
-        },
-    )
+        "coordinator/import_job.html",
+        {"job": found, "stopped": jobs.stopped(found, now), "one": one, "many": many,
+         "refresh_seconds": REFRESH_SECONDS},
+    )  # fmt: skip

@@ -1,7 +1,7 @@
 """interface language: the language a newcomer read the service in when they asked
 
 Revision ID: 20261208_interface_language
-Revises: 20261207_assessments
+Revises: 20261208_import_jobs
 Create Date: 2026-12-08 00:10:00
 
 One column on `newcomers`, `interface_language` (a language code of the interface, such as
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "20261208_interface_language"
-down_revision: str | None = "20261207_assessments"
+down_revision: str | None = "20261208_import_jobs"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -6,17 +6,19 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from httpx import Response
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from mentormatch.accounts.models import Role, User
 from mentormatch.config import Settings
 from mentormatch.mentors.models import Mentor
+from mentormatch.pairings.models import PairingEvent
 from tests.apps import app_for
 from tests.conftest import Actor
 from tests.db import truncate_all
@@ -118,6 +120,26 @@ def new_newcomers(app: FastAPI, n: int) -> list[int]:
             with app.state.sessionmaker() as db:
                 ids.append(newcomer_id(db, response.json()))
     return ids
+
+
+def accepted_pairing(app: FastAPI, staff: dict[str, str], accepted_at: datetime) -> int:
+    """A new mentor and newcomer, approved and accepted through the API; the acceptance then
+    moved to `accepted_at` (the daily jobs' tests move time, never sleep). Its id."""
+    mentor_id, mentor_headers = new_mentor(app, staff)
+    [newcomer] = new_newcomers(app, 1)
+    with TestClient(app) as client:
+        body = {"newcomer_id": newcomer, "mentor_id": mentor_id}
+        pairing_id = int(client.post(PAIRINGS, json=body, headers=staff).json()["id"])
+        accepted = client.post(f"{PAIRINGS}/{pairing_id}/accept", headers=mentor_headers)
+        assert accepted.status_code == 200, accepted.text
+    with app.state.sessionmaker() as session:
+        session.execute(
+            update(PairingEvent)
+            .where(PairingEvent.pairing_id == pairing_id, PairingEvent.to_status == "active")
+            .values(at=accepted_at)
+        )
+        session.commit()
+    return pairing_id
 
 
 def together(app: FastAPI, calls: list[Callable[[TestClient], int]]) -> Counter[int]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
 
 import pytest
 from fastapi import FastAPI
@@ -22,7 +21,7 @@ from mentormatch.newcomers.models import Newcomer, NewcomerStatus
 from mentormatch.pairings.models import PairingEvent
 from mentormatch.pairings.outbox import MessageKind, OutboxMessage
 from tests.conftest import Actor
-from tests.pairings.conftest import PAIRINGS, new_mentor, new_newcomers
+from tests.pairings.conftest import PAIRINGS, accepted_pairing
 
 SHARING = "/api/v1/newcomers/me/sharing"
 NOTES = {"share_with_mentor": True, "share_milestones": False, "milestone_messages": True}
@@ -102,20 +101,7 @@ def test_the_commands_say_what_they_sent(
 ) -> None:
     monkeypatch.setenv("MENTORMATCH_DATABASE_URL", live_app.state.settings.database_url)
     get_settings.cache_clear()
-    mentor_id, mentor_headers = new_mentor(live_app, staff)
-    [newcomer] = new_newcomers(live_app, 1)
-    with TestClient(live_app) as client:
-        body: dict[str, Any] = {"newcomer_id": newcomer, "mentor_id": mentor_id}
-        pairing_id = client.post(PAIRINGS, json=body, headers=staff).json()["id"]
-        accepted = client.post(f"{PAIRINGS}/{pairing_id}/accept", headers=mentor_headers)
-        assert accepted.status_code == 200, accepted.text
-    with live_app.state.sessionmaker() as session:
-        session.execute(
-            update(PairingEvent)
-            .where(PairingEvent.pairing_id == pairing_id, PairingEvent.to_status == "active")
-            .values(at=datetime(2026, 1, 5, tzinfo=UTC))
-        )
-        session.commit()
+    accepted_pairing(live_app, staff, datetime(2026, 1, 5, tzinfo=UTC))
     runner = CliRunner()
     try:
         first = runner.invoke(cli, ["pairings", "fit-checks"])

@@ -7,7 +7,6 @@ ahead; the job ends it as completed, closes the request as done and congratulate
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import pytest
 from fastapi import FastAPI
@@ -26,7 +25,7 @@ from mentormatch.pairings.outbox import MessageKind, OutboxMessage
 from mentormatch.programs.models import DEFAULT_PROGRAM_ID, Program
 from mentormatch.web.core import NEWCOMER_COOKIE
 from tests.conftest import Actor
-from tests.pairings.conftest import PAIRINGS, new_mentor, new_newcomers
+from tests.pairings.conftest import accepted_pairing
 from tests.pairings.test_repair import signed_in
 
 Trio = tuple[Actor, Actor, int]
@@ -153,15 +152,7 @@ def test_the_command_graduates_and_says_how_many(
 ) -> None:
     monkeypatch.setenv("MENTORMATCH_DATABASE_URL", live_app.state.settings.database_url)
     get_settings.cache_clear()
-    mentor_id, mentor_headers = new_mentor(live_app, staff)
-    [newcomer] = new_newcomers(live_app, 1)
-    with TestClient(live_app) as client:
-        body: dict[str, Any] = {"newcomer_id": newcomer, "mentor_id": mentor_id}
-        pairing_id = client.post(PAIRINGS, json=body, headers=staff).json()["id"]
-        accepted = client.post(f"{PAIRINGS}/{pairing_id}/accept", headers=mentor_headers)
-        assert accepted.status_code == 200, accepted.text
-    with live_app.state.sessionmaker() as session:
-        accepted_on(session, pairing_id, utcnow() - timedelta(days=200))
+    accepted_pairing(live_app, staff, utcnow() - timedelta(days=200))
     runner = CliRunner()
     try:
         first = runner.invoke(cli, ["pairings", "graduate"])

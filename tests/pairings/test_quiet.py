@@ -24,7 +24,7 @@ from mentormatch.pairings.models import PairingEvent
 from mentormatch.pairings.outbox import MessageKind, OutboxMessage
 from mentormatch.programs.models import DEFAULT_PROGRAM_ID, Program
 from tests.conftest import Actor
-from tests.pairings.conftest import new_mentor, new_newcomers
+from tests.pairings.conftest import accepted_pairing
 from tests.pairings.test_repair import signed_in
 
 PAIRINGS = "/api/v1/pairings"
@@ -182,20 +182,7 @@ def test_the_command_sends_nothing_twice(
 ) -> None:
     monkeypatch.setenv("MENTORMATCH_DATABASE_URL", live_app.state.settings.database_url)
     get_settings.cache_clear()
-    mentor_id, mentor_headers = new_mentor(live_app, staff)
-    [newcomer] = new_newcomers(live_app, 1)
-    with TestClient(live_app) as client:
-        body: dict[str, Any] = {"newcomer_id": newcomer, "mentor_id": mentor_id}
-        pairing_id = client.post(PAIRINGS, json=body, headers=staff).json()["id"]
-        accepted = client.post(f"{PAIRINGS}/{pairing_id}/accept", headers=mentor_headers)
-        assert accepted.status_code == 200, accepted.text
-    with live_app.state.sessionmaker() as session:
-        session.execute(
-            update(PairingEvent)
-            .where(PairingEvent.pairing_id == pairing_id, PairingEvent.to_status == "active")
-            .values(at=utcnow() - timedelta(days=30))
-        )
-        session.commit()
+    pairing_id = accepted_pairing(live_app, staff, utcnow() - timedelta(days=30))
     runner = CliRunner()
     try:
         first = runner.invoke(cli, ["pairings", "quiet"])

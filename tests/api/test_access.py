@@ -374,6 +374,7 @@ PAGE_MATRIX: dict[tuple[str, str, str], int] = {
             "/coordinator/outcomes",
             "/coordinator/outcomes/download",
             "/coordinator/follow-ups",
+            "/coordinator/follow-ups/download",
         )
         for role, status in (
             ("anonymous", 303),

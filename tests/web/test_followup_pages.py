@@ -3,16 +3,20 @@ follow-up rate; and the coordinator's page listing who is due, due soon or misse
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import update
+from openpyxl import load_workbook
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from mentormatch.assessments.followups import Standing, followups, rate, windows
+from mentormatch.audit.models import AuditEvent
 from mentormatch.newcomers.models import Newcomer
+from mentormatch.programs.models import DEFAULT_PROGRAM_ID
 from tests.conftest import Actor
 from tests.pairings.test_repair import signed_in
 
@@ -75,3 +79,45 @@ def test_the_page_lists_who_is_due_and_the_rate(
     assert client.get("/coordinator/follow-ups?program=nope").status_code == 404
     assert client.get("/coordinator/follow-ups?page=2").status_code == 404
     assert ana.newcomer_id
+
+
+def test_the_funders_report_downloads_as_excel_and_csv_and_is_audited(
+    app: FastAPI,
+    client: TestClient,
+    db: Session,
+    coordinator: Actor,
+    make_newcomer: Callable[..., Actor],
+) -> None:
+    now = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)
+    app.state.clock = lambda: now
+    ana = make_newcomer(first_name="Ana")
+    body = {
+        "instrument": "barc10",
+        "answers": [{"item": f"q{n}", "value": 4} for n in range(1, 11)],
+    }
+    assert (
+        client.post("/api/v1/newcomers/me/assessments", json=body, headers=ana.headers).status_code
+        == 201
+    )
+    signed_in(client, db, coordinator.user_id)
+    got = client.get("/coordinator/follow-ups/download?format=xlsx")
+    assert got.status_code == 200
+    book = load_workbook(io.BytesIO(got.content), read_only=True)
+    assert book.sheetnames == ["Questionnaires", "Follow-ups"]
+    taken = list(book["Questionnaires"].iter_rows(values_only=True))
+    assert taken[0][:6] == ("Program", "Reference", "External id", "Questionnaire", "Taken on",
+                            "Total")  # fmt: skip
+    assert [(r[0], r[3], r[5], r[6]) for r in taken[1:]] == [("main", "barc10", 40, "newcomer")]
+    windows = client.get("/coordinator/follow-ups/download?format=csv&sheet=follow-ups")
+    lines = windows.content.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("Program,Reference,External id,Window")
+    assert any(",baseline," in line and ",done," in line for line in lines[1:])
+    later = client.get("/coordinator/follow-ups/download?format=csv&since=2027-01-01")
+    assert later.content.decode("utf-8-sig").splitlines()[1:] == []  # nothing taken since
+    backwards = client.get("/coordinator/follow-ups/download?since=2027-01-02&until=2027-01-01")
+    assert backwards.status_code == 422
+    assert "the first day comes after the last day" in backwards.text.lower()
+    exported = db.scalars(
+        select(AuditEvent.object_id).where(AuditEvent.action == "followups_export")
+    ).all()
+    assert exported == [DEFAULT_PROGRAM_ID] * 3  # once per download and program

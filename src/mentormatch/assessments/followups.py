@@ -103,16 +103,18 @@ def rate(all_followups: Iterable[Followup]) -> tuple[int, int]:
 @dataclass(frozen=True)
 class Person:
     newcomer_id: int
+    program_id: int
     first_name: str
     reference: str
+    external_id: str | None
     followups: list[Followup]
 
 
 def of_programs(session: Session, program_ids: list[int], today: date) -> list[Person]:
     """Every newcomer of these programs who finished their intake, with their windows."""
     people = session.execute(
-        select(Newcomer.id, Newcomer.first_name, Newcomer.reference, Newcomer.created_at,
-               Newcomer.status, Newcomer.updated_at)
+        select(Newcomer.id, Newcomer.program_id, Newcomer.first_name, Newcomer.reference,
+               Newcomer.external_id, Newcomer.created_at, Newcomer.status, Newcomer.updated_at)
         .where(Newcomer.program_id.in_(program_ids), Newcomer.minimal.is_(False))
         .order_by(Newcomer.id)
     ).all()  # fmt: skip
@@ -134,10 +136,13 @@ def of_programs(session: Session, program_ids: list[int], today: date) -> list[P
         ).all()
     )
     found = []
-    for newcomer_id, first_name, reference, created_at, status, updated_at in people:
+    for newcomer_id, program_id, first_name, reference, external_id, created_at, status, \
+            updated_at in people:  # fmt: skip
         closed = None
         if status is NewcomerStatus.closed:
             closed = (ended.get(newcomer_id) or updated_at).date()
         windows_of = followups(created_at.date(), taken.get(newcomer_id, []), today, closed)
-        found.append(Person(newcomer_id, first_name, reference, windows_of))
+        found.append(
+            Person(newcomer_id, program_id, first_name, reference, external_id, windows_of)
+        )
     return found

@@ -4,21 +4,26 @@ questionnaire's window, and the program's follow-up rate against the 80 % target
 
 from __future__ import annotations
 
-from typing import Annotated
+from datetime import date
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
-from mentormatch.assessments import followups
+from mentormatch.assessments import followups, report
 from mentormatch.assessments.followups import Standing
-from mentormatch.deps import NowDep, SessionDep
+from mentormatch.audit import service as audit
+from mentormatch.deps import ClientDep, NowDep, SessionDep
+from mentormatch.errors import Invalid
 from mentormatch.programs.models import SLUG_PATTERN
 from mentormatch.spreadsheets import export as exports
+from mentormatch.spreadsheets.files import CSV_TYPE, XLSX_TYPE, to_csv, to_xlsx
 from mentormatch.web import forms
 from mentormatch.web.core import CoordinatorPage, WebRoute, render
 
 router = APIRouter(prefix="/coordinator/follow-ups", route_class=WebRoute, include_in_schema=False)
 PER_PAGE = 50
+EXPORT = "followups_export"  # audit: one row per program a download covers
 ORDER = {Standing.due: 0, Standing.due_soon: 1, Standing.missed: 2}
 WORDS = {Standing.due: "due now", Standing.due_soon: "due soon", Standing.missed: "missed"}
 ProgramSlug = Annotated[str | None, Query(pattern=SLUG_PATTERN, max_length=40)]
@@ -68,4 +73,37 @@ def followups_page(
             "rate": round(100 * done / closed) if closed else None,
             "target": followups.TARGET_PERCENT,
         },
+    )
+
+
+@router.get("/download")
+def download(
+    me: CoordinatorPage,
+    session: SessionDep,
+    client: ClientDep,
+    now: NowDep,
+    format: Literal["csv", "xlsx"] = "xlsx",
+    sheet: Literal["questionnaires", "follow-ups"] = "questionnaires",
+    program: ProgramSlug = None,
+    since: date | None = None,
+    until: date | None = None,
+) -> Response:
+    """The funder's report: one row per person per questionnaire and per window (`.xlsx`:
+    both tabs; CSV: the `sheet` chosen), for the dates chosen; audited per program."""
+    if since is not None and until is not None and since > until:
+        raise Invalid("since: the first day comes after the last day", field="since")
+    chosen = exports.programs_for(session, me, program)
+    taken, windows = report.sheets(session, chosen, today=now.date(), since=since, until=until)
+    for p in chosen:
+        audit.record(
+            session, actor=me, action=EXPORT, object_type="program", object_id=p.id, client=client
+        )
+    session.commit()
+    if format == "csv":
+        content, media = to_csv(taken if sheet == "questionnaires" else windows), CSV_TYPE
+    else:
+        content, media = to_xlsx([taken, windows]), XLSX_TYPE
+    name = f"follow-ups-{program or 'all'}-{now:%Y-%m-%d}.{format}"
+    return Response(
+        content, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'}
     )

@@ -1,0 +1,62 @@
+"""The funder's report (issue 19): a program's questionnaires, one row per person per
+questionnaire, and their follow-up windows, one row per person per window, with the
+program's own identifiers (slug, reference, external id), as CSV or `.xlsx`. Text cells are
+neutralised against formulas; the caller audits each download per program."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from mentormatch.assessments import followups
+from mentormatch.assessments.models import Assessment, Instrument
+from mentormatch.newcomers.models import Newcomer
+from mentormatch.programs.models import Program
+from mentormatch.spreadsheets.cells import neutralise
+from mentormatch.spreadsheets.files import Sheet
+
+ASSESSMENT_COLUMNS = (
+    "Program", "Reference", "External id", "Questionnaire", "Taken on", "Total", "Entered by",
+)  # fmt: skip
+FOLLOWUP_COLUMNS = (
+    "Program", "Reference", "External id", "Window", "Opens", "Closes", "Standing", "Taken on",
+)  # fmt: skip
+
+
+def _within(day: date, since: date | None, until: date | None) -> bool:
+    return (since is None or day >= since) and (until is None or day <= until)
+
+
+def sheets(
+    session: Session, programs: list[Program], *, today: date, since: date | None,
+    until: date | None,
+) -> tuple[Sheet, Sheet]:  # fmt: skip
+    """(questionnaires taken from `since` to `until`, windows opening then), oldest first."""
+    slugs = {p.id: p.slug for p in programs}
+    taken = session.execute(
+        select(Newcomer.program_id, Newcomer.reference, Newcomer.external_id, Instrument.code,
+               Assessment.taken_at, Assessment.total, Assessment.entered_by)
+        .join(Newcomer, Newcomer.id == Assessment.newcomer_id)
+        .join(Instrument, Instrument.id == Assessment.instrument_id)
+        .where(Assessment.program_id.in_(list(slugs)))
+        .order_by(Assessment.taken_at, Assessment.id)
+    ).all()  # fmt: skip
+    assessments = [
+        [slugs[program_id], reference, neutralise(external or ""), code, at.date(), total,
+         "coordinator" if entered_by is not None else "newcomer"]
+        for program_id, reference, external, code, at, total, entered_by in taken
+        if _within(at.date(), since, until)
+    ]  # fmt: skip
+    windows = [
+        [slugs[person.program_id], person.reference, neutralise(person.external_id or ""),
+         f.window.name, f.window.opens, f.window.closes, f.standing.value, f.taken_on or ""]
+        for person in followups.of_programs(session, list(slugs), today)
+        for f in person.followups
+        if _within(f.window.opens, since, until)
+    ]  # fmt: skip
+    return (
+        Sheet("Questionnaires", ASSESSMENT_COLUMNS, assessments),
+        Sheet("Follow-ups", FOLLOWUP_COLUMNS, windows),
+    )

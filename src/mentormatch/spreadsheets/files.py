@@ -17,6 +17,7 @@ from typing import Any
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from starlette.responses import Response
 
 from mentormatch.errors import Invalid
 
@@ -35,6 +36,17 @@ class Sheet:
     name: str
     columns: Sequence[str]
     rows: Iterable[Sequence[Any]]
+
+
+def attachment(sheets: Sequence[Sheet], format: str, name: str, csv_sheet: int = 0) -> Response:
+    """The sheets as a file to save as `name`: a CSV holds `sheets[csv_sheet]`, an .xlsx
+    workbook every sheet, a tab each."""
+    if format == "csv":
+        content, media = to_csv(sheets[csv_sheet]), CSV_TYPE
+    else:
+        content, media = to_xlsx(sheets), XLSX_TYPE
+    disposition = {"Content-Disposition": f'attachment; filename="{name}"'}
+    return Response(content, media_type=media, headers=disposition)
 
 
 def to_csv(sheet: Sheet) -> bytes:

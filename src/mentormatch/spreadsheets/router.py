@@ -12,7 +12,7 @@ from mentormatch.deps import ClientDep, SessionDep
 from mentormatch.errors import error_responses
 from mentormatch.programs.models import SLUG_PATTERN
 from mentormatch.spreadsheets import export as exports
-from mentormatch.spreadsheets.files import CSV_TYPE, XLSX_TYPE, to_csv, to_xlsx
+from mentormatch.spreadsheets.files import XLSX_TYPE, attachment
 
 router = APIRouter(prefix="/api/v1/exports", tags=["exports"], responses=error_responses(401, 403))
 
@@ -49,15 +49,7 @@ def download(
 ) -> Response:
     """An export as a file download (audited)."""
     sheets = exports.export(session, actor=actor, kind=kind, program=program, client=client)
-    name = f"{kind}-{program or 'all'}.{format}"
-    content, media = (
-        (to_csv(sheets[0]), CSV_TYPE) if format == "csv" else (to_xlsx(sheets), XLSX_TYPE)
-    )
-    return Response(
-        content,
-        media_type=media,
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    return attachment(sheets, format, f"{kind}-{program or 'all'}.{format}")
 
 
 @router.get("/newcomers", response_class=Response, responses=_FILE)

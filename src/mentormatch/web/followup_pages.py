@@ -17,7 +17,7 @@ from mentormatch.deps import ClientDep, NowDep, SessionDep
 from mentormatch.errors import Invalid
 from mentormatch.programs.models import SLUG_PATTERN
 from mentormatch.spreadsheets import export as exports
-from mentormatch.spreadsheets.files import CSV_TYPE, XLSX_TYPE, to_csv, to_xlsx
+from mentormatch.spreadsheets.files import attachment
 from mentormatch.web import forms
 from mentormatch.web.core import CoordinatorPage, WebRoute, render
 
@@ -99,11 +99,5 @@ def download(
             session, actor=me, action=EXPORT, object_type="program", object_id=p.id, client=client
         )
     session.commit()
-    if format == "csv":
-        content, media = to_csv(taken if sheet == "questionnaires" else windows), CSV_TYPE
-    else:
-        content, media = to_xlsx([taken, windows]), XLSX_TYPE
     name = f"follow-ups-{program or 'all'}-{now:%Y-%m-%d}.{format}"
-    return Response(
-        content, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'}
-    )
+    return attachment([taken, windows], format, name, csv_sheet=int(sheet == "follow-ups"))

@@ -17,7 +17,7 @@ from mentormatch.deps import ClientDep, NowDep, SessionDep
 from mentormatch.pairings.schemas import EndReason
 from mentormatch.programs.models import SLUG_PATTERN, Program
 from mentormatch.spreadsheets import export as exports
-from mentormatch.spreadsheets.files import CSV_TYPE, XLSX_TYPE, Sheet, to_csv, to_xlsx
+from mentormatch.spreadsheets.files import Sheet, attachment
 from mentormatch.web.core import CoordinatorPage, WebRoute, render
 from mentormatch.web.labels import FIT_ANSWERS, label
 
@@ -112,8 +112,4 @@ def download(
         )
     session.commit()
     sheet = Sheet("Outcomes", columns(), [row(m) for m in figures])
-    content, media = (to_csv(sheet), CSV_TYPE) if format == "csv" else (to_xlsx([sheet]), XLSX_TYPE)
-    name = f"outcomes-{program or 'all'}-{now:%Y-%m}.{format}"
-    return Response(
-        content, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'}
-    )
+    return attachment([sheet], format, f"outcomes-{program or 'all'}-{now:%Y-%m}.{format}")

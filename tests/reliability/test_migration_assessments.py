@@ -14,11 +14,9 @@ import pytest
 import sqlalchemy as sa
 
 from mentormatch import migrate
-from mentormatch.db import make_engine
-from tests.db import BACKENDS, throwaway_database
-from tests.reliability.test_migration_programs import _arrange, _counts
+from tests.db import BACKENDS
+from tests.reliability.test_migration_programs import _counts, filled_at
 
-OLDER = "20261203_urgent_contacts"  # where `_arrange` fills every table
 BEFORE = "20261206_recovery_dates"
 REVISION = "20261207_assessments"
 NOW = datetime(2026, 12, 7, tzinfo=UTC)
@@ -35,43 +33,34 @@ NEW = {"instruments": 0, "assessments": 0}
 
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_rows_are_kept_and_answers_follow_their_newcomer(backend: str, tmp_path: Path) -> None:
-    with throwaway_database(backend, tmp_path) as url:
-        engine = make_engine(url)
-        try:
-            migrate.upgrade(url, OLDER)
-            with engine.begin() as conn:
-                _arrange(conn)
-            engine.dispose()
-            migrate.upgrade(url, BEFORE)
-            with engine.connect() as conn:
-                before = _counts(conn)
-            engine.dispose()
+    with filled_at(backend, tmp_path, BEFORE) as (url, engine):
+        with engine.connect() as conn:
+            before = _counts(conn)
+        engine.dispose()
 
-            migrate.upgrade(url, REVISION)
-            engine.dispose()
-            with engine.begin() as conn:
-                assert _counts(conn) == before | NEW
-                conn.execute(INSTRUMENT, {"id": 1, "code": "barc10", "at": NOW})
-                with pytest.raises(sa.exc.IntegrityError), conn.begin_nested():
-                    conn.execute(INSTRUMENT, {"id": 2, "code": "barc10", "at": NOW})
-                conn.execute(ANSWERS, [{"n": 1, "at": NOW}, {"n": 2, "at": NOW}])
-                with pytest.raises(sa.exc.IntegrityError), conn.begin_nested():
-                    conn.execute(ANSWERS, {"n": 99, "at": NOW})  # no such newcomer
-                with pytest.raises(sa.exc.IntegrityError), conn.begin_nested():
-                    conn.execute(sa.text("DELETE FROM instruments WHERE id = 1"))
-                conn.execute(sa.text("DELETE FROM newcomers WHERE id = 2"))
-            with engine.connect() as conn:
-                kept = conn.execute(sa.text("SELECT newcomer_id, total FROM assessments")).all()
-                assert [tuple(r) for r in kept] == [(1, 4)]
-                after = {t: n for t, n in _counts(conn).items() if t not in NEW}
-            engine.dispose()
+        migrate.upgrade(url, REVISION)
+        engine.dispose()
+        with engine.begin() as conn:
+            assert _counts(conn) == before | NEW
+            conn.execute(INSTRUMENT, {"id": 1, "code": "barc10", "at": NOW})
+            with pytest.raises(sa.exc.IntegrityError), conn.begin_nested():
+                conn.execute(INSTRUMENT, {"id": 2, "code": "barc10", "at": NOW})
+            conn.execute(ANSWERS, [{"n": 1, "at": NOW}, {"n": 2, "at": NOW}])
+            with pytest.raises(sa.exc.IntegrityError), conn.begin_nested():
+                conn.execute(ANSWERS, {"n": 99, "at": NOW})  # no such newcomer
+            with pytest.raises(sa.exc.IntegrityError), conn.begin_nested():
+                conn.execute(sa.text("DELETE FROM instruments WHERE id = 1"))
+            conn.execute(sa.text("DELETE FROM newcomers WHERE id = 2"))
+        with engine.connect() as conn:
+            kept = conn.execute(sa.text("SELECT newcomer_id, total FROM assessments")).all()
+            assert [tuple(r) for r in kept] == [(1, 4)]
+            after = {t: n for t, n in _counts(conn).items() if t not in NEW}
+        engine.dispose()
 
-            migrate.downgrade(url, BEFORE)
-            engine.dispose()
-            assert not set(NEW) & set(sa.inspect(engine).get_table_names())
-            with engine.connect() as conn:
-                assert _counts(conn) == after
-            engine.dispose()
-            migrate.upgrade(url)
-        finally:
-            engine.dispose()
+        migrate.downgrade(url, BEFORE)
+        engine.dispose()
+        assert not set(NEW) & set(sa.inspect(engine).get_table_names())
+        with engine.connect() as conn:
+            assert _counts(conn) == after
+        engine.dispose()
+        migrate.upgrade(url)

@@ -15,11 +15,9 @@ import pytest
 import sqlalchemy as sa
 
 from mentormatch import migrate
-from mentormatch.db import make_engine
-from tests.db import BACKENDS, throwaway_database
-from tests.reliability.test_migration_programs import _arrange, _counts, _insert
+from tests.db import BACKENDS
+from tests.reliability.test_migration_programs import _counts, _insert, filled_at
 
-OLDER = "20261203_urgent_contacts"  # where `_arrange` fills every table
 BEFORE = "20261207_assessments"
 REVISION = "20261208_import_mappings"
 NOW = datetime(2026, 12, 6, tzinfo=UTC)
@@ -30,48 +28,39 @@ SAVED = "SELECT program_id, kind, saved_by FROM import_mappings ORDER BY id"
 def test_upgrade_keeps_every_row_and_saved_choices_follow_their_program(
     backend: str, tmp_path: Path
 ) -> None:
-    with throwaway_database(backend, tmp_path) as url:
-        engine = make_engine(url)
-        try:
-            migrate.upgrade(url, OLDER)
-            with engine.begin() as conn:
-                _arrange(conn)
-            engine.dispose()
-            migrate.upgrade(url, BEFORE)
-            with engine.begin() as conn:
-                _insert(conn, "programs", [
-                    {"id": 2, "slug": "north", "name": "North", "settings": "{}",
-                     "settings_version": 1, "created_at": NOW, "updated_at": NOW}
-                ])  # fmt: skip
-                before = _counts(conn)
-            engine.dispose()
+    with filled_at(backend, tmp_path, BEFORE) as (url, engine):
+        with engine.begin() as conn:
+            _insert(conn, "programs", [
+                {"id": 2, "slug": "north", "name": "North", "settings": "{}",
+                 "settings_version": 1, "created_at": NOW, "updated_at": NOW}
+            ])  # fmt: skip
+            before = _counts(conn)
+        engine.dispose()
 
-            migrate.upgrade(url, REVISION)
-            engine.dispose()
-            with engine.begin() as conn:
-                assert _counts(conn) == before | {"import_mappings": 0}
-                saved = {"program_id": 1, "kind": "mentors", "headers_hash": "a" * 64,
-                         "mapping": '{"date they got sober": "recovery_start"}',
-                         "saved_by": 2, "saved_at": NOW}  # fmt: skip
-                _insert(conn, "import_mappings", [
-                    saved, saved | {"kind": "newcomers"}, saved | {"program_id": 2},
-                ])  # fmt: skip
-                with pytest.raises(sa.exc.IntegrityError), conn.begin_nested():
-                    _insert(conn, "import_mappings", [saved])  # the same program, kind, headers
-                conn.execute(sa.text("DELETE FROM users WHERE id = 2"))
-                conn.execute(sa.text("DELETE FROM programs WHERE id = 2"))
-            with engine.connect() as conn:
-                kept = [tuple(r) for r in conn.execute(sa.text(SAVED))]
-                assert kept == [(1, "mentors", None), (1, "newcomers", None)]
-                after = {t: n for t, n in _counts(conn).items() if t != "import_mappings"}
-            engine.dispose()
+        migrate.upgrade(url, REVISION)
+        engine.dispose()
+        with engine.begin() as conn:
+            assert _counts(conn) == before | {"import_mappings": 0}
+            saved = {"program_id": 1, "kind": "mentors", "headers_hash": "a" * 64,
+                     "mapping": '{"date they got sober": "recovery_start"}',
+                     "saved_by": 2, "saved_at": NOW}  # fmt: skip
+            _insert(conn, "import_mappings", [
+                saved, saved | {"kind": "newcomers"}, saved | {"program_id": 2},
+            ])  # fmt: skip
+            with pytest.raises(sa.exc.IntegrityError), conn.begin_nested():
+                _insert(conn, "import_mappings", [saved])  # the same program, kind, headers
+            conn.execute(sa.text("DELETE FROM users WHERE id = 2"))
+            conn.execute(sa.text("DELETE FROM programs WHERE id = 2"))
+        with engine.connect() as conn:
+            kept = [tuple(r) for r in conn.execute(sa.text(SAVED))]
+            assert kept == [(1, "mentors", None), (1, "newcomers", None)]
+            after = {t: n for t, n in _counts(conn).items() if t != "import_mappings"}
+        engine.dispose()
 
-            migrate.downgrade(url, BEFORE)
-            engine.dispose()
-            assert "import_mappings" not in sa.inspect(engine).get_table_names()
-            with engine.connect() as conn:
-                assert _counts(conn) == after
-            engine.dispose()
-            migrate.upgrade(url)
-        finally:
-            engine.dispose()
+        migrate.downgrade(url, BEFORE)
+        engine.dispose()
+        assert "import_mappings" not in sa.inspect(engine).get_table_names()
+        with engine.connect() as conn:
+            assert _counts(conn) == after
+        engine.dispose()
+        migrate.upgrade(url)

@@ -10,11 +10,9 @@ import pytest
 import sqlalchemy as sa
 
 from mentormatch import migrate
-from mentormatch.db import make_engine
-from tests.db import BACKENDS, throwaway_database
-from tests.reliability.test_migration_programs import _arrange, _counts
+from tests.db import BACKENDS
+from tests.reliability.test_migration_programs import _counts, filled_at
 
-OLDER = "20261203_urgent_contacts"  # where `_arrange` fills every table
 BEFORE = "20261208_import_jobs"
 REVISION = "20261208_interface_language"
 LANGUAGES = "SELECT id, interface_language FROM newcomers ORDER BY id"
@@ -22,38 +20,29 @@ LANGUAGES = "SELECT id, interface_language FROM newcomers ORDER BY id"
 
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_existing_newcomers_read_english(backend: str, tmp_path: Path) -> None:
-    with throwaway_database(backend, tmp_path) as url:
-        engine = make_engine(url)
-        try:
-            migrate.upgrade(url, OLDER)
-            with engine.begin() as conn:
-                _arrange(conn)
-            engine.dispose()
-            migrate.upgrade(url, BEFORE)
-            with engine.connect() as conn:
-                before = _counts(conn)
-                ids = conn.execute(sa.text("SELECT id FROM newcomers ORDER BY id")).scalars().all()
-            engine.dispose()
+    with filled_at(backend, tmp_path, BEFORE) as (url, engine):
+        with engine.connect() as conn:
+            before = _counts(conn)
+            ids = conn.execute(sa.text("SELECT id FROM newcomers ORDER BY id")).scalars().all()
+        engine.dispose()
 
-            migrate.upgrade(url, REVISION)
-            engine.dispose()
-            with engine.begin() as conn:
-                assert _counts(conn) == before
-                assert conn.execute(sa.text(LANGUAGES)).all() == [(i, "en") for i in ids]
-                conn.execute(
-                    sa.text("UPDATE newcomers SET interface_language = 'es' WHERE id = :id"),
-                    {"id": ids[0]},
-                )
-                assert conn.execute(sa.text(LANGUAGES)).all()[0] == (ids[0], "es")
-            engine.dispose()
+        migrate.upgrade(url, REVISION)
+        engine.dispose()
+        with engine.begin() as conn:
+            assert _counts(conn) == before
+            assert conn.execute(sa.text(LANGUAGES)).all() == [(i, "en") for i in ids]
+            conn.execute(
+                sa.text("UPDATE newcomers SET interface_language = 'es' WHERE id = :id"),
+                {"id": ids[0]},
+            )
+            assert conn.execute(sa.text(LANGUAGES)).all()[0] == (ids[0], "es")
+        engine.dispose()
 
-            migrate.downgrade(url, BEFORE)
-            engine.dispose()
-            columns = {c["name"] for c in sa.inspect(engine).get_columns("newcomers")}
-            assert "interface_language" not in columns
-            with engine.connect() as conn:
-                assert _counts(conn) == before
-            engine.dispose()
-            migrate.upgrade(url)
-        finally:
-            engine.dispose()
+        migrate.downgrade(url, BEFORE)
+        engine.dispose()
+        columns = {c["name"] for c in sa.inspect(engine).get_columns("newcomers")}
+        assert "interface_language" not in columns
+        with engine.connect() as conn:
+            assert _counts(conn) == before
+        engine.dispose()
+        migrate.upgrade(url)

@@ -9,12 +9,14 @@ to it. Downgrading keeps every row and forgets the programs.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 
 from mentormatch import migrate
 from mentormatch.db import make_engine
@@ -123,6 +125,27 @@ def _arrange(conn: Connection) -> None:
 def _tables(conn: Connection) -> list[str]:
     names = sa.inspect(conn).get_table_names()
     return sorted(t for t in names if t != "alembic_version" and t not in PROGRAM_TABLES)
+
+
+# The revision `_arrange` fills every table at (this migration's own `BEFORE`).
+FILLED_AT = "20261203_urgent_contacts"
+
+
+@contextmanager
+def filled_at(backend: str, tmp_path: Path, revision: str) -> Iterator[tuple[str, Engine]]:
+    """A throwaway database with a row in every table (`_arrange`, at `FILLED_AT`), then
+    migrated to `revision`: its URL and an engine, disposed of afterwards."""
+    with throwaway_database(backend, tmp_path) as url:
+        engine = make_engine(url)
+        try:
+            migrate.upgrade(url, FILLED_AT)
+            with engine.begin() as conn:
+                _arrange(conn)
+            engine.dispose()
+            migrate.upgrade(url, revision)
+            yield url, engine
+        finally:
+            engine.dispose()
 
 
 def _counts(conn: Connection) -> dict[str, int]:

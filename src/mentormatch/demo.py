@@ -129,7 +129,7 @@ def newcomer_fields(row: Mapping[Any, Any], today: date) -> dict[str, Any]:
         "preferred_contact": "email",
         "share_contact": row["id"] % 10 < 7,
         "gender_pref": list(row["gender_pref"]),
-        "pathway": _opt(row["pathway"]),
+        "pathways": list(row["pathways"]),
         "medication": row["medication"],
         "wanted_experience": list(row["wanted_experience"]),
         "hopes": row["hopes"],

@@ -253,6 +253,21 @@ ModeList = Annotated[list[Mode], _NonEmpty, _Unique]
 ExperienceList = Annotated[list[Experience], _AtMost20, _Unique]
 
 
+def _exploring_alone(values: list[str]) -> list[str]:
+    if v.NOT_CHOSEN_PATHWAY in values and len(values) > 1:
+        raise ValueError(
+            f"{v.NOT_CHOSEN_PATHWAY!r} (still exploring) cannot be given with other pathways"
+        )
+    return values
+
+
+# A newcomer's pathways, in their order (the first is the main one): [] = not said,
+# ["exploring"] = still exploring, never with another.
+NewcomerPathways = Annotated[
+    list[Pathway], Field(max_length=len(v.PATHWAYS)), _Unique, AfterValidator(_exploring_alone)
+]
+
+
 class Slot(BaseModel):
     """A weekly availability block in the person's own time zone: day 0 = Monday."""
 

@@ -119,6 +119,8 @@ CONTACT_METHODS: Final[tuple[Term, ...]] = (
 SUBSTANCE_CODES: Final = frozenset(t.code for t in SUBSTANCES)
 FAMILY_OF: Final[dict[str, str]] = {t.code: t.family or t.code for t in SUBSTANCES}
 PATHWAY_CODES: Final = frozenset(t.code for t in PATHWAYS)
+# A newcomer still exploring has chosen no pathway (and gives no other).
+NOT_CHOSEN_PATHWAY: Final = "exploring"
 MEDICATION_CODES: Final = frozenset(t.code for t in MEDICATIONS)
 MODE_CODES: Final = frozenset(t.code for t in MEETING_MODES)
 GENDER_CODES: Final = frozenset(t.code for t in GENDERS)

@@ -23,11 +23,11 @@ SAM = {
     "phone": "+1 312 555 9876",
     "hopes": "zq-free-text-about-my-worst-night",
     "substances": ["methamphetamine", "benzodiazepines"],
-    "pathway": "recovery_dharma",
+    "pathways": ["recovery_dharma"],
     "medication": "naltrexone",
     "in_crisis": True,
 }
-HEALTH_WORDS = ("urgent", "crisis", "danger", *SAM["substances"], SAM["pathway"], "naltrexone")
+HEALTH_WORDS = ("urgent", "crisis", "danger", *SAM["substances"], *SAM["pathways"], "naltrexone")
 DECLINE_NOTE = "zq-note-i-know-them-from-treatment"
 
 

@@ -117,7 +117,7 @@ class TestFilters:
             first_name="Ana",
             substances=["fentanyl"],
             languages=["es"],
-            pathway="twelve_step",
+            pathways=["smart_recovery", "twelve_step"],
             meeting_modes=["in_person"],
             latitude=41.88,
             longitude=-87.63,

@@ -35,7 +35,7 @@ def newcomer(**overrides: Any) -> dict[str, Any]:
     row: dict[str, Any] = {
         "id": 100, "first_name": "Ana", "gender": "woman", "gender_pref": [], "age": 35,
         "languages": ["en"], "timezone": "America/New_York", "availability": list(EVENINGS),
-        "substances": ["heroin"], "pathway": "smart_recovery", "medication": "none",
+        "substances": ["heroin"], "pathways": ["smart_recovery"], "medication": "none",
         "meeting_modes": ["video"], "latitude": float("nan"), "longitude": float("nan"),
         "travel_radius_km": float("nan"), "lived_experience": ["parent"],
         "wanted_experience": ["parent"], "hopes": "I like hiking", "recovery_start": None,

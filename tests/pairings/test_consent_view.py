@@ -33,7 +33,7 @@ NEWCOMER = {
     "gender": "woman",
     "gender_pref": ["woman"],
     "substances": ["fentanyl", "cannabis"],
-    "pathway": "recovery_dharma",
+    "pathways": ["recovery_dharma"],
     "medication": "buprenorphine",
     "lived_experience": ["veteran"],
     "wanted_experience": ["parent"],

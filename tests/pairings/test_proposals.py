@@ -27,7 +27,7 @@ POORER_MATCH = {
     "gender": "woman",
     "gender_pref": ["man"],
     "substances": ["cocaine"],
-    "pathway": "exploring",
+    "pathways": ["exploring"],
     "medication": "none",
     "wanted_experience": [],
     "hopes": "Quiet evenings",

@@ -9,7 +9,8 @@ newcomer is never penalised for skipping an optional question.
   ``family_credit`` (mentor shares only its family, via ``FAMILY_OF``) or 0. Adding a
   substance to the mentor can only raise it.
 - schedule: UTC hours/week in common divided by ``overlap_saturation_hours``, clipped.
-- pathway: 1 when the mentor practises the newcomer's chosen pathway.
+- pathway: 1 when the mentor practises the newcomer's main (first) pathway,
+  ``SECONDARY_PATHWAY_CREDIT`` when they practise only another one the newcomer gave.
 - experience: share of the newcomer's wanted lived-experience flags the mentor has.
 - text: TF-IDF cosine between the newcomer's hopes and the mentor's interests.
 - age: ``max(0, 1 - |age difference| / age_span_years)``.
@@ -43,6 +44,9 @@ from mentormatch.matching.features import (
 from mentormatch.matching.newcomer_rows import Newcomer, Query
 from mentormatch.matching.program import CRITERIA, Params, Program
 from mentormatch.vocabulary import FAMILY_OF
+
+# Credit for a mentor who practises one of the newcomer's other pathways but not the main one.
+SECONDARY_PATHWAY_CREDIT: Final = np.float32(0.5)
 
 # the family bit of each substance bit
 FAMILY_BIT: Final = np.array(
@@ -82,7 +86,7 @@ def applies(n: Any, out: Any) -> None:
     """Whether each criterion says something for newcomer ``n`` (into ``out``, CRITERIA order)."""
     out[0] = n.n_substances > 0
     out[1] = (n.s0 | n.s1 | n.s2) != 0
-    out[2] = n.pathway != 0
+    out[2] = n.pathways != 0
     out[3] = n.wanted != 0
     out[4] = n.has_text
     out[5] = True
@@ -109,7 +113,9 @@ def others(m: Any, n: Any, p: Any, cosine: Any) -> Any:
     one, zero = np.float32(1.0), np.float32(0.0)
     hours = popcount(m.s0 & n.s0) + popcount(m.s1 & n.s1) + popcount(m.s2 & n.s2)
     schedule = np.minimum(np.float32(hours) * p.inv_sat, one)
-    pathway = np.float32((m.pathways & n.pathway) != 0)
+    main = np.float32((m.pathways & n.main_pathway) != 0)
+    other = np.float32((m.pathways & n.pathways) != 0) * SECONDARY_PATHWAY_CREDIT
+    pathway = np.maximum(main, other)
     wanted = np.maximum(np.float32(popcount(n.wanted)), one)
     experience = np.float32(popcount(m.experience & n.wanted)) / wanted
     text = np.float32(np.minimum(cosine, 1.0))

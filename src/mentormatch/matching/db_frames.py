@@ -112,7 +112,7 @@ def _newcomer_columns(
     return {
         **_shared_columns(newcomers),
         "gender_pref": [n.gender_pref for n in newcomers],
-        "pathway": [n.pathway for n in newcomers],
+        "pathways": [n.pathways for n in newcomers],
         "medication": [n.medication for n in newcomers],
         "wanted_experience": [n.wanted_experience for n in newcomers],
         "hopes": [n.hopes for n in newcomers],
@@ -144,7 +144,7 @@ _NEWCOMER_FIELDS = select(
     Newcomer.lived_experience,
     Newcomer.recovery_start,
     Newcomer.gender_pref,
-    Newcomer.pathway,
+    Newcomer.pathways,
     Newcomer.medication,
     Newcomer.wanted_experience,
     Newcomer.hopes,

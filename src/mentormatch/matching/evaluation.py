@@ -13,7 +13,7 @@ Ground truth (``truth``) is *not* the ranker's scoring. It is what a synthetic w
   substances and uses its own family credit).
 - practical: ``1 - exp(-overlap_hours / 2)`` on the true UTC overlap (a different
   saturation curve from the ranker's clip).
-- path: 1 same chosen pathway, 0.5 newcomer undecided, 0 otherwise.
+- path: 1 same main pathway, 0.5 newcomer undecided or another of theirs shared, else 0.
 - wanted: share of wanted lived-experience flags the mentor has.
 - age: ``exp(-|age gap| / 15)``.
 
@@ -63,9 +63,11 @@ def truth(world: World, *, seed: int = 0) -> np.ndarray:
         want = set(as_list(row.wanted_experience))
         if want:
             wanted[i] = [len(want & e) / len(want) for e in m_exp]
-        chosen = row.pathway
-        undecided = not chosen or chosen == NOT_CHOSEN_PATHWAY
-        path[i] = [0.5 if undecided else float(chosen in p) for p in m_path]
+        chosen = as_list(row.pathways)
+        if not chosen or chosen[0] == NOT_CHOSEN_PATHWAY:
+            path[i] = 0.5
+        else:
+            path[i] = [1.0 if chosen[0] in p else 0.5 if p & set(chosen) else 0.0 for p in m_path]
     start = world.reference.replace(minute=0, second=0, microsecond=0)
     ms = encode(m["availability"].tolist(), m["timezone"].tolist(), start)
     ns = encode(n["availability"].tolist(), n["timezone"].tolist(), start)

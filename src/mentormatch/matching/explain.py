@@ -87,8 +87,15 @@ def reasons(
         when = schedule.describe(shared, q.timezone, p.week_start)
         add("schedule", f"{hours} h/week in common: {when}")
     if parts.get("pathway"):
-        name = _LABELS[enc.pathway.labels(q.pathway)[0]].split(" (")[0]
-        add("pathway", f"both prefer {name}")
+        main = int(m.pathways[0]) & q.main_pathway
+        code = enc.pathway.labels(main or int(m.pathways[0]) & q.pathways)[0]
+        name = _LABELS[code].split(" (")[0]
+        add(
+            "pathway",
+            f"both prefer {name}"
+            if main
+            else f"both follow {name} (not the newcomer's main pathway)",
+        )
     if parts.get("experience"):
         flags = enc.experience.labels(int(m.experience[0]) & q.wanted)
         add("experience", "shares: " + ", ".join(_label(c) for c in flags))

@@ -17,8 +17,9 @@ Mentors frame (``MENTOR_COLUMNS``)
 
 Newcomers frame (``NEWCOMER_COLUMNS``)
     id, first_name, gender, gender_pref:list[str] (acceptable mentor genders, empty =
-    any), age, languages, timezone, availability, substances, pathway:str|None (None or
-    "exploring" = not chosen), medication:str (MEDICATIONS code, "none" = none),
+    any), age, languages, timezone, availability, substances, pathways:list[str] (in
+    the newcomer's order, the first is their main pathway; empty or ["exploring"] = not
+    chosen), medication:str (MEDICATIONS code, "none" = none),
     meeting_modes, latitude, longitude, travel_radius_km, lived_experience,
     wanted_experience:list[str], hopes:str, recovery_start:date|None,
     waiting_since:datetime (tz-aware UTC), excluded_mentor_ids:list[int] (hard
@@ -33,6 +34,8 @@ from typing import Any, Final
 
 import pandas as pd
 
+from mentormatch import vocabulary as vocab
+
 ID: Final = "id"
 FIRST_NAME: Final = "first_name"
 GENDER: Final = "gender"
@@ -45,7 +48,6 @@ AVAILABILITY: Final = "availability"
 SUBSTANCES: Final = "substances"
 PATHWAYS: Final = "pathways"
 PATHWAYS_RULED_OUT: Final = "pathways_ruled_out"
-PATHWAY: Final = "pathway"
 MEDICATION_AFFIRMING: Final = "medication_affirming"
 MEDICATION: Final = "medication"
 MEETING_MODES: Final = "meeting_modes"
@@ -72,7 +74,7 @@ MENTOR_COLUMNS: Final = (
 )  # fmt: skip
 NEWCOMER_COLUMNS: Final = (
     ID, FIRST_NAME, GENDER, GENDER_PREF, AGE, LANGUAGES, TIMEZONE, AVAILABILITY,
-    SUBSTANCES, PATHWAY, MEDICATION, MEETING_MODES, LATITUDE, LONGITUDE,
+    SUBSTANCES, PATHWAYS, MEDICATION, MEETING_MODES, LATITUDE, LONGITUDE,
     TRAVEL_RADIUS_KM, LIVED_EXPERIENCE, WANTED_EXPERIENCE, HOPES, RECOVERY_START,
     WAITING_SINCE, EXCLUDED_MENTOR_IDS,
 )  # fmt: skip
@@ -82,11 +84,11 @@ MENTOR_LIST_COLUMNS: Final = (
     MEETING_MODES, LIVED_EXPERIENCE,
 )  # fmt: skip
 NEWCOMER_LIST_COLUMNS: Final = (
-    GENDER_PREF, LANGUAGES, AVAILABILITY, SUBSTANCES, MEETING_MODES, LIVED_EXPERIENCE,
-    WANTED_EXPERIENCE, EXCLUDED_MENTOR_IDS,
+    GENDER_PREF, LANGUAGES, AVAILABILITY, SUBSTANCES, PATHWAYS, MEETING_MODES,
+    LIVED_EXPERIENCE, WANTED_EXPERIENCE, EXCLUDED_MENTOR_IDS,
 )  # fmt: skip
 
-NOT_CHOSEN_PATHWAY: Final = "exploring"
+NOT_CHOSEN_PATHWAY: Final = vocab.NOT_CHOSEN_PATHWAY
 NO_MEDICATION: Final = "none"
 
 

@@ -204,7 +204,8 @@ def _mentor_at(m: Any, i: int) -> Any:  # pragma: no cover - compiled
 @part
 def _newcomer_at(b: Any, j: int) -> Any:  # pragma: no cover - compiled
     return Newcomer(gender=b.gender[j], pref=b.pref[j], languages=b.languages[j],
-                    modes=b.modes[j], pathway=b.pathway[j], on_medication=b.on_medication[j],
+                    modes=b.modes[j], pathways=b.pathways[j], main_pathway=b.main_pathway[j],
+                    on_medication=b.on_medication[j],
                     age=b.age[j], recovery_day=b.recovery_day[j], substances=b.substances[j],
                     n_substances=b.n_substances[j], wanted=b.wanted[j], has_text=b.has_text[j],
                     ux=b.ux[j], uy=b.uy[j], uz=b.uz[j], reach2=b.reach2[j], s0=b.s0[j],

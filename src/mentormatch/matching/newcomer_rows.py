@@ -40,7 +40,8 @@ class Newcomer(NamedTuple):
     pref: Any
     languages: Any
     modes: Any
-    pathway: Any
+    pathways: Any  # bitmask of every pathway they gave (the hard rule reads all)
+    main_pathway: Any  # the bit of their main (first) pathway, 0 when none
     on_medication: Any
     age: Any
     recovery_day: Any
@@ -66,7 +67,8 @@ class Query:
     pref: int
     languages: int
     modes: int
-    pathway: int
+    pathways: int
+    main_pathway: int
     on_medication: bool
     medication: str
     age: int
@@ -100,7 +102,8 @@ class Newcomers:
     pref: np.ndarray
     languages: np.ndarray
     modes: np.ndarray
-    pathway: np.ndarray
+    pathways: np.ndarray
+    main_pathway: np.ndarray
     medication: list[str]
     on_medication: np.ndarray
     age: np.ndarray
@@ -130,7 +133,8 @@ class Newcomers:
         sched = np.ascontiguousarray(self.schedule, dtype=np.uint64).reshape(-1, 3)
         return Newcomer(
             gender=i64(self.gender), pref=i64(self.pref), languages=i64(self.languages),
-            modes=i64(self.modes), pathway=i64(self.pathway),
+            modes=i64(self.modes), pathways=i64(self.pathways),
+            main_pathway=i64(self.main_pathway),
             on_medication=np.ascontiguousarray(self.on_medication, dtype=np.bool_),
             age=i64(self.age), recovery_day=i64(self.recovery_day),
             substances=count(sum(s) for s in self.substances),
@@ -147,13 +151,14 @@ class Newcomers:
         every = self.columns()
         cols = zip(
             self.id.tolist(), self.gender.tolist(), self.pref.tolist(), self.languages.tolist(),
-            self.modes.tolist(), self.pathway.tolist(), self.medication, self.age.tolist(),
+            self.modes.tolist(), self.pathways.tolist(), self.main_pathway.tolist(),
+            self.medication, self.age.tolist(),
             self.recovery_day.tolist(), self.lat.tolist(), self.lon.tolist(),
             self.radius.tolist(), self.unit.tolist(), self.reach2.tolist(), self.substances,
             self.families, self.wanted.tolist(), self.excluded, self.timezone, strict=True,
         )  # fmt: skip
-        for i, (id_, g, pf, lang, mode, path, med, age, day, la, lo_, rad, unit, rr, subs, fams,
-                want, excl, tz) in enumerate(cols):  # fmt: skip
+        for i, (id_, g, pf, lang, mode, path, main, med, age, day, la, lo_, rad, unit, rr,
+                subs, fams, want, excl, tz) in enumerate(cols):  # fmt: skip
             a, b = text.indptr[i], text.indptr[i + 1]
             out.append(
                 Query(
@@ -162,7 +167,8 @@ class Newcomers:
                     pref=pf,
                     languages=lang,
                     modes=mode,
-                    pathway=path,
+                    pathways=path,
+                    main_pathway=main,
                     on_medication=med != F.NO_MEDICATION,
                     medication=med,
                     age=age,
@@ -201,9 +207,9 @@ def encode_newcomer_columns(cols: Mapping[str, list[Any]], enc: Encoders) -> New
     medication = [v if isinstance(v, str) else F.NO_MEDICATION for v in cols[F.MEDICATION]]
     sub_bit, fam_bit = enc.substance.bit, enc.family.bit
     substances = [[s for s in dict.fromkeys(row) if s in sub_bit] for row in cols[F.SUBSTANCES]]
-    pathway = [
-        enc.pathway.bit.get(v, 0) if isinstance(v, str) and v != F.NOT_CHOSEN_PATHWAY else 0
-        for v in cols[F.PATHWAY]
+    chosen = [
+        [enc.pathway.bit[v] for v in row if v != F.NOT_CHOSEN_PATHWAY and v in enc.pathway.bit]
+        for row in cols[F.PATHWAYS]
     ]
     ints = lambda values: np.array(values, dtype=np.int64).reshape(-1)  # noqa: E731
     return Newcomers(
@@ -212,7 +218,8 @@ def encode_newcomer_columns(cols: Mapping[str, list[Any]], enc: Encoders) -> New
         pref=np.where(pref == 0, ALL_GENDERS, pref),
         languages=enc.language.transform(cols[F.LANGUAGES]).astype(np.int64),
         modes=enc.mode.transform(cols[F.MEETING_MODES]).astype(np.int64),
-        pathway=ints(pathway),
+        pathways=ints([sum(dict.fromkeys(bits)) for bits in chosen]),
+        main_pathway=ints([bits[0] if bits else 0 for bits in chosen]),
         medication=medication,
         on_medication=np.array([m != F.NO_MEDICATION for m in medication], dtype=bool),
         age=ints(cols[F.AGE]),

@@ -14,9 +14,11 @@ from typing import Any
 from mentormatch.matching.frames import NO_MEDICATION, NOT_CHOSEN_PATHWAY, as_list
 from mentormatch.matching.program import Program
 from mentormatch.matching.schedule import local_slots
-from mentormatch.vocabulary import FAMILY_OF
+from mentormatch.vocabulary import FAMILY_OF, PATHWAY_CODES
 
 Row = dict[str, Any]
+# A mentor who practises only one of the newcomer's other pathways, not the main (first).
+OTHER_PATHWAY = 0.5
 
 
 def _day(value: Any) -> int | None:
@@ -73,8 +75,8 @@ def violations(m: Row, n: Row, p: Program) -> set[str]:
         out.add("meeting_mode")
     if (n["medication"] or NO_MEDICATION) != NO_MEDICATION and not m["medication_affirming"]:
         out.add("medication")
-    chosen = n["pathway"]
-    if chosen and chosen != NOT_CHOSEN_PATHWAY and chosen in as_list(m["pathways_ruled_out"]):
+    ruled_out = set(as_list(m["pathways_ruled_out"]))
+    if any(x != NOT_CHOSEN_PATHWAY and x in ruled_out for x in as_list(n["pathways"])):
         out.add("pathway")
     if m["id"] in as_list(n["excluded_mentor_ids"]):
         out.add("do_not_pair")
@@ -108,9 +110,11 @@ def score(m: Row, n: Row, p: Program, *, text: float | None = None) -> dict[str,
     if n_hours:
         overlap = len(n_hours & utc_hours(m, p))
         parts["schedule"] = min(overlap / p.overlap_saturation_hours, 1.0)
-    chosen = n["pathway"]
-    if chosen and chosen != NOT_CHOSEN_PATHWAY:
-        parts["pathway"] = float(chosen in as_list(m["pathways"]))
+    chosen = [x for x in as_list(n["pathways"]) if x in PATHWAY_CODES and x != NOT_CHOSEN_PATHWAY]
+    if chosen:
+        practised = set(as_list(m["pathways"]))
+        main = 1.0 if chosen[0] in practised else 0.0
+        parts["pathway"] = max(main, OTHER_PATHWAY if practised.intersection(chosen) else 0.0)
     wanted = set(as_list(n["wanted_experience"]))
     if wanted:
         parts["experience"] = len(wanted & set(as_list(m["lived_experience"]))) / len(wanted)

@@ -148,7 +148,7 @@ def _medication_affirmed(m: Any, n: Any, p: Any) -> Any:
 
 
 def _pathway_allowed(m: Any, n: Any, p: Any) -> Any:
-    return (m.ruled_out & n.pathway) == 0
+    return (m.ruled_out & n.pathways) == 0
 
 
 def _adult(m: Any, p: Any) -> Any:
@@ -209,8 +209,10 @@ def _medication_detail(pr: Pair, enc: Encoders) -> str:
 
 
 def _pathway_detail(pr: Pair, enc: Encoders) -> str:
-    code = enc.pathway.labels(pr.q.pathway)[0]
-    return f"Mentor rules out the newcomer's chosen pathway ({_LABEL[code]})."
+    codes = enc.pathway.labels(int(pr.m.ruled_out[0]) & pr.q.pathways)
+    names = " and ".join(_LABEL[c] for c in codes)
+    which = "pathways" if len(codes) > 1 else "pathway"
+    return f"Mentor rules out the newcomer's chosen {which} ({names})."
 
 
 def _do_not_pair_detail(pr: Pair, enc: Encoders) -> str:
@@ -240,7 +242,7 @@ RULES: Final[tuple[Rule, ...]] = (
          "radii.", _mode_detail, run=_may_share_mode, each=_shares_mode),
     Rule("medication", "A newcomer on medication gets a medication-affirming mentor.",
          _medication_detail, run=_medication_affirmed),
-    Rule("pathway", "The mentor does not rule out the newcomer's chosen pathway.",
+    Rule("pathway", "The mentor rules out none of the newcomer's chosen pathways.",
          _pathway_detail, run=_pathway_allowed),
     Rule("do_not_pair", "Not on the newcomer's do-not-pair or declined list.",
          _do_not_pair_detail, excluded=True),

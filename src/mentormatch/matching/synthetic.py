@@ -87,6 +87,19 @@ def _pick(rng: np.random.Generator, table: Mapping[str, float], n: int) -> np.nd
     return np.array(keys, dtype=object)[rng.choice(len(keys), size=n, p=w / w.sum())]
 
 
+def _combined(rng: np.random.Generator, main: list[str | None]) -> list[list[str]]:
+    """Each newcomer's pathways: their main one, and for one in five who chose one a second
+    (people combine them: 12-step with medication-supported recovery, SMART with
+    faith-based). Drawn from a stream of its own, so the rest of the world is unchanged."""
+    chosen = {k: w for k, w in PATHWAY_MIX.items() if k != "exploring"}
+    second = _pick(rng, chosen, len(main))
+    extra = rng.random(len(main)) < 0.2
+    return [
+        [] if p is None else [p] if p == "exploring" or not more or s == p else [p, str(s)]
+        for p, s, more in zip(main, second, extra, strict=True)
+    ]
+
+
 def _substances(rng: np.random.Generator, primary: str) -> list[str]:
     """A substance list for a primary TEDS-A category."""
     if primary == "alcohol_only":
@@ -211,8 +224,9 @@ def generate(
     m["youth_vetted"] = rng.random(mentors) < 0.1
 
     n_path = _pick(rng, PATHWAY_MIX, newcomers)
-    nc["pathway"] = [None if p == "exploring" and rng.random() < 0.5 else str(p) for p in n_path]
-    twelve = np.array([p == "twelve_step" for p in nc["pathway"]])
+    main = [None if p == "exploring" and rng.random() < 0.5 else str(p) for p in n_path]
+    nc["pathways"] = _combined(np.random.default_rng([seed, 17]), main)
+    twelve = np.array([p == "twelve_step" for p in main])
     same = rng.random(newcomers) < np.where(twelve, 0.6, 0.3)
     nc["gender_pref"] = [[g] if s else [] for g, s in zip(nc["gender"], same, strict=True)]
     opioid = np.array([bool({"heroin", "fentanyl", "prescription_opioids"} & set(s))
@@ -281,5 +295,7 @@ def read_cohort(directory: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
             frame["waiting_since"] = [datetime.fromisoformat(v) for v in frame["waiting_since"]]
         for col in ("latitude", "longitude", "travel_radius_km"):
             frame[col] = pd.to_numeric(frame[col], errors="coerce").astype(float)
+        if "pathway" in frame and "pathways" not in frame:  # written before issue 17
+            frame["pathways"] = [[v] if isinstance(v, str) else [] for v in frame.pop("pathway")]
         frames.append(frame)
     return frames[0], frames[1]

@@ -47,7 +47,9 @@ class Newcomer(Base):
     timezone: Mapped[str | None] = mapped_column(String(64))
     availability: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
     substances: Mapped[list[str]] = mapped_column(JSONType)
-    pathway: Mapped[str | None] = mapped_column(String(40))
+    # Recovery pathways in the newcomer's order, the first their main one; [] = not said,
+    # ["exploring"] = still exploring (never with another). docs/matching.md, "Pathways".
+    pathways: Mapped[list[str]] = mapped_column(JSONType, default=list, server_default="[]")
     medication: Mapped[str] = mapped_column(String(20), default="none")
     meeting_modes: Mapped[list[str]] = mapped_column(JSONType)
     latitude: Mapped[float | None]
@@ -95,6 +97,11 @@ class Newcomer(Base):
     )
 
     __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def pathway(self) -> str | None:
+        """The main pathway: the first they gave (None when they gave none)."""
+        return self.pathways[0] if self.pathways else None
 
     @validates("first_name", "email", "phone")
     def _keep_keys(self, name: str, value: str | None) -> str | None:

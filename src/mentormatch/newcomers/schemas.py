@@ -26,7 +26,7 @@ INTAKE_EXAMPLE: dict[str, Any] = {
     "timezone": "America/Chicago",
     "availability": [{"day": 1, "start_hour": 18, "end_hour": 21}],
     "substances": ["heroin"],
-    "pathway": "smart_recovery",
+    "pathways": ["smart_recovery", "medication_supported"],
     "medication": "buprenorphine",
     "meeting_modes": ["video", "phone"],
     "wanted_experience": ["parent"],
@@ -35,6 +35,18 @@ INTAKE_EXAMPLE: dict[str, Any] = {
     "in_crisis": False,
     "consent": {"agree": True, "version": "2026-11", "share_with_mentor": True},
 }
+
+PATHWAYS_WORDS = (
+    "The recovery pathways they follow or are curious about, the main one first (none: not "
+    'said; ["exploring"]: still exploring, never with another)'
+)
+PATHWAYS: Any = Field(default=[], description=PATHWAYS_WORDS)
+OLD_PATHWAY: Any = Field(
+    default=None,
+    description="Older form of `pathways`: the main pathway alone (on a correction it "
+    "replaces the main one and keeps the others). Sent with `pathways`, it must equal its "
+    "first",
+)
 
 PROGRAM = Field(
     default=None,
@@ -76,7 +88,8 @@ class _ProfileFields(Place):
     timezone: p.TimeZone
     availability: p.Slots = []
     substances: p.SubstanceList
-    pathway: p.Pathway | None = None
+    pathways: p.NewcomerPathways = PATHWAYS
+    pathway: p.Pathway | None = OLD_PATHWAY
     medication: p.Medication = "none"
     meeting_modes: p.ModeList
     postal_code: p.PostalCode | None = POSTAL_CODE
@@ -145,7 +158,8 @@ class NewcomerUpdate(Place):
     timezone: p.Omittable[p.TimeZone] = None
     availability: p.Omittable[p.Slots] = None
     substances: p.Omittable[p.SubstanceList] = None
-    pathway: p.Pathway | None = None
+    pathways: p.Omittable[p.NewcomerPathways] = Field(default=None, description=PATHWAYS_WORDS)
+    pathway: p.Pathway | None = OLD_PATHWAY
     medication: p.Omittable[p.Medication] = None
     meeting_modes: p.Omittable[p.ModeList] = None
     postal_code: p.PostalCode | None = POSTAL_CODE
@@ -236,7 +250,8 @@ class NewcomerProfile(BaseModel):
     timezone: str | None
     availability: list[p.Slot]
     substances: list[str]
-    pathway: str | None
+    pathways: list[str] = Field(description="Their recovery pathways, the main one first")
+    pathway: str | None = Field(description="Their main pathway (the first of `pathways`)")
     medication: str
     meeting_modes: list[str]
     latitude: float | None
@@ -310,7 +325,8 @@ class NewcomerListItem(BaseModel):
     waiting_since: datetime
     substances: list[str]
     languages: list[str]
-    pathway: str | None
+    pathways: list[str] = Field(description="Their recovery pathways, the main one first")
+    pathway: str | None = Field(description="Their main pathway (the first of `pathways`)")
 
 
 class NewcomerPage(BaseModel):

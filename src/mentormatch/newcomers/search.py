@@ -99,7 +99,11 @@ def filters(
     language: Annotated[
         p.Language | None, Blank, Query(description="Only those speaking it")
     ] = None,
-    pathway: Annotated[p.Pathway | None, Blank, Query(description="Only this pathway")] = None,
+    pathway: Annotated[
+        p.Pathway | None,
+        Blank,
+        Query(description="Only those who gave this pathway (main or other)"),
+    ] = None,
     meeting_mode: Annotated[
         p.Mode | None, Blank, Query(description="Only those open to this way of meeting")
     ] = None,
@@ -172,7 +176,7 @@ def conditions(chosen: NewcomerFilters, *, now: datetime) -> list[ColumnElement[
     if chosen.language:
         where.append(_holds(Newcomer.languages, (chosen.language,)))
     if chosen.pathway:
-        where.append(Newcomer.pathway == chosen.pathway)
+        where.append(_holds(Newcomer.pathways, (chosen.pathway,)))
     if chosen.meeting_mode:
         where.append(_holds(Newcomer.meeting_modes, (chosen.meeting_mode,)))
     if chosen.waited_days is not None:

@@ -16,7 +16,7 @@ from mentormatch.config import Settings
 from mentormatch.db import utcnow
 from mentormatch.errors import Conflict, Invalid, NotFound
 from mentormatch.mentors.models import Mentor
-from mentormatch.newcomers import accounting, erasure, export, minimal, search, urgent
+from mentormatch.newcomers import accounting, erasure, export, minimal, pathways, search, urgent
 from mentormatch.newcomers.export_schemas import NewcomerExport
 from mentormatch.newcomers.minimal import check_consent_version, consent_scope
 from mentormatch.newcomers.models import Consent, DoNotPair, Newcomer, NewcomerStatus
@@ -127,6 +127,7 @@ def intake(
     check_consent_version(body.consent, settings)
     fields = body.model_dump(exclude={"in_crisis", "consent", "program"}, mode="json")
     fields["recovery_start"] = body.recovery_start
+    pathways.fold(fields, sent=body.model_fields_set, current=[])
     newcomer = Newcomer(
         **fields, program_id=program.id, urgent=body.in_crisis, interface_language=language
     )
@@ -206,6 +207,7 @@ def update_own(
     nulls = [k for k, value in changes.items() if value is None and k not in CLEARABLE]
     if nulls:
         raise Invalid(f"{nulls[0]}: cannot be empty", field=nulls[0])
+    pathways.fold(changes, sent=set(changes), current=newcomer.pathways)
     completing = minimal.check_completion(newcomer, changes, body.consent, settings=settings)
     if "birth_year" in changes:
         _, rules = program_of(session, newcomer, settings)
@@ -267,7 +269,7 @@ LIST_FIELDS = (
     Newcomer.waiting_since,
     Newcomer.substances,
     Newcomer.languages,
-    Newcomer.pathway,
+    Newcomer.pathways,
 )
 
 

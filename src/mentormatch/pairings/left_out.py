@@ -22,7 +22,7 @@ NO_FREE_MENTOR: Final = {
     "meeting_mode": "no free mentor shares a way to meet with them (or lives near enough "
     "to meet in person)",
     "medication": "no free mentor is medication-affirming",
-    "pathway": "every free mentor rules out their chosen pathway",
+    "pathway": "every free mentor rules out one of their chosen pathways",
     "do_not_pair": "every free mentor is on their do-not-pair list or turned them down before",
     "age": "no free mentor may mentor someone of their age",
 }

@@ -134,7 +134,10 @@ class NewcomerForMentor(BaseModel):
     shared_substance_families: list[str] | None = Field(
         description="Substance families you both have experience with (null unless shared)"
     )
-    pathway: str | None = Field(description="Their recovery pathway (null unless shared)")
+    pathway: str | None = Field(description="Their main recovery pathway (null unless shared)")
+    pathways: list[str] | None = Field(
+        description="Their recovery pathways, the main one first (null unless shared)"
+    )
     schedule_overlap_hours: int
     schedule_overlap: str = Field(description="When you are both free, in your time zone")
     shared_languages: list[str]

@@ -38,6 +38,7 @@ HEALTH_FIELDS = (
     "shared_substances",
     "shared_substance_families",
     "pathway",
+    "pathways",
     "wanted_experience",
     "gender_pref",
 )
@@ -56,7 +57,7 @@ MENTOR_SEES_ALWAYS = (
 MENTOR_SEES_WITH_CONSENT = (
     N_("your first name"),
     N_("the substances (and kinds of substance) you both have experience with"),
-    N_("your recovery pathway"),
+    N_("your recovery pathways"),
     N_("the lived experience you hope to share"),
     N_("the gender you asked your mentor to be"),
     *MENTOR_SEES_ALWAYS,
@@ -86,6 +87,7 @@ def _answers(newcomer: Newcomer, mentor: Mentor) -> dict[str, Any]:
         "shared_substances": [s for s in newcomer.substances if s in mentor.substances],
         "shared_substance_families": sorted(families),
         "pathway": newcomer.pathway,
+        "pathways": list(newcomer.pathways),
         "schedule_overlap_hours": hours,
         "schedule_overlap": (
             schedule.describe(np.bitwise_and(a, b), mentor.timezone, start) if hours else ""

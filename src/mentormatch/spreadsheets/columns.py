@@ -101,8 +101,8 @@ NEWCOMER_FIELDS: tuple[Field, ...] = (
           ("share with mentor", "consent to share", "shares with mentor")),
     Field("gender_pref", "Mentor gender wanted", _common("gender"),
           ("gender preference", "mentor gender", "preferred mentor gender")),
-    Field("pathway", "Recovery pathway", partial(_code, "pathway"),
-          ("recovery pathway", "fellowship")),
+    Field("pathways", "Recovery pathways (the main one first)", _common("pathway"),
+          ("pathway", "recovery pathway", "recovery pathways", "fellowship", "fellowships")),
     Field("medication", "Medication", partial(_code, "medication"), ("mat", "moud")),
     Field("wanted_experience", "Experience wanted in a mentor", _common("experience"),
           ("wanted experience", "wants mentor with")),
@@ -110,6 +110,8 @@ NEWCOMER_FIELDS: tuple[Field, ...] = (
 )  # fmt: skip
 
 FIELDS = {"mentors": MENTOR_FIELDS, "newcomers": NEWCOMER_FIELDS}
+# Fields renamed since a program may have saved a choice of columns naming them.
+RENAMED = {"newcomers": {"pathway": "pathways"}, "mentors": {}}
 
 
 def key(header: str) -> str:

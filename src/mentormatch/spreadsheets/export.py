@@ -85,7 +85,7 @@ NEWCOMER_FIELDS = (
     "reference", "external_id", "program", "status", "urgent", "waiting_since", "first_name",
     "email", "phone", "preferred_contact", "share_contact", "shares_with_mentor", "gender",
     "gender_pref", "birth_year", "languages", "timezone", "availability", "substances",
-    "pathway", "medication", "meeting_modes", "lived_experience", "wanted_experience",
+    "pathways", "medication", "meeting_modes", "lived_experience", "wanted_experience",
     "recovery_start", "consent", "created_at",
 )  # fmt: skip
 

@@ -34,6 +34,7 @@ from mentormatch.errors import Conflict, Invalid
 from mentormatch.mentors import capacity
 from mentormatch.mentors.models import Mentor
 from mentormatch.mentors.schemas import MentorCreate
+from mentormatch.newcomers import pathways
 from mentormatch.newcomers.minimal import consent_scope
 from mentormatch.newcomers.models import Consent, Newcomer
 from mentormatch.newcomers.schemas import NewcomerIntake
@@ -217,6 +218,7 @@ def _create_newcomers(
         body = cast(NewcomerIntake, row.body)
         fields = body.model_dump(exclude={"in_crisis", "consent", "program"}, mode="json")
         fields["recovery_start"] = body.recovery_start
+        pathways.fold(fields, sent=body.model_fields_set, current=[])
         _, digest = new_token(NEWCOMER_TOKEN_PREFIX)  # nobody holds it: no link was given
         newcomer = Newcomer(
             **fields,

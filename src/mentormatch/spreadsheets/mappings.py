@@ -56,7 +56,12 @@ def saved(
     found = find(session, program_id=program_id, kind=kind, headers=headers)
     if found is None:
         return {}
-    return {h: found.mapping[columns.key(h)] for h in headers if columns.key(h) in found.mapping}
+    renamed = columns.RENAMED[kind]
+    return {
+        h: renamed.get(found.mapping[columns.key(h)], found.mapping[columns.key(h)])
+        for h in headers
+        if columns.key(h) in found.mapping
+    }
 
 
 def save(

@@ -67,6 +67,10 @@ MESSAGES = {
         "(or +country code for a number abroad), or leave it empty."
     ),
     "medication": N_("Please answer: choose “No medication” if you take none."),
+    "pathways": N_(
+        "Please choose from the list. “Undecided / exploring” cannot go with other paths: "
+        "choose your main path above, or leave these empty."
+    ),
     "recovery_start": N_("Please give a date that is not in the future, or leave it empty."),
     "location": N_(
         "For in-person meetings, please give your ZIP code or town and how far you can travel."
@@ -271,7 +275,7 @@ def profile_data(form: FormData, *, country: str) -> dict[str, Any]:
         "timezone": text(form, "timezone"),
         "availability": slots_from_grid(many(form, "availability")),
         "substances": many(form, "substances"),
-        "pathway": text(form, "pathway"),
+        "pathways": pathways(form),
         "medication": text(form, "medication"),
         "meeting_modes": many(form, "meeting_modes"),
         "postal_code": text(form, "postal_code"),
@@ -282,6 +286,13 @@ def profile_data(form: FormData, *, country: str) -> dict[str, Any]:
         "recovery_start": text(form, "recovery_start"),
     }
     return data
+
+
+def pathways(form: FormData) -> list[str]:
+    """The main path (radio `pathway`) first, then the others ticked (boxes `pathways`); with
+    no main path chosen, the first ticked counts as the main one."""
+    main = text(form, "pathway")
+    return list(dict.fromkeys([main, *many(form, "pathways")] if main else many(form, "pathways")))
 
 
 def intake_data(form: FormData, *, consent_version: str, country: str) -> dict[str, Any]:

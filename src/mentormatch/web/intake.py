@@ -44,6 +44,7 @@ FIELDS: tuple[tuple[str, str, bool], ...] = (
     ("timezone", N_("Time zone"), False),
     ("substances", N_("What you are recovering from"), True),
     ("pathway", N_("Recovery path"), True),
+    ("pathways", N_("Other recovery paths"), True),
     ("medication", N_("Medication"), True),
     ("recovery_start", N_("When recovery started"), False),
     ("meeting_modes", N_("How to meet"), True),
@@ -91,6 +92,8 @@ URGENT_FIELDS = (
     ("email", N_("Email"), "email", 'autocomplete="email" maxlength="254"'),
 )
 INTAKE_PAGE = "newcomer/intake.html"
+# The "other paths" boxes: every pathway but "still exploring" (never with another).
+OTHER_PATHWAYS = tuple(t for t in vocabulary.PATHWAYS if t.code != vocabulary.NOT_CHOSEN_PATHWAY)
 _LANGUAGE = {t.code: t for t in vocabulary.LANGUAGES}
 
 
@@ -125,6 +128,7 @@ def form_page(
         "days": forms.DAYS,
         "timezones": forms.TIMEZONES,
         "languages_offered": languages_offered(rules, values),
+        "other_pathways": OTHER_PATHWAYS,
         "mentor_sees_with_consent": views.MENTOR_SEES_WITH_CONSENT,
         "mentor_sees_without_consent": views.MENTOR_SEES_WITHOUT_CONSENT,
         "urgent_fields": URGENT_FIELDS,

@@ -272,6 +272,7 @@ def edit_form(
     newcomer = service.get_own(session, principal=me)
     program, rules = service.program_of(session, newcomer, settings)
     values = forms.values_from_record(newcomer, PROFILE_FIELDS)
+    values["pathways"] = newcomer.pathways[1:]  # the main one is the `pathway` radio
     values |= forms.place_values(newcomer, settings.country)
     if newcomer.minimal:
         values.pop("medication", None)  # nothing answered for them

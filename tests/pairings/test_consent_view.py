@@ -33,7 +33,7 @@ NEWCOMER = {
     "gender": "woman",
     "gender_pref": ["woman"],
     "substances": ["fentanyl", "cannabis"],
-    "pathways": ["recovery_dharma"],
+    "pathways": ["recovery_dharma", "medication_supported"],
     "medication": "buprenorphine",
     "lived_experience": ["veteran"],
     "wanted_experience": ["parent"],
@@ -57,6 +57,8 @@ WITH_CONSENT = (
     "opioids",
     "recovery_dharma",
     "recovery dharma",
+    "medication_supported",
+    "medication-supported recovery",
     "parent",
     "woman",
 )
@@ -180,13 +182,14 @@ def test_the_mentors_view_says_what_was_withheld(
     if shares:
         assert seen["name"] == "Zephyrine"
         assert (seen["shared_substances"], seen["pathway"]) == (["fentanyl"], "recovery_dharma")
+        assert seen["pathways"] == ["recovery_dharma", "medication_supported"]
         assert (seen["wanted_experience"], seen["gender_pref"]) == (["parent"], ["woman"])
     else:
         reference = view.json()["reference"]
         assert seen["name"] == f"Newcomer {reference}" and is_reference(reference)
         assert reference != str(created["id"]) and reference == created["reference"]
-        withheld = ("shared_substances", "shared_substance_families", "pathway")
-        assert [seen[k] for k in (*withheld, "wanted_experience", "gender_pref")] == [None] * 5
+        withheld = ("shared_substances", "shared_substance_families", "pathway", "pathways")
+        assert [seen[k] for k in (*withheld, "wanted_experience", "gender_pref")] == [None] * 6
 
 
 def test_the_intake_shows_what_a_mentor_will_see_in_each_case(client: TestClient) -> None:

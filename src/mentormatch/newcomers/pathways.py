@@ -31,7 +31,7 @@ def chosen(
         return pathways
     if pathway is None or pathway == NOT_CHOSEN_PATHWAY:
         return [pathway] if pathway else []
-    return [pathway, *(x for x in current if x not in (pathway, NOT_CHOSEN_PATHWAY))]
+    return [pathway, *(x for x in current[1:] if x not in (pathway, NOT_CHOSEN_PATHWAY))]
 
 
 def fold(changes: dict[str, Any], *, sent: Collection[str], current: list[str]) -> None:

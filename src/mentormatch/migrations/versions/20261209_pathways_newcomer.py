@@ -1,6 +1,6 @@
 """newcomer pathways: several recovery pathways per newcomer, the first the main one
 
-Revision ID: pathways_20261209_newcomer_pathways
+Revision ID: pathways_20261209_newcomer
 Revises: 20261208_interface_language
 Create Date: 2026-12-09 00:10:00
 
@@ -18,7 +18,7 @@ from alembic import op
 
 import mentormatch.db
 
-revision: str = "pathways_20261209_newcomer_pathways"
+revision: str = "pathways_20261209_newcomer"
 down_revision: str | None = "20261208_interface_language"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -44,8 +44,7 @@ def upgrade() -> None:
         conn.execute(
             _newcomers.update().where(_newcomers.c.id == newcomer_id).values(pathways=[pathway])
         )
-    with op.batch_alter_table("newcomers") as batch:
-        batch.drop_column("pathway")
+    op.drop_column("newcomers", "pathway")  # SQLite 3.35+ drops in place
 
 
 def downgrade() -> None:
@@ -59,5 +58,4 @@ def downgrade() -> None:
                 .where(_newcomers.c.id == newcomer_id)
                 .values(pathway=pathways[0])
             )
-    with op.batch_alter_table("newcomers") as batch:
-        batch.drop_column("pathways")
+    op.drop_column("newcomers", "pathways")

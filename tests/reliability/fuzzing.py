@@ -65,6 +65,7 @@ def same_draws_every_run(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(providers, "CONSTANTS_CACHE", {})
 
 
+NEWCOMER_WRITES = frozenset({"POST /api/v1/newcomers", "PATCH /api/v1/newcomers/me"})
 PROFILE_WRITES = frozenset(
     {
         "POST /api/v1/newcomers",
@@ -118,6 +119,16 @@ EXCUSED: tuple[Excuse, ...] = (
             "give a 5-digit ZIP code",
             "send a postal_code or latitude and longitude, not both",
         )
+    ),
+    Excuse(
+        "(still exploring) cannot be given with other pathways",
+        NEWCOMER_WRITES,
+        "one element of a list against the others",
+    ),
+    Excuse(
+        "pathway: differs from the first of pathways",
+        NEWCOMER_WRITES,
+        "the older field against the first element of the newer one",
     ),
     Excuse(
         "pathways_ruled_out overlaps pathways",

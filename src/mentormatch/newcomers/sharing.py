@@ -50,7 +50,7 @@ class SharingIn(BaseModel):
 
     share_with_mentor: Flag = Field(
         description="A mentor who is asked may see my answers (first name, substances, "
-        "pathway, languages, schedule overlap)"
+        "pathways, languages, schedule overlap)"
     )
     share_milestones: Flag = Field(
         description="Once a mentor has accepted, they may see my next recovery milestone"

@@ -155,6 +155,7 @@ EXCUSED: tuple[Excuse, ...] = (
             ("each item needs its own code", "the items' codes compared with each other"),
             ("is worded in exactly", "each wording's languages compared with `languages`"),
             ("unknown language code", "the language codes are the shipped vocabulary"),
+            ("is not one of `languages`", "validated languages compared with `languages`"),
         )
     ),
     Excuse(

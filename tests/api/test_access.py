@@ -371,6 +371,7 @@ PAGE_MATRIX: dict[tuple[str, str, str], int] = {
             "/coordinator/spreadsheets",
             "/coordinator/spreadsheets/download",
             "/coordinator/spreadsheets/progress",
+            "/coordinator/spreadsheets/columns",
             "/coordinator/outcomes",
             "/coordinator/outcomes/download",
             "/coordinator/follow-ups",
@@ -529,6 +530,12 @@ FORM_MATRIX: dict[tuple[str, str], int] = {
     ("/coordinator/spreadsheets/import", "mentor"): 403,
     ("/coordinator/spreadsheets/import", "admin"): 403,
     ("/coordinator/spreadsheets/import", "coordinator"): 422,  # no file chosen
+    # Forgetting a saved choice of columns: coordinators of its program (then the list again).
+    ("/coordinator/spreadsheets/columns/{mapping_id}/forget", "anonymous"): 303,
+    ("/coordinator/spreadsheets/columns/{mapping_id}/forget", "newcomer"): 303,
+    ("/coordinator/spreadsheets/columns/{mapping_id}/forget", "mentor"): 403,
+    ("/coordinator/spreadsheets/columns/{mapping_id}/forget", "admin"): 403,
+    ("/coordinator/spreadsheets/columns/{mapping_id}/forget", "coordinator"): 303,
     ("/mentor/pairings/{pairing_id}/fit-check", "anonymous"): 303,
     ("/mentor/pairings/{pairing_id}/fit-check", "newcomer"): 303,
     ("/mentor/pairings/{pairing_id}/fit-check", "mentor"): 404,
@@ -597,6 +604,7 @@ def test_form_matrix(app: FastAPI, client: TestClient, db: Session) -> None:
             mentor_id=theirs.mentor_id,
             newcomer_id=theirs.newcomer_id,
             user_id=cast.other["admin"]["user_id"],
+            mapping_id=cast.own["coordinator"]["mapping_id"],
         )
         response = client.post(url, data={csrf.FIELD: token}, follow_redirects=False)
         assert response.status_code == expected, (path, role, response.text[:300])

@@ -52,6 +52,7 @@ B_COORDINATOR = "bq-coordinator-9c1e@example.org"  # alerted about B's urgent re
 B_CONTACT_NOTE = "bq-contact-note-9c1e"  # a mentor's note on B's pairing
 B_NOTE = "bq-case-note-9c1e"
 B_FIT_WORD = "bq-fit-word-9c1e"  # the newcomer's word with a "not a fit" on B's pairing
+B_COLUMN = "bq-column-9c1e"  # a column of B's saved choice for imports
 
 
 def _program_b(client: TestClient, db: Session) -> dict[str, Any]:
@@ -87,7 +88,7 @@ def _program_b(client: TestClient, db: Session) -> dict[str, Any]:
     db.add(FitCheck(pairing_id=pairing.id, program_id=program.id, side="newcomer",
                     answer=FitAnswer.not_a_fit, word=B_FIT_WORD))  # fmt: skip
     saved = ImportMapping(program_id=program.id, kind="mentors", headers_hash="b" * 64,
-                          mapping={"sober since": "recovery_start"})  # fmt: skip
+                          mapping={B_COLUMN: "recovery_start"})  # fmt: skip
     db.add(saved)
     db.commit()
     return {
@@ -231,7 +232,16 @@ LIST_ROUTES = [
 
 def _markers_of_b(b: dict[str, Any]) -> tuple[str, ...]:
     return (
-        *(B_NEWCOMER, B_MENTOR, B_HOPES, B_COORDINATOR, B_CONTACT_NOTE, B_NOTE, B_FIT_WORD),
+        *(
+            B_NEWCOMER,
+            B_MENTOR,
+            B_HOPES,
+            B_COORDINATOR,
+            B_CONTACT_NOTE,
+            B_NOTE,
+            B_FIT_WORD,
+            B_COLUMN,
+        ),
         b["reference"],
     )
 

@@ -171,6 +171,11 @@ def test_a_programs_saved_choices_are_listed_and_forgotten_by_its_coordinators_a
             "mentors", {"date they got sober": "recovery_start", "max mentees": ""})  # fmt: skip
     gone = client.delete(f"{listed}/{saved['id']}", headers=admin)
     assert gone.status_code == 204 and client.get(listed, headers=headers).json() == []
+    forgotten = db.execute(
+        select(AuditEvent.actor_role, AuditEvent.object_id)
+        .where(AuditEvent.action == "forget_columns")
+    ).all()  # fmt: skip
+    assert forgotten == [("admin", DEFAULT_PROGRAM_ID)]
     again = client.delete(f"{listed}/{saved['id']}", headers=headers)
     assert (again.status_code, again.json()["detail"]) == (
         404, "mapping_id: the program has no saved choice of columns by this id")  # fmt: skip

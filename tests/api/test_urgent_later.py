@@ -19,7 +19,6 @@ from tests.api.test_urgent_contacts import alerts, contact, crisis_intake
 from tests.conftest import Actor
 from tests.factories import make_user
 
-
 CASES = "/api/v1/newcomers/urgent-cases"
 
 

@@ -210,6 +210,8 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     # newcomer or mentor records, and imports from the command line).
     ("POST", "/api/v1/imports/mentors"): _ANON | _STAFF_ONLY | {"coordinator": 200, "admin": 403},
     ("POST", "/api/v1/imports/newcomers"): _ANON | _STAFF_ONLY | {"coordinator": 200, "admin": 403},
+    # A background import's job: only who started it (anyone else's answers like a missing one).
+    ("GET", "/api/v1/imports/jobs/{job}"): _ANON | _STAFF_ONLY | {"coordinator": 200, "admin": 403},
     # A program's saved choices of columns: its coordinators and admins (another program's
     # answers like a missing one: the someone-else's-object test below).
     ("GET", "/api/v1/programs/{program_id}/import-mappings"): _ANON

@@ -45,14 +45,18 @@ KINDS: Final = ("approved", "rejected", "accepted", "declined", "ended_early", "
 # for one of these teaches; any other ("no_capacity", "newcomer_unavailable", "personal",
 # "mentor_unavailable", "safety", "other", ...) says nothing about fit and does not.
 FIT_REASONS: Final = frozenset({"not_a_fit", "coordinator_judgement", "schedule"})
+# The reason recorded when a coordinator approves a whole-pool proposal: the assignment
+# chose the mentor, the coordinator agreed; no shown mentor was preferred to another.
+PROPOSAL: Final = "whole_pool_proposal"
 
 
 def teaches(kind: str, reason: str) -> bool:
-    """Whether a decision of this kind, for this reason, teaches the weights: every
-    approval does (the coordinator chose among those shown); a mentor's acceptance only
-    confirms an approval and adds no comparison; a turn-down only for a reason about fit."""
+    """Whether a decision of this kind, for this reason, teaches the weights: an approval
+    does (the coordinator chose among those shown; not a whole-pool proposal's); a mentor's
+    acceptance only confirms an approval and adds no comparison; a turn-down, decline or
+    early end only for a reason about fit."""
     if kind == "approved":
-        return True
+        return reason != PROPOSAL
     if kind == "accepted":
         return False
     return kind == "not_a_fit" or reason in FIT_REASONS

@@ -14,6 +14,8 @@ from sqlalchemy.orm import Session
 from mentormatch.accounts.dependencies import role_rules
 from mentormatch.accounts.models import Role
 from mentormatch.db import utcnow
+from mentormatch.decisions.models import WeightProposal
+from mentormatch.matching.program import DEFAULT_WEIGHTS
 from mentormatch.mentors.models import Mentor
 from mentormatch.pairings.models import Pairing, PairingStatus
 from mentormatch.programs.models import DEFAULT_PROGRAM_ID, Program
@@ -108,6 +110,17 @@ def make_cast(client: TestClient, db: Session) -> Cast:
         )
     ]
     db.add_all(saved)
+    # Learned weights proposed for the main program (adoptable: made from the weights in
+    # force) and for the other program.
+    proposals = [
+        WeightProposal(program_id=program, weights=dict(DEFAULT_WEIGHTS),
+                       std=dict.fromkeys(DEFAULT_WEIGHTS, 0.0), current=dict(DEFAULT_WEIGHTS),
+                       decisions=200, held_out=50, labels=["approved"],
+                       comparison={"current": {"ndcg": 0.5, "mean_rank": 3.0},
+                                   "proposed": {"ndcg": 0.6, "mean_rank": 2.5}, "lists": 50})
+        for program in (DEFAULT_PROGRAM_ID, elsewhere.id)
+    ]  # fmt: skip
+    db.add_all(proposals)
     db.flush()
     mentor_user = own_mentor.user_id
     headers = {
@@ -125,6 +138,7 @@ def make_cast(client: TestClient, db: Session) -> Cast:
         "pairing_id": theirs.id,
         "program_id": elsewhere.id,
         "mapping_id": saved[2].id,
+        "proposal_id": proposals[1].id,
     }
     cast = Cast(
         headers=headers,
@@ -141,6 +155,8 @@ def make_cast(client: TestClient, db: Session) -> Cast:
         cast.own[role]["program_id"] = DEFAULT_PROGRAM_ID
     cast.own["coordinator"]["mapping_id"] = saved[0].id
     cast.own["admin"]["mapping_id"] = saved[1].id
+    for role in ROLES:
+        cast.own[role]["proposal_id"] = proposals[0].id
     return cast
 
 

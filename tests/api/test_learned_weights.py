@@ -132,18 +132,21 @@ class TestRecording:
         assert db.query(ShownList).filter_by(newcomer_id=kim.newcomer_id).count() == 1
 
 
-def arrange(db: Session, newcomer_id: int, mentor_ids: list[int], n: int, *, seed: int) -> None:
+def arrange(
+    db: Session, newcomer_id: int, mentor_ids: list[int], n: int, *, seed: int,
+    program_id: int = PROGRAM,
+) -> None:  # fmt: skip
     """``n`` lists shown for one newcomer, each approved by a coordinator who picks the
     mentor closest in age (and turns one down for a reason that does not teach)."""
     rng = np.random.default_rng(seed)
-    for i in range(n):
+    for _ in range(n):
         values = rng.random((len(mentor_ids), len(CRITERIA)))
         mentors = [
             {"mentor_id": m, "rank": r + 1, "score": 0.5,
              "components": dict(zip(CRITERIA, values[r].tolist(), strict=True))}
             for r, m in enumerate(mentor_ids)
         ]  # fmt: skip
-        shown = ShownList(program_id=PROGRAM, newcomer_id=newcomer_id, shown_at=utcnow(),
+        shown = ShownList(program_id=program_id, newcomer_id=newcomer_id, shown_at=utcnow(),
                           mentors=mentors, weights=dict(DEFAULT_WEIGHTS))  # fmt: skip
         db.add(shown)
         db.flush()
@@ -153,7 +156,7 @@ def arrange(db: Session, newcomer_id: int, mentor_ids: list[int], n: int, *, see
             ("rejected", (pick + 1) % len(mentor_ids), "newcomer_unavailable", False),
         ):
             db.add(MatchDecision(
-                shown_list_id=shown.id, program_id=PROGRAM, mentor_id=mentor_ids[spot],
+                shown_list_id=shown.id, program_id=program_id, mentor_id=mentor_ids[spot],
                 kind=kind, reason=reason, teaches=teaches,
                 components=mentors[spot]["components"], actor_role="coordinator",
                 decided_at=utcnow(),

@@ -11,8 +11,10 @@ from sqlalchemy.orm import Session
 from mentormatch.db import utcnow
 from mentormatch.decisions.models import MatchDecision, ShownList
 from mentormatch.matching.program import CRITERIA, DEFAULT_WEIGHTS
-from mentormatch.programs.models import DEFAULT_PROGRAM_ID
+from mentormatch.programs.models import DEFAULT_PROGRAM_ID, Program
 from tests.conftest import Actor
+from tests.factories import intake_body, newcomer_id
+from tests.reliability.people import insert_mentor
 
 PROGRAM = DEFAULT_PROGRAM_ID
 LEARNED = f"/api/v1/programs/{PROGRAM}/learned-weights"
@@ -251,3 +253,32 @@ class TestProposals:
         stale = client.post(f"{LEARNED}/{second['id']}/adopt", headers=admin.headers)
         assert stale.status_code == 409 and stale.json()["field"] == "weights"
         assert client.get(SETTINGS, headers=admin.headers).json()["values"]["weights"]["load"] == 2
+
+
+def test_a_programs_decisions_teach_only_its_own_weights(
+    client: TestClient, admin: Actor, db: Session
+) -> None:
+    other = Program(slug="other-circle", name="Other circle")
+    db.add(other)
+    db.commit()
+    created = client.post("/api/v1/newcomers", json=intake_body(program="other-circle"))
+    assert created.status_code == 201, created.text
+    mentors = [insert_mentor(db, other.id, first_name=f"B{i}").id for i in range(3)]
+    db.commit()
+    arrange(db, newcomer_id(db, created.json()), mentors, 30, seed=6, program_id=other.id)
+    theirs = f"/api/v1/programs/{other.id}/learned-weights"
+    assert counts(client, admin) == (0, 0)
+    assert client.get(theirs, headers=admin.headers).json()["decisions"] == 30
+    settings = f"/api/v1/programs/{other.id}/settings"
+    version = client.get(settings, headers=admin.headers).json()["settings_version"]
+    body = {"settings_version": version, "learn_min_decisions": 20}
+    assert client.patch(settings, json=body, headers=admin.headers).status_code == 200
+    proposal = client.post(theirs, headers=admin.headers).json()
+    # B's proposal through A's address answers like a missing one, and changes nothing
+    crossed = client.post(f"{LEARNED}/{proposal['id']}/adopt", headers=admin.headers)
+    missing = client.post(f"{LEARNED}/424242/adopt", headers=admin.headers)
+    assert crossed.status_code == 404 and crossed.json() == missing.json()
+    assert client.get(SETTINGS, headers=admin.headers).json()["values"]["weights"] == (
+        DEFAULT_WEIGHTS
+    )
+    assert client.get(theirs, headers=admin.headers).json()["proposal"]["status"] == "open"

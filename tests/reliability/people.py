@@ -13,13 +13,14 @@ from sqlalchemy.orm import Session
 
 from mentormatch.accounts.dependencies import role_rules
 from mentormatch.accounts.models import Role
+from mentormatch.accounts.security import hash_token
 from mentormatch.db import utcnow
 from mentormatch.decisions.models import WeightProposal
 from mentormatch.matching.program import DEFAULT_WEIGHTS
 from mentormatch.mentors.models import Mentor
 from mentormatch.pairings.models import Pairing, PairingStatus
 from mentormatch.programs.models import DEFAULT_PROGRAM_ID, Program
-from mentormatch.spreadsheets.models import ImportMapping
+from mentormatch.spreadsheets.models import ImportJob, ImportMapping
 from tests.factories import (
     PASSWORD,
     bearer,
@@ -33,6 +34,7 @@ from tests.reliability.routes import RouteInfo
 
 ROLES = ("anonymous", "newcomer", "mentor", "coordinator", "admin")
 MISSING_ID = 2_000_000_000  # fits a 32-bit integer column on both back ends
+OWN_JOB, OTHER_JOB = "mmj_own-import-job", "mmj_other-import-job"  # import jobs' keys
 
 # Strings only the people they belong to (and coordinators) may ever see.
 OTHER_HOPES = "zq-hopes-marker-7f3a"
@@ -121,6 +123,13 @@ def make_cast(client: TestClient, db: Session) -> Cast:
         for program in (DEFAULT_PROGRAM_ID, elsewhere.id)
     ]  # fmt: skip
     db.add_all(proposals)
+    # An import job of the coordinator's and one of another coordinator's.
+    jobs = {
+        who: ImportJob(key_hash=hash_token(key), user_id=who.id, program_id=DEFAULT_PROGRAM_ID,
+                       kind="mentors", filename="m.csv", state="done")
+        for who, key in ((coordinator, OWN_JOB), (other_coordinator, OTHER_JOB))
+    }  # fmt: skip
+    db.add_all(jobs.values())
     db.flush()
     mentor_user = own_mentor.user_id
     headers = {
@@ -139,6 +148,7 @@ def make_cast(client: TestClient, db: Session) -> Cast:
         "program_id": elsewhere.id,
         "mapping_id": saved[2].id,
         "proposal_id": proposals[1].id,
+        "job": OTHER_JOB,  # type: ignore[dict-item]
     }
     cast = Cast(
         headers=headers,
@@ -154,6 +164,7 @@ def make_cast(client: TestClient, db: Session) -> Cast:
     for role in ROLES:
         cast.own[role]["program_id"] = DEFAULT_PROGRAM_ID
     cast.own["coordinator"]["mapping_id"] = saved[0].id
+    cast.own["coordinator"]["job"] = OWN_JOB  # type: ignore[assignment]
     cast.own["admin"]["mapping_id"] = saved[1].id
     for role in ROLES:
         cast.own[role]["proposal_id"] = proposals[0].id

@@ -75,6 +75,8 @@ ACTIONS: dict[str, str] = {
     "propose_weights": "had criterion weights learned from decisions",
     "adopt_weights": "adopted learned criterion weights",
     "dismiss_weights": "dismissed learned criterion weights",
+    "save_columns": "saved how an import reads a file's columns",
+    "forget_columns": "forgot a saved choice of columns for imports",
     "login": "signed in",
     "logout": "signed out",
     "authenticate": "used an unknown or expired sign-in",

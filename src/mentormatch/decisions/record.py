@@ -4,7 +4,7 @@ Called from the places they happen, after the ranker has answered (never inside 
 suggestion service (the newcomer page and the API both ask it), the pairing state machine
 (`lifecycle.move`: approvals, rejections, acceptances, declines, ends) and the fit check
 ("not a fit"). A decision belongs to the list it was taken on: the list its pairing's
-approval was linked to, else the newcomer's latest list shown by then. A decision on a
+approval was linked to, else the newcomer's latest list. A decision on a
 newcomer nobody was shown a list for compares nothing and is not recorded.
 """
 
@@ -43,7 +43,7 @@ def shown(
         return
     mentors = [{"mentor_id": s.mentor_id, "rank": s.rank, "score": round(s.score, 6),
                 "components": s.components} for s in suggestions]  # fmt: skip
-    last = _latest(session, newcomer_id, program_id, None)
+    last = _latest(session, newcomer_id, program_id)
     if last is not None and last.weights == weights and _ids(last.mentors) == _ids(mentors):
         return
     session.add(ShownList(program_id=program_id, newcomer_id=newcomer_id, user_id=user_id,
@@ -55,14 +55,12 @@ def _ids(mentors: list[dict[str, Any]]) -> list[int]:
     return [int(m["mentor_id"]) for m in mentors]
 
 
-def _latest(
-    session: Session, newcomer_id: int, program_id: int, at: datetime | None
-) -> ShownList | None:
+def _latest(session: Session, newcomer_id: int, program_id: int) -> ShownList | None:
+    """The newcomer's latest list (decisions are recorded as they happen: it was shown
+    before; the app's clock, which tests move, plays no part)."""
     query = select(ShownList).where(
         ShownList.newcomer_id == newcomer_id, ShownList.program_id == program_id
     )
-    if at is not None:
-        query = query.where(ShownList.shown_at <= at)
     return session.scalars(query.order_by(ShownList.id.desc()).limit(1)).first()
 
 
@@ -91,7 +89,7 @@ def decided(
         .limit(1)
     ).first()
     if linked is None:
-        found = _latest(session, pairing.newcomer_id, pairing.program_id, at)
+        found = _latest(session, pairing.newcomer_id, pairing.program_id)
         if found is None:
             return None
         linked = found.id

@@ -23,7 +23,7 @@ from mentormatch.cli_checks import fail, require_database
 from mentormatch.config import get_settings
 from mentormatch.db import make_engine, make_sessionmaker, utcnow
 from mentormatch.errors import MentorMatchError
-from mentormatch.matching import evaluation
+from mentormatch.matching import evaluation, learning_curve
 from mentormatch.pairings.cli import app as pairings_app
 from mentormatch.programs.models import Program, ProgramCoordinator
 from mentormatch.spreadsheets.cli import app as import_app
@@ -173,8 +173,20 @@ def evaluate(
     seed: Annotated[int, typer.Option(help="Seed of the synthetic world")] = 7,
     newcomers: Annotated[int, typer.Option(min=1, max=100_000)] = 500,
     mentors: Annotated[int, typer.Option(min=1, max=100_000)] = 300,
+    learn: Annotated[
+        bool,
+        typer.Option(
+            "--learn",
+            help="Instead: learn weights from a simulated coordinator's decisions and print "
+            "NDCG@5 with the defaults and after 100, 300 and 1,000 decisions",
+        ),
+    ] = False,
 ) -> None:
     """Rank a synthetic world; print NDCG@5, violations and coverage against a random baseline."""
+    if learn:
+        curve = learning_curve.curve(seed, mentors=mentors)
+        typer.echo(learning_curve.report(curve, seed=seed))
+        return
     typer.echo(evaluation.evaluate_command(seed=seed, newcomers=newcomers, mentors=mentors))
 
 

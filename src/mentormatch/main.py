@@ -29,6 +29,7 @@ from mentormatch.audit.router import router as audit_router
 from mentormatch.audit.service import ReadAudit
 from mentormatch.config import Settings, get_settings
 from mentormatch.db import make_engine, make_sessionmaker, utcnow
+from mentormatch.decisions.router import router as decisions_router
 from mentormatch.deps import SessionDep
 from mentormatch.errors import MentorMatchError
 from mentormatch.matching import service as matching_service
@@ -213,6 +214,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         aftercare_router,
         assessments_router,
         programs_router,
+        decisions_router,
         spreadsheets_router,
         imports_router,
         import_jobs_router,

@@ -12,6 +12,7 @@ from mentormatch.aftercare.models import (
 from mentormatch.assessments.models import Assessment, Instrument
 from mentormatch.audit.models import AuditEvent
 from mentormatch.db import Base
+from mentormatch.decisions.models import MatchDecision, ShownList, WeightProposal
 from mentormatch.mentors.models import Mentor, MentorPool
 from mentormatch.newcomers.models import Consent, DoNotPair, Newcomer
 from mentormatch.newcomers.notes import CaseNote
@@ -39,6 +40,7 @@ __all__ = [
     "ImportMapping",
     "ImportUpload",
     "Instrument",
+    "MatchDecision",
     "Mentor",
     "MentorPool",
     "MilestoneMessage",
@@ -50,7 +52,9 @@ __all__ = [
     "Program",
     "ProgramCoordinator",
     "ProgramSettingChange",
+    "ShownList",
     "UrgentContact",
     "User",
+    "WeightProposal",
     "metadata",
 ]

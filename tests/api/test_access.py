@@ -202,6 +202,20 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "/api/v1/programs/{program_id}/settings/changes"): _ANON
     | _STAFF_ONLY
     | {"coordinator": 403, "admin": 200},
+    # Learned weights: admins only. The cast's program has no decisions to learn from (409);
+    # its proposal was made from the weights in force, so it can be adopted or dismissed.
+    ("GET", "/api/v1/programs/{program_id}/learned-weights"): _ANON
+    | _STAFF_ONLY
+    | {"coordinator": 403, "admin": 200},
+    ("POST", "/api/v1/programs/{program_id}/learned-weights"): _ANON
+    | _STAFF_ONLY
+    | {"coordinator": 403, "admin": 409},
+    ("POST", "/api/v1/programs/{program_id}/learned-weights/{proposal_id}/adopt"): _ANON
+    | _STAFF_ONLY
+    | {"coordinator": 403, "admin": 200},
+    ("POST", "/api/v1/programs/{program_id}/learned-weights/{proposal_id}/dismiss"): _ANON
+    | _STAFF_ONLY
+    | {"coordinator": 403, "admin": 200},
     # Spreadsheet exports: coordinators only (an admin sees no newcomer or mentor records).
     ("GET", "/api/v1/exports/newcomers"): _ANON | _STAFF_ONLY | {"coordinator": 200, "admin": 403},
     ("GET", "/api/v1/exports/mentors"): _ANON | _STAFF_ONLY | {"coordinator": 200, "admin": 403},

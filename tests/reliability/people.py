@@ -15,6 +15,8 @@ from mentormatch.accounts.dependencies import role_rules
 from mentormatch.accounts.models import Role
 from mentormatch.accounts.security import hash_token
 from mentormatch.db import utcnow
+from mentormatch.decisions.models import WeightProposal
+from mentormatch.matching.program import DEFAULT_WEIGHTS
 from mentormatch.mentors.models import Mentor
 from mentormatch.pairings.models import Pairing, PairingStatus
 from mentormatch.programs.models import DEFAULT_PROGRAM_ID, Program
@@ -110,6 +112,17 @@ def make_cast(client: TestClient, db: Session) -> Cast:
         )
     ]
     db.add_all(saved)
+    # Learned weights proposed for the main program (adoptable: made from the weights in
+    # force) and for the other program.
+    proposals = [
+        WeightProposal(program_id=program, weights=dict(DEFAULT_WEIGHTS),
+                       std=dict.fromkeys(DEFAULT_WEIGHTS, 0.0), current=dict(DEFAULT_WEIGHTS),
+                       decisions=200, held_out=50, labels=["approved"],
+                       comparison={"current": {"ndcg": 0.5, "mean_rank": 3.0},
+                                   "proposed": {"ndcg": 0.6, "mean_rank": 2.5}, "lists": 50})
+        for program in (DEFAULT_PROGRAM_ID, elsewhere.id)
+    ]  # fmt: skip
+    db.add_all(proposals)
     # An import job of the coordinator's and one of another coordinator's.
     jobs = {
         who: ImportJob(key_hash=hash_token(key), user_id=who.id, program_id=DEFAULT_PROGRAM_ID,
@@ -134,6 +147,7 @@ def make_cast(client: TestClient, db: Session) -> Cast:
         "pairing_id": theirs.id,
         "program_id": elsewhere.id,
         "mapping_id": saved[2].id,
+        "proposal_id": proposals[1].id,
         "job": OTHER_JOB,  # type: ignore[dict-item]
     }
     cast = Cast(
@@ -152,6 +166,8 @@ def make_cast(client: TestClient, db: Session) -> Cast:
     cast.own["coordinator"]["mapping_id"] = saved[0].id
     cast.own["coordinator"]["job"] = OWN_JOB  # type: ignore[assignment]
     cast.own["admin"]["mapping_id"] = saved[1].id
+    for role in ROLES:
+        cast.own[role]["proposal_id"] = proposals[0].id
     return cast
 
 

@@ -23,6 +23,7 @@ from mentormatch.aftercare import contacts
 from mentormatch.aftercare.models import Contact, FitAnswer, FitCheck
 from mentormatch.audit import service as audit
 from mentormatch.config import Settings
+from mentormatch.decisions import record
 from mentormatch.errors import Conflict, NotFound
 from mentormatch.pairings import locking
 from mentormatch.pairings.models import Pairing, PairingStatus
@@ -108,6 +109,9 @@ def answer(
         session.rollback()
         raise Conflict("you have already answered", field="answer") from None
     audit.record(session, actor=actor, action=ANSWERED, object_type=OBJECT, object_id=locked.id)
+    if choice is FitAnswer.not_a_fit:  # a lesson for the weights (decisions)
+        record.decided(session, pairing=locked, kind="not_a_fit", reason="fit_check",
+                       actor=actor, at=now)  # fmt: skip
     session.commit()
     return check
 

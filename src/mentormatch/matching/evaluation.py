@@ -79,7 +79,7 @@ def truth(world: World, *, seed: int = 0) -> np.ndarray:
     return np.clip(score + 0.1 * age + noise, 0.0, None)
 
 
-def _ndcg(rel: np.ndarray, chosen: list[int], feasible: np.ndarray) -> float:
+def ndcg_at_k(rel: np.ndarray, chosen: list[int], feasible: np.ndarray) -> float:
     """NDCG@K of ``chosen`` column indices against the best K feasible ones."""
     disc = 1 / np.log2(np.arange(2, K + 2))
     dcg = float((rel[chosen[:K]] * disc[: len(chosen[:K])]).sum())
@@ -114,7 +114,7 @@ def evaluate(world: World, *, seed: int = 0) -> pd.DataFrame:
             rows[name]["viol"].append(sum(len(broken[j]) > 0 for j in chosen))
             rows[name]["cov"].append(float(bool(chosen)))
             if idx.size:
-                rows[name]["ndcg"].append(_ndcg(rel[i], chosen, feasible))
+                rows[name]["ndcg"].append(ndcg_at_k(rel[i], chosen, feasible))
     return pd.DataFrame(
         {
             "NDCG@5": {k: float(np.mean(v["ndcg"])) for k, v in rows.items()},

@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mentormatch.accounts.principal import Principal
+from mentormatch.decisions.record import shown
 from mentormatch.errors import NotFound
 from mentormatch.matching import frames as F
 from mentormatch.matching import rules, synthetic
@@ -92,7 +93,14 @@ def suggestions(
     except NotMatchable:
         return []
     with ranker.fresh(session, program_id) as fitted:
-        return [] if fitted is None else fitted.suggestions(record, k=limit)
+        if fitted is None:
+            return []
+        found = fitted.suggestions(record, k=limit)
+        weights = dict(fitted.program_.weights)
+    if actor is not None:  # a coordinator sees them: recorded to learn from (decisions)
+        shown(session, user_id=actor.user_id, program_id=program_id, newcomer_id=newcomer_id,
+              suggestions=found, weights=weights)  # fmt: skip
+    return found
 
 
 def explain(

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from mentormatch.audit import service as audit
 from mentormatch.audit.service import Actor
 from mentormatch.db import utcnow
+from mentormatch.decisions import record
 from mentormatch.errors import Conflict
 from mentormatch.newcomers.models import Newcomer, NewcomerStatus
 from mentormatch.pairings.models import Pairing, PairingEvent, PairingStatus
@@ -113,6 +114,7 @@ def move(
     if held_before or current is None or to is S.approved:
         _newcomer_follows(newcomer, to, reason)
     session.flush()
+    record.moved(session, pairing=pairing, before=current, reason=reason, actor=actor, at=at)
     audit.record(
         session,
         actor=actor,

@@ -30,6 +30,8 @@ from mentormatch.pairings.assignment import DEFAULT_WAIT_POINTS
 from mentormatch.profiles import NoNul
 from mentormatch.programs.models import Program
 
+LEARN_MIN_DECISIONS = 200
+
 Words = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), NoNul
 ]
@@ -125,6 +127,14 @@ class ProgramSettings(BaseModel):
         min_length=1, max_length=6, description="Who to call in a crisis, for the program's country"
     )
     crisis_notice: Words = Field(description="The words shown above the crisis resources")
+    # --- learned weights (decisions/learn.py) ---
+    learn_min_decisions: int = Field(
+        ge=20,
+        le=100_000,
+        description="Decisions about fit (approvals among shown suggestions, turn-downs, "
+        "declines and early ends for a reason about fit) needed before weights are learned "
+        "from them and proposed to an admin",
+    )
 
     @field_validator("weights")
     @classmethod
@@ -168,6 +178,9 @@ def installation_defaults(settings: Settings) -> dict[str, Any]:
         "intake_languages": [t.code for t in vocabulary.LANGUAGES],
         "crisis_resources": [dict(r) for r in vocabulary.CRISIS_RESOURCES],
         "crisis_notice": vocabulary.CRISIS_NOTICE,
+        # learned weights: with 200, of which the latest 50 are held out, the simulated
+        # coordinator's weights are within reach (docs/matching.md, "Weights learned")
+        "learn_min_decisions": LEARN_MIN_DECISIONS,
     }
 
 

@@ -44,6 +44,7 @@ LABELS = {
     "intake_languages": "Intake languages",
     "crisis_resources": "Crisis resources",
     "crisis_notice": "Crisis notice",
+    "learn_min_decisions": "Decisions needed before weights are learned",
 } | {f"weights.{c}": f"Weight: {c}" for c in CRITERIA}
 
 

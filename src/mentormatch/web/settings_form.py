@@ -24,6 +24,7 @@ WHOLE = (
     "fit_check_days",
     "pairing_months",
     "capacity_cap",
+    "learn_min_decisions",
 )
 DECIMAL = ("reminder_after_days", "wait_weight")
 FLAGS = ("mentor_longer_in_recovery", "serves_youth", "same_gender_default")

@@ -1,0 +1,1 @@
+"""What coordinators were shown and decided, and the criterion weights learned from it."""

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from mentormatch.assessments import followups
 from mentormatch.assessments.models import Assessment, Instrument
+from mentormatch.config import Settings
 from mentormatch.newcomers.models import Newcomer
 from mentormatch.programs.models import Program
 from mentormatch.spreadsheets.cells import neutralise
@@ -31,7 +32,7 @@ def _within(day: date, since: date | None, until: date | None) -> bool:
 
 def sheets(
     session: Session, programs: list[Program], *, today: date, since: date | None,
-    until: date | None,
+    until: date | None, settings: Settings,
 ) -> tuple[Sheet, Sheet]:  # fmt: skip
     """(questionnaires taken from `since` to `until`, windows opening then), oldest first."""
     slugs = {p.id: p.slug for p in programs}
@@ -52,7 +53,7 @@ def sheets(
     windows = [
         [slugs[person.program_id], person.reference, neutralise(person.external_id or ""),
          f.window.name, f.window.opens, f.window.closes, f.standing.value, f.taken_on or ""]
-        for person in followups.of_programs(session, list(slugs), today)
+        for person in followups.of_programs(session, list(slugs), today, settings)
         for f in person.followups
         if _within(f.window.opens, since, until)
     ]  # fmt: skip

@@ -1,6 +1,7 @@
-"""The coordinator's follow-ups page (issue 19): who is due, due soon or has missed a
-questionnaire's window, and the program's follow-up rate against the 80 % target
-(assessments/followups.py). Names and windows only: no answers, no scores."""
+"""The coordinator's follow-ups page (issue 19): who is due, due soon, overdue or has missed
+a questionnaire's window, and each program's follow-up rate against its target
+(assessments/followups.py, by the program's follow-up settings). Names and windows only: no
+answers, no scores."""
 
 from __future__ import annotations
 
@@ -13,8 +14,9 @@ from starlette.responses import Response
 from mentormatch.assessments import followups, report
 from mentormatch.assessments.followups import Standing
 from mentormatch.audit import service as audit
-from mentormatch.deps import ClientDep, NowDep, SessionDep
+from mentormatch.deps import ClientDep, NowDep, SessionDep, SettingsDep
 from mentormatch.errors import Invalid
+from mentormatch.i18n import N_
 from mentormatch.programs.models import SLUG_PATTERN
 from mentormatch.spreadsheets import export as exports
 from mentormatch.spreadsheets.files import attachment
@@ -24,8 +26,13 @@ from mentormatch.web.core import CoordinatorPage, WebRoute, render
 router = APIRouter(prefix="/coordinator/follow-ups", route_class=WebRoute, include_in_schema=False)
 PER_PAGE = 50
 EXPORT = "followups_export"  # audit: one row per program a download covers
-ORDER = {Standing.due: 0, Standing.due_soon: 1, Standing.missed: 2}
-WORDS = {Standing.due: "due now", Standing.due_soon: "due soon", Standing.missed: "missed"}
+ORDER = {Standing.overdue: 0, Standing.due: 1, Standing.due_soon: 2, Standing.missed: 3}
+WORDS = {
+    Standing.overdue: N_("overdue"),
+    Standing.due: N_("due now"),
+    Standing.due_soon: N_("due soon"),
+    Standing.missed: N_("missed"),
+}
 ProgramSlug = Annotated[str | None, Query(pattern=SLUG_PATTERN, max_length=40)]
 
 
@@ -35,14 +42,16 @@ def followups_page(
     me: CoordinatorPage,
     session: SessionDep,
     now: NowDep,
+    settings: SettingsDep,
     program: ProgramSlug = None,
     page: str | None = None,
 ) -> Response:
-    """Windows due now first (closing soonest first), then due soon, then missed."""
+    """Windows overdue first, then due now (each closing soonest first), due soon, missed."""
     number = forms.page_number(page)
     chosen = exports.programs_for(session, me, program)
     today = now.date()
-    people = followups.of_programs(session, [p.id for p in chosen], today)
+    people = followups.of_programs(session, [p.id for p in chosen], today, settings)
+    plans = followups.schedules(session, [p.id for p in chosen], settings)
     open_items = sorted(
         (
             (person, f)
@@ -52,7 +61,13 @@ def followups_page(
         ),
         key=lambda pf: (ORDER[pf[1].standing], pf[1].window.closes, pf[0].newcomer_id),
     )
-    done, closed = followups.rate(f for person in people for f in person.followups)
+    rates = []
+    for p in chosen:
+        done, closed = followups.rate(
+            f for person in people if person.program_id == p.id for f in person.followups
+        )
+        share = round(100 * done / closed) if closed else None
+        rates.append((p, done, closed, share, plans[p.id].target_percent))
     pages = forms.page_count(number, len(open_items), PER_PAGE)
     first = (number - 1) * PER_PAGE
     return render(
@@ -68,10 +83,7 @@ def followups_page(
             "page": number,
             "pages": pages,
             "first_shown": first + 1,
-            "done": done,
-            "closed": closed,
-            "rate": round(100 * done / closed) if closed else None,
-            "target": followups.TARGET_PERCENT,
+            "rates": rates,
         },
     )
 
@@ -82,6 +94,7 @@ def download(
     session: SessionDep,
     client: ClientDep,
     now: NowDep,
+    settings: SettingsDep,
     format: Literal["csv", "xlsx"] = "xlsx",
     sheet: Literal["questionnaires", "follow-ups"] = "questionnaires",
     program: ProgramSlug = None,
@@ -93,7 +106,9 @@ def download(
     if since is not None and until is not None and since > until:
         raise Invalid("since: the first day comes after the last day", field="since")
     chosen = exports.programs_for(session, me, program)
-    taken, windows = report.sheets(session, chosen, today=now.date(), since=since, until=until)
+    taken, windows = report.sheets(
+        session, chosen, today=now.date(), since=since, until=until, settings=settings
+    )
     for p in chosen:
         audit.record(
             session, actor=me, action=EXPORT, object_type="program", object_id=p.id, client=client

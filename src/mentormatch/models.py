@@ -9,7 +9,7 @@ from mentormatch.aftercare.models import (
     MilestoneMessage,
     Nudge,
 )
-from mentormatch.assessments.models import Assessment, Instrument
+from mentormatch.assessments.models import Assessment, FollowupReminder, Instrument
 from mentormatch.audit.models import AuditEvent
 from mentormatch.db import Base
 from mentormatch.mentors.models import Mentor, MentorPool
@@ -35,6 +35,7 @@ __all__ = [
     "DoNotPair",
     "EarlierRecoveryDate",
     "FitCheck",
+    "FollowupReminder",
     "ImportJob",
     "ImportMapping",
     "ImportUpload",

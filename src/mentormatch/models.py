@@ -9,7 +9,7 @@ from mentormatch.aftercare.models import (
     MilestoneMessage,
     Nudge,
 )
-from mentormatch.assessments.models import Assessment, FollowupReminder, Instrument
+from mentormatch.assessments.models import Assessment, Episode, FollowupReminder, Instrument
 from mentormatch.audit.models import AuditEvent
 from mentormatch.db import Base
 from mentormatch.mentors.models import Mentor, MentorPool
@@ -34,6 +34,7 @@ __all__ = [
     "Contact",
     "DoNotPair",
     "EarlierRecoveryDate",
+    "Episode",
     "FitCheck",
     "FollowupReminder",
     "ImportJob",

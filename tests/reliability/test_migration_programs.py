@@ -34,7 +34,7 @@ LATER_TABLES = (
     *("pairing_contacts", "pairing_nudges", "case_notes", "import_uploads", "fit_checks"),
     *("check_ins", "earlier_recovery_dates", "milestone_messages", "instruments", "assessments"),
     *("import_mappings", "import_jobs"),
-    *("followup_reminders",),
+    *("followup_reminders", "newcomer_episodes"),
 )
 POOL = "SELECT version FROM mentor_pool WHERE id = 1"
 

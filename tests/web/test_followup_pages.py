@@ -108,12 +108,14 @@ def test_the_funders_report_downloads_as_excel_and_csv_and_is_audited(
     book = load_workbook(io.BytesIO(got.content), read_only=True)
     assert book.sheetnames == ["Questionnaires", "Follow-ups"]
     taken = list(book["Questionnaires"].iter_rows(values_only=True))
-    assert taken[0][:6] == ("Program", "Reference", "External id", "Questionnaire", "Taken on",
-                            "Total")  # fmt: skip
-    assert [(r[0], r[3], r[5], r[6]) for r in taken[1:]] == [("main", "barc10", 40, "newcomer")]
+    assert taken[0][:7] == ("Program", "Reference", "External id", "Episode", "Questionnaire",
+                            "Taken on", "Total")  # fmt: skip
+    assert [(r[0], r[3], r[4], r[6], r[7]) for r in taken[1:]] == [
+        ("main", 1, "barc10", 40, "newcomer")
+    ]
     windows = client.get("/coordinator/follow-ups/download?format=csv&sheet=follow-ups")
     lines = windows.content.decode("utf-8-sig").splitlines()
-    assert lines[0].startswith("Program,Reference,External id,Window")
+    assert lines[0].startswith("Program,Reference,External id,Episode,Window")
     assert any(",baseline," in line and ",done," in line for line in lines[1:])
     later = client.get("/coordinator/follow-ups/download?format=csv&since=2027-01-01")
     assert later.content.decode("utf-8-sig").splitlines()[1:] == []  # nothing taken since

@@ -28,13 +28,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from mentormatch.assessments import episodes as episode_rows
 from mentormatch.assessments.models import Assessment, Instrument
 from mentormatch.config import Settings
 from mentormatch.newcomers.models import Newcomer, NewcomerStatus
-from mentormatch.pairings.models import Pairing, PairingEvent
 from mentormatch.programs import settings as program_settings
 from mentormatch.programs.settings import ProgramSettings
 
@@ -205,27 +205,16 @@ def of_programs(
         .where(Assessment.newcomer_id.in_(ids))
     ):
         taken.setdefault(newcomer_id, []).append((code, at.date()))
-    ended = dict(
-        session.execute(
-            select(Pairing.newcomer_id, func.max(PairingEvent.at))
-            .join(PairingEvent, PairingEvent.pairing_id == Pairing.id)
-            .where(
-                Pairing.newcomer_id.in_(ids),
-                PairingEvent.to_status.in_(("ended", "withdrawn")),
-            )
-            .group_by(Pairing.newcomer_id)
-        ).all()
-    )
+    ended = episode_rows.last_pairing_ends(session, ids)
+    later = episode_rows.of_newcomers(session, ids)
     found = []
     for newcomer_id, program_id, first_name, reference, external_id, created_at, status, \
             updated_at in people:  # fmt: skip
-        spans: list[tuple[int, date, date | None]] = [(1, created_at.date(), None)]
-        last_start = spans[-1][1]
-        closed = None
+        spans = episode_rows.spans(created_at.date(), later.get(newcomer_id, []))
+        number, last_start, _ = spans[-1]
         if status is NewcomerStatus.closed:
-            end = ended.get(newcomer_id)
-            closed = (end if end is not None and end.date() >= last_start else updated_at).date()
-        spans[-1] = (spans[-1][0], last_start, closed)
+            closed = episode_rows.care_ended_on(ended.get(newcomer_id), last_start, updated_at)
+            spans[-1] = (number, last_start, closed)
         windows_of: list[Followup] = []
         own = taken.get(newcomer_id, [])
         for i, (number, start, care_ended) in enumerate(spans):

@@ -73,3 +73,27 @@ class FollowupReminder(Base):
     kind: Mapped[str] = mapped_column(String(10))  # opened or closing
     opens_on: Mapped[date] = mapped_column(Date)
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Episode(Base):
+    """A newcomer's return after their care ended: a coordinator reopened their closed
+    request, which starts a new episode of care (numbered from 2; the intake began the first)
+    and a new baseline under the same person. `previous_ended_on` is the day the care of the
+    episode before ended (its closeout counts from it)."""
+
+    __tablename__ = "newcomer_episodes"
+    __table_args__ = (
+        UniqueConstraint("newcomer_id", "number"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    newcomer_id: Mapped[int] = mapped_column(ForeignKey("newcomers.id", ondelete="CASCADE"))
+    program_id: Mapped[int] = mapped_column(
+        ForeignKey("programs.id", ondelete="RESTRICT"), index=True
+    )
+    number: Mapped[int]
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    previous_ended_on: Mapped[date] = mapped_column(Date)
+    # the coordinator who reopened the request; kept (NULL) if the account goes
+    started_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, load_only, selectinload
 from mentormatch.accounts.models import Role
 from mentormatch.accounts.principal import Principal
 from mentormatch.accounts.security import NEWCOMER_TOKEN_PREFIX, new_token
+from mentormatch.assessments import episodes
 from mentormatch.audit import service as audit
 from mentormatch.config import Settings
 from mentormatch.db import utcnow
@@ -308,6 +309,11 @@ def _load_for(session: Session, actor: Principal, newcomer_id: int) -> Newcomer:
     return newcomer
 
 
+def status_of(session: Session, *, actor: Principal, newcomer_id: int) -> NewcomerStatus:
+    """Where a newcomer of the actor's programs stands (404 for anyone else's)."""
+    return _load_for(session, actor, newcomer_id).status
+
+
 def get_for_coordinator(session: Session, *, actor: Principal, newcomer_id: int) -> Newcomer:
     """One newcomer's full record (audited)."""
     newcomer = _load_for(session, actor, newcomer_id)
@@ -333,9 +339,12 @@ def update_by_coordinator(
     newcomer_id: int,
     body: NewcomerCoordinatorUpdate,
     settings: Settings,
+    now: datetime | None = None,
 ) -> Newcomer:
     """Change urgency or close/reopen; refused with 409 if someone else changed it first.
-    A change opening an urgent case alerts the program's coordinators, as a crisis intake."""
+    A change opening an urgent case alerts the program's coordinators, as a crisis intake.
+    Reopening a closed request starts a new episode of care (assessments/episodes.py): the
+    newcomer waits from `now`, and their follow-ups restart with a new baseline."""
     newcomer = _load_for(session, actor, newcomer_id)
     if newcomer.version != body.version:
         raise Conflict(
@@ -351,6 +360,10 @@ def update_by_coordinator(
         raise Conflict(f"newcomer is {newcomer.status}; end the pairing first", field="status")
     was_open = urgent.case_open(session, newcomer_id)
     flagged = changes.get("urgent") is True and not newcomer.urgent
+    if changes.get("status") == "waiting" and newcomer.status is NewcomerStatus.closed:
+        at = now or utcnow()
+        episodes.start(session, actor=actor, newcomer=newcomer, now=at)
+        newcomer.waiting_since = at
     for name, value in changes.items():
         setattr(newcomer, name, NewcomerStatus(value) if name == "status" else value)
     audit.record(session, actor=actor, action="update", object_type=OBJECT, object_id=newcomer_id)

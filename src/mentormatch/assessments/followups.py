@@ -156,6 +156,11 @@ def followups(
     ]
 
 
+def within(day: date, since: date | None, until: date | None) -> bool:
+    """Whether a day falls in a period (either end open)."""
+    return (since is None or day >= since) and (until is None or day <= until)
+
+
 def rate(all_followups: Iterable[Followup]) -> tuple[int, int]:
     """(done, closed): the windows that have closed, and how many of them were done."""
     done = closed = 0

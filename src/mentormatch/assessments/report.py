@@ -28,10 +28,6 @@ FOLLOWUP_COLUMNS = (
 )  # fmt: skip
 
 
-def _within(day: date, since: date | None, until: date | None) -> bool:
-    return (since is None or day >= since) and (until is None or day <= until)
-
-
 def sheets(
     session: Session, programs: list[Program], *, today: date, since: date | None,
     until: date | None, settings: Settings,
@@ -53,7 +49,7 @@ def sheets(
          episodes.number_on(spans.get(newcomer_id, []), at.date()), code, at.date(), total,
          "coordinator" if entered_by is not None else "newcomer"]
         for program_id, reference, external, code, at, total, entered_by, newcomer_id in taken
-        if _within(at.date(), since, until)
+        if followups.within(at.date(), since, until)
     ]  # fmt: skip
     windows = [
         [slugs[person.program_id], person.reference, neutralise(person.external_id or ""),
@@ -61,7 +57,7 @@ def sheets(
          f.taken_on or ""]
         for person in people
         for f in person.followups
-        if _within(f.window.opens, since, until)
+        if followups.within(f.window.opens, since, until)
     ]  # fmt: skip
     return (
         Sheet("Questionnaires", ASSESSMENT_COLUMNS, assessments),

@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
-from mentormatch.assessments import followups, report
+from mentormatch.assessments import followups, outcomes, report
 from mentormatch.assessments.followups import Standing
 from mentormatch.audit import service as audit
 from mentormatch.deps import ClientDep, NowDep, SessionDep, SettingsDep
@@ -34,6 +34,22 @@ WORDS = {
     Standing.missed: N_("missed"),
 }
 ProgramSlug = Annotated[str | None, Query(pattern=SLUG_PATTERN, max_length=40)]
+# The page's own filter form sends empty fields for "all my programs" and an open period.
+ChosenSlug = Annotated[str | None, Query(pattern=f"^$|{SLUG_PATTERN}", max_length=40)]
+Day = Annotated[str | None, Query(max_length=10)]
+
+
+def _day(value: str | None, field: str) -> date | None:
+    """A YYYY-MM-DD day from the filter form; empty: none; else a 422 naming the field."""
+    if not value:
+        return None
+    try:
+        day: date | None = date.fromisoformat(value)
+    except ValueError:
+        day = None
+    if day is None or len(value) != len("YYYY-MM-DD"):
+        raise Invalid(f"{field}: give a day as YYYY-MM-DD", field=field)
+    return day
 
 
 @router.get("")
@@ -43,10 +59,18 @@ def followups_page(
     session: SessionDep,
     now: NowDep,
     settings: SettingsDep,
-    program: ProgramSlug = None,
+    program: ChosenSlug = None,
     page: str | None = None,
+    since: Day = None,
+    until: Day = None,
 ) -> Response:
-    """Windows overdue first, then due now (each closing soonest first), due soon, missed."""
+    """Windows overdue first, then due now (each closing soonest first), due soon, missed;
+    each program's rate and the outcome figures, for the windows opening and questionnaires
+    taken from `since` to `until`."""
+    program = program or None
+    first, last = _day(since, "since"), _day(until, "until")
+    if first is not None and last is not None and first > last:
+        raise Invalid("since: the first day comes after the last day", field="since")
     number = forms.page_number(page)
     chosen = exports.programs_for(session, me, program)
     today = now.date()
@@ -64,26 +88,35 @@ def followups_page(
     rates = []
     for p in chosen:
         done, closed = followups.rate(
-            f for person in people if person.program_id == p.id for f in person.followups
+            f
+            for person in people
+            if person.program_id == p.id
+            for f in person.followups
+            if followups.within(f.window.opens, first, last)
         )
         share = round(100 * done / closed) if closed else None
         rates.append((p, done, closed, share, plans[p.id].target_percent))
     pages = forms.page_count(number, len(open_items), PER_PAGE)
-    first = (number - 1) * PER_PAGE
+    offset = (number - 1) * PER_PAGE
     return render(
         request,
         "coordinator/followups.html",
         {
             "programs": exports.programs_for(session, me, None),
             "chosen": program,
-            "rows": open_items[first : first + PER_PAGE],
+            "rows": open_items[offset : offset + PER_PAGE],
             "total": len(open_items),
             "counts": {s: sum(1 for _, f in open_items if f.standing is s) for s in ORDER},
             "words": WORDS,
             "page": number,
             "pages": pages,
-            "first_shown": first + 1,
+            "first_shown": offset + 1,
             "rates": rates,
+            "since": first,
+            "until": last,
+            "figures": outcomes.figures(session, people, plans, since=first, until=last),
+            "followup_names": sorted({plan.followup_name for plan in plans.values()}),
+            "min_answers": outcomes.MIN_ANSWERS,
         },
     )
 

@@ -71,6 +71,10 @@ def test_a_window_is_reminded_when_it_opens_and_once_more_before_it_closes(
     assert reminders.run(db, settings=settings, now=later) == 1
     assert reminders.run(db, settings=settings, now=later + timedelta(days=1)) == 0
     assert [m.kind for m in _sent(db)] == [MessageKind.followup_due, MessageKind.followup_closing]
+    held = client.get("/api/v1/newcomers/me/export", headers=ana.headers).json()
+    assert [(r["episode"], r["window_name"], r["kind"]) for r in held["followup_reminders"]] == [
+        (1, "baseline", "opened"), (1, "baseline", "closing"),
+    ]  # fmt: skip
     # answered: the 6-month window (day 150) is reminded when it opens, nothing before
     _on(app, later)
     answered = client.post("/api/v1/newcomers/me/assessments", json=BARC10, headers=ana.headers)

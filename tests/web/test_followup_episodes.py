@@ -72,6 +72,10 @@ def test_reopening_a_closed_request_starts_a_new_episode_with_a_new_baseline(
     assert episode.started_at == back and episode.previous_ended_on == today.date()
     assert episode.started_by == coordinator.user_id
     assert db.scalar(select(AuditEvent.id).where(AuditEvent.action == "new_episode"))
+    held = client.get("/api/v1/newcomers/me/export", headers=ana.headers).json()
+    assert [(e["number"], e["previous_ended_on"]) for e in held["episodes"]] == [
+        (2, today.date().isoformat())
+    ]
 
     answered = client.post("/api/v1/newcomers/me/assessments", json=BARC10, headers=ana.headers)
     assert answered.status_code == 201  # the new episode's baseline

@@ -10,7 +10,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mentormatch.assessments import episodes, followups
+from mentormatch.assessments import episodes, followups, service
 from mentormatch.assessments.models import Assessment, Instrument
 from mentormatch.config import Settings
 from mentormatch.newcomers.models import Newcomer
@@ -20,7 +20,7 @@ from mentormatch.spreadsheets.files import Sheet
 
 ASSESSMENT_COLUMNS = (
     "Program", "Reference", "External id", "Episode", "Questionnaire", "Taken on", "Total",
-    "Entered by",
+    "Entered by", "Language", "Validated wording",
 )  # fmt: skip
 FOLLOWUP_COLUMNS = (
     "Program", "Reference", "External id", "Episode", "Window", "Opens", "Closes", "Standing",
@@ -36,9 +36,14 @@ def sheets(
     slugs = {p.id: p.slug for p in programs}
     people = followups.of_programs(session, list(slugs), today, settings)
     spans = {person.newcomer_id: person.episodes for person in people}
+    definitions = {
+        row.id: service.definition_of(row)
+        for row in session.scalars(select(Instrument).order_by(Instrument.id))
+    }
     taken = session.execute(
         select(Newcomer.program_id, Newcomer.reference, Newcomer.external_id, Instrument.code,
-               Assessment.taken_at, Assessment.total, Assessment.entered_by, Newcomer.id)
+               Assessment.taken_at, Assessment.total, Assessment.entered_by,
+               Assessment.language, Assessment.instrument_id, Newcomer.id)
         .join(Newcomer, Newcomer.id == Assessment.newcomer_id)
         .join(Instrument, Instrument.id == Assessment.instrument_id)
         .where(Assessment.program_id.in_(list(slugs)))
@@ -47,8 +52,10 @@ def sheets(
     assessments = [
         [slugs[program_id], reference, neutralise(external or ""),
          episodes.number_on(spans.get(newcomer_id, []), at.date()), code, at.date(), total,
-         "coordinator" if entered_by is not None else "newcomer"]
-        for program_id, reference, external, code, at, total, entered_by, newcomer_id in taken
+         "coordinator" if entered_by is not None else "newcomer", language,
+         "yes" if definitions[instrument].validated_in(language) else "no"]
+        for program_id, reference, external, code, at, total, entered_by, language, instrument,
+            newcomer_id in taken
         if followups.within(at.date(), since, until)
     ]  # fmt: skip
     windows = [

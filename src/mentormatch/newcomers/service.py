@@ -339,12 +339,14 @@ def update_by_coordinator(
     newcomer_id: int,
     body: NewcomerCoordinatorUpdate,
     settings: Settings,
-    now: datetime | None = None,
+    now: datetime,
 ) -> Newcomer:
     """Change urgency or close/reopen; refused with 409 if someone else changed it first.
     A change opening an urgent case alerts the program's coordinators, as a crisis intake.
-    Reopening a closed request starts a new episode of care (assessments/episodes.py): the
-    newcomer waits from `now`, and their follow-ups restart with a new baseline."""
+    Marking a newcomer urgent opens a new case from `now`, even after a handled one: the
+    attempts of the earlier case do not handle it. Reopening a closed request starts a new
+    episode of care (assessments/episodes.py): the newcomer waits from `now`, and their
+    follow-ups restart with a new baseline."""
     newcomer = _load_for(session, actor, newcomer_id)
     if newcomer.version != body.version:
         raise Conflict(
@@ -361,9 +363,8 @@ def update_by_coordinator(
     was_open = urgent.case_open(session, newcomer_id)
     flagged = changes.get("urgent") is True and not newcomer.urgent
     if changes.get("status") == "waiting" and newcomer.status is NewcomerStatus.closed:
-        at = now or utcnow()
-        episodes.start(session, actor=actor, newcomer=newcomer, now=at)
-        newcomer.waiting_since = at
+        episodes.start(session, actor=actor, newcomer=newcomer, now=now)
+        newcomer.waiting_since = now
     for name, value in changes.items():
         setattr(newcomer, name, NewcomerStatus(value) if name == "status" else value)
     audit.record(session, actor=actor, action="update", object_type=OBJECT, object_id=newcomer_id)
@@ -371,6 +372,8 @@ def update_by_coordinator(
         audit.record(
             session, actor=actor, action="flag_urgent", object_type=OBJECT, object_id=newcomer_id
         )
+    if flagged:
+        urgent.start_case(session, newcomer=newcomer, now=now)
     urgent.alert_if_opened(session, newcomer=newcomer, was_open=was_open, settings=settings)
     session.commit()
     return newcomer

@@ -19,6 +19,7 @@ from mentormatch.web import (
     exports,
     fit_pages,
     followup_pages,
+    import_columns,
     imports,
     intake,
     mentor,
@@ -65,6 +66,7 @@ for _pages in (
     mentor.router,
     exports.router,
     imports.router,
+    import_columns.router,
 ):
     router.include_router(_pages)
 

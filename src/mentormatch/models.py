@@ -9,7 +9,7 @@ from mentormatch.aftercare.models import (
     MilestoneMessage,
     Nudge,
 )
-from mentormatch.assessments.models import Assessment, Instrument
+from mentormatch.assessments.models import Assessment, Episode, FollowupReminder, Instrument
 from mentormatch.audit.models import AuditEvent
 from mentormatch.db import Base
 from mentormatch.decisions.models import MatchDecision, ShownList, WeightProposal
@@ -35,7 +35,9 @@ __all__ = [
     "Contact",
     "DoNotPair",
     "EarlierRecoveryDate",
+    "Episode",
     "FitCheck",
+    "FollowupReminder",
     "ImportJob",
     "ImportMapping",
     "ImportUpload",

@@ -598,6 +598,12 @@ FORM_MATRIX: dict[tuple[str, str], int] = {
     ("/coordinator/pairings/{pairing_id}/keep", "mentor"): 403,
     ("/coordinator/pairings/{pairing_id}/keep", "admin"): 403,
     ("/coordinator/pairings/{pairing_id}/keep", "coordinator"): 409,
+    # A new episode: coordinators only; this newcomer's request is open (paired): 409.
+    ("/coordinator/newcomers/{newcomer_id}/new-episode", "anonymous"): 303,
+    ("/coordinator/newcomers/{newcomer_id}/new-episode", "newcomer"): 303,
+    ("/coordinator/newcomers/{newcomer_id}/new-episode", "mentor"): 403,
+    ("/coordinator/newcomers/{newcomer_id}/new-episode", "admin"): 403,
+    ("/coordinator/newcomers/{newcomer_id}/new-episode", "coordinator"): 409,
 }
 
 

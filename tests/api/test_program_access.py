@@ -306,6 +306,30 @@ def test_coordinator_pages_of_a_show_nothing_of_b(client: TestClient, db: Sessio
     assert _reads_of_b(db, _a_coordinator_id(db, cast), b) == []
 
 
+def test_a_new_episode_for_bs_newcomer_answers_like_a_missing_one(
+    app: FastAPI, client: TestClient, db: Session
+) -> None:
+    cast = make_cast(client, db)
+    b = _program_b(client, db)
+    before = _state_of_b(db, b)
+    token = csrf.sign(app.state.settings.secret_key, "program-b")
+    answers = []
+    for theirs in (b["ids"]["newcomer_id"], MISSING_ID):
+        client.cookies.clear()
+        client.cookies.set(csrf.COOKIE, "program-b")
+        staff = cast.headers["coordinator"]["Authorization"].removeprefix("Bearer ")
+        client.cookies.set(STAFF_COOKIE, staff)
+        url = f"/coordinator/newcomers/{theirs}/new-episode"
+        data = {csrf.FIELD: token, "version": "1"}
+        answers.append(client.post(url, data=data, follow_redirects=False))
+    other, missing = answers
+    assert other.status_code == missing.status_code == 404, other.text[:300]
+    assert _without_csrf(other.text) == _without_csrf(missing.text)
+    client.cookies.clear()
+    assert _state_of_b(db, b) == before
+    assert _reads_of_b(db, _a_coordinator_id(db, cast), b) == []
+
+
 MENTOR_FORMS = ("/coordinator/mentors/{mentor_id}/status", "/coordinator/mentors/{mentor_id}/edit")
 
 
@@ -464,7 +488,10 @@ def test_an_export_naming_bs_program_answers_like_a_missing_program(
         assert page.status_code == 404
         for marker in _markers_of_b(b):
             assert marker not in named.text + page.text
-    for path in ("/coordinator/outcomes", "/coordinator/outcomes/download"):
+    for path in (
+        "/coordinator/outcomes", "/coordinator/outcomes/download",
+        "/coordinator/follow-ups", "/coordinator/follow-ups/download",
+    ):  # fmt: skip
         other = _page(client, cast, f"{path}?program=other-program")
         missing = _page(client, cast, f"{path}?program=no-program")
         assert other.status_code == missing.status_code == 404, path

@@ -62,14 +62,16 @@ def test_a_changed_choice_is_a_new_consent_and_the_mentor_sees_what_it_allows_no
         client, db, make_newcomer, make_mentor, approve, recovery_start="2026-10-03"
     )
     shared = client.get(SHARING, headers=sam.headers).json()
-    assert shared == {**NONE_SHARED, "share_with_mentor": True, "version": "2026-11"}
+    assert shared == {
+        **NONE_SHARED, "share_with_mentor": True, "followup_reminders": True, "version": "2026-11"
+    }  # fmt: skip
     seen = client.get(f"{MINE}/{pairing_id}", headers=mentor.headers).json()
     assert seen["next_milestone"] is None and seen["newcomer"]["name"] == "Sam"
 
     wanted = {"share_with_mentor": False, "share_milestones": True, "milestone_messages": True}
     changed = client.put(SHARING, json=wanted, headers=sam.headers)
     assert changed.status_code == 200, changed.text
-    assert changed.json() == {**wanted, "version": "2026-11"}
+    assert changed.json() == {**wanted, "followup_reminders": True, "version": "2026-11"}
     seen = client.get(f"{MINE}/{pairing_id}", headers=mentor.headers).json()
     assert seen["next_milestone"]["words"] == "90 days"  # now shared
     assert seen["newcomer"]["name"] != "Sam"  # no longer shared
@@ -109,7 +111,8 @@ def test_a_minimal_request_has_nothing_to_share_yet(client: TestClient, db: Sess
     created = client.post("/api/v1/newcomers/urgent", json=urgent)
     assert created.status_code == 201, created.text
     headers = {"Authorization": f"Bearer {created.json()['status_token']}"}
-    assert client.get(SHARING, headers=headers).json() == {**NONE_SHARED, "version": ""}
+    shown = client.get(SHARING, headers=headers).json()
+    assert shown == {**NONE_SHARED, "followup_reminders": False, "version": ""}
     refused = client.put(SHARING, json=NONE_SHARED, headers=headers)
     assert refused.status_code == 409 and "sharing" in refused.text
 

@@ -175,8 +175,9 @@ def _arrange(client: TestClient, db: Session, cast: Any) -> list[str]:
     active pairing whose newcomer's page (returned, to be opened too) has the end form and
     whose mentor's page (returned too) has the contact and fit-check forms (the own
     newcomer's status page has theirs; the pairings needing action have the keep form), a
-    program without coordinators (its page has the form adding one), and the default
-    program's own intake address (its forms post there; no id addresses it)."""
+    closed request (its page has the new-episode form), a program without coordinators (its
+    page has the form adding one), and the default program's own intake address (its forms
+    post there; no id addresses it)."""
     asked = db.get_one(Pairing, cast.own["mentor"]["pairing_id"])
     asked.expires_at = utcnow() + timedelta(days=3)
     # In crisis: its page also carries the "contacted" form.
@@ -234,11 +235,17 @@ def _arrange(client: TestClient, db: Session, cast: Any) -> list[str]:
                        contacted_on=today, mode=ContactMode.phone, minutes=20))  # fmt: skip
     db.add(FitCheck(pairing_id=paired.id, program_id=DEFAULT_PROGRAM_ID, side="newcomer",
                     answer=FitAnswer.not_a_fit))  # fmt: skip
+    # A closed request: its page offers to start a new episode.
+    closed_id = newcomer_id(
+        db, client.post("/api/v1/newcomers", json=intake_body(first_name="Closed")).json()
+    )
+    db.get_one(Newcomer, closed_id).status = NewcomerStatus.closed
     db.commit()
     cast.own["coordinator"]["pairing_id"] = paired.id
     # A program without coordinators: its page offers the form adding one.
     return [
         f"/coordinator/newcomers/{paired_id}",
+        f"/coordinator/newcomers/{closed_id}",  # the new-episode form
         f"/mentor/pairings/{paired.id}",  # the mentor's contact and fit-check forms
         "/coordinator/pairings?status=needs_action",  # the keep form
         f"/admin/programs/{cast.other['admin']['program_id']}",

@@ -18,7 +18,7 @@ from mentormatch import migrate
 from tests.db import BACKENDS
 from tests.reliability.test_migration_programs import _counts, filled_at
 
-BEFORE = "20261208_interface_language"
+BEFORE = "pathways_20261209_newcomer"
 REVISION = "learn_20261209_learned_weights"
 NOW = datetime(2026, 12, 9, tzinfo=UTC)
 NEW = ("shown_lists", "match_decisions", "weight_proposals")

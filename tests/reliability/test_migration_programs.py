@@ -35,6 +35,7 @@ LATER_TABLES = (
     *("check_ins", "earlier_recovery_dates", "milestone_messages", "instruments", "assessments"),
     *("import_mappings", "import_jobs"),
     *("shown_lists", "match_decisions", "weight_proposals"),
+    *("followup_reminders", "newcomer_episodes"),
 )
 POOL = "SELECT version FROM mentor_pool WHERE id = 1"
 

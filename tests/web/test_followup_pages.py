@@ -39,7 +39,7 @@ def test_the_windows_follow_the_schedule_and_stop_at_the_closeout() -> None:
 
 
 def test_each_window_is_done_due_due_soon_or_missed_and_the_rate_counts_closed_ones() -> None:
-    taken = [date(2026, 1, 20)]  # the baseline, in time
+    taken = [("barc10", date(2026, 1, 20))]  # the baseline, in time
     today = date(2026, 5, 30)  # 6 months opens on 9 June: due soon
     found = followups(INTAKE, taken, today, None)
     assert [(f.window.name, f.standing) for f in found] == [
@@ -49,6 +49,8 @@ def test_each_window_is_done_due_due_soon_or_missed_and_the_rate_counts_closed_o
     later = followups(INTAKE, taken, date(2026, 9, 1), None)
     assert later[1].standing is Standing.missed
     assert followups(INTAKE, taken, date(2026, 7, 1), None)[1].standing is Standing.due
+    # past the follow-up's own day (8 July), still open: overdue
+    assert followups(INTAKE, taken, date(2026, 7, 20), None)[1].standing is Standing.overdue
     assert rate(later) == (1, 2)
 
 
@@ -71,11 +73,12 @@ def test_the_page_lists_who_is_due_and_the_rate(
     db.commit()
     signed_in(client, db, coordinator.user_id)
     page = client.get("/coordinator/follow-ups").text
-    assert "2 due now, 0 due soon, 1 missed." in page
-    assert "Follow-up rate: <strong>0 %</strong> (0 of 1 windows" in page
-    assert "below the 80 % target" in page
-    rows = page.split("<tbody>")[1]
-    assert rows.index("Bo") < rows.index("Ana")  # Bo's window closes first (in 10 days)
+    assert "1 overdue, 1 due now, 0 due soon, 1 missed." in page  # Bo's 6 months is overdue
+    rate_row = page.split('id="rate-main"')[1].split("</tr>")[0]
+    assert "<strong>0 %</strong> (below the target)" in rate_row
+    assert "0 of 1" in rate_row and "80 %" in rate_row
+    rows = page.split('id="follow-ups"')[1]
+    assert rows.index("Bo") < rows.index("Ana")  # Bo's is overdue, and closes first
     assert client.get("/coordinator/follow-ups?program=nope").status_code == 404
     assert client.get("/coordinator/follow-ups?page=2").status_code == 404
     assert ana.newcomer_id
@@ -105,12 +108,14 @@ def test_the_funders_report_downloads_as_excel_and_csv_and_is_audited(
     book = load_workbook(io.BytesIO(got.content), read_only=True)
     assert book.sheetnames == ["Questionnaires", "Follow-ups"]
     taken = list(book["Questionnaires"].iter_rows(values_only=True))
-    assert taken[0][:6] == ("Program", "Reference", "External id", "Questionnaire", "Taken on",
-                            "Total")  # fmt: skip
-    assert [(r[0], r[3], r[5], r[6]) for r in taken[1:]] == [("main", "barc10", 40, "newcomer")]
+    assert taken[0][:7] == ("Program", "Reference", "External id", "Episode", "Questionnaire",
+                            "Taken on", "Total")  # fmt: skip
+    assert [(r[0], r[3], r[4], r[6], r[7]) for r in taken[1:]] == [
+        ("main", 1, "barc10", 40, "newcomer")
+    ]
     windows = client.get("/coordinator/follow-ups/download?format=csv&sheet=follow-ups")
     lines = windows.content.decode("utf-8-sig").splitlines()
-    assert lines[0].startswith("Program,Reference,External id,Window")
+    assert lines[0].startswith("Program,Reference,External id,Episode,Window")
     assert any(",baseline," in line and ",done," in line for line in lines[1:])
     later = client.get("/coordinator/follow-ups/download?format=csv&since=2027-01-01")
     assert later.content.decode("utf-8-sig").splitlines()[1:] == []  # nothing taken since

@@ -21,6 +21,7 @@ from typer.testing import CliRunner
 from mentormatch import demo
 from mentormatch.accounts.models import User
 from mentormatch.aftercare import fit_reminders, graduation, milestone_messages, quiet
+from mentormatch.assessments import reminders
 from mentormatch.cli import app as cli
 from mentormatch.config import get_settings
 from mentormatch.db import make_engine, make_sessionmaker, utcnow
@@ -173,6 +174,9 @@ def _follow_everything(app: FastAPI, printed: str) -> None:
         late = utcnow() + timedelta(days=20)
         assert quiet.run(session, settings=app.state.settings, now=late).reminded
         assert fit_reminders.run(session, settings=app.state.settings, now=late)
+        # The questionnaire's baseline window opens at the intake; past its middle, once more.
+        assert reminders.run(session, settings=app.state.settings, now=utcnow())
+        assert reminders.run(session, settings=app.state.settings, now=late)
     with _client(app) as client:  # Robin asks for milestone notes; 90 days on, one goes out
         notes = {"share_with_mentor": True, "share_milestones": False, "milestone_messages": True}
         shared = client.put(

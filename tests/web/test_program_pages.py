@@ -25,9 +25,8 @@ def settings_form(html: str) -> dict[str, Any]:
     the version and the notice)."""
     data: dict[str, Any] = {k: unescape(v) for k, v in FIELD.findall(html)}
     data["settings_version"] = re.search(r'name="settings_version" value="(\d+)"', html).group(1)  # type: ignore[union-attr]
-    data["intake_languages"] = re.findall(
-        r'name="intake_languages" value="([^"]+)"[^>]* checked', html
-    )
+    for many in ("intake_languages", "followup_instruments"):
+        data[many] = re.findall(rf'name="{many}" value="([^"]+)"[^>]* checked', html)
     for flag in re.findall(r'name="([a-z_]+)" value="yes" checked', html):
         data[flag] = "yes"
     notice = re.search(r'<textarea id="crisis_notice"[^>]*>([^<]*)</textarea>', html)

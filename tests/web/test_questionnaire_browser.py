@@ -62,6 +62,15 @@ def test_a_newcomer_answers_and_a_coordinator_enters_a_follow_up(
     # Noor's baseline is done: the follow-ups page counts it in the program's rate
     laptop.goto(url + "/coordinator/outcomes")
     laptop.click("#follow-ups-link a")
-    expect(laptop.locator("#follow-up-rate")).to_contain_text("Follow-up rate")
+    expect(laptop.locator("#follow-up-rates")).to_contain_text("Follow-up rate")
     expect(laptop.locator("main")).not_to_contain_text("Noor")
+    # one baseline so far: its median is not shown, only how many it would count
+    expect(laptop.locator("#median-baseline")).to_contain_text("not enough answers (n = 1)")
     check(laptop, "coordinator-follow-ups")
+    # a period with nothing in it: the figures count nobody
+    laptop.fill("#since", "2020-01-01")
+    laptop.fill("#until", "2020-12-31")
+    laptop.get_by_role("button", name="Show").click()
+    expect(laptop).to_have_url(re.compile(r"since=2020-01-01"))
+    expect(laptop.locator("#median-baseline")).to_contain_text("n = 0")
+    expect(laptop.locator("#followups-csv")).to_have_attribute("href", re.compile("until=2020"))

@@ -1,45 +1,83 @@
-"""Follow-up windows (issue 19): when a newcomer's questionnaire is due, and whether it was
-taken in time. One definition, read by the coordinator's follow-ups page.
+"""Follow-up windows (issue 19): when a newcomer's questionnaires are due, and whether they
+were taken in time. One definition, parameterised by each program's follow-up settings
+(`programs/settings.py`: `followup_*`), read by the coordinator's follow-ups page, the
+funder's report, the reminders and the outcomes dashboard.
 
-The windows are the SAMHSA client-outcome schedule (docs/assessments.md), counted in days
-from the day the newcomer's record was made (their intake):
+The defaults are the SAMHSA client-outcome schedule (docs/assessments.md), counted in days
+from the start of an episode (the intake; or the day a closed request was reopened, which
+starts a new episode and a new baseline under the same person):
 
-- baseline: from the intake to 30 days after;
-- 6 months: 180 days after, give or take 30;
-- every year: 365, 730… days after, give or take 30;
-- closeout: up to 30 days after their care ended (their request closed: the day their
-  latest pairing ended or was withdrawn, else the record's last change), when it has.
+- baseline: from the start to `followup_baseline_days` (30) after;
+- the follow-up: `followup_day` (180) after, give or take `followup_tolerance_days` (30);
+- every year: 365, 730… days after, give or take `followup_yearly_tolerance_days` (30);
+- closeout: up to `followup_closeout_days` (30) after the episode's care ended (its request
+  closed: the day its latest pairing ended or was withdrawn, else the record's last change).
 
-A window is **done** when a questionnaire was taken inside it; **due** while it is open and
-not done; **due soon** in the 14 days before it opens; **missed** once it has closed without
-one; windows further ahead are not shown. The follow-up rate is the share of the windows
-that have closed which were done: what a funder's 80 % target counts.
+A window is **done** when each of the program's `followup_instruments` was taken inside it;
+**due soon** in the 14 days before it opens; **due** while it is open and not done;
+**overdue** once past its middle (the follow-up's or the year's own day) and still open;
+**missed** once it has closed without them; windows further ahead are not shown. The
+follow-up rate is the share of the windows that have closed which were done: what a
+funder's target (`followup_target_percent`, 80 %) counts.
 """
 
 from __future__ import annotations
 
 import enum
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mentormatch.assessments.models import Assessment
+from mentormatch.assessments import episodes as episode_rows
+from mentormatch.assessments.models import Assessment, Instrument
+from mentormatch.config import Settings
 from mentormatch.newcomers.models import Newcomer, NewcomerStatus
-from mentormatch.pairings.models import Pairing, PairingEvent
+from mentormatch.programs import settings as program_settings
+from mentormatch.programs.settings import ProgramSettings
 
 SOON = timedelta(days=14)
-GRACE = timedelta(days=30)
-TARGET_PERCENT = 80  # a SAMHSA grant's follow-up target
 
 
 class Standing(enum.StrEnum):
     done = "done"
     due = "due"
     due_soon = "due_soon"
+    overdue = "overdue"
     missed = "missed"
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """A program's follow-up settings (the defaults: SAMHSA's schedule and target)."""
+
+    instruments: tuple[str, ...] = ("barc10",)
+    baseline_days: int = 30
+    day: int = 180
+    tolerance_days: int = 30
+    yearly_tolerance_days: int = 30
+    closeout_days: int = 30
+    target_percent: int = 80
+
+    @classmethod
+    def of(cls, chosen: ProgramSettings) -> Schedule:
+        return cls(
+            instruments=tuple(chosen.followup_instruments),
+            baseline_days=chosen.followup_baseline_days,
+            day=chosen.followup_day,
+            tolerance_days=chosen.followup_tolerance_days,
+            yearly_tolerance_days=chosen.followup_yearly_tolerance_days,
+            closeout_days=chosen.followup_closeout_days,
+            target_percent=chosen.followup_target_percent,
+        )
+
+    @property
+    def followup_name(self) -> str:
+        """`6 months` for day 180, `3 months` for 90, else `day 200`."""
+        months, rest = divmod(self.day, 30)
+        return f"{months} months" if not rest else f"day {self.day}"
 
 
 @dataclass(frozen=True)
@@ -47,47 +85,80 @@ class Window:
     name: str  # "baseline", "6 months", "1 year", "closeout"
     opens: date
     closes: date
+    episode: int = 1
+
+    @property
+    def middle(self) -> date:
+        return self.opens + (self.closes - self.opens) / 2
 
 
 @dataclass(frozen=True)
 class Followup:
     window: Window
     standing: Standing
-    taken_on: date | None  # the questionnaire that made it done
+    taken_on: date | None  # the day the last of its questionnaires was taken, when done
 
 
-def windows(intake: date, today: date, closed: date | None) -> list[Window]:
-    """Every window that has opened or opens within `SOON` of `today` (and the closeout, if
-    care ended), in order. Nothing falls due after the closeout."""
-    end = closed + GRACE if closed is not None else None
-    found = [Window("baseline", intake, intake + GRACE)]
-    middle = intake + timedelta(days=180)
-    found.append(Window("6 months", middle - GRACE, middle + GRACE))
+def windows(
+    start: date, today: date, closed: date | None, schedule: Schedule | None = None,
+    episode: int = 1,
+) -> list[Window]:  # fmt: skip
+    """Every window of an episode that has opened or opens within `SOON` of `today` (and the
+    closeout, if its care ended), in order. Nothing falls due after the closeout."""
+    s = schedule or Schedule()
+    found = [Window("baseline", start, start + timedelta(days=s.baseline_days), episode)]
+    middle = start + timedelta(days=s.day)
+    tolerance = timedelta(days=s.tolerance_days)
+    found.append(Window(s.followup_name, middle - tolerance, middle + tolerance, episode))
+    yearly = timedelta(days=s.yearly_tolerance_days)
     year = 1
-    while intake + timedelta(days=365 * year) - GRACE <= today + SOON:
-        mark = intake + timedelta(days=365 * year)
-        found.append(Window(f"{year} year{'s' if year > 1 else ''}", mark - GRACE, mark + GRACE))
+    while start + timedelta(days=365 * year) - yearly <= today + SOON:
+        mark = start + timedelta(days=365 * year)
+        name = f"{year} year{'s' if year > 1 else ''}"
+        found.append(Window(name, mark - yearly, mark + yearly, episode))
         year += 1
     if closed is not None:
         found = [w for w in found if w.opens <= closed]
-        found.append(Window("closeout", closed, closed + GRACE))
-    return [w for w in found if w.opens <= today + SOON and (end is None or w.opens <= end)]
+        found.append(Window("closeout", closed, closed + timedelta(days=s.closeout_days), episode))
+    return [w for w in found if w.opens <= today + SOON]
 
 
-def standing_of(window: Window, taken: Iterable[date], today: date) -> Followup:
-    inside = sorted(d for d in taken if window.opens <= d <= window.closes)
-    if inside:
-        return Followup(window, Standing.done, inside[0])
+def standing_of(
+    window: Window, taken: Iterable[tuple[str, date]], today: date,
+    instruments: Iterable[str] = ("barc10",),
+) -> Followup:  # fmt: skip
+    """Done once every questionnaire due was taken inside the window; else by the day."""
+    firsts: dict[str, date] = {}
+    for code, day in sorted(taken, key=lambda t: t[1]):
+        if window.opens <= day <= window.closes:
+            firsts.setdefault(code, day)
+    needed = list(instruments)
+    if needed and all(code in firsts for code in needed):
+        return Followup(window, Standing.done, max(firsts[code] for code in needed))
     if today > window.closes:
         return Followup(window, Standing.missed, None)
+    if today > window.middle:
+        return Followup(window, Standing.overdue, None)
     if today >= window.opens:
         return Followup(window, Standing.due, None)
     return Followup(window, Standing.due_soon, None)
 
 
-def followups(intake: date, taken: list[date], today: date, closed: date | None) -> list[Followup]:
-    """Each window of one newcomer with its standing, in order."""
-    return [standing_of(w, taken, today) for w in windows(intake, today, closed)]
+def followups(
+    start: date, taken: list[tuple[str, date]], today: date, closed: date | None,
+    schedule: Schedule | None = None, episode: int = 1,
+) -> list[Followup]:  # fmt: skip
+    """Each window of one episode with its standing, in order."""
+    s = schedule or Schedule()
+    return [
+        standing_of(w, taken, today, s.instruments)
+        for w in windows(start, today, closed, s, episode)
+    ]
+
+
+def within(day: date, since: date | None, until: date | None) -> bool:
+    """Whether a day falls in a period (either end open)."""
+    return (since is None or day >= since) and (until is None or day <= until)
 
 
 def rate(all_followups: Iterable[Followup]) -> tuple[int, int]:
@@ -108,10 +179,23 @@ class Person:
     reference: str
     external_id: str | None
     followups: list[Followup]
+    # each episode's (number, first day, care ended on or None while it runs), oldest first
+    episodes: list[tuple[int, date, date | None]] = field(default_factory=list)
 
 
-def of_programs(session: Session, program_ids: list[int], today: date) -> list[Person]:
-    """Every newcomer of these programs who finished their intake, with their windows."""
+def schedules(session: Session, program_ids: list[int], settings: Settings) -> dict[int, Schedule]:
+    """Each program's follow-up schedule, read from its settings now."""
+    return {
+        pid: Schedule.of(program_settings.of_program(session, pid, settings)) for pid in program_ids
+    }
+
+
+def of_programs(
+    session: Session, program_ids: list[int], today: date, settings: Settings
+) -> list[Person]:
+    """Every newcomer of these programs who finished their intake, with their windows (of
+    every episode, oldest first)."""
+    plans = schedules(session, program_ids, settings)
     people = session.execute(
         select(Newcomer.id, Newcomer.program_id, Newcomer.first_name, Newcomer.reference,
                Newcomer.external_id, Newcomer.created_at, Newcomer.status, Newcomer.updated_at)
@@ -119,30 +203,30 @@ def of_programs(session: Session, program_ids: list[int], today: date) -> list[P
         .order_by(Newcomer.id)
     ).all()  # fmt: skip
     ids = [row[0] for row in people]
-    taken: dict[int, list[date]] = {}
-    for newcomer_id, at in session.execute(
-        select(Assessment.newcomer_id, Assessment.taken_at).where(Assessment.newcomer_id.in_(ids))
+    taken: dict[int, list[tuple[str, date]]] = {}
+    for newcomer_id, code, at in session.execute(
+        select(Assessment.newcomer_id, Instrument.code, Assessment.taken_at)
+        .join(Instrument, Instrument.id == Assessment.instrument_id)
+        .where(Assessment.newcomer_id.in_(ids))
     ):
-        taken.setdefault(newcomer_id, []).append(at.date())
-    ended = dict(
-        session.execute(
-            select(Pairing.newcomer_id, func.max(PairingEvent.at))
-            .join(PairingEvent, PairingEvent.pairing_id == Pairing.id)
-            .where(
-                Pairing.newcomer_id.in_(ids),
-                PairingEvent.to_status.in_(("ended", "withdrawn")),
-            )
-            .group_by(Pairing.newcomer_id)
-        ).all()
-    )
+        taken.setdefault(newcomer_id, []).append((code, at.date()))
+    ended = episode_rows.last_pairing_ends(session, ids)
+    later = episode_rows.of_newcomers(session, ids)
     found = []
     for newcomer_id, program_id, first_name, reference, external_id, created_at, status, \
             updated_at in people:  # fmt: skip
-        closed = None
+        spans = episode_rows.spans(created_at.date(), later.get(newcomer_id, []))
+        number, last_start, _ = spans[-1]
         if status is NewcomerStatus.closed:
-            closed = (ended.get(newcomer_id) or updated_at).date()
-        windows_of = followups(created_at.date(), taken.get(newcomer_id, []), today, closed)
+            closed = episode_rows.care_ended_on(ended.get(newcomer_id), last_start, updated_at)
+            spans[-1] = (number, last_start, closed)
+        windows_of: list[Followup] = []
+        own = taken.get(newcomer_id, [])
+        for i, (number, start, care_ended) in enumerate(spans):
+            until = spans[i + 1][1] if i + 1 < len(spans) else None
+            inside = [(c, d) for c, d in own if d >= start and (until is None or d < until)]
+            windows_of += followups(start, inside, today, care_ended, plans[program_id], number)
         found.append(
-            Person(newcomer_id, program_id, first_name, reference, external_id, windows_of)
+            Person(newcomer_id, program_id, first_name, reference, external_id, windows_of, spans)
         )
     return found

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import Date, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from mentormatch.db import Base, JSONType, UTCDateTime, utcnow
@@ -50,3 +50,50 @@ class Assessment(Base):
     taken_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     # the coordinator's account who entered it from a call; none when the newcomer answered
     entered_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+class FollowupReminder(Base):
+    """A reminder sent to a newcomer about a follow-up window (`opened`: the window opened;
+    `closing`: once more, past its middle): one per newcomer, episode, window and kind, so
+    running `mentormatch pairings follow-ups` twice sends nothing twice."""
+
+    __tablename__ = "followup_reminders"
+    __table_args__ = (
+        UniqueConstraint("newcomer_id", "episode", "window_name", "kind"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    newcomer_id: Mapped[int] = mapped_column(ForeignKey("newcomers.id", ondelete="CASCADE"))
+    program_id: Mapped[int] = mapped_column(
+        ForeignKey("programs.id", ondelete="RESTRICT"), index=True
+    )
+    episode: Mapped[int]
+    window_name: Mapped[str] = mapped_column(String(40))  # "baseline", "6 months", "closeout"…
+    kind: Mapped[str] = mapped_column(String(10))  # opened or closing
+    opens_on: Mapped[date] = mapped_column(Date)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Episode(Base):
+    """A newcomer's return after their care ended: a coordinator reopened their closed
+    request, which starts a new episode of care (numbered from 2; the intake began the first)
+    and a new baseline under the same person. `previous_ended_on` is the day the care of the
+    episode before ended (its closeout counts from it)."""
+
+    __tablename__ = "newcomer_episodes"
+    __table_args__ = (
+        UniqueConstraint("newcomer_id", "number"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    newcomer_id: Mapped[int] = mapped_column(ForeignKey("newcomers.id", ondelete="CASCADE"))
+    program_id: Mapped[int] = mapped_column(
+        ForeignKey("programs.id", ondelete="RESTRICT"), index=True
+    )
+    number: Mapped[int]
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    previous_ended_on: Mapped[date] = mapped_column(Date)
+    # the coordinator who reopened the request; kept (NULL) if the account goes
+    started_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

@@ -67,6 +67,8 @@ ACTIONS: dict[str, str] = {
     "read_assessments": "read the questionnaires' answers",
     "add_instrument": "added a questionnaire",
     "milestone_message": "sent a milestone-day note",
+    "followup_reminder": "sent a follow-up questionnaire reminder",
+    "new_episode": "reopened a closed request as a new episode of care",
     "fit_check_reminder": "asked both, by email, whether it is a good fit",
     "propose": "ran a whole-pool proposal",
     "assign": "assigned mentors from a proposal",

@@ -48,6 +48,8 @@ ACTION_LABELS = {
     ("newcomer", "list_left_out"): N_("saw you among those waiting with no proposed mentor"),
     ("newcomer", "consent_changed"): N_("changed what you share"),
     ("newcomer", "milestone_message"): N_("sent you a milestone-day note"),
+    ("newcomer", "followup_reminder"): N_("sent you a reminder of a questionnaire"),
+    ("newcomer", "new_episode"): N_("reopened your request when you came back"),
     ("newcomer", "check_in"): N_("checked in"),
     ("newcomer", "read_check_ins"): N_("read your check-ins"),
     ("newcomer", "assessment"): N_("recorded your answers to a questionnaire"),

@@ -8,7 +8,8 @@ each other on a pairing's transitions are not part of the export; the coordinato
 to reach the newcomer in an urgent case are, with their notes (written about the person, to
 them too: the contact form says so), and so are the case notes (`newcomers.notes`), each
 with its date, the author's role and the number of the pairing it is about, and the
-newcomer's own fit-check answers (`aftercare.fit`; never the mentor's).
+newcomer's own fit-check answers (`aftercare.fit`; never the mentor's), the questionnaire
+reminders sent to them and the episodes of care they came back for (`assessments`).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from sqlalchemy.orm import Session, selectinload
 from mentormatch.aftercare import fit, recovery_dates
 from mentormatch.aftercare.models import CheckIn, MilestoneMessage
 from mentormatch.aftercare.schemas import CheckInForNewcomer, EarlierDate, FitAnswerForNewcomer
-from mentormatch.assessments.models import Assessment, Instrument
+from mentormatch.assessments.models import Assessment, Episode, FollowupReminder, Instrument
 from mentormatch.db import utcnow
 from mentormatch.mentors.models import Mentor
 from mentormatch.newcomers import accounting, notes, urgent
@@ -28,10 +29,12 @@ from mentormatch.newcomers.export_schemas import (
     AssessmentForNewcomer,
     CaseNoteForNewcomer,
     DoNotPairForNewcomer,
+    EpisodeForNewcomer,
     MilestoneNoteForNewcomer,
     NewcomerExport,
     PairingHistory,
     PairingTransition,
+    ReminderForNewcomer,
     UrgentContactForNewcomer,
 )
 from mentormatch.newcomers.models import DoNotPair, Newcomer
@@ -133,6 +136,20 @@ def build(session: Session, *, newcomer: Newcomer) -> NewcomerExport:
                 select(MilestoneMessage)
                 .where(MilestoneMessage.newcomer_id == newcomer.id)
                 .order_by(MilestoneMessage.id)
+            )
+        ],
+        followup_reminders=[
+            ReminderForNewcomer.model_validate(r)
+            for r in session.scalars(
+                select(FollowupReminder)
+                .where(FollowupReminder.newcomer_id == newcomer.id)
+                .order_by(FollowupReminder.id)
+            )
+        ],
+        episodes=[
+            EpisodeForNewcomer.model_validate(e)
+            for e in session.scalars(
+                select(Episode).where(Episode.newcomer_id == newcomer.id).order_by(Episode.number)
             )
         ],
         accesses=AccessLog(total=total, items=items),

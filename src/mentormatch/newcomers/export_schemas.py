@@ -79,6 +79,23 @@ class MilestoneNoteForNewcomer(BaseModel):
     at: datetime = Field(description="When the note was sent")
 
 
+class ReminderForNewcomer(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    episode: int = Field(description="Your episode of care the window belongs to (1: the first)")
+    window_name: str = Field(description="The follow-up window: baseline, 6 months, 1 year…")
+    kind: str = Field(description="opened: the window opened; closing: once more before it closed")
+    at: datetime = Field(description="When the reminder was sent")
+
+
+class EpisodeForNewcomer(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    number: int = Field(description="The episode's number (the intake began the first)")
+    started_at: datetime = Field(description="When your closed request was reopened")
+    previous_ended_on: date = Field(description="The day the care before it ended")
+
+
 class AssessmentForNewcomer(BaseModel):
     instrument: str = Field(description="The questionnaire's code, such as barc10")
     total: int
@@ -115,5 +132,11 @@ class NewcomerExport(BaseModel):
     )
     milestone_notes: list[MilestoneNoteForNewcomer] = Field(
         default=[], description="The milestone-day notes sent to you, oldest first"
+    )
+    followup_reminders: list[ReminderForNewcomer] = Field(
+        default=[], description="The questionnaire reminders sent to you, oldest first"
+    )
+    episodes: list[EpisodeForNewcomer] = Field(
+        default=[], description="Each time you came back after your care ended, oldest first"
     )
     accesses: AccessLog

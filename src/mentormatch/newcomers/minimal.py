@@ -15,7 +15,12 @@ from mentormatch.config import Settings
 from mentormatch.errors import Conflict, Invalid
 from mentormatch.newcomers.models import Consent, Newcomer
 from mentormatch.newcomers.schemas import ConsentIn
-from mentormatch.newcomers.sharing import SHARE_MILESTONES, SHARE_WITH_MENTOR, STORE_PROFILE
+from mentormatch.newcomers.sharing import (
+    FOLLOWUP_REMINDERS,
+    SHARE_MILESTONES,
+    SHARE_WITH_MENTOR,
+    STORE_PROFILE,
+)
 
 # What sending a minimal request agrees to (said next to its button).
 URGENT_CONTACT: Final = "urgent_contact"
@@ -63,8 +68,9 @@ def check_consent_version(consent: ConsentIn, settings: Settings) -> None:
 
 
 def consent_scope(consent: ConsentIn, *, share_contact: bool) -> list[str]:
-    """What the intake's consent covers: storing the answers, and what the newcomer ticked."""
-    scope = [STORE_PROFILE, "redisclosure_notice"]
+    """What the intake's consent covers: storing the answers, follow-up reminders by email
+    (the consent step says so; untick them on the status page), and what the newcomer ticked."""
+    scope = [STORE_PROFILE, "redisclosure_notice", FOLLOWUP_REMINDERS]
     if consent.share_with_mentor:
         scope.append(SHARE_WITH_MENTOR)
     if share_contact:

@@ -298,7 +298,8 @@ def update_newcomer(
     """Mark urgent, close or reopen. Send the `version` you read. Marking a newcomer urgent
     (or reopening an urgent one) alerts the program's coordinators through the outbox, as
     a crisis intake does, once per case it opens; marking them urgent again after a handled
-    case opens a new one."""
+    case opens a new one. Reopening a closed request starts a new episode of care: the
+    newcomer waits from now, with a new follow-up baseline."""
     newcomer = service.update_by_coordinator(
         session, actor=coordinator, newcomer_id=newcomer_id, body=body, settings=settings,
         now=now,

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, load_only, selectinload
 from mentormatch.accounts.models import Role
 from mentormatch.accounts.principal import Principal
 from mentormatch.accounts.security import NEWCOMER_TOKEN_PREFIX, new_token
+from mentormatch.assessments import episodes
 from mentormatch.audit import service as audit
 from mentormatch.config import Settings
 from mentormatch.db import utcnow
@@ -310,6 +311,11 @@ def _load_for(session: Session, actor: Principal, newcomer_id: int) -> Newcomer:
     return newcomer
 
 
+def status_of(session: Session, *, actor: Principal, newcomer_id: int) -> NewcomerStatus:
+    """Where a newcomer of the actor's programs stands (404 for anyone else's)."""
+    return _load_for(session, actor, newcomer_id).status
+
+
 def get_for_coordinator(session: Session, *, actor: Principal, newcomer_id: int) -> Newcomer:
     """One newcomer's full record (audited)."""
     newcomer = _load_for(session, actor, newcomer_id)
@@ -340,7 +346,9 @@ def update_by_coordinator(
     """Change urgency or close/reopen; refused with 409 if someone else changed it first.
     A change opening an urgent case alerts the program's coordinators, as a crisis intake.
     Marking a newcomer urgent opens a new case from `now`, even after a handled one: the
-    attempts of the earlier case do not handle it."""
+    attempts of the earlier case do not handle it. Reopening a closed request starts a new
+    episode of care (assessments/episodes.py): the newcomer waits from `now`, and their
+    follow-ups restart with a new baseline."""
     newcomer = _load_for(session, actor, newcomer_id)
     if newcomer.version != body.version:
         raise Conflict(
@@ -356,6 +364,9 @@ def update_by_coordinator(
         raise Conflict(f"newcomer is {newcomer.status}; end the pairing first", field="status")
     was_open = urgent.case_open(session, newcomer_id)
     flagged = changes.get("urgent") is True and not newcomer.urgent
+    if changes.get("status") == "waiting" and newcomer.status is NewcomerStatus.closed:
+        episodes.start(session, actor=actor, newcomer=newcomer, now=now)
+        newcomer.waiting_since = now
     for name, value in changes.items():
         setattr(newcomer, name, NewcomerStatus(value) if name == "status" else value)
     audit.record(session, actor=actor, action="update", object_type=OBJECT, object_id=newcomer_id)

@@ -7,8 +7,9 @@ latest consent counts; a minimal urgent request's contact consent is not an inta
 and never stands in for one.
 
 What a newcomer may change after intake (`CHOICES`): whether an asked mentor sees their
-answers, whether an accepted mentor sees their next milestone, and whether they get a short
-note on milestone days. Storing the answers is the intake's own condition: withdrawing it
+answers, whether an accepted mentor sees their next milestone, whether they get a short
+note on milestone days, and whether they are emailed when a follow-up questionnaire is due.
+Storing the answers is the intake's own condition: withdrawing it
 is deleting the record (`/status/delete`).
 """
 
@@ -32,6 +33,9 @@ SHARE_WITH_MENTOR: Final = "share_with_mentor"
 SHARE_MILESTONES: Final = "share_milestones_after_acceptance"
 # A short note (a link, nothing else) on the newcomer's milestone days.
 MILESTONE_MESSAGES: Final = "milestone_messages"
+# An email when a follow-up questionnaire is due (a link, nothing else): given at intake
+# (the consent step says so), withdrawn by unticking it (assessments/reminders.py).
+FOLLOWUP_REMINDERS: Final = "followup_reminders"
 CHANGED = "consent_changed"
 
 
@@ -58,6 +62,11 @@ class SharingIn(BaseModel):
     milestone_messages: Flag = Field(
         description="Send me a short note on my milestone days (a link to my page, nothing else)"
     )
+    followup_reminders: Flag | None = Field(
+        default=None,
+        description="Email me when a follow-up questionnaire is due (a link to it, nothing "
+        "else); omitted: stays as it is",
+    )
 
 
 class SharingOut(SharingIn):
@@ -69,6 +78,7 @@ CHOICES: Final = {
     "share_with_mentor": SHARE_WITH_MENTOR,
     "share_milestones": SHARE_MILESTONES,
     "milestone_messages": MILESTONE_MESSAGES,
+    "followup_reminders": FOLLOWUP_REMINDERS,
 }
 
 
@@ -105,7 +115,11 @@ def change(
             field="sharing",
         )
     kept = [code for code in consent.scope if code not in CHOICES.values()]
-    chosen = [code for name, code in CHOICES.items() if getattr(body, name)]
+    chosen = [
+        code
+        for name, code in CHOICES.items()
+        if (code in consent.scope if getattr(body, name) is None else getattr(body, name))
+    ]
     if set(kept + chosen) == set(consent.scope):
         return False
     newcomer.consents.append(Consent(scope=kept + chosen, version=settings.consent_version))

@@ -1,16 +1,19 @@
 """`mentormatch pairings …`: expire unanswered requests, remind and escalate quiet pairings,
-ask for fit checks, graduate pairings, send milestone notes, deliver the outbox (cron-able;
+ask for fit checks, graduate pairings, send milestone notes, remind newcomers of follow-up
+questionnaires, deliver the outbox (cron-able;
 each safe to run twice)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from datetime import UTC, datetime
+from typing import Annotated, Any
 
 import typer
 
 from mentormatch.aftercare import fit_reminders, graduation, milestone_messages
 from mentormatch.aftercare import quiet as quiet_pairings
+from mentormatch.assessments import reminders
 from mentormatch.cli_checks import require_database
 from mentormatch.config import get_settings
 from mentormatch.db import make_engine, make_sessionmaker, utcnow
@@ -36,14 +39,14 @@ def expire() -> None:
     typer.echo(f"reminded {reminded}, expired {expired}")
 
 
-def _daily(job: Callable[..., Any]) -> Any:
-    """Run one of the daily jobs on the configured database, now."""
+def _daily(job: Callable[..., Any], now: datetime | None = None) -> Any:
+    """Run one of the daily jobs on the configured database, now (or at `now`)."""
     settings = get_settings()
     require_database(settings.database_url)
     engine = make_engine(settings.database_url)
     try:
         with make_sessionmaker(engine)() as session:
-            return job(session, settings=settings, now=utcnow())
+            return job(session, settings=settings, now=now or utcnow())
     finally:
         engine.dispose()
 
@@ -72,6 +75,18 @@ def graduate() -> None:
 def milestones() -> None:
     """Send today's milestone notes to the newcomers who asked for them (run daily)."""
     typer.echo(f"sent {_daily(milestone_messages.run)}")
+
+
+@app.command("follow-ups")
+def follow_ups(
+    today: Annotated[
+        datetime | None, typer.Option(formats=["%Y-%m-%d"], help="The day to run for")
+    ] = None,
+) -> None:
+    """Remind newcomers by email of their follow-up questionnaires: when a window opens and
+    once more before it closes, once each (run daily)."""
+    at = today.replace(tzinfo=UTC) if today is not None else None
+    typer.echo(f"reminded {_daily(reminders.run, at)}")
 
 
 @app.command("deliver")

@@ -45,6 +45,8 @@ class MessageKind(enum.StrEnum):
     milestone_reached = "milestone_reached"
     mentor_graduated = "mentor_graduated"
     newcomer_graduated = "newcomer_graduated"
+    followup_due = "followup_due"
+    followup_closing = "followup_closing"
 
 
 # Messages whose link is a credential (it sets the recipient's password): listings never
@@ -157,6 +159,24 @@ _TEXT = {
             "Hello,\n\nYou have completed your planned time with your mentor. Congratulations! "
             "Open the private status link you saved when you signed up to read more."
             "\n\n{link}\n"
+        ),
+    ),
+    MessageKind.followup_due: (
+        N_("A short questionnaire is ready for you"),
+        N_(
+            "Hello,\n\nA short questionnaire about how you are doing is ready for you. It takes "
+            "a few minutes. Open it with the private status link you saved when you signed "
+            "up:\n\n{link}\n\nIf you would rather not get these emails, you can stop them on "
+            "your status page.\n"
+        ),
+    ),
+    MessageKind.followup_closing: (
+        N_("A reminder: your short questionnaire"),
+        N_(
+            "Hello,\n\nA short questionnaire about how you are doing is still waiting for "
+            "you, for a few more days. Open it with the private status link you saved when "
+            "you signed up:\n\n{link}\n\nIf you would rather not get these emails, you can "
+            "stop them on your status page.\n"
         ),
     ),
 }

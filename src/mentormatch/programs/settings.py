@@ -24,6 +24,8 @@ from pydantic import (
 from sqlalchemy.orm import Session
 
 from mentormatch import vocabulary
+from mentormatch.assessments.definitions import BARC10_CODE
+from mentormatch.assessments.definitions import Code as InstrumentCode
 from mentormatch.config import Settings
 from mentormatch.matching.program import resolve_weights
 from mentormatch.pairings.assignment import DEFAULT_WAIT_POINTS
@@ -135,6 +137,30 @@ class ProgramSettings(BaseModel):
         "declines and early ends for a reason about fit) needed before weights are learned "
         "from them and proposed to an admin",
     )
+    # Follow-up questionnaires (issue 19; assessments/followups.py reads them).
+    followup_instruments: list[InstrumentCode] = Field(
+        min_length=1, max_length=5,
+        description="The questionnaires due in each follow-up window (codes, e.g. barc10); a "
+        "window is done when each was answered inside it",
+    )  # fmt: skip
+    followup_baseline_days: int = Field(
+        ge=1, le=180, description="Days after the intake (or a new episode) the baseline is due"
+    )
+    followup_day: int = Field(
+        ge=30, le=330, description="The follow-up's day, counted from the intake (180: 6 months)"
+    )
+    followup_tolerance_days: int = Field(
+        ge=1, le=165, description="Days before and after the follow-up's day it may be taken"
+    )
+    followup_yearly_tolerance_days: int = Field(
+        ge=1, le=182, description="Days before and after each yearly follow-up it may be taken"
+    )
+    followup_closeout_days: int = Field(
+        ge=1, le=180, description="Days after care ends the closeout questionnaire is due"
+    )
+    followup_target_percent: int = Field(
+        ge=1, le=100, description="The follow-up rate the program aims for, in percent"
+    )
 
     @field_validator("weights")
     @classmethod
@@ -148,6 +174,31 @@ class ProgramSettings(BaseModel):
         if unknown:
             raise ValueError(f"unknown language code {unknown[0]!r}")
         return list(dict.fromkeys(value))
+
+    @field_validator("followup_instruments")
+    @classmethod
+    def _once_each(cls, value: list[str]) -> list[str]:
+        return list(dict.fromkeys(value))
+
+    @model_validator(mode="after")
+    def _windows_apart(self) -> ProgramSettings:
+        """The windows never overlap: baseline, then the follow-up, then the first year."""
+        day, tolerance = self.followup_day, self.followup_tolerance_days
+        if 2 * tolerance > day:
+            raise ValueError(
+                f"followup_tolerance_days must be at most half of followup_day ({day // 2})"
+            )
+        if day - tolerance <= self.followup_baseline_days:
+            raise ValueError(
+                "followup_baseline_days must end before the follow-up window opens "
+                f"(day {day - tolerance})"
+            )
+        if day + tolerance >= 365 - self.followup_yearly_tolerance_days:
+            raise ValueError(
+                "followup_yearly_tolerance_days must let the first year's window open after "
+                f"the follow-up window closes (day {day + tolerance})"
+            )
+        return self
 
     @model_validator(mode="after")
     def _reminder_before_expiry(self) -> ProgramSettings:
@@ -181,6 +232,14 @@ def installation_defaults(settings: Settings) -> dict[str, Any]:
         # learned weights: with 200, of which the latest 50 are held out, the simulated
         # coordinator's weights are within reach (docs/matching.md, "Weights learned")
         "learn_min_decisions": LEARN_MIN_DECISIONS,
+        # follow-ups: the SAMHSA client-outcome schedule and its 80 % target
+        "followup_instruments": [BARC10_CODE],
+        "followup_baseline_days": 30,
+        "followup_day": 180,
+        "followup_tolerance_days": 30,
+        "followup_yearly_tolerance_days": 30,
+        "followup_closeout_days": 30,
+        "followup_target_percent": 80,
     }
 
 

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from mentormatch.accounts.models import User
 from mentormatch.accounts.principal import Principal
+from mentormatch.assessments import service as assessments
 from mentormatch.audit import service as audit
 from mentormatch.config import Settings
 from mentormatch.db import utcnow
@@ -54,7 +55,8 @@ def _field(loc: tuple[Any, ...], message: str) -> str:
     """The dotted field a validation problem belongs to."""
     if loc:
         return ".".join(str(part) for part in loc)
-    return "reminder_after_days" if "reminder_after_days" in message else "settings"
+    first = message.split(" ", 1)[0]
+    return first if first in NAMES else "settings"
 
 
 class InvalidSettings(Invalid):
@@ -141,6 +143,8 @@ def change(
         raise _stale(program)
     before = current(program, settings)
     after = proposed(program, changes, settings)
+    if after["followup_instruments"] != before["followup_instruments"]:
+        _known_instruments(session, after["followup_instruments"])
     rows = _rows(before, after)
     if not rows:
         return []
@@ -177,6 +181,15 @@ def change(
     session.commit()
     session.refresh(program)
     return written
+
+
+def _known_instruments(session: Session, codes: list[str]) -> None:
+    """Each code names a questionnaire the service holds; InvalidSettings (422) otherwise."""
+    known = {row.code for row in assessments.instruments(session)}
+    unknown = [code for code in codes if code not in known]
+    if unknown:
+        message = f"there is no questionnaire {unknown[0]!r}"
+        raise InvalidSettings("followup_instruments", message, {"followup_instruments": message})
 
 
 def _stale(program: Program) -> Conflict:

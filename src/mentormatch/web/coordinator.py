@@ -256,6 +256,7 @@ def newcomer_page(
     approved: RowId | None = None,
     ended: RowId | None = None,
     contacted: RowId | None = None,
+    episode: RowId | None = None,
     history_page: str | None = None,
     check_ins_page: str | None = None,
 ) -> Response:
@@ -267,6 +268,8 @@ def newcomer_page(
     notice = "Contact recorded." if contacted else notice
     if ended:
         notice = "Pairing ended."
+    if episode:
+        notice = "New episode started: they are back in the queue, with a new follow-up baseline."
     return _newcomer_page(
         request,
         me,

@@ -1,6 +1,7 @@
-"""The coordinator's follow-ups page (issue 19): who is due, due soon or has missed a
-questionnaire's window, and the program's follow-up rate against the 80 % target
-(assessments/followups.py). Names and windows only: no answers, no scores."""
+"""The coordinator's follow-ups page (issue 19): who is due, due soon, overdue or has missed
+a questionnaire's window, and each program's follow-up rate against its target
+(assessments/followups.py, by the program's follow-up settings). Names and windows only: no
+answers, no scores."""
 
 from __future__ import annotations
 
@@ -10,11 +11,12 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
-from mentormatch.assessments import followups, report
+from mentormatch.assessments import followups, outcomes, report
 from mentormatch.assessments.followups import Standing
 from mentormatch.audit import service as audit
-from mentormatch.deps import ClientDep, NowDep, SessionDep
+from mentormatch.deps import ClientDep, NowDep, SessionDep, SettingsDep
 from mentormatch.errors import Invalid
+from mentormatch.i18n import N_
 from mentormatch.programs.models import SLUG_PATTERN
 from mentormatch.spreadsheets import export as exports
 from mentormatch.spreadsheets.files import attachment
@@ -24,9 +26,30 @@ from mentormatch.web.core import CoordinatorPage, WebRoute, render
 router = APIRouter(prefix="/coordinator/follow-ups", route_class=WebRoute, include_in_schema=False)
 PER_PAGE = 50
 EXPORT = "followups_export"  # audit: one row per program a download covers
-ORDER = {Standing.due: 0, Standing.due_soon: 1, Standing.missed: 2}
-WORDS = {Standing.due: "due now", Standing.due_soon: "due soon", Standing.missed: "missed"}
+ORDER = {Standing.overdue: 0, Standing.due: 1, Standing.due_soon: 2, Standing.missed: 3}
+WORDS = {
+    Standing.overdue: N_("overdue"),
+    Standing.due: N_("due now"),
+    Standing.due_soon: N_("due soon"),
+    Standing.missed: N_("missed"),
+}
 ProgramSlug = Annotated[str | None, Query(pattern=SLUG_PATTERN, max_length=40)]
+# The page's own filter form sends empty fields for "all my programs" and an open period.
+ChosenSlug = Annotated[str | None, Query(pattern=f"^$|{SLUG_PATTERN}", max_length=40)]
+Day = Annotated[str | None, Query(max_length=10)]
+
+
+def _day(value: str | None, field: str) -> date | None:
+    """A YYYY-MM-DD day from the filter form; empty: none; else a 422 naming the field."""
+    if not value:
+        return None
+    try:
+        day: date | None = date.fromisoformat(value)
+    except ValueError:
+        day = None
+    if day is None or len(value) != len("YYYY-MM-DD"):
+        raise Invalid(f"{field}: give a day as YYYY-MM-DD", field=field)
+    return day
 
 
 @router.get("")
@@ -35,14 +58,24 @@ def followups_page(
     me: CoordinatorPage,
     session: SessionDep,
     now: NowDep,
-    program: ProgramSlug = None,
+    settings: SettingsDep,
+    program: ChosenSlug = None,
     page: str | None = None,
+    since: Day = None,
+    until: Day = None,
 ) -> Response:
-    """Windows due now first (closing soonest first), then due soon, then missed."""
+    """Windows overdue first, then due now (each closing soonest first), due soon, missed;
+    each program's rate and the outcome figures, for the windows opening and questionnaires
+    taken from `since` to `until`."""
+    program = program or None
+    first, last = _day(since, "since"), _day(until, "until")
+    if first is not None and last is not None and first > last:
+        raise Invalid("since: the first day comes after the last day", field="since")
     number = forms.page_number(page)
     chosen = exports.programs_for(session, me, program)
     today = now.date()
-    people = followups.of_programs(session, [p.id for p in chosen], today)
+    people = followups.of_programs(session, [p.id for p in chosen], today, settings)
+    plans = followups.schedules(session, [p.id for p in chosen], settings)
     open_items = sorted(
         (
             (person, f)
@@ -52,26 +85,38 @@ def followups_page(
         ),
         key=lambda pf: (ORDER[pf[1].standing], pf[1].window.closes, pf[0].newcomer_id),
     )
-    done, closed = followups.rate(f for person in people for f in person.followups)
+    rates = []
+    for p in chosen:
+        done, closed = followups.rate(
+            f
+            for person in people
+            if person.program_id == p.id
+            for f in person.followups
+            if followups.within(f.window.opens, first, last)
+        )
+        share = round(100 * done / closed) if closed else None
+        rates.append((p, done, closed, share, plans[p.id].target_percent))
     pages = forms.page_count(number, len(open_items), PER_PAGE)
-    first = (number - 1) * PER_PAGE
+    offset = (number - 1) * PER_PAGE
     return render(
         request,
         "coordinator/followups.html",
         {
             "programs": exports.programs_for(session, me, None),
             "chosen": program,
-            "rows": open_items[first : first + PER_PAGE],
+            "rows": open_items[offset : offset + PER_PAGE],
             "total": len(open_items),
             "counts": {s: sum(1 for _, f in open_items if f.standing is s) for s in ORDER},
             "words": WORDS,
             "page": number,
             "pages": pages,
-            "first_shown": first + 1,
-            "done": done,
-            "closed": closed,
-            "rate": round(100 * done / closed) if closed else None,
-            "target": followups.TARGET_PERCENT,
+            "first_shown": offset + 1,
+            "rates": rates,
+            "since": first,
+            "until": last,
+            "figures": outcomes.figures(session, people, plans, since=first, until=last),
+            "followup_names": sorted({plan.followup_name for plan in plans.values()}),
+            "min_answers": outcomes.MIN_ANSWERS,
         },
     )
 
@@ -82,6 +127,7 @@ def download(
     session: SessionDep,
     client: ClientDep,
     now: NowDep,
+    settings: SettingsDep,
     format: Literal["csv", "xlsx"] = "xlsx",
     sheet: Literal["questionnaires", "follow-ups"] = "questionnaires",
     program: ProgramSlug = None,
@@ -93,7 +139,9 @@ def download(
     if since is not None and until is not None and since > until:
         raise Invalid("since: the first day comes after the last day", field="since")
     chosen = exports.programs_for(session, me, program)
-    taken, windows = report.sheets(session, chosen, today=now.date(), since=since, until=until)
+    taken, windows = report.sheets(
+        session, chosen, today=now.date(), since=since, until=until, settings=settings
+    )
     for p in chosen:
         audit.record(
             session, actor=me, action=EXPORT, object_type="program", object_id=p.id, client=client

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from mentormatch import vocabulary
+from mentormatch.assessments import service as assessments
 from mentormatch.deps import RowId, SessionDep, SettingsDep
 from mentormatch.errors import MentorMatchError
 from mentormatch.matching.program import CRITERIA
@@ -45,6 +46,14 @@ LABELS = {
     "crisis_resources": "Crisis resources",
     "crisis_notice": "Crisis notice",
     "learn_min_decisions": "Decisions needed before weights are learned",
+    # follow-up questionnaires (issue 19)
+    "followup_instruments": "Questionnaires due at each follow-up",
+    "followup_baseline_days": "Baseline due within (days of the intake)",
+    "followup_day": "Follow-up day (days after the intake)",
+    "followup_tolerance_days": "Follow-up window (days before and after)",
+    "followup_yearly_tolerance_days": "Yearly follow-up window (days before and after)",
+    "followup_closeout_days": "Closeout due within (days after care ends)",
+    "followup_target_percent": "Follow-up rate target (%)",
 } | {f"weights.{c}": f"Weight: {c}" for c in CRITERIA}
 
 
@@ -94,6 +103,7 @@ def _page(
         "labels": LABELS,
         "criteria": CRITERIA,
         "languages": vocabulary.LANGUAGES,
+        "instruments": [(i.code, i.name) for i in assessments.instruments(session)],
         "values": values,
         "errors": errors or {},
         "version": version if version is not None else program.settings_version,

@@ -15,6 +15,11 @@ from starlette.datastructures import FormData
 from mentormatch.matching.program import CRITERIA
 from mentormatch.web import forms
 
+# Follow-up questionnaires (issue 19): the windows and the target, in whole days/percent.
+FOLLOWUP_WHOLE = (
+    "followup_baseline_days", "followup_day", "followup_tolerance_days",
+    "followup_yearly_tolerance_days", "followup_closeout_days", "followup_target_percent",
+)  # fmt: skip
 WHOLE = (
     "min_recovery_days",
     "min_age",
@@ -25,6 +30,7 @@ WHOLE = (
     "pairing_months",
     "capacity_cap",
     "learn_min_decisions",
+    *FOLLOWUP_WHOLE,
 )
 DECIMAL = ("reminder_after_days", "wait_weight")
 FLAGS = ("mentor_longer_in_recovery", "serves_youth", "same_gender_default")
@@ -50,6 +56,7 @@ def values_of(current: dict[str, Any]) -> dict[str, Any]:
     for criterion in CRITERIA:
         values[f"weights.{criterion}"] = _plain(current["weights"][criterion])
     values["intake_languages"] = list(current["intake_languages"])
+    values["followup_instruments"] = list(current["followup_instruments"])
     values["crisis_notice"] = current["crisis_notice"]
     for i, resource in enumerate(current["crisis_resources"]):
         for key in ("name", "contact", "region"):
@@ -114,6 +121,7 @@ def read(form: FormData) -> tuple[dict[str, Any], dict[str, str], list[int]]:
             weights[criterion] = value
     changes["weights"] = weights
     changes["intake_languages"] = forms.many(form, "intake_languages")
+    changes["followup_instruments"] = forms.many(form, "followup_instruments")
     changes["crisis_notice"] = forms.text(form, "crisis_notice") or ""
     resources, rows = _resources(form, errors)
     changes["crisis_resources"] = resources

@@ -1,7 +1,7 @@
 """learned weights: what coordinators were shown, what was decided, what was learned
 
 Revision ID: learn_20261209_learned_weights
-Revises: 20261208_interface_language
+Revises: pathways_20261209_newcomer
 Create Date: 2026-12-09 00:00:00
 
 Three new tables (issue 17): `shown_lists` (each ranked list of suggestions a coordinator
@@ -21,7 +21,7 @@ from alembic import op
 import mentormatch.db
 
 revision: str = "learn_20261209_learned_weights"
-down_revision: str | None = "20261208_interface_language"
+down_revision: str | None = "pathways_20261209_newcomer"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -15,6 +15,7 @@ from mentormatch.accounts.schemas import UserCreate
 from mentormatch.audit import service as audit
 from mentormatch.deps import RowId, SessionDep, SettingsDep
 from mentormatch.errors import Invalid, MentorMatchError
+from mentormatch.i18n import N_
 from mentormatch.web import forms
 from mentormatch.web.core import AdminPage, FormDep, WebRoute, redirect, render
 
@@ -83,11 +84,11 @@ def accounts_page(
     to invite a coordinator or admin."""
     notice = None
     if invited:
-        notice = "Invitation sent: a link to choose a password is on its way (outbox)."
+        notice = N_("Invitation sent: a link to choose a password is on its way (outbox).")
     elif changed:
-        notice = "Account updated."
+        notice = N_("Account updated.")
     elif sent:
-        notice = "Link sent: a link to choose a new password is on its way (outbox)."
+        notice = N_("Link sent: a link to choose a new password is on its way (outbox).")
     return _page(request, session, notice=notice)
 
 

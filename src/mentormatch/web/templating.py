@@ -118,6 +118,12 @@ def _month_year(env: Environment, value: date) -> str:
 
 
 @pass_environment
+def _whole(env: Environment, value: int) -> str:
+    """A count with the language's grouping: '12,345' in English, '12.345' in Spanish."""
+    return i18n.decimal(value, _code(env), "#,##0")
+
+
+@pass_environment
 def _decimal(env: Environment, value: float) -> str:
     """A score with two decimals as the language writes it: '0.85', '0,85'."""
     return i18n.decimal(value, _code(env))
@@ -186,6 +192,7 @@ FILTERS: Final = {
     "day_month": _day_month,
     "padded_date": _padded_date,
     "decimal": _decimal,
+    "whole": _whole,
     "month_year": _month_year,
     "t": _translated,
     "lang_if_english": _lang_if_english,

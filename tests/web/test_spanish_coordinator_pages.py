@@ -63,6 +63,14 @@ def test_the_queue_and_the_dashboard_in_spanish(
     left = untranslated(re.sub(r'<p id="follow-ups-link">.*?</p>', "", outcomes, flags=re.S))
     assert not left, left
     assert "Terminados según lo previsto" in outcomes and " de 20" in outcomes  # "enero de 2027"
+    sheets = assert_all_spanish(client.get("/coordinator/spreadsheets"))
+    assert "Importar mentores o personas nuevas" in sheets
+    token = csrf_from(sheets)
+    no_file = client.post(
+        "/coordinator/spreadsheets/import", data={"csrf_token": token, "kind": "mentors"}
+    )
+    assert no_file.status_code == 422
+    assert "Elija un archivo CSV o .xlsx para importar" in assert_all_spanish(no_file)
     wrong_months = client.get("/coordinator/outcomes?months=0")
     assert wrong_months.status_code == 422
     assert_all_spanish(wrong_months)

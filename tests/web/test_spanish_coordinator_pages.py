@@ -20,9 +20,11 @@ from mentormatch.accounts.models import User
 from mentormatch.web.templating import LANG_COOKIE
 from tests.conftest import Actor
 from tests.factories import intake_body, newcomer_id
+from tests.spreadsheets.sheets import MESSY_HEADER, MESSY_ROWS, fixed_rows, to_csv, to_xlsx
 from tests.web.conftest import csrf_from, post_form
 from tests.web.test_pages import sign_in
 from tests.web.test_spanish_pages import assert_all_spanish
+from tests.web.test_spreadsheet_pages import upload
 from tests.web.untranslated import untranslated
 
 
@@ -177,3 +179,23 @@ def test_the_check_catches_a_coordinator_page_left_in_english(
     english = client.get("/coordinator").text
     left = untranslated(english)
     assert "Newcomer queue" in left and "Find a newcomer" in left
+
+
+def test_an_import_checked_and_run_in_spanish(spanish_coordinator: TestClient) -> None:
+    """A file with problems (the importer's own messages are English, marked so), the
+    corrected file ready to import, and the import done."""
+    client = spanish_coordinator
+    checked = upload(client, to_csv(MESSY_HEADER, MESSY_ROWS), "mentores.csv")
+    html = assert_all_spanish(checked)
+    assert "3 problemas: no se puede importar nada hasta corregirlos" in html
+    replaces = re.search(r'name="replaces" value="([^"]+)"', html)
+    assert replaces
+    fixed = upload(client, to_xlsx(MESSY_HEADER, fixed_rows()), "m.xlsx", replaces=replaces[1])
+    ready = assert_all_spanish(fixed)
+    assert "3 mentores nuevos" in ready and "Importar 3 mentores" in ready
+    key = re.search(r'name="upload" value="([^"]+)"', ready)
+    assert key
+    done = client.post(
+        "/coordinator/spreadsheets/run", data={"csrf_token": csrf_from(ready), "upload": key[1]}
+    )
+    assert "3 mentores agregados" in assert_all_spanish(done)

@@ -47,6 +47,7 @@ from mentormatch.newcomers.urgent_router import router as urgent_router
 from mentormatch.pairings.router import router as pairings_router
 from mentormatch.programs import service as programs_service
 from mentormatch.programs.router import router as programs_router
+from mentormatch.spreadsheets.import_jobs_router import router as import_jobs_router
 from mentormatch.spreadsheets.import_router import PATHS as IMPORT_API_PATHS
 from mentormatch.spreadsheets.import_router import router as imports_router
 from mentormatch.spreadsheets.mappings_router import router as mappings_router
@@ -214,6 +215,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         programs_router,
         spreadsheets_router,
         imports_router,
+        import_jobs_router,
         mappings_router,
         audit_router,
         web_router,

@@ -210,6 +210,8 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     # newcomer or mentor records, and imports from the command line).
     ("POST", "/api/v1/imports/mentors"): _ANON | _STAFF_ONLY | {"coordinator": 200, "admin": 403},
     ("POST", "/api/v1/imports/newcomers"): _ANON | _STAFF_ONLY | {"coordinator": 200, "admin": 403},
+    # A background import's job: only who started it (anyone else's answers like a missing one).
+    ("GET", "/api/v1/imports/jobs/{job}"): _ANON | _STAFF_ONLY | {"coordinator": 200, "admin": 403},
     # A program's saved choices of columns: its coordinators and admins (another program's
     # answers like a missing one: the someone-else's-object test below).
     ("GET", "/api/v1/programs/{program_id}/import-mappings"): _ANON
@@ -371,6 +373,7 @@ PAGE_MATRIX: dict[tuple[str, str, str], int] = {
             "/coordinator/spreadsheets",
             "/coordinator/spreadsheets/download",
             "/coordinator/spreadsheets/progress",
+            "/coordinator/spreadsheets/columns",
             "/coordinator/outcomes",
             "/coordinator/outcomes/download",
             "/coordinator/follow-ups",
@@ -529,6 +532,12 @@ FORM_MATRIX: dict[tuple[str, str], int] = {
     ("/coordinator/spreadsheets/import", "mentor"): 403,
     ("/coordinator/spreadsheets/import", "admin"): 403,
     ("/coordinator/spreadsheets/import", "coordinator"): 422,  # no file chosen
+    # Forgetting a saved choice of columns: coordinators of its program (then the list again).
+    ("/coordinator/spreadsheets/columns/{mapping_id}/forget", "anonymous"): 303,
+    ("/coordinator/spreadsheets/columns/{mapping_id}/forget", "newcomer"): 303,
+    ("/coordinator/spreadsheets/columns/{mapping_id}/forget", "mentor"): 403,
+    ("/coordinator/spreadsheets/columns/{mapping_id}/forget", "admin"): 403,
+    ("/coordinator/spreadsheets/columns/{mapping_id}/forget", "coordinator"): 303,
     ("/mentor/pairings/{pairing_id}/fit-check", "anonymous"): 303,
     ("/mentor/pairings/{pairing_id}/fit-check", "newcomer"): 303,
     ("/mentor/pairings/{pairing_id}/fit-check", "mentor"): 404,
@@ -597,6 +606,7 @@ def test_form_matrix(app: FastAPI, client: TestClient, db: Session) -> None:
             mentor_id=theirs.mentor_id,
             newcomer_id=theirs.newcomer_id,
             user_id=cast.other["admin"]["user_id"],
+            mapping_id=cast.own["coordinator"]["mapping_id"],
         )
         response = client.post(url, data={csrf.FIELD: token}, follow_redirects=False)
         assert response.status_code == expected, (path, role, response.text[:300])

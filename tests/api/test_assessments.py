@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from mentormatch.assessments.models import Assessment
+from mentormatch.assessments.models import Assessment, Instrument
 from mentormatch.audit.models import AuditEvent
 from tests.conftest import Actor
 
@@ -47,6 +47,26 @@ def test_barc10_ships_as_data(client: TestClient, make_newcomer: Callable[..., A
     assert definition["scale"][0]["label"]["en"] == "Strongly disagree"
     assert definition["threshold"] == 47
     assert definition["items"][0]["text"]["en"].startswith("There are more important things")
+    assert definition["languages"] == ["en", "es"] and definition["validated_languages"] == ["en"]
+
+
+def test_a_stored_barc10_gains_this_releases_spanish_and_answers_say_their_wording(
+    client: TestClient, db: Session, make_newcomer: Callable[..., Actor]
+) -> None:
+    sam = make_newcomer()
+    english = client.post(MINE, json=barc10(*[4] * 10), headers=sam.headers).json()
+    assert english["language"] == "en" and english["validated_wording"] is True
+    stored = db.scalars(select(Instrument)).one()
+    older = dict(stored.definition)  # as an earlier release wrote it: English only
+    older.update(languages=["en"], validated_languages=None, names=None,
+                 items=[{**i, "text": {"en": i["text"]["en"]}} for i in older["items"]],
+                 scale=[{**c, "label": {"en": c["label"]["en"]}} for c in older["scale"]],
+                 threshold_meaning={"en": older["threshold_meaning"]["en"]})  # fmt: skip
+    stored.definition = older
+    db.commit()
+    spanish = client.post(MINE, json={**barc10(*[5] * 10), "language": "es"}, headers=sam.headers)
+    assert spanish.status_code == 201, spanish.text
+    assert spanish.json()["language"] == "es" and spanish.json()["validated_wording"] is False
 
 
 def test_a_newcomer_answers_and_a_coordinator_enters_a_follow_up_from_a_call(
@@ -117,7 +137,7 @@ def test_every_bad_answer_is_named_and_nothing_is_kept(
             "q1 is answered twice",
             422,
         ),
-        ({**barc10(*[4] * 10), "language": "es"}, "language", 422),
+        ({**barc10(*[4] * 10), "language": "fr"}, "language", 422),  # not worded in French
         ({**barc10(*[4] * 10), "instrument": "gpra"}, "instrument", 404),
     ):
         refused = client.post(MINE, json=body, headers=sam.headers)
@@ -140,6 +160,7 @@ def test_an_admin_adds_a_funders_questionnaire(
         ({**definition, "items": [items[0], items[0]]}, "items"),
         ({**definition, "languages": ["en", "es"]}, "worded"),
         ({**definition, "code": "Funder 2"}, "code"),
+        ({**definition, "validated_languages": ["es"]}, "validated_languages"),
     ):
         refused = client.post(INSTRUMENTS, json=broken, headers=admin.headers)
         assert refused.status_code == 422 and field in refused.text, refused.text

@@ -22,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mentormatch.accounts.models import Role
+from mentormatch.accounts.security import hash_token
 from mentormatch.aftercare.models import Contact, FitAnswer, FitCheck
 from mentormatch.audit.models import AuditEvent
 from mentormatch.db import utcnow
@@ -31,7 +32,7 @@ from mentormatch.newcomers.notes import CaseNote
 from mentormatch.newcomers.urgent import UrgentContact
 from mentormatch.pairings.models import Pairing, PairingStatus
 from mentormatch.programs.models import Program
-from mentormatch.spreadsheets.models import ImportMapping
+from mentormatch.spreadsheets.models import ImportJob, ImportMapping
 from mentormatch.web import csrf
 from mentormatch.web.core import STAFF_COOKIE
 from tests.api.test_access import ROUTES, _routes, call
@@ -52,6 +53,8 @@ B_COORDINATOR = "bq-coordinator-9c1e@example.org"  # alerted about B's urgent re
 B_CONTACT_NOTE = "bq-contact-note-9c1e"  # a mentor's note on B's pairing
 B_NOTE = "bq-case-note-9c1e"
 B_FIT_WORD = "bq-fit-word-9c1e"  # the newcomer's word with a "not a fit" on B's pairing
+B_COLUMN = "bq-column-9c1e"  # a column of B's saved choice for imports
+B_JOB = "mmj_bq-import-job-9c1e"  # the key of an import B's coordinator started
 
 
 def _program_b(client: TestClient, db: Session) -> dict[str, Any]:
@@ -87,8 +90,10 @@ def _program_b(client: TestClient, db: Session) -> dict[str, Any]:
     db.add(FitCheck(pairing_id=pairing.id, program_id=program.id, side="newcomer",
                     answer=FitAnswer.not_a_fit, word=B_FIT_WORD))  # fmt: skip
     saved = ImportMapping(program_id=program.id, kind="mentors", headers_hash="b" * 64,
-                          mapping={"sober since": "recovery_start"})  # fmt: skip
+                          mapping={B_COLUMN: "recovery_start"})  # fmt: skip
     db.add(saved)
+    db.add(ImportJob(key_hash=hash_token(B_JOB), user_id=coordinator_b.id, program_id=program.id,
+                     kind="mentors", filename=f"{B_COLUMN}.csv", state="done"))  # fmt: skip
     db.commit()
     return {
         "program": program.id,
@@ -99,6 +104,7 @@ def _program_b(client: TestClient, db: Session) -> dict[str, Any]:
             "pairing_id": pairing.id,
             "program_id": program.id,
             "mapping_id": saved.id,
+            "job": B_JOB,
         },
         "coordinator": bearer(token_for(db, coordinator_b)),
     }
@@ -231,7 +237,16 @@ LIST_ROUTES = [
 
 def _markers_of_b(b: dict[str, Any]) -> tuple[str, ...]:
     return (
-        *(B_NEWCOMER, B_MENTOR, B_HOPES, B_COORDINATOR, B_CONTACT_NOTE, B_NOTE, B_FIT_WORD),
+        *(
+            B_NEWCOMER,
+            B_MENTOR,
+            B_HOPES,
+            B_COORDINATOR,
+            B_CONTACT_NOTE,
+            B_NOTE,
+            B_FIT_WORD,
+            B_COLUMN,
+        ),
         b["reference"],
     )
 

@@ -4,8 +4,10 @@ does (the same outbox message), once per case it opens (both back ends)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,6 +18,8 @@ from mentormatch.programs.models import Program
 from tests.api.test_urgent_contacts import alerts, contact, crisis_intake
 from tests.conftest import Actor
 from tests.factories import make_user
+
+CASES = "/api/v1/newcomers/urgent-cases"
 
 
 def patch(client: TestClient, coordinator: Actor, newcomer_id: int | None, **body: Any) -> Any:
@@ -61,8 +65,12 @@ def test_flagging_an_existing_newcomer_urgent_alerts_the_programs_coordinators_o
         assert message.body.replace(f"/{kim.newcomer_id}\n", f"/{lee.newcomer_id}\n") == intake.body
 
 
-def test_each_newly_opened_case_alerts_once_and_a_handled_case_stays_closed(
-    client: TestClient, db: Session, coordinator: Actor, make_newcomer: Callable[..., Actor]
+def test_each_newly_opened_case_alerts_once_and_marking_urgent_again_opens_a_new_one(
+    app: FastAPI,
+    client: TestClient,
+    db: Session,
+    coordinator: Actor,
+    make_newcomer: Callable[..., Actor],
 ) -> None:
     kim = make_newcomer(first_name="Kim")
     patch(client, coordinator, kim.newcomer_id, urgent=True)
@@ -74,13 +82,22 @@ def test_each_newly_opened_case_alerts_once_and_a_handled_case_stays_closed(
     patch(client, coordinator, kim.newcomer_id, status="closed")
     patch(client, coordinator, kim.newcomer_id, status="waiting")
     assert len(alerts(db)) == 3
-    cases = client.get("/api/v1/newcomers/urgent-cases", headers=coordinator.headers).json()
+    cases = client.get(CASES, headers=coordinator.headers).json()
     assert [c["newcomer_id"] for c in cases["items"]] == [kim.newcomer_id]
-    # Once someone reached them, the case is handled: flagging again opens nothing.
+    # Once someone reached them, the case is handled and leaves the list.
     assert contact(client, coordinator, kim.newcomer_id or 0, outcome="reached")[0] == 201
+    assert client.get(CASES, headers=coordinator.headers).json()["items"] == []
+    patch(client, coordinator, kim.newcomer_id, urgent=True)  # still urgent: no new case
+    assert len(alerts(db)) == 3
+    # Weeks later a coordinator marks them urgent again: a new case, waiting from then, that
+    # the earlier call does not handle.
+    later = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
+    app.state.clock = lambda: later
     patch(client, coordinator, kim.newcomer_id, urgent=False)
     patch(client, coordinator, kim.newcomer_id, urgent=True)
-    assert len(alerts(db)) == 3
+    assert len(alerts(db)) == 4
+    (case,) = client.get(CASES, headers=coordinator.headers).json()["items"]
+    assert case["newcomer_id"] == kim.newcomer_id and case["since"] == "2027-03-01T09:00:00Z"
 
 
 def test_a_crisis_intake_still_alerts_once(

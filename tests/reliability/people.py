@@ -13,11 +13,12 @@ from sqlalchemy.orm import Session
 
 from mentormatch.accounts.dependencies import role_rules
 from mentormatch.accounts.models import Role
+from mentormatch.accounts.security import hash_token
 from mentormatch.db import utcnow
 from mentormatch.mentors.models import Mentor
 from mentormatch.pairings.models import Pairing, PairingStatus
 from mentormatch.programs.models import DEFAULT_PROGRAM_ID, Program
-from mentormatch.spreadsheets.models import ImportMapping
+from mentormatch.spreadsheets.models import ImportJob, ImportMapping
 from tests.factories import (
     PASSWORD,
     bearer,
@@ -31,6 +32,7 @@ from tests.reliability.routes import RouteInfo
 
 ROLES = ("anonymous", "newcomer", "mentor", "coordinator", "admin")
 MISSING_ID = 2_000_000_000  # fits a 32-bit integer column on both back ends
+OWN_JOB, OTHER_JOB = "mmj_own-import-job", "mmj_other-import-job"  # import jobs' keys
 
 # Strings only the people they belong to (and coordinators) may ever see.
 OTHER_HOPES = "zq-hopes-marker-7f3a"
@@ -108,6 +110,13 @@ def make_cast(client: TestClient, db: Session) -> Cast:
         )
     ]
     db.add_all(saved)
+    # An import job of the coordinator's and one of another coordinator's.
+    jobs = {
+        who: ImportJob(key_hash=hash_token(key), user_id=who.id, program_id=DEFAULT_PROGRAM_ID,
+                       kind="mentors", filename="m.csv", state="done")
+        for who, key in ((coordinator, OWN_JOB), (other_coordinator, OTHER_JOB))
+    }  # fmt: skip
+    db.add_all(jobs.values())
     db.flush()
     mentor_user = own_mentor.user_id
     headers = {
@@ -125,6 +134,7 @@ def make_cast(client: TestClient, db: Session) -> Cast:
         "pairing_id": theirs.id,
         "program_id": elsewhere.id,
         "mapping_id": saved[2].id,
+        "job": OTHER_JOB,  # type: ignore[dict-item]
     }
     cast = Cast(
         headers=headers,
@@ -140,6 +150,7 @@ def make_cast(client: TestClient, db: Session) -> Cast:
     for role in ROLES:
         cast.own[role]["program_id"] = DEFAULT_PROGRAM_ID
     cast.own["coordinator"]["mapping_id"] = saved[0].id
+    cast.own["coordinator"]["job"] = OWN_JOB  # type: ignore[assignment]
     cast.own["admin"]["mapping_id"] = saved[1].id
     return cast
 

@@ -171,9 +171,55 @@ def test_a_programs_saved_choices_are_listed_and_forgotten_by_its_coordinators_a
             "mentors", {"date they got sober": "recovery_start", "max mentees": ""})  # fmt: skip
     gone = client.delete(f"{listed}/{saved['id']}", headers=admin)
     assert gone.status_code == 204 and client.get(listed, headers=headers).json() == []
+    forgotten = db.execute(
+        select(AuditEvent.actor_role, AuditEvent.object_id)
+        .where(AuditEvent.action == "forget_columns")
+    ).all()  # fmt: skip
+    assert forgotten == [("admin", DEFAULT_PROGRAM_ID)]
     again = client.delete(f"{listed}/{saved['id']}", headers=headers)
     assert (again.status_code, again.json()["detail"]) == (
         404, "mapping_id: the program has no saved choice of columns by this id")  # fmt: skip
     # Forgotten: the file is read by its headers alone again.
     plain = send(client, headers, content, dry_run=True)["problems"]
     assert [p["column"] for p in plain] == [None] and "recovery start date" in plain[0]["text"]
+
+
+def test_a_background_import_answers_at_once_and_its_job_tells_how_it_ended(
+    client: TestClient, db: Session, headers: dict[str, str]
+) -> None:
+    def start(content: bytes, name: str = "m.csv", **form: str) -> object:
+        return client.post(f"{URL}/mentors", params={"background": "true"}, headers=headers,
+                           data=form, files={"file": (name, content, "text/csv")})  # fmt: skip
+
+    messy = start(to_csv(MESSY_HEADER, MESSY_ROWS))
+    assert messy.status_code == 202, messy.text  # type: ignore[attr-defined]
+    started = messy.json()  # type: ignore[attr-defined]
+    assert started["state"] == "checking"
+    assert messy.headers["location"] == started["progress"]  # type: ignore[attr-defined]
+    failed = client.get(started["progress"], headers=headers).json()
+    rows = send(client, headers, to_csv(MESSY_HEADER, MESSY_ROWS), dry_run=True)["rows_read"]
+    assert (failed["state"], failed["checked"], failed["total"]) == ("failed", rows, rows)
+    assert [(p["row"], p["column"]) for p in failed["problems"]] == [
+        (3, "Substance history"), (5, "Sobriety Date"), (6, "E-Mail")]  # fmt: skip
+    assert mentors(db) == 0  # nothing written
+
+    columns = json.dumps({"Date they got sober": "recovery_start"})
+    done = start(to_csv(SOBER, fixed_rows()), columns=columns).json()  # type: ignore[attr-defined]
+    job = client.get(done["progress"], headers=headers).json()
+    assert (job["state"], job["created"], job["program"]) == ("done", 3, "main")
+    assert job["finished_at"] is not None and mentors(db) == 3
+
+    # Only who started it reads it; a dry run answers at once; an unreadable file, at once.
+    someone = bearer(token_for(db, make_user(db, Role.coordinator)))
+    db.commit()
+    theirs = client.get(done["progress"], headers=someone)
+    missing = client.get(f"{URL}/jobs/mmj_nothing_here", headers=someone)
+    assert theirs.status_code == missing.status_code == 404
+    assert theirs.json() == missing.json()
+    tiny = {"file": ("m.csv", b"a,b\n1,2\n", "text/csv")}
+    both = client.post(f"{URL}/mentors", params={"background": "true", "dry_run": "true"},
+                       headers=headers, files=tiny)  # fmt: skip
+    assert both.status_code == 422 and both.json()["field"] == "background"
+    unreadable = start(b"PK\x03\x04 not really a workbook", name="x")
+    assert unreadable.status_code == 422  # type: ignore[attr-defined]
+    assert unreadable.json()["field"] == "file"  # type: ignore[attr-defined]

@@ -4,19 +4,24 @@ change show on the newcomer's status page and the coordinator's newcomer page.""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 
 from fastapi.testclient import TestClient
+from openpyxl import load_workbook
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from mentormatch.assessments.models import Assessment
 from mentormatch.web.core import NEWCOMER_COOKIE
+from mentormatch.web.templating import LANG_COOKIE
 from tests.conftest import Actor
 from tests.pairings.test_repair import signed_in
 from tests.web.conftest import post_form
+from tests.web.untranslated import untranslated
 
 FORM = "/status/questionnaire"
+REPORT = "/coordinator/follow-ups/download?format=xlsx"
 
 
 def all_fours() -> dict[str, str]:
@@ -62,3 +67,33 @@ def test_answers_show_on_both_pages_with_their_change(
     case = client.get(f"/coordinator/newcomers/{sam.newcomer_id}").text
     assert "2 questionnaires answered." in case
     assert "<td>46</td><td>+6</td><td>entered by a coordinator from a call</td>" in case
+
+
+def test_in_spanish_the_statements_are_spanish_said_to_be_a_translation_and_reported_so(
+    client: TestClient, db: Session, coordinator: Actor, make_newcomer: Callable[..., Actor]
+) -> None:
+    sam, ana = make_newcomer(), make_newcomer(first_name="Ana")
+    client.cookies.set(NEWCOMER_COOKIE, ana.headers["Authorization"].split()[1])
+    english = client.get(FORM).text
+    assert 'id="translated-wording"' not in english  # the published wording
+    assert post_form(client, FORM, FORM, all_fours()).status_code == 303  # type: ignore[attr-defined]
+
+    client.cookies.set(NEWCOMER_COOKIE, sam.headers["Authorization"].split()[1])
+    client.cookies.set(LANG_COOKIE, "es")
+    page = client.get(FORM)
+    assert "Hay cosas en la vida más importantes para mí que consumir sustancias." in page.text
+    assert "Totalmente de acuerdo" in page.text and 'id="translated-wording"' in page.text
+    assert not untranslated(page.text), untranslated(page.text)
+    refused = post_form(client, FORM, FORM, {**all_fours(), "q2": ""})
+    assert "Falta responder 1 frase." in refused.text  # type: ignore[attr-defined]
+    assert not untranslated(refused.text)  # type: ignore[attr-defined]
+    assert post_form(client, FORM, FORM, all_fours()).status_code == 303  # type: ignore[attr-defined]
+    languages = db.execute(select(Assessment.newcomer_id, Assessment.language)).all()
+    assert sorted(languages) == sorted([(ana.newcomer_id, "en"), (sam.newcomer_id, "es")])
+
+    client.cookies.clear()
+    signed_in(client, db, coordinator.user_id)
+    book = load_workbook(io.BytesIO(client.get(REPORT).content), read_only=True)
+    rows = list(book["Questionnaires"].iter_rows(values_only=True))
+    assert rows[0][-2:] == ("Language", "Validated wording")
+    assert sorted(r[-2:] for r in rows[1:]) == [("en", "yes"), ("es", "no")]

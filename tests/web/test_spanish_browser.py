@@ -88,3 +88,22 @@ def test_a_newcomer_asks_for_a_mentor_and_reads_their_status_in_spanish(
     expect(phone.locator("#notice")).to_have_text("Gracias por reportarse.")
     expect(phone.locator("#check-in-latest")).to_contain_text("Su último reporte:")
     no_english(phone)
+
+    # BARC-10 from the status link, in Spanish: the translation is said to be one
+    phone.locator("#recovery-capital").get_by_role("link").click()
+    expect(phone.locator("h1")).to_contain_text("Evaluación breve del capital de recuperación")
+    expect(phone.locator("#translated-wording")).to_be_visible()
+    expect(phone.locator("#q5-group")).to_contain_text("Recibo mucho apoyo de mis amistades.")
+    no_english(phone)
+    check(phone, "questionnaire-es-phone")
+    for n in range(1, 10):  # the tenth skipped
+        phone.check(f"#q{n}-5")
+    phone.get_by_role("button", name="Guardar las respuestas").click()
+    expect(phone.locator("#error-summary")).to_contain_text("Falta responder 1 frase.")
+    expect(phone.locator("#q10-error")).to_have_text("⚠ Elija una respuesta para esta frase.")
+    no_english(phone)
+    phone.check("#q10-4")
+    phone.get_by_role("button", name="Guardar las respuestas").click()
+    expect(phone.locator("#answered")).to_contain_text("las respuestas quedaron guardadas")
+    expect(phone.locator("#assessments tbody tr").first).to_contain_text("49")
+    no_english(phone)

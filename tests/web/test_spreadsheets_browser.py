@@ -171,3 +171,14 @@ def test_coordinator_chooses_a_column_once_and_next_months_file_is_read_the_same
     laptop.click("#import")
     expect(laptop.locator("#done")).to_contain_text("3 mentors added", timeout=20_000)
     assert _count(live_server, Mentor) == mentors_before + 6
+
+    # The saved choice on its own page, and forgotten there.
+    laptop.goto(f"{live_server.url}/coordinator/spreadsheets")
+    laptop.click("#saved-columns-link a")
+    listed = laptop.locator("#saved-columns-list tbody tr")
+    expect(listed).to_have_count(1)
+    expect(listed).to_contain_text("“date they got sober” read as Recovery start date")
+    check(laptop, "coordinator-import-columns")
+    listed.get_by_role("button", name="Forget").click()
+    expect(laptop.locator("#forgotten")).to_have_text("The choice is forgotten.")
+    expect(laptop.locator("#saved-total")).to_have_text("0 saved choices.")

@@ -96,40 +96,36 @@ def report(session: Session, *, program_ids: list[int], now: datetime, months: i
     return [by_month[first] for first in firsts]
 
 
-def _first_event(session: Session, in_programs: object, status: PairingStatus) -> dict:
-    """Each pairing's first event to `status` (programs chosen): pairing id -> (at, reason)."""
+def _first_event(session: Session, in_programs: object, which: object) -> dict:
+    """Each pairing's first event matching `which` (programs chosen): id -> (at, reason)."""
     rows = session.execute(
-        select(PairingEvent.pairing_id, PairingEvent.at, PairingEvent.reason, PairingEvent.id)
+        select(PairingEvent.pairing_id, PairingEvent.at, PairingEvent.reason)
         .join(Pairing, Pairing.id == PairingEvent.pairing_id)
-        .where(in_programs, PairingEvent.to_status == status.value)  # type: ignore[arg-type]
+        .where(in_programs, which)  # type: ignore[arg-type]
         .order_by(PairingEvent.id)
     )
     first: dict[int, tuple[datetime, str]] = {}
-    for pairing_id, at, reason, _ in rows:
+    for pairing_id, at, reason in rows:
         first.setdefault(pairing_id, (at, reason))
     return first
 
 
-def _left_active(session: Session, in_programs: object) -> dict[int, datetime]:
-    """When each pairing first left `active` (ended, or withdrawn while active)."""
-    rows = session.execute(
-        select(PairingEvent.pairing_id, PairingEvent.at)
-        .join(Pairing, Pairing.id == PairingEvent.pairing_id)
-        .where(in_programs, PairingEvent.from_status == PairingStatus.active.value)  # type: ignore[arg-type]
-        .order_by(PairingEvent.id)
-    )
-    left: dict[int, datetime] = {}
-    for pairing_id, at in rows:
-        left.setdefault(pairing_id, at)
-    return left
+def _to(status: PairingStatus) -> object:
+    return PairingEvent.to_status == status.value
+
+
+# A pairing left `active`: ended, or withdrawn while active.
+_LEFT_ACTIVE = PairingEvent.from_status == PairingStatus.active.value
 
 
 def _beginnings(
     session: Session, by_month: dict[date, Month], in_programs: object, since: datetime,
     now: datetime,
 ) -> None:  # fmt: skip
-    left = _left_active(session, in_programs)
-    for pairing_id, (began, _) in _first_event(session, in_programs, PairingStatus.active).items():
+    left = {i: at for i, (at, _) in _first_event(session, in_programs, _LEFT_ACTIVE).items()}
+    for pairing_id, (began, _) in _first_event(
+        session, in_programs, _to(PairingStatus.active)
+    ).items():
         if began < since:
             continue
         month = by_month.get(_month_of(began))
@@ -148,7 +144,7 @@ def _beginnings(
 def _endings(
     session: Session, by_month: dict[date, Month], in_programs: object, since: datetime
 ) -> None:
-    for at, reason in _first_event(session, in_programs, PairingStatus.ended).values():
+    for at, reason in _first_event(session, in_programs, _to(PairingStatus.ended)).values():
         month = by_month.get(_month_of(at))
         if at < since or month is None:
             continue

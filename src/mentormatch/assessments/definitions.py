@@ -5,8 +5,10 @@ definition (`POST /api/v1/instruments`), not a release.
 BARC-10 ships as the first definition: the Brief Assessment of Recovery Capital (Vilsaint et
 al. 2017, free to use), 10 statements rated from 1 (strongly disagree) to 6 (strongly
 agree), scored as their sum (10-60); a total of 47 or more is associated with sustained
-remission. Its English wording is the published one; no Spanish wording ships, since only
-a validated translation should (`docs/assessments.md`).
+remission. Its English wording is the published one. Its Spanish wording is this service's
+translation, not a validated version: a definition names the languages whose wording was
+validated (`validated_languages`), and an answer given in another is marked as such on the
+page and in the funder's report (`docs/assessments.md`).
 """
 
 from __future__ import annotations
@@ -67,7 +69,15 @@ class InstrumentDefinition(BaseModel):
 
     code: Code = Field(description="The questionnaire's code, e.g. barc10")
     name: Words
+    names: Wording | None = Field(
+        default=None, description="The name by language, where it differs from `name`"
+    )
     languages: list[str] = Field(min_length=1, description="Language codes it is worded in")
+    validated_languages: list[str] | None = Field(
+        default=None,
+        description="The languages whose wording was validated for this questionnaire; answers"
+        " in the others are marked as given in a translation. None: every language",
+    )
     items: list[Item] = Field(
         min_length=1, max_length=100, description="The statements, in the order asked"
     )
@@ -95,9 +105,11 @@ class InstrumentDefinition(BaseModel):
         values = [choice.value for choice in self.scale]
         if values != sorted(set(values)):
             raise ValueError("scale: values must rise from the first choice to the last")
+        unworded = [c for c in self.validated_languages or () if c not in self.languages]
+        if unworded:
+            raise ValueError(f"validated_languages: {unworded[0]!r} is not one of `languages`")
         wordings: list[Wording] = [i.text for i in self.items] + [c.label for c in self.scale]
-        if self.threshold_meaning is not None:
-            wordings.append(self.threshold_meaning)
+        wordings += [w for w in (self.threshold_meaning, self.names) if w is not None]
         for wording in wordings:
             missing = [lang for lang in self.languages if lang not in wording]
             if missing or set(wording) - set(self.languages):
@@ -105,6 +117,16 @@ class InstrumentDefinition(BaseModel):
                     f"every item and answer is worded in exactly {', '.join(self.languages)}"
                 )
         return self
+
+    def wording_for(self, code: str) -> str:
+        """The language to show it in: `code` where it is worded so, else its first."""
+        return code if code in self.languages else self.languages[0]
+
+    def validated_in(self, code: str) -> bool:
+        return self.validated_languages is None or code in self.validated_languages
+
+    def name_in(self, code: str) -> str:
+        return (self.names or {}).get(code, self.name)
 
     def lowest(self) -> int:
         return len(self.items) * self.scale[0].value
@@ -114,30 +136,56 @@ class InstrumentDefinition(BaseModel):
 
 
 _AGREE = (
-    "Strongly disagree", "Disagree", "Somewhat disagree",
-    "Somewhat agree", "Agree", "Strongly agree",
-)  # fmt: skip
-_BARC10_ITEMS = (
-    "There are more important things to me in life than using substances.",
-    "In general I am happy with my life.",
-    "I have enough energy to complete the tasks I set myself.",
-    "I am proud of the community I live in and feel a part of it.",
-    "I get lots of support from friends.",
-    "I regard my life as challenging and fulfilling without the need for using drugs or alcohol.",
-    "My living space has helped to drive my recovery journey.",
-    "I take full responsibility for my actions.",
-    "I am happy dealing with a range of professional people.",
-    "I am making good progress on my recovery journey.",
+    ("Strongly disagree", "Totalmente en desacuerdo"),
+    ("Disagree", "En desacuerdo"),
+    ("Somewhat disagree", "Algo en desacuerdo"),
+    ("Somewhat agree", "Algo de acuerdo"),
+    ("Agree", "De acuerdo"),
+    ("Strongly agree", "Totalmente de acuerdo"),
 )
+# (the published English statement, this service's Spanish translation)
+_BARC10_ITEMS = (
+    ("There are more important things to me in life than using substances.",
+     "Hay cosas en la vida más importantes para mí que consumir sustancias."),
+    ("In general I am happy with my life.",
+     "En general, estoy contento o contenta con mi vida."),
+    ("I have enough energy to complete the tasks I set myself.",
+     "Tengo suficiente energía para completar las tareas que me propongo."),
+    ("I am proud of the community I live in and feel a part of it.",
+     "Me siento orgulloso u orgullosa de la comunidad donde vivo y me siento parte de ella."),
+    ("I get lots of support from friends.",
+     "Recibo mucho apoyo de mis amistades."),
+    ("I regard my life as challenging and fulfilling without the need for using drugs or alcohol.",
+     "Considero que mi vida es estimulante y plena sin necesidad de consumir drogas ni alcohol."),
+    ("My living space has helped to drive my recovery journey.",
+     "El lugar donde vivo me ha ayudado a avanzar en mi camino de recuperación."),
+    ("I take full responsibility for my actions.",
+     "Asumo toda la responsabilidad de mis actos."),
+    ("I am happy dealing with a range of professional people.",
+     "Me siento a gusto tratando con distintos profesionales."),
+    ("I am making good progress on my recovery journey.",
+     "Estoy avanzando bien en mi camino de recuperación."),
+)  # fmt: skip
 BARC10_CODE = "barc10"
 BARC10: dict[str, Any] = {
     "code": BARC10_CODE,
     "name": "Brief Assessment of Recovery Capital (BARC-10)",
-    "languages": ["en"],
-    "items": [{"code": f"q{n}", "text": {"en": text}} for n, text in enumerate(_BARC10_ITEMS, 1)],
-    "scale": [{"value": n, "label": {"en": words}} for n, words in enumerate(_AGREE, 1)],
+    "names": {
+        "en": "Brief Assessment of Recovery Capital (BARC-10)",
+        "es": "Evaluación breve del capital de recuperación (BARC-10)",
+    },
+    "languages": ["en", "es"],
+    "validated_languages": ["en"],
+    "items": [
+        {"code": f"q{n}", "text": {"en": en, "es": es}}
+        for n, (en, es) in enumerate(_BARC10_ITEMS, 1)
+    ],
+    "scale": [{"value": n, "label": {"en": en, "es": es}} for n, (en, es) in enumerate(_AGREE, 1)],
     "scoring": "sum",
     "threshold": 47,
-    "threshold_meaning": {"en": "a total associated with sustained remission"},
+    "threshold_meaning": {
+        "en": "a total associated with sustained remission",
+        "es": "un total asociado a la remisión sostenida",
+    },
     "answers_seen_by": ["coordinator"],
 }

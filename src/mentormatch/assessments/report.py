@@ -10,7 +10,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mentormatch.assessments import followups
+from mentormatch.assessments import followups, service
 from mentormatch.assessments.models import Assessment, Instrument
 from mentormatch.newcomers.models import Newcomer
 from mentormatch.programs.models import Program
@@ -19,6 +19,7 @@ from mentormatch.spreadsheets.files import Sheet
 
 ASSESSMENT_COLUMNS = (
     "Program", "Reference", "External id", "Questionnaire", "Taken on", "Total", "Entered by",
+    "Language", "Validated wording",
 )  # fmt: skip
 FOLLOWUP_COLUMNS = (
     "Program", "Reference", "External id", "Window", "Opens", "Closes", "Standing", "Taken on",
@@ -35,9 +36,14 @@ def sheets(
 ) -> tuple[Sheet, Sheet]:  # fmt: skip
     """(questionnaires taken from `since` to `until`, windows opening then), oldest first."""
     slugs = {p.id: p.slug for p in programs}
+    definitions = {
+        row.id: service.definition_of(row)
+        for row in session.scalars(select(Instrument).order_by(Instrument.id))
+    }
     taken = session.execute(
         select(Newcomer.program_id, Newcomer.reference, Newcomer.external_id, Instrument.code,
-               Assessment.taken_at, Assessment.total, Assessment.entered_by)
+               Assessment.taken_at, Assessment.total, Assessment.entered_by,
+               Assessment.language, Assessment.instrument_id)
         .join(Newcomer, Newcomer.id == Assessment.newcomer_id)
         .join(Instrument, Instrument.id == Assessment.instrument_id)
         .where(Assessment.program_id.in_(list(slugs)))
@@ -45,8 +51,10 @@ def sheets(
     ).all()  # fmt: skip
     assessments = [
         [slugs[program_id], reference, neutralise(external or ""), code, at.date(), total,
-         "coordinator" if entered_by is not None else "newcomer"]
-        for program_id, reference, external, code, at, total, entered_by in taken
+         "coordinator" if entered_by is not None else "newcomer", language,
+         "yes" if definitions[instrument].validated_in(language) else "no"]
+        for program_id, reference, external, code, at, total, entered_by, language, instrument
+        in taken
         if _within(at.date(), since, until)
     ]  # fmt: skip
     windows = [

@@ -79,6 +79,10 @@ class AssessmentPublic(BaseModel):
     change: int | None = Field(description="Since the first of this questionnaire; none for it")
     taken_at: datetime
     entered_by_coordinator: bool = Field(description="Entered by a coordinator from a call")
+    language: str = Field(description="The language of the wording answered")
+    validated_wording: bool = Field(
+        description="False when that wording is a translation not validated for the questionnaire"
+    )
     answers: dict[str, int] | None = Field(
         description="Each answer, for the roles the questionnaire names; otherwise null"
     )
@@ -99,6 +103,8 @@ def _shown(scored: service.Scored, actor: Principal) -> AssessmentPublic:
         change=scored.change,
         taken_at=scored.row.taken_at,
         entered_by_coordinator=scored.row.entered_by is not None,
+        language=scored.row.language,
+        validated_wording=definition.validated_in(scored.row.language),
         answers=dict(scored.row.answers) if sees else None,
     )
 

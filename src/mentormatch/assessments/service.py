@@ -50,16 +50,19 @@ def definition_of(instrument: Instrument) -> InstrumentDefinition:
 
 
 def _ensure_shipped(session: Session) -> None:
-    """Write the definitions that ship (BARC-10) the first time they are needed."""
+    """Write the definitions that ship (BARC-10) the first time they are needed, and bring a
+    stored one up to this release's wording (a new language, say). Items and scale values
+    keep their codes, so earlier answers keep their meaning."""
     for shipped in SHIPPED:
-        if session.scalar(select(Instrument.id).where(Instrument.code == shipped.code)):
+        wanted = shipped.model_dump(mode="json")
+        stored = session.scalar(select(Instrument).where(Instrument.code == shipped.code))
+        if stored is not None:
+            if stored.created_by is None and stored.definition != wanted:
+                stored.definition = wanted
             continue
         try:
             with session.begin_nested():
-                session.add(
-                    Instrument(code=shipped.code, name=shipped.name,
-                               definition=shipped.model_dump(mode="json"))
-                )  # fmt: skip
+                session.add(Instrument(code=shipped.code, name=shipped.name, definition=wanted))
         except IntegrityError:
             pass  # another request wrote it first
 

@@ -72,6 +72,8 @@ ACTIONS: dict[str, str] = {
     "assign": "assigned mentors from a proposal",
     "cap_capacity": "lowered a mentor's capacity",
     "update_settings": "changed the program's settings",
+    "save_columns": "saved how an import reads a file's columns",
+    "forget_columns": "forgot a saved choice of columns for imports",
     "login": "signed in",
     "logout": "signed out",
     "authenticate": "used an unknown or expired sign-in",

@@ -293,13 +293,16 @@ def update_newcomer(
     coordinator: CoordinatorDep,
     session: SessionDep,
     settings: SettingsDep,
+    now: NowDep,
 ) -> NewcomerForCoordinator:
     """Mark urgent, close or reopen. Send the `version` you read. Marking a newcomer urgent
     (or reopening an urgent one) alerts the program's coordinators through the outbox, as
-    a crisis intake does, once per case it opens."""
+    a crisis intake does, once per case it opens; marking them urgent again after a handled
+    case opens a new one."""
     newcomer = service.update_by_coordinator(
-        session, actor=coordinator, newcomer_id=newcomer_id, body=body, settings=settings
-    )
+        session, actor=coordinator, newcomer_id=newcomer_id, body=body, settings=settings,
+        now=now,
+    )  # fmt: skip
     return for_coordinator(session, newcomer)
 
 

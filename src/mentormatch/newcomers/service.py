@@ -333,9 +333,12 @@ def update_by_coordinator(
     newcomer_id: int,
     body: NewcomerCoordinatorUpdate,
     settings: Settings,
+    now: datetime,
 ) -> Newcomer:
     """Change urgency or close/reopen; refused with 409 if someone else changed it first.
-    A change opening an urgent case alerts the program's coordinators, as a crisis intake."""
+    A change opening an urgent case alerts the program's coordinators, as a crisis intake.
+    Marking a newcomer urgent opens a new case from `now`, even after a handled one: the
+    attempts of the earlier case do not handle it."""
     newcomer = _load_for(session, actor, newcomer_id)
     if newcomer.version != body.version:
         raise Conflict(
@@ -358,6 +361,8 @@ def update_by_coordinator(
         audit.record(
             session, actor=actor, action="flag_urgent", object_type=OBJECT, object_id=newcomer_id
         )
+    if flagged:
+        urgent.start_case(session, newcomer=newcomer, now=now)
     urgent.alert_if_opened(session, newcomer=newcomer, was_open=was_open, settings=settings)
     session.commit()
     return newcomer

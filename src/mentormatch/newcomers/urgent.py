@@ -174,6 +174,13 @@ def open_case(session: Session, *, newcomer: Newcomer, now: datetime, settings: 
     changes while a case is open already. Whether a case was opened."""
     if case_open(session, newcomer.id):
         return False
+    start_case(session, newcomer=newcomer, now=now)
+    return alert_if_opened(session, newcomer=newcomer, was_open=False, settings=settings)
+
+
+def start_case(session: Session, *, newcomer: Newcomer, now: datetime) -> None:
+    """Mark the newcomer urgent with a case waiting from `now`: the attempts recorded before
+    belong to earlier cases and do not handle it. No alert (the caller decides)."""
     newcomer.urgent = True
     newcomer.urgent_since = now
     newcomer.urgent_case_after = (
@@ -183,7 +190,6 @@ def open_case(session: Session, *, newcomer: Newcomer, now: datetime, settings: 
         or 0
     )
     session.flush()
-    return alert_if_opened(session, newcomer=newcomer, was_open=False, settings=settings)
 
 
 def case_since(newcomer: Newcomer) -> datetime:

@@ -45,11 +45,11 @@ from mentormatch.spreadsheets.checking import (
     Problem,
     choose_fields,
     file_problems,
-    match_existing,
     read_rows,
 )
 from mentormatch.spreadsheets.files import Table as Rows
 from mentormatch.spreadsheets.files import read_table
+from mentormatch.spreadsheets.matching_rows import match_existing
 
 KINDS = ("mentors", "newcomers")
 OBJECT = {"mentors": "mentor", "newcomers": "newcomer"}

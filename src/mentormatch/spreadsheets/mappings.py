@@ -18,10 +18,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mentormatch.accounts.principal import Principal
+from mentormatch.audit import service as audit
 from mentormatch.db import utcnow
 from mentormatch.errors import NotFound
 from mentormatch.spreadsheets import columns
 from mentormatch.spreadsheets.models import ImportMapping
+
+SAVED = "save_columns"
+FORGOTTEN = "forget_columns"
 
 
 def unknown(kind: str, fields: Iterable[str]) -> list[str]:
@@ -78,30 +82,40 @@ def save(
     if not differs:
         if found is not None:
             session.delete(found)
+            _audit(session, actor, FORGOTTEN, program_id)
         return
     if found is None:
         found = ImportMapping(program_id=program_id, kind=kind, headers_hash=fingerprint(headers))
         session.add(found)
+    if found.mapping != differs:
+        _audit(session, actor, SAVED, program_id)
     found.mapping, found.saved_by, found.saved_at = differs, actor.user_id, utcnow()
 
 
-def listed(session: Session, *, program_id: int) -> list[ImportMapping]:
-    """A program's saved choices, mentors' then newcomers', the latest first."""
+def _audit(session: Session, actor: Principal, action: str, program_id: int) -> None:
+    audit.record(session, actor=actor, action=action, object_type="program", object_id=program_id)
+
+
+def listed(session: Session, *, program_ids: Iterable[int]) -> list[ImportMapping]:
+    """The programs' saved choices, by program, mentors' then newcomers', the latest first."""
     return list(
         session.scalars(
             select(ImportMapping)
-            .where(ImportMapping.program_id == program_id)
-            .order_by(ImportMapping.kind, ImportMapping.saved_at.desc(), ImportMapping.id)
+            .where(ImportMapping.program_id.in_(sorted(program_ids)))
+            .order_by(ImportMapping.program_id, ImportMapping.kind,
+                      ImportMapping.saved_at.desc(), ImportMapping.id)
         )
-    )
+    )  # fmt: skip
 
 
-def forget(session: Session, *, program_id: int, mapping_id: int) -> None:
-    """Delete one of a program's saved choices (404 if it has none by this id); commits."""
+def forget(session: Session, *, actor: Principal, program_id: int, mapping_id: int) -> None:
+    """Delete one of a program's saved choices (404 if it has none by this id), audited;
+    commits."""
     found = session.get(ImportMapping, mapping_id)
     if found is None or found.program_id != program_id:
         raise NotFound(
             "mapping_id: the program has no saved choice of columns by this id", field="mapping_id"
         )
     session.delete(found)
+    _audit(session, actor, FORGOTTEN, program_id)
     session.commit()

@@ -30,7 +30,7 @@ def list_mappings(
     admin.visible(session, actor=me, program_id=program_id)
     return [
         ImportMappingPublic(id=m.id, kind=m.kind, columns=m.mapping, saved_at=m.saved_at)
-        for m in mappings.listed(session, program_id=program_id)
+        for m in mappings.listed(session, program_ids=[program_id])
     ]
 
 
@@ -40,5 +40,5 @@ def forget_mapping(
 ) -> Response:
     """Forget a saved choice: the next file with those headers is read by its headers alone."""
     admin.visible(session, actor=me, program_id=program_id)
-    mappings.forget(session, program_id=program_id, mapping_id=mapping_id)
+    mappings.forget(session, actor=me, program_id=program_id, mapping_id=mapping_id)
     return Response(status_code=204)

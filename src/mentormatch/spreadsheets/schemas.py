@@ -62,6 +62,36 @@ class ImportReport(BaseModel):
         )
 
 
+class ImportJobStarted(BaseModel):
+    """An import started in the background: where to read how far it is."""
+
+    job: str = Field(description="The job's key: only you can read it, for a day")
+    progress: str = Field(description="The job's address: GET it until `state` is done or failed")
+    state: Literal["checking"]
+
+
+class ImportJob(BaseModel):
+    """An import under way, or what it did: every row written, or nothing."""
+
+    state: Literal["checking", "writing", "done", "failed", "stopped"] = Field(
+        description="checking the rows, writing them, done (all written), failed (nothing "
+        "written: see `problems` or `message`), or stopped (not heard from for 30 minutes; "
+        "nothing written)"
+    )
+    kind: Literal["mentors", "newcomers"]
+    program: str = Field(description="The program's slug")
+    filename: str
+    total: int = Field(description="Rows in the file, blank rows aside (known once read)")
+    checked: int = Field(description="Rows checked so far")
+    created: int = Field(description="People added (when done)")
+    updated: int = Field(description="People whose answers changed (when done)")
+    unchanged: int = Field(description="People already as in the file (when done)")
+    problems: list[ImportProblem] = Field(description="Why it failed, row by row")
+    message: str | None = Field(description="Why it failed, when not row by row")
+    started_at: datetime
+    finished_at: datetime | None
+
+
 class ImportMappingPublic(BaseModel):
     """A program's saved choice of how the columns of a kind of file are read."""
 

@@ -18,6 +18,7 @@ from mentormatch.web import (
     exports,
     fit_pages,
     followup_pages,
+    import_columns,
     imports,
     intake,
     mentor,
@@ -63,6 +64,7 @@ for _pages in (
     mentor.router,
     exports.router,
     imports.router,
+    import_columns.router,
 ):
     router.include_router(_pages)
 

@@ -17,13 +17,14 @@ from mentormatch.assessments import service
 from mentormatch.assessments.definitions import BARC10_CODE
 from mentormatch.deps import NowDep, RowId, SessionDep
 from mentormatch.errors import MentorMatchError
+from mentormatch.i18n import N_
 from mentormatch.newcomers.models import Newcomer
 from mentormatch.web import forms
 from mentormatch.web.core import CoordinatorPage, FormDep, NewcomerPage, WebRoute, redirect, render
+from mentormatch.web.templating import page_locale
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
-LANGUAGE = "en"  # the wording shown; the questionnaire's own languages decide what exists
-ANSWER_WORDS = "Please choose an answer for this statement."
+ANSWER_WORDS = N_("Please choose an answer for this statement.")
 
 
 def _page(
@@ -39,14 +40,16 @@ def _page(
 ) -> Response:
     instrument = service.instrument(session, BARC10_CODE)
     definition = service.definition_of(instrument)
+    language = definition.wording_for(page_locale(request))
     return render(
         request,
         "questionnaire.html",
         {
             "newcomer": newcomer,
             "definition": definition,
-            "language": LANGUAGE,
-            "choices": [(str(c.value), c.label[LANGUAGE]) for c in definition.scale],
+            "language": language,
+            "validated": definition.validated_in(language),
+            "choices": [(str(c.value), c.label[language]) for c in definition.scale],
             "action": action,
             "back": back,
             "by_coordinator": by_coordinator,
@@ -70,8 +73,9 @@ def _submit(
     if not errors:
         answers = {code: int(v) for code, v in values.items()}
         try:
+            language = definition.wording_for(page_locale(request))
             service.record(session, actor=actor, newcomer=newcomer, instrument=instrument,
-                           answers=answers, language=LANGUAGE, now=now)  # fmt: skip
+                           answers=answers, language=language, now=now)  # fmt: skip
         except MentorMatchError as exc:
             session.rollback()
             errors = forms.domain_error(exc)

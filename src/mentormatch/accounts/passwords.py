@@ -16,6 +16,7 @@ import zxcvbn
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from mentormatch import i18n
 from mentormatch.accounts import throttle
 from mentormatch.accounts.models import AccountToken, AuthSession, TokenPurpose, User
 from mentormatch.accounts.principal import Principal
@@ -73,9 +74,11 @@ def send_link(
     settings: Settings,
     now: datetime | None = None,
     mentor_program_id: int | None = None,
+    language: str | None = None,
 ) -> AccountToken:
-    """Store a new single-use token and queue its link for the account's email (no commit).
-    A caller inviting many new mentors of one program passes their `mentor_program_id`."""
+    """Store a new single-use token and queue its link for the account's email (no commit),
+    written in `language`, else the account's own (`users.interface_language`). A caller
+    inviting many new mentors of one program passes their `mentor_program_id`."""
     now = now or utcnow()
     ttl = (
         timedelta(hours=settings.invitation_ttl_hours)
@@ -98,12 +101,18 @@ def send_link(
         recipient=email,
         link=_link(settings, token),
         program_id=program_id,
+        language=language
+        or session.scalar(select(User.interface_language).where(User.id == user_id))
+        or i18n.DEFAULT_LOCALE,
     )
     return row
 
 
-def request_reset(session: Session, *, email: str, settings: Settings, client: str) -> None:
-    """Send a reset link if an active account has this email; the caller learns nothing."""
+def request_reset(
+    session: Session, *, email: str, settings: Settings, client: str, language: str | None = None
+) -> None:
+    """Send a reset link if an active account has this email; the caller learns nothing.
+    The email is in `language` (the page it was asked on), else the account's own."""
     user = session.scalar(select(User).where(User.email == email.strip().lower()))
     if user is not None and user.is_active:
         send_link(
@@ -112,6 +121,7 @@ def request_reset(session: Session, *, email: str, settings: Settings, client: s
             email=user.email,
             purpose=TokenPurpose.reset,
             settings=settings,
+            language=language,
         )
     audit.record(
         session,

@@ -98,8 +98,8 @@ class UrgentContact(Base):
 def alert_coordinators(session: Session, *, newcomer: Newcomer, settings: Settings) -> int:
     """One message per active coordinator of the newcomer's program, in the caller's
     transaction: a link, no answers."""
-    emails = session.scalars(
-        select(User.email)
+    emails = session.execute(
+        select(User.email, User.interface_language)
         .join(ProgramCoordinator, ProgramCoordinator.user_id == User.id)
         .where(
             ProgramCoordinator.program_id == newcomer.program_id,
@@ -109,13 +109,14 @@ def alert_coordinators(session: Session, *, newcomer: Newcomer, settings: Settin
         .order_by(User.id)
     ).all()
     link = f"{settings.public_base_url}/coordinator/newcomers/{newcomer.id}"
-    for email in emails:
+    for email, language in emails:
         outbox.enqueue(
             session,
             kind=outbox.MessageKind.urgent_intake,
             recipient=email,
             link=link,
             program_id=newcomer.program_id,
+            language=language,  # each coordinator's own (issue 18)
         )
     return len(emails)
 

@@ -102,23 +102,31 @@ _TEXT = {
         "Hello,\n\nA mentoring request you were asked about has expired and has been "
         "handed back to the coordinator. Nothing more is needed from you.\n\n{link}\n",
     ),
+    # An account's own messages, in the account's language (users.interface_language).
     MessageKind.invitation: (
-        "You are invited to MentorMatch",
-        "Hello,\n\nAn account has been made for you on MentorMatch. Choose your password "
-        "with this link (it works once, and expires in a few days):\n\n{link}\n\n"
-        "If you did not expect this, you can ignore this message.\n",
+        N_("You are invited to MentorMatch"),
+        N_(
+            "Hello,\n\nAn account has been made for you on MentorMatch. Choose your password "
+            "with this link (it works once, and expires in a few days):\n\n{link}\n\n"
+            "If you did not expect this, you can ignore this message.\n"
+        ),
     ),
     MessageKind.reset: (
-        "Reset your MentorMatch password",
-        "Hello,\n\nSomeone asked to reset the password of your MentorMatch account. "
-        "Choose a new one with this link (it works once, and expires within the hour):"
-        "\n\n{link}\n\nIf it was not you, ignore this message: your password stays as it is.\n",
+        N_("Reset your MentorMatch password"),
+        N_(
+            "Hello,\n\nSomeone asked to reset the password of your MentorMatch account. "
+            "Choose a new one with this link (it works once, and expires within the hour):"
+            "\n\n{link}\n\nIf it was not you, ignore this message: your password stays as "
+            "it is.\n"
+        ),
     ),
     MessageKind.urgent_intake: (
-        "Urgent: a request is waiting for a coordinator",
-        "Hello,\n\nA request on MentorMatch has just been marked urgent and is waiting for "
-        "a coordinator. Please sign in and open it as soon as you can:\n\n{link}\n\n"
-        "Record there when you have reached out, so other coordinators know.\n",
+        N_("Urgent: a request is waiting for a coordinator"),
+        N_(
+            "Hello,\n\nA request on MentorMatch has just been marked urgent and is waiting "
+            "for a coordinator. Please sign in and open it as soon as you can:\n\n{link}\n\n"
+            "Record there when you have reached out, so other coordinators know.\n"
+        ),
     ),
     MessageKind.quiet_reminder: (
         "A reminder to keep in touch",

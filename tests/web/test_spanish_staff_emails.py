@@ -1,9 +1,12 @@
 """Staff emails in the staff member's language (issue 18): an account's language is that of
 the page they last signed in or chose a password on (`users.interface_language`); an
 invitation is written in the language of the page that sent it, a reset asked for on the
-"forgot" page in that page's. Each coordinator gets the urgent alert in their own."""
+"forgot" page in that page's. Each coordinator gets the urgent alert in their own, a mentor
+the request to mentor someone in theirs."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from fastapi.testclient import TestClient
 from sqlalchemy import select
@@ -12,7 +15,8 @@ from sqlalchemy.orm import Session
 from mentormatch.accounts.models import Role, User
 from mentormatch.pairings.outbox import MessageKind, OutboxMessage
 from mentormatch.web.templating import LANG_COOKIE
-from tests.factories import PASSWORD, intake_body, make_user
+from tests.conftest import Actor
+from tests.factories import PASSWORD, accept_invitation, intake_body, make_user, newcomer_id
 from tests.web.conftest import post_form
 from tests.web.test_pages import sign_in
 
@@ -89,3 +93,23 @@ def test_a_reset_asked_for_in_spanish_is_in_spanish(client: TestClient, db: Sess
     assert "su contraseña sigue igual" in reset.body
     db.expire_all()
     assert db.get_one(User, kim.id).interface_language == "en"  # asking changes no account
+
+
+def test_a_mentor_who_signed_in_in_spanish_is_asked_in_spanish(
+    client: TestClient, db: Session, coordinator: Actor, make_mentor: Any
+) -> None:
+    mentor = make_mentor(first_name="Alex", email="alex@example.org")
+    accept_invitation(db, "alex@example.org")
+    db.commit()
+    _sign_in_on_the_form(client, "alex@example.org", "es")
+    client.cookies.clear()
+    sam = newcomer_id(db, client.post("/api/v1/newcomers", json=intake_body()).json())
+    asked = client.post(
+        "/api/v1/pairings",
+        json={"newcomer_id": sam, "mentor_id": mentor.mentor_id},
+        headers=coordinator.headers,
+    )
+    assert asked.status_code == 201, asked.text
+    request = _sent_to(db, "alex@example.org", MessageKind.mentor_asked)
+    assert request.subject == "Una nueva solicitud de mentoría le espera"
+    assert "inicie sesión para leer la solicitud" in request.body

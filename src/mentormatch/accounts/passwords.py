@@ -16,7 +16,6 @@ import zxcvbn
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from mentormatch import i18n
 from mentormatch.accounts import throttle
 from mentormatch.accounts.models import AccountToken, AuthSession, TokenPurpose, User
 from mentormatch.accounts.principal import Principal
@@ -101,9 +100,7 @@ def send_link(
         recipient=email,
         link=_link(settings, token),
         program_id=program_id,
-        language=language
-        or session.scalar(select(User.interface_language).where(User.id == user_id))
-        or i18n.DEFAULT_LOCALE,
+        language=language,  # else the account's own (outbox.enqueue finds it by email)
     )
     return row
 

@@ -153,6 +153,7 @@ def dashboard(request: Request, me: CoordinatorPage, session: SessionDep, now: N
                 [m.load for m in busiest],
                 [m.capacity for m in busiest],
                 empty=words(N_("No mentor is taking requests yet")),
+                of=words(N_("%(load)s of %(capacity)s")),
             ),
             "load_rows": [
                 (people.named_mentor(m.id, m.first_name), m.load, m.capacity, m.paused)

@@ -20,9 +20,10 @@ from pathlib import Path
 from typing import Final
 
 from babel.core import Locale
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date, format_datetime, format_skeleton
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
 from babel.support import Translations
 
 LOCALES_DIR: Final = Path(__file__).resolve().parent / "locales"
@@ -106,6 +107,16 @@ def long_date(value: date, code: str) -> str:
 def format_day(value: date, pattern: str, code: str) -> str:
     """A day with a Babel pattern in the language ('EEE dd MMM y': 'Thu 12 Nov 2026')."""
     return format_date(value, pattern, locale=code)
+
+
+def month_year(value: date, code: str) -> str:
+    """A month as the language names it: 'January 2027', 'enero de 2027'."""
+    return format_skeleton("yMMMM", value, locale=code)
+
+
+def decimal(value: float, code: str, pattern: str = "0.00") -> str:
+    """A number with the language's decimal mark: '0.85' in English, '0,85' in Spanish."""
+    return format_decimal(value, pattern, locale=code)
 
 
 def moment(value: datetime, pattern: str, code: str) -> str:

@@ -35,6 +35,9 @@ class User(Base):
     role: Mapped[Role] = mapped_column(Enum(Role, name="user_role", native_enum=False, length=20))
     is_active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The language the account's emails are written in (issue 18): that of the page the
+    # person last signed in or chose a password on; an invitation, the inviting page's.
+    interface_language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
 
     @property
     def invited(self) -> bool:

@@ -73,9 +73,11 @@ def send_link(
     settings: Settings,
     now: datetime | None = None,
     mentor_program_id: int | None = None,
+    language: str | None = None,
 ) -> AccountToken:
-    """Store a new single-use token and queue its link for the account's email (no commit).
-    A caller inviting many new mentors of one program passes their `mentor_program_id`."""
+    """Store a new single-use token and queue its link for the account's email (no commit),
+    written in `language`, else the account's own (`users.interface_language`). A caller
+    inviting many new mentors of one program passes their `mentor_program_id`."""
     now = now or utcnow()
     ttl = (
         timedelta(hours=settings.invitation_ttl_hours)
@@ -98,12 +100,16 @@ def send_link(
         recipient=email,
         link=_link(settings, token),
         program_id=program_id,
+        language=language,  # else the account's own (outbox.enqueue finds it by email)
     )
     return row
 
 
-def request_reset(session: Session, *, email: str, settings: Settings, client: str) -> None:
-    """Send a reset link if an active account has this email; the caller learns nothing."""
+def request_reset(
+    session: Session, *, email: str, settings: Settings, client: str, language: str | None = None
+) -> None:
+    """Send a reset link if an active account has this email; the caller learns nothing.
+    The email is in `language` (the page it was asked on), else the account's own."""
     user = session.scalar(select(User).where(User.email == email.strip().lower()))
     if user is not None and user.is_active:
         send_link(
@@ -112,6 +118,7 @@ def request_reset(session: Session, *, email: str, settings: Settings, client: s
             email=user.email,
             purpose=TokenPurpose.reset,
             settings=settings,
+            language=language,
         )
     audit.record(
         session,

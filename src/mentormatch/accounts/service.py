@@ -69,6 +69,11 @@ def create_user(
     return user
 
 
+def remember_language(session: Session, *, user_id: int, language: str) -> None:
+    """The language the account's emails are written in from now on (no commit)."""
+    session.execute(update(User).where(User.id == user_id).values(interface_language=language))
+
+
 def invite(session: Session, *, user: User, settings: Settings) -> datetime:
     """Send a new account's owner a single-use link to choose their password (no commit);
     returns when the link expires."""

@@ -69,7 +69,7 @@ def run(session: Session, *, settings: Settings, now: datetime) -> int:
 
 
 def _send(session: Session, settings: Settings, pairing: Pairing, kind: MessageKind,
-          recipient: str | None, path: str, language: str = "en") -> None:  # fmt: skip
+          recipient: str | None, path: str, language: str | None = None) -> None:  # fmt: skip
     outbox.enqueue(
         session,
         kind=kind,

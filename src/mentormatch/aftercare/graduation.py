@@ -24,7 +24,6 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from mentormatch import i18n
 from mentormatch.aftercare import contacts
 from mentormatch.aftercare.milestones import add_months
 from mentormatch.config import Settings
@@ -110,11 +109,10 @@ def _congratulate(
             link=locking.link(settings, path),
             program_id=pairing.program_id,
             pairing_id=pairing.id,
-            language=(
-                newcomer.interface_language
-                if kind is MessageKind.newcomer_graduated
-                else i18n.DEFAULT_LOCALE
-            ),
+            # the newcomer's language; the mentor's account's (outbox.enqueue's default)
+            language=newcomer.interface_language
+            if kind is MessageKind.newcomer_graduated
+            else None,
         )
 
 

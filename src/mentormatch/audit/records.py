@@ -23,6 +23,7 @@ from mentormatch.audit.models import AuditEvent
 from mentormatch.audit.words import TRAIL, Entry, entries
 from mentormatch.db import utcnow
 from mentormatch.errors import NotFound
+from mentormatch.i18n import N_
 from mentormatch.mentors.models import Mentor
 from mentormatch.newcomers import accounting
 from mentormatch.newcomers.models import Newcomer
@@ -31,6 +32,8 @@ from mentormatch.programs import scope
 
 Kind = Literal["newcomer", "mentor", "pairing"]
 PER_PAGE = 25
+# A pairing's record as its trail names it (translated on the pages: `names`).
+PAIRING_TITLE = N_("the pairing of %(newcomer)s with %(mentor)s")
 # Events shown on a record's own page, above the link to its whole trail.
 RECENT = 5
 
@@ -48,6 +51,9 @@ class RecordTrail:
     page: int
     pages: int
     per_page: int
+    # A pairing's two first names (newcomer, mentor), for a page writing its title in
+    # another language ("the pairing of %(newcomer)s with %(mentor)s"); empty otherwise.
+    names: tuple[str, ...] = ()
 
     @property
     def first_shown(self) -> int:
@@ -67,12 +73,9 @@ def _subject(session: Session, kind: Kind, record_id: int) -> tuple[int, str, Co
         pairing = session.get(Pairing, record_id)
         if pairing is None:
             raise NotFound("no such pairing")
-        names = (
-            session.scalar(select(Newcomer.first_name).where(Newcomer.id == pairing.newcomer_id)),
-            session.scalar(select(Mentor.first_name).where(Mentor.id == pairing.mentor_id)),
-        )
+        names = _pairing_names(session, pairing)
         own = and_(AuditEvent.object_type == "pairing", AuditEvent.object_id == record_id)
-        title = f"the pairing of {names[0]} with {names[1]}"
+        title = PAIRING_TITLE % {"newcomer": names[0], "mentor": names[1]}
         return pairing.program_id, title, and_(AuditEvent.at >= pairing.created_at, own)
     mentor = session.get(Mentor, record_id)
     if mentor is None:
@@ -85,6 +88,18 @@ def _subject(session: Session, kind: Kind, record_id: int) -> tuple[int, str, Co
         mentor.first_name,
         and_(AuditEvent.at >= mentor.created_at, or_(own, pairings)),
     )
+
+
+def _pairing_names(session: Session, pairing: Pairing) -> tuple[str, str]:
+    return (
+        session.scalar(select(Newcomer.first_name).where(Newcomer.id == pairing.newcomer_id)) or "",
+        session.scalar(select(Mentor.first_name).where(Mentor.id == pairing.mentor_id)) or "",
+    )
+
+
+def _names(session: Session, kind: Kind, record_id: int) -> tuple[str, ...]:
+    pairing = session.get(Pairing, record_id) if kind == "pairing" else None
+    return _pairing_names(session, pairing) if pairing is not None else ()
 
 
 def _visible(
@@ -108,6 +123,7 @@ def page(
     """A page of the record's trail up to `as_of` (default: now, this view included);
     recorded as the actor viewing the trail. A page past the last is a 404 naming `page`."""
     title, where = _visible(session, actor, kind, record_id)
+    names = _names(session, kind, record_id)
     audit.record_read(session, actor=actor, action=TRAIL, object_type=kind, object_id=record_id)
     as_of = as_of or utcnow()
     rows, total = trail.page(
@@ -126,6 +142,7 @@ def page(
         page=page,
         pages=pages,
         per_page=per_page,
+        names=names,
     )
 
 
@@ -145,4 +162,5 @@ def recent(session: Session, *, actor: Principal, kind: Kind, record_id: int) ->
         page=1,
         pages=max(1, -(-total // RECENT)),
         per_page=RECENT,
+        names=_names(session, kind, record_id),
     )

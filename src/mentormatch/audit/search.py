@@ -21,6 +21,7 @@ from mentormatch.audit import trail, words
 from mentormatch.audit.models import AuditEvent
 from mentormatch.deps import ROW_ID_MAX, digits
 from mentormatch.errors import Invalid
+from mentormatch.i18n import N_
 
 PER_PAGE = 50
 # The most events one CSV export holds; a search matching more is refused, naming how many
@@ -28,14 +29,14 @@ PER_PAGE = 50
 EXPORT_MAX = 100_000
 # The filters in the order the page shows them: parameter -> label.
 LABELS = {
-    "actor": "Who (account email)",
-    "role": "Role",
-    "action": "Action",
-    "object_type": "Kind of record",
-    "object_id": "Record number",
-    "outcome": "Outcome",
-    "since": "From",
-    "until": "To",
+    "actor": N_("Who (account email)"),
+    "role": N_("Role"),
+    "action": N_("Action"),
+    "object_type": N_("Kind of record"),
+    "object_id": N_("Record number"),
+    "outcome": N_("Outcome"),
+    "since": N_("From"),
+    "until": N_("To"),
 }
 CSV_COLUMNS = (
     "at",

@@ -23,6 +23,7 @@ from sqlalchemy import ColumnElement, String, and_, cast, false, or_
 
 from mentormatch import profiles as p
 from mentormatch import vocabulary as v
+from mentormatch.i18n import N_
 from mentormatch.newcomers.keys import fold, phone_key
 from mentormatch.newcomers.models import Newcomer, NewcomerStatus
 from mentormatch.profiles import Blank, Codes
@@ -30,9 +31,9 @@ from mentormatch.references import is_reference
 
 Sort = Literal["queue", "newest", "name"]
 SORTS: dict[str, str] = {
-    "queue": "Urgent first, then waiting longest",
-    "newest": "Newest first",
-    "name": "Name",
+    "queue": N_("Urgent first, then waiting longest"),
+    "newest": N_("Newest first"),
+    "name": N_("Name"),
 }
 QUERY_MAX = 100
 PHONE_TYPED = re.compile(r"[\d\s+().\-/]+")

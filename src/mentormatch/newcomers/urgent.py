@@ -39,6 +39,7 @@ from mentormatch.audit import service as audit
 from mentormatch.config import Settings
 from mentormatch.db import Base, UTCDateTime, utcnow
 from mentormatch.errors import Invalid, NotFound
+from mentormatch.i18n import N_
 from mentormatch.newcomers.minimal import URGENT_CONTACT
 from mentormatch.newcomers.models import Consent, Newcomer, NewcomerStatus
 from mentormatch.pairings import outbox
@@ -59,11 +60,11 @@ class Outcome(enum.StrEnum):
 
 
 OUTCOME_LABELS: Final = {
-    Outcome.reached: "Reached them",
-    Outcome.no_answer: "No answer",
-    Outcome.left_message: "Left a message",
-    Outcome.referred: "Referred to a crisis line or emergency services",
-    Outcome.other: "Other",
+    Outcome.reached: N_("Reached them"),
+    Outcome.no_answer: N_("No answer"),
+    Outcome.left_message: N_("Left a message"),
+    Outcome.referred: N_("Referred to a crisis line or emergency services"),
+    Outcome.other: N_("Other"),
 }
 # Attempts that did not reach the person cannot close the case.
 NOT_REACHED: Final = frozenset({Outcome.no_answer, Outcome.left_message})
@@ -97,8 +98,8 @@ class UrgentContact(Base):
 def alert_coordinators(session: Session, *, newcomer: Newcomer, settings: Settings) -> int:
     """One message per active coordinator of the newcomer's program, in the caller's
     transaction: a link, no answers."""
-    emails = session.scalars(
-        select(User.email)
+    emails = session.execute(
+        select(User.email, User.interface_language)
         .join(ProgramCoordinator, ProgramCoordinator.user_id == User.id)
         .where(
             ProgramCoordinator.program_id == newcomer.program_id,
@@ -108,13 +109,14 @@ def alert_coordinators(session: Session, *, newcomer: Newcomer, settings: Settin
         .order_by(User.id)
     ).all()
     link = f"{settings.public_base_url}/coordinator/newcomers/{newcomer.id}"
-    for email in emails:
+    for email, language in emails:
         outbox.enqueue(
             session,
             kind=outbox.MessageKind.urgent_intake,
             recipient=email,
             link=link,
             program_id=newcomer.program_id,
+            language=language,  # each coordinator's own (issue 18)
         )
     return len(emails)
 

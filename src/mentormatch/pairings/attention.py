@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, aliased
 from mentormatch.accounts.principal import Principal
 from mentormatch.aftercare import fit
 from mentormatch.aftercare.models import Contact, FitCheck, Nudge, NudgeKind
+from mentormatch.i18n import N_
 from mentormatch.newcomers.models import Newcomer, NewcomerStatus
 from mentormatch.pairings import lifecycle
 from mentormatch.pairings.models import Pairing, PairingEvent, PairingStatus
@@ -74,7 +75,7 @@ def flags(session: Session, pairing_ids: Collection[int]) -> dict[int, list[str]
     if not pairing_ids:
         return {}
     found: dict[int, list[str]] = {}
-    for label, clause in (("quiet", _quiet()), ("not a fit", _not_a_fit())):
+    for label, clause in ((N_("quiet"), _quiet()), (N_("not a fit"), _not_a_fit())):
         ids = session.scalars(select(Pairing.id).where(Pairing.id.in_(list(pairing_ids)), clause))
         for pairing_id in ids:
             found.setdefault(pairing_id, []).append(label)

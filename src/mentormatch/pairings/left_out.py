@@ -11,20 +11,22 @@ from __future__ import annotations
 
 from typing import Final
 
+from mentormatch.i18n import N_
 from mentormatch.matching.rules import RULE_CODES
 
 # Why nobody could be proposed, by the hard rule that excludes the most free mentors.
 NO_FREE_MENTOR: Final = {
-    "capacity": "no mentor has a free place",
-    "recovery_time": "no free mentor has been in recovery long enough",
-    "gender": "no free mentor fits the gender preferences (theirs or the mentor's)",
-    "language": "no free mentor shares their language",
-    "meeting_mode": "no free mentor shares a way to meet with them (or lives near enough "
-    "to meet in person)",
-    "medication": "no free mentor is medication-affirming",
-    "pathway": "every free mentor rules out one of their chosen pathways",
-    "do_not_pair": "every free mentor is on their do-not-pair list or turned them down before",
-    "age": "no free mentor may mentor someone of their age",
+    "capacity": N_("no mentor has a free place"),
+    "recovery_time": N_("no free mentor has been in recovery long enough"),
+    "gender": N_("no free mentor fits the gender preferences (theirs or the mentor's)"),
+    "language": N_("no free mentor shares their language"),
+    "meeting_mode": N_(
+        "no free mentor shares a way to meet with them (or lives near enough to meet in person)"
+    ),
+    "medication": N_("no free mentor is medication-affirming"),
+    "pathway": N_("every free mentor rules out one of their chosen pathways"),
+    "do_not_pair": N_("every free mentor is on their do-not-pair list or turned them down before"),
+    "age": N_("no free mentor may mentor someone of their age"),
 }
 assert set(NO_FREE_MENTOR) == set(RULE_CODES)
 

@@ -22,6 +22,7 @@ from sqlalchemy import Enum, ForeignKey, Index, String, Text, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from mentormatch import i18n
+from mentormatch.accounts.models import User
 from mentormatch.accounts.principal import Principal
 from mentormatch.config import Settings
 from mentormatch.db import Base, UTCDateTime, utcnow
@@ -82,16 +83,21 @@ class OutboxMessage(Base):
 
 _TEXT = {
     MessageKind.mentor_asked: (
-        "A new mentoring request is waiting for you",
-        "Hello,\n\nA coordinator has asked whether you can mentor someone new.\n"
-        "Please sign in to read the request and accept or decline it:\n\n{link}\n",
+        N_("A new mentoring request is waiting for you"),
+        N_(
+            "Hello,\n\nA coordinator has asked whether you can mentor someone new.\n"
+            "Please sign in to read the request and accept or decline it:\n\n{link}\n"
+        ),
     ),
     MessageKind.mentor_reminder: (
-        "Reminder: a mentoring request is waiting for your answer",
-        "Hello,\n\nA mentoring request is still waiting for your answer and will expire "
-        "soon.\nPlease sign in to accept or decline it:\n\n{link}\n",
+        N_("Reminder: a mentoring request is waiting for your answer"),
+        N_(
+            "Hello,\n\nA mentoring request is still waiting for your answer and will expire "
+            "soon.\nPlease sign in to accept or decline it:\n\n{link}\n"
+        ),
     ),
-    # A message to a newcomer is in the language they asked in (issue 18): marked N_.
+    # A message to a newcomer is in the language they asked in (issue 18); the others in
+    # the recipient account's language (users.interface_language; outbox.enqueue).
     MessageKind.newcomer_paired: (
         N_("Your mentor has said yes"),
         N_(
@@ -100,38 +106,51 @@ _TEXT = {
         ),
     ),
     MessageKind.pairing_expired: (
-        "A mentoring request has expired",
-        "Hello,\n\nA mentoring request you were asked about has expired and has been "
-        "handed back to the coordinator. Nothing more is needed from you.\n\n{link}\n",
+        N_("A mentoring request has expired"),
+        N_(
+            "Hello,\n\nA mentoring request you were asked about has expired and has been "
+            "handed back to the coordinator. Nothing more is needed from you.\n\n{link}\n"
+        ),
     ),
     MessageKind.invitation: (
-        "You are invited to MentorMatch",
-        "Hello,\n\nAn account has been made for you on MentorMatch. Choose your password "
-        "with this link (it works once, and expires in a few days):\n\n{link}\n\n"
-        "If you did not expect this, you can ignore this message.\n",
+        N_("You are invited to MentorMatch"),
+        N_(
+            "Hello,\n\nAn account has been made for you on MentorMatch. Choose your password "
+            "with this link (it works once, and expires in a few days):\n\n{link}\n\n"
+            "If you did not expect this, you can ignore this message.\n"
+        ),
     ),
     MessageKind.reset: (
-        "Reset your MentorMatch password",
-        "Hello,\n\nSomeone asked to reset the password of your MentorMatch account. "
-        "Choose a new one with this link (it works once, and expires within the hour):"
-        "\n\n{link}\n\nIf it was not you, ignore this message: your password stays as it is.\n",
+        N_("Reset your MentorMatch password"),
+        N_(
+            "Hello,\n\nSomeone asked to reset the password of your MentorMatch account. "
+            "Choose a new one with this link (it works once, and expires within the hour):"
+            "\n\n{link}\n\nIf it was not you, ignore this message: your password stays as "
+            "it is.\n"
+        ),
     ),
     MessageKind.urgent_intake: (
-        "Urgent: a request is waiting for a coordinator",
-        "Hello,\n\nA request on MentorMatch has just been marked urgent and is waiting for "
-        "a coordinator. Please sign in and open it as soon as you can:\n\n{link}\n\n"
-        "Record there when you have reached out, so other coordinators know.\n",
+        N_("Urgent: a request is waiting for a coordinator"),
+        N_(
+            "Hello,\n\nA request on MentorMatch has just been marked urgent and is waiting "
+            "for a coordinator. Please sign in and open it as soon as you can:\n\n{link}\n\n"
+            "Record there when you have reached out, so other coordinators know.\n"
+        ),
     ),
     MessageKind.quiet_reminder: (
-        "A reminder to keep in touch",
-        "Hello,\n\nNo contact has been logged with your mentee for a while. When you are "
-        "next in touch, please log it on your pairing's page:\n\n{link}\n\n"
-        "If something stands in the way, your coordinator is there to help.\n",
+        N_("A reminder to keep in touch"),
+        N_(
+            "Hello,\n\nNo contact has been logged with your mentee for a while. When you are "
+            "next in touch, please log it on your pairing's page:\n\n{link}\n\n"
+            "If something stands in the way, your coordinator is there to help.\n"
+        ),
     ),
     MessageKind.fit_check_mentor: (
-        "A quick question about your new pairing",
-        "Hello,\n\nHow is your new pairing going? Please answer one short question on its "
-        "page:\n\n{link}\n",
+        N_("A quick question about your new pairing"),
+        N_(
+            "Hello,\n\nHow is your new pairing going? Please answer one short question on its "
+            "page:\n\n{link}\n"
+        ),
     ),
     MessageKind.fit_check_newcomer: (
         N_("A quick question about your mentor"),
@@ -148,10 +167,12 @@ _TEXT = {
         ),
     ),
     MessageKind.mentor_graduated: (
-        "A pairing has completed its planned time",
-        "Hello,\n\nOne of your pairings has reached the end of its planned time and is now "
-        "complete. Thank you for walking alongside someone. You can read it on its page:"
-        "\n\n{link}\n",
+        N_("A pairing has completed its planned time"),
+        N_(
+            "Hello,\n\nOne of your pairings has reached the end of its planned time and is now "
+            "complete. Thank you for walking alongside someone. You can read it on its page:"
+            "\n\n{link}\n"
+        ),
     ),
     MessageKind.newcomer_graduated: (
         N_("Congratulations: your planned time with your mentor is complete"),
@@ -190,11 +211,16 @@ def enqueue(
     link: str,
     program_id: int | None,
     pairing_id: int | None = None,
-    language: str = i18n.DEFAULT_LOCALE,
+    language: str | None = None,
 ) -> OutboxMessage:
     """Add a message to the outbox in the caller's transaction (a link, never health data),
-    written in the recipient's `language`. `program_id` is the program the message is
-    about; None only for account messages."""
+    written in the recipient's `language`: by default, the language of the account with
+    the recipient's email (`users.interface_language`: a mentor's, a coordinator's), else
+    English. `program_id` is the program the message is about; None only for account
+    messages."""
+    if language is None and recipient:
+        language = session.scalar(select(User.interface_language).where(User.email == recipient))
+    language = language or i18n.DEFAULT_LOCALE
     subject, template = (i18n.translate(words, language) for words in _TEXT[kind])
     message = OutboxMessage(
         kind=kind,

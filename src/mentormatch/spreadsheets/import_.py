@@ -204,7 +204,7 @@ def _create_mentors(
         session.scalars(insert(Mentor).returning(Mentor.id, sort_by_parameter_order=True), profiles)
     )
     for user_id, email in zip(user_ids, emails, strict=True):
-        passwords.send_link(session, user_id=user_id, email=email, settings=settings,
+        passwords.send_link(session, user_id=user_id, email=email, settings=settings, language="en",
                             purpose=TokenPurpose.invitation,
                             mentor_program_id=plan.program.id)  # fmt: skip
     return mentor_ids

@@ -7,6 +7,7 @@ from starlette.datastructures import FormData
 from starlette.responses import Response
 
 from mentormatch.accounts import passwords
+from mentormatch.accounts import service as accounts
 from mentormatch.accounts.dependencies import Public
 from mentormatch.accounts.models import TokenPurpose
 from mentormatch.deps import ClientDep, NowDep, SessionDep, SettingsDep
@@ -14,6 +15,7 @@ from mentormatch.errors import MentorMatchError
 from mentormatch.i18n import N_
 from mentormatch.web import forms
 from mentormatch.web.core import FormDep, StaffPage, WebRoute, redirect, render
+from mentormatch.web.templating import page_locale
 
 router = APIRouter(prefix="/account", route_class=WebRoute, include_in_schema=False)
 
@@ -59,6 +61,8 @@ def set_password_submit(
     else:
         try:
             passwords.set_with_token(session, token=token, password=password, client=client)
+            accounts.remember_language(session, user_id=found[1].id, language=page_locale(request))
+            session.commit()
         except MentorMatchError as exc:
             session.rollback()
             errors = {"token": BAD_LINK} if exc.field == "token" else forms.domain_error(exc)
@@ -90,7 +94,9 @@ def forgot_submit(
         errors = {"email": N_("Please enter the email you sign in with.")}
         context = {"sent": False, "errors": errors, "email": (email or "")[:254]}
         return render(request, "account/forgot.html", context, status_code=422)
-    passwords.request_reset(session, email=email, settings=settings, client=client)
+    passwords.request_reset(
+        session, email=email, settings=settings, client=client, language=page_locale(request)
+    )
     return render(request, "account/forgot.html", {"sent": True, "errors": {}, "email": ""})
 
 

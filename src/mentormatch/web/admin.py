@@ -15,8 +15,10 @@ from mentormatch.accounts.schemas import UserCreate
 from mentormatch.audit import service as audit
 from mentormatch.deps import RowId, SessionDep, SettingsDep
 from mentormatch.errors import Invalid, MentorMatchError
+from mentormatch.i18n import N_
 from mentormatch.web import forms
 from mentormatch.web.core import AdminPage, FormDep, WebRoute, redirect, render
+from mentormatch.web.templating import page_locale
 
 router = APIRouter(prefix="/admin", route_class=WebRoute, include_in_schema=False)
 
@@ -83,11 +85,11 @@ def accounts_page(
     to invite a coordinator or admin."""
     notice = None
     if invited:
-        notice = "Invitation sent: a link to choose a password is on its way (outbox)."
+        notice = N_("Invitation sent: a link to choose a password is on its way (outbox).")
     elif changed:
-        notice = "Account updated."
+        notice = N_("Account updated.")
     elif sent:
-        notice = "Link sent: a link to choose a new password is on its way (outbox)."
+        notice = N_("Link sent: a link to choose a new password is on its way (outbox).")
     return _page(request, session, notice=notice)
 
 
@@ -107,6 +109,7 @@ def invite_user(
         return _page(request, session, errors=errors, values=values, status_code=422)
     try:
         user = accounts.create_user(session, email=email, password=None, role=Role(role))
+        user.interface_language = page_locale(request)  # written to from this page's language
         accounts.invite(session, user=user, settings=settings)
         audit.record(session, actor=me, action="create", object_type="user", object_id=user.id)
         session.commit()

@@ -136,8 +136,10 @@ def load_vs_capacity(
     capacity: Sequence[int],
     *,
     empty: str,
+    of: str = "%(load)s of %(capacity)s",
 ) -> Markup:
-    """Each mentor's approved + active pairings (bar) against capacity (dashed outline)."""
+    """Each mentor's approved + active pairings (bar) against capacity (dashed outline);
+    `of` writes a mentor's figures in the page's language ("3 of 4", "3 de 4")."""
     if not names:
         return _empty(chart_id, title, empty)
     plot_w = WIDTH - LEFT - RIGHT
@@ -155,7 +157,8 @@ def load_vs_capacity(
         base = TOP + plot_h
         body.append(
             f'<rect class="bar" x="{x:.1f}" y="{base - load_h:.1f}" width="{w:.1f}" '
-            f'height="{load_h:.1f}"><title>{escape(name)}: {load} of {cap}</title></rect>'
+            f'height="{load_h:.1f}"><title>{escape(name)}: '
+            f"{escape(of % {'load': load, 'capacity': cap})}</title></rect>"
         )
         body.append(
             f'<rect class="cap" x="{x:.1f}" y="{base - cap_h:.1f}" width="{w:.1f}" '
@@ -163,7 +166,8 @@ def load_vs_capacity(
         )
         body.append(_x_label(shown[i], x + w / 2, base, turned))
     desc = "; ".join(
-        f"{n}: {load} of {cap}" for n, load, cap in zip(names, loads, capacity, strict=True)
+        f"{n}: {of % {'load': load, 'capacity': cap}}"
+        for n, load, cap in zip(names, loads, capacity, strict=True)
     )
     return _frame(chart_id, title, desc, body)
 

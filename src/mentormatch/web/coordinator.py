@@ -16,6 +16,7 @@ from mentormatch.assessments import service as assessments
 from mentormatch.audit import records
 from mentormatch.deps import NowDep, RowId, SessionDep, SettingsDep
 from mentormatch.errors import MentorMatchError
+from mentormatch.i18n import N_
 from mentormatch.matching import service as matching
 from mentormatch.matching.service import RankerDep
 from mentormatch.newcomers import minimal as newcomer_minimal
@@ -34,17 +35,26 @@ router = APIRouter(prefix="/coordinator", route_class=WebRoute, include_in_schem
 
 # Why a coordinator ends a pairing, in the order the page offers them (the API's vocabulary).
 END_REASONS = {
-    "completed": "Completed: the mentoring reached its end (closes the newcomer's request)",
-    "not_a_fit": "Not a good fit",
-    "no_contact": "No contact between them",
-    "newcomer_request": "The newcomer asked for a different mentor",
-    "mentor_unavailable": "The mentor is no longer available",
-    "safety": "Safety concern (never pair these two again)",
-    "boundary": "A boundary was crossed (never pair these two again)",
-    "other": "Other",
+    "completed": N_("Completed: the mentoring reached its end (closes the newcomer's request)"),
+    "not_a_fit": N_("Not a good fit"),
+    "no_contact": N_("No contact between them"),
+    "newcomer_request": N_("The newcomer asked for a different mentor"),
+    "mentor_unavailable": N_("The mentor is no longer available"),
+    "safety": N_("Safety concern (never pair these two again)"),
+    "boundary": N_("A boundary was crossed (never pair these two again)"),
+    "other": N_("Other"),
 }
 assert set(END_REASONS) == set(EndReason.__args__)  # type: ignore[attr-defined]
 
+
+# The queue's status filter, as it writes each status.
+STATUSES = {
+    "waiting": N_("Waiting"),
+    "pending": N_("Pending"),
+    "paired": N_("Paired"),
+    "closed": N_("Closed"),
+}
+assert set(STATUSES) == {s.value for s in NewcomerStatus}
 
 QUEUE_PAGE = 50
 CHECK_INS_SHOWN = 10  # the newcomer page's check-ins, a page
@@ -106,7 +116,7 @@ def queue(
             "listing": listing,
             "link": urlencode(listing),
             "narrowed": any(v for k, v in listing.items() if k not in ("status", "sort")),
-            "statuses": [(s.value, s.value.capitalize()) for s in NewcomerStatus],
+            "statuses": list(STATUSES.items()),
             "sorts": search.SORTS,
             "families": [(t.code, t.label) for t in vocabulary.SUBSTANCE_FAMILIES],
             "languages": [(t.code, t.label) for t in vocabulary.LANGUAGES],
@@ -263,13 +273,17 @@ def newcomer_page(
     """One newcomer: profile, ranked suggestions with reasons, 'why not this mentor?', and
     their pairings newest first, 50 a page (`history_page`) with the true total."""
     notice = (
-        "Approved: the mentor has been asked and has a few days to answer." if approved else None
+        N_("Approved: the mentor has been asked and has a few days to answer.")
+        if approved
+        else None
     )
-    notice = "Contact recorded." if contacted else notice
+    notice = N_("Contact recorded.") if contacted else notice
     if ended:
-        notice = "Pairing ended."
+        notice = N_("Pairing ended.")
     if episode:
-        notice = "New episode started: they are back in the queue, with a new follow-up baseline."
+        notice = N_(
+            "New episode started: they are back in the queue, with a new follow-up baseline."
+        )
     return _newcomer_page(
         request,
         me,

@@ -18,6 +18,7 @@ from mentormatch.audit import records
 from mentormatch.config import Settings
 from mentormatch.deps import RowId, SessionDep, SettingsDep
 from mentormatch.errors import Invalid, MentorMatchError
+from mentormatch.i18n import N_
 from mentormatch.mentors import capacity
 from mentormatch.mentors import service as mentors
 from mentormatch.mentors.models import Mentor
@@ -34,21 +35,21 @@ router = APIRouter(prefix="/coordinator/mentors", route_class=WebRoute, include_
 MENTORS_PER_PAGE = 50
 PAIRINGS_PER_PAGE = 25
 STATES = {
-    "taking": "Taking requests",
-    "paused": "Paused",
-    "retired": "Retired",
-    "not_vetted": "Not vetted",
+    "taking": N_("Taking requests"),
+    "paused": N_("Paused"),
+    "retired": N_("Retired"),
+    "not_vetted": N_("Not vetted"),
 }
-SORTS = {"name": "Name", "newest": "Newest first", "free": "Most free places"}
+SORTS = {"name": N_("Name"), "newest": N_("Newest first"), "free": N_("Most free places")}
 # What each button on the mentor's page changes; the ones that take the mentor out of the
 # pool (`mentors.service._leaving`) ask to confirm first.
 ACTIONS: dict[str, tuple[dict[str, bool], str]] = {
-    "vet": ({"vetted": True}, "marked as vetted"),
-    "unvet": ({"vetted": False}, "no longer vetted"),
-    "pause": ({"paused": True}, "paused"),
-    "unpause": ({"paused": False}, "taking requests again"),
-    "retire": ({"active": False}, "retired"),
-    "reactivate": ({"active": True}, "active again"),
+    "vet": ({"vetted": True}, N_("Saved: this mentor is marked as vetted.")),
+    "unvet": ({"vetted": False}, N_("Saved: this mentor is no longer vetted.")),
+    "pause": ({"paused": True}, N_("Saved: this mentor is paused.")),
+    "unpause": ({"paused": False}, N_("Saved: this mentor is taking requests again.")),
+    "retire": ({"active": False}, N_("Saved: this mentor is retired.")),
+    "reactivate": ({"active": True}, N_("Saved: this mentor is active again.")),
 }
 LEAVING = {"unvet": "Withdraw vetting for", "pause": "Pause", "retire": "Retire"}
 
@@ -196,13 +197,13 @@ def _mentor_page(
     )
 
 
-def _availability(mentor: Mentor) -> list[str]:
-    """The grid cells the mentor's weekly hours touch, in words ("Monday evening")."""
-    names = {code: name.lower() for code, name, _, _, _ in forms.PARTS}
+def _availability(mentor: Mentor) -> list[tuple[str, str]]:
+    """The grid cells the mentor's weekly hours touch, as words: ("Monday", "evening")."""
+    names = {code: name for code, name, _, _, _ in forms.PARTS}
     words = []
     for cell in forms.grid_from_slots(mentor.availability or []):
         day, _, part = cell.partition("-")
-        words.append(f"{forms.DAYS[int(day)]} {names[part]}")
+        words.append((forms.DAYS[int(day)], names[part]))
     return words
 
 
@@ -220,9 +221,9 @@ def mentor_page(
     pairings with their history (25 a page), and the vet / pause / retire buttons."""
     notice = None
     if done in ACTIONS:
-        notice = f"Saved: this mentor is {ACTIONS[done][1]}."
+        notice = ACTIONS[done][1]
     elif done == "edited":
-        notice = "Profile saved."
+        notice = N_("Profile saved.")
     return _mentor_page(request, me, session, settings, mentor_id, page=page, notice=notice)
 
 

@@ -15,6 +15,7 @@ from starlette.responses import Response
 from mentormatch.accounts.principal import Principal
 from mentormatch.db import utcnow
 from mentormatch.deps import NowDep, SessionDep
+from mentormatch.i18n import N_, format_day, translate
 from mentormatch.mentors import capacity
 from mentormatch.mentors.models import Mentor
 from mentormatch.newcomers import urgent
@@ -25,16 +26,17 @@ from mentormatch.programs import scope
 from mentormatch.web import charts, people
 from mentormatch.web.core import CoordinatorPage, WebRoute, render
 from mentormatch.web.labels import label
+from mentormatch.web.templating import page_locale
 
 router = APIRouter(prefix="/coordinator", route_class=WebRoute, include_in_schema=False)
 
 WAIT_BUCKETS = (
-    ("<1 day", 1),
-    ("1-3 d", 3),
-    ("3-7 d", 7),
-    ("1-2 wk", 14),
-    ("2-4 wk", 28),
-    ("4+ wk", None),
+    (N_("<1 day"), 1),
+    (N_("1-3 d"), 3),
+    (N_("3-7 d"), 7),
+    (N_("1-2 wk"), 14),
+    (N_("2-4 wk"), 28),
+    (N_("4+ wk"), None),
 )
 OUTCOMES = ("active", "declined", "expired", "rejected", "ended", "withdrawn")
 
@@ -58,10 +60,10 @@ def waiting_histogram(session: Session, actor: Principal) -> list[int]:
 
 
 def weekly_outcomes(
-    session: Session, actor: Principal, weeks: int = 8
+    session: Session, actor: Principal, weeks: int = 8, code: str = "en"
 ) -> tuple[list[str], dict[str, list[int]]]:
     """The actor's programs' pairing transitions per ISO week (last `weeks`), by the status
-    they moved to."""
+    they moved to; each week named by its Monday in the language `code` ("03 Dec")."""
     now = utcnow()
     start = (now - timedelta(days=now.weekday(), weeks=weeks - 1)).replace(
         hour=0, minute=0, second=0, microsecond=0
@@ -78,7 +80,7 @@ def weekly_outcomes(
     counts: Counter[tuple[int, str]] = Counter()
     for at, to in rows:
         counts[((at - start).days // 7, to)] += 1
-    labels = [(start + timedelta(weeks=i)).strftime("%d %b") for i in range(weeks)]
+    labels = [format_day(start + timedelta(weeks=i), "dd MMM", code) for i in range(weeks)]
     series = {s: [counts[(i, s)] for i in range(weeks)] for s in OUTCOMES}
     return labels, series
 
@@ -125,27 +127,33 @@ def dashboard(request: Request, me: CoordinatorPage, session: SessionDep, now: N
     """Waiting time, mentor load against capacity, and pairings per week by outcome."""
     waiting = waiting_histogram(session, me)
     busiest, mentor_count, free_slots = mentor_loads(session, me)
-    week_labels, series = weekly_outcomes(session, me)
+    code = page_locale(request)
+    week_labels, series = weekly_outcomes(session, me, code=code)
     labels = [name for name, _ in WAIT_BUCKETS]
+
+    def words(text: str) -> str:
+        return translate(text, code)
+
     return render(
         request,
         "coordinator/dashboard.html",
         {
             "wait_chart": charts.bars(
                 "chart-wait",
-                "Newcomers waiting, by time waited",
-                labels,
+                words(N_("Newcomers waiting, by time waited")),
+                [words(name) for name in labels],
                 waiting,
-                empty="Nobody is waiting for a mentor",
+                empty=words(N_("Nobody is waiting for a mentor")),
             ),
             "wait_rows": list(zip(labels, waiting, strict=True)),
             "load_chart": charts.load_vs_capacity(
                 "chart-load",
-                "Mentor load against capacity",
+                words(N_("Mentor load against capacity")),
                 [m.first_name for m in busiest],
                 [m.load for m in busiest],
                 [m.capacity for m in busiest],
-                empty="No mentor is taking requests yet",
+                empty=words(N_("No mentor is taking requests yet")),
+                of=words(N_("%(load)s of %(capacity)s")),
             ),
             "load_rows": [
                 (people.named_mentor(m.id, m.first_name), m.load, m.capacity, m.paused)
@@ -154,11 +162,11 @@ def dashboard(request: Request, me: CoordinatorPage, session: SessionDep, now: N
             "mentor_count": mentor_count,
             "week_chart": charts.stacked(
                 "chart-weeks",
-                "Pairing outcomes per week",
+                words(N_("Pairing outcomes per week")),
                 week_labels,
                 series,
-                names={s: label(s, "pairing_status") for s in series},
-                empty="No pairing started, ended or was turned down in the last 8 weeks",
+                names={s: words(label(s, "pairing_status")) for s in series},
+                empty=words(N_("No pairing started, ended or was turned down in the last 8 weeks")),
             ),
             "week_labels": week_labels,
             "series": series,

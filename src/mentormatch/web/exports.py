@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
 from mentormatch.deps import ClientDep, SessionDep, SettingsDep
+from mentormatch.i18n import N_
 from mentormatch.programs.models import SLUG_PATTERN
 from mentormatch.spreadsheets import export as exports
 from mentormatch.spreadsheets.columns import FIELDS, required
@@ -19,11 +20,11 @@ router = APIRouter(
 )
 
 EXPORTS = (
-    ("newcomers", "Newcomers", "matching answers, contact, status and consent; no free-text "
-     "hopes and no exact location"),
-    ("mentors", "Mentors", "profile, capacity and load: the columns an import reads"),
-    ("pairings", "Pairings with their history", "each pairing and every move it made; a "
-     "newcomer's first name only if they agreed a mentor may see it"),
+    ("newcomers", N_("Newcomers"), N_("matching answers, contact, status and consent; no "
+     "free-text hopes and no exact location")),
+    ("mentors", N_("Mentors"), N_("profile, capacity and load: the columns an import reads")),
+    ("pairings", N_("Pairings with their history"), N_("each pairing and every move it made; "
+     "a newcomer's first name only if they agreed a mentor may see it")),
 )  # fmt: skip
 
 

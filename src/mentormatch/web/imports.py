@@ -19,6 +19,7 @@ from mentormatch.accounts.principal import Principal
 from mentormatch.config import Settings
 from mentormatch.deps import NowDep, SessionDep, SettingsDep
 from mentormatch.errors import Invalid, MentorMatchError
+from mentormatch.i18n import N_
 from mentormatch.spreadsheets import import_, jobs, mappings, uploads
 from mentormatch.spreadsheets.checking import NOT_IMPORTED
 from mentormatch.spreadsheets.columns import FIELDS, key
@@ -26,6 +27,7 @@ from mentormatch.web import forms
 from mentormatch.web.core import CoordinatorPage, FormDep, WebRoute, redirect, render
 from mentormatch.web.exports import page_context
 
+NO_FILE = N_("choose a CSV or .xlsx file to import")
 router = APIRouter(
     prefix="/coordinator/spreadsheets", route_class=WebRoute, include_in_schema=False
 )
@@ -37,7 +39,7 @@ REFRESH_SECONDS = 2  # how often the page of an import under way reloads itself
 def _file(form: Any, settings: Settings) -> tuple[str, bytes]:
     upload = form.get("file")
     if not isinstance(upload, UploadFile) or not upload.filename:
-        raise Invalid("file: choose a CSV or .xlsx file to import", field="file")
+        raise Invalid(f"file: {NO_FILE}", field="file")
     upload.file.seek(0)
     return upload.filename, upload.file.read(settings.import_max_bytes + 1)
 

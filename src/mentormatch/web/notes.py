@@ -17,6 +17,7 @@ from starlette.responses import Response
 from mentormatch.accounts.principal import Principal
 from mentormatch.deps import NowDep, RowId, SessionDep
 from mentormatch.errors import Invalid, MentorMatchError
+from mentormatch.i18n import N_
 from mentormatch.mentors.models import Mentor
 from mentormatch.newcomers import notes
 from mentormatch.newcomers import service as newcomers
@@ -29,10 +30,18 @@ router = APIRouter(prefix="/coordinator", route_class=WebRoute, include_in_schem
 
 ON_NEWCOMER_PAGE = 5  # the newest notes on the newcomer's page; the rest one link away
 PER_PAGE = 20
+# The note form's errors as it shows them (newcomers.notes, through forms.domain_error),
+# for the catalog: the page translates them.
+FORM_ERRORS = (
+    N_("Write the note."),
+    N_("Must not contain NUL characters."),
+    N_("Not one of this newcomer's pairings."),
+)
 
 
-def pairing_labels(session: Session, newcomer_id: int) -> dict[int, str]:
-    """The newcomer's pairings, newest first, as the notes name them."""
+def pairing_labels(session: Session, newcomer_id: int) -> dict[int, dict[str, str]]:
+    """The newcomer's pairings, newest first: what the notes name them by (the template's
+    `pairing_words`: "with Alex (K7QX2MPA, active)")."""
     rows = session.execute(
         select(Pairing.id, Pairing.reference, Pairing.status, Mentor.first_name)
         .join(Mentor, Mentor.id == Pairing.mentor_id)
@@ -40,7 +49,7 @@ def pairing_labels(session: Session, newcomer_id: int) -> dict[int, str]:
         .order_by(Pairing.id.desc())
     )
     return {
-        pairing_id: f"with {mentor} ({reference}, {status.value})"
+        pairing_id: {"mentor": mentor, "reference": reference, "status": status.value}
         for pairing_id, reference, status, mentor in rows
     }
 

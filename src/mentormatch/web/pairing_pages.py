@@ -9,6 +9,7 @@ from starlette.responses import Response
 
 from mentormatch.deps import RowId, SessionDep, SettingsDep
 from mentormatch.errors import Invalid, MentorMatchError, NotFound
+from mentormatch.i18n import N_
 from mentormatch.matching.service import RankerDep
 from mentormatch.newcomers import notes
 from mentormatch.pairings import attention, ending, queries
@@ -22,7 +23,18 @@ router = APIRouter(prefix="/coordinator", route_class=WebRoute, include_in_schem
 
 # The tabs in page order: what needs the coordinator first, then the pairings by status.
 TABS = (attention.NEEDS_ACTION, *(s.value for s in PairingStatus))
-TAB_LABELS = {attention.NEEDS_ACTION: "Needs action"}
+TAB_LABELS = {
+    attention.NEEDS_ACTION: N_("Needs action"),
+    "proposed": N_("Proposed"),
+    "approved": N_("Approved"),
+    "active": N_("Active"),
+    "ended": N_("Ended"),
+    "rejected": N_("Rejected"),
+    "declined": N_("Declined"),
+    "expired": N_("Expired"),
+    "withdrawn": N_("Withdrawn"),
+}
+assert set(TAB_LABELS) == set(TABS)
 PER_PAGE = 50
 
 

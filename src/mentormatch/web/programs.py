@@ -10,6 +10,7 @@ from starlette.responses import Response
 
 from mentormatch.deps import RowId, SessionDep
 from mentormatch.errors import MentorMatchError
+from mentormatch.i18n import N_
 from mentormatch.programs import admin as programs
 from mentormatch.programs.schemas import ProgramCreate, ProgramUpdate
 from mentormatch.web import forms
@@ -19,12 +20,13 @@ router = APIRouter(prefix="/admin/programs", route_class=WebRoute, include_in_sc
 
 PROGRAMS_PER_PAGE = 50
 NOTICES = {
-    "created": "Program created. It follows the installation's default settings until you "
-    "change them.",
-    "renamed": "Program renamed.",
-    "archived": "Program archived: it takes no new requests.",
-    "reopened": "Program reopened.",
-    "coordinators": "Coordinators updated.",
+    "created": N_(
+        "Program created. It follows the installation's default settings until you change them."
+    ),
+    "renamed": N_("Program renamed."),
+    "archived": N_("Program archived: it takes no new requests."),
+    "reopened": N_("Program reopened."),
+    "coordinators": N_("Coordinators updated."),
 }
 
 

@@ -21,6 +21,7 @@ from mentormatch.web.core import (
     render,
     set_cookie,
 )
+from mentormatch.web.templating import page_locale
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 
@@ -77,6 +78,8 @@ def login_submit(
         page = render(request, "staff/login.html", context, status_code=exc.status_code)
         page.headers.update(exc.headers)
         return page
+    accounts.remember_language(session, user_id=user.id, language=page_locale(request))
+    session.commit()
     response = redirect(_safe_next(target, user.role))
     set_cookie(response, request, STAFF_COOKIE, token, max_age=settings.token_ttl_minutes * 60)
     return response

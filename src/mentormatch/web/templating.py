@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, pass_environment, select_autoescape
+from markupsafe import Markup, escape
 from starlette.requests import Request
 
 from mentormatch import i18n
@@ -105,6 +106,30 @@ def _day_month(env: Environment, value: date) -> str:
 
 
 @pass_environment
+def _padded_date(env: Environment, value: date) -> str:
+    """'05 Jan 2027'."""
+    return i18n.format_day(value, "dd MMM y", _code(env))
+
+
+@pass_environment
+def _month_year(env: Environment, value: date) -> str:
+    """'January 2027', 'enero de 2027'."""
+    return i18n.month_year(value, _code(env))
+
+
+@pass_environment
+def _whole(env: Environment, value: int) -> str:
+    """A count with the language's grouping: '12,345' in English, '12.345' in Spanish."""
+    return i18n.decimal(value, _code(env), "#,##0")
+
+
+@pass_environment
+def _decimal(env: Environment, value: float) -> str:
+    """A score with two decimals as the language writes it: '0.85', '0,85'."""
+    return i18n.decimal(value, _code(env))
+
+
+@pass_environment
 def _label(env: Environment, code: str | None, kind: str | None = None) -> str:
     return i18n.translate(label(code, kind), _code(env))
 
@@ -132,6 +157,29 @@ def _translated(env: Environment, text: Any) -> str:
     return i18n.translate(str(text), _code(env)) if text is not None else ""
 
 
+@pass_environment
+def _lang_if_english(env: Environment, text: Any) -> str:
+    """`<p{{ words|lang_if_english }}>`: ` lang="en"` when words written in Python (a
+    service's error, a record's title) have no translation in the page's language, so the
+    page says truthfully which of its words are English (and the no-English check, like a
+    screen reader, knows them)."""
+    code = _code(env)
+    if code == i18n.DEFAULT_LOCALE or text is None or i18n.translate(str(text), code) != text:
+        return ""
+    return ' lang="en"'
+
+
+@pass_environment
+def _t_or_english(env: Environment, text: Any) -> Markup:
+    """`{{ words|t_or_english }}`: words in the page's language, or, without a translation,
+    as written, inside `<span lang="en">` (for words set inside a sentence)."""
+    if text is None:
+        return Markup("")
+    marked = _lang_if_english(env, text)
+    shown = escape(_translated(env, text))
+    return Markup(f"<span{marked}>{shown}</span>") if marked else Markup(shown)
+
+
 FILTERS: Final = {
     "label": _label,
     "labels": _labels,
@@ -142,7 +190,13 @@ FILTERS: Final = {
     "short_date": _short_date,
     "weekday_date": _weekday_date,
     "day_month": _day_month,
+    "padded_date": _padded_date,
+    "decimal": _decimal,
+    "whole": _whole,
+    "month_year": _month_year,
     "t": _translated,
+    "lang_if_english": _lang_if_english,
+    "t_or_english": _t_or_english,
     "milestone": _milestone,
 }
 

@@ -14,6 +14,7 @@ from starlette.responses import Response
 from mentormatch.audit import records, search
 from mentormatch.audit.records import Kind
 from mentormatch.deps import RowId, SessionDep
+from mentormatch.i18n import N_
 from mentormatch.pairings.models import Pairing
 from mentormatch.web import forms
 from mentormatch.web.core import CoordinatorPage, WebRoute, render
@@ -22,8 +23,8 @@ router = APIRouter(prefix="/coordinator", route_class=WebRoute, include_in_schem
 
 # Where each kind of record is shown, and the link's words.
 RECORD_PAGES = {
-    "newcomer": ("/coordinator/newcomers/{id}", "Back to the newcomer"),
-    "mentor": ("/coordinator/mentors/{id}", "Back to the mentor"),
+    "newcomer": ("/coordinator/newcomers/{id}", N_("Back to the newcomer")),
+    "mentor": ("/coordinator/mentors/{id}", N_("Back to the mentor")),
 }
 
 

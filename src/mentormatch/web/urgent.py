@@ -7,21 +7,25 @@ from starlette.responses import Response
 
 from mentormatch.deps import NowDep, RowId, SessionDep, SettingsDep
 from mentormatch.errors import MentorMatchError
+from mentormatch.i18n import N_, translate
 from mentormatch.matching.service import RankerDep
 from mentormatch.newcomers import urgent
 from mentormatch.web import forms
 from mentormatch.web.coordinator import newcomer_page_response
 from mentormatch.web.core import CoordinatorPage, FormDep, WebRoute, redirect
+from mentormatch.web.templating import page_locale
 
 router = APIRouter(prefix="/coordinator", route_class=WebRoute, include_in_schema=False)
 
 
-def _check(outcome: str | None, note: str) -> dict[str, str]:
+def _check(outcome: str | None, note: str, code: str) -> dict[str, str]:
+    """The form's own errors, in the page's language `code`."""
     errors = {}
     if outcome not in urgent.Outcome.__members__:
-        errors["outcome"] = "Outcome: choose what happened when you reached out."
+        errors["outcome"] = N_("Outcome: choose what happened when you reached out.")
     if len(note) > urgent.NOTE_MAX:
-        errors["note"] = f"Note: at most {urgent.NOTE_MAX} characters (this one has {len(note)})."
+        words = translate(N_("Note: at most %(most)d characters (this one has %(has)d)."), code)
+        errors["note"] = words % {"most": urgent.NOTE_MAX, "has": len(note)}
     return errors
 
 
@@ -41,7 +45,7 @@ def record_contact(
     outcome = forms.text(form, "outcome")
     note = forms.text(form, "note") or ""
     handled = forms.checked(form, "handled")
-    errors = _check(outcome, note)
+    errors = _check(outcome, note, page_locale(request))
     if not errors:
         try:
             urgent.record_contact(

@@ -4,16 +4,23 @@ weights side by side and adopts them (a recorded settings change) or dismisses t
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import numpy as np
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from mentormatch.aftercare import graduation
 from mentormatch.db import utcnow
 from mentormatch.decisions.models import MatchDecision, ShownList
 from mentormatch.matching.program import CRITERIA, DEFAULT_WEIGHTS
+from mentormatch.pairings.models import PairingEvent
 from mentormatch.programs.models import DEFAULT_PROGRAM_ID, Program
 from tests.conftest import Actor
 from tests.factories import intake_body, newcomer_id
+from tests.pairings.test_repair import signed_in
 from tests.reliability.people import insert_mentor
 
 PROGRAM = DEFAULT_PROGRAM_ID
@@ -282,3 +289,44 @@ def test_a_programs_decisions_teach_only_its_own_weights(
         DEFAULT_WEIGHTS
     )
     assert client.get(theirs, headers=admin.headers).json()["proposal"]["status"] == "open"
+
+
+def test_outcomes_teach_beside_decisions_once_a_program_has_enough_of_them(
+    app: FastAPI, client: TestClient, coordinator: Actor, admin: Actor, make_mentor,
+    make_newcomer, db: Session,
+) -> None:  # fmt: skip
+    """A pairing approved from a shown list that held to its planned end, and whose
+    newcomer's BARC-10 rose from baseline to the 180-day follow-up, gives two outcomes;
+    they teach once the program has `learn_min_outcomes` of each kind."""
+    ids = [make_mentor(first_name=f"M{i}").mentor_id for i in range(4)]
+    arrange(db, make_newcomer().newcomer_id, ids, 40, seed=5)
+    sam, alex = make_newcomer(first_name="Sam"), make_mentor(first_name="Alex")
+    assert alex.mentor_id in suggest(client, coordinator, sam)
+    pairing = approve(client, coordinator, sam, alex.mentor_id)
+    assert client.post(f"{PAIRINGS}/{pairing}/accept", headers=alex.headers).status_code == 200
+    began = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
+    db.execute(update(PairingEvent).where(PairingEvent.pairing_id == pairing,
+                                          PairingEvent.to_status == "active").values(at=began))  # fmt: skip
+    db.commit()
+    for at, value in ((began, 3), (began + timedelta(days=182), 5)):  # totals 30, then 50
+        app.state.clock = lambda at=at: at
+        body = {"instrument": "barc10",
+                "answers": [{"item": f"q{n}", "value": value} for n in range(1, 11)]}  # fmt: skip
+        assert client.post("/api/v1/newcomers/me/assessments", json=body,
+                           headers=sam.headers).status_code == 201  # fmt: skip
+    assert graduation.run(db, settings=app.state.settings, now=began + timedelta(days=200)) == 1
+
+    change(client, admin, learn_min_decisions=20, learn_min_outcomes=2)
+    seen = client.get(LEARNED, headers=admin.headers).json()
+    assert seen["outcomes"] == [
+        {"label": "retained", "count": 1, "teaches": False},
+        {"label": "recovery_capital", "count": 1, "teaches": False},
+    ]
+    assert client.post(LEARNED, headers=admin.headers).json()["labels"] == ["approved"]
+    change(client, admin, learn_min_outcomes=1)
+    learned = client.post(LEARNED, headers=admin.headers).json()
+    assert learned["labels"] == ["approved", "retained", "recovery_capital"]
+    signed_in(client, db, admin.user_id)
+    page = client.get(f"/admin/programs/{PROGRAM}/learned-weights").text
+    assert "<strong>1</strong> pairings held to their planned end (teaching)" in page
+    assert "pairings held to their planned end, recovery-capital changes while paired" in page

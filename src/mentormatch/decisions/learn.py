@@ -21,6 +21,7 @@ from mentormatch.accounts.principal import Principal
 from mentormatch.audit import service as audit
 from mentormatch.config import Settings
 from mentormatch.db import utcnow
+from mentormatch.decisions import outcomes
 from mentormatch.decisions.models import MatchDecision, ShownList, WeightProposal
 from mentormatch.errors import Conflict, NotFound
 from mentormatch.matching import learning
@@ -41,6 +42,8 @@ class State:
     needed: int  # the program's learn_min_decisions
     current: dict[str, float]
     latest: WeightProposal | None
+    outcomes: dict[str, int]  # outcomes of each kind (`decisions.outcomes.LABELS`)
+    outcomes_needed: int  # the program's learn_min_outcomes
 
 
 def _teaching(program_id: int) -> ColumnElement[bool]:
@@ -63,43 +66,62 @@ def state(session: Session, *, program: Program, settings: Settings) -> State:
         needed=ruled.learn_min_decisions,
         current=dict(ruled.weights),
         latest=latest,
+        outcomes=outcomes.counts(outcomes.of_program(session, program_id=program.id)),
+        outcomes_needed=ruled.learn_min_outcomes,
     )
 
 
-def choices(session: Session, *, program_id: int) -> tuple[list[learning.Choice], list[str]]:
-    """The program's teaching decisions as choices, one per shown list, oldest first, and
-    the kinds of decision they came from (the labels)."""
+def choices(
+    session: Session, *, program_id: int, outcomes_needed: int
+) -> tuple[list[learning.Choice], list[str]]:
+    """The program's teaching decisions, and the outcomes of each kind it has at least
+    `outcomes_needed` of (`decisions.outcomes`), as choices, one per shown list, oldest
+    first; and the labels they came from (kinds of decision, then of outcome)."""
     rows = session.execute(
         select(MatchDecision, ShownList)
         .join(ShownList, ShownList.id == MatchDecision.shown_list_id)
         .where(_teaching(program_id))
         .order_by(ShownList.id, MatchDecision.id)
     ).all()
-    out: list[learning.Choice] = []
-    labels: list[str] = []
-    by_list: dict[int, list[MatchDecision]] = {}
+    # per shown list: (mentor, their criterion values, label, preferred to the others?)
+    entries: dict[int, list[tuple[int | None, dict[str, float], str, bool]]] = {}
     lists: dict[int, ShownList] = {}
     for decision, shown in rows:
-        by_list.setdefault(shown.id, []).append(decision)
         lists[shown.id] = shown
-    for list_id, decisions in by_list.items():
+        entries.setdefault(shown.id, []).append(
+            (decision.mentor_id, decision.components, decision.kind, decision.kind == "approved")
+        )
+    found = outcomes.usable(
+        outcomes.of_program(session, program_id=program_id), needed=outcomes_needed
+    )
+    for o in found:
+        entries.setdefault(o.shown_list_id, []).append(
+            (o.mentor_id, o.components, o.label, o.better)
+        )
+    missing = set(entries) - set(lists)
+    if missing:
+        lists |= {
+            s.id: s for s in session.scalars(select(ShownList).where(ShownList.id.in_(missing)))
+        }
+    out: list[learning.Choice] = []
+    labels: set[str] = set()
+    for list_id in sorted(entries):
         mentors = list(lists[list_id].mentors)
         ids = [int(m["mentor_id"]) for m in mentors]
         rows_of = [learning.as_vector(m["components"]) for m in mentors]
         chosen: list[int] = []
         against: list[int] = []
-        for d in decisions:
-            if d.mentor_id not in ids:  # decided on a mentor not shown: compared with those
-                ids.append(d.mentor_id)  # type: ignore[arg-type]
-                rows_of.append(learning.as_vector(d.components))
-            spot = ids.index(d.mentor_id)  # type: ignore[arg-type]
-            (chosen if d.kind == "approved" else against).append(spot)
-            if d.kind not in labels:
-                labels.append(d.kind)
+        for mentor_id, components, label, preferred in entries[list_id]:
+            if mentor_id not in ids:  # decided on a mentor not shown: compared with those
+                ids.append(mentor_id)  # type: ignore[arg-type]
+                rows_of.append(learning.as_vector(components))
+            spot = ids.index(mentor_id)  # type: ignore[arg-type]
+            (chosen if preferred else against).append(spot)
+            labels.add(label)
         out.append(
             learning.Choice(np.vstack(rows_of), chosen=tuple(chosen), against=tuple(against))
         )
-    return out, [k for k in learning.KINDS if k in labels]
+    return out, [k for k in (*learning.KINDS, *outcomes.LABELS) if k in labels]
 
 
 def propose(
@@ -114,7 +136,7 @@ def propose(
             "before weights are learned (the program's setting learn_min_decisions)",
             field="decisions",
         )
-    found, labels = choices(session, program_id=program.id)
+    found, labels = choices(session, program_id=program.id, outcomes_needed=now.outcomes_needed)
     try:
         made = learning.propose(found, now.current, labels=labels)
     except ValueError as exc:

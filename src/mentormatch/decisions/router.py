@@ -11,6 +11,7 @@ from mentormatch.decisions.schemas import (
     CriterionWeight,
     Held,
     LearnedWeightsPublic,
+    OutcomeCount,
     ProposalPublic,
 )
 from mentormatch.deps import RowId, SessionDep, SettingsDep
@@ -64,6 +65,11 @@ def read_learned(
         recorded=now.recorded,
         needed=now.needed,
         current=now.current,
+        outcomes=[
+            OutcomeCount(label=label, count=n, teaches=n >= now.outcomes_needed)
+            for label, n in now.outcomes.items()
+        ],
+        outcomes_needed=now.outcomes_needed,
         proposal=public(now.latest) if now.latest is not None else None,
     )
 

@@ -32,8 +32,14 @@ class ProposalPublic(BaseModel):
     proposed: Held = Field(description="The proposed weights on the held-out decisions")
     labels: list[str] = Field(
         description="What it was learned from: the kinds of decision (approved, rejected, "
-        "declined, ended_early, not_a_fit)"
+        "declined, ended_early, not_a_fit) and of outcome (retained, recovery_capital)"
     )
+
+
+class OutcomeCount(BaseModel):
+    label: str = Field(description="retained or recovery_capital", examples=["retained"])
+    count: int = Field(description="Outcomes of this kind the program has")
+    teaches: bool = Field(description="Whether there are enough (learn_min_outcomes) to teach")
 
 
 class LearnedWeightsPublic(BaseModel):
@@ -42,4 +48,9 @@ class LearnedWeightsPublic(BaseModel):
     recorded: int = Field(description="All decisions recorded on shown lists")
     needed: int = Field(description="The program's learn_min_decisions")
     current: dict[str, float] = Field(description="The weights in force")
+    outcomes: list[OutcomeCount] = Field(
+        description="What happened after approvals: pairings held to their planned end, and "
+        "recovery-capital changes while paired"
+    )
+    outcomes_needed: int = Field(description="The program's learn_min_outcomes")
     proposal: ProposalPublic | None = Field(description="The latest proposal, if any")

@@ -137,6 +137,12 @@ class ProgramSettings(BaseModel):
         "declines and early ends for a reason about fit) needed before weights are learned "
         "from them and proposed to an admin",
     )
+    learn_min_outcomes: int = Field(
+        ge=1,
+        le=100_000,
+        description="Outcomes of one kind (pairings held to their planned end; recovery-capital "
+        "changes while paired) needed before that kind teaches the weights beside decisions",
+    )
     # Follow-up questionnaires (issue 19; assessments/followups.py reads them).
     followup_instruments: list[InstrumentCode] = Field(
         min_length=1, max_length=5,
@@ -232,6 +238,8 @@ def installation_defaults(settings: Settings) -> dict[str, Any]:
         # learned weights: with 200, of which the latest 50 are held out, the simulated
         # coordinator's weights are within reach (docs/matching.md, "Weights learned")
         "learn_min_decisions": LEARN_MIN_DECISIONS,
+        # outcomes come months after a decision; 30 of a kind before they count
+        "learn_min_outcomes": 30,
         # follow-ups: the SAMHSA client-outcome schedule and its 80 % target
         "followup_instruments": [BARC10_CODE],
         "followup_baseline_days": 30,

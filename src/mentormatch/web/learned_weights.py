@@ -24,6 +24,8 @@ LABELS = {
     "declined": "mentors' declines for a reason about fit",
     "ended_early": "pairings ended early as not a fit",
     "not_a_fit": "'not a fit' answers",
+    "retained": "pairings held to their planned end",
+    "recovery_capital": "recovery-capital changes while paired",
 }
 NOTICES = {
     "proposed": "Weights learned and proposed below. Nothing changes until you adopt them.",

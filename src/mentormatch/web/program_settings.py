@@ -46,6 +46,7 @@ LABELS = {
     "crisis_resources": "Crisis resources",
     "crisis_notice": "Crisis notice",
     "learn_min_decisions": "Decisions needed before weights are learned",
+    "learn_min_outcomes": "Outcomes of a kind needed before they teach the weights",
     # follow-up questionnaires (issue 19)
     "followup_instruments": "Questionnaires due at each follow-up",
     "followup_baseline_days": "Baseline due within (days of the intake)",

@@ -30,6 +30,7 @@ WHOLE = (
     "pairing_months",
     "capacity_cap",
     "learn_min_decisions",
+    "learn_min_outcomes",
     *FOLLOWUP_WHOLE,
 )
 DECIMAL = ("reminder_after_days", "wait_weight")

@@ -305,8 +305,8 @@ def test_outcomes_teach_beside_decisions_once_a_program_has_enough_of_them(
     pairing = approve(client, coordinator, sam, alex.mentor_id)
     assert client.post(f"{PAIRINGS}/{pairing}/accept", headers=alex.headers).status_code == 200
     began = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
-    db.execute(update(PairingEvent).where(PairingEvent.pairing_id == pairing,
-                                          PairingEvent.to_status == "active").values(at=began))  # fmt: skip
+    accepted = (PairingEvent.pairing_id == pairing) & (PairingEvent.to_status == "active")
+    db.execute(update(PairingEvent).where(accepted).values(at=began))
     db.commit()
     for at, value in ((began, 3), (began + timedelta(days=182), 5)):  # totals 30, then 50
         app.state.clock = lambda at=at: at

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from mentormatch.accounts.models import Role
 from mentormatch.programs.models import DEFAULT_PROGRAM_ID, Program, ProgramSettingChange
+from mentormatch.programs.settings import FOLLOWUP_INSTRUMENTS
 from tests.factories import make_user
 from tests.web.conftest import post_form
 from tests.web.test_account_pages import sign_in_as
@@ -25,7 +26,7 @@ def settings_form(html: str) -> dict[str, Any]:
     the version and the notice)."""
     data: dict[str, Any] = {k: unescape(v) for k, v in FIELD.findall(html)}
     data["settings_version"] = re.search(r'name="settings_version" value="(\d+)"', html).group(1)  # type: ignore[union-attr]
-    for many in ("intake_languages", "followup_instruments"):
+    for many in ("intake_languages", *FOLLOWUP_INSTRUMENTS):
         data[many] = re.findall(rf'name="{many}" value="([^"]+)"[^>]* checked', html)
     for flag in re.findall(r'name="([a-z_]+)" value="yes" checked', html):
         data[flag] = "yes"

@@ -13,7 +13,10 @@ starts a new episode and a new baseline under the same person):
 - closeout: up to `followup_closeout_days` (30) after the episode's care ended (its request
   closed: the day its latest pairing ended or was withdrawn, else the record's last change).
 
-A window is **done** when each of the program's `followup_instruments` was taken inside it;
+Each kind of window has its own questionnaires (`followup_baseline_instruments`,
+`followup_day_instruments`, `followup_yearly_instruments`, `followup_closeout_instruments`;
+BARC-10 at each by default); a kind with none is not followed up and never shown.
+A window is **done** when each of its questionnaires was taken inside it;
 **due soon** in the 14 days before it opens; **due** while it is open and not done;
 **overdue** once past its middle (the follow-up's or the year's own day) and still open;
 **missed** once it has closed without them; windows further ahead are not shown. The
@@ -39,6 +42,10 @@ from mentormatch.programs import settings as program_settings
 from mentormatch.programs.settings import ProgramSettings
 
 SOON = timedelta(days=14)
+# The kinds of window, and the program setting naming the questionnaires due at each.
+BASELINE, FOLLOW_UP, YEARLY, CLOSEOUT = "baseline", "follow_up", "yearly", "closeout"
+KINDS = (BASELINE, FOLLOW_UP, YEARLY, CLOSEOUT)
+_DEFAULT_DUE = dict.fromkeys(KINDS, ("barc10",))
 
 
 class Standing(enum.StrEnum):
@@ -53,7 +60,7 @@ class Standing(enum.StrEnum):
 class Schedule:
     """A program's follow-up settings (the defaults: SAMHSA's schedule and target)."""
 
-    instruments: tuple[str, ...] = ("barc10",)
+    due: dict[str, tuple[str, ...]] = field(default_factory=lambda: dict(_DEFAULT_DUE))
     baseline_days: int = 30
     day: int = 180
     tolerance_days: int = 30
@@ -64,7 +71,10 @@ class Schedule:
     @classmethod
     def of(cls, chosen: ProgramSettings) -> Schedule:
         return cls(
-            instruments=tuple(chosen.followup_instruments),
+            due={
+                kind: tuple(getattr(chosen, name))
+                for kind, name in zip(KINDS, program_settings.FOLLOWUP_INSTRUMENTS, strict=True)
+            },
             baseline_days=chosen.followup_baseline_days,
             day=chosen.followup_day,
             tolerance_days=chosen.followup_tolerance_days,
@@ -86,6 +96,7 @@ class Window:
     opens: date
     closes: date
     episode: int = 1
+    kind: str = BASELINE  # one of KINDS
 
     @property
     def middle(self) -> date:
@@ -109,18 +120,21 @@ def windows(
     found = [Window("baseline", start, start + timedelta(days=s.baseline_days), episode)]
     middle = start + timedelta(days=s.day)
     tolerance = timedelta(days=s.tolerance_days)
-    found.append(Window(s.followup_name, middle - tolerance, middle + tolerance, episode))
+    found.append(
+        Window(s.followup_name, middle - tolerance, middle + tolerance, episode, FOLLOW_UP)
+    )
     yearly = timedelta(days=s.yearly_tolerance_days)
     year = 1
     while start + timedelta(days=365 * year) - yearly <= today + SOON:
         mark = start + timedelta(days=365 * year)
         name = f"{year} year{'s' if year > 1 else ''}"
-        found.append(Window(name, mark - yearly, mark + yearly, episode))
+        found.append(Window(name, mark - yearly, mark + yearly, episode, YEARLY))
         year += 1
     if closed is not None:
         found = [w for w in found if w.opens <= closed]
-        found.append(Window("closeout", closed, closed + timedelta(days=s.closeout_days), episode))
-    return [w for w in found if w.opens <= today + SOON]
+        ends = closed + timedelta(days=s.closeout_days)
+        found.append(Window("closeout", closed, ends, episode, CLOSEOUT))
+    return [w for w in found if w.opens <= today + SOON and s.due.get(w.kind)]
 
 
 def standing_of(
@@ -151,7 +165,7 @@ def followups(
     """Each window of one episode with its standing, in order."""
     s = schedule or Schedule()
     return [
-        standing_of(w, taken, today, s.instruments)
+        standing_of(w, taken, today, s.due[w.kind])
         for w in windows(start, today, closed, s, episode)
     ]
 

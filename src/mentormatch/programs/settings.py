@@ -39,6 +39,12 @@ Words = Annotated[
 ]
 # One criterion's weight: finite, from 0 to 100 (the defaults run from 0.5 to 3).
 Weight = Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]
+# The questionnaires due at one kind of follow-up window (assessments/followups.py).
+Instruments = Annotated[list[InstrumentCode], Field(max_length=5)]
+FOLLOWUP_INSTRUMENTS = (
+    "followup_baseline_instruments", "followup_day_instruments",
+    "followup_yearly_instruments", "followup_closeout_instruments",
+)  # fmt: skip
 # Tap-to-call and tap-to-text links (RFC 3966 tel:, RFC 5724 sms:) or a web page.
 _LINK = re.compile(r"^(tel:\+?[0-9]{2,15}|sms:\+?[0-9]{2,15}|https://[^\s<>\"']{4,200})$")
 
@@ -144,11 +150,19 @@ class ProgramSettings(BaseModel):
         "changes while paired) needed before that kind teaches the weights beside decisions",
     )
     # Follow-up questionnaires (issue 19; assessments/followups.py reads them).
-    followup_instruments: list[InstrumentCode] = Field(
-        min_length=1, max_length=5,
-        description="The questionnaires due in each follow-up window (codes, e.g. barc10); a "
-        "window is done when each was answered inside it",
-    )  # fmt: skip
+    followup_baseline_instruments: Instruments = Field(
+        description="The questionnaires due at the baseline (codes, e.g. barc10); none: no "
+        "baseline window"
+    )
+    followup_day_instruments: Instruments = Field(
+        description="The questionnaires due at the follow-up (`followup_day`); none: no such window"
+    )
+    followup_yearly_instruments: Instruments = Field(
+        description="The questionnaires due at each yearly follow-up; none: no yearly windows"
+    )
+    followup_closeout_instruments: Instruments = Field(
+        description="The questionnaires due at the closeout, after care ends; none: no closeout"
+    )
     followup_baseline_days: int = Field(
         ge=1, le=180, description="Days after the intake (or a new episode) the baseline is due"
     )
@@ -181,14 +195,20 @@ class ProgramSettings(BaseModel):
             raise ValueError(f"unknown language code {unknown[0]!r}")
         return list(dict.fromkeys(value))
 
-    @field_validator("followup_instruments")
+    @field_validator(*FOLLOWUP_INSTRUMENTS)
     @classmethod
     def _once_each(cls, value: list[str]) -> list[str]:
         return list(dict.fromkeys(value))
 
     @model_validator(mode="after")
     def _windows_apart(self) -> ProgramSettings:
-        """The windows never overlap: baseline, then the follow-up, then the first year."""
+        """Something is due, and the windows never overlap: baseline, then the follow-up,
+        then the first year."""
+        if not any(getattr(self, name) for name in FOLLOWUP_INSTRUMENTS):
+            raise ValueError(
+                "followup_baseline_instruments is empty, and so is every other window: choose "
+                "a questionnaire for at least one window"
+            )
         day, tolerance = self.followup_day, self.followup_tolerance_days
         if 2 * tolerance > day:
             raise ValueError(
@@ -241,7 +261,10 @@ def installation_defaults(settings: Settings) -> dict[str, Any]:
         # outcomes come months after a decision; 30 of a kind before they count
         "learn_min_outcomes": 30,
         # follow-ups: the SAMHSA client-outcome schedule and its 80 % target
-        "followup_instruments": [BARC10_CODE],
+        "followup_baseline_instruments": [BARC10_CODE],
+        "followup_day_instruments": [BARC10_CODE],
+        "followup_yearly_instruments": [BARC10_CODE],
+        "followup_closeout_instruments": [BARC10_CODE],
         "followup_baseline_days": 30,
         "followup_day": 180,
         "followup_tolerance_days": 30,

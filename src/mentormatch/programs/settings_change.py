@@ -29,7 +29,12 @@ from mentormatch.errors import Conflict, Invalid
 from mentormatch.matching.program import CRITERIA
 from mentormatch.mentors import capacity
 from mentormatch.programs.models import Program, ProgramSettingChange
-from mentormatch.programs.settings import ProgramSettings, effective, installation_defaults
+from mentormatch.programs.settings import (
+    FOLLOWUP_INSTRUMENTS,
+    ProgramSettings,
+    effective,
+    installation_defaults,
+)
 
 NAMES = tuple(ProgramSettings.model_fields)
 
@@ -143,8 +148,9 @@ def change(
         raise _stale(program)
     before = current(program, settings)
     after = proposed(program, changes, settings)
-    if after["followup_instruments"] != before["followup_instruments"]:
-        _known_instruments(session, after["followup_instruments"])
+    for name in FOLLOWUP_INSTRUMENTS:
+        if after[name] != before[name]:
+            _known_instruments(session, name, after[name])
     rows = _rows(before, after)
     if not rows:
         return []
@@ -183,13 +189,13 @@ def change(
     return written
 
 
-def _known_instruments(session: Session, codes: list[str]) -> None:
+def _known_instruments(session: Session, name: str, codes: list[str]) -> None:
     """Each code names a questionnaire the service holds; InvalidSettings (422) otherwise."""
     known = {row.code for row in assessments.instruments(session)}
     unknown = [code for code in codes if code not in known]
     if unknown:
         message = f"there is no questionnaire {unknown[0]!r}"
-        raise InvalidSettings("followup_instruments", message, {"followup_instruments": message})
+        raise InvalidSettings(name, message, {name: message})
 
 
 def _stale(program: Program) -> Conflict:

@@ -16,7 +16,7 @@ from mentormatch.errors import MentorMatchError
 from mentormatch.matching.program import CRITERIA
 from mentormatch.programs import admin as programs
 from mentormatch.programs import settings_change
-from mentormatch.programs.settings import ProgramSettings
+from mentormatch.programs.settings import FOLLOWUP_INSTRUMENTS, ProgramSettings
 from mentormatch.web import forms, settings_form
 from mentormatch.web.core import AdminPage, FormDep, WebRoute, redirect, render
 from mentormatch.web.templating import add_filters
@@ -48,7 +48,10 @@ LABELS = {
     "learn_min_decisions": "Decisions needed before weights are learned",
     "learn_min_outcomes": "Outcomes of a kind needed before they teach the weights",
     # follow-up questionnaires (issue 19)
-    "followup_instruments": "Questionnaires due at each follow-up",
+    "followup_baseline_instruments": "Due at the baseline",
+    "followup_day_instruments": "Due at the follow-up",
+    "followup_yearly_instruments": "Due at each yearly follow-up",
+    "followup_closeout_instruments": "Due at the closeout",
     "followup_baseline_days": "Baseline due within (days of the intake)",
     "followup_day": "Follow-up day (days after the intake)",
     "followup_tolerance_days": "Follow-up window (days before and after)",
@@ -105,6 +108,7 @@ def _page(
         "criteria": CRITERIA,
         "languages": vocabulary.LANGUAGES,
         "instruments": [(i.code, i.name) for i in assessments.instruments(session)],
+        "followup_instruments": FOLLOWUP_INSTRUMENTS,
         "values": values,
         "errors": errors or {},
         "version": version if version is not None else program.settings_version,

@@ -13,6 +13,7 @@ from typing import Any
 from starlette.datastructures import FormData
 
 from mentormatch.matching.program import CRITERIA
+from mentormatch.programs.settings import FOLLOWUP_INSTRUMENTS
 from mentormatch.web import forms
 
 # Follow-up questionnaires (issue 19): the windows and the target, in whole days/percent.
@@ -57,7 +58,8 @@ def values_of(current: dict[str, Any]) -> dict[str, Any]:
     for criterion in CRITERIA:
         values[f"weights.{criterion}"] = _plain(current["weights"][criterion])
     values["intake_languages"] = list(current["intake_languages"])
-    values["followup_instruments"] = list(current["followup_instruments"])
+    for name in FOLLOWUP_INSTRUMENTS:
+        values[name] = list(current[name])
     values["crisis_notice"] = current["crisis_notice"]
     for i, resource in enumerate(current["crisis_resources"]):
         for key in ("name", "contact", "region"):
@@ -122,7 +124,8 @@ def read(form: FormData) -> tuple[dict[str, Any], dict[str, str], list[int]]:
             weights[criterion] = value
     changes["weights"] = weights
     changes["intake_languages"] = forms.many(form, "intake_languages")
-    changes["followup_instruments"] = forms.many(form, "followup_instruments")
+    for name in FOLLOWUP_INSTRUMENTS:
+        changes[name] = forms.many(form, name)
     changes["crisis_notice"] = forms.text(form, "crisis_notice") or ""
     resources, rows = _resources(form, errors)
     changes["crisis_resources"] = resources

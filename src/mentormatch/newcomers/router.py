@@ -12,7 +12,7 @@ from mentormatch.accounts.dependencies import CoordinatorDep, NewcomerDep, Publi
 from mentormatch.config import Settings
 from mentormatch.deps import ClientDep, Limit, NowDep, Offset, RowId, SessionDep, SettingsDep
 from mentormatch.errors import error_responses
-from mentormatch.newcomers import search, service, sharing
+from mentormatch.newcomers import do_not_pair, search, service, sharing
 from mentormatch.newcomers.export_schemas import NewcomerExport
 from mentormatch.newcomers.models import Newcomer
 from mentormatch.newcomers.schemas import (
@@ -257,7 +257,7 @@ def list_newcomers(
 
 def for_coordinator(session: SessionDep, newcomer: Newcomer) -> NewcomerForCoordinator:
     """The coordinator's view of a newcomer, with age and do-not-pair list."""
-    entries = service.do_not_pair_entries(session, newcomer_id=newcomer.id)
+    entries = do_not_pair.entries(session, newcomer_id=newcomer.id)
     return NewcomerForCoordinator.model_validate(
         {
             **NewcomerProfile.model_validate(newcomer).model_dump(),
@@ -317,5 +317,5 @@ def add_do_not_pair(
     newcomer_id: RowId, body: DoNotPairCreate, coordinator: CoordinatorDep, session: SessionDep
 ) -> DoNotPairPublic:
     """Never pair this newcomer with this mentor (household, workplace, cohort…)."""
-    entry = service.add_do_not_pair(session, actor=coordinator, newcomer_id=newcomer_id, body=body)
+    entry = do_not_pair.add(session, actor=coordinator, newcomer_id=newcomer_id, body=body)
     return DoNotPairPublic.model_validate(entry)

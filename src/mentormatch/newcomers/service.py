@@ -16,14 +16,12 @@ from mentormatch.audit import service as audit
 from mentormatch.config import Settings
 from mentormatch.db import utcnow
 from mentormatch.errors import Conflict, Invalid, NotFound
-from mentormatch.mentors.models import Mentor
 from mentormatch.newcomers import accounting, erasure, export, minimal, pathways, search, urgent
 from mentormatch.newcomers.export_schemas import NewcomerExport
 from mentormatch.newcomers.minimal import check_consent_version, consent_scope
-from mentormatch.newcomers.models import Consent, DoNotPair, Newcomer, NewcomerStatus
+from mentormatch.newcomers.models import Consent, Newcomer, NewcomerStatus
 from mentormatch.newcomers.schemas import (
     Access,
-    DoNotPairCreate,
     NewcomerCoordinatorUpdate,
     NewcomerIntake,
     NewcomerUpdate,
@@ -304,7 +302,7 @@ def list_newcomers(
     return rows, total
 
 
-def _load_for(session: Session, actor: Principal, newcomer_id: int) -> Newcomer:
+def load_for(session: Session, actor: Principal, newcomer_id: int) -> Newcomer:
     """A newcomer of the coordinator's programs (404 like a missing one otherwise)."""
     newcomer = _load(session, newcomer_id)
     scope.ensure_visible(actor, newcomer.program_id, "no such newcomer")
@@ -313,25 +311,16 @@ def _load_for(session: Session, actor: Principal, newcomer_id: int) -> Newcomer:
 
 def status_of(session: Session, *, actor: Principal, newcomer_id: int) -> NewcomerStatus:
     """Where a newcomer of the actor's programs stands (404 for anyone else's)."""
-    return _load_for(session, actor, newcomer_id).status
+    return load_for(session, actor, newcomer_id).status
 
 
 def get_for_coordinator(session: Session, *, actor: Principal, newcomer_id: int) -> Newcomer:
     """One newcomer's full record (audited)."""
-    newcomer = _load_for(session, actor, newcomer_id)
+    newcomer = load_for(session, actor, newcomer_id)
     audit.record_read(
         session, actor=actor, action="read", object_type=OBJECT, object_id=newcomer_id
     )
     return newcomer
-
-
-def do_not_pair_entries(session: Session, *, newcomer_id: int) -> list[DoNotPair]:
-    """A newcomer's do-not-pair list."""
-    return list(
-        session.scalars(
-            select(DoNotPair).where(DoNotPair.newcomer_id == newcomer_id).order_by(DoNotPair.id)
-        )
-    )
 
 
 def update_by_coordinator(
@@ -349,7 +338,7 @@ def update_by_coordinator(
     attempts of the earlier case do not handle it. Reopening a closed request starts a new
     episode of care (assessments/episodes.py): the newcomer waits from `now`, and their
     follow-ups restart with a new baseline."""
-    newcomer = _load_for(session, actor, newcomer_id)
+    newcomer = load_for(session, actor, newcomer_id)
     if newcomer.version != body.version:
         raise Conflict(
             f"this record changed since you read it (now version {newcomer.version}); "
@@ -379,37 +368,3 @@ def update_by_coordinator(
     urgent.alert_if_opened(session, newcomer=newcomer, was_open=was_open, settings=settings)
     session.commit()
     return newcomer
-
-
-def add_do_not_pair(
-    session: Session, *, actor: Principal, newcomer_id: int, body: DoNotPairCreate
-) -> DoNotPair:
-    """Record that a newcomer and a mentor must never be paired."""
-    newcomer = _load_for(session, actor, newcomer_id)
-    mentor = session.get(Mentor, body.mentor_id)
-    if mentor is None or mentor.program_id != newcomer.program_id:
-        raise NotFound("no such mentor")
-    entry = ensure_do_not_pair(
-        session, newcomer_id=newcomer_id, mentor_id=body.mentor_id, reason=body.reason
-    )
-    audit.record(
-        session, actor=actor, action="do_not_pair", object_type=OBJECT, object_id=newcomer_id
-    )
-    session.commit()
-    return entry
-
-
-def ensure_do_not_pair(
-    session: Session, *, newcomer_id: int, mentor_id: int, reason: str
-) -> DoNotPair:
-    """The do-not-pair entry for this pair, created if missing (the caller commits)."""
-    entry = session.scalar(
-        select(DoNotPair).where(
-            DoNotPair.newcomer_id == newcomer_id, DoNotPair.mentor_id == mentor_id
-        )
-    )
-    if entry is None:
-        entry = DoNotPair(newcomer_id=newcomer_id, mentor_id=mentor_id, reason=reason)
-        session.add(entry)
-        session.flush()
-    return entry

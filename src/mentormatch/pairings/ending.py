@@ -9,7 +9,7 @@ from mentormatch.accounts.principal import Principal
 from mentormatch.audit import service as audit
 from mentormatch.audit.service import Actor
 from mentormatch.errors import Conflict
-from mentormatch.newcomers import service as newcomers
+from mentormatch.newcomers import do_not_pair
 from mentormatch.newcomers.models import Newcomer, NewcomerStatus
 from mentormatch.pairings import lifecycle, locking
 from mentormatch.pairings.models import OPEN, Pairing, PairingStatus
@@ -34,7 +34,7 @@ def end(
         note=note,
     )
     if reason in lifecycle.SAFETY_REASONS:
-        newcomers.ensure_do_not_pair(
+        do_not_pair.ensure(
             session, newcomer_id=newcomer.id, mentor_id=pairing.mentor_id, reason="past_pairing"
         )
         audit.record(

@@ -53,6 +53,11 @@ class TestIntake:
         assert created.status_code == 201, created.text
         assert created.json()["pathways"] == BOTH
 
+    def test_a_null_pathway_beside_pathways_says_nothing(self, client: TestClient) -> None:
+        created = client.post(URL, json=intake_body(pathways=BOTH, pathway=None))
+        assert created.status_code == 201, created.text  # as clients sending every field do
+        assert created.json()["pathways"] == BOTH
+
     def test_none_given_is_none(self, client: TestClient) -> None:
         created = client.post(URL, json=_without_pathways())
         assert (created.json()["pathways"], created.json()["pathway"]) == ([], None)

@@ -3,7 +3,8 @@
 `pathways` lists them in the newcomer's order, the first their main one (docs/matching.md,
 "Several pathways"). A client that still sends `pathway` alone sets the main one: on
 intake it is the only one; on a correction it replaces the main one and keeps the others
-(null, or "exploring", clears them all). Both sent must agree on the main one.
+(null, or "exploring", clears them all). Both sent must agree on the main one; a null
+`pathway` beside `pathways` says nothing (clients that send every field send it so).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ def chosen(
     if "pathway" not in sent:
         return pathways if "pathways" in sent else None
     if "pathways" in sent and pathways is not None:
-        if (pathways[0] if pathways else None) != pathway:
+        if pathway is not None and (pathways[0] if pathways else None) != pathway:
             raise Invalid(
                 "pathway: differs from the first of pathways (the main one); send pathways alone",
                 field="pathway",

@@ -34,8 +34,7 @@ WORDS = {
     Standing.missed: N_("missed"),
 }
 ProgramSlug = Annotated[str | None, Query(pattern=SLUG_PATTERN, max_length=40)]
-# The page's own filter form sends empty fields for "all my programs" and an open period.
-ChosenSlug = Annotated[str | None, Query(pattern=f"^$|{SLUG_PATTERN}", max_length=40)]
+# The page's own filter form sends empty fields for an open period.
 Day = Annotated[str | None, Query(max_length=10)]
 
 
@@ -59,7 +58,7 @@ def followups_page(
     session: SessionDep,
     now: NowDep,
     settings: SettingsDep,
-    program: ChosenSlug = None,
+    program: forms.ChosenProgram = None,
     page: str | None = None,
     since: Day = None,
     until: Day = None,

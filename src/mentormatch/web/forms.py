@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Any
+from typing import Annotated, Any
 
+from fastapi import Query
 from pydantic import BaseModel, ValidationError
 from starlette.datastructures import FormData
 
@@ -13,6 +14,7 @@ from mentormatch import places
 from mentormatch.deps import ROW_ID_MAX, digits
 from mentormatch.errors import Invalid, MentorMatchError, NotFound
 from mentormatch.i18n import N_
+from mentormatch.programs.models import SLUG_PATTERN
 from mentormatch.vocabulary import GENDER_CODES
 
 # The weekly availability picker: a day x part-of-day grid of checkboxes.
@@ -44,6 +46,10 @@ TIMEZONES = (
     ("UTC", N_("UTC")),
 )
 _ZONE_NAMES = dict(TIMEZONES)
+
+# A page's program filter: a program's slug, or empty for "all your programs" (the form's
+# first choice sends an empty field).
+ChosenProgram = Annotated[str | None, Query(pattern=f"^$|{SLUG_PATTERN}", max_length=40)]
 
 
 def zone_name(zone: str) -> str:

@@ -18,6 +18,7 @@ from mentormatch.pairings.schemas import EndReason
 from mentormatch.programs.models import SLUG_PATTERN, Program
 from mentormatch.spreadsheets import export as exports
 from mentormatch.spreadsheets.files import Sheet, attachment
+from mentormatch.web import forms
 from mentormatch.web.core import CoordinatorPage, WebRoute, render
 from mentormatch.web.labels import FIT_ANSWERS, label
 
@@ -73,10 +74,11 @@ def outcomes_page(
     me: CoordinatorPage,
     session: SessionDep,
     now: NowDep,
-    program: ProgramSlug = None,
+    program: forms.ChosenProgram = None,
     months: Months = 12,
 ) -> Response:
     """Outcomes per month, newest first, for one of the coordinator's programs or all."""
+    program = program or None
     chosen, figures = _report(session, me, program, months, now)
     return render(
         request,

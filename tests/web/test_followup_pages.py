@@ -79,6 +79,11 @@ def test_the_page_lists_who_is_due_and_the_rate(
     assert "0 of 1" in rate_row and "80 %" in rate_row
     rows = page.split('id="follow-ups"')[1]
     assert rows.index("Bo") < rows.index("Ana")  # Bo's is overdue, and closes first
+    # The dashboard shows the same rate and counts, linking to this page.
+    board = client.get("/coordinator/dashboard").text.split('id="dashboard-follow-ups"')[1]
+    assert "1 overdue, 1 due now" in board and 'href="/coordinator/follow-ups"' in board
+    board_rate = board.split('id="dashboard-rate-main"')[1].split("</tr>")[0]
+    assert "<strong>0 %</strong> (below the target)" in board_rate and "0 of 1" in board_rate
     assert client.get("/coordinator/follow-ups?program=nope").status_code == 404
     assert client.get("/coordinator/follow-ups?page=2").status_code == 404
     assert ana.newcomer_id

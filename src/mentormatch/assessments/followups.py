@@ -30,6 +30,7 @@ import enum
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -195,6 +196,39 @@ class Person:
     followups: list[Followup]
     # each episode's (number, first day, care ended on or None while it runs), oldest first
     episodes: list[tuple[int, date, date | None]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Rate:
+    """A program's follow-up rate over the windows that have closed, against its target."""
+
+    program: Any  # programs.models.Program
+    done: int
+    closed: int
+    target_percent: int
+
+    @property
+    def share(self) -> int | None:
+        """Percent done (rounded); none while no window has closed."""
+        return round(100 * self.done / self.closed) if self.closed else None
+
+
+def rates(
+    people: list[Person], programs: list[Any], plans: dict[int, Schedule], *,
+    since: date | None = None, until: date | None = None,
+) -> list[Rate]:  # fmt: skip
+    """Each program's rate, over the windows opening from `since` to `until`."""
+    found = []
+    for p in programs:
+        done, closed = rate(
+            f
+            for person in people
+            if person.program_id == p.id
+            for f in person.followups
+            if within(f.window.opens, since, until)
+        )
+        found.append(Rate(p, done, closed, plans[p.id].target_percent))
+    return found
 
 
 def schedules(session: Session, program_ids: list[int], settings: Settings) -> dict[int, Schedule]:

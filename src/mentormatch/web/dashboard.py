@@ -4,7 +4,7 @@ what needs attention — for the coordinator's programs only."""
 from __future__ import annotations
 
 from collections import Counter
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -13,8 +13,10 @@ from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from mentormatch.accounts.principal import Principal
+from mentormatch.assessments import followups
+from mentormatch.config import Settings
 from mentormatch.db import utcnow
-from mentormatch.deps import NowDep, SessionDep
+from mentormatch.deps import NowDep, SessionDep, SettingsDep
 from mentormatch.i18n import N_, format_day, translate
 from mentormatch.mentors import capacity
 from mentormatch.mentors.models import Mentor
@@ -23,6 +25,7 @@ from mentormatch.newcomers.models import Newcomer, NewcomerStatus
 from mentormatch.pairings import attention
 from mentormatch.pairings.models import Pairing, PairingEvent
 from mentormatch.programs import scope
+from mentormatch.spreadsheets import export as exports
 from mentormatch.web import charts, people
 from mentormatch.web.core import CoordinatorPage, WebRoute, render
 from mentormatch.web.labels import label
@@ -122,9 +125,28 @@ def mentor_loads(session: Session, actor: Principal) -> tuple[list[Any], int, in
     return list(busiest), int(count), int(free)
 
 
+def followup_summary(
+    session: Session, actor: Principal, today: date, settings: Settings
+) -> dict[str, Any]:
+    """Each of the actor's programs' follow-up rate, and how many windows are overdue or
+    due now (the follow-ups page has the people and the figures)."""
+    chosen = exports.programs_for(session, actor, None)
+    people = followups.of_programs(session, [p.id for p in chosen], today, settings)
+    plans = followups.schedules(session, [p.id for p in chosen], settings)
+    standings = Counter(f.standing for person in people for f in person.followups)
+    return {
+        "followup_rates": followups.rates(people, chosen, plans),
+        "followups_overdue": standings[followups.Standing.overdue],
+        "followups_due": standings[followups.Standing.due],
+    }
+
+
 @router.get("/dashboard")
-def dashboard(request: Request, me: CoordinatorPage, session: SessionDep, now: NowDep) -> Response:
-    """Waiting time, mentor load against capacity, and pairings per week by outcome."""
+def dashboard(
+    request: Request, me: CoordinatorPage, session: SessionDep, now: NowDep, settings: SettingsDep
+) -> Response:
+    """Waiting time, mentor load against capacity, pairings per week by outcome, and the
+    follow-up rate."""
     waiting = waiting_histogram(session, me)
     busiest, mentor_count, free_slots = mentor_loads(session, me)
     code = page_locale(request)
@@ -175,5 +197,6 @@ def dashboard(request: Request, me: CoordinatorPage, session: SessionDep, now: N
             **_attention(session, me),
             "free_slots": free_slots,
             **urgent.open_context(session, actor=me, now=now),
+            **followup_summary(session, me, now.date(), settings),
         },
     )

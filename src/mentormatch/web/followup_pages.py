@@ -84,17 +84,7 @@ def followups_page(
         ),
         key=lambda pf: (ORDER[pf[1].standing], pf[1].window.closes, pf[0].newcomer_id),
     )
-    rates = []
-    for p in chosen:
-        done, closed = followups.rate(
-            f
-            for person in people
-            if person.program_id == p.id
-            for f in person.followups
-            if followups.within(f.window.opens, first, last)
-        )
-        share = round(100 * done / closed) if closed else None
-        rates.append((p, done, closed, share, plans[p.id].target_percent))
+    rates = followups.rates(people, chosen, plans, since=first, until=last)
     pages = forms.page_count(number, len(open_items), PER_PAGE)
     offset = (number - 1) * PER_PAGE
     return render(

@@ -54,6 +54,12 @@ def test_each_window_is_done_due_due_soon_or_missed_and_the_rate_counts_closed_o
     assert rate(later) == (1, 2)
 
 
+def made_on(db: Session, newcomer: Actor, at: datetime) -> None:
+    """The intake records the real time; the windows count from the test's own day."""
+    db.execute(update(Newcomer).where(Newcomer.id == newcomer.newcomer_id).values(created_at=at))
+    db.commit()
+
+
 def test_the_page_lists_who_is_due_and_the_rate(
     app: FastAPI,
     client: TestClient,
@@ -63,14 +69,10 @@ def test_the_page_lists_who_is_due_and_the_rate(
 ) -> None:
     now = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)
     app.state.clock = lambda: now
-    ana = make_newcomer(first_name="Ana")  # made today: baseline due now
+    ana = make_newcomer(first_name="Ana")
     bo = make_newcomer(first_name="Bo")
-    db.execute(
-        update(Newcomer)
-        .where(Newcomer.id == bo.newcomer_id)
-        .values(created_at=now - timedelta(days=200))  # baseline missed, 6 months due
-    )
-    db.commit()
+    made_on(db, ana, now)  # today: baseline due now
+    made_on(db, bo, now - timedelta(days=200))  # baseline missed, 6 months due
     signed_in(client, db, coordinator.user_id)
     page = client.get("/coordinator/follow-ups").text
     assert "1 overdue, 1 due now, 0 due soon, 1 missed." in page  # Bo's 6 months is overdue
@@ -99,6 +101,7 @@ def test_the_funders_report_downloads_as_excel_and_csv_and_is_audited(
     now = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)
     app.state.clock = lambda: now
     ana = make_newcomer(first_name="Ana")
+    made_on(db, ana, now)
     body = {
         "instrument": "barc10",
         "answers": [{"item": f"q{n}", "value": 4} for n in range(1, 11)],

@@ -306,26 +306,33 @@ def test_coordinator_pages_of_a_show_nothing_of_b(client: TestClient, db: Sessio
     assert _reads_of_b(db, _a_coordinator_id(db, cast), b) == []
 
 
+def _form_answers_like_a_missing_one(
+    app: FastAPI, client: TestClient, cast: Cast, path: str, b_id: int, data: dict[str, str]
+) -> None:
+    """A's coordinator posts a page form to B's object and to a missing one: the same 404."""
+    token = csrf.sign(app.state.settings.secret_key, "program-b")
+    answers = []
+    for object_id in (b_id, MISSING_ID):
+        client.cookies.clear()
+        client.cookies.set(csrf.COOKIE, "program-b")
+        staff = cast.headers["coordinator"]["Authorization"].removeprefix("Bearer ")
+        client.cookies.set(STAFF_COOKIE, staff)
+        url = path.format(object_id)
+        answers.append(client.post(url, data={csrf.FIELD: token, **data}, follow_redirects=False))
+    other, missing = answers
+    assert other.status_code == missing.status_code == 404, (path, other.text[:300])
+    assert _without_csrf(other.text) == _without_csrf(missing.text), path
+    client.cookies.clear()
+
+
 def test_a_new_episode_for_bs_newcomer_answers_like_a_missing_one(
     app: FastAPI, client: TestClient, db: Session
 ) -> None:
     cast = make_cast(client, db)
     b = _program_b(client, db)
     before = _state_of_b(db, b)
-    token = csrf.sign(app.state.settings.secret_key, "program-b")
-    answers = []
-    for theirs in (b["ids"]["newcomer_id"], MISSING_ID):
-        client.cookies.clear()
-        client.cookies.set(csrf.COOKIE, "program-b")
-        staff = cast.headers["coordinator"]["Authorization"].removeprefix("Bearer ")
-        client.cookies.set(STAFF_COOKIE, staff)
-        url = f"/coordinator/newcomers/{theirs}/new-episode"
-        data = {csrf.FIELD: token, "version": "1"}
-        answers.append(client.post(url, data=data, follow_redirects=False))
-    other, missing = answers
-    assert other.status_code == missing.status_code == 404, other.text[:300]
-    assert _without_csrf(other.text) == _without_csrf(missing.text)
-    client.cookies.clear()
+    _form_answers_like_a_missing_one(app, client, cast, "/coordinator/newcomers/{}/new-episode",
+                                     b["ids"]["newcomer_id"], {"version": "1"})  # fmt: skip
     assert _state_of_b(db, b) == before
     assert _reads_of_b(db, _a_coordinator_id(db, cast), b) == []
 
@@ -339,19 +346,8 @@ def test_keeping_bs_pairing_after_a_not_a_fit_answers_like_a_missing_one(
     cast = make_cast(client, db)
     b = _program_b(client, db)
     before = _state_of_b(db, b)
-    token = csrf.sign(app.state.settings.secret_key, "program-b")
-    answers = []
-    for pairing_id in (b["ids"]["pairing_id"], MISSING_ID):
-        client.cookies.clear()
-        client.cookies.set(csrf.COOKIE, "program-b")
-        staff = cast.headers["coordinator"]["Authorization"].removeprefix("Bearer ")
-        client.cookies.set(STAFF_COOKIE, staff)
-        url = f"/coordinator/pairings/{pairing_id}/keep"
-        answers.append(client.post(url, data={csrf.FIELD: token}, follow_redirects=False))
-    other, missing = answers
-    assert other.status_code == missing.status_code == 404, other.text[:300]
-    assert _without_csrf(other.text) == _without_csrf(missing.text)
-    client.cookies.clear()
+    _form_answers_like_a_missing_one(app, client, cast, "/coordinator/pairings/{}/keep",
+                                     b["ids"]["pairing_id"], {})  # fmt: skip
     assert _state_of_b(db, b) == before
     assert _reads_of_b(db, _a_coordinator_id(db, cast), b) == []
 
@@ -362,25 +358,11 @@ def test_mentor_forms_and_search_of_a_never_reach_b(
     cast = make_cast(client, db)
     b = _program_b(client, db)
     before = _state_of_b(db, b)
-    token = csrf.sign(app.state.settings.secret_key, "program-b")
     pause = {"action": "pause", "version": "1", "confirmed": "yes", "capacity": "3"}
     for path in MENTOR_FORMS:
-        answers = []
-        for mentor_id in (b["ids"]["mentor_id"], MISSING_ID):
-            client.cookies.clear()
-            client.cookies.set(csrf.COOKIE, "program-b")
-            staff = cast.headers["coordinator"]["Authorization"].removeprefix("Bearer ")
-            client.cookies.set(STAFF_COOKIE, staff)
-            answers.append(
-                client.post(
-                    path.format(mentor_id=mentor_id),
-                    data={csrf.FIELD: token, **pause},
-                    follow_redirects=False,
-                )
-            )
-        other, missing = answers
-        assert other.status_code == missing.status_code == 404, (path, other.text[:300])
-        assert _without_csrf(other.text) == _without_csrf(missing.text), path
+        mentor_path = path.replace("{mentor_id}", "{}")
+        _form_answers_like_a_missing_one(app, client, cast, mentor_path, b["ids"]["mentor_id"],
+                                         pause)  # fmt: skip
     b_link = f'href="/coordinator/mentors/{b["ids"]["mentor_id"]}"'
     for query in (f"q={B_MENTOR}", "q=bq-mentor", "q=bq&status=taking&free=true"):
         found = _page(client, cast, f"/coordinator/mentors?{query}")

@@ -22,10 +22,9 @@ from mentormatch.db import utcnow
 from mentormatch.decisions.models import MatchDecision, ShownList
 from mentormatch.matching.explain import Suggestion
 from mentormatch.matching.learning import PROPOSAL, teaches
-from mentormatch.pairings.models import Pairing, PairingStatus
+from mentormatch.pairings.models import COMPLETED, Pairing, PairingStatus
 
 S = PairingStatus
-COMPLETED = "completed"  # lifecycle.COMPLETED: a pairing that ran its course did not end early
 
 
 def shown(

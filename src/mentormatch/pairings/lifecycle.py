@@ -20,6 +20,7 @@ from mentormatch.db import utcnow
 from mentormatch.decisions import record
 from mentormatch.errors import Conflict
 from mentormatch.newcomers.models import Newcomer, NewcomerStatus
+from mentormatch.pairings import models
 from mentormatch.pairings.models import Pairing, PairingEvent, PairingStatus
 
 S = PairingStatus
@@ -32,7 +33,7 @@ ALLOWED: dict[PairingStatus | None, frozenset[PairingStatus]] = {
 }
 
 # End reasons after which the newcomer should not simply wait for the next mentor.
-COMPLETED = "completed"
+COMPLETED = models.COMPLETED
 # Why a pairing or request ends when its mentor pauses, retires or is deactivated: the
 # newcomer goes back to waiting (never closed) and "needs a new mentor".
 MENTOR_LEFT = "mentor_left"

@@ -28,6 +28,8 @@ class PairingStatus(enum.StrEnum):
 HOLDS_CAPACITY = (PairingStatus.approved, PairingStatus.active)
 # Statuses in which the pairing is still going somewhere.
 OPEN = (PairingStatus.proposed, PairingStatus.approved, PairingStatus.active)
+# The end reason of a pairing that ran its planned course (graduated), not ended early.
+COMPLETED = "completed"
 
 
 class Pairing(Base):

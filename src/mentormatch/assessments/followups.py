@@ -238,12 +238,10 @@ def schedules(session: Session, program_ids: list[int], settings: Settings) -> d
     }
 
 
-def of_programs(
-    session: Session, program_ids: list[int], today: date, settings: Settings
-) -> list[Person]:
-    """Every newcomer of these programs who finished their intake, with their windows (of
-    every episode, oldest first)."""
-    plans = schedules(session, program_ids, settings)
+def of_programs(session: Session, plans: dict[int, Schedule], today: date) -> list[Person]:
+    """Every newcomer of the programs `plans` holds (`schedules`) who finished their intake,
+    with their windows (of every episode, oldest first)."""
+    program_ids = list(plans)
     people = session.execute(
         select(Newcomer.id, Newcomer.program_id, Newcomer.first_name, Newcomer.reference,
                Newcomer.external_id, Newcomer.created_at, Newcomer.status, Newcomer.updated_at)

@@ -43,7 +43,9 @@ def run(session: Session, *, settings: Settings, now: datetime) -> int:
     program_ids = list(session.scalars(select(Program.id).order_by(Program.id)))
     waiting = [
         (person, f)
-        for person in followups.of_programs(session, program_ids, today, settings)
+        for person in followups.of_programs(
+            session, followups.schedules(session, program_ids, settings), today
+        )
         for f in person.followups
         if f.standing in KINDS
     ]

@@ -34,7 +34,9 @@ def sheets(
 ) -> tuple[Sheet, Sheet]:  # fmt: skip
     """(questionnaires taken from `since` to `until`, windows opening then), oldest first."""
     slugs = {p.id: p.slug for p in programs}
-    people = followups.of_programs(session, list(slugs), today, settings)
+    people = followups.of_programs(
+        session, followups.schedules(session, list(slugs), settings), today
+    )
     spans = {person.newcomer_id: person.episodes for person in people}
     definitions = {
         row.id: service.definition_of(row)

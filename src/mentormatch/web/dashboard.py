@@ -131,8 +131,8 @@ def followup_summary(
     """Each of the actor's programs' follow-up rate, and how many windows are overdue or
     due now (the follow-ups page has the people and the figures)."""
     chosen = exports.programs_for(session, actor, None)
-    people = followups.of_programs(session, [p.id for p in chosen], today, settings)
     plans = followups.schedules(session, [p.id for p in chosen], settings)
+    people = followups.of_programs(session, plans, today)
     standings = Counter(f.standing for person in people for f in person.followups)
     return {
         "followup_rates": followups.rates(people, chosen, plans),

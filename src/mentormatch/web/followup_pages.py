@@ -73,8 +73,8 @@ def followups_page(
     number = forms.page_number(page)
     chosen = exports.programs_for(session, me, program)
     today = now.date()
-    people = followups.of_programs(session, [p.id for p in chosen], today, settings)
     plans = followups.schedules(session, [p.id for p in chosen], settings)
+    people = followups.of_programs(session, plans, today)
     open_items = sorted(
         (
             (person, f)

@@ -13,14 +13,16 @@ translated where they are shown (a template's `|t` filter, or `translate`).
 from __future__ import annotations
 
 import gettext
+from collections.abc import Iterable
 from datetime import date, datetime
 from functools import cache
 from io import BytesIO
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 from babel.core import Locale
 from babel.dates import format_date, format_datetime, format_skeleton
+from babel.lists import format_list
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
@@ -39,6 +41,80 @@ _LONG_DATE: Final = {"en": "d MMMM y"}
 def N_(message: str) -> str:
     """Mark words for the catalog where they are defined; they are translated when shown."""
     return message
+
+
+class Words(str):
+    """Words written in Python with values in them, translatable when shown.
+
+    As a `str` it is the English ("both in recovery from alcohol"), so logs, the API and
+    English pages need nothing more; `translate(words, code)` translates the template (the
+    catalog's msgid) and then fills the values, each translated in turn when it is `Words`
+    itself. Write them with `said()` or `said_n()`, which `pybabel extract` finds.
+    """
+
+    template: str
+    plural: str | None
+    values: dict[str, Any]
+
+    def __new__(cls, template: str, plural: str | None = None, /, **values: Any) -> Words:
+        chosen = plural if plural is not None and values.get("count") != 1 else template
+        made = super().__new__(cls, chosen % values if values else chosen)
+        made.template, made.plural, made.values = template, plural, values
+        return made
+
+    def in_language(self, code: str) -> str:
+        """The words in the language, values included."""
+        if code == DEFAULT_LOCALE:
+            return str.__str__(self)
+        catalog = translations(code)
+        if self.plural is not None:
+            text = catalog.ngettext(self.template, self.plural, int(self.values["count"]))
+        else:
+            text = catalog.gettext(self.template)
+        if not self.values:
+            return text
+        return text % {name: value.in_language(code) if isinstance(value, Words) else value
+                       for name, value in self.values.items()}  # fmt: skip
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild, (type(self), self.template, self.plural, self.values))
+
+
+def _rebuild(kind: type[Words], template: str, plural: str | None, values: dict[str, Any]) -> Any:
+    return kind(template, plural, **values)
+
+
+class Listed(Words):
+    """Several words as one: 'alcohol and opioids', 'alcohol y opioides'."""
+
+    items: tuple[str, ...]
+
+    def __new__(cls, items: Iterable[str]) -> Listed:
+        kept = tuple(items)
+        english = kept[0] if len(kept) == 1 else ", ".join(kept[:-1]) + " and " + kept[-1]
+        made = str.__new__(cls, english if kept else "")
+        made.template, made.plural, made.values, made.items = english, None, {}, kept
+        return made
+
+    def in_language(self, code: str) -> str:
+        if code == DEFAULT_LOCALE or not self.items:
+            return str.__str__(self)
+        return format_list([translate(item, code) for item in self.items], locale=code)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Listed, (self.items,))
+
+
+def said(template: str, /, **values: Any) -> Words:
+    """Words with values: `said("both speak %(language)s", language=label)`; the template is
+    the catalog's msgid, so write its values as `%(name)s`."""
+    return Words(template, None, **values)
+
+
+def said_n(singular: str, plural: str, count: int, /, **values: Any) -> Words:
+    """Words that depend on a number (`%(count)s` in them): 'the mentor who fits', 'the 2
+    mentors who fit' — translated with the language's plural forms."""
+    return Words(singular, plural, count=count, **values)
 
 
 def _catalog_path(code: str) -> Path:
@@ -66,7 +142,10 @@ def translations(code: str) -> gettext.NullTranslations:
 
 
 def translate(text: str, code: str) -> str:
-    """Words in the language (unchanged when its catalog has no translation for them)."""
+    """Words in the language (unchanged when its catalog has no translation for them);
+    `Words` with their values translated too."""
+    if isinstance(text, Words):
+        return text.in_language(code)
     return translations(code).gettext(text) if text else text
 
 

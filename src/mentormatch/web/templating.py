@@ -154,7 +154,12 @@ def _milestone(env: Environment, milestone: Any) -> str:
 def _translated(env: Environment, text: Any) -> str:
     """`{{ words|t }}`: words written in Python (a setting, a message) in the page's
     language; plain text, escaped like any other value (never trusted as markup)."""
-    return i18n.translate(str(text), _code(env)) if text is not None else ""
+    return i18n.translate(_words(text), _code(env)) if text is not None else ""
+
+
+def _words(text: Any) -> str:
+    """The text as a `str`, keeping `i18n.Words` (and its values) as they are."""
+    return text if isinstance(text, str) else str(text)
 
 
 @pass_environment
@@ -164,7 +169,7 @@ def _lang_if_english(env: Environment, text: Any) -> str:
     page says truthfully which of its words are English (and the no-English check, like a
     screen reader, knows them)."""
     code = _code(env)
-    if code == i18n.DEFAULT_LOCALE or text is None or i18n.translate(str(text), code) != text:
+    if code == i18n.DEFAULT_LOCALE or text is None or i18n.translate(_words(text), code) != text:
         return ""
     return ' lang="en"'
 

@@ -149,6 +149,16 @@ def translate(text: str, code: str) -> str:
     return translations(code).gettext(text) if text else text
 
 
+def knows(text: str, code: str) -> bool:
+    """Whether the language's catalog translates these words (`Words`: its template), even
+    where the translation reads the same as the English ("Mentor")."""
+    if code == DEFAULT_LOCALE:
+        return True
+    template = text.template if isinstance(text, Words) and not isinstance(text, Listed) else text
+    catalog: dict[Any, str] = getattr(translations(code), "_catalog", {})
+    return template in catalog or (template, 0) in catalog
+
+
 def language_name(code: str) -> str:
     """A language named in itself, as a switch shows it: 'English', 'Español'."""
     name = Locale.parse(code).get_display_name(code) or code

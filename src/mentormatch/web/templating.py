@@ -169,7 +169,7 @@ def _lang_if_english(env: Environment, text: Any) -> str:
     page says truthfully which of its words are English (and the no-English check, like a
     screen reader, knows them)."""
     code = _code(env)
-    if code == i18n.DEFAULT_LOCALE or text is None or i18n.translate(_words(text), code) != text:
+    if text is None or i18n.translate(_words(text), code) != text or i18n.knows(text, code):
         return ""
     return ' lang="en"'
 

@@ -1,7 +1,8 @@
 """The audit trail in staff's words: what each action did, who did it, how it ended.
 
-Codes stay in the table and the exports; pages show these words. An action missing here is
-shown with its code's words ("mentor left" for `mentor_left`), never left out.
+Codes stay in the table and the exports; pages show these words, translated where shown
+(`|t`: they are marked `N_` for the catalog). An action missing here is shown by its code
+with spaces ("quiet reminder" for `quiet_reminder`, English, marked so on the page), never left out.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from mentormatch.accounts.models import User
 from mentormatch.audit.models import AuditEvent
+from mentormatch.i18n import N_, said
 from mentormatch.mentors.models import Mentor
 
 # The admin's own actions on the trail (each view and export of it is recorded).
@@ -25,100 +27,106 @@ EXPORT = "audit_export"
 TRAIL = "trail"
 # Roles whose actor id is an account (`users.id`); a newcomer's is their record's id.
 ACCOUNT_ROLES = frozenset({"admin", "coordinator", "mentor"})
+# The viewer's own events.
+YOU = N_("You")
 
 ACTIONS: dict[str, str] = {
-    "read": "opened it",
-    "list": "saw it in a list",
-    "create": "created it",
-    "update": "changed it",
-    "export": "downloaded the newcomer's data",
-    "accesses": "viewed the newcomer's list of accesses",
-    TRAIL: "viewed this trail",
-    SEARCH: "searched the audit trail",
-    EXPORT: "downloaded the audit trail",
-    "suggest": "looked for mentors",
-    "explain": "checked whether a mentor fits",
-    "do_not_pair": "added a do-not-pair entry",
-    "withdraw": "withdrew the request",
-    "flag_urgent": "marked the request urgent",
-    "complete_intake": "completed the intake",
-    "erase": "erased the record",
-    "urgent_contact": "recorded reaching out about an urgent request",
-    "pairing_proposed": "proposed the pairing",
-    "pairing_approved": "approved the pairing and asked the mentor",
-    "pairing_rejected": "set the proposed pairing aside",
-    "pairing_active": "accepted the pairing",
-    "pairing_declined": "declined the pairing",
-    "pairing_expired": "let the request expire unanswered",
-    "pairing_withdrawn": "withdrew the pairing",
-    "pairing_ended": "ended the pairing",
-    "mentor_left": "ended it as the mentor left",
-    "contacts": "read the contacts logged",
-    "contact_logged": "logged a contact",
-    "fit_check": "answered the fit check",
-    "fit_checks": "read the fit check answers",
-    "fit_kept": "kept the pairing after a 'not a fit'",
-    "outcomes_export": "downloaded the program's outcome figures",
-    "followups_export": "downloaded the program's questionnaires and follow-ups",
-    "check_in": "checked in",
-    "read_check_ins": "read the check-ins",
-    "consent_changed": "changed what they share",
-    "assessment": "recorded a questionnaire's answers",
-    "read_assessments": "read the questionnaires' answers",
-    "add_instrument": "added a questionnaire",
-    "milestone_message": "sent a milestone-day note",
-    "followup_reminder": "sent a follow-up questionnaire reminder",
-    "new_episode": "reopened a closed request as a new episode of care",
-    "fit_check_reminder": "asked both, by email, whether it is a good fit",
-    "propose": "ran a whole-pool proposal",
-    "assign": "assigned mentors from a proposal",
-    "cap_capacity": "lowered a mentor's capacity",
-    "update_settings": "changed the program's settings",
-    "propose_weights": "had criterion weights learned from decisions",
-    "adopt_weights": "adopted learned criterion weights",
-    "dismiss_weights": "dismissed learned criterion weights",
-    "save_columns": "saved how an import reads a file's columns",
-    "forget_columns": "forgot a saved choice of columns for imports",
-    "login": "signed in",
-    "logout": "signed out",
-    "authenticate": "used an unknown or expired sign-in",
-    "change_password": "changed their password",
-    "set_password": "chose a password",
-    "set_password_invitation": "chose a password from an invitation",
-    "set_password_reset": "chose a new password from a reset link",
-    "password_reset_request": "asked for a password reset link",
-    "password_reset_sent": "sent a password reset link",
+    "read": N_("opened it"),
+    "list": N_("saw it in a list"),
+    "create": N_("created it"),
+    "update": N_("changed it"),
+    "export": N_("downloaded the newcomer's data"),
+    "accesses": N_("viewed the newcomer's list of accesses"),
+    TRAIL: N_("viewed this trail"),
+    SEARCH: N_("searched the audit trail"),
+    EXPORT: N_("downloaded the audit trail"),
+    "suggest": N_("looked for mentors"),
+    "explain": N_("checked whether a mentor fits"),
+    "do_not_pair": N_("added a do-not-pair entry"),
+    "case_note": N_("wrote a case note"),
+    "read_notes": N_("read the case notes"),
+    "list_left_out": N_("saw them among those waiting with no proposed mentor"),
+    "list_proposals": N_("saw it in the list of proposals"),
+    "withdraw": N_("withdrew the request"),
+    "flag_urgent": N_("marked the request urgent"),
+    "complete_intake": N_("completed the intake"),
+    "erase": N_("erased the record"),
+    "urgent_contact": N_("recorded reaching out about an urgent request"),
+    "pairing_proposed": N_("proposed the pairing"),
+    "pairing_approved": N_("approved the pairing and asked the mentor"),
+    "pairing_rejected": N_("set the proposed pairing aside"),
+    "pairing_active": N_("accepted the pairing"),
+    "pairing_declined": N_("declined the pairing"),
+    "pairing_expired": N_("let the request expire unanswered"),
+    "pairing_withdrawn": N_("withdrew the pairing"),
+    "pairing_ended": N_("ended the pairing"),
+    "mentor_left": N_("ended it as the mentor left"),
+    "contacts": N_("read the contacts logged"),
+    "contact_logged": N_("logged a contact"),
+    "fit_check": N_("answered the fit check"),
+    "fit_checks": N_("read the fit check answers"),
+    "fit_kept": N_("kept the pairing after a 'not a fit'"),
+    "outcomes_export": N_("downloaded the program's outcome figures"),
+    "followups_export": N_("downloaded the program's questionnaires and follow-ups"),
+    "check_in": N_("checked in"),
+    "read_check_ins": N_("read the check-ins"),
+    "consent_changed": N_("changed what they share"),
+    "assessment": N_("recorded a questionnaire's answers"),
+    "read_assessments": N_("read the questionnaires' answers"),
+    "add_instrument": N_("added a questionnaire"),
+    "milestone_message": N_("sent a milestone-day note"),
+    "followup_reminder": N_("sent a follow-up questionnaire reminder"),
+    "new_episode": N_("reopened a closed request as a new episode of care"),
+    "fit_check_reminder": N_("asked both, by email, whether it is a good fit"),
+    "propose": N_("ran a whole-pool proposal"),
+    "assign": N_("assigned mentors from a proposal"),
+    "cap_capacity": N_("lowered a mentor's capacity"),
+    "update_settings": N_("changed the program's settings"),
+    "propose_weights": N_("had criterion weights learned from decisions"),
+    "adopt_weights": N_("adopted learned criterion weights"),
+    "dismiss_weights": N_("dismissed learned criterion weights"),
+    "save_columns": N_("saved how an import reads a file's columns"),
+    "forget_columns": N_("forgot a saved choice of columns for imports"),
+    "login": N_("signed in"),
+    "logout": N_("signed out"),
+    "authenticate": N_("used an unknown or expired sign-in"),
+    "change_password": N_("changed their password"),
+    "set_password": N_("chose a password"),
+    "set_password_invitation": N_("chose a password from an invitation"),
+    "set_password_reset": N_("chose a new password from a reset link"),
+    "password_reset_request": N_("asked for a password reset link"),
+    "password_reset_sent": N_("sent a password reset link"),
 }
 
 ROLES: dict[str, str] = {
-    "admin": "An administrator",
-    "coordinator": "A coordinator",
-    "mentor": "A mentor",
-    "newcomer": "The newcomer",
-    "system": "MentorMatch (automatic)",
-    "anonymous": "Someone not signed in",
+    "admin": N_("An administrator"),
+    "coordinator": N_("A coordinator"),
+    "mentor": N_("A mentor"),
+    "newcomer": N_("The newcomer"),
+    "system": N_("MentorMatch (automatic)"),
+    "anonymous": N_("Someone not signed in"),
 }
 
 # What kind of record an event is about, for the admin's filter and table.
 OBJECT_TYPES: dict[str, str] = {
-    "newcomer": "Newcomer",
-    "mentor": "Mentor",
-    "pairing": "Pairing",
-    "user": "Account",
-    "program": "Program",
-    "audit": "Audit trail",
-    "page": "Page",
-    "route": "API route",
-    "token": "Sign-in token",
+    "newcomer": N_("Newcomer"),
+    "mentor": N_("Mentor"),
+    "pairing": N_("Pairing"),
+    "user": N_("Account"),
+    "program": N_("Program"),
+    "audit": N_("Audit trail"),
+    "page": N_("Page"),
+    "route": N_("API route"),
+    "token": N_("Sign-in token"),
 }
 
 OUTCOMES: dict[str, str] = {
     "ok": "",
-    "denied": "refused",
-    "failed": "failed",
-    "throttled": "refused: too many tries",
-    "sent": "sent",
-    "unknown": "no such account",
+    "denied": N_("refused"),
+    "failed": N_("failed"),
+    "throttled": N_("refused: too many tries"),
+    "sent": N_("sent"),
+    "unknown": N_("no such account"),
 }
 
 
@@ -128,7 +136,9 @@ def action_words(action: str) -> str:
         return ACTIONS[action]
     method, _, path = action.partition(" ")
     if path.startswith("/"):
-        return f"asked for {path}" if method == "GET" else f"sent {method} {path}"
+        if method == "GET":
+            return said("asked for %(path)s", path=path)
+        return said("sent %(method)s %(path)s", method=method, path=path)
     return action.replace("_", " ")
 
 
@@ -189,7 +199,7 @@ def entries(session: Session, rows: list[AuditEvent], *, viewer_id: int | None) 
         who = role
         if e.actor_id is not None and e.actor_role in ACCOUNT_ROLES:
             if e.actor_id == viewer_id:
-                who = "You"
+                who = YOU
             else:
                 names = mentors if e.actor_role == "mentor" else accounts
                 who = names.get(e.actor_id, role)

@@ -16,15 +16,20 @@ from fastapi import APIRouter, Depends, Request
 from sqlalchemy import ColumnElement
 from starlette.responses import Response, StreamingResponse
 
+from mentormatch import i18n
 from mentormatch.audit import search, trail, words
 from mentormatch.audit import service as audit
 from mentormatch.db import session_scope, utcnow
 from mentormatch.deps import SessionDep
 from mentormatch.errors import Invalid
-from mentormatch.web import forms
+from mentormatch.i18n import N_
+from mentormatch.web import forms, templating
 from mentormatch.web.core import AdminPage, WebRoute, render
 
 router = APIRouter(prefix="/admin", route_class=WebRoute, include_in_schema=False)
+
+# The outcome filter's choice for events that simply went through (`ok`).
+WENT_THROUGH = N_("went through")
 
 
 def _typed(request: Request) -> dict[str, str]:
@@ -40,13 +45,19 @@ def _typed(request: Request) -> dict[str, str]:
 Typed = Annotated[dict[str, str], Depends(_typed)]
 
 
-def _options(values: dict[str, str]) -> dict[str, list[tuple[str, str]]]:
-    """The choices the filter selects offer (the current value kept even if unlisted)."""
+def _options(request: Request, values: dict[str, str]) -> dict[str, list[tuple[str, str]]]:
+    """The choices the filter selects offer, in the order of the page's language (the current
+    value kept even if unlisted); the template translates their words."""
+    code = templating.page_locale(request)
+
+    def by_words(listed: dict[str, str]) -> list[tuple[str, str]]:
+        return sorted(listed.items(), key=lambda kv: i18n.translate(kv[1], code))
+
     offered = {
-        "role": sorted(words.ROLES.items(), key=lambda kv: kv[1]),
-        "action": sorted(((k, v) for k, v in words.ACTIONS.items()), key=lambda kv: kv[1]),
-        "object_type": sorted(words.OBJECT_TYPES.items(), key=lambda kv: kv[1]),
-        "outcome": [(k, v or "went through") for k, v in words.OUTCOMES.items()],
+        "role": by_words(words.ROLES),
+        "action": by_words(words.ACTIONS),
+        "object_type": by_words(words.OBJECT_TYPES),
+        "outcome": [(k, v or WENT_THROUGH) for k, v in words.OUTCOMES.items()],
     }
     for name, options in offered.items():
         chosen = values.get(name, "")
@@ -61,7 +72,7 @@ def _query(values: dict[str, str], **extra: object) -> str:
 
 def _refused(request: Request, values: dict[str, str], errors: dict[str, str]) -> Response:
     """The form again, naming what is wrong (422), with no results."""
-    context = {"values": values, "options": _options(values), "errors": errors}
+    context = {"values": values, "options": _options(request, values), "errors": errors}
     context |= {"rows": [], "total": None}
     return render(request, "admin/audit.html", context, status_code=422)
 
@@ -94,7 +105,7 @@ def audit_page(
     pages = forms.page_count(number, total, search.PER_PAGE)
     context = {
         "values": values,
-        "options": _options(values),
+        "options": _options(request, values),
         "errors": {},
         "rows": words.entries(session, rows, viewer_id=me.user_id),
         "total": total,

@@ -98,6 +98,19 @@ AUDIT_OUTCOMES: Final = {
     "throttled": N_("refused: too many tries"),
 }
 
+# The matching's criteria (`matching.program.CRITERIA`), by the names their weights have in
+# a program's settings (in English the name itself; the catalog gives other languages words).
+CRITERIA: Final = {
+    "substance": N_("substance"),
+    "schedule": N_("schedule"),
+    "pathway": N_("pathway"),
+    "experience": N_("experience"),
+    "text": N_("text"),
+    "age": N_("age"),
+    "load": N_("load"),
+    "modes": N_("modes"),
+}
+
 KINDS: Final[Mapping[str, Mapping[str, str]]] = {
     "substance": _terms(v.SUBSTANCES),
     "family": _terms(v.SUBSTANCE_FAMILIES),
@@ -116,6 +129,7 @@ KINDS: Final[Mapping[str, Mapping[str, str]]] = {
     "role": ROLES,
     "audit_outcome": AUDIT_OUTCOMES,
     "fit_answer": FIT_ANSWERS,
+    "criterion": CRITERIA,
 }
 # Without a kind (older templates): the first list that knows the code, the vocabulary's
 # lists first and substances before genders, so `other` is never "Another gender" there.

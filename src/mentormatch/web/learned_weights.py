@@ -13,24 +13,34 @@ from mentormatch.decisions import learn
 from mentormatch.decisions.router import public
 from mentormatch.deps import RowId, SessionDep, SettingsDep
 from mentormatch.errors import MentorMatchError
+from mentormatch.i18n import N_
 from mentormatch.programs import admin as programs
 from mentormatch.web.core import AdminPage, FormDep, WebRoute, redirect, render
 
 router = APIRouter(prefix="/admin/programs", route_class=WebRoute, include_in_schema=False)
 
+# What weights are learned from (`matching.learning.KINDS`, `decisions.outcomes.LABELS`),
+# after a count: "3 suggestions turned down as not a fit".
 LABELS = {
-    "approved": "coordinators' approvals among the shown suggestions",
-    "rejected": "suggestions turned down as not a fit",
-    "declined": "mentors' declines for a reason about fit",
-    "ended_early": "pairings ended early as not a fit",
-    "not_a_fit": "'not a fit' answers",
-    "retained": "pairings held to their planned end",
-    "recovery_capital": "recovery-capital changes while paired",
+    "approved": N_("coordinators' approvals among the shown suggestions"),
+    "rejected": N_("suggestions turned down as not a fit"),
+    "accepted": N_("mentors' acceptances of a request"),
+    "declined": N_("mentors' declines for a reason about fit"),
+    "ended_early": N_("pairings ended early as not a fit"),
+    "not_a_fit": N_("'not a fit' answers"),
+    "retained": N_("pairings held to their planned end"),
+    "recovery_capital": N_("recovery-capital changes while paired"),
+}
+# Where a proposal stands (`decisions.learn`).
+STATUSES = {
+    learn.OPEN: N_("open"),
+    learn.ADOPTED: N_("adopted"),
+    learn.DISMISSED: N_("dismissed"),
 }
 NOTICES = {
-    "proposed": "Weights learned and proposed below. Nothing changes until you adopt them.",
-    "adopted": "Adopted: the learned weights are in force, recorded as a settings change.",
-    "dismissed": "Dismissed: the weights in force stay.",
+    "proposed": N_("Weights learned and proposed below. Nothing changes until you adopt them."),
+    "adopted": N_("Adopted: the learned weights are in force, recorded as a settings change."),
+    "dismissed": N_("Dismissed: the weights in force stay."),
 }
 
 
@@ -54,6 +64,8 @@ def _page(
             "state": now,
             "proposal": proposal,
             "labels": LABELS,
+            "statuses": STATUSES,
+            "learned_from": [LABELS.get(k, k) for k in proposal.labels] if proposal else [],
             "error": error,
             "notice": NOTICES.get(request.query_params.get("done") or ""),
         },
@@ -77,14 +89,15 @@ def _act(
     action: str,
     run: Callable[[], object],
 ) -> Response:
-    """Run the action; its refusal (409) is shown on the page, a missing record is a 404."""
+    """Run the action; its refusal (409) is shown on the page (the template leaves out the
+    field it names, after translating it), a missing record is a 404."""
     try:
         run()
     except MentorMatchError as exc:
         session.rollback()
         if exc.status_code == 404:
             raise
-        return _page(request, session, settings, program_id, error=exc.message.split(": ", 1)[-1],
+        return _page(request, session, settings, program_id, error=exc.message,
                      status_code=exc.status_code)  # fmt: skip
     return redirect(f"/admin/programs/{program_id}/learned-weights?done={action}")
 

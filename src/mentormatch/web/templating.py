@@ -124,9 +124,10 @@ def _whole(env: Environment, value: int) -> str:
 
 
 @pass_environment
-def _decimal(env: Environment, value: float) -> str:
-    """A score with two decimals as the language writes it: '0.85', '0,85'."""
-    return i18n.decimal(value, _code(env))
+def _decimal(env: Environment, value: float, pattern: str = "0.00") -> str:
+    """A score with two decimals (or the pattern's) as the language writes it: '0.85',
+    '0,85'; `|decimal("0.000")` for three."""
+    return i18n.decimal(value, _code(env), pattern)
 
 
 @pass_environment

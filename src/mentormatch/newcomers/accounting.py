@@ -34,6 +34,8 @@ ROLE_LABELS = {
 ACTION_LABELS = {
     ("newcomer", "create"): N_("created your record"),
     ("newcomer", "flag_urgent"): N_("marked your request urgent"),
+    ("newcomer", "urgent_contact"): N_("noted reaching out to you about your urgent request"),
+    ("newcomer", "complete_intake"): N_("completed your intake"),
     ("newcomer", "read"): N_("viewed your record"),
     ("newcomer", "update"): N_("changed your record"),
     ("newcomer", "export"): N_("downloaded your data"),

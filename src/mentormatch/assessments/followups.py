@@ -38,6 +38,7 @@ from sqlalchemy.orm import Session
 from mentormatch.assessments import episodes as episode_rows
 from mentormatch.assessments.models import Assessment, Instrument
 from mentormatch.config import Settings
+from mentormatch.i18n import said, said_n
 from mentormatch.newcomers.models import Newcomer, NewcomerStatus
 from mentormatch.programs import settings as program_settings
 from mentormatch.programs.settings import ProgramSettings
@@ -86,14 +87,17 @@ class Schedule:
 
     @property
     def followup_name(self) -> str:
-        """`6 months` for day 180, `3 months` for 90, else `day 200`."""
+        """`6 months` for day 180, `3 months` for 90, else `day 200` (words a page
+        translates; the report and the reminders keep the English)."""
         months, rest = divmod(self.day, 30)
-        return f"{months} months" if not rest else f"day {self.day}"
+        if rest:
+            return said("day %(day)s", day=self.day)
+        return said_n("%(count)s month", "%(count)s months", months)
 
 
 @dataclass(frozen=True)
 class Window:
-    name: str  # "baseline", "6 months", "1 year", "closeout"
+    name: str  # "baseline", "6 months", "1 year", "closeout" (i18n.Words: shown translated)
     opens: date
     closes: date
     episode: int = 1
@@ -118,7 +122,7 @@ def windows(
     """Every window of an episode that has opened or opens within `SOON` of `today` (and the
     closeout, if its care ended), in order. Nothing falls due after the closeout."""
     s = schedule or Schedule()
-    found = [Window("baseline", start, start + timedelta(days=s.baseline_days), episode)]
+    found = [Window(said("baseline"), start, start + timedelta(days=s.baseline_days), episode)]
     middle = start + timedelta(days=s.day)
     tolerance = timedelta(days=s.tolerance_days)
     found.append(
@@ -128,13 +132,13 @@ def windows(
     year = 1
     while start + timedelta(days=365 * year) - yearly <= today + SOON:
         mark = start + timedelta(days=365 * year)
-        name = f"{year} year{'s' if year > 1 else ''}"
+        name = said_n("%(count)s year", "%(count)s years", year)
         found.append(Window(name, mark - yearly, mark + yearly, episode, YEARLY))
         year += 1
     if closed is not None:
         found = [w for w in found if w.opens <= closed]
         ends = closed + timedelta(days=s.closeout_days)
-        found.append(Window("closeout", closed, ends, episode, CLOSEOUT))
+        found.append(Window(said("closeout"), closed, ends, episode, CLOSEOUT))
     return [w for w in found if w.opens <= today + SOON and s.due.get(w.kind)]
 
 

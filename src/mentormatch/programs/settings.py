@@ -27,6 +27,7 @@ from mentormatch import vocabulary
 from mentormatch.assessments.definitions import BARC10_CODE
 from mentormatch.assessments.definitions import Code as InstrumentCode
 from mentormatch.config import Settings
+from mentormatch.i18n import N_
 from mentormatch.matching.program import resolve_weights
 from mentormatch.pairings.assignment import DEFAULT_WAIT_POINTS
 from mentormatch.profiles import NoNul
@@ -80,106 +81,125 @@ class ProgramSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     weights: dict[str, Weight] = Field(
-        description="How much each criterion counts in a suggestion (>= 0; names as in the "
-        "explanations: substance, schedule, pathway, experience, text, age, load, modes)"
+        description=N_(
+            "How much each criterion counts in a suggestion (>= 0; names as in the "
+            "explanations: substance, schedule, pathway, experience, text, age, load, modes)"
+        )
     )
     min_recovery_days: int = Field(
-        ge=0, le=36500, description="A mentor's shortest time in recovery, in days"
+        ge=0, le=36500, description=N_("A mentor's shortest time in recovery, in days")
     )
     mentor_longer_in_recovery: bool = Field(
-        description="A mentor must have been in recovery longer than the newcomer (when "
-        "the newcomer gave the date their recovery began)"
+        description=N_(
+            "A mentor must have been in recovery longer than the newcomer (when "
+            "the newcomer gave the date their recovery began)"
+        )
     )
-    min_age: int = Field(ge=0, le=120, description="The youngest age the program serves")
+    min_age: int = Field(ge=0, le=120, description=N_("The youngest age the program serves"))
     serves_youth: bool = Field(
-        description="The program serves people under 18 (with youth-vetted mentors only)"
+        description=N_("The program serves people under 18 (with youth-vetted mentors only)")
     )
     same_gender_default: bool = Field(
-        description="The intake starts with 'a mentor of my own gender' ticked"
+        description=N_("The intake starts with 'a mentor of my own gender' ticked")
     )
     request_expiry_days: int = Field(
-        ge=1, le=60, description="Days a mentor has to answer a request before it expires"
+        ge=1, le=60, description=N_("Days a mentor has to answer a request before it expires")
     )
     reminder_after_days: float = Field(
-        gt=0, le=60, description="Days after a request before the mentor is reminded once"
+        gt=0, le=60, description=N_("Days after a request before the mentor is reminded once")
     )
     quiet_pairing_days: int = Field(
-        ge=1, le=365, description="Days without a logged contact before the mentor is reminded"
+        ge=1, le=365, description=N_("Days without a logged contact before the mentor is reminded")
     )
     quiet_escalation_days: int = Field(
-        ge=1, le=365, description="Further quiet days before the pairing needs a coordinator"
+        ge=1, le=365, description=N_("Further quiet days before the pairing needs a coordinator")
     )
     fit_check_days: int = Field(
-        ge=1, le=365, description="Days after acceptance before both are asked 'a good fit?'"
+        ge=1, le=365, description=N_("Days after acceptance before both are asked 'a good fit?'")
     )
     pairing_months: int = Field(
         ge=0,
         le=60,
-        description="Months a pairing runs before it graduates (ends as planned); 0: no set "
-        "length, a coordinator ends it",
+        description=N_(
+            "Months a pairing runs before it graduates (ends as planned); 0: no set "
+            "length, a coordinator ends it"
+        ),
     )
-    capacity_cap: int = Field(ge=1, le=10, description="The most mentees a mentor may take")
+    capacity_cap: int = Field(ge=1, le=10, description=N_("The most mentees a mentor may take"))
     wait_weight: float = Field(
         ge=0,
         le=10,
-        description="How much waiting counts in whole-pool proposals, in match-score points "
-        "per 30 days waited (match scores run from 0 to 1). 1: of two people a mentor fits, "
-        "the one who has waited a month longer is placed first, however much better the "
-        "other's match; 0.1: a month's wait outweighs a tenth of a point; 0: waiting does "
-        "not count",
+        description=N_(
+            "How much waiting counts in whole-pool proposals, in match-score points "
+            "per 30 days waited (match scores run from 0 to 1). 1: of two people a mentor fits, "
+            "the one who has waited a month longer is placed first, however much better the "
+            "other's match; 0.1: a month's wait outweighs a tenth of a point; 0: waiting does "
+            "not count"
+        ),
     )
     intake_languages: list[str] = Field(
-        min_length=1, description="The languages the intake offers to choose from (codes)"
+        min_length=1, description=N_("The languages the intake offers to choose from (codes)")
     )
     crisis_resources: list[CrisisResourceSetting] = Field(
-        min_length=1, max_length=6, description="Who to call in a crisis, for the program's country"
+        min_length=1,
+        max_length=6,
+        description=N_("Who to call in a crisis, for the program's country"),
     )
-    crisis_notice: Words = Field(description="The words shown above the crisis resources")
+    crisis_notice: Words = Field(description=N_("The words shown above the crisis resources"))
     # --- learned weights (decisions/learn.py) ---
     learn_min_decisions: int = Field(
         ge=20,
         le=100_000,
-        description="Decisions about fit (approvals among shown suggestions, turn-downs, "
-        "declines and early ends for a reason about fit) needed before weights are learned "
-        "from them and proposed to an admin",
+        description=N_(
+            "Decisions about fit (approvals among shown suggestions, turn-downs, "
+            "declines and early ends for a reason about fit) needed before weights are learned "
+            "from them and proposed to an admin"
+        ),
     )
     learn_min_outcomes: int = Field(
         ge=1,
         le=100_000,
-        description="Outcomes of one kind (pairings held to their planned end; recovery-capital "
-        "changes while paired) needed before that kind teaches the weights beside decisions",
+        description=N_(
+            "Outcomes of one kind (pairings held to their planned end; recovery-capital "
+            "changes while paired) needed before that kind teaches the weights beside decisions"
+        ),
     )
     # Follow-up questionnaires (issue 19; assessments/followups.py reads them).
     followup_baseline_instruments: Instruments = Field(
-        description="The questionnaires due at the baseline (codes, e.g. barc10); none: no "
-        "baseline window"
+        description=N_(
+            "The questionnaires due at the baseline (codes, e.g. barc10); none: no baseline window"
+        )
     )
     followup_day_instruments: Instruments = Field(
-        description="The questionnaires due at the follow-up (`followup_day`); none: no such window"
+        description=N_(
+            "The questionnaires due at the follow-up (`followup_day`); none: no such window"
+        )
     )
     followup_yearly_instruments: Instruments = Field(
-        description="The questionnaires due at each yearly follow-up; none: no yearly windows"
+        description=N_("The questionnaires due at each yearly follow-up; none: no yearly windows")
     )
     followup_closeout_instruments: Instruments = Field(
-        description="The questionnaires due at the closeout, after care ends; none: no closeout"
+        description=N_("The questionnaires due at the closeout, after care ends; none: no closeout")
     )
     followup_baseline_days: int = Field(
-        ge=1, le=180, description="Days after the intake (or a new episode) the baseline is due"
+        ge=1, le=180, description=N_("Days after the intake (or a new episode) the baseline is due")
     )
     followup_day: int = Field(
-        ge=30, le=330, description="The follow-up's day, counted from the intake (180: 6 months)"
+        ge=30,
+        le=330,
+        description=N_("The follow-up's day, counted from the intake (180: 6 months)"),
     )
     followup_tolerance_days: int = Field(
-        ge=1, le=165, description="Days before and after the follow-up's day it may be taken"
+        ge=1, le=165, description=N_("Days before and after the follow-up's day it may be taken")
     )
     followup_yearly_tolerance_days: int = Field(
-        ge=1, le=182, description="Days before and after each yearly follow-up it may be taken"
+        ge=1, le=182, description=N_("Days before and after each yearly follow-up it may be taken")
     )
     followup_closeout_days: int = Field(
-        ge=1, le=180, description="Days after care ends the closeout questionnaire is due"
+        ge=1, le=180, description=N_("Days after care ends the closeout questionnaire is due")
     )
     followup_target_percent: int = Field(
-        ge=1, le=100, description="The follow-up rate the program aims for, in percent"
+        ge=1, le=100, description=N_("The follow-up rate the program aims for, in percent")
     )
 
     @field_validator("weights")

@@ -28,6 +28,7 @@ from mentormatch.db import utcnow
 from mentormatch.errors import Conflict, Invalid
 from mentormatch.matching.program import CRITERIA
 from mentormatch.mentors import capacity
+from mentormatch.problem_words import problem_words
 from mentormatch.programs.models import Program, ProgramSettingChange
 from mentormatch.programs.settings import (
     FOLLOWUP_INSTRUMENTS,
@@ -76,7 +77,7 @@ def problems(exc: ValidationError) -> dict[str, str]:
     """Each field at fault (dotted) with what is wrong with it, in the order found."""
     found: dict[str, str] = {}
     for problem in exc.errors():
-        message = str(problem.get("msg", "")).removeprefix("Value error, ")
+        message = problem_words(problem)  # i18n.Words where the page can translate them
         found.setdefault(_field(tuple(problem["loc"]), message), message)
     return found
 

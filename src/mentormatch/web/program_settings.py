@@ -13,62 +13,64 @@ from mentormatch import vocabulary
 from mentormatch.assessments import service as assessments
 from mentormatch.deps import RowId, SessionDep, SettingsDep
 from mentormatch.errors import MentorMatchError
+from mentormatch.i18n import N_, said, said_n
 from mentormatch.matching.program import CRITERIA
 from mentormatch.programs import admin as programs
 from mentormatch.programs import settings_change
 from mentormatch.programs.settings import FOLLOWUP_INSTRUMENTS, ProgramSettings
 from mentormatch.web import forms, settings_form
 from mentormatch.web.core import AdminPage, FormDep, WebRoute, redirect, render
-from mentormatch.web.templating import add_filters
+from mentormatch.web.templating import add_filters, page_locale
 
 router = APIRouter(prefix="/admin/programs", route_class=WebRoute, include_in_schema=False)
 
 CHANGES_PER_PAGE = 20
+# The settings schema's own words (marked N_ there, so the page translates them with `|t`).
 DESCRIPTIONS = {
     name: field.description or "" for name, field in ProgramSettings.model_fields.items()
 }
 LABELS = {
-    "weights": "Criterion weights",
-    "min_recovery_days": "Minimum recovery time (days)",
-    "mentor_longer_in_recovery": "Mentor longer in recovery than the newcomer",
-    "min_age": "Youngest age served",
-    "serves_youth": "Serves youth",
-    "same_gender_default": "Same-gender mentor ticked by default",
-    "request_expiry_days": "Request expiry (days)",
-    "reminder_after_days": "Reminder after (days)",
-    "quiet_pairing_days": "Quiet pairing reminder (days)",
-    "quiet_escalation_days": "Quiet pairing escalation (further days)",
-    "fit_check_days": "Fit check after (days)",
-    "pairing_months": "Pairing length before graduation (months; 0: none)",
-    "capacity_cap": "Mentor capacity cap",
-    "wait_weight": "Waiting time in whole-pool proposals (score points per 30 days waited)",
-    "intake_languages": "Intake languages",
-    "crisis_resources": "Crisis resources",
-    "crisis_notice": "Crisis notice",
-    "learn_min_decisions": "Decisions needed before weights are learned",
-    "learn_min_outcomes": "Outcomes of a kind needed before they teach the weights",
+    "weights": N_("Criterion weights"),
+    "min_recovery_days": N_("Minimum recovery time (days)"),
+    "mentor_longer_in_recovery": N_("Mentor longer in recovery than the newcomer"),
+    "min_age": N_("Youngest age served"),
+    "serves_youth": N_("Serves youth"),
+    "same_gender_default": N_("Same-gender mentor ticked by default"),
+    "request_expiry_days": N_("Request expiry (days)"),
+    "reminder_after_days": N_("Reminder after (days)"),
+    "quiet_pairing_days": N_("Quiet pairing reminder (days)"),
+    "quiet_escalation_days": N_("Quiet pairing escalation (further days)"),
+    "fit_check_days": N_("Fit check after (days)"),
+    "pairing_months": N_("Pairing length before graduation (months; 0: none)"),
+    "capacity_cap": N_("Mentor capacity cap"),
+    "wait_weight": N_("Waiting time in whole-pool proposals (score points per 30 days waited)"),
+    "intake_languages": N_("Intake languages"),
+    "crisis_resources": N_("Crisis resources"),
+    "crisis_notice": N_("Crisis notice"),
+    "learn_min_decisions": N_("Decisions needed before weights are learned"),
+    "learn_min_outcomes": N_("Outcomes of a kind needed before they teach the weights"),
     # follow-up questionnaires (issue 19)
-    "followup_baseline_instruments": "Due at the baseline",
-    "followup_day_instruments": "Due at the follow-up",
-    "followup_yearly_instruments": "Due at each yearly follow-up",
-    "followup_closeout_instruments": "Due at the closeout",
-    "followup_baseline_days": "Baseline due within (days of the intake)",
-    "followup_day": "Follow-up day (days after the intake)",
-    "followup_tolerance_days": "Follow-up window (days before and after)",
-    "followup_yearly_tolerance_days": "Yearly follow-up window (days before and after)",
-    "followup_closeout_days": "Closeout due within (days after care ends)",
-    "followup_target_percent": "Follow-up rate target (%)",
-} | {f"weights.{c}": f"Weight: {c}" for c in CRITERIA}
+    "followup_baseline_instruments": N_("Due at the baseline"),
+    "followup_day_instruments": N_("Due at the follow-up"),
+    "followup_yearly_instruments": N_("Due at each yearly follow-up"),
+    "followup_closeout_instruments": N_("Due at the closeout"),
+    "followup_baseline_days": N_("Baseline due within (days of the intake)"),
+    "followup_day": N_("Follow-up day (days after the intake)"),
+    "followup_tolerance_days": N_("Follow-up window (days before and after)"),
+    "followup_yearly_tolerance_days": N_("Yearly follow-up window (days before and after)"),
+    "followup_closeout_days": N_("Closeout due within (days after care ends)"),
+    "followup_target_percent": N_("Follow-up rate target (%)"),
+} | {f"weights.{c}": said("Weight: %(criterion)s", criterion=c) for c in CRITERIA}
 
 
 def shown(value: Any) -> str:
-    """A setting's value as the history shows it."""
+    """A setting's value as the history shows it (`|t` translates its words)."""
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return N_("yes") if value else N_("no")
     if isinstance(value, float):
         return f"{value:g}"
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return ", ".join(value) or "none"
+        return ", ".join(value) or N_("none")
     if isinstance(value, (int, str)):
         return str(value)
     if isinstance(value, dict) and all(isinstance(v, (int, float)) for v in value.values()):
@@ -107,7 +109,10 @@ def _page(
         "labels": LABELS,
         "criteria": CRITERIA,
         "languages": vocabulary.LANGUAGES,
-        "instruments": [(i.code, i.name) for i in assessments.instruments(session)],
+        "instruments": [
+            (i.code, assessments.definition_of(i).name_in(page_locale(request)))
+            for i in assessments.instruments(session)
+        ],
         "followup_instruments": FOLLOWUP_INSTRUMENTS,
         "values": values,
         "errors": errors or {},
@@ -128,8 +133,12 @@ def _notice(saved: str | None) -> str | None:
     if count is None:
         return None
     if count == 0:
-        return "Nothing changed."
-    return f"Saved: {count} change{'' if count == 1 else 's'} recorded, in force at once."
+        return N_("Nothing changed.")
+    return said_n(
+        "Saved: %(count)s change recorded, in force at once.",
+        "Saved: %(count)s changes recorded, in force at once.",
+        count,
+    )
 
 
 @router.get("/{program_id}/settings")
@@ -155,7 +164,7 @@ def save_settings(
     version = forms.number(forms.text(form, "settings_version"))
     changes, errors, rows = settings_form.read(form)
     if version is None or not 1 <= version <= 2**31 - 1:
-        errors["settings_version"] = "Reload the page and try again."
+        errors["settings_version"] = N_("Reload the page and try again.")
     if errors:
         return _page(
             request, session, settings, program_id, values=values, errors=errors, status_code=422

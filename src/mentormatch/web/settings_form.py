@@ -12,6 +12,7 @@ from typing import Any
 
 from starlette.datastructures import FormData
 
+from mentormatch.i18n import N_, Words, said
 from mentormatch.matching.program import CRITERIA
 from mentormatch.programs.settings import FOLLOWUP_INSTRUMENTS
 from mentormatch.web import forms
@@ -104,13 +105,13 @@ def read(form: FormData) -> tuple[dict[str, Any], dict[str, str], list[int]]:
     for name in WHOLE:
         number = forms.number(forms.text(form, name))
         if number is None:
-            errors[name] = "Give a whole number, for example 14."
+            errors[name] = N_("Give a whole number, for example 14.")
         else:
             changes[name] = number
     for name in DECIMAL:
         value = decimal(forms.text(form, name))
         if value is None:
-            errors[name] = "Give a number, for example 2 or 0.5."
+            errors[name] = N_("Give a number, for example 2 or 0.5.")
         else:
             changes[name] = value
     for name in FLAGS:
@@ -119,7 +120,7 @@ def read(form: FormData) -> tuple[dict[str, Any], dict[str, str], list[int]]:
     for criterion in CRITERIA:
         value = decimal(forms.text(form, f"weights.{criterion}"))
         if value is None:
-            errors[f"weights.{criterion}"] = "Give a number from 0 to 100, for example 1.5."
+            errors[f"weights.{criterion}"] = N_("Give a number from 0 to 100, for example 1.5.")
         else:
             weights[criterion] = value
     changes["weights"] = weights
@@ -146,7 +147,7 @@ def _resources(form: FormData, errors: dict[str, str]) -> tuple[list[dict[str, A
                 continue
             if label is None or href is None:
                 missing = "label" if label is None else "href"
-                errors[f"{prefix}links.{j}.{missing}"] = "Give both the words and the link."
+                errors[f"{prefix}links.{j}.{missing}"] = N_("Give both the words and the link.")
             links.append({"label": label or "", "href": href or ""})
         if forms.checked(form, prefix + "remove") or (not any(fields.values()) and not links):
             continue
@@ -172,5 +173,13 @@ def placed(problems: dict[str, str], rows: list[int]) -> dict[str, str]:
             if k < len(rows):
                 parts[1] = str(rows[k])
             name = ".".join(parts)
-        errors.setdefault(name, message[:1].upper() + message[1:].rstrip(".") + ".")
+        errors.setdefault(name, sentence(message))
     return errors
+
+
+def sentence(message: str) -> str:
+    """A problem as a sentence: 'Input should be at most 5.' (words the catalog holds stay
+    translatable)."""
+    if isinstance(message, Words):
+        return said("%(problem)s.", problem=message)
+    return message[:1].upper() + message[1:].rstrip(".") + "."

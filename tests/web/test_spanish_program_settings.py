@@ -36,7 +36,7 @@ def _spanish_admin(client: TestClient, db: Session) -> str:
 def test_the_settings_page_in_spanish(client: TestClient, db: Session) -> None:
     html = _spanish_admin(client, db)
     assert "<h1>Configuración de " in html
-    assert "Pesos de los criterios" in html and 'Peso: <span lang="en">substance</span>' in html
+    assert "Pesos de los criterios" in html and 'Peso: sustancias' in html
     assert "La edad mínima que atiende el programa. Ahora: <strong>" in html  # the schema's
     assert "Predeterminada de la instalación" in html and "Guardar la configuración" in html
     assert "Tocan en la línea base" in html and "Meta de la tasa de seguimiento (%)" in html
@@ -54,7 +54,7 @@ def test_saving_and_the_history_in_spanish(client: TestClient, db: Session) -> N
     page = assert_all_spanish(client.get(saved.headers["location"]))
     assert "Guardado: se anotaron 2 cambios, vigentes de inmediato." in page
     history = page.split('id="changes"')[1]
-    assert "<td>Peso: substance</td>" in history
+    assert "<td>Peso: sustancias</td>" in history
     assert "<td>Mentor del mismo género marcado de antemano</td>" in history
     assert "<td>no</td>" in history and "<td>sí</td>" in history
     assert "Propia del programa" in page and "2 cambios." in page

@@ -13,13 +13,14 @@ from mentormatch import vocabulary
 from mentormatch.assessments import service as assessments
 from mentormatch.deps import RowId, SessionDep, SettingsDep
 from mentormatch.errors import MentorMatchError
-from mentormatch.i18n import N_, said, said_n
+from mentormatch.i18n import N_, Words, said, said_n
 from mentormatch.matching.program import CRITERIA
 from mentormatch.programs import admin as programs
 from mentormatch.programs import settings_change
 from mentormatch.programs.settings import FOLLOWUP_INSTRUMENTS, ProgramSettings
 from mentormatch.web import forms, settings_form
 from mentormatch.web.core import AdminPage, FormDep, WebRoute, redirect, render
+from mentormatch.web.labels import label
 from mentormatch.web.templating import add_filters, page_locale
 
 router = APIRouter(prefix="/admin/programs", route_class=WebRoute, include_in_schema=False)
@@ -60,7 +61,10 @@ LABELS = {
     "followup_yearly_tolerance_days": N_("Yearly follow-up window (days before and after)"),
     "followup_closeout_days": N_("Closeout due within (days after care ends)"),
     "followup_target_percent": N_("Follow-up rate target (%)"),
-} | {f"weights.{c}": said("Weight: %(criterion)s", criterion=c) for c in CRITERIA}
+} | {
+    f"weights.{c}": said("Weight: %(criterion)s", criterion=said(label(c, "criterion")))
+    for c in CRITERIA
+}
 
 
 def shown(value: Any) -> str:
@@ -74,7 +78,11 @@ def shown(value: Any) -> str:
     if isinstance(value, (int, str)):
         return str(value)
     if isinstance(value, dict) and all(isinstance(v, (int, float)) for v in value.values()):
-        return ", ".join(f"{k} {v:g}" for k, v in value.items())
+        # the weights, each criterion by its name in the page's language
+        pieces = {f"name{i}": said(label(k, "criterion")) for i, k in enumerate(value)}
+        numbers = {f"weight{i}": f"{v:g}" for i, v in enumerate(value.values())}
+        template = ", ".join(f"%(name{i})s %(weight{i})s" for i in range(len(value)))
+        return Words(template, None, **pieces, **numbers)
     return json.dumps(value, ensure_ascii=False)
 
 

@@ -36,7 +36,7 @@ def _spanish_admin(client: TestClient, db: Session) -> str:
 def test_the_settings_page_in_spanish(client: TestClient, db: Session) -> None:
     html = _spanish_admin(client, db)
     assert "<h1>Configuración de " in html
-    assert "Pesos de los criterios" in html and 'Peso: sustancias' in html
+    assert "Pesos de los criterios" in html and "Peso: sustancias" in html
     assert "La edad mínima que atiende el programa. Ahora: <strong>" in html  # the schema's
     assert "Predeterminada de la instalación" in html and "Guardar la configuración" in html
     assert "Tocan en la línea base" in html and "Meta de la tasa de seguimiento (%)" in html

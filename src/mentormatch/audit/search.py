@@ -21,7 +21,7 @@ from mentormatch.audit import trail, words
 from mentormatch.audit.models import AuditEvent
 from mentormatch.deps import ROW_ID_MAX, digits
 from mentormatch.errors import Invalid
-from mentormatch.i18n import N_
+from mentormatch.i18n import N_, said
 
 PER_PAGE = 50
 # The most events one CSV export holds; a search matching more is refused, naming how many
@@ -52,7 +52,9 @@ CSV_COLUMNS = (
 
 
 def _bad(field: str, message: str) -> Invalid:
-    return Invalid(f"{LABELS[field]}: {message}", field=field)
+    return Invalid(
+        said("%(LABELS)s: %(message)s", LABELS=LABELS[field], message=message), field=field
+    )
 
 
 def _known(session: Session, column: Any, value: str, listed: dict[str, str]) -> bool:
@@ -136,9 +138,9 @@ def as_of(raw: str) -> datetime | None:
     try:
         moment = datetime.fromisoformat(raw.strip())
     except ValueError:
-        raise Invalid("as_of: not a time; use the links to page", field="as_of") from None
+        raise Invalid(N_("as_of: not a time; use the links to page"), field="as_of") from None
     if moment.tzinfo is None:
-        raise Invalid("as_of: a time with its offset from UTC, e.g. +00:00", field="as_of")
+        raise Invalid(N_("as_of: a time with its offset from UTC, e.g. +00:00"), field="as_of")
     return moment.astimezone(UTC)
 
 

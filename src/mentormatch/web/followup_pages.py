@@ -16,7 +16,7 @@ from mentormatch.assessments.followups import Standing
 from mentormatch.audit import service as audit
 from mentormatch.deps import ClientDep, NowDep, SessionDep, SettingsDep
 from mentormatch.errors import Invalid
-from mentormatch.i18n import N_
+from mentormatch.i18n import N_, said
 from mentormatch.programs.models import SLUG_PATTERN
 from mentormatch.spreadsheets import export as exports
 from mentormatch.spreadsheets.files import attachment
@@ -47,7 +47,7 @@ def _day(value: str | None, field: str) -> date | None:
     except ValueError:
         day = None
     if day is None or len(value) != len("YYYY-MM-DD"):
-        raise Invalid(f"{field}: give a day as YYYY-MM-DD", field=field)
+        raise Invalid(said("%(field)s: give a day as YYYY-MM-DD", field=field), field=field)
     return day
 
 
@@ -69,7 +69,7 @@ def followups_page(
     program = program or None
     first, last = _day(since, "since"), _day(until, "until")
     if first is not None and last is not None and first > last:
-        raise Invalid("since: the first day comes after the last day", field="since")
+        raise Invalid(N_("since: the first day comes after the last day"), field="since")
     number = forms.page_number(page)
     chosen = exports.programs_for(session, me, program)
     today = now.date()
@@ -126,7 +126,7 @@ def download(
     """The funder's report: one row per person per questionnaire and per window (`.xlsx`:
     both tabs; CSV: the `sheet` chosen), for the dates chosen; audited per program."""
     if since is not None and until is not None and since > until:
-        raise Invalid("since: the first day comes after the last day", field="since")
+        raise Invalid(N_("since: the first day comes after the last day"), field="since")
     chosen = exports.programs_for(session, me, program)
     taken, windows = report.sheets(
         session, chosen, today=now.date(), since=since, until=until, settings=settings

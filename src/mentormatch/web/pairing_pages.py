@@ -51,7 +51,7 @@ def pairing_list(
     action' lists declined or expired requests whose newcomer still waits for another
     mentor, and quiet pairings. A status no tab offers: 422 naming `status`."""
     if status not in TABS:
-        raise Invalid("status: choose one of the tabs", field="status")
+        raise Invalid(N_("status: choose one of the tabs"), field="status")
     number = forms.page_number(page)
     needs_action = status == attention.NEEDS_ACTION
     rows, total = queries.list_pairings(
@@ -103,7 +103,7 @@ def end_pairing(
     suggestions when they are back in the queue (their waiting time kept)."""
     newcomer_id = session.scalar(select(Pairing.newcomer_id).where(Pairing.id == pairing_id))
     if newcomer_id is None:
-        raise NotFound("no such pairing")
+        raise NotFound(N_("no such pairing"))
     body, errors = forms.validate(
         EndBody, {"reason": forms.text(form, "reason"), "note": forms.text(form, "note")}
     )

@@ -102,16 +102,17 @@ def joined(parts: Iterable[str]) -> str:
 
 def lowered(words: str) -> Reshaped:
     """A label inside a sentence: 'Declined' -> 'declined', 'Rechazada' -> 'rechazada'."""
-    return Reshaped(_as_words(words), "lower")
+    return Reshaped(as_words(words), "lower")
 
 
 def form_sentence(message: str, *, after_field: bool) -> Reshaped:
     """A service's error as a form shows it: without its 'field: ' (when `after_field`),
     capitalised, ending in a full stop — in English and in the page's language."""
-    return Reshaped(_as_words(message), "sentence" if after_field else "capital")
+    return Reshaped(as_words(message), "sentence" if after_field else "capital")
 
 
-def _as_words(text: str) -> str:
+def as_words(text: str) -> str:
+    """Text as `Words` (translatable), keeping `Words` as they are (their values too)."""
     return text if isinstance(text, Words) else Words(text)
 
 
@@ -147,6 +148,11 @@ def _either(expected: str) -> str:
     """pydantic's "'a', 'b' or 'c'" with the language's "or"."""
     some, joined, last = expected.rpartition(" or ")
     return said("%(some)s or %(last)s", some=some, last=last) if joined else expected
+
+
+def _number(value: Any) -> Any:
+    """A bound as pydantic writes it: 1.0 as '1'."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 def _fixed(text: str) -> Callable[[dict[str, Any]], str]:
@@ -206,16 +212,16 @@ _ISSUES: Final[dict[str, Callable[[dict[str, Any]], str]]] = {
         N_("Input should be a valid number, unable to parse string as a number")
     ),
     "finite_number": _fixed(N_("Input should be a finite number")),
-    "greater_than": lambda ctx: said("Input should be greater than %(gt)s", gt=ctx["gt"]),
+    "greater_than": lambda ctx: said("Input should be greater than %(gt)s", gt=_number(ctx["gt"])),
     "greater_than_equal": lambda ctx: said(
-        "Input should be greater than or equal to %(ge)s", ge=ctx["ge"]
+        "Input should be greater than or equal to %(ge)s", ge=_number(ctx["ge"])
     ),
-    "less_than": lambda ctx: said("Input should be less than %(lt)s", lt=ctx["lt"]),
+    "less_than": lambda ctx: said("Input should be less than %(lt)s", lt=_number(ctx["lt"])),
     "less_than_equal": lambda ctx: said(
-        "Input should be less than or equal to %(le)s", le=ctx["le"]
+        "Input should be less than or equal to %(le)s", le=_number(ctx["le"])
     ),
     "multiple_of": lambda ctx: said(
-        "Input should be a multiple of %(multiple_of)s", multiple_of=ctx["multiple_of"]
+        "Input should be a multiple of %(multiple_of)s", multiple_of=_number(ctx["multiple_of"])
     ),
     "literal_error": lambda ctx: said(
         "Input should be %(expected)s", expected=_either(ctx["expected"])
@@ -262,7 +268,7 @@ _ISSUES: Final[dict[str, Callable[[dict[str, Any]], str]]] = {
     "decimal_parsing": _fixed(N_("Input should be a valid decimal")),
     "uuid_parsing": _with_error(N_("Input should be a valid UUID, %(error)s")),
     "url_parsing": _with_error(N_("Input should be a valid URL, %(error)s")),
-    "value_error": lambda ctx: said("Value error, %(error)s", error=_as_words(_said(ctx["error"]))),
+    "value_error": lambda ctx: said("Value error, %(error)s", error=as_words(_said(ctx["error"]))),
 }
 
 
@@ -303,7 +309,7 @@ def issue_reason(error: Mapping[str, Any]) -> str:
 def uncapital(words: str) -> Reshaped:
     """Words inside a sentence, the first letter small ('Field required' -> 'field
     required'), in any language."""
-    return Reshaped(_as_words(words), "uncapital")
+    return Reshaped(as_words(words), "uncapital")
 
 
 def issues(errors: list[Any], code: str) -> list[dict[str, Any]]:

@@ -17,6 +17,7 @@ import numpy as np
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
+from mentormatch import error_words
 from mentormatch.accounts.principal import Principal
 from mentormatch.audit import service as audit
 from mentormatch.config import Settings
@@ -146,7 +147,9 @@ def propose(
     try:
         made = learning.propose(found, now.current, labels=labels)
     except ValueError as exc:
-        raise Conflict(said("decisions: %(exc)s", exc=exc), field="decisions") from None
+        raise Conflict(
+            said("decisions: %(problem)s", problem=error_words.reason(exc)), field="decisions"
+        ) from None
     row = WeightProposal(
         program_id=program.id,
         created_at=utcnow(),

@@ -16,8 +16,9 @@ from mentormatch.aftercare import contacts, fit
 from mentormatch.aftercare.models import FitAnswer
 from mentormatch.aftercare.schemas import FitCheckBody
 from mentormatch.deps import RowId, SessionDep, SettingsDep
+from mentormatch.error_words import as_words
 from mentormatch.errors import Invalid
-from mentormatch.i18n import N_, Words, said
+from mentormatch.i18n import N_, said
 from mentormatch.pairings.models import Pairing
 from mentormatch.web import forms, labels, life
 from mentormatch.web.core import (
@@ -45,7 +46,7 @@ def _body(form: FormData) -> FitCheckBody:
         name = next(iter(errors))
         raise Invalid(
             WORDS.get(name)
-            or said("%(name)s: %(problem)s", name=name, problem=Words(errors[name])),
+            or said("%(name)s: %(problem)s", name=name, problem=as_words(errors[name])),
             field=name,
         )
     return body

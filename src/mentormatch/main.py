@@ -207,7 +207,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(
         title="MentorMatch",
         version=__version__,
-        description="Peer-mentor matching for addiction-recovery programs.",
+        description=(
+            "Peer-mentor matching for addiction-recovery programs. Error messages and the "
+            "vocabulary's labels are in the language Accept-Language asks for (English or "
+            "Spanish; English when it names neither), said in Content-Language; codes never "
+            "change with the language."
+        ),
         generate_unique_id_function=openapi.operation_id,
         docs_url=None,
         redoc_url=None,

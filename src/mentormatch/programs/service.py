@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from mentormatch.accounts.principal import Principal
 from mentormatch.errors import Invalid, NotFound
-from mentormatch.i18n import said
+from mentormatch.i18n import N_, Words, said
 from mentormatch.programs.models import SLUG_PATTERN, Program, ProgramCoordinator
 
 
@@ -41,7 +41,7 @@ def for_intake(session: Session, slug: str | None) -> Program:
         return program
     found = open_programs(session)
     if len(found) != 1:
-        names = ", ".join(p.slug for p in found) or "none is open"
+        names = ", ".join(p.slug for p in found) or Words(N_("none is open"))
         raise Invalid(
             said("program: choose the program to ask (%(names)s)", names=names), field="program"
         )
@@ -61,7 +61,7 @@ def for_new_mentor(session: Session, actor: Principal, slug: str | None) -> Prog
             field="program",
         )
     if len(mine) != 1:
-        names = ", ".join(p.slug for p in mine) or "you coordinate none"
+        names = ", ".join(p.slug for p in mine) or Words(N_("you coordinate none"))
         raise Invalid(
             said("program: choose the mentor's program (%(names)s)", names=names), field="program"
         )

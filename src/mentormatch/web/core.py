@@ -117,8 +117,10 @@ def invalid_input(exc: RequestValidationError) -> Invalid:
         name = next((str(p) for p in reversed(error["loc"]) if not isinstance(p, int)), "address")
         problems.append(
             said(
-                "%(name)s: %(problem)s",
-                name=name,
+                # the parameter's name is a code of the address: each language puts it where
+                # its sentence reads best (the Spanish after the problem, in brackets)
+                "%(parameter)s: %(problem)s",
+                parameter=name,
                 problem=uncapital(error_words.issue_reason(error)),
             )
         )

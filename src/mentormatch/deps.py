@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from mentormatch.audit.service import READS
 from mentormatch.config import Settings
 from mentormatch.db import session_scope
+from mentormatch.i18n import N_
 
 
 def get_session(request: Request) -> Iterator[Session]:
@@ -59,7 +60,7 @@ def digits(value: str) -> bool:
 
 def _id_as_written(value: Any) -> Any:
     if isinstance(value, bool) or (isinstance(value, str) and not digits(value)):
-        raise ValueError("must be a whole number written with the digits 0-9")
+        raise ValueError(N_("must be a whole number written with the digits 0-9"))
     return value
 
 

@@ -60,8 +60,8 @@ class ValidationIssue(BaseModel):
     """One problem with a request, as input validation reports it."""
 
     loc: list[str | int] = Field(description='Where: e.g. ["body", "languages", 0]')
-    msg: str
-    type: str
+    msg: str = Field(description="What is wrong, in the answer's language (Content-Language)")
+    type: str = Field(description="pydantic's error type, a code: missing, string_too_short…")
 
 
 class ErrorBody(BaseModel):
@@ -72,7 +72,10 @@ class ErrorBody(BaseModel):
         "too_many_requests, validation_error, payload_too_large or internal_error"
     )
     detail: str | list[ValidationIssue] = Field(
-        description="A sentence, or for validation_error one entry per problem"
+        description="A sentence, or for validation_error one entry per problem; worded in the "
+        "first language of Accept-Language the service speaks (en, es), else English, and "
+        "named in the Content-Language header. `type`, `field` and `loc` are codes, the same "
+        "in every language"
     )
     field: str | None = Field(default=None, description="The field at fault, when there is one")
 

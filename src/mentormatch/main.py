@@ -20,7 +20,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import Response
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from mentormatch import __version__, api_docs, migrate, openapi, vocabulary
+from mentormatch import __version__, api_docs, error_words, migrate, openapi, vocabulary
 from mentormatch.accounts.dependencies import Public
 from mentormatch.accounts.router import router as accounts_router
 from mentormatch.aftercare.router import router as aftercare_router
@@ -32,6 +32,7 @@ from mentormatch.db import make_engine, make_sessionmaker, utcnow
 from mentormatch.decisions.router import router as decisions_router
 from mentormatch.deps import SessionDep
 from mentormatch.errors import MentorMatchError
+from mentormatch.i18n import translate
 from mentormatch.matching import service as matching_service
 from mentormatch.matching.router import router as matching_router
 from mentormatch.matching.service import RankerCache
@@ -64,9 +65,13 @@ meta = APIRouter(tags=["meta"])
 
 
 @meta.get("/api/v1/vocabulary", dependencies=[Public])
-def read_vocabulary() -> dict[str, Any]:
-    """Every controlled list (codes and labels) for building forms and pickers."""
-    return vocabulary.as_dict()
+def read_vocabulary(request: Request, response: Response) -> dict[str, Any]:
+    """Every controlled list (codes and labels) for building forms and pickers; the labels
+    in the language Accept-Language names (English when it names none we speak), said in
+    Content-Language."""
+    code = error_words.language(request.headers.get("accept-language"))
+    response.headers.update(error_words.language_headers(code))
+    return vocabulary.as_dict(code)
 
 
 @meta.get("/healthz", dependencies=[Public])
@@ -76,11 +81,20 @@ def healthz(session: SessionDep) -> dict[str, str]:
     return {"status": "ok", "version": __version__}
 
 
-def _error(status: int, type_: str, detail: Any, field: str | None = None) -> JSONResponse:
+def _error(
+    request: Request, status: int, type_: str, detail: Any, field: str | None = None
+) -> JSONResponse:
+    """An error answer in the language Accept-Language asks for (English by default): a
+    sentence, or for validation_error the issues, each with its `msg` translated."""
+    code = error_words.language(request.headers.get("accept-language"))
+    if isinstance(detail, str):
+        detail = translate(detail, code)
+    else:
+        detail = error_words.issues(detail, code)
     body: dict[str, Any] = {"type": type_, "detail": detail}
     if field:
         body["field"] = field
-    return JSONResponse(body, status_code=status)
+    return JSONResponse(body, status_code=status, headers=error_words.language_headers(code))
 
 
 def _wants_json(request: Request) -> bool:
@@ -94,17 +108,16 @@ def install_error_handlers(app: FastAPI) -> None:
     """One handler per error family; no stack trace or input echo ever reaches a client."""
 
     @app.exception_handler(MentorMatchError)
-    async def _domain(_: Request, exc: MentorMatchError) -> JSONResponse:
-        response = _error(exc.status_code, exc.type, exc.message, exc.field)
+    async def _domain(request: Request, exc: MentorMatchError) -> JSONResponse:
+        response = _error(request, exc.status_code, exc.type, exc.message, exc.field)
         response.headers.update(exc.headers)
         if exc.status_code == 401:
             response.headers["WWW-Authenticate"] = "Bearer"
         return response
 
     @app.exception_handler(RequestValidationError)
-    async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
-        detail = [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in exc.errors()]
-        return _error(422, "validation_error", detail)
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        return _error(request, 422, "validation_error", list(exc.errors()))
 
     @app.exception_handler(HTTPException)
     async def _http(request: Request, exc: HTTPException) -> Response:
@@ -114,26 +127,26 @@ def install_error_handlers(app: FastAPI) -> None:
             # no such page, or a page's malformed form body: a page for a browser
             return status_page(request, exc.status_code, str(exc.detail).lower())
         if exc.status_code == 404:
-            return _error(404, "not_found", "there is nothing at this address")
+            return _error(request, 404, "not_found", error_words.NOTHING_HERE)
         if exc.status_code == 400 and exc.detail == "There was an error parsing the body":
-            issue = {"loc": ["body"], "msg": "the body is not valid JSON", "type": "json_invalid"}
-            return _error(422, "validation_error", [issue])
+            issue = {"loc": ["body"], "msg": error_words.NOT_JSON, "type": "json_invalid"}
+            return _error(request, 422, "validation_error", [issue])
         return await http_exception_handler(request, exc)
 
     @app.exception_handler(DataError)
-    async def _unstorable(_: Request, exc: DataError) -> JSONResponse:
+    async def _unstorable(request: Request, exc: DataError) -> JSONResponse:
         # e.g. a NUL character, which PostgreSQL text cannot hold: the input's fault, not ours.
-        detail = [{"loc": ["body"], "msg": "a value cannot be stored", "type": "value_error"}]
-        return _error(422, "validation_error", detail)
+        detail = [{"loc": ["body"], "msg": error_words.NOT_STORABLE, "type": "value_error"}]
+        return _error(request, 422, "validation_error", detail)
 
     @app.exception_handler(StaleDataError)
-    async def _stale(_: Request, exc: StaleDataError) -> JSONResponse:
-        return _error(409, "conflict", "this record changed while you edited it; reload")
+    async def _stale(request: Request, exc: StaleDataError) -> JSONResponse:
+        return _error(request, 409, "conflict", error_words.STALE)
 
     @app.exception_handler(Exception)
-    async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.error("unhandled %s", type(exc).__name__)
-        return _error(500, "internal_error", "something went wrong on our side")
+        return _error(request, 500, "internal_error", error_words.OUR_SIDE)
 
 
 def _schema_ready(app: FastAPI) -> bool:
@@ -194,7 +207,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(
         title="MentorMatch",
         version=__version__,
-        description="Peer-mentor matching for addiction-recovery programs.",
+        description=(
+            "Peer-mentor matching for addiction-recovery programs. Error messages and the "
+            "vocabulary's labels are in the language Accept-Language asks for (English or "
+            "Spanish; English when it names neither), said in Content-Language; codes never "
+            "change with the language."
+        ),
         generate_unique_id_function=openapi.operation_id,
         docs_url=None,
         redoc_url=None,

@@ -21,6 +21,9 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, compile_path
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from mentormatch import error_words
+from mentormatch.i18n import said, translate
+
 # Answers a wrong method on a page (HTML) rather than the API (JSON).
 PageError = Callable[[Request, int, str], Response]
 
@@ -141,13 +144,20 @@ class MethodsMiddleware:
         if method == "OPTIONS":
             response = Response(status_code=204, headers=headers)
         else:
-            message = f"{method} is not allowed here; allowed: {headers['Allow']}"
+            message = said(
+                "%(method)s is not allowed here; allowed: %(allowed)s",
+                method=method,
+                allowed=headers["Allow"],
+            )
             response = self._not_allowed(Request(scope), path, message)
             response.headers.update(headers)
         await response(scope, receive, send)
 
     def _not_allowed(self, request: Request, path: str, message: str) -> Response:
         if is_api(path):
-            body = json.dumps({"type": "method_not_allowed", "detail": message})
-            return Response(body, status_code=405, media_type="application/json")
+            code = error_words.language(request.headers.get("accept-language"))
+            detail = translate(message, code)
+            body = json.dumps({"type": "method_not_allowed", "detail": detail})
+            worded = error_words.language_headers(code)
+            return Response(body, status_code=405, media_type="application/json", headers=worded)
         return self.page_error(request, 405, message)

@@ -10,6 +10,8 @@ from typing import Any
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from mentormatch import error_words
+from mentormatch.i18n import translate
 from mentormatch.migrate import NOT_SET_UP
 
 CSP = (
@@ -49,7 +51,7 @@ class BodyLimitMiddleware:
         if declared is not None and (
             not declared.isdigit() or len(declared) > 18 or int(declared) > max_bytes
         ):
-            await _too_large(send, max_bytes)
+            await _too_large(scope, send, max_bytes)
             return
         chunks: list[bytes] = []
         size = 0
@@ -60,7 +62,7 @@ class BodyLimitMiddleware:
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > max_bytes:
-                await _too_large(send, max_bytes)
+                await _too_large(scope, send, max_bytes)
                 return
             chunks.append(chunk)
             if not message.get("more_body", False):
@@ -78,10 +80,14 @@ class BodyLimitMiddleware:
         await self.app(scope, replay, send)
 
 
-async def _too_large(send: Send, max_bytes: int) -> None:
-    body = json.dumps(
-        {"type": "payload_too_large", "detail": f"request body over {max_bytes} bytes"}
-    ).encode()
+async def _too_large(scope: Scope, send: Send, max_bytes: int) -> None:
+    asked = dict(scope["headers"]).get(b"accept-language", b"").decode("latin-1")
+    code = error_words.language(asked)
+    detail = translate(error_words.too_large(max_bytes), code)
+    body = json.dumps({"type": "payload_too_large", "detail": detail}).encode()
+    worded = [
+        (k.lower().encode(), v.encode()) for k, v in error_words.language_headers(code).items()
+    ]
     await send(
         {
             "type": "http.response.start",
@@ -89,6 +95,7 @@ async def _too_large(send: Send, max_bytes: int) -> None:
             "headers": [
                 (b"content-type", b"application/json"),
                 (b"content-length", str(len(body)).encode()),
+                *worded,
                 *_security_headers("/"),
             ],
         }

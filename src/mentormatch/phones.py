@@ -10,8 +10,9 @@ from __future__ import annotations
 import phonenumbers
 
 from mentormatch.config import get_settings
+from mentormatch.i18n import N_
 
-MESSAGE = (
+MESSAGE = N_(
     "is not a phone number we can call: give the full number with its area code, "
     "or +country code for a number abroad"
 )

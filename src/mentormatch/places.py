@@ -14,7 +14,7 @@ from typing import Final
 
 import zipcodes
 
-from mentormatch.i18n import N_
+from mentormatch.i18n import N_, said
 
 KM_PER_MILE: Final = 1.609344
 # Countries that give road distances in miles.
@@ -55,28 +55,39 @@ def resolve(text: str, country: str = "US") -> tuple[float, float]:
     ValueError in plain words when it is unknown or ambiguous."""
     text = " ".join(text.split())
     if country != "US":
-        raise ValueError("places are looked up in the US only: send latitude and longitude")
+        raise ValueError(N_("places are looked up in the US only: send latitude and longitude"))
     if zip_match := _ZIP.match(text):
         rows = zipcodes.matching(zip_match.group(1))
         if not rows:
-            raise ValueError(f"{zip_match.group(1)} is not a ZIP code we know")
+            raise ValueError(said("%(value)s is not a ZIP code we know", value=zip_match.group(1)))
         return float(rows[0]["lat"]), float(rows[0]["long"])
     town = _TOWN.match(text)
     if town is None or any(c.isdigit() for c in text):
-        raise ValueError("give a 5-digit ZIP code, or a town and state such as 'Chicago, IL'")
+        raise ValueError(N_("give a 5-digit ZIP code, or a town and state such as 'Chicago, IL'"))
     name, state = town.group("town").lower(), (town.group("state") or "").lower()
     if state:
         if (name, state) not in _towns():
-            raise ValueError(f"we do not know {text!r}: check the spelling, or give a ZIP code")
+            raise ValueError(
+                said(
+                    "we do not know %(text)s: check the spelling, or give a ZIP code",
+                    text=repr(text),
+                )
+            )
         return _towns()[name, state]
     states = sorted(s for (t, s) in _towns() if t == name)
     if len(states) == 1:
         return _towns()[name, states[0]]
     if not states:
-        raise ValueError(f"we do not know {text!r}: check the spelling, or give a ZIP code")
+        raise ValueError(
+            said("we do not know %(text)s: check the spelling, or give a ZIP code", text=repr(text))
+        )
     raise ValueError(
-        f"there is a {town.group('town')} in several states: add the state, "
-        f"such as '{town.group('town')}, {states[0].upper()}'"
+        said(
+            "there is a %(value)s in several states: add the state, such as "
+            "'%(value)s, %(states)s'",
+            value=town.group("town"),
+            states=states[0].upper(),
+        )
     )
 
 

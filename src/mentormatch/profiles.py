@@ -27,6 +27,7 @@ from pydantic_core import core_schema
 
 from mentormatch import phones
 from mentormatch import vocabulary as v
+from mentormatch.i18n import N_, Words, said
 from mentormatch.programs.models import SLUG_PATTERN
 
 
@@ -37,14 +38,15 @@ class Codes:
     lets clients, and the fuzzer, know the allowed values.
     """
 
-    def __init__(self, name: str, codes: Iterable[str], message: str) -> None:
+    def __init__(self, name: str, codes: Iterable[str], message: str, **values: str) -> None:
         self.name = name
         self.codes = frozenset(codes)
-        self.message = message
+        self.message = message  # a catalog's msgid with %(value)s, and `values` to fill in
+        self.values = values
 
     def check(self, value: str) -> str:
         if value not in self.codes:
-            raise ValueError(self.message.format(value=value))
+            raise ValueError(Words(self.message, None, value=repr(value), **self.values))
         return value
 
     def __get_pydantic_core_schema__(
@@ -63,7 +65,9 @@ class Codes:
 
 
 def _member_of(name: str, codes: frozenset[str], what: str) -> Codes:
-    return Codes(name, codes, f"unknown {what} code {{value!r}}; see GET /api/v1/vocabulary")
+    return Codes(
+        name, codes, N_("unknown %(what)s code %(value)s; see GET /api/v1/vocabulary"), what=what
+    )
 
 
 class _SchemaExtra:
@@ -102,14 +106,14 @@ def timezones() -> frozenset[str]:
 
 def _check_past(value: date) -> date:
     if value > datetime.now(UTC).date():
-        raise ValueError("recovery start date cannot be in the future")
+        raise ValueError(N_("recovery start date cannot be in the future"))
     return value
 
 
 def _no_nul(value: str) -> str:
     """PostgreSQL cannot store NUL in text, and no name or answer holds one: refused by name."""
     if "\x00" in value:
-        raise ValueError("must not contain NUL characters")
+        raise ValueError(N_("must not contain NUL characters"))
     return value
 
 
@@ -121,7 +125,7 @@ NoNulSchema = _SchemaExtra(pattern=NO_NUL_PATTERN)
 
 def _true_or_false(value: Any) -> Any:
     if not isinstance(value, bool):
-        raise ValueError("must be true or false")
+        raise ValueError(N_("must be true or false"))
     return value
 
 
@@ -130,7 +134,7 @@ def _date_as_written(value: Any) -> Any:
         return value
     if isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
         return value
-    raise ValueError("must be a date written YYYY-MM-DD")
+    raise ValueError(N_("must be a date written YYYY-MM-DD"))
 
 
 def blank_is_none(value: Any) -> Any:
@@ -173,9 +177,9 @@ def _char_class(ranges: Iterable[tuple[int, int]]) -> str:
 
 def _readable(value: str) -> str:
     if not any(ord(c) not in _INVISIBLE for c in value):
-        raise ValueError("must hold a visible character, not only invisible ones")
+        raise ValueError(N_("must hold a visible character, not only invisible ones"))
     if any(ord(c) in _BIDI for c in value):
-        raise ValueError("must not hold characters that reverse the direction of the text")
+        raise ValueError(N_("must not hold characters that reverse the direction of the text"))
     return value
 
 
@@ -231,7 +235,7 @@ TimeZone = Annotated[
     Codes(
         "TimeZone",
         timezones(),
-        "unknown time zone {value!r}; use an IANA name such as 'America/Chicago'",
+        N_("unknown time zone %(value)s; use an IANA name such as 'America/Chicago'"),
     ),
 ]
 PastDate = Annotated[Date, AfterValidator(_check_past)]
@@ -256,7 +260,10 @@ ExperienceList = Annotated[list[Experience], _AtMost20, _Unique]
 def _exploring_alone(values: list[str]) -> list[str]:
     if v.NOT_CHOSEN_PATHWAY in values and len(values) > 1:
         raise ValueError(
-            f"{v.NOT_CHOSEN_PATHWAY!r} (still exploring) cannot be given with other pathways"
+            said(
+                "%(pathway)s (still exploring) cannot be given with other pathways",
+                pathway=repr(v.NOT_CHOSEN_PATHWAY),
+            )
         )
     return values
 
@@ -280,7 +287,7 @@ class Slot(BaseModel):
     @model_validator(mode="after")
     def _ends_after_start(self) -> Slot:
         if self.end_hour <= self.start_hour:
-            raise ValueError("end_hour must be after start_hour")
+            raise ValueError(N_("end_hour must be after start_hour"))
         return self
 
 
@@ -331,7 +338,9 @@ def check_location(modes: Iterable[str] | None, lat: Any, lon: Any, radius: Any)
             if value is None
         ]
         if missing:
-            raise ValueError(f"{', '.join(missing)} required for in-person meetings")
+            raise ValueError(
+                said("%(missing)s required for in-person meetings", missing=", ".join(missing))
+            )
 
 
 def age_in(birth_year: int, today: date | None = None) -> int:

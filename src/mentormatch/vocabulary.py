@@ -8,9 +8,9 @@ Substances carry a family so the ranker can give partial credit
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
-from mentormatch.i18n import N_
+from mentormatch.i18n import DEFAULT_LOCALE, N_, translate
 
 VOCABULARY_VERSION: Final = "2026-11-01"
 
@@ -158,14 +158,20 @@ CRISIS_NOTICE: Final = N_(
 )
 
 
-def as_dict() -> dict[str, object]:
-    """The whole vocabulary as served at GET /api/v1/vocabulary."""
+def as_dict(language: str = DEFAULT_LOCALE) -> dict[str, object]:
+    """The whole vocabulary as served at GET /api/v1/vocabulary, its labels in `language`."""
 
     def terms(items: tuple[Term, ...]) -> list[dict[str, str]]:
         return [
-            {"code": t.code, "label": t.label} | ({"family": t.family} if t.family else {})
+            {"code": t.code, "label": translate(t.label, language)}
+            | ({"family": t.family} if t.family else {})
             for t in items
         ]
+
+    def worded(resource: dict[str, Any]) -> dict[str, Any]:
+        links = [link | {"label": translate(link["label"], language)} for link in resource["links"]]
+        named = {key: translate(resource[key], language) for key in ("name", "contact")}
+        return resource | named | {"links": links}
 
     return {
         "version": VOCABULARY_VERSION,
@@ -178,5 +184,5 @@ def as_dict() -> dict[str, object]:
         "lived_experience": terms(LIVED_EXPERIENCE),
         "languages": terms(LANGUAGES),
         "contact_methods": terms(CONTACT_METHODS),
-        "crisis_resources": list(CRISIS_RESOURCES),
+        "crisis_resources": [worded(resource) for resource in CRISIS_RESOURCES],
     }

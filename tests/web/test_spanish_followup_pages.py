@@ -128,7 +128,7 @@ def test_the_saved_choices_of_columns_in_spanish(
     client: TestClient, db: Session, coordinator: Actor
 ) -> None:
     signed_in(client, db, coordinator.user_id)
-    _choose(client, **{"Date they got sober": "recovery_start", "Max mentees": ""})
+    _choose(client, **{"Date they got sober": "recovery_start"})
     client.cookies.set(LANG_COOKIE, "es")
     page = assert_all_spanish(client.get(COLUMNS))
     assert "1 opción guardada." in page

@@ -70,7 +70,7 @@ def test_refused_values_in_spanish(client: TestClient, db: Session) -> None:
     out_of_range = _send(client, form | {"min_age": "200"})
     assert out_of_range.status_code == 422
     error = out_of_range.text.split('id="min_age-error"')[1].split("</p>")[0]
-    assert "Debe ser menor o igual que 120." in error and 'lang="en"' not in error
+    assert "debe ser menor o igual que 120." in error and 'lang="en"' not in error
     assert_all_spanish(out_of_range)
     overlapping = _send(client, form | {"followup_tolerance_days": "100"})
     assert overlapping.status_code == 422

@@ -22,6 +22,7 @@ from mentormatch.audit import service as audit
 from mentormatch.db import utcnow
 from mentormatch.deps import ClientDep, SessionDep
 from mentormatch.errors import Forbidden, Unauthorized
+from mentormatch.i18n import N_
 from mentormatch.mentors.models import Mentor
 from mentormatch.newcomers.models import Newcomer
 from mentormatch.programs.models import ProgramCoordinator
@@ -88,7 +89,7 @@ def get_principal(
         audit.record_refusal(
             session, actor=None, action="authenticate", object_type="token", client=client
         )
-        raise Unauthorized("invalid or expired token")
+        raise Unauthorized(N_("invalid or expired token"))
     return principal
 
 
@@ -110,8 +111,8 @@ def require(*roles: Role) -> Callable[..., Principal]:
                 client=client,
             )
             if principal is None:
-                raise Unauthorized("sign in to continue")
-            raise Forbidden("your role may not use this")
+                raise Unauthorized(N_("sign in to continue"))
+            raise Forbidden(N_("your role may not use this"))
         return principal
 
     dependency.role_rule = tuple(str(role) for role in roles)  # type: ignore[attr-defined]

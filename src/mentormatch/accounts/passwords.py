@@ -30,6 +30,7 @@ from mentormatch.audit import service as audit
 from mentormatch.config import Settings
 from mentormatch.db import utcnow
 from mentormatch.errors import Invalid, TooManyRequests
+from mentormatch.i18n import N_, Words, said
 from mentormatch.mentors.models import Mentor
 from mentormatch.pairings import outbox
 from mentormatch.pairings.outbox import MessageKind
@@ -40,24 +41,67 @@ MIN_SCORE = 3  # zxcvbn's 0-4 scale: 3 is "safely unguessable" (~10^8 guesses an
 _STRENGTH_CHARS = 72  # zxcvbn refuses longer input; the first 72 characters decide
 SET_PASSWORD_PATH = "/account/set-password"
 _KIND = {TokenPurpose.invitation: MessageKind.invitation, TokenPurpose.reset: MessageKind.reset}
-BAD_LINK = "token: this link is unknown, already used or expired; ask for a new one"
+BAD_LINK = N_("token: this link is unknown, already used or expired; ask for a new one")
+# zxcvbn's warnings (English only), as the strength rule quotes them, for the catalog.
+STRENGTH_WARNINGS = frozenset(
+    {
+        N_("it would be easy to guess"),
+        N_("Straight rows of keys are easy to guess"),
+        N_("Short keyboard patterns are easy to guess"),
+        N_('Repeats like "aaa" are easy to guess'),
+        N_('Repeats like "abcabcabc" are only slightly harder to guess than "abc"'),
+        N_('Sequences like "abc" or "6543" are easy to guess'),
+        N_("Recent years are easy to guess"),
+        N_("Dates are often easy to guess"),
+        N_("This is a top-10 common password"),
+        N_("This is a top-100 common password"),
+        N_("This is a very common password"),
+        N_("This is similar to a commonly used password"),
+        N_("A word by itself is easy to guess"),
+        N_("Names and surnames by themselves are easy to guess"),
+        N_("Common names and surnames are easy to guess"),
+    }
+)
 
 
 def check_strength(password: str, *, email: str | None = None, field: str = "password") -> None:
     """Refuse a password that is too short, too long or easy to guess (422 naming it)."""
     if len(password) < MIN_LENGTH:
-        raise Invalid(f"{field}: use at least {MIN_LENGTH} characters", field=field)
+        raise Invalid(
+            said(
+                "%(field)s: use at least %(count)s characters",
+                field=field,
+                count=MIN_LENGTH,
+            ),
+            field=field,
+        )
     if len(password) > MAX_LENGTH:
-        raise Invalid(f"{field}: use at most {MAX_LENGTH} characters", field=field)
+        raise Invalid(
+            said(
+                "%(field)s: use at most %(count)s characters",
+                field=field,
+                count=MAX_LENGTH,
+            ),
+            field=field,
+        )
     hints = [email, email.split("@")[0]] if email else []
     result = zxcvbn.zxcvbn(password[:_STRENGTH_CHARS], user_inputs=hints)
     if result["score"] < MIN_SCORE:
         warning = result["feedback"]["warning"] or "it would be easy to guess"
         raise Invalid(
-            f"{field}: too easy to guess ({warning.rstrip('.')}); "
-            "a few unrelated words make a strong one",
+            said(
+                "%(field)s: too easy to guess (%(warning)s); a few unrelated words make a "
+                "strong one",
+                field=field,
+                warning=_warning(warning.rstrip(".")),
+            ),
             field=field,
         )
+
+
+def _warning(words: str) -> str:
+    """zxcvbn's warning, translatable when the catalog knows it."""
+    return Words(words) if words in STRENGTH_WARNINGS else words
 
 
 def _link(settings: Settings, token: str) -> str:
@@ -221,7 +265,7 @@ def change(
     user = session.get(User, principal.user_id)
     if user is None:
         raise Invalid(
-            "current_password: this is not your current password", field="current_password"
+            N_("current_password: this is not your current password"), field="current_password"
         )
     wait = throttle.attempt(session, email=user.email, client=client, now=now, settings=settings)
     if wait is not None:
@@ -235,7 +279,8 @@ def change(
             client=client,
         )
         raise TooManyRequests(
-            f"too many wrong passwords; try again in {wait} seconds", retry_after=wait
+            said("too many wrong passwords; try again in %(wait)s seconds", wait=wait),
+            retry_after=wait,
         )
     if not verify_password(user.password_hash, current):
         audit.record(
@@ -249,7 +294,7 @@ def change(
         )
         session.commit()
         raise Invalid(
-            "current_password: this is not your current password", field="current_password"
+            N_("current_password: this is not your current password"), field="current_password"
         )
     throttle.succeeded(session, email=user.email, client=client, settings=settings)
     try:

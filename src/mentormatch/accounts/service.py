@@ -24,6 +24,7 @@ from mentormatch.audit import service as audit
 from mentormatch.config import Settings
 from mentormatch.db import utcnow
 from mentormatch.errors import Conflict, NotFound, TooManyRequests, Unauthorized
+from mentormatch.i18n import N_, said, said_n
 from mentormatch.programs import admin as program_admin
 from mentormatch.programs import service as program_service
 
@@ -46,7 +47,7 @@ def create_user(
     """
     if programs is not None and role is not Role.coordinator:
         raise Conflict(
-            "programs: only a coordinator belongs to programs (an admin manages them all)",
+            N_("programs: only a coordinator belongs to programs (an admin manages them all)"),
             field="programs",
         )
     email = normalise_email(email)
@@ -61,7 +62,9 @@ def create_user(
         session.rollback()
         if "email" not in str(exc.orig):
             raise
-        raise Conflict("email: an account with this email already exists", field="email") from exc
+        raise Conflict(
+            N_("email: an account with this email already exists"), field="email"
+        ) from exc
     if role is Role.coordinator and programs is None:
         program_service.join_only_program(session, user.id)
     elif role is Role.coordinator and programs is not None:
@@ -110,7 +113,8 @@ def authenticate(
             client=client,
         )
         raise TooManyRequests(
-            f"too many failed sign-ins; try again in {_spoken(wait)}", retry_after=wait
+            said("too many failed sign-ins; try again in %(wait)s", wait=_spoken(wait)),
+            retry_after=wait,
         )
     # An unknown account is checked against a dummy hash: the same work, the same time.
     ok = verify_password(user.password_hash if user else None, password)
@@ -125,7 +129,7 @@ def authenticate(
             client=client,
         )
         session.commit()
-        raise Unauthorized("wrong email or password")
+        raise Unauthorized(N_("wrong email or password"))
     throttle.succeeded(session, email=email, client=client, settings=settings)
     token, digest = new_token(STAFF_TOKEN_PREFIX)
     session.add(
@@ -150,9 +154,9 @@ def authenticate(
 def _spoken(seconds: int) -> str:
     """A wait as a person reads it: "30 seconds", "1 minute", "15 minutes"."""
     if seconds < 60:
-        return f"{seconds} second{'s' if seconds != 1 else ''}"
+        return said_n("%(count)s second", "%(count)s seconds", seconds)
     minutes = math.ceil(seconds / 60)
-    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    return said_n("%(count)s minute", "%(count)s minutes", minutes)
 
 
 def revoke_session(session: Session, *, principal: Principal) -> None:
@@ -188,10 +192,10 @@ def send_reset(session: Session, *, actor: Principal, user_id: int, settings: Se
     helping someone locked out); the old password keeps working until the link is used."""
     user = session.get(User, user_id)
     if user is None:
-        raise NotFound("no such user")
+        raise NotFound(N_("no such user"))
     if not user.is_active:
         raise Conflict(
-            "is_active: this account is disabled; enable it before sending a link",
+            N_("is_active: this account is disabled; enable it before sending a link"),
             field="is_active",
         )
     purpose = TokenPurpose.invitation if user.invited else TokenPurpose.reset
@@ -208,9 +212,9 @@ def set_active(session: Session, *, actor: Principal, user_id: int, is_active: b
     pairings end as when they leave (`pairings.ending.mentor_left`)."""
     user = session.get(User, user_id)
     if user is None:
-        raise NotFound("no such user")
+        raise NotFound(N_("no such user"))
     if not is_active and user_id == actor.user_id:
-        raise Conflict("is_active: you cannot disable your own account", field="is_active")
+        raise Conflict(N_("is_active: you cannot disable your own account"), field="is_active")
     if not is_active and user.is_active and user.role is Role.mentor:
         from mentormatch.mentors.models import Mentor  # mentors build on accounts: import late
         from mentormatch.pairings import ending

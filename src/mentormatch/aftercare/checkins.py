@@ -97,12 +97,12 @@ def record(
     caller commits."""
     newcomer = session.get(Newcomer, actor.newcomer_id or 0)
     if newcomer is None:
-        raise NotFound("no such newcomer")
+        raise NotFound(N_("no such newcomer"))
     if newcomer.status is NewcomerStatus.closed:
-        raise Conflict("status: your request is closed; contact your program", field="status")
+        raise Conflict(N_("status: your request is closed; contact your program"), field="status")
     pairing = locking.open_pairing(session, newcomer.id, statuses=(PairingStatus.active,))
     if body.talked is not None and pairing is None:
-        raise Invalid("talked: asked only while you have a mentor", field="talked")
+        raise Invalid(N_("talked: asked only while you have a mentor"), field="talked")
     row = CheckIn(
         newcomer_id=newcomer.id,
         program_id=newcomer.program_id,
@@ -143,8 +143,8 @@ def for_coordinator(
     another program's newcomer answers like a missing one."""
     newcomer = session.get(Newcomer, newcomer_id)
     if newcomer is None:
-        raise NotFound("no such newcomer")
-    scope.ensure_visible(actor, newcomer.program_id, "no such newcomer")
+        raise NotFound(N_("no such newcomer"))
+    scope.ensure_visible(actor, newcomer.program_id, N_("no such newcomer"))
     mine = CheckIn.newcomer_id == newcomer_id
     total = session.scalar(select(func.count()).select_from(CheckIn).where(mine)) or 0
     rows = list(

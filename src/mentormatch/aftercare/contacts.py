@@ -22,6 +22,7 @@ from mentormatch.aftercare.models import Contact
 from mentormatch.aftercare.schemas import ContactCreate, Rhythm, WeekCount
 from mentormatch.audit import service as audit
 from mentormatch.errors import Conflict, Invalid, NotFound
+from mentormatch.i18n import N_, said
 from mentormatch.mentors.models import Mentor
 from mentormatch.pairings import locking
 from mentormatch.pairings.models import Pairing, PairingEvent, PairingStatus
@@ -76,7 +77,7 @@ def visible_pairing(session: Session, *, actor: Principal, pairing_id: int) -> P
     coordinators); otherwise 404 with the words of a missing one."""
     pairing = session.get(Pairing, pairing_id)
     if pairing is None or locking.hidden_from(actor, pairing):
-        raise NotFound("no such pairing")
+        raise NotFound(N_("no such pairing"))
     return pairing
 
 
@@ -84,8 +85,11 @@ def ensure_active(pairing: Pairing) -> None:
     """Conflict (409) naming the pairing's state unless it is active."""
     if pairing.status is not PairingStatus.active:
         raise Conflict(
-            f"pairing {pairing.id} is {pairing.status.value}; contacts are logged while it "
-            "is active",
+            said(
+                "pairing %(pairing_id)s is %(status)s; contacts are logged while it is active",
+                pairing_id=pairing.id,
+                status=pairing.status.value,
+            ),
             field="status",
         )
 
@@ -98,12 +102,14 @@ def log_contact(
     ensure_active(pairing)
     zone = zone_of(session, pairing)
     if body.contacted_on > now.astimezone(zone).date():
-        raise Invalid("contacted_on: the day cannot be in the future", field="contacted_on")
+        raise Invalid(N_("contacted_on: the day cannot be in the future"), field="contacted_on")
     began = accepted_at(session, pairing.id)
     if began is not None and body.contacted_on < began.astimezone(zone).date():
         raise Invalid(
-            f"contacted_on: the day cannot be before the pairing began "
-            f"({began.astimezone(zone):%d %b %Y})",
+            said(
+                "contacted_on: the day cannot be before the pairing began (%(day)s)",
+                day=began.astimezone(zone).strftime("%d %b %Y"),
+            ),
             field="contacted_on",
         )
     contact = Contact(

@@ -25,6 +25,7 @@ from mentormatch.audit import service as audit
 from mentormatch.config import Settings
 from mentormatch.decisions import record
 from mentormatch.errors import Conflict, NotFound
+from mentormatch.i18n import N_
 from mentormatch.pairings import locking
 from mentormatch.pairings.models import Pairing, PairingStatus
 from mentormatch.programs import settings as program_settings
@@ -69,7 +70,7 @@ def own_pairing(session: Session, *, actor: Principal) -> Pairing:
         session, actor.newcomer_id or 0, statuses=(PairingStatus.active,)
     )
     if pairing is None:
-        raise NotFound("you have no active pairing", field="pairing")
+        raise NotFound(N_("you have no active pairing"), field="pairing")
     return pairing
 
 
@@ -87,11 +88,13 @@ def answer(
     active, `answer` if not asked yet or already answered; commits)."""
     locked = locking.lock_row(session, Pairing, pairing.id)
     if locked is None or locked.status is not PairingStatus.active:
-        raise Conflict("the pairing is no longer active", field="status")
+        raise Conflict(N_("the pairing is no longer active"), field="status")
     if not due(session, pairing=locked, settings=settings, now=now):
         raise Conflict(
-            "you are asked after your first logged contact, or a little while after the "
-            "pairing began",
+            N_(
+                "you are asked after your first logged contact, or a little while after the "
+                "pairing began"
+            ),
             field="answer",
         )
     check = FitCheck(
@@ -107,7 +110,7 @@ def answer(
             session.add(check)
     except IntegrityError:
         session.rollback()
-        raise Conflict("you have already answered", field="answer") from None
+        raise Conflict(N_("you have already answered"), field="answer") from None
     audit.record(session, actor=actor, action=ANSWERED, object_type=OBJECT, object_id=locked.id)
     if choice is FitAnswer.not_a_fit:  # a lesson for the weights (decisions)
         record.decided(session, pairing=locked, kind="not_a_fit", reason="fit_check",
@@ -133,10 +136,10 @@ def keep(session: Session, *, actor: Principal, pairing_id: int, now: datetime) 
     `status` if no longer active, `answer` if no "not a fit" waits; commits)."""
     pairing = locking.lock_pairing(session, pairing_id, actor=actor)
     if pairing.status is not PairingStatus.active:
-        raise Conflict("the pairing is no longer active", field="status")
+        raise Conflict(N_("the pairing is no longer active"), field="status")
     waiting = and_(FitCheck.pairing_id == pairing.id, awaiting_decision())
     if session.scalar(select(FitCheck.id).where(waiting).limit(1)) is None:
-        raise Conflict("no 'not a fit' answer waits for a decision", field="answer")
+        raise Conflict(N_("no 'not a fit' answer waits for a decision"), field="answer")
     session.execute(
         update(FitCheck).where(waiting).values(kept_at=now, kept_by=actor.user_id),
         execution_options={"synchronize_session": False},

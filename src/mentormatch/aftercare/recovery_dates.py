@@ -23,6 +23,7 @@ from mentormatch.accounts.principal import Principal
 from mentormatch.aftercare.models import EarlierRecoveryDate
 from mentormatch.audit import service as audit
 from mentormatch.errors import Conflict
+from mentormatch.i18n import said
 from mentormatch.pairings import locking
 
 
@@ -36,8 +37,11 @@ def start_again(
     current = newcomer.recovery_start
     if current is not None and started_on <= current:
         raise Conflict(
-            f"started_on: a new start comes after your current date ({current.isoformat()}); "
-            "to correct that date, use 'Correct my answers'",
+            said(
+                "started_on: a new start comes after your current date (%(current)s); to "
+                "correct that date, use 'Correct my answers'",
+                current=current.isoformat(),
+            ),
             field="started_on",
         )
     if current is not None:

@@ -18,6 +18,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from mentormatch import vocabulary
+from mentormatch.i18n import N_, said
 from mentormatch.profiles import NoNul, NoNulSchema
 
 Code = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{1,39}$")]
@@ -98,23 +99,33 @@ class InstrumentDefinition(BaseModel):
     def _consistent(self) -> InstrumentDefinition:
         unknown = [c for c in self.languages if c not in vocabulary.LANGUAGE_CODES]
         if unknown:
-            raise ValueError(f"languages: unknown language code {unknown[0]!r}")
+            raise ValueError(
+                said("languages: unknown language code %(unknown)s", unknown=repr(unknown[0]))
+            )
         codes = [item.code for item in self.items]
         if len(set(codes)) != len(codes):
-            raise ValueError("items: each item needs its own code")
+            raise ValueError(N_("items: each item needs its own code"))
         values = [choice.value for choice in self.scale]
         if values != sorted(set(values)):
-            raise ValueError("scale: values must rise from the first choice to the last")
+            raise ValueError(N_("scale: values must rise from the first choice to the last"))
         unworded = [c for c in self.validated_languages or () if c not in self.languages]
         if unworded:
-            raise ValueError(f"validated_languages: {unworded[0]!r} is not one of `languages`")
+            raise ValueError(
+                said(
+                    "validated_languages: %(unworded)s is not one of `languages`",
+                    unworded=repr(unworded[0]),
+                )
+            )
         wordings: list[Wording] = [i.text for i in self.items] + [c.label for c in self.scale]
         wordings += [w for w in (self.threshold_meaning, self.names) if w is not None]
         for wording in wordings:
             missing = [lang for lang in self.languages if lang not in wording]
             if missing or set(wording) - set(self.languages):
                 raise ValueError(
-                    f"every item and answer is worded in exactly {', '.join(self.languages)}"
+                    said(
+                        "every item and answer is worded in exactly %(languages)s",
+                        languages=", ".join(self.languages),
+                    )
                 )
         return self
 

@@ -18,6 +18,7 @@ from mentormatch.assessments.definitions import BARC10_CODE, Code, InstrumentDef
 from mentormatch.assessments.models import Instrument
 from mentormatch.deps import NowDep, RowId, SessionDep
 from mentormatch.errors import Invalid, error_responses
+from mentormatch.i18n import N_, said
 
 router = APIRouter(tags=["assessments"], responses=error_responses(401, 403))
 Reader = Annotated[Principal, Depends(require(Role.admin, Role.coordinator, Role.newcomer))]
@@ -33,7 +34,7 @@ class InstrumentPublic(BaseModel):
 def _whole(value: Any) -> Any:
     """A JSON number without a fraction (4 or 4.0); never true/false or "4"."""
     if isinstance(value, bool | str):
-        raise ValueError("a whole number")
+        raise ValueError(N_("a whole number"))
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value
@@ -141,7 +142,7 @@ def _record(session: SessionDep, actor: Principal, newcomer_id: int, body: Answe
     given = [answer.item for answer in body.answers]
     twice = next((item for item in given if given.count(item) > 1), None)
     if twice is not None:
-        raise Invalid(f"answers: {twice} is answered twice", field="answers")
+        raise Invalid(said("answers: %(twice)s is answered twice", twice=twice), field="answers")
     scored = service.record(
         session,
         actor=actor,

@@ -24,6 +24,7 @@ from mentormatch.assessments.definitions import BARC10, InstrumentDefinition
 from mentormatch.assessments.models import Assessment, Instrument
 from mentormatch.audit import service as audit
 from mentormatch.errors import Conflict, Invalid, NotFound
+from mentormatch.i18n import N_, said
 from mentormatch.newcomers.models import Newcomer
 from mentormatch.programs import scope
 
@@ -31,7 +32,7 @@ OBJECT = "newcomer"
 WRITE = "assessment"
 READ = "read_assessments"
 ADDED = "add_instrument"
-NO_SUCH_NEWCOMER = "no such newcomer"
+NO_SUCH_NEWCOMER = N_("no such newcomer")
 # The questionnaires that ship with the service, written on first use.
 SHIPPED = (InstrumentDefinition.model_validate(BARC10),)
 
@@ -76,7 +77,9 @@ def instrument(session: Session, code: str) -> Instrument:
     _ensure_shipped(session)
     found = session.scalar(select(Instrument).where(Instrument.code == code))
     if found is None:
-        raise NotFound(f"instrument: no questionnaire {code!r}", field="instrument")
+        raise NotFound(
+            said("instrument: no questionnaire %(code)s", code=repr(code)), field="instrument"
+        )
     return found
 
 
@@ -95,7 +98,9 @@ def add_instrument(
         with session.begin_nested():
             session.add(row)
     except IntegrityError:
-        raise Conflict(f"code: a questionnaire {definition.code!r} exists", field="code") from None
+        raise Conflict(
+            said("code: a questionnaire %(code)s exists", code=repr(definition.code)), field="code"
+        ) from None
     audit.record(session, actor=actor, action=ADDED, object_type="instrument", object_id=row.id)
     session.commit()
     return row
@@ -121,16 +126,20 @@ def check_answers(definition: InstrumentDefinition, answers: dict[str, int]) -> 
     for item in definition.items:
         value = answers.get(item.code)
         if value is None:
-            raise Invalid(f"answers.{item.code}: please answer every statement",
+            raise Invalid(said("answers.%(code)s: please answer every statement", code=item.code),
                           field=f"answers.{item.code}")  # fmt: skip
         if value not in allowed:
             raise Invalid(
-                f"answers.{item.code}: one of {', '.join(str(v) for v in sorted(allowed))}",
+                said(
+                    "answers.%(code)s: one of %(value)s",
+                    code=item.code,
+                    value=", ".join(str(v) for v in sorted(allowed)),
+                ),
                 field=f"answers.{item.code}",
             )
     extra = sorted(set(answers) - {item.code for item in definition.items})
     if extra:
-        raise Invalid(f"answers.{extra[0]}: not an item of this questionnaire",
+        raise Invalid(said("answers.%(code)s: not an item of this questionnaire", code=extra[0]),
                       field=f"answers.{extra[0]}")  # fmt: skip
     return sum(answers[item.code] for item in definition.items)
 
@@ -149,7 +158,10 @@ def record(
     definition = definition_of(instrument)
     if language not in definition.languages:
         worded = ", ".join(definition.languages)
-        raise Invalid(f"language: this questionnaire is worded in {worded}", field="language")
+        raise Invalid(
+            said("language: this questionnaire is worded in %(worded)s", worded=worded),
+            field="language",
+        )
     total = check_answers(definition, answers)
     row = Assessment(
         newcomer_id=newcomer.id,

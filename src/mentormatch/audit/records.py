@@ -23,7 +23,7 @@ from mentormatch.audit.models import AuditEvent
 from mentormatch.audit.words import TRAIL, Entry, entries
 from mentormatch.db import utcnow
 from mentormatch.errors import NotFound
-from mentormatch.i18n import N_
+from mentormatch.i18n import N_, said
 from mentormatch.mentors.models import Mentor
 from mentormatch.newcomers import accounting
 from mentormatch.newcomers.models import Newcomer
@@ -31,6 +31,11 @@ from mentormatch.pairings.models import Pairing
 from mentormatch.programs import scope
 
 Kind = Literal["newcomer", "mentor", "pairing"]
+MISSING = {
+    "newcomer": N_("no such newcomer"),
+    "mentor": N_("no such mentor"),
+    "pairing": N_("no such pairing"),
+}
 PER_PAGE = 25
 # A pairing's record as its trail names it (translated on the pages: `names`).
 PAIRING_TITLE = N_("the pairing of %(newcomer)s with %(mentor)s")
@@ -66,20 +71,20 @@ def _subject(session: Session, kind: Kind, record_id: int) -> tuple[int, str, Co
     if kind == "newcomer":
         newcomer = session.get(Newcomer, record_id)
         if newcomer is None:
-            raise NotFound("no such newcomer")
+            raise NotFound(N_("no such newcomer"))
         title = f"{newcomer.first_name} ({newcomer.reference})"
         return newcomer.program_id, title, accounting.about(session, newcomer)
     if kind == "pairing":
         pairing = session.get(Pairing, record_id)
         if pairing is None:
-            raise NotFound("no such pairing")
+            raise NotFound(N_("no such pairing"))
         names = _pairing_names(session, pairing)
         own = and_(AuditEvent.object_type == "pairing", AuditEvent.object_id == record_id)
         title = PAIRING_TITLE % {"newcomer": names[0], "mentor": names[1]}
         return pairing.program_id, title, and_(AuditEvent.at >= pairing.created_at, own)
     mentor = session.get(Mentor, record_id)
     if mentor is None:
-        raise NotFound("no such mentor")
+        raise NotFound(N_("no such mentor"))
     theirs = list(session.scalars(select(Pairing.id).where(Pairing.mentor_id == record_id)))
     own = and_(AuditEvent.object_type == "mentor", AuditEvent.object_id == record_id)
     pairings = and_(AuditEvent.object_type == "pairing", AuditEvent.object_id.in_(theirs))
@@ -106,7 +111,7 @@ def _visible(
     session: Session, actor: Principal, kind: Kind, record_id: int
 ) -> tuple[str, ColumnElement[bool]]:
     program_id, title, where = _subject(session, kind, record_id)
-    scope.ensure_visible(actor, program_id, f"no such {kind}")
+    scope.ensure_visible(actor, program_id, MISSING[kind])
     return title, where
 
 
@@ -131,7 +136,10 @@ def page(
     )
     pages = max(1, -(-total // per_page))
     if page > pages:
-        raise NotFound(f"page: there is no page {page}; the last is {pages}", field="page")
+        raise NotFound(
+            said("page: there is no page %(page)s; the last is %(pages)s", page=page, pages=pages),
+            field="page",
+        )
     return RecordTrail(
         kind=kind,
         record_id=record_id,

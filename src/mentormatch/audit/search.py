@@ -20,8 +20,9 @@ from mentormatch.accounts.models import User, normalise_email
 from mentormatch.audit import trail, words
 from mentormatch.audit.models import AuditEvent
 from mentormatch.deps import ROW_ID_MAX, digits
+from mentormatch.error_words import as_words
 from mentormatch.errors import Invalid
-from mentormatch.i18n import N_
+from mentormatch.i18n import N_, Words, said
 
 PER_PAGE = 50
 # The most events one CSV export holds; a search matching more is refused, naming how many
@@ -52,7 +53,11 @@ CSV_COLUMNS = (
 
 
 def _bad(field: str, message: str) -> Invalid:
-    return Invalid(f"{LABELS[field]}: {message}", field=field)
+    """A filter refused, named by its label (both translatable)."""
+    return Invalid(
+        said("%(label)s: %(problem)s", label=Words(LABELS[field]), problem=as_words(message)),
+        field=field,
+    )
 
 
 def _known(session: Session, column: Any, value: str, listed: dict[str, str]) -> bool:
@@ -78,38 +83,45 @@ def filters(
     actor_id: int | None = None
     if actor:
         if len(actor) > 254:
-            raise _bad("actor", "at most 254 characters")
+            raise _bad("actor", N_("at most 254 characters"))
         found = session.execute(
             select(User.id, User.role).where(User.email == normalise_email(actor))
         ).first()
         if found is None:
-            raise _bad("actor", "no account has this email")
+            raise _bad("actor", N_("no account has this email"))
         actor_id, actor_role = found[0], str(found[1])
     if role:
         if role not in words.ROLES:
-            raise _bad("role", "choose one of the roles listed")
+            raise _bad("role", N_("choose one of the roles listed"))
         if actor_role is not None and role != actor_role:
-            raise _bad("role", f"the account chosen is a {actor_role}, not a {role}")
+            raise _bad(
+                "role",
+                said(
+                    "the account chosen is a %(actual)s, not a %(role)s",
+                    actual=actor_role,
+                    role=role,
+                ),
+            )
         actor_role = role
     if action and (
         len(action) > 120 or not _known(session, AuditEvent.action, action, words.ACTIONS)
     ):
-        raise _bad("action", "no such action; choose one from the list")
+        raise _bad("action", N_("no such action; choose one from the list"))
     if object_type and (
         len(object_type) > 40
         or not _known(session, AuditEvent.object_type, object_type, words.OBJECT_TYPES)
     ):
-        raise _bad("object_type", "no such kind of record; choose one from the list")
+        raise _bad("object_type", N_("no such kind of record; choose one from the list"))
     if object_id and not (
         digits(object_id) and len(object_id) <= 10 and 1 <= int(object_id) <= ROW_ID_MAX
     ):
-        raise _bad("object_id", f"a whole number from 1 to {ROW_ID_MAX}")
+        raise _bad("object_id", said("a whole number from 1 to %(most)s", most=ROW_ID_MAX))
     if outcome and outcome not in words.OUTCOMES:  # not indexed: the listed ones only
-        raise _bad("outcome", "no such outcome; choose one from the list")
+        raise _bad("outcome", N_("no such outcome; choose one from the list"))
     first = _day(since, "since")
     last = _day(until, "until")
     if first is not None and last is not None and first > last:
-        raise _bad("since", "the first day comes after the last day")
+        raise _bad("since", N_("the first day comes after the last day"))
     return trail.Filters(
         actor_role=actor_role,
         actor_id=actor_id,
@@ -126,7 +138,7 @@ def _day(raw: str, field: str) -> date | None:
     try:
         return trail.parse_day(raw, field)
     except Invalid:
-        raise _bad(field, "not a date; write it as year-month-day, e.g. 2026-12-03") from None
+        raise _bad(field, N_("not a date; write it as year-month-day, e.g. 2026-12-03")) from None
 
 
 def as_of(raw: str) -> datetime | None:
@@ -136,9 +148,9 @@ def as_of(raw: str) -> datetime | None:
     try:
         moment = datetime.fromisoformat(raw.strip())
     except ValueError:
-        raise Invalid("as_of: not a time; use the links to page", field="as_of") from None
+        raise Invalid(N_("as_of: not a time; use the links to page"), field="as_of") from None
     if moment.tzinfo is None:
-        raise Invalid("as_of: a time with its offset from UTC, e.g. +00:00", field="as_of")
+        raise Invalid(N_("as_of: a time with its offset from UTC, e.g. +00:00"), field="as_of")
     return moment.astimezone(UTC)
 
 

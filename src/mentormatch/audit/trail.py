@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from mentormatch.audit.models import AuditEvent
 from mentormatch.errors import Invalid
+from mentormatch.i18n import N_, said
 
 NEWEST_FIRST = (AuditEvent.at.desc(), AuditEvent.id.desc())
 # Rows streamed per fetch by an export.
@@ -129,11 +130,12 @@ def parse_day(raw: str | None, field: str) -> date | None:
         return date.fromisoformat(text)
     except ValueError:
         raise Invalid(
-            f"{field}: not a date; write it as year-month-day, e.g. 2026-12-03", field=field
+            said("%(field)s: not a date; write it as year-month-day, e.g. 2026-12-03", field=field),
+            field=field,
         ) from None
 
 
 def check_range(since: date | None, until: date | None) -> None:
     """Refuse a range that ends before it starts (422 naming `from`)."""
     if since is not None and until is not None and since > until:
-        raise Invalid("from: the first day comes after the last day", field="from")
+        raise Invalid(N_("from: the first day comes after the last day"), field="from")

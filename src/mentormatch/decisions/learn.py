@@ -17,6 +17,7 @@ import numpy as np
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
+from mentormatch import error_words
 from mentormatch.accounts.principal import Principal
 from mentormatch.audit import service as audit
 from mentormatch.config import Settings
@@ -24,6 +25,7 @@ from mentormatch.db import utcnow
 from mentormatch.decisions import outcomes
 from mentormatch.decisions.models import MatchDecision, ShownList, WeightProposal
 from mentormatch.errors import Conflict, NotFound
+from mentormatch.i18n import N_, said
 from mentormatch.matching import learning
 from mentormatch.programs import settings_change
 from mentormatch.programs.models import Program
@@ -132,15 +134,22 @@ def propose(
     now = state(session, program=program, settings=settings)
     if now.decisions < now.needed:
         raise Conflict(
-            f"decisions: {now.decisions} decisions about fit recorded; {now.needed} are needed "
-            "before weights are learned (the program's setting learn_min_decisions)",
+            said(
+                "decisions: %(decisions)s decisions about fit recorded; %(needed)s are "
+                "needed before weights are learned (the program's setting "
+                "learn_min_decisions)",
+                decisions=now.decisions,
+                needed=now.needed,
+            ),
             field="decisions",
         )
     found, labels = choices(session, program_id=program.id, outcomes_needed=now.outcomes_needed)
     try:
         made = learning.propose(found, now.current, labels=labels)
     except ValueError as exc:
-        raise Conflict(f"decisions: {exc}", field="decisions") from None
+        raise Conflict(
+            said("decisions: %(problem)s", problem=error_words.reason(exc)), field="decisions"
+        ) from None
     row = WeightProposal(
         program_id=program.id,
         created_at=utcnow(),
@@ -170,9 +179,12 @@ def propose(
 def _open(session: Session, program: Program, proposal_id: int) -> WeightProposal:
     row = session.get(WeightProposal, proposal_id)
     if row is None or row.program_id != program.id:
-        raise NotFound("no such proposal")
+        raise NotFound(N_("no such proposal"))
     if row.status != OPEN:
-        raise Conflict(f"status: this proposal was already {row.status}", field="status")
+        raise Conflict(
+            said("status: this proposal was already %(status)s", status=said(row.status)),
+            field="status",
+        )
     return row
 
 
@@ -184,7 +196,7 @@ def adopt(
     row = _open(session, program, proposal_id)
     if dict(effective(program, settings).weights) != row.current:
         raise Conflict(
-            "weights: the weights changed since this proposal was made; make a new proposal",
+            N_("weights: the weights changed since this proposal was made; make a new proposal"),
             field="weights",
         )
     row.status, row.decided_at, row.decided_by = ADOPTED, utcnow(), actor.user_id

@@ -30,6 +30,7 @@ from sklearn.base import BaseEstimator
 from sklearn.linear_model import LogisticRegression
 from sklearn.utils.validation import check_is_fitted
 
+from mentormatch.i18n import N_
 from mentormatch.matching.program import CRITERIA, DEFAULT_WEIGHTS
 
 K: Final = 5
@@ -111,7 +112,7 @@ class WeightLearner(BaseEstimator):
     def _beta(self, choices: Sequence[Choice]) -> np.ndarray:
         rows = np.vstack([c.pairs() for c in choices])
         if not len(rows):
-            raise ValueError("no decision compares two shown mentors")
+            raise ValueError(N_("no decision compares two shown mentors"))
         x = np.vstack([rows, -rows])
         y = np.r_[np.ones(len(rows)), np.zeros(len(rows))]
         model = LogisticRegression(fit_intercept=False, C=self.C, max_iter=1000)

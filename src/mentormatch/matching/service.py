@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from mentormatch.accounts.principal import Principal
 from mentormatch.decisions.record import shown
 from mentormatch.errors import NotFound
+from mentormatch.i18n import N_
 from mentormatch.matching import frames as F
 from mentormatch.matching import rules, synthetic
 from mentormatch.matching.cache import RankerCache
@@ -73,7 +74,7 @@ def _newcomer_record(
         session, newcomer_id, admits=lambda program_id: not scope.hidden(actor, program_id)
     )
     if found is None:
-        raise NotFound("no such newcomer")
+        raise NotFound(N_("no such newcomer"))
     return found
 
 
@@ -116,7 +117,7 @@ def explain(
     program_id, record = _newcomer_record(session, newcomer_id, actor)
     mentor = session.get(Mentor, mentor_id)
     if mentor is None or mentor.program_id != program_id:
-        raise NotFound("no such mentor")
+        raise NotFound(N_("no such mentor"))
     with ranker.fresh(session, program_id) as fitted:
         assert fitted is not None  # the mentor exists
         return fitted.explain(record, mentor_id)

@@ -23,6 +23,7 @@ from sqlalchemy import ColumnElement, Subquery, and_, case, func, select
 from sqlalchemy.orm import Session
 
 from mentormatch.errors import Conflict, Invalid, NotFound
+from mentormatch.i18n import N_, said
 from mentormatch.mentors.models import Mentor
 from mentormatch.pairings.models import HOLDS_CAPACITY, Pairing
 
@@ -36,7 +37,7 @@ def lock(session: Session, mentor_id: int) -> Mentor:
         .execution_options(populate_existing=True)
     )
     if mentor is None:
-        raise NotFound("no such mentor")
+        raise NotFound(N_("no such mentor"))
     return mentor
 
 
@@ -137,13 +138,23 @@ def check_room(
     A paused mentor is asked for no one new, but may still accept a request made before.
     """
     if not (mentor.active and mentor.vetted):
-        raise Conflict(f"mentor {mentor.id} is not active", field="mentor_id")
+        raise Conflict(
+            said("mentor %(mentor_id)s is not active", mentor_id=mentor.id), field="mentor_id"
+        )
     if new_request and mentor.paused:
-        raise Conflict(f"mentor {mentor.id} has paused new requests", field="mentor_id")
+        raise Conflict(
+            said("mentor %(mentor_id)s has paused new requests", mentor_id=mentor.id),
+            field="mentor_id",
+        )
     held = load(session, mentor.id, excluding=excluding)
     if not has_room(takes=True, load=held, capacity=mentor.capacity):
         raise Conflict(
-            f"mentor {mentor.id} has no free capacity ({held} of {mentor.capacity} taken)",
+            said(
+                "mentor %(mentor_id)s has no free capacity (%(held)s of %(capacity)s taken)",
+                mentor_id=mentor.id,
+                held=held,
+                capacity=mentor.capacity,
+            ),
             field="mentor_id",
         )
 
@@ -152,7 +163,8 @@ def check_cap(capacity: int, cap: int) -> None:
     """422 naming `capacity` above the program's cap (its `capacity_cap` setting)."""
     if capacity > cap:
         raise Invalid(
-            f"capacity: this program lets a mentor take at most {cap} mentees", field="capacity"
+            said("capacity: this program lets a mentor take at most %(cap)s mentees", cap=cap),
+            field="capacity",
         )
 
 
@@ -161,8 +173,11 @@ def check_new_capacity(session: Session, mentor: Mentor, capacity: int) -> None:
     held = load(session, mentor.id)
     if capacity < held:
         raise Conflict(
-            f"capacity: the current load is {held} approved or active pairings; "
-            f"capacity cannot be set below {held}",
+            said(
+                "capacity: the current load is %(held)s approved or active pairings; "
+                "capacity cannot be set below %(held)s",
+                held=held,
+            ),
             field="capacity",
         )
 

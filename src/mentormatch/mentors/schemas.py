@@ -15,6 +15,7 @@ from pydantic import (
 )
 
 from mentormatch import profiles as p
+from mentormatch.i18n import N_
 
 MENTOR_EXAMPLE: dict[str, Any] = {
     "email": "alex@example.org",
@@ -78,7 +79,7 @@ class MentorCreate(_MentorFields):
     def _consistent(self) -> MentorCreate:
         p.check_location(self.meeting_modes, self.latitude, self.longitude, self.travel_radius_km)
         if set(self.pathways) & set(self.pathways_ruled_out):
-            raise ValueError("pathways_ruled_out overlaps pathways")
+            raise ValueError(N_("pathways_ruled_out overlaps pathways"))
         return self
 
 

@@ -8,12 +8,14 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, String, cast, func, or_, select
 from sqlalchemy.orm import Session
 
+from mentormatch import error_words
 from mentormatch.accounts import service as accounts
 from mentormatch.accounts.models import Role, User
 from mentormatch.accounts.principal import Principal
 from mentormatch.audit import service as audit
 from mentormatch.config import Settings
 from mentormatch.errors import Conflict, Invalid, NotFound
+from mentormatch.i18n import N_, said
 from mentormatch.mentors import capacity
 from mentormatch.mentors.models import Mentor
 from mentormatch.mentors.schemas import (
@@ -39,7 +41,10 @@ def emails(session: Session, user_ids: list[int]) -> dict[int, str]:
 def check_program_rules(body: MentorCreate, rules: program_settings.ProgramSettings) -> None:
     """The rules of the mentor's program (`rules`: its settings in force): age, capacity cap."""
     if age_in(body.birth_year) < rules.min_age:
-        raise Invalid(f"birth_year: mentors must be at least {rules.min_age}", field="birth_year")
+        raise Invalid(
+            said("birth_year: mentors must be at least %(min_age)s", min_age=rules.min_age),
+            field="birth_year",
+        )
     capacity.check_cap(body.capacity, rules.capacity_cap)
 
 
@@ -69,8 +74,8 @@ def get_mentor(session: Session, *, actor: Principal, mentor_id: int) -> Mentor:
     """One mentor's profile (audited)."""
     mentor = session.get(Mentor, mentor_id)
     if mentor is None:
-        raise NotFound("no such mentor")
-    scope.ensure_visible(actor, mentor.program_id, "no such mentor")
+        raise NotFound(N_("no such mentor"))
+    scope.ensure_visible(actor, mentor.program_id, N_("no such mentor"))
     audit.record_read(session, actor=actor, action="read", object_type=OBJECT, object_id=mentor_id)
     return mentor
 
@@ -185,7 +190,7 @@ def update_mentor(
     same transaction."""
     found = session.get(Mentor, mentor_id)
     if found is None or scope.hidden(actor, found.program_id):
-        raise NotFound("no such mentor")
+        raise NotFound(N_("no such mentor"))
     why = _leaving(found, body)
     if why is not None:
         from mentormatch.pairings import ending  # pairings builds on mentors: import late
@@ -194,8 +199,11 @@ def update_mentor(
     mentor = capacity.lock(session, mentor_id)
     if body.version is not None and body.version != mentor.version:
         raise Conflict(
-            f"this profile changed since you read it (now version {mentor.version}); "
-            "reload and try again",
+            said(
+                "this profile changed since you read it (now version %(version)s); "
+                "reload and try again",
+                version=mentor.version,
+            ),
             field="version",
         )
     changes: dict[str, Any] = body.model_dump(exclude_unset=True, exclude={"version"}, mode="json")
@@ -207,7 +215,7 @@ def update_mentor(
         if value is None and k not in ("phone", "latitude", "longitude", "travel_radius_km")
     ]
     if nulls:
-        raise Invalid(f"{nulls[0]}: cannot be empty", field=nulls[0])
+        raise Invalid(said("%(nulls)s: cannot be empty", nulls=nulls[0]), field=nulls[0])
     if "capacity" in changes:
         rules = program_settings.of_program(session, mentor.program_id, settings)
         capacity.check_cap(changes["capacity"], rules.capacity_cap)
@@ -219,9 +227,9 @@ def update_mentor(
             mentor.meeting_modes, mentor.latitude, mentor.longitude, mentor.travel_radius_km
         )
     except ValueError as exc:
-        raise Invalid(str(exc), field="meeting_modes") from exc
+        raise Invalid(error_words.reason(exc), field="meeting_modes") from exc
     if set(mentor.pathways) & set(mentor.pathways_ruled_out):
-        raise Invalid("pathways_ruled_out overlaps pathways", field="pathways_ruled_out")
+        raise Invalid(N_("pathways_ruled_out overlaps pathways"), field="pathways_ruled_out")
     audit.record(session, actor=actor, action="update", object_type=OBJECT, object_id=mentor_id)
     session.commit()
     return mentor

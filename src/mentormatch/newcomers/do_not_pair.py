@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from mentormatch.accounts.principal import Principal
 from mentormatch.audit import service as audit
 from mentormatch.errors import NotFound
+from mentormatch.i18n import N_
 from mentormatch.mentors.models import Mentor
 from mentormatch.newcomers.models import DoNotPair
 from mentormatch.newcomers.schemas import DoNotPairCreate
@@ -31,7 +32,7 @@ def add(
     newcomer = load_for(session, actor, newcomer_id)
     mentor = session.get(Mentor, body.mentor_id)
     if mentor is None or mentor.program_id != newcomer.program_id:
-        raise NotFound("no such mentor")
+        raise NotFound(N_("no such mentor"))
     entry = ensure(session, newcomer_id=newcomer_id, mentor_id=body.mentor_id, reason=body.reason)
     audit.record(
         session, actor=actor, action="do_not_pair", object_type=OBJECT, object_id=newcomer_id

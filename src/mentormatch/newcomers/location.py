@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 
 from mentormatch import places
 from mentormatch.config import get_settings
+from mentormatch.i18n import N_
 
 POSTAL_CODE = Field(
     default=None,
@@ -43,6 +44,6 @@ class Place(BaseModel):
         if self.postal_code is None:
             return self
         if self.latitude is not None or self.longitude is not None:
-            raise ValueError("send a postal_code or latitude and longitude, not both")
+            raise ValueError(N_("send a postal_code or latitude and longitude, not both"))
         self.latitude, self.longitude = places.resolve(self.postal_code, get_settings().country)
         return self

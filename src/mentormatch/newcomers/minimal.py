@@ -13,6 +13,7 @@ from typing import Any, Final
 
 from mentormatch.config import Settings
 from mentormatch.errors import Conflict, Invalid
+from mentormatch.i18n import N_, said
 from mentormatch.newcomers.models import Consent, Newcomer
 from mentormatch.newcomers.schemas import ConsentIn
 from mentormatch.newcomers.sharing import (
@@ -61,8 +62,10 @@ def ensure_matchable(newcomer_id: int, *, is_minimal: bool) -> None:
 def check_consent_version(consent: ConsentIn, settings: Settings) -> None:
     if consent.version != settings.consent_version:
         raise Invalid(
-            f"consent.version: the notice has changed; current version is "
-            f"{settings.consent_version}",
+            said(
+                "consent.version: the notice has changed; current version is %(consent_version)s",
+                consent_version=settings.consent_version,
+            ),
             field="consent.version",
         )
 
@@ -89,8 +92,10 @@ def check_completion(
     if not newcomer.minimal:
         if consent is not None:
             raise Invalid(
-                "consent: was given at intake; it is sent here only to complete a minimal "
-                "urgent request",
+                N_(
+                    "consent: was given at intake; it is sent here only to complete a minimal "
+                    "urgent request"
+                ),
                 field="consent",
             )
         return None
@@ -99,13 +104,16 @@ def check_completion(
     missing = [name for name in REQUIRED if not changes.get(name)]
     if missing:
         raise Invalid(
-            f"{missing[0]}: needed to complete your request (send every required answer "
-            "and the consent together)",
+            said(
+                "%(missing)s: needed to complete your request (send every required "
+                "answer and the consent together)",
+                missing=missing[0],
+            ),
             field=missing[0],
         )
     if consent is None:
         raise Invalid(
-            "consent: needed to complete your request, with your answers", field="consent"
+            N_("consent: needed to complete your request, with your answers"), field="consent"
         )
     check_consent_version(consent, settings)
     return consent

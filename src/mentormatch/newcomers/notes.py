@@ -22,6 +22,7 @@ from mentormatch.accounts.principal import Principal
 from mentormatch.audit import service as audit
 from mentormatch.db import Base, UTCDateTime
 from mentormatch.errors import Invalid, NotFound
+from mentormatch.i18n import N_, said
 from mentormatch.newcomers.models import Newcomer
 from mentormatch.pairings.models import Pairing
 from mentormatch.programs import scope
@@ -30,8 +31,8 @@ OBJECT = "newcomer"  # notes are audited on their newcomer's record
 WRITE = "case_note"
 READ = "read_notes"
 TEXT_MAX = 2000
-NO_SUCH_NEWCOMER = "no such newcomer"
-NO_SUCH_PAIRING = "no such pairing"
+NO_SUCH_NEWCOMER = N_("no such newcomer")
+NO_SUCH_PAIRING = N_("no such pairing")
 
 
 class CaseNote(Base):
@@ -57,12 +58,17 @@ def check_text(text: str) -> str:
     """The note's text, stripped: 422 naming `text` when empty or too long."""
     text = text.strip()
     if not text:
-        raise Invalid("text: write the note", field="text")
+        raise Invalid(N_("text: write the note"), field="text")
     if "\x00" in text:  # PostgreSQL cannot store it, and no note holds one
-        raise Invalid("text: must not contain NUL characters", field="text")
+        raise Invalid(N_("text: must not contain NUL characters"), field="text")
     if len(text) > TEXT_MAX:
         raise Invalid(
-            f"text: at most {TEXT_MAX} characters (this one has {len(text)})", field="text"
+            said(
+                "text: at most %(most)s characters (this one has %(count)s)",
+                most=TEXT_MAX,
+                count=len(text),
+            ),
+            field="text",
         )
     return text
 
@@ -88,7 +94,7 @@ def _own_pairing(session: Session, newcomer: Newcomer, pairing_id: int) -> int:
     words for a missing pairing, another newcomer's and another program's)."""
     owner = session.scalar(select(Pairing.newcomer_id).where(Pairing.id == pairing_id))
     if owner != newcomer.id:
-        raise Invalid("pairing_id: not one of this newcomer's pairings", field="pairing_id")
+        raise Invalid(N_("pairing_id: not one of this newcomer's pairings"), field="pairing_id")
     return pairing_id
 
 

@@ -13,6 +13,7 @@ from collections.abc import Collection
 from typing import Any
 
 from mentormatch.errors import Invalid
+from mentormatch.i18n import N_
 from mentormatch.vocabulary import NOT_CHOSEN_PATHWAY
 
 
@@ -26,7 +27,10 @@ def chosen(
     if "pathways" in sent and pathways is not None:
         if pathway is not None and (pathways[0] if pathways else None) != pathway:
             raise Invalid(
-                "pathway: differs from the first of pathways (the main one); send pathways alone",
+                N_(
+                    "pathway: differs from the first of pathways (the main one); "
+                    "send pathways alone"
+                ),
                 field="pathway",
             )
         return pathways

@@ -48,7 +48,7 @@ Family = Annotated[
     Codes(
         "SubstanceFamilyCode",
         FAMILY_CODES,
-        "unknown substance family code {value!r}; see GET /api/v1/vocabulary",
+        N_("unknown substance family code %(value)s; see GET /api/v1/vocabulary"),
     ),
 ]
 # Bounds on the value itself, not on "value or None" (an empty field is None by then).

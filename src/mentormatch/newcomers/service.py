@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, load_only, selectinload
 
+from mentormatch import error_words
 from mentormatch.accounts.models import Role
 from mentormatch.accounts.principal import Principal
 from mentormatch.accounts.security import NEWCOMER_TOKEN_PREFIX, new_token
@@ -16,6 +17,7 @@ from mentormatch.audit import service as audit
 from mentormatch.config import Settings
 from mentormatch.db import utcnow
 from mentormatch.errors import Conflict, Invalid, NotFound
+from mentormatch.i18n import N_, said
 from mentormatch.newcomers import accounting, erasure, export, minimal, pathways, search, urgent
 from mentormatch.newcomers.export_schemas import NewcomerExport
 from mentormatch.newcomers.minimal import check_consent_version, consent_scope
@@ -54,10 +56,13 @@ def check_program_rules(*, birth_year: int, rules: ProgramSettings) -> None:
     """The age the newcomer's program serves (`rules`: its settings in force)."""
     age = age_in(birth_year)
     if age > OLDEST_AGE:
-        raise Invalid("birth_year: please check the year you were born", field="birth_year")
+        raise Invalid(N_("birth_year: please check the year you were born"), field="birth_year")
     if age < rules.min_age and not rules.serves_youth:
         raise Invalid(
-            f"birth_year: this program serves people aged {rules.min_age} and over",
+            said(
+                "birth_year: this program serves people aged %(min_age)s and over",
+                min_age=rules.min_age,
+            ),
             field="birth_year",
         )
 
@@ -78,7 +83,7 @@ def own_program(
         select(Newcomer.program_id).where(Newcomer.id == principal.newcomer_id)
     )
     if program_id is None:
-        raise NotFound("no such newcomer")
+        raise NotFound(N_("no such newcomer"))
     program = session.get_one(Program, program_id)
     return program, effective(program, settings)
 
@@ -172,7 +177,7 @@ def crisis_payload(rules: ProgramSettings) -> dict[str, Any]:
 def _load(session: Session, newcomer_id: int) -> Newcomer:
     newcomer = session.get(Newcomer, newcomer_id, options=[selectinload(Newcomer.consents)])
     if newcomer is None:
-        raise NotFound("no such newcomer")
+        raise NotFound(N_("no such newcomer"))
     return newcomer
 
 
@@ -205,7 +210,7 @@ def update_own(
         changes["recovery_start"] = body.recovery_start
     nulls = [k for k, value in changes.items() if value is None and k not in CLEARABLE]
     if nulls:
-        raise Invalid(f"{nulls[0]}: cannot be empty", field=nulls[0])
+        raise Invalid(said("%(nulls)s: cannot be empty", nulls=nulls[0]), field=nulls[0])
     pathways.fold(changes, sent=set(changes), current=newcomer.pathways)
     completing = minimal.check_completion(newcomer, changes, body.consent, settings=settings)
     if "birth_year" in changes:
@@ -214,7 +219,7 @@ def update_own(
     try:
         _apply(newcomer, changes)
     except ValueError as exc:
-        raise Invalid(str(exc), field="meeting_modes") from exc
+        raise Invalid(error_words.reason(exc), field="meeting_modes") from exc
     action = "update"
     if completing is not None:
         minimal.complete(newcomer, completing)
@@ -305,7 +310,7 @@ def list_newcomers(
 def load_for(session: Session, actor: Principal, newcomer_id: int) -> Newcomer:
     """A newcomer of the coordinator's programs (404 like a missing one otherwise)."""
     newcomer = _load(session, newcomer_id)
-    scope.ensure_visible(actor, newcomer.program_id, "no such newcomer")
+    scope.ensure_visible(actor, newcomer.program_id, N_("no such newcomer"))
     return newcomer
 
 
@@ -341,16 +346,22 @@ def update_by_coordinator(
     newcomer = load_for(session, actor, newcomer_id)
     if newcomer.version != body.version:
         raise Conflict(
-            f"this record changed since you read it (now version {newcomer.version}); "
-            "reload and try again",
+            said(
+                "this record changed since you read it (now version %(version)s); reload "
+                "and try again",
+                version=newcomer.version,
+            ),
             field="version",
         )
     changes = body.model_dump(exclude_unset=True, exclude={"version"})
     nulls = [k for k, value in changes.items() if value is None]
     if nulls:
-        raise Invalid(f"{nulls[0]}: cannot be empty", field=nulls[0])
+        raise Invalid(said("%(nulls)s: cannot be empty", nulls=nulls[0]), field=nulls[0])
     if "status" in changes and newcomer.status in (NewcomerStatus.pending, NewcomerStatus.paired):
-        raise Conflict(f"newcomer is {newcomer.status}; end the pairing first", field="status")
+        raise Conflict(
+            said("newcomer is %(status)s; end the pairing first", status=newcomer.status),
+            field="status",
+        )
     was_open = urgent.case_open(session, newcomer_id)
     flagged = changes.get("urgent") is True and not newcomer.urgent
     if changes.get("status") == "waiting" and newcomer.status is NewcomerStatus.closed:

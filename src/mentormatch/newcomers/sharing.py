@@ -24,6 +24,7 @@ from mentormatch.accounts.principal import Principal
 from mentormatch.audit import service as audit
 from mentormatch.config import Settings
 from mentormatch.errors import Conflict
+from mentormatch.i18n import N_
 from mentormatch.newcomers.models import Consent, Newcomer
 from mentormatch.profiles import Flag
 
@@ -111,7 +112,7 @@ def change(
     consent = current(newcomer)
     if consent is None:
         raise Conflict(
-            "sharing: finish your request first; you choose what to share with it",
+            N_("sharing: finish your request first; you choose what to share with it"),
             field="sharing",
         )
     kept = [code for code in consent.scope if code not in CHOICES.values()]

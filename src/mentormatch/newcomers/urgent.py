@@ -38,8 +38,9 @@ from mentormatch.accounts.principal import Principal
 from mentormatch.audit import service as audit
 from mentormatch.config import Settings
 from mentormatch.db import Base, UTCDateTime, utcnow
+from mentormatch.error_words import lowered
 from mentormatch.errors import Invalid, NotFound
-from mentormatch.i18n import N_
+from mentormatch.i18n import N_, said
 from mentormatch.newcomers.minimal import URGENT_CONTACT
 from mentormatch.newcomers.models import Consent, Newcomer, NewcomerStatus
 from mentormatch.pairings import outbox
@@ -145,14 +146,16 @@ def record_contact(
     """Record an attempt to reach the newcomer (audited; the caller commits)."""
     newcomer = session.get(Newcomer, newcomer_id)
     if newcomer is None:
-        raise NotFound("no such newcomer")
-    scope.ensure_visible(actor, newcomer.program_id, "no such newcomer")
+        raise NotFound(N_("no such newcomer"))
+    scope.ensure_visible(actor, newcomer.program_id, N_("no such newcomer"))
     if handled is None:
         handled = handled_by_default(outcome)
     if handled and outcome in NOT_REACHED:
         raise Invalid(
-            f"handled: a case is handled once the person was reached, not after "
-            f"'{OUTCOME_LABELS[outcome].lower()}'",
+            said(
+                "handled: a case is handled once the person was reached, not after '%(outcome)s'",
+                outcome=lowered(OUTCOME_LABELS[outcome]),
+            ),
             field="handled",
         )
     contact = UrgentContact(

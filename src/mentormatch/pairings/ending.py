@@ -9,6 +9,7 @@ from mentormatch.accounts.principal import Principal
 from mentormatch.audit import service as audit
 from mentormatch.audit.service import Actor
 from mentormatch.errors import Conflict
+from mentormatch.i18n import N_
 from mentormatch.newcomers import do_not_pair
 from mentormatch.newcomers.models import Newcomer, NewcomerStatus
 from mentormatch.pairings import lifecycle, locking
@@ -52,7 +53,7 @@ def withdraw(session: Session, *, actor: Principal) -> Newcomer:
     """The newcomer leaves the queue: open pairings are withdrawn, the record is closed."""
     newcomer = locking.lock_newcomer(session, actor.newcomer_id or 0)
     if newcomer.status is NewcomerStatus.closed:
-        raise Conflict("you have already withdrawn", field="status")
+        raise Conflict(N_("you have already withdrawn"), field="status")
     open_ids = session.scalars(
         select(Pairing.id).where(Pairing.newcomer_id == newcomer.id, Pairing.status.in_(OPEN))
     ).all()

@@ -13,6 +13,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from mentormatch.config import Settings
 from mentormatch.db import utcnow
 from mentormatch.errors import Conflict
+from mentormatch.i18n import said
 from mentormatch.mentors.models import Mentor
 from mentormatch.pairings import lifecycle, locking, outbox
 from mentormatch.pairings.models import Pairing, PairingStatus
@@ -27,7 +28,12 @@ def expire_if_due(session: Session, pairing: Pairing, *, settings: Settings) -> 
     """Expire an overdue request now and tell the caller it is gone (409)."""
     if pairing.status is S.approved and pairing.expires_at and pairing.expires_at <= utcnow():
         expire_due(session, settings=settings, pairing_ids=[pairing.id])
-        raise Conflict(f"pairing {pairing.id} is expired; it was not answered in time")
+        raise Conflict(
+            said(
+                "pairing %(pairing_id)s is expired; it was not answered in time",
+                pairing_id=pairing.id,
+            )
+        )
 
 
 def expire_due(

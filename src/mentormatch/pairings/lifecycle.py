@@ -19,6 +19,7 @@ from mentormatch.audit.service import Actor
 from mentormatch.db import utcnow
 from mentormatch.decisions import record
 from mentormatch.errors import Conflict
+from mentormatch.i18n import said
 from mentormatch.newcomers.models import Newcomer, NewcomerStatus
 from mentormatch.pairings import models
 from mentormatch.pairings.models import Pairing, PairingEvent, PairingStatus
@@ -76,7 +77,13 @@ def ensure_can(pairing: Pairing, to: PairingStatus) -> PairingStatus | None:
     if to not in ALLOWED.get(current, frozenset()):
         state = current.value if current is not None else "new"
         raise Conflict(
-            f"pairing {pairing.id} is {state}; it cannot become {to.value}", field="status"
+            said(
+                "pairing %(pairing_id)s is %(state)s; it cannot become %(to)s",
+                pairing_id=pairing.id,
+                state=state,
+                to=to.value,
+            ),
+            field="status",
         )
     return current
 

@@ -20,6 +20,7 @@ from mentormatch.accounts.models import Role
 from mentormatch.accounts.principal import Principal
 from mentormatch.config import Settings
 from mentormatch.errors import NotFound
+from mentormatch.i18n import N_
 from mentormatch.mentors import service as mentors
 from mentormatch.mentors.models import Mentor
 from mentormatch.newcomers.models import Newcomer
@@ -43,7 +44,7 @@ def lock_newcomer(session: Session, newcomer_id: int, *, actor: object = None) -
     """The newcomer, locked; 404 if missing or outside the actor's programs."""
     newcomer: Newcomer | None = lock_row(session, Newcomer, newcomer_id)
     if newcomer is None or scope.hidden(actor, newcomer.program_id):
-        raise NotFound("no such newcomer")
+        raise NotFound(N_("no such newcomer"))
     return newcomer
 
 
@@ -66,7 +67,7 @@ def lock_pairing(session: Session, pairing_id: int, *, actor: Principal) -> Pair
     """The pairing, locked; 404 if missing or not the calling mentor's to see."""
     pairing: Pairing | None = lock_row(session, Pairing, pairing_id)
     if pairing is None or hidden_from(actor, pairing):
-        raise NotFound("no such pairing")
+        raise NotFound(N_("no such pairing"))
     return pairing
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from mentormatch.accounts.principal import Principal
 from mentormatch.audit import service as audit
+from mentormatch.i18n import N_
 from mentormatch.mentors.models import Mentor
 from mentormatch.newcomers.models import Newcomer
 from mentormatch.pairings import stale
@@ -50,7 +51,7 @@ def open_proposals(
 ) -> tuple[list[ProposalRow], int]:
     """A page of the program's open proposals, longest-waiting newcomer first, with the
     true total (the caller has checked the program is the actor's)."""
-    scope.ensure_visible(actor, program_id, "no such program")
+    scope.ensure_visible(actor, program_id, N_("no such program"))
     where = (Pairing.program_id == program_id) & (Pairing.status == S.proposed)
     total = session.scalar(select(func.count()).select_from(Pairing).where(where)) or 0
     rows = session.execute(

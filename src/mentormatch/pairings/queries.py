@@ -9,6 +9,7 @@ from mentormatch.accounts.principal import Principal
 from mentormatch.audit import service as audit
 from mentormatch.config import Settings
 from mentormatch.errors import NotFound
+from mentormatch.i18n import N_
 from mentormatch.mentors.models import Mentor
 from mentormatch.pairings import attention, expiry, locking, stale
 from mentormatch.pairings.models import OPEN, Pairing, PairingStatus
@@ -58,7 +59,7 @@ def list_pairings(
     requests not yet followed up; `program_id` outside the actor's programs is missing."""
     expiry.expire_due(session, settings=settings)
     if program_id is not None:
-        scope.ensure_visible(actor, program_id, "no such program")
+        scope.ensure_visible(actor, program_id, N_("no such program"))
     query = select(Pairing).where(scope.where(actor, Pairing.program_id))
     if program_id is not None:
         query = query.where(Pairing.program_id == program_id)
@@ -87,7 +88,7 @@ def get_pairing(
     expiry.expire_due(session, settings=settings, pairing_ids=[pairing_id])
     pairing = session.get(Pairing, pairing_id)
     if pairing is None or locking.hidden_from(actor, pairing):
-        raise NotFound("no such pairing")
+        raise NotFound(N_("no such pairing"))
     audit.record_read(session, actor=actor, action="read", object_type=OBJECT, object_id=pairing_id)
     return pairing
 

@@ -7,10 +7,12 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
+from mentormatch import error_words
 from mentormatch.accounts.principal import Principal
 from mentormatch.config import Settings
 from mentormatch.db import utcnow
 from mentormatch.errors import Conflict, Invalid, NotFound
+from mentormatch.i18n import N_, said
 from mentormatch.matching import service as matching
 from mentormatch.mentors import capacity
 from mentormatch.mentors.models import Mentor
@@ -36,10 +38,12 @@ def _check_rules(
     )
     if not failed:
         return
-    text = "; ".join(f"{rule.code}: {rule.message}" for rule in failed)
+    text = error_words.joined(
+        said("%(code)s: %(problem)s", code=rule.code, problem=rule.message) for rule in failed
+    )
     if all(rule.code == "capacity" for rule in failed):
         raise Conflict(text, field="mentor_id")
-    raise Invalid(f"this pair breaks a hard rule — {text}", field="mentor_id")
+    raise Invalid(said("this pair breaks a hard rule — %(text)s", text=text), field="mentor_id")
 
 
 def _approve(
@@ -57,11 +61,18 @@ def _approve(
     lifecycle.ensure_can(pairing, S.approved)
     minimal.ensure_matchable(newcomer.id, is_minimal=newcomer.minimal)
     if newcomer.status is NewcomerStatus.closed:
-        raise Conflict(f"newcomer {newcomer.id} is closed", field="newcomer_id")
+        raise Conflict(
+            said("newcomer %(newcomer_id)s is closed", newcomer_id=newcomer.id), field="newcomer_id"
+        )
     other = locking.open_pairing(session, newcomer.id, excluding=pairing.id)
     if other is not None:
         raise Conflict(
-            f"newcomer {newcomer.id} already has an {other.status.value} pairing ({other.id})",
+            said(
+                "newcomer %(newcomer_id)s already has an %(status)s pairing (%(other_id)s)",
+                newcomer_id=newcomer.id,
+                status=other.status.value,
+                other_id=other.id,
+            ),
             field="newcomer_id",
         )
     capacity.check_room(session, mentor, new_request=True)
@@ -112,7 +123,7 @@ def create_approved(
     newcomer = locking.lock_newcomer(session, newcomer_id, actor=actor)
     mentor = capacity.lock(session, mentor_id)
     if mentor.program_id != newcomer.program_id:  # pairings never cross programs
-        raise NotFound("no such mentor")
+        raise NotFound(N_("no such mentor"))
     pairing = Pairing(
         program_id=newcomer.program_id,
         newcomer_id=newcomer.id,
@@ -176,7 +187,7 @@ def approve(
 def _withdrawn(session: Session, why: str) -> None:
     """Commit the withdrawal of the proposal being approved and say why (409)."""
     session.commit()
-    raise Conflict(f"This proposal has been withdrawn: {why}", field="pairing_id")
+    raise Conflict(said("This proposal has been withdrawn: %(why)s", why=why), field="pairing_id")
 
 
 def _answer(
@@ -230,7 +241,7 @@ def accept(session: Session, *, actor: Principal, settings: Settings, pairing_id
     mentor = capacity.lock(session, pairing.mentor_id)
     other = locking.open_pairing(session, newcomer.id, statuses=(S.active,), excluding=pairing.id)
     if other is not None:
-        raise Conflict("this newcomer has already been paired with another mentor")
+        raise Conflict(N_("this newcomer has already been paired with another mentor"))
     capacity.check_room(session, mentor, new_request=False, excluding=pairing.id)
     lifecycle.move(
         session, pairing=pairing, newcomer=newcomer, to=S.active, actor=actor, reason="accepted"

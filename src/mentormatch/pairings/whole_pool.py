@@ -15,6 +15,7 @@ from mentormatch.accounts.principal import Principal
 from mentormatch.audit import service as audit
 from mentormatch.config import Settings
 from mentormatch.db import utcnow
+from mentormatch.i18n import N_
 from mentormatch.matching import service as matching
 from mentormatch.newcomers.models import Newcomer, NewcomerStatus
 from mentormatch.pairings import left_out, lifecycle, stale
@@ -61,7 +62,7 @@ def propose(
     (score points per 30 days waited), so no proposal crosses programs. Proposals that no
     longer hold are withdrawn first (`stale`), so their places count as free again."""
     if program_id is not None:
-        scope.ensure_visible(actor, program_id, "no such program")
+        scope.ensure_visible(actor, program_id, N_("no such program"))
     programs = [program_id] if program_id is not None else sorted(actor.program_ids)
     stale.sweep(session, where=Pairing.program_id.in_(programs))
     now = utcnow()
@@ -102,7 +103,7 @@ def left_out_now(
 ) -> list[UnplacedNewcomer]:  # fmt: skip
     """Who of the program is waiting with no proposal now, and why, longest waiting first:
     those a proposal would consider (404 for a program not the actor's)."""
-    scope.ensure_visible(actor, program_id, "no such program")
+    scope.ensure_visible(actor, program_id, N_("no such program"))
     people = _waiting(session, program_id)
     if not people:
         return []

@@ -18,10 +18,11 @@ from mentormatch.accounts.principal import Principal
 from mentormatch.audit import service as audit
 from mentormatch.db import utcnow
 from mentormatch.errors import Conflict, Invalid, NotFound
+from mentormatch.i18n import N_, said
 from mentormatch.programs.models import Program, ProgramCoordinator
 from mentormatch.programs.service import open_programs
 
-MISSING = "no such program"
+MISSING = N_("no such program")
 
 
 def get(session: Session, program_id: int) -> Program:
@@ -72,7 +73,9 @@ def create(session: Session, *, actor: Principal, slug: str, name: str) -> Progr
         session.rollback()
         if "slug" not in str(exc.orig):
             raise
-        raise Conflict(f"slug: a program is already called {slug!r}", field="slug") from exc
+        raise Conflict(
+            said("slug: a program is already called %(slug)s", slug=repr(slug)), field="slug"
+        ) from exc
     audit.record(session, actor=actor, action="create", object_type="program", object_id=program.id)
     session.commit()
     return program
@@ -95,7 +98,7 @@ def update(
         others = [p for p in open_programs(session) if p.id != program.id]
         if not others:
             raise Conflict(
-                "archived: this is the only open program; open another before archiving it",
+                N_("archived: this is the only open program; open another before archiving it"),
                 field="archived",
             )
         program.archived_at = utcnow()
@@ -134,8 +137,12 @@ def _check_coordinators(session: Session, user_ids: Sequence[int], field: str) -
     strangers = sorted(wanted - found)
     if strangers:
         raise Invalid(
-            f"{field}: account {strangers[0]} is not a coordinator's (only coordinators can "
-            "be assigned to a program)",
+            said(
+                "%(field)s: account %(strangers)s is not a coordinator's (only "
+                "coordinators can be assigned to a program)",
+                field=field,
+                strangers=strangers[0],
+            ),
             field=field,
         )
 
@@ -180,7 +187,7 @@ def remove_coordinator(
     """Take one coordinator off the program; 404 when they are not one of its coordinators."""
     current = [u.id for u in coordinators(session, get(session, program_id).id)]
     if user_id not in current:
-        raise NotFound("user_id: not a coordinator of this program", field="user_id")
+        raise NotFound(N_("user_id: not a coordinator of this program"), field="user_id")
     rest = [u for u in current if u != user_id]
     set_coordinators(session, actor=actor, program_id=program_id, user_ids=rest)
 
@@ -192,6 +199,9 @@ def join_by_slugs(session: Session, *, user_id: int, slugs: Sequence[str]) -> No
     found = {p.slug: p for p in open_programs(session) if p.slug in wanted}
     for slug in wanted:
         if slug not in found:
-            raise NotFound(f"programs: no open program is called {slug!r}", field="programs")
+            raise NotFound(
+                said("programs: no open program is called %(slug)s", slug=repr(slug)),
+                field="programs",
+            )
     session.add_all(ProgramCoordinator(program_id=found[s].id, user_id=user_id) for s in wanted)
     session.flush()

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from mentormatch.accounts.principal import Principal
 from mentormatch.errors import Invalid, NotFound
+from mentormatch.i18n import N_, Words, said
 from mentormatch.programs.models import SLUG_PATTERN, Program, ProgramCoordinator
 
 
@@ -33,12 +34,17 @@ def for_intake(session: Session, slug: str | None) -> Program:
     if slug is not None:
         program = find(session, slug)
         if program is None or program.archived:
-            raise NotFound(f"program: no open program is called {slug!r}", field="program")
+            raise NotFound(
+                said("program: no open program is called %(slug)s", slug=repr(slug)),
+                field="program",
+            )
         return program
     found = open_programs(session)
     if len(found) != 1:
-        names = ", ".join(p.slug for p in found) or "none is open"
-        raise Invalid(f"program: choose the program to ask ({names})", field="program")
+        names = ", ".join(p.slug for p in found) or Words(N_("none is open"))
+        raise Invalid(
+            said("program: choose the program to ask (%(names)s)", names=names), field="program"
+        )
     return found[0]
 
 
@@ -50,10 +56,15 @@ def for_new_mentor(session: Session, actor: Principal, slug: str | None) -> Prog
         for program in mine:
             if program.slug == slug:
                 return program
-        raise NotFound(f"program: you coordinate no open program called {slug!r}", field="program")
+        raise NotFound(
+            said("program: you coordinate no open program called %(slug)s", slug=repr(slug)),
+            field="program",
+        )
     if len(mine) != 1:
-        names = ", ".join(p.slug for p in mine) or "you coordinate none"
-        raise Invalid(f"program: choose the mentor's program ({names})", field="program")
+        names = ", ".join(p.slug for p in mine) or Words(N_("you coordinate none"))
+        raise Invalid(
+            said("program: choose the mentor's program (%(names)s)", names=names), field="program"
+        )
     return mine[0]
 
 

@@ -27,7 +27,7 @@ from mentormatch import vocabulary
 from mentormatch.assessments.definitions import BARC10_CODE
 from mentormatch.assessments.definitions import Code as InstrumentCode
 from mentormatch.config import Settings
-from mentormatch.i18n import N_
+from mentormatch.i18n import N_, said
 from mentormatch.matching.program import resolve_weights
 from mentormatch.pairings.assignment import DEFAULT_WAIT_POINTS
 from mentormatch.profiles import NoNul
@@ -62,7 +62,7 @@ class CrisisLinkSetting(BaseModel):
     @classmethod
     def _tappable(cls, value: str) -> str:
         if not _LINK.match(value.strip()):
-            raise ValueError("must be tel:NUMBER, sms:NUMBER or an https:// address")
+            raise ValueError(N_("must be tel:NUMBER, sms:NUMBER or an https:// address"))
         return value.strip()
 
 
@@ -212,7 +212,7 @@ class ProgramSettings(BaseModel):
     def _known_languages(cls, value: list[str]) -> list[str]:
         unknown = [code for code in value if code not in vocabulary.LANGUAGE_CODES]
         if unknown:
-            raise ValueError(f"unknown language code {unknown[0]!r}")
+            raise ValueError(said("unknown language code %(unknown)s", unknown=repr(unknown[0])))
         return list(dict.fromkeys(value))
 
     @field_validator(*FOLLOWUP_INSTRUMENTS)
@@ -226,30 +226,41 @@ class ProgramSettings(BaseModel):
         then the first year."""
         if not any(getattr(self, name) for name in FOLLOWUP_INSTRUMENTS):
             raise ValueError(
-                "followup_baseline_instruments is empty, and so is every other window: choose "
-                "a questionnaire for at least one window"
+                N_(
+                    "followup_baseline_instruments is empty, and so is every other window: choose "
+                    "a questionnaire for at least one window"
+                )
             )
         day, tolerance = self.followup_day, self.followup_tolerance_days
         if 2 * tolerance > day:
             raise ValueError(
-                f"followup_tolerance_days must be at most half of followup_day ({day // 2})"
+                said(
+                    "followup_tolerance_days must be at most half of followup_day (%(day)s)",
+                    day=day // 2,
+                )
             )
         if day - tolerance <= self.followup_baseline_days:
             raise ValueError(
-                "followup_baseline_days must end before the follow-up window opens "
-                f"(day {day - tolerance})"
+                said(
+                    "followup_baseline_days must end before the follow-up window opens (day "
+                    "%(day)s)",
+                    day=day - tolerance,
+                )
             )
         if day + tolerance >= 365 - self.followup_yearly_tolerance_days:
             raise ValueError(
-                "followup_yearly_tolerance_days must let the first year's window open after "
-                f"the follow-up window closes (day {day + tolerance})"
+                said(
+                    "followup_yearly_tolerance_days must let the first year's window open "
+                    "after the follow-up window closes (day %(day)s)",
+                    day=day + tolerance,
+                )
             )
         return self
 
     @model_validator(mode="after")
     def _reminder_before_expiry(self) -> ProgramSettings:
         if self.reminder_after_days >= self.request_expiry_days:
-            raise ValueError("reminder_after_days must be shorter than request_expiry_days")
+            raise ValueError(N_("reminder_after_days must be shorter than request_expiry_days"))
         return self
 
 

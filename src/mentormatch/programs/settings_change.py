@@ -25,10 +25,11 @@ from mentormatch.assessments import service as assessments
 from mentormatch.audit import service as audit
 from mentormatch.config import Settings
 from mentormatch.db import utcnow
+from mentormatch.error_words import issue_reason, uncapital
 from mentormatch.errors import Conflict, Invalid
+from mentormatch.i18n import N_, said
 from mentormatch.matching.program import CRITERIA
 from mentormatch.mentors import capacity
-from mentormatch.problem_words import problem_words
 from mentormatch.programs.models import Program, ProgramSettingChange
 from mentormatch.programs.settings import (
     FOLLOWUP_INSTRUMENTS,
@@ -69,7 +70,9 @@ class InvalidSettings(Invalid):
     """Settings that do not hold together: names the first field; `problems` holds all."""
 
     def __init__(self, name: str, message: str, problems: dict[str, str]) -> None:
-        super().__init__(f"{name}: {message[:1].lower()}{message[1:]}", field=name)
+        super().__init__(
+            said("%(name)s: %(problem)s", name=name, problem=uncapital(message)), field=name
+        )
         self.problems = problems
 
 
@@ -77,7 +80,7 @@ def problems(exc: ValidationError) -> dict[str, str]:
     """Each field at fault (dotted) with what is wrong with it, in the order found."""
     found: dict[str, str] = {}
     for problem in exc.errors():
-        message = problem_words(problem)  # i18n.Words where the page can translate them
+        message = issue_reason(problem)
         found.setdefault(_field(tuple(problem["loc"]), message), message)
     return found
 
@@ -99,16 +102,20 @@ def proposed(program: Program, changes: dict[str, Any], settings: Settings) -> d
     merged = dict(before)
     for name, value in changes.items():
         if name not in base:
-            raise Invalid(f"{name}: there is no such setting", field=name)
+            raise Invalid(said("%(name)s: there is no such setting", name=name), field=name)
         if value is None:
             merged[name] = base[name]
         elif name == "weights":
             if not isinstance(value, dict):
-                raise Invalid("weights: give each criterion's weight by name", field="weights")
+                raise Invalid(N_("weights: give each criterion's weight by name"), field="weights")
             for criterion in value:
                 if criterion not in CRITERIA:
                     raise Invalid(
-                        f"weights.{criterion}: no such criterion; one of {', '.join(CRITERIA)}",
+                        said(
+                            "weights.%(criterion)s: no such criterion; one of %(criteria)s",
+                            criterion=criterion,
+                            criteria=", ".join(CRITERIA),
+                        ),
                         field=f"weights.{criterion}",
                     )
             merged[name] = before[name] | value
@@ -201,7 +208,7 @@ def _known_instruments(session: Session, name: str, codes: list[str]) -> None:
 
 def _stale(program: Program) -> Conflict:
     return Conflict(
-        "settings_version: the settings changed since you read them; reload and try again",
+        N_("settings_version: the settings changed since you read them; reload and try again"),
         field="settings_version",
     )
 

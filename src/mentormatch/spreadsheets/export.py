@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, selectinload
 from mentormatch.accounts.principal import Principal
 from mentormatch.audit import service as audit
 from mentormatch.errors import NotFound
+from mentormatch.i18n import said
 from mentormatch.mentors import capacity
 from mentormatch.mentors import service as mentors
 from mentormatch.mentors.models import Mentor
@@ -52,7 +53,10 @@ def programs_for(session: Session, actor: Principal, slug: str | None) -> list[P
         return mine
     chosen = [p for p in mine if p.slug == slug]
     if not chosen:
-        raise NotFound(f"program: you coordinate no program called {slug!r}", field="program")
+        raise NotFound(
+            said("program: you coordinate no program called %(slug)s", slug=repr(slug)),
+            field="program",
+        )
     return chosen
 
 

@@ -20,6 +20,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from starlette.responses import Response
 
 from mentormatch.errors import Invalid
+from mentormatch.i18n import N_, said
 
 CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -91,11 +92,15 @@ class Table:
 
 def _limits(size: int, max_bytes: int) -> None:
     if size == 0:
-        raise Invalid("file: the file is empty", field="file")
+        raise Invalid(N_("file: the file is empty"), field="file")
     if size > max_bytes:
         raise Invalid(
-            f"file: the file is {size / 1e6:.1f} MB; the most one import takes is "
-            f"{max_bytes / 1e6:.0f} MB — split it into smaller files",
+            said(
+                "file: the file is %(size)s MB; the most one import takes is "
+                "%(max_bytes)s MB — split it into smaller files",
+                size=format(size / 1e6, ".1f"),
+                max_bytes=format(max_bytes / 1e6, ".0f"),
+            ),
             field="file",
         )
 
@@ -107,13 +112,13 @@ def read_table(content: bytes, filename: str, *, max_bytes: int, max_rows: int) 
         table = _read_xlsx(content, max_rows)
     elif filename.lower().endswith((".xlsx", ".xlsm", ".xls", ".ods", ".zip")):
         raise Invalid(
-            "file: this is not an .xlsx workbook that can be read; save it as .xlsx or CSV",
+            N_("file: this is not an .xlsx workbook that can be read; save it as .xlsx or CSV"),
             field="file",
         )
     else:
         table = _read_csv(content, max_rows)
     if not any(h.strip() for h in table.header):
-        raise Invalid("file: the first row must name the columns; it is empty", field="file")
+        raise Invalid(N_("file: the first row must name the columns; it is empty"), field="file")
     return table
 
 
@@ -122,15 +127,19 @@ def _decode(content: bytes) -> str:
     if content[:2] in (b"\xff\xfe", b"\xfe\xff"):
         encoding = "utf-16"
     elif b"\x00" in content[:4096]:
-        raise Invalid("file: this is not a CSV or .xlsx file (it holds binary data)", field="file")
+        raise Invalid(
+            N_("file: this is not a CSV or .xlsx file (it holds binary data)"), field="file"
+        )
     else:
         encoding = "utf-8-sig"
     try:
         return content.decode(encoding)
     except UnicodeDecodeError as exc:
         raise Invalid(
-            "file: the file is not in the UTF-8 encoding; in Excel choose Save As "
-            "'CSV UTF-8', or save it as .xlsx",
+            N_(
+                "file: the file is not in the UTF-8 encoding; in Excel choose Save As "
+                "'CSV UTF-8', or save it as .xlsx"
+            ),
             field="file",
         ) from exc
 
@@ -155,15 +164,18 @@ def _read_csv(content: bytes, max_rows: int) -> Table:
             rows.append((number, row))
     except csv.Error as exc:
         raise Invalid(
-            f"file: this is not a CSV file that can be read ({exc})", field="file"
+            said("file: this is not a CSV file that can be read (%(exc)s)", exc=exc), field="file"
         ) from exc
     return Table([h.strip() for h in header], rows)
 
 
 def _too_many(max_rows: int) -> Invalid:
     return Invalid(
-        f"file: the file has more than {max_rows:,} rows; the most one import takes is "
-        f"{max_rows:,} — split it into smaller files",
+        said(
+            "file: the file has more than %(max_rows)s rows; the most one import "
+            "takes is %(max_rows)s — split it into smaller files",
+            max_rows=format(max_rows, ","),
+        ),
         field="file",
     )
 
@@ -174,8 +186,10 @@ def _read_xlsx(content: bytes, max_rows: int) -> Table:
             unpacked = sum(info.file_size for info in archive.infolist())
         if unpacked > min(UNPACKED_MAX, UNPACK_RATIO * len(content)):
             raise Invalid(
-                "file: the workbook unpacks to far more than its size (a damaged or "
-                "malicious file); it was not read",
+                N_(
+                    "file: the workbook unpacks to far more than its size (a damaged or "
+                    "malicious file); it was not read"
+                ),
                 field="file",
             )
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
@@ -183,7 +197,7 @@ def _read_xlsx(content: bytes, max_rows: int) -> Table:
         raise
     except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign file
         raise Invalid(
-            "file: this is not an .xlsx workbook that can be read; save it as .xlsx or CSV",
+            N_("file: this is not an .xlsx workbook that can be read; save it as .xlsx or CSV"),
             field="file",
         ) from exc
     try:

@@ -31,6 +31,7 @@ from mentormatch.audit.models import AuditEvent
 from mentormatch.config import Settings
 from mentormatch.db import utcnow
 from mentormatch.errors import Conflict, Invalid
+from mentormatch.i18n import N_, said
 from mentormatch.mentors import capacity
 from mentormatch.mentors.models import Mentor
 from mentormatch.mentors.schemas import MentorCreate
@@ -89,7 +90,7 @@ def check(
     with these headers (`mappings`), if any. `progress(checked, total)` hears how far the
     check of the rows is, now and then."""
     if kind not in KINDS:
-        raise Invalid("kind: import mentors or newcomers", field="kind")
+        raise Invalid(N_("kind: import mentors or newcomers"), field="kind")
     table = _read(content, filename, settings)
     headers = _headers(table)
     if chosen is None:
@@ -145,7 +146,10 @@ def apply(
     """Write a checked plan in one transaction (409 if it still holds problems)."""
     if plan.problems:
         raise Conflict(
-            f"file: the file has {len(plan.problems)} problem(s); nothing was imported",
+            said(
+                "file: the file has %(count)s problem(s); nothing was imported",
+                count=len(plan.problems),
+            ),
             field="file",
         )
     try:
@@ -168,8 +172,10 @@ def apply(
     except IntegrityError as exc:
         session.rollback()
         raise Conflict(
-            "file: someone added or changed one of these people while the file was imported; "
-            "nothing was imported — check the file again",
+            N_(
+                "file: someone added or changed one of these people while the file was imported; "
+                "nothing was imported — check the file again"
+            ),
             field="file",
         ) from exc
     except BaseException:

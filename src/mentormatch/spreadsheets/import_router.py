@@ -21,6 +21,7 @@ from mentormatch.accounts.dependencies import CoordinatorDep
 from mentormatch.config import Settings
 from mentormatch.deps import NowDep, SessionDep, SettingsDep
 from mentormatch.errors import ErrorBody, Invalid, ValidationIssue, error_responses
+from mentormatch.i18n import N_, said
 from mentormatch.programs.models import SLUG_PATTERN
 from mentormatch.spreadsheets import columns as known_columns
 from mentormatch.spreadsheets import import_, jobs, mappings, uploads
@@ -75,14 +76,21 @@ def _columns(kind: str, raw: str | None) -> dict[str, str] | None:
         isinstance(h, str) and isinstance(f, str) for h, f in chosen.items()
     ):
         raise Invalid(
-            'columns: a JSON object from header to field, e.g. {"Sober since": "recovery_start"}',
+            N_(
+                "columns: a JSON object from header to field, "
+                'e.g. {"Sober since": "recovery_start"}'
+            ),
             field="columns",
         )
     unknown = mappings.unknown(kind, chosen.values())
     if unknown:
         raise Invalid(
-            f"columns: {unknown[0]!r} is not a field of a {kind} import; use one of: "
-            + ", ".join(sorted(known_columns.by_name(kind))),
+            said(
+                "columns: %(column)s is not a field of a %(kind)s import; use one of: %(known)s",
+                column=repr(unknown[0]),
+                kind=kind,
+                known=", ".join(sorted(known_columns.by_name(kind))),
+            ),
             field="columns",
         )
     return chosen
@@ -109,7 +117,7 @@ def _run(
     now: NowDep,
 ) -> Any:
     if background and dry_run:
-        raise Invalid("background: a dry run answers at once; leave one of them out",
+        raise Invalid(N_("background: a dry run answers at once; leave one of them out"),
                       field="background")  # fmt: skip
     chosen = _columns(kind, columns)
     target = import_.program_for(session, actor, program)

@@ -27,6 +27,7 @@ from mentormatch.accounts.principal import Principal
 from mentormatch.accounts.security import hash_token, new_token
 from mentormatch.config import Settings
 from mentormatch.errors import MentorMatchError, NotFound
+from mentormatch.i18n import N_
 from mentormatch.spreadsheets import import_, uploads
 from mentormatch.spreadsheets.models import ImportJob, ImportUpload
 
@@ -34,7 +35,7 @@ log = logging.getLogger(__name__)
 KEEP = timedelta(days=1)
 STALE = timedelta(minutes=30)
 KEY_PREFIX = "mmj_"
-GONE = "this import is not known here (an import's page is kept for a day); see the people list"
+GONE = N_("this import is not known here (an import's page is kept for a day); see the people list")
 ON_OUR_SIDE = "something went wrong on our side; nothing was imported — try again"
 
 

@@ -21,6 +21,7 @@ from mentormatch.accounts.principal import Principal
 from mentormatch.audit import service as audit
 from mentormatch.db import utcnow
 from mentormatch.errors import NotFound
+from mentormatch.i18n import N_
 from mentormatch.spreadsheets import columns
 from mentormatch.spreadsheets.models import ImportMapping
 
@@ -119,7 +120,8 @@ def forget(session: Session, *, actor: Principal, program_id: int, mapping_id: i
     found = session.get(ImportMapping, mapping_id)
     if found is None or found.program_id != program_id:
         raise NotFound(
-            "mapping_id: the program has no saved choice of columns by this id", field="mapping_id"
+            N_("mapping_id: the program has no saved choice of columns by this id"),
+            field="mapping_id",
         )
     session.delete(found)
     _audit(session, actor, FORGOTTEN, program_id)

@@ -18,12 +18,13 @@ from mentormatch.accounts.principal import Principal
 from mentormatch.accounts.security import hash_token, new_token
 from mentormatch.db import utcnow
 from mentormatch.errors import NotFound
+from mentormatch.i18n import N_
 from mentormatch.programs.models import Program
 from mentormatch.spreadsheets.models import ImportUpload
 
 KEEP = timedelta(days=1)
 KEY_PREFIX = "mmu_"
-GONE = (
+GONE = N_(
     "this upload is no longer here (an upload is kept for a day, or until it is imported); "
     "upload the file again"
 )

@@ -46,9 +46,9 @@ def _page(
     listing = _listing(request)
     page = forms.page_number(request.query_params.get("page"))
     if len(listing["q"]) > 254:
-        raise Invalid("q: at most 254 characters", field="q")
+        raise Invalid(N_("q: at most 254 characters"), field="q")
     if listing["role"] not in ("", *(r.value for r in Role)):
-        raise Invalid("role: choose mentor, coordinator or admin", field="role")
+        raise Invalid(N_("role: choose mentor, coordinator or admin"), field="role")
     users, total = accounts.list_users(
         session,
         q=listing["q"] or None,

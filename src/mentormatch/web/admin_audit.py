@@ -22,7 +22,7 @@ from mentormatch.audit import service as audit
 from mentormatch.db import session_scope, utcnow
 from mentormatch.deps import SessionDep
 from mentormatch.errors import Invalid
-from mentormatch.i18n import N_
+from mentormatch.i18n import N_, Words, said
 from mentormatch.web import forms, templating
 from mentormatch.web.core import AdminPage, WebRoute, render
 
@@ -37,7 +37,9 @@ def _typed(request: Request) -> dict[str, str]:
     query = request.query_params
     for name in search.LABELS:
         if len(query.getlist(name)) > 1:
-            raise Invalid(f"{search.LABELS[name]}: choose one value", field=name)
+            raise Invalid(
+                said("%(label)s: choose one value", label=Words(search.LABELS[name])), field=name
+            )
     return {name: query.get(name, "")[:300] for name in search.LABELS}
 
 

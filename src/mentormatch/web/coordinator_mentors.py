@@ -231,7 +231,7 @@ def _version(form: FormData) -> int:
     """The profile version the form was read at (422 naming `version` otherwise)."""
     version = forms.number(forms.one(form, "version"))
     if version is None or not 1 <= version <= 2**31 - 1:
-        raise Invalid("version: reload the page and try again", field="version")
+        raise Invalid(N_("version: reload the page and try again"), field="version")
     return version
 
 
@@ -250,7 +250,7 @@ def change_status(
     mentors.get_mentor(session, actor=me, mentor_id=mentor_id)  # 404 first, like the API
     action = forms.one(form, "action")
     if action not in ACTIONS:
-        raise Invalid("action: choose one of the buttons on the mentor's page", field="action")
+        raise Invalid(N_("action: choose one of the buttons on the mentor's page"), field="action")
     version = _version(form)
     confirmed = forms.one(form, "confirmed")
     if action in LEAVING and confirmed != "yes":

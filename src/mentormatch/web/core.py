@@ -20,13 +20,15 @@ from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
+from mentormatch import error_words
 from mentormatch.accounts.dependencies import principal_for_token
 from mentormatch.accounts.models import Role
 from mentormatch.accounts.principal import Principal
 from mentormatch.audit import service as audit
 from mentormatch.deps import ClientDep, SessionDep, SettingsDep
+from mentormatch.error_words import uncapital
 from mentormatch.errors import Forbidden, Invalid, MentorMatchError
-from mentormatch.i18n import N_
+from mentormatch.i18n import N_, said
 from mentormatch.web import csrf, templating
 
 STATIC_DIR = templating.TEMPLATES_DIR.parent / "static"
@@ -113,9 +115,17 @@ def invalid_input(exc: RequestValidationError) -> Invalid:
     for error in exc.errors():
         # a list's item is named by the list (loc ends in its index)
         name = next((str(p) for p in reversed(error["loc"]) if not isinstance(p, int)), "address")
-        message = str(error.get("msg", "")).removeprefix("Value error, ")
-        problems.append(f"{name}: {message[:1].lower()}{message[1:]}")
-    return Invalid("; ".join(dict.fromkeys(problems)), field=problems[0].split(":")[0])
+        problems.append(
+            said(
+                # the parameter's name is a code of the address: each language puts it where
+                # its sentence reads best (the Spanish after the problem, in brackets)
+                "%(parameter)s: %(problem)s",
+                parameter=name,
+                problem=uncapital(error_words.issue_reason(error)),
+            )
+        )
+    kept = list({str(problem): problem for problem in problems}.values())
+    return Invalid(error_words.joined(kept), field=problems[0].split(":")[0])
 
 
 def error_page(request: Request, exc: MentorMatchError) -> HTMLResponse:
@@ -169,7 +179,7 @@ class WebRoute(APIRoute):
             except RequestValidationError as exc:
                 return error_page(request, invalid_input(exc))
             except DataError:
-                return error_page(request, Invalid("a value sent cannot be stored"))
+                return error_page(request, Invalid(N_("a value sent cannot be stored")))
             except HTTPException as exc:
                 if exc.status_code >= 500:
                     raise
@@ -196,7 +206,7 @@ def require_page(*roles: Role) -> Callable[..., Principal]:
                 raise SignInRequired("sign in to continue")
             if principal.role is Role.admin and request.method == "GET":
                 raise GoTo("/admin")  # an admin's pages are their own: never a dead end
-            raise Forbidden("your role may not use this page")
+            raise Forbidden(N_("your role may not use this page"))
         request.state.principal = principal
         return principal
 

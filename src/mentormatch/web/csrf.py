@@ -16,6 +16,7 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 
 from mentormatch.errors import Forbidden
+from mentormatch.i18n import N_
 
 COOKIE = "mm_csrf"
 FIELD = "csrf_token"
@@ -49,7 +50,7 @@ def same_origin(request: Request) -> bool:
 def check(request: Request, form: FormData, *, secret_key: str) -> None:
     """Refuse (403) a form post without a valid token or sent from another site."""
     if not same_origin(request):
-        raise Forbidden("this form was sent from another site, so it was refused")
+        raise Forbidden(N_("this form was sent from another site, so it was refused"))
     value = request.cookies.get(COOKIE)
     sent = form.get(FIELD)
     if (
@@ -57,4 +58,4 @@ def check(request: Request, form: FormData, *, secret_key: str) -> None:
         or not isinstance(sent, str)
         or not hmac.compare_digest(sign(secret_key, value), sent)
     ):
-        raise Forbidden("this form has expired; go back, reload the page and try again")
+        raise Forbidden(N_("this form has expired; go back, reload the page and try again"))

@@ -10,6 +10,7 @@ from starlette.responses import Response
 
 from mentormatch.deps import NowDep, RowId, SessionDep, SettingsDep
 from mentormatch.errors import Conflict, MentorMatchError
+from mentormatch.i18n import N_
 from mentormatch.matching.service import RankerDep
 from mentormatch.newcomers import service
 from mentormatch.newcomers.models import NewcomerStatus as S
@@ -40,7 +41,7 @@ def new_episode(
         version = NO_VERSION  # never a record's: answered as a stale page
     try:
         if service.status_of(session, actor=me, newcomer_id=newcomer_id) is not S.closed:
-            raise Conflict("their request is open: a new episode starts after it closed")
+            raise Conflict(N_("their request is open: a new episode starts after it closed"))
         body = NewcomerCoordinatorUpdate(version=version, status="waiting")
         service.update_by_coordinator(
             session, actor=me, newcomer_id=newcomer_id, body=body, settings=settings, now=now

@@ -16,7 +16,9 @@ from mentormatch.aftercare import contacts, fit
 from mentormatch.aftercare.models import FitAnswer
 from mentormatch.aftercare.schemas import FitCheckBody
 from mentormatch.deps import RowId, SessionDep, SettingsDep
+from mentormatch.error_words import as_words
 from mentormatch.errors import Invalid
+from mentormatch.i18n import N_, said
 from mentormatch.pairings.models import Pairing
 from mentormatch.web import forms, labels, life
 from mentormatch.web.core import (
@@ -31,8 +33,8 @@ from mentormatch.web.core import (
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 CHOICES = labels.choices("fit_answer", [answer.value for answer in FitAnswer])
 WORDS = {
-    "answer": "answer: please choose one of the three answers",
-    "word": "word: please keep it under 500 characters",
+    "answer": N_("answer: please choose one of the three answers"),
+    "word": N_("word: please keep it under 500 characters"),
 }
 
 
@@ -42,7 +44,11 @@ def _body(form: FormData) -> FitCheckBody:
     )
     if errors:
         name = next(iter(errors))
-        raise Invalid(WORDS.get(name, f"{name}: {errors[name]}"), field=name)
+        raise Invalid(
+            WORDS.get(name)
+            or said("%(name)s: %(problem)s", name=name, problem=as_words(errors[name])),
+            field=name,
+        )
     return body
 
 

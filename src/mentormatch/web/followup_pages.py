@@ -6,7 +6,7 @@ answers, no scores."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Final, Literal
 
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
@@ -38,6 +38,13 @@ ProgramSlug = Annotated[str | None, Query(pattern=SLUG_PATTERN, max_length=40)]
 Day = Annotated[str | None, Query(max_length=10)]
 
 
+# Each field's own words, so a language can name it as the form's label does.
+_NOT_A_DAY: Final = {
+    "since": N_("since: give a day as YYYY-MM-DD"),
+    "until": N_("until: give a day as YYYY-MM-DD"),
+}
+
+
 def _day(value: str | None, field: str) -> date | None:
     """A YYYY-MM-DD day from the filter form; empty: none; else a 422 naming the field."""
     if not value:
@@ -47,7 +54,7 @@ def _day(value: str | None, field: str) -> date | None:
     except ValueError:
         day = None
     if day is None or len(value) != len("YYYY-MM-DD"):
-        raise Invalid(f"{field}: give a day as YYYY-MM-DD", field=field)
+        raise Invalid(_NOT_A_DAY[field], field=field)
     return day
 
 
@@ -69,7 +76,7 @@ def followups_page(
     program = program or None
     first, last = _day(since, "since"), _day(until, "until")
     if first is not None and last is not None and first > last:
-        raise Invalid("since: the first day comes after the last day", field="since")
+        raise Invalid(N_("since: the first day comes after the last day"), field="since")
     number = forms.page_number(page)
     chosen = exports.programs_for(session, me, program)
     today = now.date()
@@ -126,7 +133,7 @@ def download(
     """The funder's report: one row per person per questionnaire and per window (`.xlsx`:
     both tabs; CSV: the `sheet` chosen), for the dates chosen; audited per program."""
     if since is not None and until is not None and since > until:
-        raise Invalid("since: the first day comes after the last day", field="since")
+        raise Invalid(N_("since: the first day comes after the last day"), field="since")
     chosen = exports.programs_for(session, me, program)
     taken, windows = report.sheets(
         session, chosen, today=now.date(), since=since, until=until, settings=settings

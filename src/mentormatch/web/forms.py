@@ -10,10 +10,10 @@ from fastapi import Query
 from pydantic import BaseModel, ValidationError
 from starlette.datastructures import FormData
 
-from mentormatch import places
+from mentormatch import error_words, places
 from mentormatch.deps import ROW_ID_MAX, digits
 from mentormatch.errors import Invalid, MentorMatchError, NotFound
-from mentormatch.i18n import N_
+from mentormatch.i18n import N_, said
 from mentormatch.programs.models import SLUG_PATTERN
 from mentormatch.vocabulary import GENDER_CODES
 
@@ -108,7 +108,7 @@ def one(form: FormData, name: str) -> str | None:
     """A trimmed field sent at most once: several values are refused (Invalid, 422 naming
     the field), never one of them picked silently."""
     if len(form.getlist(name)) > 1:
-        raise Invalid(f"{name}: choose one value", field=name)
+        raise Invalid(said("%(name)s: choose one value", name=name), field=name)
     return text(form, name)
 
 
@@ -143,7 +143,14 @@ def page_number(raw: str | None, field: str = "page") -> int:
         return 1
     value = number(raw)
     if value is None or not 1 <= value <= MAX_PAGE:
-        raise Invalid(f"{words(field)}: a page number from 1 to {MAX_PAGE}", field=field)
+        raise Invalid(
+            said(
+                "%(field)s: a page number from 1 to %(most)s",
+                field=words(field),
+                most=MAX_PAGE,
+            ),
+            field=field,
+        )
     return value
 
 
@@ -151,7 +158,15 @@ def page_count(page: int, total: int, per_page: int, field: str = "page") -> int
     """How many pages `total` rows fill (at least one); a page past the last is a 404."""
     pages = max(1, -(-total // per_page))
     if page > pages:
-        raise NotFound(f"{words(field)}: there is no page {page}; the last is {pages}", field=field)
+        raise NotFound(
+            said(
+                "%(field)s: there is no page %(page)s; the last is %(pages)s",
+                field=words(field),
+                page=page,
+                pages=pages,
+            ),
+            field=field,
+        )
     return pages
 
 
@@ -161,7 +176,7 @@ def row_ids(form: FormData, name: str) -> list[int]:
     for value in many(form, name):
         row = number(value)
         if row is None or not 1 <= row <= ROW_ID_MAX:
-            raise Invalid(f"{name}: choose from the list on the page", field=name)
+            raise Invalid(said("%(name)s: choose from the list on the page", name=name), field=name)
         ids.append(row)
     return ids
 
@@ -170,7 +185,7 @@ def row_id(form: FormData, name: str) -> int:
     """The one id a form sends under `name`; Invalid (422) naming the field otherwise."""
     ids = row_ids(form, name)
     if len(ids) != 1:
-        raise Invalid(f"{name}: choose one from the list on the page", field=name)
+        raise Invalid(said("%(name)s: choose one from the list on the page", name=name), field=name)
     return ids[0]
 
 
@@ -232,7 +247,8 @@ def plain_errors(exc: ValidationError) -> dict[str, str]:
         if error["type"] == "value_error" and name in OWN_WORDS:
             errors.setdefault(name, own)
         if name == "postal_code" and error["type"] == "value_error":
-            own = message[:1].upper() + message[1:] + "."  # the place lookup says what is wrong
+            # the place lookup says what is wrong, in words the catalog may translate
+            own = error_words.form_sentence(error_words.own_reason(error), after_field=False)
             errors.setdefault(name, own)
         errors.setdefault(name, MESSAGES.get(name, message[:1].upper() + message[1:] + "."))
     return errors
@@ -243,8 +259,7 @@ def domain_error(exc: MentorMatchError) -> dict[str, str]:
     name = (exc.field or "form").split(".")[0]
     if name == "meeting_modes" and "in-person" in exc.message:
         name = "location"
-    message = exc.message.split(": ", 1)[-1] if exc.field else exc.message
-    return {name: message[:1].upper() + message[1:] + ("" if message.endswith(".") else ".")}
+    return {name: error_words.form_sentence(exc.message, after_field=bool(exc.field))}
 
 
 def validate(schema: type[BaseModel], data: dict[str, Any]) -> tuple[Any, dict[str, str]]:

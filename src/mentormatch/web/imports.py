@@ -19,7 +19,7 @@ from mentormatch.accounts.principal import Principal
 from mentormatch.config import Settings
 from mentormatch.deps import NowDep, SessionDep, SettingsDep
 from mentormatch.errors import Invalid, MentorMatchError
-from mentormatch.i18n import N_
+from mentormatch.i18n import N_, Words, said
 from mentormatch.spreadsheets import import_, jobs, mappings, uploads
 from mentormatch.spreadsheets.checking import NOT_IMPORTED
 from mentormatch.spreadsheets.columns import FIELDS, key
@@ -39,7 +39,7 @@ REFRESH_SECONDS = 2  # how often the page of an import under way reloads itself
 def _file(form: Any, settings: Settings) -> tuple[str, bytes]:
     upload = form.get("file")
     if not isinstance(upload, UploadFile) or not upload.filename:
-        raise Invalid(f"file: {NO_FILE}", field="file")
+        raise Invalid(said("file: %(problem)s", problem=Words(NO_FILE)), field="file")
     upload.file.seek(0)
     return upload.filename, upload.file.read(settings.import_max_bytes + 1)
 
@@ -56,7 +56,9 @@ def upload(
     kind = forms.text(form, "kind") or ""
     try:
         if kind not in import_.KINDS:
-            raise Invalid("kind: choose whether the file holds mentors or newcomers", field="kind")
+            raise Invalid(
+                N_("kind: choose whether the file holds mentors or newcomers"), field="kind"
+            )
         program = import_.program_for(session, me, forms.text(form, "program"))
         filename, content = _file(form, settings)
         plan = import_.check(
@@ -162,7 +164,9 @@ def choose_columns(
     for name, value in form.multi_items():
         if name.startswith("column:") and isinstance(value, str):
             if mappings.unknown(found.kind, [value]):
-                raise Invalid(f"{name}: choose one of the fields offered", field=name)
+                raise Invalid(
+                    said("%(name)s: choose one of the fields offered", name=name), field=name
+                )
             chosen[name.removeprefix("column:")] = value
     found.mapping = chosen
     headers = import_.headers_of(found.content, found.filename, settings)

@@ -298,7 +298,7 @@ def _taking_requests(
     its crisis resources still shown; for an unknown address, the 404 page."""
     program = programs.find(session, slug)
     if program is None:
-        raise NotFound("no such program")
+        raise NotFound(N_("no such program"))
     if not program.archived:
         return program
     context = {"program": program, **service.crisis_payload(effective(program, settings))}

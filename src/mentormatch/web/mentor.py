@@ -11,7 +11,9 @@ from starlette.responses import Response
 from mentormatch.accounts.principal import Principal
 from mentormatch.aftercare import graduation, milestones
 from mentormatch.deps import NowDep, RowId, SessionDep, SettingsDep
+from mentormatch.error_words import lowered
 from mentormatch.errors import Conflict, Invalid, MentorMatchError
+from mentormatch.i18n import N_, said
 from mentormatch.mentors import capacity
 from mentormatch.mentors import service as mentors
 from mentormatch.mentors.models import Mentor
@@ -131,13 +133,18 @@ def decline(
     the newcomer goes back to the queue keeping their place."""
     reason = forms.text(form, "reason") or ""
     if reason not in DECLINE_REASONS:
-        raise Invalid("reason: choose why you decline from the list", field="reason")
+        raise Invalid(N_("reason: choose why you decline from the list"), field="reason")
     note = forms.text(form, "note")
     if form.get("confirm") != "yes":
         pairing = queries.get_pairing(session, actor=me, settings=settings, pairing_id=pairing_id)
         view = views.for_mentor(session, pairing=pairing)
         if view.status is not PairingStatus.approved:
-            raise Conflict(f"this request is {label(view.status, 'pairing_status').lower()}")
+            raise Conflict(
+                said(
+                    "this request is %(status)s",
+                    status=lowered(label(view.status, "pairing_status")),
+                )
+            )
         context = {"view": view, "reason": reason, "note": note or "", **own_context(session, me)}
         return render(request, DECLINE_PAGE, context)
     requests.decline(

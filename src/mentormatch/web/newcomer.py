@@ -121,7 +121,9 @@ def _as_of(raw: str | None) -> datetime | None:
     except ValueError:
         value = None
     if value is None or value.tzinfo is None:
-        raise Invalid("as_of: a date and time with its zone, as in the page's links", field="as_of")
+        raise Invalid(
+            N_("as_of: a date and time with its zone, as in the page's links"), field="as_of"
+        )
     return value
 
 

@@ -17,7 +17,7 @@ from starlette.responses import Response
 from mentormatch.accounts.principal import Principal
 from mentormatch.deps import NowDep, RowId, SessionDep
 from mentormatch.errors import Invalid, MentorMatchError
-from mentormatch.i18n import N_
+from mentormatch.i18n import N_, said
 from mentormatch.mentors.models import Mentor
 from mentormatch.newcomers import notes
 from mentormatch.newcomers import service as newcomers
@@ -153,7 +153,7 @@ def _one(form: Any, name: str) -> str:
     """One form value (several: 422 naming the field, never one of them picked silently)."""
     values = form.getlist(name)
     if len(values) > 1:
-        raise Invalid(f"{name}: send one value", field=name)
+        raise Invalid(said("%(name)s: send one value", name=name), field=name)
     return values[0] if values and isinstance(values[0], str) else ""
 
 

@@ -8,8 +8,9 @@ from sqlalchemy import select
 from starlette.responses import Response
 
 from mentormatch.deps import RowId, SessionDep, SettingsDep
+from mentormatch.error_words import uncapital
 from mentormatch.errors import Invalid, MentorMatchError, NotFound
-from mentormatch.i18n import N_
+from mentormatch.i18n import N_, Words, said
 from mentormatch.matching.service import RankerDep
 from mentormatch.newcomers import notes
 from mentormatch.pairings import attention, ending, queries
@@ -20,6 +21,8 @@ from mentormatch.web.coordinator import _newcomer_page
 from mentormatch.web.core import CoordinatorPage, FormDep, WebRoute, redirect, render
 
 router = APIRouter(prefix="/coordinator", route_class=WebRoute, include_in_schema=False)
+# The ending form's fields as its error names them.
+_END_FIELDS = {"status": N_("Status"), "reason": N_("Reason"), "note": N_("Note")}
 
 # The tabs in page order: what needs the coordinator first, then the pairings by status.
 TABS = (attention.NEEDS_ACTION, *(s.value for s in PairingStatus))
@@ -51,7 +54,7 @@ def pairing_list(
     action' lists declined or expired requests whose newcomer still waits for another
     mentor, and quiet pairings. A status no tab offers: 422 naming `status`."""
     if status not in TABS:
-        raise Invalid("status: choose one of the tabs", field="status")
+        raise Invalid(N_("status: choose one of the tabs"), field="status")
     number = forms.page_number(page)
     needs_action = status == attention.NEEDS_ACTION
     rows, total = queries.list_pairings(
@@ -103,13 +106,13 @@ def end_pairing(
     suggestions when they are back in the queue (their waiting time kept)."""
     newcomer_id = session.scalar(select(Pairing.newcomer_id).where(Pairing.id == pairing_id))
     if newcomer_id is None:
-        raise NotFound("no such pairing")
+        raise NotFound(N_("no such pairing"))
     body, errors = forms.validate(
         EndBody, {"reason": forms.text(form, "reason"), "note": forms.text(form, "note")}
     )
     twice = [name for name in ("reason", "note") if len(form.getlist(name)) > 1]
     if twice:  # several values for one field: refused, never one of them picked silently
-        errors = {twice[0]: "choose one value"}
+        errors = {twice[0]: N_("choose one value")}
     error = next(iter(errors.items()), None)
     if error is None:
         try:
@@ -131,7 +134,11 @@ def end_pairing(
             ranker,
             settings,
             newcomer_id,
-            end_error=f"{name.replace('_', ' ').capitalize()}: {message[:1].lower()}{message[1:]}",
+            end_error=said(
+                "%(field)s: %(problem)s",
+                field=Words(_END_FIELDS.get(name, name.replace("_", " ").capitalize())),
+                problem=uncapital(message),
+            ),
             status_code=status_code,
         )
     return redirect(f"/coordinator/newcomers/{newcomer_id}?ended={pairing_id}#suggestions")

@@ -14,6 +14,7 @@ from starlette.responses import Response
 from mentormatch.accounts.principal import Principal
 from mentormatch.deps import NowDep, RowId, SessionDep, SettingsDep
 from mentormatch.errors import Invalid, MentorMatchError
+from mentormatch.i18n import N_
 from mentormatch.matching.service import RankerDep
 from mentormatch.pairings import proposal_lists, requests, stale, whole_pool
 from mentormatch.pairings.models import Pairing, PairingStatus
@@ -34,11 +35,11 @@ def _program(session: Session, me: Principal, chosen: int | None) -> int:
     """The program the page is about: the one chosen (404 when not the coordinator's,
     as for a missing one), else the coordinator's first by name."""
     if chosen is not None:
-        scope.ensure_visible(me, chosen, "no such program")
+        scope.ensure_visible(me, chosen, N_("no such program"))
         return chosen
     mine = programs.names_of(session, me)
     if not mine:
-        raise Invalid("program: you coordinate no program yet", field="program")
+        raise Invalid(N_("program: you coordinate no program yet"), field="program")
     return mine[0][0]
 
 
@@ -46,7 +47,7 @@ def _chosen(form: FormData) -> int | None:
     """The program a form names (`program_id`), if it names one."""
     ids = forms.row_ids(form, "program_id")
     if len(ids) > 1:
-        raise Invalid("program_id: choose one program", field="program_id")
+        raise Invalid(N_("program_id: choose one program"), field="program_id")
     return ids[0] if ids else None
 
 
@@ -162,13 +163,13 @@ def decide(
     that no longer holds is withdrawn, and the page then says which and why."""
     ids = forms.row_ids(form, "pairing_id")
     if not ids:
-        raise Invalid("pairing_id: tick at least one proposal", field="pairing_id")
+        raise Invalid(N_("pairing_id: tick at least one proposal"), field="pairing_id")
     action = forms.text(form, "action")
     if action not in ("approve", "reject"):
-        raise Invalid("action: choose approve or reject", field="action")
+        raise Invalid(N_("action: choose approve or reject"), field="action")
     reason = forms.text(form, "reason") or "coordinator_judgement"
     if reason not in REJECT_REASONS:
-        raise Invalid("reason: choose a reason from the list", field="reason")
+        raise Invalid(N_("reason: choose a reason from the list"), field="reason")
     program_id = _program(session, me, _chosen(form))
     done, withdrawn, failed = 0, list[int](), list[int]()
     for pairing_id in ids:

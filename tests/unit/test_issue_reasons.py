@@ -51,8 +51,8 @@ def _problem(**values: object) -> str:
             {"some": ["a", "b", "c"]},
             "Lista: debe tener como máximo 2 elementos después de la validación, no 3",
         ),
-        ({"words": "a"}, "Debe tener al menos 2 caracteres"),
-        ({"words": "abcd"}, "Debe tener como máximo 3 caracteres"),
+        ({"words": "a"}, "El texto debe tener al menos 2 caracteres"),
+        ({"words": "abcd"}, "El texto debe tener como máximo 3 caracteres"),
         ({"checked": 1}, "Por favor, elija al menos un idioma."),
     ],
 )

@@ -4,8 +4,8 @@ mentor's page, its confirmation and its edit form, the pairings' tabs, a pairing
 and notes, the proposals and the trails — and their error states — none of the catalog's
 English left (tests/web/untranslated.py).
 
-Not translated on them yet (docs/languages.md): the matching's reasons and rule messages
-("Shares a language"), the audit trail's event words, errors written by the services."""
+Not translated on them yet (docs/languages.md): the audit trail's event words, errors
+written by the services. The matching's words: tests/web/test_spanish_matching_words.py."""
 
 from __future__ import annotations
 

@@ -2,8 +2,7 @@
 active pairing with its contacts and fit check, the contact log, the profile with an
 error, the decline's second step, and signing in — none of the catalog's English left.
 
-Not translated on them (docs/languages.md): the 42 CFR Part 2 redisclosure notice, the
-weekly hours in common ("Tue evening"), a yearly milestone's words ("2 years")."""
+Not translated on them (docs/languages.md): the 42 CFR Part 2 redisclosure notice."""
 
 from __future__ import annotations
 

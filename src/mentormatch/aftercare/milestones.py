@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 from itertools import count
 from zoneinfo import ZoneInfo
 
-from mentormatch.i18n import N_
+from mentormatch.i18n import N_, said_n
 
 # (words, days) and (words, months) before the yearly ones, in order.
 _BY_DAYS = ((N_("24 hours"), 1), (N_("30 days"), 30), (N_("60 days"), 60), (N_("90 days"), 90))
@@ -45,7 +45,8 @@ def schedule(start: date) -> Iterator[Milestone]:
     for words, months in _BY_MONTHS:
         yield Milestone(words, add_months(start, months))
     for years in count(2):
-        yield Milestone(f"{years} years", add_months(start, 12 * years), years)
+        words = said_n("%(num)d year", "%(num)d years", years, num=years)
+        yield Milestone(words, add_months(start, 12 * years), years)
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,12 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from mentormatch import vocabulary as vocab
+from mentormatch.i18n import N_, Listed, Words, said
 from mentormatch.matching import schedule
 from mentormatch.matching.features import IN_PERSON, REMOTE_MODES, Encoders, haversine_km
 from mentormatch.matching.program import Program
 from mentormatch.matching.rules import Pair
+from mentormatch.matching.words import Series, Style, Term
 
 _LABELS = {
     t.code: t.label
@@ -18,7 +20,13 @@ _LABELS = {
                   vocab.LIVED_EXPERIENCE, vocab.MEETING_MODES)
     for t in group
 }  # fmt: skip
-_SHORT = {"in_person": "in person", "video": "video", "phone": "phone", "text": "text"}
+# How a meeting mode reads after "can meet": "in person", "by video".
+_SHORT = {
+    "in_person": N_("in person"),
+    "video": N_("video"),
+    "phone": N_("phone"),
+    "text": N_("text"),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,25 +56,20 @@ class Explanation:
     rank: int | None = None
 
 
-def _join(words: list[str]) -> str:
-    """'a', 'a and b', 'a, b and c'."""
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
-
-
-def _label(code: str) -> str:
-    """Lower-case label for running text (keeps proper names such as SMART)."""
-    label = _LABELS.get(code, code)
-    return label if label[:2].isupper() or code in ("en", "es") else label.lower()
+def _terms(codes: list[str], style: Style = "lower") -> Listed:
+    """Vocabulary labels in running text, joined: 'alcohol and opioids', 'alcohol y opioides'."""
+    return Listed(Term(_LABELS.get(c, c), style) for c in codes)
 
 
 def reasons(
     pair: Pair, parts: dict[str, float], enc: Encoders, p: Program, *, text_terms: list[str]
 ) -> list[str]:
-    """Short reasons for one newcomer-mentor pair, strongest weighted criterion first."""
+    """Short reasons for one newcomer-mentor pair, strongest weighted criterion first: each
+    `i18n.Words`, the English as a `str`, translated where a page shows it."""
     m, q = pair.m, pair.q
-    found: list[tuple[float, str]] = []
+    found: list[tuple[float, Words]] = []
 
-    def add(name: str, text: str) -> None:
+    def add(name: str, text: Words) -> None:
         found.append((p.weights[name] * parts.get(name, 0.0), text))
 
     if parts.get("substance"):
@@ -77,46 +80,51 @@ def reasons(
             if not m.substances[0] & s and m.families[0] & f
         ]
         if exact:
-            add("substance", f"both in recovery from {_join([_label(c) for c in exact])}")
+            add("substance", said("both in recovery from %(substances)s", substances=_terms(exact)))
         elif fams:
-            names = _join([_label(c) for c in dict.fromkeys(fams)])
-            add("substance", f"related substance history: both {names}")
+            names = _terms(list(dict.fromkeys(fams)))
+            add("substance", said("related substance history: both %(families)s", families=names))
     if parts.get("schedule"):
         shared = m.schedule[:, 0] & q.schedule
         hours = int(np.bitwise_count(shared).sum())
         when = schedule.describe(shared, q.timezone, p.week_start)
-        add("schedule", f"{hours} h/week in common: {when}")
+        add("schedule", said("%(hours)s h/week in common: %(when)s", hours=hours, when=when))
     if parts.get("pathway"):
         main = int(m.pathways[0]) & q.main_pathway
         code = enc.pathway.labels(main or int(m.pathways[0]) & q.pathways)[0]
-        name = _LABELS[code].split(" (")[0]
+        name = Term(_LABELS[code], "short")
         add(
             "pathway",
-            f"both prefer {name}"
+            said("both prefer %(pathway)s", pathway=name)
             if main
-            else f"both follow {name} (not the newcomer's main pathway)",
+            else said("both follow %(pathway)s (not the newcomer's main pathway)", pathway=name),
         )
     if parts.get("experience"):
         flags = enc.experience.labels(int(m.experience[0]) & q.wanted)
-        add("experience", "shares: " + ", ".join(_label(c) for c in flags))
+        shares = Series(Term(_LABELS.get(c, c)) for c in flags)
+        add("experience", said("shares: %(experience)s", experience=shares))
     if parts.get("text", 0.0) > 0 and text_terms:
-        add("text", "similar hopes and interests: " + ", ".join(text_terms))
+        terms = ", ".join(text_terms)  # the people's own words, kept as written
+        add("text", said("similar hopes and interests: %(terms)s", terms=terms))
     if parts.get("age", 0.0) >= 0.8:
-        add("age", f"close in age ({q.age} and {int(m.age[0])})")
+        add("age", said("close in age (%(newcomer)s and %(mentor)s)", newcomer=q.age,
+                        mentor=int(m.age[0])))  # fmt: skip
     if int(m.load[0]) == 0:
-        add("load", "has no mentees yet")
+        add("load", said("has no mentees yet"))
     if parts.get("modes"):
         usable = int(pair.shared_modes[0]) & REMOTE_MODES
         codes = enc.mode.labels(usable)
         if pair.near is not None and pair.near[0]:
             km = float(haversine_km(q.lat, q.lon, m.lat[0], m.lon[0]))
             codes = enc.mode.labels(usable | IN_PERSON)
-            add("modes", f"can meet {_join([_SHORT[c] for c in codes])} ({km:.0f} km apart)")
+            modes = Listed(said(_SHORT[c]) for c in codes)
+            add("modes", said("can meet %(modes)s (%(km)s km apart)", modes=modes, km=f"{km:.0f}"))
         elif codes:
-            add("modes", f"can meet by {_join([_SHORT[c] for c in codes])}")
+            modes = Listed(said(_SHORT[c]) for c in codes)
+            add("modes", said("can meet by %(modes)s", modes=modes))
     other = [c for c in enc.language.labels(int(m.languages[0]) & q.languages) if c != "en"]
     if other:
-        found.append((0.0, f"both speak {_join([_LABELS[c] for c in other])}"))
+        found.append((0.0, said("both speak %(languages)s", languages=_terms(other, "name"))))
     found.sort(key=lambda item: -item[0])
     return [text for _, text in found]
 

@@ -20,6 +20,7 @@ from typing import Any, Final
 import numpy as np
 
 from mentormatch import vocabulary as vocab
+from mentormatch.i18n import said, said_n
 from mentormatch.matching.features import (
     ALL_GENDERS,
     IN_PERSON,
@@ -32,6 +33,7 @@ from mentormatch.matching.features import (
 )
 from mentormatch.matching.newcomer_rows import Newcomer, Query
 from mentormatch.matching.program import Program
+from mentormatch.matching.words import Joined, Term
 from mentormatch.mentors.capacity import has_room
 
 _LABEL = {t.code: t.label for group in (vocab.GENDERS, vocab.PATHWAYS, vocab.MEDICATIONS)
@@ -162,32 +164,39 @@ def _youth_allowed(m: Any, n: Any, p: Any) -> Any:
 def _capacity_detail(pr: Pair, enc: Encoders) -> str:
     m = pr.m
     if not m.active[0]:
-        return "Mentor is paused, inactive or not yet vetted."
-    return f"Mentor has no free capacity ({m.load[0]} of {m.capacity[0]} places taken)."
+        return said("Mentor is paused, inactive or not yet vetted.")
+    return said("Mentor has no free capacity (%(load)s of %(capacity)s places taken).",
+                load=m.load[0], capacity=m.capacity[0])  # fmt: skip
 
 
 def _recovery_detail(pr: Pair, enc: Encoders) -> str:
     m, p = pr.m, pr.p
     days = int(p.reference_day - int(m.recovery_day[0]))
     if days < p.min_recovery_days:
-        return (
-            f"Mentor's recovery time ({max(days, 0)} days) is below the program minimum "
-            f"of {p.min_recovery_days} days."
+        return said(
+            "Mentor's recovery time (%(days)s days) is below the program minimum of "
+            "%(minimum)s days.",
+            days=max(days, 0),
+            minimum=p.min_recovery_days,
         )
-    return "Mentor's recovery did not start before the newcomer's."
+    return said("Mentor's recovery did not start before the newcomer's.")
+
+
+def _gender_words(codes: list[str]) -> Joined:
+    return Joined((Term(_LABEL[c]) for c in codes), "or")
 
 
 def _gender_detail(pr: Pair, enc: Encoders) -> str:
     m, q = pr.m, pr.q
     if not m.gender[0] & q.pref:
-        wanted = " or ".join(_LABEL[c].lower() for c in enc.gender.labels(q.pref))
-        return f"Newcomer asked for a mentor who is: {wanted}."
-    accepted = " or ".join(_LABEL[c].lower() for c in enc.gender.labels(int(m.accepts[0])))
-    return f"Mentor only mentors people who are: {accepted}."
+        wanted = _gender_words(enc.gender.labels(q.pref))
+        return said("Newcomer asked for a mentor who is: %(genders)s.", genders=wanted)
+    accepted = _gender_words(enc.gender.labels(int(m.accepts[0])))
+    return said("Mentor only mentors people who are: %(genders)s.", genders=accepted)
 
 
 def _language_detail(pr: Pair, enc: Encoders) -> str:
-    return "No shared language."
+    return said("No shared language.")
 
 
 def _mode_detail(pr: Pair, enc: Encoders) -> str:
@@ -195,37 +204,49 @@ def _mode_detail(pr: Pair, enc: Encoders) -> str:
     if pr.shared_modes[0] == IN_PERSON:
         km = float(haversine_km(q.lat, q.lon, m.lat[0], m.lon[0]))
         if np.isnan(km):
-            return "Only in-person meetings are shared, and a location is missing."
-        return (
-            f"Only in-person meetings are shared, and they are {km:.0f} km apart "
-            f"(travel radii {q.radius:.0f} and {m.radius[0]:.0f} km)."
+            return said("Only in-person meetings are shared, and a location is missing.")
+        return said(
+            "Only in-person meetings are shared, and they are %(km)s km apart (travel radii "
+            "%(newcomer)s and %(mentor)s km).",
+            km=f"{km:.0f}",
+            newcomer=f"{q.radius:.0f}",
+            mentor=f"{m.radius[0]:.0f}",
         )
-    return "No shared meeting mode."
+    return said("No shared meeting mode.")
 
 
 def _medication_detail(pr: Pair, enc: Encoders) -> str:
-    label = _LABEL.get(pr.q.medication, pr.q.medication).lower()
-    return f"Newcomer takes {label} and the mentor is not medication-affirming."
+    label = Term(_LABEL.get(pr.q.medication, pr.q.medication))
+    return said(
+        "Newcomer takes %(medication)s and the mentor is not medication-affirming.",
+        medication=label,
+    )
 
 
 def _pathway_detail(pr: Pair, enc: Encoders) -> str:
     codes = enc.pathway.labels(int(pr.m.ruled_out[0]) & pr.q.pathways)
-    names = " and ".join(_LABEL[c] for c in codes)
-    which = "pathways" if len(codes) > 1 else "pathway"
-    return f"Mentor rules out the newcomer's chosen {which} ({names})."
+    names = Joined((said(_LABEL[c]) for c in codes), "and")
+    return said_n(
+        "Mentor rules out the newcomer's chosen pathway (%(names)s).",
+        "Mentor rules out the newcomer's chosen pathways (%(names)s).",
+        len(codes),
+        names=names,
+    )
 
 
 def _do_not_pair_detail(pr: Pair, enc: Encoders) -> str:
-    return "On the newcomer's do-not-pair list, or declined or let a request expire before."
+    return said("On the newcomer's do-not-pair list, or declined or let a request expire before.")
 
 
 def _age_detail(pr: Pair, enc: Encoders) -> str:
     m, p = pr.m, pr.p
     if m.age[0] < p.min_age:
-        return f"Mentor is under {p.min_age}."
+        return said("Mentor is under %(age)s.", age=p.min_age)
     if not p.serves_youth:
-        return f"Newcomer is under {p.min_age} and the program does not serve youth."
-    return f"Newcomer is under {p.min_age} and the mentor is not youth-vetted."
+        return said(
+            "Newcomer is under %(age)s and the program does not serve youth.", age=p.min_age
+        )
+    return said("Newcomer is under %(age)s and the mentor is not youth-vetted.", age=p.min_age)
 
 
 RULES: Final[tuple[Rule, ...]] = (
@@ -270,5 +291,6 @@ def feasible(pair: Pair) -> np.ndarray:
 
 
 def failures(pair: Pair, enc: Encoders) -> list[tuple[str, str]]:
-    """(code, specific sentence) for every rule a single mentor row breaks."""
+    """(code, specific sentence) for every rule a single mentor row breaks (the sentence
+    `i18n.Words`: English as a `str`, translated where a page shows it)."""
     return [(r.code, r.detail(pair, enc)) for r in RULES if not bool(r.check(pair)[0])]

@@ -21,7 +21,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
 
-from mentormatch.vocabulary import DAY_NAMES, HOURS_PER_WEEK
+from mentormatch.i18n import N_, Listed, Words, said
+from mentormatch.matching.words import Day, Series
+from mentormatch.vocabulary import HOURS_PER_WEEK
 
 WORDS: Final = 3
 DAY_PARTS: Final = (
@@ -96,8 +98,9 @@ def overlap_hours(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return total
 
 
-def describe(shared: np.ndarray, timezone: str, start: datetime) -> str:
-    """Shared UTC bits (3 words) as a short phrase in local time: 'Tue and Thu evenings'."""
+def describe(shared: np.ndarray, timezone: str, start: datetime) -> Words:
+    """Shared UTC bits (3 words) as a short phrase in local time: 'Tue and Thu evenings'
+    (`i18n.Words`: 'martes y jueves por la noche' on a Spanish page)."""
     utc_hours = np.flatnonzero(unpack(np.asarray(shared, dtype=np.uint64).reshape(WORDS, 1))[0])
     slots = local_slots(timezone, start)[utc_hours]
     groups: dict[str, set[int]] = {}
@@ -106,20 +109,33 @@ def describe(shared: np.ndarray, timezone: str, start: datetime) -> str:
         part = next(name for lo, hi, name in DAY_PARTS if lo <= hour < hi)
         groups.setdefault(part, set()).add(day)
     ranked = sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:2]
-    return "; ".join(_days_phrase(days, part) for part, days in ranked)
+    return Series((_days_phrase(days, part) for part, days in ranked), "; ")
 
 
-def _days_phrase(days: set[int], part: str) -> str:
-    """'Tue and Thu evenings', 'weekday mornings', 'every night', '4 afternoons'."""
+# A part of the day, one and several ("evening", "evenings"): a phrase's values carry both,
+# and each language's phrase uses the one its grammar needs ("every evening", "todas las
+# noches").
+_PART_WORDS: Final = {
+    "mornings": (N_("morning"), N_("mornings")),
+    "afternoons": (N_("afternoon"), N_("afternoons")),
+    "evenings": (N_("evening"), N_("evenings")),
+    "nights": (N_("night"), N_("nights")),
+}
+
+
+def _days_phrase(days: set[int], part: str) -> Words:
+    """'Tue and Thu evenings', 'weekday mornings', 'every night', '4 afternoons a week'."""
+    one, several = _PART_WORDS[part]
+    words = {"part": said(one), "parts": said(several)}
     if len(days) == 7:
-        return f"every {part[:-1]}"
+        return said("every %(part)s", **words)
     if days == {0, 1, 2, 3, 4}:
-        return f"weekday {part}"
+        return said("weekday %(parts)s", **words)
     if days == {5, 6}:
-        return f"weekend {part}"
+        return said("weekend %(parts)s", **words)
     if len(days) > 3:
-        return f"{len(days)} {part} a week"
-    names = [DAY_NAMES[d] for d in sorted(days)]
-    if len(names) == 1:
-        return f"{names[0]} {part[:-1]}"
-    return ", ".join(names[:-1]) + " and " + names[-1] + f" {part}"
+        return said("%(count)s %(parts)s a week", count=len(days), **words)
+    names = Listed(Day(d) for d in sorted(days))
+    if len(days) == 1:
+        return said("%(days)s %(part)s", days=names, **words)
+    return said("%(days)s %(parts)s", days=names, **words)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from mentormatch.i18n import N_
+from mentormatch.i18n import N_, Words, said, said_n
 from mentormatch.matching.rules import RULE_CODES
 
 # Why nobody could be proposed, by the hard rule that excludes the most free mentors.
@@ -31,30 +31,55 @@ NO_FREE_MENTOR: Final = {
 assert set(NO_FREE_MENTOR) == set(RULE_CODES)
 
 
-def _mentors(count: int) -> str:
-    return "the mentor who fits them" if count == 1 else f"the {count} mentors who fit them"
-
-
 def reason(
     *, blocking_rule: str | None, fitting: int, with_room: int, proposed: bool = True
 ) -> str:
     """Why a newcomer was not placed: `blocking_rule` when no free mentor fits them,
     else how many mentors fit (`fitting`) and how many of those had a place left. Not
-    `proposed` (nobody has run a proposal for them yet): a free place says so."""
+    `proposed` (nobody has run a proposal for them yet): a free place says so. Plain words
+    (`N_`) or `i18n.Words`: translated where a page shows them."""
     if blocking_rule is not None or fitting == 0:
         return NO_FREE_MENTOR.get(blocking_rule or "capacity", NO_FREE_MENTOR["capacity"])
     if with_room == 0:
-        verb = "has" if fitting == 1 else "have"
-        return f"{_mentors(fitting)} {verb} no place left (places proposed for others count)"
+        return said_n(
+            "the mentor who fits them has no place left (places proposed for others count)",
+            "the %(count)s mentors who fit them have no place left (places proposed for "
+            "others count)",
+            fitting,
+        )
     if not proposed:
-        free = "has a free place" if with_room == 1 else "have free places"
-        return f"{_mentors(with_room)} {free}: propose again"
-    return f"the free places of {_mentors(with_room)} went to others"
+        return said_n(
+            "the mentor who fits them has a free place: propose again",
+            "the %(count)s mentors who fit them have free places: propose again",
+            with_room,
+        )
+    return said_n(
+        "the free places of the mentor who fits them went to others",
+        "the free places of the %(count)s mentors who fit them went to others",
+        with_room,
+    )
 
 
 def sentence(*, name: str, waited_days: int, why: str, proposed: bool = True) -> str:
     """'Maria (K7QX2MPA) waited 78 days and was not placed: no free mentor shares …'."""
-    days = "1 day" if waited_days == 1 else f"{waited_days} days"
     if not proposed:
-        return f"{name} has waited {days} with no proposal: {why}."
-    return f"{name} waited {days} and was not placed: {why}."
+        return said_n(
+            "%(name)s has waited %(count)s day with no proposal: %(why)s.",
+            "%(name)s has waited %(count)s days with no proposal: %(why)s.",
+            waited_days,
+            name=name,
+            why=_words(why),
+        )
+    return said_n(
+        "%(name)s waited %(count)s day and was not placed: %(why)s.",
+        "%(name)s waited %(count)s days and was not placed: %(why)s.",
+        waited_days,
+        name=name,
+        why=_words(why),
+    )
+
+
+def _words(why: str) -> Words:
+    """A reason as `Words` (one of `NO_FREE_MENTOR`'s is a plain `str`), so it is
+    translated inside a sentence too."""
+    return why if isinstance(why, Words) else said(why)

@@ -5,14 +5,24 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidatorFunctionWrapHandler, WrapValidator
 
 from mentormatch.deps import RowId
+from mentormatch.i18n import Words
 from mentormatch.pairings.models import PairingStatus
 from mentormatch.profiles import NoNul, NoNulSchema
 
 Note = Field(default=None, max_length=500, description="Optional note for the coordinator")
 NoteText = Annotated[str, NoNul, NoNulSchema]
+
+
+def _keep_words(value: object, handler: ValidatorFunctionWrapHandler) -> object:
+    return value if isinstance(value, Words) else handler(value)
+
+
+# Words the service wrote (`i18n.Words`), kept as they are so a page can translate them;
+# a `str` like any other in JSON.
+Said = Annotated[str, WrapValidator(_keep_words)]
 
 RejectReason = Literal["not_a_fit", "newcomer_unavailable", "coordinator_judgement", "other"]
 DeclineReason = Literal[
@@ -139,7 +149,7 @@ class NewcomerForMentor(BaseModel):
         description="Their recovery pathways, the main one first (null unless shared)"
     )
     schedule_overlap_hours: int
-    schedule_overlap: str = Field(description="When you are both free, in your time zone")
+    schedule_overlap: Said = Field(description="When you are both free, in your time zone")
     shared_languages: list[str]
     shared_meeting_modes: list[str]
     wanted_experience: list[str] | None = Field(
@@ -153,7 +163,7 @@ class NewcomerForMentor(BaseModel):
 class MilestoneForMentor(BaseModel):
     """A mentee's next recovery milestone (aftercare/milestones.py)."""
 
-    words: str = Field(description="The milestone's name, such as '90 days' or '2 years'")
+    words: Said = Field(description="The milestone's name, such as '90 days' or '2 years'")
     on: date = Field(description="The day it falls on, in the newcomer's own time zone")
     days_to_go: int = Field(description="Days from today until it (0: today)")
 
@@ -196,8 +206,8 @@ class UnplacedNewcomer(BaseModel):
         description="The hard rule that excludes the most mentors with a free place (a "
         "code, as in explanations), or 'capacity' when mentors fit but had no place for them"
     )
-    reason: str = Field(description="Why they were not placed, in words")
-    why: str = Field(
+    reason: Said = Field(description="Why they were not placed, in words")
+    why: Said = Field(
         description="One sentence: who, how long they waited, and why they were not placed"
     )
 

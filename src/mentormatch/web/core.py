@@ -9,7 +9,7 @@ are exactly as strong, revocable and expiring as the bearer tokens of the JSON A
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
-from typing import Annotated, Any
+from typing import Annotated, Any, Final
 from urllib.parse import quote
 
 from fastapi import Depends, Request
@@ -109,6 +109,17 @@ class StatusLinkRequired(MentorMatchError):
     type = "unauthorized"
 
 
+# Address parameters a person sets from a page's own form, named in words a refusal can
+# translate ("meses"); any other parameter is named by its code.
+PARAMETERS: Final = {
+    "months": N_("months"),
+    "page": N_("page"),
+    "program": N_("program"),
+    "since": N_("since"),
+    "until": N_("until"),
+}
+
+
 def invalid_input(exc: RequestValidationError) -> Invalid:
     """A page's path or query parameters that failed validation, as one error naming each."""
     problems = []
@@ -120,7 +131,7 @@ def invalid_input(exc: RequestValidationError) -> Invalid:
                 # the parameter's name is a code of the address: each language puts it where
                 # its sentence reads best (the Spanish after the problem, in brackets)
                 "%(parameter)s: %(problem)s",
-                parameter=name,
+                parameter=said(PARAMETERS[name]) if name in PARAMETERS else name,
                 problem=uncapital(error_words.issue_reason(error)),
             )
         )

@@ -164,15 +164,20 @@ def _words(text: Any) -> str:
 
 
 @pass_environment
-def _lang_if_english(env: Environment, text: Any) -> str:
+def _lang_if_english(env: Environment, text: Any) -> Markup:
     """`<p{{ words|lang_if_english }}>`: ` lang="en"` when words written in Python (a
     service's error, a record's title) have no translation in the page's language, so the
     page says truthfully which of its words are English (and the no-English check, like a
-    screen reader, knows them)."""
+    screen reader, knows them). Markup: an attribute, not text to escape."""
     code = _code(env)
-    if text is None or i18n.translate(_words(text), code) != text or i18n.knows(text, code):
-        return ""
-    return ' lang="en"'
+    if (
+        code == i18n.DEFAULT_LOCALE
+        or text is None
+        or i18n.translate(_words(text), code) != text
+        or i18n.knows(text, code)
+    ):
+        return Markup("")
+    return Markup(' lang="en"')
 
 
 @pass_environment

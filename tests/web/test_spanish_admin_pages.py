@@ -2,8 +2,8 @@
 the programs with a refused address, a program's page, and the audit trail with a refused
 date — none of the catalog's English left (tests/web/untranslated.py).
 
-Not translated yet (docs/languages.md): a program's settings page, the audit trail's event
-words (shown as written, marked lang="en")."""
+A program's settings page: test_spanish_program_settings.py; the audit trail's words and the
+learned weights: test_spanish_audit_pages.py, test_spanish_learned_weights_page.py."""
 
 from __future__ import annotations
 

@@ -23,11 +23,17 @@ from tests.web.test_pages import sign_in
 
 
 def asked_mentor(
-    client: TestClient, db: Session, coordinator: Actor, make_mentor: Any
+    client: TestClient,
+    db: Session,
+    coordinator: Actor,
+    make_mentor: Any,
+    intake: dict[str, Any] | None = None,
 ) -> tuple[int, int]:
-    """A mentor in Chicago time with capacity 3, asked about Sam; (mentor id, pairing id)."""
+    """A mentor in Chicago time with capacity 3, asked about Sam (who gave `intake`, else
+    the usual answers), signed in; (mentor id, pairing id)."""
     mentor = make_mentor(first_name="Alex", timezone="America/Chicago", capacity=3)
-    sam = newcomer_id(db, client.post("/api/v1/newcomers", json=intake_body()).json())
+    answers = intake or intake_body()
+    sam = newcomer_id(db, client.post("/api/v1/newcomers", json=answers).json())
     asked = client.post(
         "/api/v1/pairings",
         json={"newcomer_id": sam, "mentor_id": mentor.mentor_id},

@@ -15,18 +15,17 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from fastapi.testclient import TestClient
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mentormatch import i18n
 from mentormatch.accounts.models import User
 from mentormatch.matching.schedule import describe, encode, week_start
-from mentormatch.mentors.models import Mentor
 from mentormatch.pairings.left_out import reason, sentence
 from mentormatch.web.templating import LANG_COOKIE
 from tests.conftest import Actor
 from tests.factories import intake_body, newcomer_id
 from tests.web.conftest import post_form
+from tests.web.test_mentor_words import asked_mentor
 from tests.web.test_pages import sign_in
 from tests.web.test_spanish_pages import assert_all_spanish
 
@@ -141,27 +140,13 @@ def test_hours_in_common_in_both_languages() -> None:
 def test_the_mentors_card_in_spanish(
     client: TestClient, db: Session, coordinator: Actor, make_mentor: Any
 ) -> None:
-    mentor = make_mentor(first_name="Alex", timezone="America/Chicago", capacity=3)
     started = datetime.now(UTC).date() - timedelta(days=720)  # 2 years in about ten days
     consent = {"agree": True, "version": "2026-11", "share_with_mentor": True,
                "share_milestones": True}  # fmt: skip
-    sam = newcomer_id(
-        db,
-        client.post(
-            "/api/v1/newcomers",
-            json=intake_body(recovery_start=started.isoformat(), consent=consent),
-        ).json(),
-    )
-    asked = client.post(
-        "/api/v1/pairings",
-        json={"newcomer_id": sam, "mentor_id": mentor.mentor_id},
-        headers=coordinator.headers,
-    )
-    assert asked.status_code == 201, asked.text
-    user = db.get_one(User, db.scalar(select(Mentor.user_id).where(Mentor.id == mentor.mentor_id)))
-    sign_in(client, db, user)
+    intake = intake_body(recovery_start=started.isoformat(), consent=consent)
+    _, pairing = asked_mentor(client, db, coordinator, make_mentor, intake)
     client.cookies.set(LANG_COOKIE, "es")
-    page = f"/mentor/pairings/{asked.json()['id']}"
+    page = f"/mentor/pairings/{pairing}"
 
     request = assert_all_spanish(client.get(page))
     assert "<dd>3 h/semana: martes por la noche (hora de Centro" in request

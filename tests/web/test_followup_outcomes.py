@@ -40,19 +40,20 @@ def _took(app: FastAPI, client: TestClient, person: Actor, day: datetime, value:
     assert done.status_code == 201, done.text
 
 
-def test_the_medians_show_their_n_and_hide_below_a_few_people(
+def six_followed_up(
     app: FastAPI,
     client: TestClient,
     db: Session,
-    coordinator: Actor,
+    mentor: Actor,
     make_newcomer: Callable[..., Actor],
-    make_mentor: Callable[..., Actor],
-) -> None:
-    mentor = make_mentor()
+) -> list[Actor]:
+    """Seven people whose intake was on INTAKE: five paired with `mentor` 20 days after it,
+    and the first six with a baseline of 30 and a 6-month BARC-10 of 50 (paired: +20) or 20
+    (the one waiting: -10); the seventh has answered nothing."""
     people = [make_newcomer(first_name=f"N{i}") for i in range(7)]
     ids = [p.newcomer_id for p in people]
     db.execute(update(Newcomer).where(Newcomer.id.in_(ids)).values(created_at=INTAKE))
-    for i, person in enumerate(people[:5]):  # five were paired 20 days after their intake
+    for i, person in enumerate(people[:5]):
         pairing = Pairing(program_id=DEFAULT_PROGRAM_ID, newcomer_id=person.newcomer_id,
                           mentor_id=mentor.mentor_id, status=PairingStatus.active)  # fmt: skip
         db.add(pairing)
@@ -62,9 +63,20 @@ def test_the_medians_show_their_n_and_hide_below_a_few_people(
                             at=INTAKE + timedelta(days=20 + i)))  # fmt: skip
     db.commit()
     for i, person in enumerate(people[:6]):
-        _took(app, client, person, INTAKE + timedelta(days=3), 3)  # baseline: 30
-        later = 5 if i < 5 else 2  # paired: 50 (+20); the one waiting: 20 (-10)
-        _took(app, client, person, INTAKE + timedelta(days=180), later)
+        _took(app, client, person, INTAKE + timedelta(days=3), 3)
+        _took(app, client, person, INTAKE + timedelta(days=180), 5 if i < 5 else 2)
+    return people
+
+
+def test_the_medians_show_their_n_and_hide_below_a_few_people(
+    app: FastAPI,
+    client: TestClient,
+    db: Session,
+    coordinator: Actor,
+    make_newcomer: Callable[..., Actor],
+    make_mentor: Callable[..., Actor],
+) -> None:
+    people = six_followed_up(app, client, db, make_mentor(), make_newcomer)
     _took(app, client, people[6], INTAKE + timedelta(days=60), 6)  # outside every window
     app.state.clock = lambda: TODAY
     signed_in(client, db, coordinator.user_id)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -21,18 +21,13 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from mentormatch.newcomers.models import Newcomer
-from mentormatch.pairings.models import Pairing, PairingEvent, PairingStatus
-from mentormatch.programs.models import DEFAULT_PROGRAM_ID
 from mentormatch.web.templating import LANG_COOKIE
 from tests.conftest import Actor
 from tests.pairings.test_repair import signed_in
 from tests.web.conftest import csrf_from, post_form
-from tests.web.test_followup_outcomes import _row, _took
+from tests.web.test_followup_outcomes import TODAY, _row, six_followed_up
 from tests.web.test_import_columns import COLUMNS, _choose
 from tests.web.test_spanish_pages import assert_all_spanish
-
-INTAKE = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
-TODAY = INTAKE + timedelta(days=200)
 
 People = Callable[..., Actor]
 
@@ -55,22 +50,7 @@ def spanish_followups(
     """Six who took their baseline and their 6 months (five paired, one still waiting), one
     whose 6 months is overdue, one whose baseline is due now and one whose first year is due
     soon; seen by a coordinator who chose Español, on day 200."""
-    mentor = make_mentor()
-    people = [make_newcomer(first_name=f"N{i}") for i in range(7)]
-    for person in people:
-        _made_on(db, person, INTAKE)
-    for i, person in enumerate(people[:5]):
-        pairing = Pairing(program_id=DEFAULT_PROGRAM_ID, newcomer_id=person.newcomer_id,
-                          mentor_id=mentor.mentor_id, status=PairingStatus.active)  # fmt: skip
-        db.add(pairing)
-        db.flush()
-        db.add(PairingEvent(pairing_id=pairing.id, from_status="approved", to_status="active",
-                            actor_role="mentor", reason="accepted",
-                            at=INTAKE + timedelta(days=20 + i)))  # fmt: skip
-    db.commit()
-    for i, person in enumerate(people[:6]):
-        _took(app, client, person, INTAKE + timedelta(days=3), 3)
-        _took(app, client, person, INTAKE + timedelta(days=180), 5 if i < 5 else 2)
+    six_followed_up(app, client, db, make_mentor(), make_newcomer)
     _made_on(db, make_newcomer(first_name="Hoy"), TODAY)  # baseline due now
     _made_on(db, make_newcomer(first_name="Anual"), TODAY - timedelta(days=325))  # 1 year soon
     app.state.clock = lambda: TODAY
